@@ -1,0 +1,242 @@
+"""The ``framing`` command line: thin commands over the library.
+
+Every command calls one library function. A :class:`~framing.errors.FramingError`
+becomes a one-line message on stderr and a non-zero exit code; no traceback.
+Heavy libraries (bertopic, torch, seaborn) are imported only by the commands that
+need them, so ``framing --help`` is instant.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from framing.errors import FramingError
+
+app = typer.Typer(
+    name="framing",
+    help="Compare how news outlets frame the same events: actor labels, loaded terms, sources, topics.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+from framing.cli_lexicon import app as lexicon_app  # noqa: E402  (light: no heavy imports)
+
+app.add_typer(lexicon_app, name="lexicon", help="Inspect, edit, validate and test lexicons.")
+
+
+def _fail(exc: FramingError) -> None:
+    typer.echo(f"framing: error: {exc}", err=True)
+    raise typer.Exit(code=exc.exit_code)
+
+
+class _Progress:
+    """A progress line on stderr: documents, MB and MB/s (the corpus is streamed)."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = (enabled and sys.stderr.isatty()) or enabled == "always"
+        self.t0 = time.time()
+        self._progress = None
+        self._task = None
+
+    def __enter__(self):
+        if self.enabled:
+            from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+            self._progress = Progress(TextColumn("[bold]{task.description}"), BarColumn(),
+                                      TextColumn("{task.completed} docs · {task.fields[mb]:.1f} MB · "
+                                                 "{task.fields[rate]:.2f} MB/s"), TimeElapsedColumn(),
+                                      transient=False)
+            self._progress.__enter__()
+            self._task = self._progress.add_task("matching", total=None, mb=0.0, rate=0.0)
+        return self
+
+    def update(self, docs: int, nbytes: int) -> None:
+        if self._progress is not None and (docs % 200 == 0 or docs < 200):
+            mb = nbytes / 1e6
+            self._progress.update(self._task, completed=docs, mb=mb, rate=mb / max(time.time() - self.t0, 1e-6))
+
+    def stage(self, name: str) -> None:
+        if self._progress is not None:
+            self._progress.update(self._task, description=name)
+        elif self.enabled:
+            typer.echo(f"… {name}", err=True)
+
+    def __exit__(self, *exc):
+        if self._progress is not None:
+            self._progress.__exit__(*exc)
+
+
+CorpusArg = Annotated[str, typer.Argument(help="Folder of .txt files (+ manifest.csv) or a .csv/.jsonl/.json "
+                                               "file, optionally .gz/.xz/.bz2.")]
+TextField = Annotated[str, typer.Option("--text-field", help="Record field holding the article text.")]
+OutletField = Annotated[str, typer.Option("--outlet-field", help="Record field naming the outlet (e.g. source).")]
+DateField = Annotated[str, typer.Option("--date-field", help="Record field with the date (e.g. crawl_time).")]
+IdField = Annotated[str, typer.Option("--id-field", help="Record field with a unique document id.")]
+Lexicons = Annotated[list[str] | None, typer.Option("--lexicons", "-l",
+                                                     help="Lexicon folder or file (repeatable). "
+                                                          "Default: the project's lexicons/.")]
+Out = Annotated[str | None, typer.Option("--out", "-o", help="Output folder (default: outputs/<corpus name>).")]
+
+
+@app.command()
+def compare(
+    corpus: CorpusArg = "seeds",
+    out: Out = None,
+    lexicons: Lexicons = None,
+    text_field: TextField = "text",
+    outlet_field: OutletField = "outlet",
+    date_field: DateField = "date",
+    id_field: IdField = "id",
+    title_field: Annotated[str, typer.Option(help="Record field with the title.")] = "title",
+    manifest: Annotated[str | None, typer.Option(help="Manifest for a folder corpus (default: "
+                                                      "manifest.csv/.jsonl in the folder).")] = None,
+    boilerplate: Annotated[str | None, typer.Option(help="Boilerplate patterns file (default: "
+                                                         "lexicons/boilerplate.txt).")] = None,
+    topics: Annotated[bool, typer.Option("--topics/--no-topics", help="Fit the topic model.")] = True,
+    events: Annotated[bool, typer.Option("--events/--no-events", help="Group documents into events.")] = True,
+    attribution: Annotated[bool, typer.Option("--attribution/--no-attribution",
+                                              help="Find quotes and sources (voice of each hit).")] = True,
+    charts: Annotated[bool, typer.Option("--charts/--no-charts", help="Draw charts.")] = True,
+    embedding_model: Annotated[str | None, typer.Option(help="sentence-transformers model name or local path "
+                                                             "for topics (default: offline TF-IDF+SVD).")] = None,
+    morphology_db: Annotated[str | None, typer.Option(help="camel-tools morphology DB file: match through "
+                                                           "analysed stems too.")] = None,
+    seed: Annotated[int, typer.Option(help="Random seed (bootstrap, topics).")] = 42,
+    limit: Annotated[int | None, typer.Option(help="Analyse only the first N documents.")] = None,
+    strict: Annotated[bool, typer.Option(help="Exit non-zero if any input problem is found.")] = False,
+    from_run: Annotated[str | None, typer.Option("--from-run", help="Re-run with the options of a run.json "
+                                                                    "(other options are ignored).")] = None,
+    progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Show a progress bar.")] = True,
+) -> None:
+    """Compare outlets: lexicon hits, scores, attribution, topics, events; write CSVs, charts and reports."""
+    from framing.pipeline import CompareOptions, load_run_options, run_compare
+
+    try:
+        if from_run:
+            options = load_run_options(from_run)
+            if out:
+                options.out = out
+        else:
+            options = CompareOptions(
+                corpus=corpus, out=out, lexicons=lexicons or None, text_field=text_field, outlet_field=outlet_field,
+                date_field=date_field, id_field=id_field, title_field=title_field, manifest=manifest,
+                boilerplate=boilerplate, topics=topics, events=events, attribution=attribution, charts=charts,
+                embedding_model=embedding_model, morphology_db=morphology_db, seed=seed, limit=limit,
+                strict=strict)
+        with _Progress(progress) as bar:
+            result = run_compare(options, progress=bar.update, stage=bar.stage)
+    except FramingError as exc:
+        _fail(exc)
+    except KeyboardInterrupt:
+        typer.echo("framing: interrupted — the previous output (if any) is untouched; the partial folder is "
+                   "marked INCOMPLETE", err=True)
+        raise typer.Exit(code=130) from None
+    _print_summary(result)
+
+
+def _print_summary(result) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(stderr=False, width=120)
+    outlets = result.outlets
+    actors = result.manifest.get("actors") or []
+    shown = [a for a in actors if f"mentions:{a}" in outlets and outlets[f"mentions:{a}"].sum() > 0][:6]
+    table = Table(title="Mean label stance per actor (authorial voice; n = mentions)")
+    table.add_column("outlet")
+    table.add_column("docs", justify="right")
+    for a in shown:
+        table.add_column(a, justify="right")
+    for _, r in outlets.iterrows():
+        cells = []
+        for a in shown:
+            s = r[f"stance:{a}"]
+            cells.append("–" if s != s else f"{s:+.2f} ({int(r[f'mentions:{a}'])})")
+        table.add_row(str(r["outlet"]), str(int(r["documents"])), *cells)
+    console.print(table)
+    m = result.manifest
+    console.print(f"{m['corpus']['documents_analysed']} documents analysed, {m['corpus']['documents_skipped']} "
+                  f"skipped, {m['problems_total']} input problems · {m['elapsed_seconds']} s")
+    console.print(f"Wrote {result.out_dir}/ (report.md, report.html, *.csv, charts/, run.json)")
+
+
+@app.command()
+def topics(
+    corpus: CorpusArg,
+    out: Out = None,
+    text_field: TextField = "text",
+    outlet_field: OutletField = "outlet",
+    date_field: DateField = "date",
+    id_field: IdField = "id",
+    embedding_model: Annotated[str | None, typer.Option(help="sentence-transformers model name or local "
+                                                             "path (default: offline TF-IDF+SVD).")] = None,
+    n_topics: Annotated[str, typer.Option(help="Number of topics or 'auto'.")] = "auto",
+    labels: Annotated[str | None, typer.Option(help="Topic labels file (rename/merge topics).")] = None,
+    save_model: Annotated[str | None, typer.Option(help="Save the fitted model to this folder.")] = None,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 42,
+    limit: Annotated[int | None, typer.Option(help="Use only the first N documents.")] = None,
+) -> None:
+    """Fit the topic model alone; write topics.csv, topic_mix.csv and charts."""
+    from framing.pipeline import run_topics
+
+    try:
+        path = run_topics(corpus, out=out, text_field=text_field, outlet_field=outlet_field, date_field=date_field,
+                          id_field=id_field, embedding_model=embedding_model, n_topics=n_topics, labels=labels,
+                          save_model=save_model, seed=seed, limit=limit)
+    except FramingError as exc:
+        _fail(exc)
+    typer.echo(f"Wrote {path}/")
+
+
+@app.command()
+def events(
+    corpus: CorpusArg,
+    out: Out = None,
+    text_field: TextField = "text",
+    outlet_field: OutletField = "outlet",
+    date_field: DateField = "date",
+    id_field: IdField = "id",
+    window_days: Annotated[int, typer.Option(help="Documents more than this many days apart are never one "
+                                                  "event.")] = 2,
+    threshold: Annotated[float | None, typer.Option(help="Cosine similarity a document needs to join an event "
+                                                         "(higher: tighter events).")] = None,
+    limit: Annotated[int | None, typer.Option(help="Use only the first N documents.")] = None,
+) -> None:
+    """Group documents into cross-outlet events alone; write events.csv and event assignments."""
+    from framing.pipeline import run_events
+
+    try:
+        path = run_events(corpus, out=out, text_field=text_field, outlet_field=outlet_field, date_field=date_field,
+                          id_field=id_field, window_days=window_days, threshold=threshold, limit=limit)
+    except FramingError as exc:
+        _fail(exc)
+    typer.echo(f"Wrote {path}/")
+
+
+@app.command()
+def report(run_dir: Annotated[str, typer.Argument(help="Output folder of a finished 'framing compare' run.")]
+           ) -> None:
+    """Re-render report.md, report.html and charts from a finished run's CSVs (no recomputation)."""
+    from framing.report import render_reports
+
+    try:
+        written = render_reports(Path(run_dir))
+    except FramingError as exc:
+        _fail(exc)
+    typer.echo(f"Re-rendered {len(written)} files in {run_dir}/")
+
+
+def main() -> None:  # console-script entry point
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,169 @@
+"""Outlet comparisons: aggregated framing scores with uncertainty, and term statistics.
+
+Term-scoring statistics are strategy classes (scattertext style): each has a
+``name`` and ``score(counts_a, counts_b) -> DataFrame`` indexed by term.
+
+>>> import pandas as pd
+>>> a = pd.Series({"الاحتلال": 9, "روسيا": 2, "قال": 10})
+>>> b = pd.Series({"الاحتلال": 1, "روسيا": 8, "قال": 10})
+>>> s = LogOddsDirichlet(alpha0=10).score(a, b)
+>>> s.loc["الاحتلال", "z"] > 1.5 > s.loc["قال", "z"]
+True
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "LogOddsDirichlet",
+    "distinguishing_terms",
+    "outlet_scores",
+]
+
+
+class LogOddsDirichlet:
+    """Log-odds ratio with an informative Dirichlet prior (Monroe, Colaresi & Quinn 2008).
+
+    The prior is the pooled frequency of each term in both groups scaled to ``alpha0``
+    pseudo-counts; ``alpha0=None`` uses 1% of the pooled token count (at least 10), so the
+    prior shrinks rare terms by the same relative amount on a 5-article or an 85k-article
+    corpus. ``score`` returns, per term, the counts, the log-odds ratio
+    ``delta`` (group a vs b), its variance and the z-score ``delta / sqrt(var)``.
+    """
+
+    name = "log_odds_dirichlet"
+
+    def __init__(self, alpha0: float | None = None):
+        self.alpha0 = alpha0
+
+    def score(self, counts_a: pd.Series, counts_b: pd.Series) -> pd.DataFrame:
+        vocab = counts_a.index.union(counts_b.index)
+        ya = counts_a.reindex(vocab, fill_value=0).astype(float).to_numpy()
+        yb = counts_b.reindex(vocab, fill_value=0).astype(float).to_numpy()
+        total = ya + yb
+        a0 = self.alpha0 if self.alpha0 is not None else max(10.0, 0.01 * total.sum())
+        alpha = a0 * total / total.sum() if total.sum() else np.zeros_like(total)
+        a0 = alpha.sum()
+        na, nb = ya.sum(), yb.sum()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            delta = (np.log((ya + alpha) / (na + a0 - ya - alpha))
+                     - np.log((yb + alpha) / (nb + a0 - yb - alpha)))
+            var = 1.0 / (ya + alpha) + 1.0 / (yb + alpha)
+            z = delta / np.sqrt(var)
+        return pd.DataFrame({"count": ya.astype(int), "count_rest": yb.astype(int), "log_odds": delta,
+                             "variance": var, "z": z}, index=vocab)
+
+
+def distinguishing_terms(counts: Mapping[str, Counter], *, strategy: LogOddsDirichlet | None = None,
+                         top_n: int = 25, min_count: int = 3, z_min: float = 1.96) -> pd.DataFrame:
+    """Terms that most distinguish each outlet from all the others.
+
+    ``counts`` maps outlet → Counter of normalized terms. Returns one row per
+    (outlet, term) among the ``top_n`` highest z-scores above ``z_min`` with at least
+    ``min_count`` occurrences in the outlet. Columns: outlet, rank, term, count,
+    count_rest, per_1000, log_odds, z, statistic.
+    """
+    strategy = strategy or LogOddsDirichlet()
+    outlets = sorted(counts)
+    columns = ["outlet", "rank", "term", "count", "count_rest", "per_1000", "log_odds", "z", "statistic"]
+    if len(outlets) < 2:
+        return pd.DataFrame(columns=columns)
+    total: Counter = Counter()
+    for c in counts.values():
+        total.update(c)
+    total_s = pd.Series(total, dtype=float).sort_index()
+    frames = []
+    for outlet in outlets:
+        a = pd.Series(counts[outlet], dtype=float).sort_index()
+        if a.empty:
+            continue
+        b = total_s.sub(a, fill_value=0)
+        scored = strategy.score(a, b)
+        n_a = a.sum()
+        scored = scored[(scored["count"] >= min_count) & (scored["z"] >= z_min)]
+        scored = scored.assign(term=scored.index, per_1000=scored["count"] / n_a * 1000.0)
+        scored = scored.sort_values(["z", "term"], ascending=[False, True]).head(top_n)
+        scored = scored.assign(outlet=outlet, rank=np.arange(1, len(scored) + 1), statistic=strategy.name)
+        frames.append(scored[columns])
+    if not frames:
+        return pd.DataFrame(columns=columns)
+    return pd.concat(frames, ignore_index=True)
+
+
+def _bootstrap_ratio(num: np.ndarray, den: np.ndarray, *, n_boot: int, rng: np.random.Generator,
+                     level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """Percentile bootstrap over documents (rows) of sum(num)/sum(den), column-wise."""
+    n = num.shape[0]
+    weights = rng.multinomial(n, np.full(n, 1.0 / n), size=n_boot).astype(float)  # (B, n)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratios = (weights @ num) / (weights @ den)  # (B, k)
+    lo = np.nanquantile(ratios, (1 - level) / 2, axis=0) if n_boot else np.full(num.shape[1], np.nan)
+    hi = np.nanquantile(ratios, 1 - (1 - level) / 2, axis=0) if n_boot else np.full(num.shape[1], np.nan)
+    return lo, hi
+
+
+def outlet_scores(documents: pd.DataFrame, hits: pd.DataFrame, *, actors: Sequence[str],
+                  categories: Sequence[str], n_boot: int = 1000, seed: int = 0,
+                  level: float = 0.95) -> pd.DataFrame:
+    """Aggregate per-document framing to outlets, with bootstrap confidence intervals.
+
+    ``documents`` needs columns doc_id, outlet, tokens; ``hits`` doc_id, actor, category,
+    stance, voice. Per outlet and actor: ``mentions:<actor>`` (authorial hits),
+    ``stance:<actor>`` (mean stance of those hits) with ``stance_lo:``/``stance_hi:``
+    (percentile bootstrap over the outlet's documents; empty with one document);
+    per category ``density:<category>`` (authorial hits per 1,000 tokens) with
+    CI columns; and the reported-voice figures ``mentions_reported:``,
+    ``stance_reported:``, ``density_reported:``.
+    """
+    rng = np.random.default_rng(seed)
+    docs = documents[["doc_id", "outlet", "tokens"]].copy()
+    rows = []
+    for outlet, group in docs.groupby("outlet", sort=True):
+        doc_index = pd.Index(group["doc_id"])
+        row: dict[str, object] = {"outlet": outlet, "documents": len(group), "tokens": int(group["tokens"].sum())}
+        h = hits[hits["doc_id"].isin(doc_index)] if len(hits) else hits
+        for voice, suffix in (("authorial", ""), ("reported", "_reported")):
+            hv = h[h["voice"] == voice] if len(h) else h
+            # documents × actor matrices of stance sums and counts
+            if len(hv):
+                with_actor = hv[hv["actor"].notna() & (hv["actor"] != "")]
+                cnt = pd.crosstab(with_actor["doc_id"], with_actor["actor"]).reindex(
+                    index=doc_index, columns=list(actors), fill_value=0)
+                ssum = with_actor.pivot_table(index="doc_id", columns="actor", values="stance", aggfunc="sum",
+                                              fill_value=0.0).reindex(index=doc_index, columns=list(actors),
+                                                                      fill_value=0.0)
+                ccnt = pd.crosstab(hv["doc_id"], hv["category"]).reindex(
+                    index=doc_index, columns=list(categories), fill_value=0)
+            else:
+                cnt = pd.DataFrame(0, index=doc_index, columns=list(actors))
+                ssum = pd.DataFrame(0.0, index=doc_index, columns=list(actors))
+                ccnt = pd.DataFrame(0, index=doc_index, columns=list(categories))
+            cnt_a, ssum_a = cnt.to_numpy(float), ssum.to_numpy(float)
+            tok = group["tokens"].to_numpy(float)[:, None]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                stance = ssum_a.sum(0) / cnt_a.sum(0)
+                density = ccnt.to_numpy(float).sum(0) / tok.sum() * 1000.0
+            do_ci = len(group) > 1 and n_boot > 0 and voice == "authorial"
+            if do_ci:
+                s_lo, s_hi = _bootstrap_ratio(ssum_a, cnt_a, n_boot=n_boot, rng=rng, level=level)
+                d_lo, d_hi = _bootstrap_ratio(ccnt.to_numpy(float) * 1000.0,
+                                              np.repeat(tok, len(categories), axis=1), n_boot=n_boot, rng=rng,
+                                              level=level)
+            for k, actor in enumerate(actors):
+                row[f"mentions{suffix}:{actor}"] = int(cnt_a[:, k].sum())
+                row[f"stance{suffix}:{actor}"] = stance[k]
+                if voice == "authorial":
+                    row[f"stance_lo:{actor}"] = s_lo[k] if do_ci else np.nan
+                    row[f"stance_hi:{actor}"] = s_hi[k] if do_ci else np.nan
+            for k, cat in enumerate(categories):
+                row[f"density{suffix}:{cat}"] = density[k]
+                if voice == "authorial":
+                    row[f"density_lo:{cat}"] = d_lo[k] if do_ci else np.nan
+                    row[f"density_hi:{cat}"] = d_hi[k] if do_ci else np.nan
+        rows.append(row)
+    return pd.DataFrame(rows)

@@ -1,0 +1,409 @@
+"""The one place that runs the stages in order.
+
+::
+
+    corpus  →  normalize + match lexicons  →  attribution (voice)  →  scores per document
+            →  outlet comparison + distinguishing terms  →  topics  →  events
+            →  report (CSV, charts, report.md/html, run.json)
+
+:func:`run_compare` streams the corpus once for matching and scoring (hits and
+attributions go straight to CSV; only compact per-document numbers stay in memory),
+then re-reads it for the topic and event stages, which need whole texts.
+
+>>> from framing.pipeline import CompareOptions, run_compare
+>>> result = run_compare(CompareOptions(corpus="seeds", out="outputs/seeds"))  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from framing.errors import ConfigError, StrictModeError
+from framing.lexicon import Lexicon, Matcher, default_lexicon_dir, load_lexicons, load_stopwords
+from framing.normalize import WORD_RE, normalize_ar
+from framing.output import RunOutput
+from framing.records import Problem
+from framing.scoring import score_columns, score_document
+
+__all__ = ["HIT_COLUMNS", "CompareOptions", "RunResult", "run_compare"]
+
+HIT_COLUMNS = ["doc_id", "outlet", "lexicon", "entry_id", "actor", "category", "term", "matched", "start", "end",
+               "stance", "voice", "speaker", "source_type", "attribution_id", "sentence_start", "sentence_end",
+               "sentence"]
+ATTRIBUTION_COLUMNS = ["doc_id", "outlet", "attribution_id", "kind", "speaker", "source_type", "cue", "cue_lemma",
+                       "cue_stance", "cue_stance_value", "quote_start", "quote_end", "speaker_start", "speaker_end",
+                       "quote_text"]
+DOC_BASE_COLUMNS = ["doc_id", "outlet", "date", "title", "event_id", "chars", "excluded_chars", "tokens", "hits",
+                    "hits_reported", "attributions"]
+#: evidence kept per (outlet, actor) cell for the report
+EVIDENCE_PER_CELL = 5
+
+
+@dataclass
+class CompareOptions:
+    """Everything that defines a run (recorded in ``run.json``; ``--from-run`` replays it)."""
+
+    corpus: str
+    out: str | None = None
+    lexicons: list[str] | None = None
+    text_field: str = "text"
+    outlet_field: str = "outlet"
+    date_field: str = "date"
+    id_field: str = "id"
+    title_field: str = "title"
+    manifest: str | None = None
+    boilerplate: str | None = None
+    repeated_lines: bool = True
+    attribution: bool = True
+    topics: bool = True
+    events: bool = True
+    charts: bool = True
+    html: bool = True
+    seed: int = 42
+    n_boot: int = 1000
+    top_terms: int = 25
+    embedding_model: str | None = None
+    n_topics: str = "auto"
+    topic_labels: str | None = None
+    event_window_days: int = 2
+    event_threshold: float | None = None
+    morphology_db: str | None = None
+    strict: bool = False
+    limit: int | None = None
+
+    def resolved_out(self) -> Path:
+        if self.out:
+            return Path(self.out)
+        stem = Path(self.corpus.rstrip("/")).name.split(".")[0] or "corpus"
+        return Path("outputs") / stem
+
+
+@dataclass
+class RunResult:
+    """What a run produced: the output folder and the main tables."""
+
+    out_dir: Path
+    documents: pd.DataFrame
+    outlets: pd.DataFrame
+    terms: pd.DataFrame
+    problems: list[Problem] = field(default_factory=list)
+    manifest: dict = field(default_factory=dict)
+
+
+def _versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {"python": platform.python_version()}
+    for pkg in ("framing", "camel-tools", "scikit-learn", "bertopic", "pandas", "numpy", "matplotlib", "seaborn",
+                "typer", "ruamel.yaml"):
+        try:
+            out[pkg] = version(pkg)
+        except PackageNotFoundError:
+            out[pkg] = "not installed"
+    return out
+
+
+def _split_lexicons(lexicons: list[Lexicon], source) -> tuple[list[Lexicon], list[Lexicon], list[Lexicon]]:
+    framing_lex = [lx for lx in lexicons if lx.kind == "framing"]
+    verbs = [lx for lx in lexicons if lx.kind == "reporting_verbs"]
+    sources = [lx for lx in lexicons if lx.kind == "sources"]
+    if not framing_lex:
+        raise ConfigError("no framing lexicon (kind: framing) found", path=source,
+                          hint="add one with 'framing lexicon new NAME' or pass --lexicons DIR")
+    if source is not None and (not verbs or not sources):
+        # a researcher's folder with only framing lexicons: use the default verbs/sources
+        defaults = load_lexicons(default_lexicon_dir())
+        verbs = verbs or [lx for lx in defaults if lx.kind == "reporting_verbs"]
+        sources = sources or [lx for lx in defaults if lx.kind == "sources"]
+    return framing_lex, verbs, sources
+
+
+def run_compare(options: CompareOptions, *, progress: Callable[[int, int], None] | None = None,
+                stage: Callable[[str], None] | None = None) -> RunResult:
+    """Run the whole comparison and write the output folder atomically.
+
+    ``progress(documents_done, bytes_done)`` is called while streaming; ``stage(name)``
+    when a stage starts.
+    """
+    from framing.corpus import load_corpus
+
+    t0 = time.time()
+    say = stage or (lambda name: None)
+    lexicons = load_lexicons(options.lexicons)
+    framing_lex, verbs, sources = _split_lexicons(lexicons, options.lexicons)
+    actors = sorted({a for lx in framing_lex for a in lx.actors})
+    categories = sorted({c for lx in framing_lex for c in lx.categories})
+    lemmatizer = None
+    if options.morphology_db:
+        from framing.morphology import MorphologyLemmatizer
+
+        lemmatizer = MorphologyLemmatizer(options.morphology_db)
+    matcher = Matcher(framing_lex, lemmatizer=lemmatizer)
+    extractor = None
+    if options.attribution:
+        from framing.attribution import AttributionExtractor
+
+        extractor = AttributionExtractor(verbs=verbs, sources=sources)
+    stopwords = load_stopwords()
+
+    say("loading corpus")
+    corpus = load_corpus(options.corpus, text_field=options.text_field, outlet_field=options.outlet_field,
+                         date_field=options.date_field, id_field=options.id_field, title_field=options.title_field,
+                         manifest=options.manifest, boilerplate=options.boilerplate,
+                         repeated_lines=options.repeated_lines)
+    out = RunOutput(options.resolved_out())
+    try:
+        result = _run(options, corpus, out, matcher, extractor, actors, categories, stopwords, lexicons,
+                      progress, say, t0)
+    except BaseException:
+        out.abort()
+        raise
+    return result
+
+
+def _iter_docs(corpus, limit: int | None):
+    for i, doc in enumerate(corpus.iter_documents()):
+        if limit is not None and i >= limit:
+            break
+        yield doc
+
+
+def _run(options, corpus, out: RunOutput, matcher: Matcher, extractor, actors, categories, stopwords,
+         lexicons, progress, say, t0) -> RunResult:
+    from framing import report
+
+    hits_csv = out.csv_stream("hits.csv", HIT_COLUMNS)
+    attr_csv = out.csv_stream("attributions.csv", ATTRIBUTION_COLUMNS) if extractor else None
+    doc_rows: list[dict] = []
+    hit_rows: list[dict] = []  # compact: doc_id, outlet, actor, category, stance, voice
+    evidence: dict[tuple[str, str], list[dict]] = {}
+    term_counts: dict[str, Counter] = {}
+    attr_rows: list[dict] = []
+    score_cols = score_columns(actors, categories)
+    n_bytes = 0
+    say("matching lexicons")
+    for n_docs, doc in enumerate(_iter_docs(corpus, options.limit), start=1):
+        text = doc.masked_text
+        norm = normalize_ar(text)
+        tokens = WORD_RE.findall(norm)
+        hits = matcher.find(text, doc_id=doc.doc_id, normalized=norm)
+        attrs = []
+        if extractor is not None:
+            from framing.attribution import assign_voice
+
+            attrs = extractor.extract(text, doc_id=doc.doc_id)
+            if hits and attrs:
+                hits = assign_voice(hits, attrs)
+        row = {
+            "doc_id": doc.doc_id, "outlet": doc.outlet, "date": doc.date, "title": doc.title,
+            "chars": len(doc.text), "excluded_chars": sum(s.end - s.start for s in doc.excluded),
+            "tokens": len(tokens), "hits": sum(h.voice == "authorial" for h in hits),
+            "hits_reported": sum(h.voice == "reported" for h in hits), "attributions": len(attrs),
+        }
+        row.update(score_document(hits, tokens=len(tokens), actors=actors, categories=categories))
+        doc_rows.append(row)
+        for h in hits:
+            sentence = doc.text[h.sentence_start:h.sentence_end]
+            hits_csv.write({**_hit_dict(h), "outlet": doc.outlet, "sentence": sentence})
+            hit_rows.append({"doc_id": h.doc_id, "outlet": doc.outlet, "actor": h.actor or "",
+                             "category": h.category, "stance": h.stance, "voice": h.voice, "term": h.term})
+            if h.actor and h.voice == "authorial":
+                cell = evidence.setdefault((doc.outlet, h.actor), [])
+                if len(cell) < EVIDENCE_PER_CELL and not any(e["doc_id"] == h.doc_id and
+                                                            e["sentence"] == sentence for e in cell):
+                    cell.append({"doc_id": h.doc_id, "term": h.term, "matched": h.matched, "start": h.start,
+                                 "end": h.end, "sentence": sentence, "stance": h.stance})
+        for a in attrs:
+            arow = {**asdict(a), "outlet": doc.outlet}
+            attr_csv.write(arow)
+            arow.pop("quote_text", None)
+            attr_rows.append(arow)
+        counter = term_counts.setdefault(doc.outlet, Counter())
+        counter.update(t for t in tokens if t not in stopwords and len(t) > 1 and not t.isdigit())
+        n_bytes += len(doc.text.encode("utf-8"))
+        if progress is not None:
+            progress(n_docs, n_bytes)
+
+    problems = list(corpus.problems)
+    if not doc_rows:
+        from framing.errors import CorpusError
+
+        raise CorpusError("no document could be analysed", path=options.corpus,
+                          hint=f"{len(problems)} problem(s) were found; see them with --strict or check the input")
+    documents = pd.DataFrame(doc_rows)
+    hits_df = pd.DataFrame(hit_rows, columns=["doc_id", "outlet", "actor", "category", "stance", "voice", "term"])
+
+    say("comparing outlets")
+    from framing.compare import distinguishing_terms, outlet_scores
+
+    outlets = outlet_scores(documents, hits_df, actors=actors, categories=categories, n_boot=options.n_boot,
+                            seed=options.seed)
+    terms = distinguishing_terms(term_counts, top_n=options.top_terms)
+    say("collecting term evidence")
+    term_ev = term_evidence(_iter_docs(corpus, options.limit), terms)
+
+    stages: dict[str, dict] = {}
+    attr_df = pd.DataFrame(attr_rows)
+    attr_profile = None
+    if extractor is not None:
+        from framing.attribution import attribution_profile
+
+        lengths = dict(zip(documents["doc_id"], documents["chars"] - documents["excluded_chars"], strict=True))
+        attr_profile = attribution_profile(attr_df, lengths) if len(attr_df) else None
+        if attr_profile is not None and len(attr_profile):
+            outlets = outlets.merge(attr_profile, on="outlet", how="left")
+
+    topic_result = None
+    if options.topics:
+        say("fitting topics")
+        from framing.topics import fit_corpus_topics
+
+        topic_result = fit_corpus_topics(lambda: _iter_docs(corpus, options.limit), seed=options.seed,
+                                         embedding_model=options.embedding_model, n_topics=options.n_topics,
+                                         labels=options.topic_labels)
+        stages["topics"] = topic_result.info
+        wide = topic_result.outlet_mix.pivot_table(index="outlet", columns="label", values="share",
+                                                   aggfunc="sum", fill_value=0.0)
+        wide.columns = [f"topic:{c}" for c in wide.columns]
+        outlets = outlets.merge(wide.reset_index(), on="outlet", how="left")
+
+    event_result = None
+    if options.events:
+        say("grouping events")
+        from framing.events import group_events
+
+        kwargs = {"window_days": options.event_window_days}
+        if options.event_threshold is not None:
+            kwargs["threshold"] = options.event_threshold
+        event_result = group_events(_iter_docs(corpus, options.limit), **kwargs)
+        stages["events"] = event_result.info
+        documents = documents.merge(event_result.assignments[["doc_id", "event_id"]], on="doc_id", how="left")
+    if "event_id" not in documents:
+        documents["event_id"] = None
+
+    documents = documents.reindex(columns=DOC_BASE_COLUMNS + score_cols)
+    documents = documents.sort_values(["outlet", "doc_id"], kind="stable").reset_index(drop=True)
+
+    if options.strict and problems:
+        raise StrictModeError(f"{len(problems)} input problem(s) found (first: {problems[0].source}: "
+                              f"{problems[0].reason})", hint="fix the input or run without --strict")
+
+    say("writing report")
+    manifest = {
+        "framing_run": 1,
+        "command": "compare",
+        "options": asdict(options),
+        "argv": sys.argv,
+        "versions": _versions(),
+        "seed": options.seed,
+        "corpus": {"path": str(options.corpus), "fingerprint": corpus.fingerprint(),
+                   "documents_in": len(doc_rows) + sum(1 for p in problems if p.action == "skipped"),
+                   "documents_analysed": len(doc_rows),
+                   "documents_skipped": sum(1 for p in problems if p.action == "skipped"),
+                   "documents_altered": len({p.doc_id for p in problems if p.action == "altered"}),
+                   "outlets": sorted(documents["outlet"].unique().tolist()),
+                   "date_range": _date_range(documents)},
+        "lexicons": [{"name": lx.name, "kind": lx.kind, "version": lx.version, "path": str(lx.path),
+                      "sha256": lx.sha256, "entries": len(lx.entries)} for lx in lexicons],
+        "stages": stages,
+        "problems": [asdict(p) for p in problems[:1000]],
+        "problems_total": len(problems),
+        "elapsed_seconds": round(time.time() - t0, 2),
+    }
+    out.write_csv("term_evidence.csv", term_ev, columns=TERM_EVIDENCE_COLUMNS)
+    report.write_run(out, options=options, documents=documents, outlets=outlets, terms=terms,
+                     hits_evidence=evidence, attributions=attr_df, attr_profile=attr_profile,
+                     topic_result=topic_result, event_result=event_result, problems=problems,
+                     manifest=manifest, actors=actors, categories=categories, lexicons=lexicons, corpus=corpus)
+    final = out.commit()
+    return RunResult(final, documents, outlets, terms, problems, manifest)
+
+
+TERM_EVIDENCE_COLUMNS = ["outlet", "term", "doc_id", "start", "end", "matched", "sentence_start", "sentence_end",
+                         "sentence"]
+
+
+def term_evidence(documents, terms: pd.DataFrame, *, per_term: int = 5) -> pd.DataFrame:
+    """Sentences behind each distinguishing term: the first ``per_term`` occurrences of
+    each (outlet, term) in that outlet's documents, with offsets into the original text.
+    """
+    from framing.normalize import sentence_spans, tokenize
+
+    wanted: dict[str, set[str]] = {}
+    for outlet, term in zip(terms.get("outlet", []), terms.get("term", []), strict=True):
+        wanted.setdefault(outlet, set()).add(term)
+    found: dict[tuple[str, str], int] = {}
+    remaining = sum(len(ts) for ts in wanted.values())
+    rows = []
+    for doc in documents:
+        terms_here = wanted.get(doc.outlet)
+        if not terms_here:
+            continue
+        text = doc.masked_text
+        if terms_here.isdisjoint(WORD_RE.findall(normalize_ar(text))):
+            continue
+        sentences = None
+        for tok in tokenize(text):
+            key = (doc.outlet, tok.norm)
+            if tok.norm not in terms_here or found.get(key, 0) >= per_term:
+                continue
+            if sentences is None:
+                sentences = sentence_spans(text)
+            s_start, s_end = next(((a, b) for a, b in sentences if a <= tok.start < b), (tok.start, tok.end))
+            found[key] = found.get(key, 0) + 1
+            remaining -= found[key] == per_term
+            rows.append({"outlet": doc.outlet, "term": tok.norm, "doc_id": doc.doc_id, "start": tok.start,
+                         "end": tok.end, "matched": doc.text[tok.start:tok.end], "sentence_start": s_start,
+                         "sentence_end": s_end, "sentence": doc.text[s_start:s_end]})
+        if remaining <= 0:
+            break
+    return pd.DataFrame(rows, columns=TERM_EVIDENCE_COLUMNS)
+
+
+def _hit_dict(h) -> dict:
+    return {"doc_id": h.doc_id, "lexicon": h.lexicon, "entry_id": h.entry_id, "actor": h.actor,
+            "category": h.category, "term": h.term, "matched": h.matched, "start": h.start, "end": h.end,
+            "stance": h.stance, "voice": h.voice, "speaker": h.speaker, "source_type": h.source_type,
+            "attribution_id": h.attribution_id, "sentence_start": h.sentence_start,
+            "sentence_end": h.sentence_end}
+
+
+def _date_range(documents: pd.DataFrame) -> list[str | None]:
+    dates = documents["date"].dropna().astype(str)
+    dates = dates[dates != ""]
+    if dates.empty:
+        return [None, None]
+    return [dates.min()[:10], dates.max()[:10]]
+
+
+def fingerprint_file(path: str | Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def load_run_options(run_json: str | Path) -> CompareOptions:
+    """The options of a finished run, from its ``run.json`` (for ``--from-run``)."""
+    path = Path(run_json)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        opts = data["options"]
+    except FileNotFoundError:
+        raise ConfigError("run.json not found", path=path, hint="pass the run.json of a finished run") from None
+    except (ValueError, KeyError):
+        raise ConfigError("not a framing run.json (no 'options')", path=path,
+                          hint="pass the run.json written by 'framing compare'") from None
+    known = set(CompareOptions.__dataclass_fields__)
+    return CompareOptions(**{k: v for k, v in opts.items() if k in known})

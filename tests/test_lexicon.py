@@ -1,0 +1,156 @@
+import shutil
+from pathlib import Path
+
+import pytest
+
+from framing.errors import LexiconError
+from framing.lexicon import Lexicon, Matcher, load_lexicon, load_lexicons, surface_forms
+
+
+@pytest.fixture(scope="module")
+def mini(data_dir):
+    return load_lexicon(data_dir / "lexicons" / "mini.yaml")
+
+
+@pytest.fixture(scope="module")
+def matcher(mini):
+    return Matcher([mini])
+
+
+def found(matcher, text):
+    return [(h.term, h.matched) for h in matcher.find(text)]
+
+
+def test_load_metadata_and_lines(mini):
+    assert mini.name == "mini" and mini.kind == "framing" and mini.version == "0.1.0"
+    assert len(mini) == 12
+    first = mini.entries[0]
+    assert first.term == "الاحتلال الروسي" and first.line == 17 and first.stance == -1.0
+    assert mini.entries[-1].actor is None and mini.entries[-1].note == "no actor"
+    assert len(mini.sha256) == 64
+    assert "الارهابيين" in mini  # normalized lookup
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # proclitics and their combinations
+        ("والاحتلال الروسي يقصف", [("الاحتلال الروسي", "والاحتلال الروسي")]),
+        ("التقى بالجيش السوري", [("الجيش السوري", "بالجيش السوري")]),
+        ("دعم للنظام", [("النظام", "للنظام")]),
+        ("فالثوار صامدون", [("الثوار", "فالثوار")]),
+        ("وللثوار حق", [("الثوار", "وللثوار")]),
+        ("كالمتشددين", [("المتشددين", "كالمتشددين")]),
+        ("وروسيا", [("روسيا", "وروسيا")]),
+        # suffixes
+        ("المتشددون في إدلب", [("المتشددين", "المتشددون")]),
+        ("حكومتها", []),  # not the lexicon's (ال) term
+        ("الحكومة السورية وحكومتها", [("الحكومة السورية", "الحكومة السورية")]),
+        # diacritics, hamza forms, ta marbuta, tatweel inside terms
+        ("الإرهابيّين", [("الإرهابيين", "الإرهابيّين")]),
+        ("الارهابيين", [("الإرهابيين", "الارهابيين")]),
+        ("الحكومه السوريه", [("الحكومة السورية", "الحكومه السوريه")]),
+        ("قـــوات النظـــام", [("قوات النظام", "قـــوات النظـــام")]),
+        # indefinite term matched with article
+        ("تصعيد عدواني خطير", [("تصعيد عدواني", "تصعيد عدواني")]),
+        # no match inside other words
+        ("نظامي ونظاميون", []),
+    ],
+)
+def test_clitics_suffixes_and_normalization(matcher, text, expected):
+    assert found(matcher, text) == expected
+
+
+def test_longest_match_wins(matcher):
+    text = "تقدمت قوات النظام وميليشياتها نحو القرية"
+    assert found(matcher, text) == [("قوات النظام وميليشياتها", "قوات النظام وميليشياتها")]
+    # a shorter overlapping entry matches where the longer one does not
+    assert found(matcher, "قوات النظام تتقدم") == [("قوات النظام", "قوات النظام")]
+
+
+def test_never_across_sentence_boundary(matcher):
+    assert found(matcher, "وصلت قوات. النظام يعلن") == [("النظام", "النظام")]
+    assert found(matcher, "الاحتلال\nالروسي") == []
+    assert found(matcher, "الاحتلال، الروسي") == []
+    # a dash between words is not a boundary
+    assert found(matcher, "الجيش - السوري") == [("الجيش السوري", "الجيش - السوري")]
+
+
+def test_offsets_slice_original_and_sentence(matcher):
+    text = "قال المصدر إن الطيران قصف.\nوتشهد إدلب تصعيداً من قِبل قوّاتِ النّظامِ وبدعمٍ من الاحتلالِ الروسيِّ."
+    hits = matcher.find(text, doc_id="d1")
+    assert [h.term for h in hits] == ["قوات النظام", "الاحتلال الروسي"]
+    for h in hits:
+        assert text[h.start:h.end] == h.matched
+        assert h.doc_id == "d1" and h.voice == "authorial"
+        assert text[h.sentence_start:h.sentence_end].startswith("وتشهد إدلب")
+    assert hits[0].matched == "قوّاتِ النّظامِ"
+    assert hits[1].stance == -1.0 and hits[1].actor == "russia"
+
+
+def test_surface_forms_cover_clitic_combinations():
+    forms = surface_forms(("النظام",))[0]
+    assert {"النظام", "والنظام", "فالنظام", "بالنظام", "للنظام", "وللنظام", "فبالنظام", "كالنظام",
+            "ونظامه"} - forms == {"ونظامه"}  # the article is part of the term
+    assert surface_forms(("قال",), "exact") == (frozenset({"قال"}),)
+
+
+def test_lexicons_are_independent_codebooks(mini):
+    other = Lexicon.from_entries("other", [{"term": "النظام", "category": "x", "actor": "sg"}])
+    hits = Matcher([mini, other]).find("قوات النظام")
+    assert sorted((h.lexicon, h.term) for h in hits) == [("mini", "قوات النظام"), ("other", "النظام")]
+
+
+# --- errors: every message names file:line and the fix -----------------------------------
+
+
+def write(tmp_path: Path, body: str) -> Path:
+    p = tmp_path / "bad.yaml"
+    p.write_text(body, encoding="utf-8")
+    return p
+
+
+HEAD = "name: t\nkind: framing\ncategories:\n  actor_label: x\nactors:\n  russia: r\nentries:\n"
+
+
+@pytest.mark.parametrize(
+    ("body", "message", "line"),
+    [
+        (HEAD + "  - {term: روسيا, category: actor_label, stance: 1.5}\n", "outside [-1, 1]", 8),
+        (HEAD + "  - {term: روسيا, category: nope}\n", "unknown category 'nope'", 8),
+        (HEAD + "  - {term: روسيا, category: actor_label, actor: iran}\n", "unknown actor 'iran'", 8),
+        (HEAD + "  - {term: الإرهابيين, category: actor_label}\n  - {term: الارهابيين, category: actor_label}\n",
+         "duplicates 'الإرهابيين' (line 8)", 9),
+        (HEAD + "  - {term: '؟؟', category: actor_label}\n", "can never match", 8),
+        (HEAD + "  - {term: روسيا, category: actor_label, stance: high}\n", "not a number", 8),
+        (HEAD + "  - {category: actor_label}\n", "no 'term'", 8),
+        (HEAD + "  - {term: روسيا, category: actor_label, colour: red}\n", "unknown entry field", 8),
+        (HEAD + "  - {term: روسيا, category: actor_label\n", "invalid YAML", None),
+        ("kind: framing\nentries: []\n", "missing 'name'", 1),
+        ("name: t\nkind: poetry\n", "unknown kind 'poetry'", 2),
+    ],
+)
+def test_invalid_files_name_file_line_and_fix(tmp_path, body, message, line):
+    path = write(tmp_path, body)
+    with pytest.raises(LexiconError) as err:
+        load_lexicon(path)
+    text = str(err.value)
+    assert message in text
+    assert str(path) in text
+    if line is not None:
+        assert f"{path}:{line}:" in text
+    assert " — " in text  # a hint follows
+
+
+def test_missing_file_and_folder(tmp_path):
+    with pytest.raises(LexiconError, match="not found"):
+        load_lexicon(tmp_path / "none.yaml")
+    with pytest.raises(LexiconError, match="not found"):
+        load_lexicons(tmp_path / "nodir")
+
+
+def test_duplicate_lexicon_names(tmp_path, data_dir):
+    shutil.copy(data_dir / "lexicons" / "mini.yaml", tmp_path / "a.yaml")
+    shutil.copy(data_dir / "lexicons" / "mini.yaml", tmp_path / "b.yaml")
+    with pytest.raises(LexiconError, match="two lexicons are named 'mini'"):
+        load_lexicons(tmp_path)

@@ -1,0 +1,66 @@
+import os
+import stat
+
+import pandas as pd
+import pytest
+
+from framing.errors import RunError
+from framing.output import INCOMPLETE_MARKER, RunOutput, atomic_write_text
+
+
+def test_run_output_is_invisible_until_commit(tmp_path):
+    final = tmp_path / "run"
+    out = RunOutput(final)
+    out.write_csv("a.csv", pd.DataFrame({"x": [1.0 / 3, 2.0], "t": ["قوات النظام", "روسيا"]}))
+    assert not final.exists()
+    assert (out.dir / INCOMPLETE_MARKER).exists()
+    out.commit()
+    assert (final / "a.csv").read_text(encoding="utf-8") == "x,t\n0.333333,قوات النظام\n2,روسيا\n"
+    assert not (final / INCOMPLETE_MARKER).exists()
+    assert not list(tmp_path.glob("run.incomplete-*"))
+
+
+def test_commit_replaces_previous_run_whole(tmp_path):
+    final = tmp_path / "run"
+    first = RunOutput(final)
+    first.write_text("old.txt", "old")
+    first.write_text("keep.txt", "v1")
+    first.commit()
+    second = RunOutput(final)
+    second.write_text("keep.txt", "v2")
+    # an unfinished second run leaves the first one untouched
+    assert (final / "old.txt").exists() and (final / "keep.txt").read_text() == "v1"
+    second.commit()
+    assert sorted(p.name for p in final.iterdir()) == ["keep.txt"]
+    assert (final / "keep.txt").read_text() == "v2"
+
+
+def test_aborted_run_keeps_marker_and_previous(tmp_path):
+    final = tmp_path / "run"
+    ok = RunOutput(final)
+    ok.write_text("report.md", "complete")
+    ok.commit()
+    broken = RunOutput(final)
+    stream = broken.csv_stream("hits.csv", ["doc_id", "term"])
+    stream.write({"doc_id": "d1", "term": "الثوار"})
+    broken.abort()
+    assert (final / "report.md").read_text() == "complete"
+    assert (broken.dir / INCOMPLETE_MARKER).exists()
+    assert "unfinished" in (broken.dir / INCOMPLETE_MARKER).read_text()
+
+
+def test_output_path_that_is_a_file(tmp_path):
+    f = tmp_path / "file"
+    f.write_text("x")
+    with pytest.raises(RunError, match="not a folder"):
+        RunOutput(f)
+
+
+def test_atomic_write_keeps_mode_and_leaves_no_temp(tmp_path):
+    p = tmp_path / "lex.yaml"
+    p.write_text("a: 1\n")
+    os.chmod(p, 0o640)
+    atomic_write_text(p, "a: 2\n")
+    assert p.read_text() == "a: 2\n"
+    assert stat.S_IMODE(p.stat().st_mode) == 0o640
+    assert [q.name for q in tmp_path.iterdir()] == ["lex.yaml"]
