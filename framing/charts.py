@@ -73,6 +73,8 @@ def plot_stance_heatmap(outlets: pd.DataFrame, actors: Sequence[str], *, min_men
     sns.heatmap(data, ax=ax, cmap="RdBu", vmin=-1, vmax=1, center=0, annot=annot, fmt="",
                 linewidths=0.5, linecolor="white", cbar_kws={"label": "mean stance (−1 delegitimizing … +1)"},
                 annot_kws={"fontsize": 8})
+    ax.grid(False)
+    ax.set_facecolor("#f4f4f4")  # no mention: a grey cell, not a white (neutral-looking) one
     ax.set_xlabel("actor")
     ax.set_ylabel("outlet")
     ax.set_yticklabels([_short(t.get_text()) for t in ax.get_yticklabels()], rotation=0)
@@ -130,7 +132,7 @@ def plot_distinguishing_terms(terms: pd.DataFrame, *, per_outlet: int = 10, outl
         else:
             ax.barh(list(range(len(sub)))[::-1], sub["z"], color=palette[outlet])
             ax.set_yticks(list(range(len(sub)))[::-1])
-            ax.set_yticklabels(sub["term"].tolist(), fontsize=10)
+            ax.set_yticklabels((sub["form"] if "form" in sub else sub["term"]).tolist(), fontsize=10)
         ax.set_title(_short(outlet, 34), fontsize=10)
         ax.set_xlabel("z (log-odds)")
     for j in range(len(names), rows * cols):
@@ -157,5 +159,115 @@ def plot_source_types(profile: pd.DataFrame):
     ax.set_xlabel("share of attributions")
     ax.set_title("Whom each outlet cites (source types)")
     ax.legend(bbox_to_anchor=(1.01, 1), loc="upper left", fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+# --- topic charts (framing.topics; owned by the topics stage) -------------------------------------
+
+#: colours of the topic-chart segments that are not a single topic
+_TOPIC_OTHER_COLOUR = (0.80, 0.80, 0.80)
+_TOPIC_OUTLIER_COLOUR = (0.55, 0.55, 0.55)
+
+
+def _topic_name(topic: int, label: str, width: int = 44) -> str:
+    """``T3 · word، word`` — label words dropped from the end (not cut) to fit ``width``."""
+    if topic == -1:
+        return "outlier"
+    words = [w for w in str(label).split("، ") if w] or [str(label)]
+    while len(words) > 1 and len(f"T{topic} · " + "، ".join(words)) > width:
+        words.pop()
+    # a Latin first letter keeps "T3" on the left of the Arabic label
+    return _short(f"T{topic} · " + "، ".join(words), width)
+
+
+def _topic_table(outlet_mix: pd.DataFrame, max_topics: int) -> tuple[pd.DataFrame, list[str]]:
+    """Outlet × topic shares (columns: the ``max_topics`` largest topics, then "other
+    topics" and "outlier" when present) and the column names."""
+    df = outlet_mix.copy()
+    df["topic"] = df["topic"].astype(int)
+    names = {t: _topic_name(t, label) for t, label in df.groupby("topic")["label"].first().items()}
+    wide = df.pivot_table(index="outlet", columns="topic", values="share", aggfunc="sum", fill_value=0.0)
+    wide = wide.reindex(sorted(wide.index, key=str))
+    real = [t for t in wide.columns if t != -1]
+    # largest topics on average over outlets (each outlet counts the same); ties by id
+    order = sorted(real, key=lambda t: (-round(float(wide[t].mean()), 12), t))
+    keep = order[:max_topics]
+    table = wide[keep].rename(columns=names)
+    rest = [t for t in real if t not in keep]
+    if rest:
+        table["other topics"] = wide[rest].sum(axis=1)
+    if -1 in wide.columns:
+        table["outlier"] = wide[-1]
+    return table, list(table.columns)
+
+
+def plot_topic_mix(outlet_mix: pd.DataFrame, *, max_topics: int = 12):
+    """Stacked horizontal bars: each outlet's text split by topic (shares of characters).
+
+    ``outlet_mix`` has ``outlet, topic, label, share`` (:func:`framing.topics.outlet_topic_mix`).
+    The ``max_topics`` largest topics get a colour each; the rest are summed as "other
+    topics"; outliers (topic -1) are grey. Segments of 4 % or more are annotated.
+    """
+    plt, sns = _setup()
+    table, columns = _topic_table(outlet_mix, max_topics)
+    n_topics = sum(1 for c in columns if c not in ("other topics", "outlier"))
+    colours = sns.color_palette("tab20" if n_topics > 10 else "tab10", n_colors=max(n_topics, 1))
+    fig, ax = plt.subplots(figsize=(11, max(0.5 * len(table) + 1.8, 0.28 * len(columns) + 1.5, 3.5)))
+    y = [_short(o) for o in table.index]
+    left = pd.Series(0.0, index=table.index)
+    for k, col in enumerate(columns):
+        colour = (_TOPIC_OTHER_COLOUR if col == "other topics" else _TOPIC_OUTLIER_COLOUR if col == "outlier"
+                  else colours[k % len(colours)])
+        values = table[col]
+        ax.barh(y, values, left=left, color=colour, label=col, edgecolor="white", linewidth=0.6)
+        for i, (v, lft) in enumerate(zip(values, left, strict=True)):
+            if v >= 0.04:
+                shade = sum(colour[:3]) / 3
+                ax.text(lft + v / 2, i, f"{v:.0%}", ha="center", va="center", fontsize=8,
+                        color="white" if shade < 0.5 else "black")
+        left += values
+    ax.set_xlim(0, 1)
+    ax.xaxis.set_major_formatter(plt.matplotlib.ticker.PercentFormatter(1.0))
+    ax.invert_yaxis()
+    ax.set_xlabel("share of the outlet's text")
+    ax.set_ylabel("")
+    ax.set_title("Topic mix by outlet")
+    ax.grid(axis="y", visible=False)
+    ax.legend(bbox_to_anchor=(1.01, 1), loc="upper left", fontsize=9, title="topic", frameon=False)
+    fig.tight_layout()
+    return fig
+
+
+def plot_topic_heatmap(outlet_mix: pd.DataFrame, *, max_topics: int = 20):
+    """Topics × outlets heatmap of shares (% of each outlet's text), largest topics on top.
+
+    Only the ``max_topics`` largest topics are rows, so that the colour scale shows
+    differences between outlets; the share of the other topics and of outliers per
+    outlet is in the stacked bars (:func:`plot_topic_mix`) and noted in the title.
+    """
+    plt, sns = _setup()
+    table, columns = _topic_table(outlet_mix, max_topics)
+    topics = [c for c in columns if c not in ("other topics", "outlier")]
+    data = table[topics].T * 100
+    data.columns = [_short(c, 20) for c in data.columns]
+    fmt = ".1f" if data.to_numpy().max(initial=0) < 10 else ".0f"
+    fig, ax = plt.subplots(figsize=(1.1 * max(len(data.columns), 3) + 5, 0.42 * max(len(data), 3) + 1.8))
+    sns.heatmap(data, ax=ax, cmap="YlGnBu", vmin=0, annot=True, fmt=fmt, linewidths=0.5, linecolor="white",
+                cbar_kws={"label": "% of the outlet's text"}, annot_kws={"fontsize": 8})
+    ax.set_xlabel("outlet")
+    ax.set_ylabel("")
+    ax.set_xticklabels(ax.get_xticklabels(), rotation=30, ha="right")
+    ax.set_yticklabels(ax.get_yticklabels(), rotation=0)
+    title = "Topics by outlet (% of each outlet's text)"
+    n_all = int((outlet_mix["topic"].astype(int) != -1).groupby(outlet_mix["topic"]).any().sum())
+    notes = []
+    if n_all > len(topics):
+        notes.append(f"the {len(topics)} largest of {n_all} topics")
+    if "outlier" in table:
+        notes.append(f"outliers {table['outlier'].min():.0%}–{table['outlier'].max():.0%} of the text")
+    if notes:
+        title += "\n" + "; ".join(notes)
+    ax.set_title(title)
     fig.tight_layout()
     return fig

@@ -206,8 +206,9 @@ def events(
     id_field: IdField = "id",
     window_days: Annotated[int, typer.Option(help="Documents more than this many days apart are never one "
                                                   "event.")] = 2,
-    threshold: Annotated[float | None, typer.Option(help="Cosine similarity a document needs to join an event "
-                                                         "(higher: tighter events).")] = None,
+    threshold: Annotated[float | None, typer.Option(help="Mean cosine similarity (title + lead) a group needs "
+                                                         "to join an event (default 0.3; higher: tighter "
+                                                         "events).")] = None,
     limit: Annotated[int | None, typer.Option(help="Use only the first N documents.")] = None,
 ) -> None:
     """Group documents into cross-outlet events alone; write events.csv and event assignments."""

@@ -451,6 +451,8 @@ class Matcher:
         cached = self._lemma_cache.get(token)
         if cached is None:
             cached = tuple(dict.fromkeys(b for b in self.lemmatizer(token) if b and b != token))
+            if len(self._lemma_cache) >= 200_000:  # bounded: a corpus has millions of types
+                self._lemma_cache.clear()
             self._lemma_cache[token] = cached
         return cached
 

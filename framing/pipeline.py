@@ -43,8 +43,8 @@ HIT_COLUMNS = ["doc_id", "outlet", "lexicon", "entry_id", "actor", "category", "
 ATTRIBUTION_COLUMNS = ["doc_id", "outlet", "attribution_id", "kind", "speaker", "source_type", "cue", "cue_lemma",
                        "cue_stance", "cue_stance_value", "quote_start", "quote_end", "speaker_start", "speaker_end",
                        "quote_text"]
-DOC_BASE_COLUMNS = ["doc_id", "outlet", "date", "title", "event_id", "chars", "excluded_chars", "tokens", "hits",
-                    "hits_reported", "attributions"]
+DOC_BASE_COLUMNS = ["doc_id", "outlet", "date", "title", "event_id", "duplicate_of", "duplicate_similarity",
+                    "independent", "chars", "excluded_chars", "tokens", "hits", "hits_reported", "attributions"]
 #: evidence kept per (outlet, actor) cell for the report
 EVIDENCE_PER_CELL = 5
 
@@ -251,6 +251,7 @@ def _run(options, corpus, out: RunOutput, matcher: Matcher, extractor, actors, c
     terms = distinguishing_terms(term_counts, top_n=options.top_terms)
     say("collecting term evidence")
     term_ev = term_evidence(_iter_docs(corpus, options.limit), terms)
+    terms = _with_display_forms(terms, term_ev)
 
     stages: dict[str, dict] = {}
     attr_df = pd.DataFrame(attr_rows)
@@ -287,9 +288,11 @@ def _run(options, corpus, out: RunOutput, matcher: Matcher, extractor, actors, c
             kwargs["threshold"] = options.event_threshold
         event_result = group_events(_iter_docs(corpus, options.limit), **kwargs)
         stages["events"] = event_result.info
-        documents = documents.merge(event_result.assignments[["doc_id", "event_id"]], on="doc_id", how="left")
-    if "event_id" not in documents:
-        documents["event_id"] = None
+        cols = ["doc_id", "event_id", "duplicate_of", "duplicate_similarity", "independent"]
+        documents = documents.merge(event_result.assignments[cols], on="doc_id", how="left")
+    for col in ("event_id", "duplicate_of", "duplicate_similarity", "independent"):
+        if col not in documents:
+            documents[col] = None
 
     documents = documents.reindex(columns=DOC_BASE_COLUMNS + score_cols)
     documents = documents.sort_values(["outlet", "doc_id"], kind="stable").reset_index(drop=True)
@@ -316,6 +319,8 @@ def _run(options, corpus, out: RunOutput, matcher: Matcher, extractor, actors, c
         "lexicons": [{"name": lx.name, "kind": lx.kind, "version": lx.version, "path": str(lx.path),
                       "sha256": lx.sha256, "entries": len(lx.entries)} for lx in lexicons],
         "stages": stages,
+        "morphology_db": ({"path": options.morphology_db, "sha256": matcher.lemmatizer.sha256}
+                          if options.morphology_db else None),
         "problems": [asdict(p) for p in problems[:1000]],
         "problems_total": len(problems),
         "elapsed_seconds": round(time.time() - t0, 2),
@@ -370,6 +375,25 @@ def term_evidence(documents, terms: pd.DataFrame, *, per_term: int = 5) -> pd.Da
     return pd.DataFrame(rows, columns=TERM_EVIDENCE_COLUMNS)
 
 
+def _with_display_forms(terms: pd.DataFrame, evidence: pd.DataFrame) -> pd.DataFrame:
+    """Add ``form``: the most common written form (e.g. السورية) of each normalized term (السوريه)."""
+    terms = terms.copy()
+    if evidence.empty or terms.empty:
+        terms["form"] = terms["term"] if "term" in terms else pd.Series(dtype=str)
+        return terms
+    written = evidence.assign(form=evidence["matched"].map(_strip_diacritics))
+    best = {}
+    for (outlet, term), group in written.groupby(["outlet", "term"], sort=True):
+        counts = group["form"].value_counts()
+        best[(outlet, term)] = sorted(counts.index, key=lambda f: (-counts[f], f))[0]
+    terms["form"] = [best.get((o, t), t) for o, t in zip(terms["outlet"], terms["term"], strict=True)]
+    return terms
+
+
+def _strip_diacritics(text: str) -> str:
+    return normalize_ar(text, alef=False, alef_maksura=False, teh_marbuta=False)
+
+
 def _hit_dict(h) -> dict:
     return {"doc_id": h.doc_id, "lexicon": h.lexicon, "entry_id": h.entry_id, "actor": h.actor,
             "category": h.category, "term": h.term, "matched": h.matched, "start": h.start, "end": h.end,
@@ -407,3 +431,72 @@ def load_run_options(run_json: str | Path) -> CompareOptions:
                           hint="pass the run.json written by 'framing compare'") from None
     known = set(CompareOptions.__dataclass_fields__)
     return CompareOptions(**{k: v for k, v in opts.items() if k in known})
+
+
+def _stage_manifest(command: str, corpus_path, corpus, options: dict, info: dict) -> dict:
+    return {"framing_run": 1, "command": command, "options": options, "argv": sys.argv, "versions": _versions(),
+            "seed": options.get("seed"), "corpus": {"path": str(corpus_path), "fingerprint": corpus.fingerprint()},
+            "stages": {command: info},
+            "problems": [asdict(p) for p in corpus.problems[:1000]], "problems_total": len(corpus.problems)}
+
+
+def _load(corpus, text_field, outlet_field, date_field, id_field):
+    from framing.corpus import load_corpus
+
+    return load_corpus(corpus, text_field=text_field, outlet_field=outlet_field, date_field=date_field,
+                       id_field=id_field)
+
+
+def run_topics(corpus: str, *, out: str | None = None, text_field: str = "text", outlet_field: str = "outlet",
+               date_field: str = "date", id_field: str = "id", embedding_model: str | None = None,
+               n_topics: str = "auto", labels: str | None = None, save_model: str | None = None, seed: int = 42,
+               limit: int | None = None, progress: bool = False) -> Path:
+    """The topic stage alone (``framing topics``): topics.csv, topic_mix.csv, outlet_topics.csv,
+    topic_labels.yaml, charts and run.json in ``out`` (default ``outputs/<corpus>-topics``)."""
+    from framing import charts
+    from framing.topics import fit_corpus_topics
+
+    options = {k: v for k, v in locals().items() if k not in ("charts", "fit_corpus_topics")}
+    c = _load(corpus, text_field, outlet_field, date_field, id_field)
+    target = Path(out) if out else Path("outputs") / (Path(corpus.rstrip("/")).name.split(".")[0] + "-topics")
+    result = fit_corpus_topics(lambda: _iter_docs(c, limit), seed=seed, embedding_model=embedding_model,
+                               n_topics=n_topics, labels=labels, progress=progress)
+    output = RunOutput(target)
+    try:
+        result.write(output)
+        output.save_figure("topic_mix", charts.plot_topic_mix(result.outlet_mix))
+        output.save_figure("topic_heatmap", charts.plot_topic_heatmap(result.outlet_mix))
+        if save_model:
+            result.model.save(save_model)
+        output.write_text("run.json", json.dumps(_stage_manifest("topics", corpus, c, options, result.info),
+                                                 ensure_ascii=False, indent=2, sort_keys=True, default=str))
+    except BaseException:
+        output.abort()
+        raise
+    return output.commit()
+
+
+def run_events(corpus: str, *, out: str | None = None, text_field: str = "text", outlet_field: str = "outlet",
+               date_field: str = "date", id_field: str = "id", window_days: int = 2, threshold: float | None = None,
+               limit: int | None = None) -> Path:
+    """The event grouping alone (``framing events``): events.csv, event_assignments.csv and run.json
+    in ``out`` (default ``outputs/<corpus>-events``)."""
+    from framing.events import group_events
+
+    options = {k: v for k, v in locals().items() if k != "group_events"}
+    c = _load(corpus, text_field, outlet_field, date_field, id_field)
+    target = Path(out) if out else Path("outputs") / (Path(corpus.rstrip("/")).name.split(".")[0] + "-events")
+    kwargs = {"window_days": window_days}
+    if threshold is not None:
+        kwargs["threshold"] = threshold
+    result = group_events(_iter_docs(c, limit), **kwargs)
+    output = RunOutput(target)
+    try:
+        output.write_csv("events.csv", result.events)
+        output.write_csv("event_assignments.csv", result.assignments)
+        output.write_text("run.json", json.dumps(_stage_manifest("events", corpus, c, options, result.info),
+                                                 ensure_ascii=False, indent=2, sort_keys=True, default=str))
+    except BaseException:
+        output.abort()
+        raise
+    return output.commit()

@@ -80,7 +80,10 @@ def _read(path: Path, name: str, **kw) -> pd.DataFrame:
     p = path / name
     if not p.exists() or p.stat().st_size == 0:
         return pd.DataFrame()
-    return pd.read_csv(p, keep_default_na=False, na_values=[""], **kw)
+    try:
+        return pd.read_csv(p, keep_default_na=False, na_values=[""], **kw)
+    except pd.errors.EmptyDataError:
+        return pd.DataFrame()
 
 
 def load_run(path: str | Path) -> RunData:
@@ -353,9 +356,9 @@ def render_markdown(run: RunData, charts: list[tuple[str, str]]) -> str:
         tt = []
         for outlet, g in run.terms.groupby("outlet", sort=True):
             top = g.nsmallest(10, "rank")
+            shown = top["form"] if "form" in top else top["term"]
             tt.append({"outlet": outlet, "top terms (z)": "، ".join(f"{t} ({z:.1f})"
-                                                                  for t, z in zip(top["term"], top["z"],
-                                                                                  strict=True))})
+                                                                  for t, z in zip(shown, top["z"], strict=True))})
         lines += [_table(pd.DataFrame(tt)), ""]
         for title, png in charts:
             if title.startswith("Distinguishing"):
@@ -364,7 +367,7 @@ def render_markdown(run: RunData, charts: list[tuple[str, str]]) -> str:
     if "topics.csv" in run.tables:
         tinfo = m.get("stages", {}).get("topics", {})
         lines += ["## Topics", "",
-                  f"Topic model: BERTopic on {tinfo.get('n_units', '?')} paragraphs; clustering "
+                  f"Topic model: BERTopic on {tinfo.get('units', '?')} paragraphs of {tinfo.get('documents', '?')} documents; clustering "
                   f"**{tinfo.get('clustering', '?')}** — {tinfo.get('clustering_reason', '')}; embedding "
                   f"{tinfo.get('embedding', '?')}; seed {tinfo.get('seed', m.get('seed'))}.", ""]
         topics_df = run.tables["topics.csv"]
@@ -411,15 +414,19 @@ def render_markdown(run: RunData, charts: list[tuple[str, str]]) -> str:
 def _events_markdown(run: RunData) -> list[str]:
     events = run.tables["events.csv"]
     lines = ["## Events", ""]
-    multi = events[events["n_outlets"] >= 2] if "n_outlets" in events else events.iloc[0:0]
-    lines += [f"{len(events)} events; {len(multi)} covered by two or more outlets (see `events.csv`).", ""]
+    if "multi_outlet" in events:
+        multi = events[events["multi_outlet"].astype(str).str.lower() == "true"]
+    else:
+        multi = events[events["n_outlets"] >= 2] if "n_outlets" in events else events.iloc[0:0]
+    lines += [f"{len(events)} events; {len(multi)} covered independently by two or more outlets "
+              "(copies of the same text — agency wires, republished articles — do not count; see `events.csv` "
+              "and the `duplicate_of` column of `documents.csv`).", ""]
     try:
         from framing.events import side_by_side, side_by_side_markdown
     except ImportError:
         return lines
-    assignments = run.documents[["doc_id", "outlet", "date", "event_id"]].copy()
-    if "duplicate_of" in run.documents:
-        assignments["duplicate_of"] = run.documents["duplicate_of"]
+    assignments = run.documents[[c for c in ("doc_id", "outlet", "date", "title", "event_id", "duplicate_of",
+                                             "duplicate_similarity", "independent") if c in run.documents]].copy()
     topic_mix = run.tables.get("topic_mix.csv")
     for _, ev in multi.head(20).iterrows():
         sbs = side_by_side(ev["event_id"], assignments, run.hits, run.attributions, topic_mix)

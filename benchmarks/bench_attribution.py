@@ -1,0 +1,134 @@
+"""Throughput of attribution extraction, and a sample of attributions to check by reading.
+
+Runs :class:`framing.attribution.AttributionExtractor` over a corpus (default: the Egyptian
+development corpus), reports MB/s (extraction only; reading the corpus is timed apart),
+attributions per document and the mix of kinds and source types, then prints a seeded
+random sample of attributions — the sentence with the attributed span in [[ ]] and the
+speaker phrase in {{ }} — for a precision estimate by reading.
+
+    python benchmarks/bench_attribution.py [../shared/corpora/egypt-2013/egypt-2013-02.jsonl.xz] \\
+        [--limit N] [--sample 50] [--seed 7] [--lexicons DIR] [--outlet-field source]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from framing.attribution import AttributionExtractor  # noqa: E402
+from framing.corpus import load_corpus  # noqa: E402
+from framing.lexicon import load_lexicons  # noqa: E402
+
+DEFAULT = ROOT.parent / "shared" / "corpora" / "egypt-2013" / "egypt-2013-02.jsonl.xz"
+
+
+def show(text: str, a, width: int = 260) -> str:
+    """The attribution in context: [[attributed span]], {{speaker phrase}}, <<cue>>."""
+    marks = [(a.quote_start, "[["), (a.quote_end, "]]")]
+    if a.speaker_start >= 0:
+        marks += [(a.speaker_start, "{{"), (a.speaker_end, "}}")]
+    if a.cue_start >= 0:
+        marks += [(a.cue_start, "<<"), (a.cue_end, ">>")]
+    lo = max(0, min(p for p, _ in marks) - 60)
+    hi = min(len(text), max(p for p, _ in marks) + 40)
+    out, pos = [], lo
+    for p, m in sorted(marks, key=lambda x: (x[0], x[1] in ("]]", "}}", ">>"))):
+        if lo <= p <= hi:
+            out.append(text[pos:p])
+            out.append(m)
+            pos = p
+    out.append(text[pos:hi])
+    s = "".join(out).replace("\n", " / ")
+    if len(s) > 2 * width:
+        s = s[:width] + " … " + s[-width:]
+    return s
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("corpus", nargs="?", default=str(DEFAULT))
+    ap.add_argument("--limit", type=int, default=None, help="first N documents only")
+    ap.add_argument("--sample", type=int, default=50, help="attributions to print for checking")
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--lexicons", default=None, help="lexicon folder (default: the project's lexicons/)")
+    ap.add_argument("--outlet-field", default="source")
+    ap.add_argument("--date-field", default="crawl_time")
+    args = ap.parse_args(argv)
+
+    verbs = load_lexicons(args.lexicons, kind="reporting_verbs")
+    sources = load_lexicons(args.lexicons, kind="sources")
+    print(f"lexicons: {[lx.name for lx in verbs]} ({sum(map(len, verbs))} verb forms), "
+          f"{[lx.name for lx in sources]} ({sum(map(len, sources))} sources)")
+    t0 = time.perf_counter()
+    ex = AttributionExtractor(verbs=verbs, sources=sources)
+    t_init = time.perf_counter() - t0
+
+    corpus = load_corpus(args.corpus, outlet_field=args.outlet_field, date_field=args.date_field,
+                         boilerplate=False, repeated_lines=False)
+    rng = random.Random(args.seed)
+    reservoir: list[tuple[str, str, object]] = []  # (doc_id, outlet, attribution)
+    seen = 0
+    n_docs = n_bytes = n_chars = 0
+    kinds: Counter = Counter()
+    types: Counter = Counter()
+    stances: Counter = Counter()
+    with_attr = 0
+    t_extract = 0.0
+    texts: dict[str, str] = {}
+    t_start = time.perf_counter()
+    for doc in corpus.iter_documents():
+        if args.limit is not None and n_docs >= args.limit:
+            break
+        text = doc.text
+        t = time.perf_counter()
+        attrs = ex.extract(text, doc_id=doc.doc_id)
+        t_extract += time.perf_counter() - t
+        n_docs += 1
+        n_bytes += len(text.encode("utf-8"))
+        n_chars += len(text)
+        with_attr += bool(attrs)
+        for a in attrs:
+            kinds[a.kind] += 1
+            types[a.source_type] += 1
+            stances[a.cue_stance or "-"] += 1
+            seen += 1
+            if len(reservoir) < args.sample:
+                reservoir.append((doc.doc_id, doc.outlet, a))
+                texts[doc.doc_id] = text
+            else:
+                j = rng.randrange(seen)
+                if j < args.sample:
+                    old = reservoir[j][0]
+                    reservoir[j] = (doc.doc_id, doc.outlet, a)
+                    texts[doc.doc_id] = text
+                    if all(r[0] != old for r in reservoir):
+                        texts.pop(old, None)
+    t_total = time.perf_counter() - t_start
+    total = sum(kinds.values())
+    print(f"documents: {n_docs:,}  ({n_bytes / 1e6:.1f} MB UTF-8, {n_chars:,} chars)")
+    print(f"extractor init: {t_init * 1000:.0f} ms")
+    print(f"extraction: {t_extract:.1f} s  → {n_bytes / 1e6 / t_extract:.2f} MB/s, "
+          f"{n_docs / t_extract:,.0f} docs/s   (reading + extraction: {t_total:.1f} s)")
+    print(f"attributions: {total:,}  ({total / max(n_docs, 1):.2f} per document; "
+          f"{with_attr / max(n_docs, 1):.1%} of documents have one)")
+    print("kinds:", ", ".join(f"{k} {v / total:.1%}" for k, v in kinds.most_common()) if total else "-")
+    print("source types:", ", ".join(f"{k} {v / total:.1%}" for k, v in types.most_common()) if total else "-")
+    print("cue stance:", ", ".join(f"{k} {v / total:.1%}" for k, v in stances.most_common()) if total else "-")
+    print(f"\n--- random sample of {len(reservoir)} attributions (seed {args.seed}) ---")
+    print("[[attributed span]]  {{speaker phrase}}  <<cue>>")
+    for n, (doc_id, outlet, a) in enumerate(sorted(reservoir, key=lambda r: (r[0], r[2].attribution_id)), 1):
+        print(f"\n#{n} {doc_id} ({outlet}) {a.kind} | speaker={a.speaker!r} [{a.source_type}] | cue={a.cue!r} "
+              f"{a.cue_stance}")
+        print("   ", show(texts[doc_id], a))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

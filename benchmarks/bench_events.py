@@ -1,0 +1,134 @@
+"""Benchmark and spot-check the event grouping on the Egyptian February 2013 corpus.
+
+Prints wall time, peak memory (RSS high-water mark), the number of events and of
+multi-outlet events, 20 sampled multi-outlet events (seeded) with each outlet's titles
+for a by-eye coherence check, and the event(s) about the police beating of Hamada Saber
+near the Ittihadiya palace (early February 2013).
+
+    python benchmarks/bench_events.py [CORPUS] [--threshold 0.3] [--window-days 2] [--limit N]
+        [--sample 20] [--seed 7] [--out assignments.csv]
+
+CORPUS defaults to ../shared/corpora/egypt-2013/egypt-2013-02.jsonl.xz next to the repo.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import lzma
+import resource
+import sys
+import time
+from itertools import islice
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from framing.events import EventGrouper  # noqa: E402
+from framing.normalize import normalize_ar  # noqa: E402
+from framing.records import Document  # noqa: E402
+
+DEFAULT = ROOT.parent / "shared" / "corpora" / "egypt-2013" / "egypt-2013-02.jsonl.xz"
+STOPWORDS_FALLBACK = ROOT.parent / "shared" / "lexicon-resources" / "arabic-stop-words" / "list.txt"
+
+
+def iter_docs(path: Path, limit: int | None, loader: str):
+    """Documents of the corpus: through framing.corpus when it is there, else read directly."""
+    if loader == "framing":
+        try:
+            from framing.corpus import load_corpus
+        except ImportError:
+            loader = "raw"
+        else:
+            corpus = load_corpus(path, outlet_field="source", date_field="crawl_time")
+            yield from islice(corpus.iter_documents(), limit)
+            return
+    opener = lzma.open if str(path).endswith(".xz") else open
+    with opener(path, "rt", encoding="utf-8") as fh:
+        for line in islice(fh, limit):
+            r = json.loads(line)
+            yield Document(doc_id=r["id"], text=r["text"], outlet=r["source"], date=r["crawl_time"],
+                           title=r.get("title"))
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("corpus", nargs="?", default=str(DEFAULT))
+    ap.add_argument("--threshold", type=float, default=None)
+    ap.add_argument("--window-days", type=int, default=2)
+    ap.add_argument("--lead-chars", type=int, default=None)
+    ap.add_argument("--limit", type=int, default=None)
+    ap.add_argument("--sample", type=int, default=20)
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--loader", choices=["framing", "raw"], default="framing",
+                    help="read through framing.corpus (boilerplate masking; default) or the JSONL directly")
+    ap.add_argument("--out", help="write the assignments (doc_id, outlet, date, title, event_id, ...) here")
+    ap.add_argument("--events-out", help="write the events table here")
+    args = ap.parse_args(argv)
+
+    params = {"window_days": args.window_days}
+    if args.threshold is not None:
+        params["threshold"] = args.threshold
+    if args.lead_chars is not None:
+        params["lead_chars"] = args.lead_chars
+    lex_stop = ROOT / "lexicons" / "stopwords-ar.txt"
+    if not lex_stop.exists() and STOPWORDS_FALLBACK.exists():
+        params["stopwords"] = str(STOPWORDS_FALLBACK)
+
+    t0 = time.time()
+    grouper = EventGrouper(**params).fit(iter_docs(Path(args.corpus), args.limit, args.loader))
+    wall = time.time() - t0
+    res = grouper.result
+    a, ev = res.assignments, res.events
+    multi = res.multi_outlet()
+    print(f"documents: {len(a)}  wall: {wall:.1f} s  peak RSS: {peak_rss_mb():.0f} MB")
+    print(f"events: {len(ev)}  multi-outlet events: {len(multi)}  "
+          f"documents in multi-outlet events: {int(multi['n_docs'].sum())}  "
+          f"copies flagged: {int((~a['independent']).sum())}  "
+          f"pairs above floor: {res.info['pairs_compared_above_floor']}")
+    sizes = ev["n_docs"]
+    print(f"event sizes: singletons {int((sizes == 1).sum())}, 2-5 {int(((sizes >= 2) & (sizes <= 5)).sum())}, "
+          f"6-20 {int(((sizes > 5) & (sizes <= 20)).sum())}, >20 {int((sizes > 20).sum())}, "
+          f"largest {int(sizes.max())}")
+    print("params:", json.dumps({k: v for k, v in res.info["params"].items() if k not in ("place_cues",)},
+                                ensure_ascii=False, default=str))
+    if args.out:
+        a.to_csv(args.out, index=False)
+    if args.events_out:
+        ev.to_csv(args.events_out, index=False)
+
+    def show(event_id: str, max_titles: int = 4) -> None:
+        row = ev[ev["event_id"] == event_id].iloc[0]
+        print(f"\n== {event_id}  {row['label']}  docs={row['n_docs']} independent={row['n_independent']} "
+              f"outlets={row['n_outlets']}")
+        docs = a[a["event_id"] == event_id]
+        for outlet, g in docs.groupby("outlet"):
+            for r in g.head(max_titles).itertuples():
+                flag = f"  [copy of {r.duplicate_of} {r.duplicate_similarity:.2f}]" if not r.independent else ""
+                print(f"   {outlet:22s} {r.date}  {str(r.title)[:110]}{flag}")
+            if len(g) > max_titles:
+                print(f"   {outlet:22s} … {len(g) - max_titles} more")
+
+    sample = multi.sample(n=min(args.sample, len(multi)), random_state=args.seed).sort_values("event_id")
+    print(f"\n##### {len(sample)} sampled multi-outlet events (seed {args.seed})")
+    for eid in sample["event_id"]:
+        show(eid)
+
+    key = [normalize_ar(w) for w in ("حمادة صابر", "حماده صابر")]
+    titles = a["title"].fillna("").map(normalize_ar)
+    hit = a[titles.map(lambda t: any(k in t for k in key))]
+    counts = hit["event_id"].value_counts()
+    print(f"\n##### Hamada Saber: {len(hit)} documents with «حمادة صابر» in the title, in {len(counts)} events")
+    for eid, c in counts.head(8).items():
+        print(f"\n-- {c} of them in {eid}")
+        show(eid, max_titles=3)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1382 @@
+"""Attribution: who is quoted, with which verbs, and whose words a loaded term is.
+
+:class:`AttributionExtractor` finds, in one document,
+
+* **direct quotes** in every mark Arabic news uses (“ ” « » „ ‹ › ‘ ’ and ASCII ``"``
+  and ``'``), paired by the characters around each mark, so that writers' habits of
+  typing ” or » first still pair; nested quotes count as the outer one, an opening mark
+  that is never closed runs to the end of its paragraph, and a quote may run over
+  several sentences;
+* **reported speech** after a reporting verb and ``إن/أن/بأن`` or a colon
+  ("قال الوزير: إن ...", "ذكر الكرملين في بيان، أنَّ ...", "أشار إلى أن ...");
+* **sourcing phrases** ("بحسب"، "حسب"، "وفقاً لـ"، "نقلاً عن"، "بحسب ما ذكرت ..."،
+  "استناداً إلى"، "على حد قول"، and ``المصدر:`` lines).
+
+For each it gives the attributed span (``quote_start``/``quote_end``, offsets into the
+original text), the span naming the speaker, the speaker's normalized name and source
+type (from the ``sources`` lexicons; ``other`` when the speaker is not listed — unknown
+speakers are kept, never dropped) and the cue with its stance (from the
+``reporting_verbs`` lexicons: ``neutral``, ``assertive``, ``distancing``, ``denial``).
+
+:func:`assign_voice` then marks every lexicon hit inside a quotation or reported speech
+as ``voice="reported"`` with the speaker; the rest — including the outlet's own clause
+before "بحسب المرصد" — stay ``authorial``. :func:`attributions_frame` and
+:func:`attribution_profile` turn attributions into the ``attributions.csv`` rows and the
+per-outlet profile (source types, quoted share, cue stances, most cited speakers).
+
+>>> from framing.lexicon import Lexicon
+>>> verbs = Lexicon.from_entries("v", [{"term": "قال", "category": "neutral", "match": "exact"}],
+...                              kind="reporting_verbs")
+>>> sources = Lexicon.from_entries("s", [{"term": "الكرملين", "category": "russian_official",
+...                                       "canonical": "الكرملين"}], kind="sources")
+>>> text = 'وقال الكرملين إن "مكافحة التشكيلات الإرهابية مستمرة".'
+>>> [a] = AttributionExtractor(verbs=[verbs], sources=[sources]).extract(text)
+>>> (a.kind, a.speaker, a.source_type, a.cue, a.quote_text)
+('direct_quote', 'الكرملين', 'russian_official', 'وقال', 'مكافحة التشكيلات الإرهابية مستمرة')
+
+What is data and what is code: reporting verbs and named sources are lexicons that
+researchers edit (``lexicons/reporting_verbs.yaml``, ``lexicons/sources.yaml``). The
+closed-class grammar — quote marks, complementizers (إن/أن/بأن), prepositions that end
+a speaker phrase, the sourcing prepositions (بحسب، وفقا لـ ...), and the few head nouns
+that make "وفقاً لـ X" a source rather than "according to the law" — is in this module
+as precompiled module-level tables.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import Counter
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+
+from framing.errors import LexiconError
+from framing.lexicon import Entry, Lexicon, Matcher, default_lexicon_dir, load_lexicons
+from framing.normalize import WORD_RE, normalize_ar, normalize_with_offsets, sentence_spans
+from framing.records import Attribution, Hit
+
+__all__ = [
+    "ATTRIBUTION_FRAME_COLUMNS",
+    "KINDS",
+    "STANCES",
+    "VOICE_KINDS",
+    "AttributionExtractor",
+    "Quote",
+    "assign_voice",
+    "attribution_profile",
+    "attributions_frame",
+    "find_quotes",
+]
+
+#: attribution kinds: the attributed span is a quotation, a reported clause, or a sourced claim
+KINDS = ("direct_quote", "reported_speech", "sourcing")
+#: kinds whose span is the speaker's words: hits inside them are ``reported`` and they count as
+#: quoted text. A sourcing phrase's clause ("قتل خمسة، بحسب المرصد") is the outlet's wording of
+#: what a source reports, so it stays ``authorial`` unless asked otherwise.
+VOICE_KINDS = ("direct_quote", "reported_speech")
+#: stance classes of reporting verbs (the ``category`` of a reporting_verbs entry)
+STANCES = ("neutral", "assertive", "distancing", "denial")
+
+ATTRIBUTION_FRAME_COLUMNS = [
+    "doc_id", "outlet", "attribution_id", "kind", "speaker", "source_type", "cue", "cue_lemma", "cue_stance",
+    "cue_stance_value", "quote_start", "quote_end", "quote_text", "speaker_start", "speaker_end", "cue_start",
+    "cue_end",
+]
+
+# --- quote marks ------------------------------------------------------------------------------
+
+_FAMILY = {
+    "“": "dq", "”": "dq", "„": "dq", "‟": "dq",
+    "«": "guil", "»": "guil",
+    "‹": "sguil", "›": "sguil",
+    "‘": "sq", "’": "sq", "‚": "sq", "‛": "sq",
+    '"': "ad", "'": "as",
+}
+#: a closing mark of family X may close an opening mark of these families
+_COMPAT = {"dq": ("dq", "ad"), "ad": ("ad", "dq"), "guil": ("guil",), "sguil": ("sguil",),
+           "sq": ("sq", "as"), "as": ("as", "sq")}
+_OPENERS = frozenset("“„‟«‹‘‚‛")
+_CLOSERS = frozenset("”»›’")
+_QUOTE_RE = re.compile("[\"'“”„‟«»‹›‘’‚‛]")
+_QUOTE_CHARS = frozenset(_FAMILY)
+_PROCLITICS = frozenset("وفبلك")
+_ATTACHED_MARKS = frozenset("\u0640\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652")  # tatweel, harakat
+#: characters that may stand before an opening mark / after a closing mark
+_LEFT_OK = frozenset(" \t\n\r\u00a0([{:،,؛;-–—/…") | _QUOTE_CHARS
+_RIGHT_OK = frozenset(" \t\n\r\u00a0)]}.،,:؛;!?؟-–—/…") | _QUOTE_CHARS
+_NAME_MAX_WORDS = 4  # a quoted span of at most this many words after a title is a name
+_UNCUED_MIN_WORDS = 6  # a quoted span without cue counts as a quotation from this length
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """A top-level quotation: marks at ``start`` and ``end - 1`` (``end`` is the paragraph
+    end when the opening mark is never closed); ``inner_start``/``inner_end`` delimit the
+    quoted words.
+    """
+
+    start: int
+    end: int
+    inner_start: int
+    inner_end: int
+    balanced: bool = True
+
+
+def find_quotes(text: str) -> list[Quote]:
+    """Top-level quotations of ``text`` (nested quotes belong to the outer one).
+
+    A mark opens when it stands after a space or punctuation and before a word, and
+    closes when it stands after a word and before a space or punctuation; where that
+    does not decide (no space), the mark's own direction does (“ « „ open, ” » close).
+    Pairs never cross a line break; an opening mark without a closing one runs to the
+    end of its paragraph.
+
+    >>> t = 'قال: «إن “الحل” سياسي» ثم "كلام لم يغلق'
+    >>> [t[q.inner_start:q.inner_end] for q in find_quotes(t)]
+    ['إن “الحل” سياسي', 'كلام لم يغلق']
+    """
+    quotes: list[Quote] = []
+    stack: list[tuple[int, str]] = []  # (position, family) of open marks
+    n = len(text)
+    para_end = -1
+    for m in _QUOTE_RE.finditer(text):
+        pos = m.start()
+        if pos > para_end:
+            if stack:
+                quotes.append(_unbalanced(text, stack[0][0], para_end))
+                stack.clear()
+            para_end = text.find("\n", pos)
+            if para_end < 0:
+                para_end = n
+        ch = m.group()
+        fam = _FAMILY[ch]
+        prev = text[pos - 1] if pos > 0 else None
+        nxt = text[pos + 1] if pos + 1 < n else None
+        if fam in ("ad", "as") and stack and stack[-1][1] == fam and prev is not None and not prev.isspace():
+            # ASCII marks do not nest in themselves: after a word, a second one closes (و"ي ...)
+            opener = stack.pop()[0]
+            if not stack:
+                quotes.append(Quote(opener, pos + 1, opener + 1, pos, True))
+            continue
+        # a mark after a one-letter proclitic opens like one after a space: و"لا", و«نعم», لـ"إنترفاكس"
+        b = pos - 1
+        while b > 0 and text[b] in _ATTACHED_MARKS:
+            b -= 1
+        left = (prev is None or prev in _LEFT_OK
+                or (text[b] in _PROCLITICS and (b == 0 or text[b - 1] in _LEFT_OK)))
+        right = nxt is None or nxt in _RIGHT_OK
+        can_open = left and nxt is not None and not nxt.isspace()
+        can_close = right and prev is not None and not prev.isspace()
+        if can_open and not can_close:
+            role = "open"
+        elif can_close and not can_open:
+            role = "close"
+        elif ch in _OPENERS:
+            role = "open"
+        elif ch in _CLOSERS:
+            role = "close"
+        elif prev is not None and nxt is not None and prev.isalnum() and nxt.isalnum():
+            continue  # ASCII mark inside a word (و"ي): neither
+        else:
+            role = "close" if any(f in _COMPAT[fam] for _, f in stack) else ("open" if can_open else "")
+        if role == "close":
+            idx = next((i for i in range(len(stack) - 1, -1, -1) if stack[i][1] in _COMPAT[fam]), None)
+            if idx is None:
+                if not can_open:
+                    continue
+                role = "open"
+            else:
+                opener = stack[idx][0]
+                del stack[idx:]
+                if idx == 0:
+                    quotes.append(Quote(opener, pos + 1, opener + 1, pos, True))
+                continue
+        if role == "open":
+            stack.append((pos, fam))
+    if stack:
+        quotes.append(_unbalanced(text, stack[0][0], para_end if para_end >= 0 else n))
+    return [q for q in quotes if q.inner_end > q.inner_start]
+
+
+def _unbalanced(text: str, opener: int, para_end: int) -> Quote:
+    end = para_end
+    while end > opener + 1 and text[end - 1].isspace():
+        end -= 1
+    return Quote(opener, end, opener + 1, end, False)
+
+
+# --- closed-class grammar (normalized forms: ا for أإآ, ي for ى, ه for ة) ------------------
+
+
+def _set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+#: complementizers that introduce reported speech
+_COMP = frozenset(
+    ["ان", "بان", "فان"]
+    + [p + s for p in ("ان", "بان", "فان") for s in ("ه", "ها", "هم", "هما", "هن", "ني", "نا", "ك", "كم")]
+    + ["انني", "اننا", "بانني", "باننا"]
+)
+#: words that end a speaker phrase (prepositions, time words, relatives, conjunctions)
+_NP_STOP = _set("""
+في خلال عقب اثناء امام لدي بعد قبل عبر علي الي من عن مع حول منذ حيث عند ضد بين تجاه
+اليوم امس غدا مساء صباح ظهر ليل يوم الليله الليلة السبت الاحد الاثنين الثلاثاء الاربعاء الخميس الجمعه
+هاتفيا للصحفيين للصحافيين لوسائل للصحافه للصحافة الذي التي الذين اللذين اللتين او ثم كما لكن بينما فيما اذ
+له لها لهم لنا بدوره بدورها ايضا بهذا بذلك الصدد الماضي مؤخرا سابقا قوله قولها قولهم قائلا
+ل ب ك و ف لا لم لن قد وقد كان كانت
+""") | _COMP
+#: pre-verbal words that are not a subject ("الذين قالت", "فيما قال")
+_FUNCTION = _NP_STOP | _set("هذا هذه ذلك تلك هو هي هم")
+#: a verb after these ("كل ذلك يؤكد أن", "مما يؤكد أن") reports no speaker: it is the writer's reasoning
+_NOT_SPEAKER = _set("هذا هذه ذلك تلك ما مما وهذا وهو")
+_REL_COMP = frozenset(("الذي", "التي", "الذين")) | _COMP
+#: impersonal passives ("يذكر أن" = it is worth noting) are the writer's, not a speaker's
+_IMPERSONAL = _set("يذكر يشار يجدر يقال يبدو يعتقد يتوقع يلاحظ ويذكر ويشار")
+#: nouns for a statement, report or description: "بيان الرئاسة" → the speaker is الرئاسة
+_SPEECH_NOUNS = _set("بيان بيانات تصريح تصريحات تقرير تقارير روايه وصف قول تعبير حديث افاده")
+#: head nouns that make "بحسب / وفقا لـ X" a source and not "according to the law"
+_SOURCE_HEADS = _SPEECH_NOUNS | _set("""
+معلومات مصادر مصدر وكاله وكالات صحيفه صحف موقع مسؤول مسؤولين مسؤولون متحدث ناطق وزاره وزير مراسل
+قناه شهود ناشطين ناشطون سكان مرصد مركز مكتب رئاسه رئيس حزب حركه جبهه ائتلاف منظمه هيئه لجنه جيش
+شرطه مديريه محافظ خبراء خبير محلل محللين محللون مراقبين مراقبون وسائل اعلام شبكه تلفزيون اذاعه قياده
+نائب عضو مدير دراسه احصائيات احصاءات ارقام مصادرنا مراسلنا امم منظمات ناشطين ناشطون قيادي قياديين
+""")
+#: words skipped at the start of a speaker phrase ("أكد فيه الجيش", "أكد أمس الوزير")
+_NP_LEAD_SKIP = _set("""
+فيه فيها بدوره بدورها ايضا كذلك اليوم امس مساء صباح السبت الاحد الاثنين الثلاثاء الاربعاء الخميس الجمعه
+""")
+#: speech events: "مسؤول في وزارة" continues a speaker phrase, "عارف في تصريحات" ends it
+_SPEECH_EVENTS = _SPEECH_NOUNS | _set("مقابله مداخله لقاء كلمه مؤتمر اتصال ندوه برنامج حوار جلسه")
+#: an "ان" after these is not a complementizer of speech ("إلا أن", "ضرورة أن", "يجب أن")
+_NOT_COMP_AFTER = _set("الا ضروره يجب يمكن لابد بد بعد قبل منذ حتي دون رغم بمجرد عسي")
+#: trailing words dropped from an unknown speaker's name cut to a few words
+_NAME_TAIL = _set("باسم في ب عن من ل الي علي و")
+#: honorifics dropped from the front of an unknown speaker's name
+_HONORIFICS = _set("الدكتور د المهندس الشيخ السيد السيده الاستاذ")
+#: titles after which "علي" is the name Ali, not the preposition على
+_TITLES = _HONORIFICS | _set("اللواء العميد العقيد المستشار السفير النائب الكابتن الفريق الامام القاضي")
+#: quantity nouns that take "من": "عدد من القيادات", "أحد المتظاهرين"
+_QUANTITY = _set("عدد بعض احد احدي كثير عشرات مئات الاف جميع معظم اغلب عده")
+
+#: sourcing prepositions: normalized first word → (needs, lemma). ``needs``: "" (phrase follows),
+#: "l" (لـ / لما / ل+word follows), "an" (عن follows), "ila" (إلى follows), "hadd" (حد قول ...)
+_SOURCING = {
+    "بحسب": ("", "بحسب"), "حسب": ("", "حسب"), "حسبما": ("ma", "حسبما"), "بحسبما": ("ma", "بحسبما"),
+    "وفقا": ("l", "وفقا لـ"), "وفق": ("l", "وفق"), "طبقا": ("l", "طبقا لـ"), "وفقما": ("ma", "وفقما"),
+    "نقلا": ("an", "نقلا عن"), "استنادا": ("ila", "استنادا إلى"), "علي": ("hadd", "على حد قول"),
+}
+_SOURCING_FIRST = frozenset(list(_SOURCING) + [p + k for k in _SOURCING for p in "وف"])
+_PUNCT_BREAK = frozenset(":؛;،,()[]")
+_MAX_REGION = 30  # tokens between a verb and its complementizer
+_MAX_NP = 10  # tokens of a speaker phrase (with at most one apposition between commas)
+_MAX_SPEAKER_WORDS = 5  # words of an unknown speaker's normalized name
+_TRIM = " \t\n\r\u00a0.،,؛;:!?؟…-–—"
+_SOURCE_LINE_RE = re.compile(r"(?m)^[ \t]*(?:ال)?مصا?در[ \t]*[:：][ \t]*(\S[^\n]*)$")
+_SPACES_RE = re.compile(r"\s+")
+_PARA_RE = re.compile(r"\n(?:[ \t\r\u00a0]*\n)*")  # a paragraph break (blank lines count once)
+_STRIP_CHARS = "\"'“”„‟«»‹›‘’‚‛()[]{}<>.،,؛;:!?؟…-–—/\\"
+
+
+def _light(s: str) -> str:
+    """A speaker name for display: diacritics, tatweel and marks removed, letters kept."""
+    s = normalize_ar(s, alef=False, alef_maksura=False, teh_marbuta=False)
+    s = s.translate({ord(c): " " for c in _STRIP_CHARS})
+    return _SPACES_RE.sub(" ", s).strip()
+
+
+def _merge_abbreviations(text: str, sents: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Join sentences split after a one-letter abbreviation ("د. وحيد عبد المجيد", "أ.د.")."""
+    out: list[tuple[int, int]] = []
+    join = False
+    for s, e in sents:
+        if join and out:
+            out[-1] = (out[-1][0], e)
+        else:
+            out.append((s, e))
+        join = (e >= 2 and text[e - 1] == "." and text[e - 2].isalpha()
+                and (e == 2 or text[e - 3].isspace() or text[e - 3] in ".(«“\"'"))
+    return out
+
+
+def _is_hal(tok: str) -> bool:
+    """An adverbial participle in -اً ("معلقا", "متسائلا"): not a subject."""
+    return len(tok) >= 5 and tok[0] == "م" and tok[-1] == "ا"
+
+
+@lru_cache(maxsize=1 << 16)
+def _bare_forms(tok: str) -> frozenset[str]:
+    """The token without proclitics و ف ب ل ك and the article (normalized)."""
+    out = {tok}
+    frontier = [tok]
+    for _ in range(3):
+        nxt = []
+        for t in frontier:
+            if len(t) > 3 and t[0] in "وفبلك":
+                nxt.append(t[1:])
+            if len(t) > 3 and t.startswith("لل"):
+                nxt.append(t[2:])
+            if len(t) > 3 and t.startswith("ال"):
+                nxt.append(t[2:])
+        out.update(nxt)
+        frontier = nxt
+    return frozenset(out)
+
+
+# --- records internal to one document ---------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Speaker:
+    name: str
+    source_type: str
+    start: int = -1
+    end: int = -1
+    words: frozenset[str] = frozenset()  # bare forms of the phrase's words, for coreference
+
+
+@dataclass(slots=True)
+class _Cue:
+    i0: int  # first token of the cue
+    i1: int  # token after the cue
+    kind: str  # verb | sourcing
+    lemma: str
+    stance: str = ""
+    stance_value: float = 0.0
+    np_start: int = -1  # sourcing: first token of the source phrase
+    proclitic: bool = False  # verb written with و/ف
+    has_verb: bool = False  # sourcing phrase with a verb: "بحسب ما ذكرت"
+
+
+@dataclass(slots=True)
+class _Found:
+    kind: str
+    quote_start: int
+    quote_end: int
+    speaker: _Speaker
+    cue: _Cue | None
+    cue_start: int
+    cue_end: int
+    para: int = 0
+    outer: tuple[int, int] | None = None  # the quotation this cue stands in, if any
+
+
+@dataclass
+class _Doc:
+    text: str
+    norms: list[str]
+    starts: list[int]
+    ends: list[int]
+    sent_starts: list[int]
+    sent_ends: list[int]
+    newlines: list[int]
+    quotes: list[Quote]
+    quote_first: dict[int, int]  # first token index → quote index
+    quote_starts: list[int]
+    verbs: dict[int, _Cue]  # first token → verb cue
+    sources: list[tuple[int, int, Hit]]  # (first token, token after, hit)
+    source_starts: list[int]
+    claimed: set[int] = field(default_factory=set)  # quote indices already attributed
+    found: list[_Found] = field(default_factory=list)
+
+    # -- navigation --
+    def sentence(self, pos: int) -> tuple[int, int]:
+        j = bisect.bisect_right(self.sent_starts, pos) - 1
+        if j < 0:
+            return (0, self.sent_ends[0]) if self.sent_ends else (0, len(self.text))
+        return self.sent_starts[j], self.sent_ends[j]
+
+    def para(self, pos: int) -> int:
+        return bisect.bisect_left(self.newlines, pos)
+
+    def tok_at_or_after(self, pos: int) -> int:
+        return bisect.bisect_left(self.starts, pos)
+
+    def gap(self, k: int) -> str:
+        """Original text between token ``k-1`` and token ``k``."""
+        return self.text[self.ends[k - 1] if k > 0 else 0:self.starts[k]]
+
+    def quote_before(self, k: int) -> int | None:
+        """Index of the top-level quote whose opening mark stands right before token ``k``."""
+        qi = self.quote_first.get(k)
+        if qi is None:
+            return None
+        if k > 0 and self.quotes[qi].start < self.ends[k - 1]:
+            return None
+        return qi
+
+    def token_after_quote(self, qi: int) -> int:
+        return bisect.bisect_left(self.starts, self.quotes[qi].end)
+
+    def inside_quote(self, pos: int) -> int | None:
+        j = bisect.bisect_right(self.quote_starts, pos) - 1
+        if j >= 0 and self.quotes[j].start <= pos < self.quotes[j].end:
+            return j
+        return None
+
+    def n_words(self, qi: int) -> int:
+        q = self.quotes[qi]
+        return bisect.bisect_left(self.starts, q.inner_end) - bisect.bisect_left(self.starts, q.inner_start)
+
+
+def _default(kind: str) -> list[Lexicon]:
+    """The default lexicons of ``kind``; none when there is no default folder (an invalid file
+    in it still raises :class:`LexiconError`)."""
+    try:
+        folder = default_lexicon_dir()
+    except LexiconError:  # no default folder: the extractor still finds quotes and sourcing phrases
+        return []
+    return load_lexicons(folder, kind=kind)
+
+
+class AttributionExtractor:
+    """Find quotations, reported speech and sourcing phrases with speaker, cue and source type.
+
+    ``verbs``: lexicons of kind ``reporting_verbs`` (category = stance class, ``match: exact``
+    entries also match with a و/ف proclitic); ``sources``: lexicons of kind ``sources``
+    (category = source type, ``canonical`` = speaker name). ``None`` loads the lexicons of
+    that kind from :func:`framing.lexicon.default_lexicon_dir`.
+
+    >>> ex = AttributionExtractor(verbs=[], sources=[])
+    >>> [(a.kind, a.speaker, a.source_type, a.cue) for a in ex.extract("قتل 5 مدنيين، بحسب مصادر محلية.")]
+    [('sourcing', 'مصادر محلية', 'other', 'بحسب')]
+    """
+
+    def __init__(self, verbs: Sequence[Lexicon] | None = None, sources: Sequence[Lexicon] | None = None):
+        self.verbs = list(_default("reporting_verbs") if verbs is None else verbs)
+        self.sources = list(_default("sources") if sources is None else sources)
+        self._verb_entries: dict[str, tuple[Entry, bool]] = {}  # matcher entry id → (entry, proclitic)
+        self._verb_names: set[str] = set()
+        self._source_entries: dict[str, Entry] = {}
+        self._source_names: set[str] = set()
+        lexicons = []
+        for lex in self.verbs:
+            name = f"verbs:{lex.name}"
+            self._verb_names.add(name)
+            rows = []
+            for e in lex.entries:
+                self._verb_entries[e.id] = (e, False)
+                rows.append({"term": e.term, "category": e.category, "stance": e.stance, "match": e.match,
+                             "id": e.id})
+                if e.match == "exact" and e.words:
+                    rest = " ".join(e.words[1:])
+                    # و/ف on every form; ل on imperfect forms ("لتقول إنها", "ليؤكد أن")
+                    pres = ("و", "ف", "ل") if e.words[0][0] in "يتن" else ("و", "ف")
+                    for pre in pres:
+                        vid = f"{e.id}#{pre}"
+                        self._verb_entries[vid] = (e, True)
+                        rows.append({"term": f"{pre}{e.words[0]} {rest}".strip(), "category": e.category,
+                                     "stance": e.stance, "match": "exact", "id": vid})
+            lexicons.append(Lexicon.from_entries(name, rows, kind="reporting_verbs"))
+        for lex in self.sources:
+            self._source_names.add(lex.name)
+            for e in lex.entries:
+                self._source_entries[e.id] = e
+            lexicons.append(lex)
+        self._matcher = Matcher(lexicons)
+
+    # -- public -------------------------------------------------------------------------------
+
+    def extract(self, text: str, *, doc_id: str = "") -> list[Attribution]:
+        """All attributions of ``text``, ordered by position, ids 1, 2, ... within the document.
+
+        Offsets index ``text``: ``text[a.quote_start:a.quote_end] == a.quote_text``.
+        """
+        if not text or not text.strip():
+            return []
+        doc = self._prepare(text, doc_id)
+        cues = self._cues(doc)
+        consumed: set[int] = set()
+        for cue in cues:
+            if cue.i0 in consumed:
+                continue
+            qi = doc.inside_quote(doc.starts[cue.i0])
+            if qi is not None and doc.quotes[qi].balanced:
+                continue  # the quoted speaker's own verbs ("«... يحاول أن يزعم أنه ...»")
+            if cue.kind == "verb":
+                self._verb(doc, cue, consumed)
+            else:
+                self._sourcing(doc, cue)
+        self._uncued(doc)
+        self._source_lines(doc)
+        return self._records(doc, doc_id)
+
+    # -- preparation --------------------------------------------------------------------------
+
+    def _prepare(self, text: str, doc_id: str) -> _Doc:
+        norm = normalize_with_offsets(text)
+        ntext = norm.text
+        spans = [m.span() for m in WORD_RE.finditer(ntext)]
+        norms = [ntext[s:e] for s, e in spans]
+        if len(ntext) == len(text):
+            starts = [s for s, _ in spans]
+            ends = [e for _, e in spans]
+        else:
+            nst = norm.starts.tolist()
+            n = len(nst)
+            starts = [nst[s] for s, _ in spans]
+            ends = [nst[e] if e < n else len(text) for _, e in spans]
+        sents = _merge_abbreviations(text, sentence_spans(text))
+        newlines = [m.start() for m in _PARA_RE.finditer(text)]
+        quotes = find_quotes(text)
+        quote_first: dict[int, int] = {}
+        for qi, q in enumerate(quotes):
+            k = bisect.bisect_left(starts, q.inner_start)
+            if k < len(starts) and starts[k] < q.inner_end:
+                quote_first.setdefault(k, qi)
+        tok_index = {s: i for i, s in enumerate(starts)}
+        verbs: dict[int, _Cue] = {}
+        sources: list[tuple[int, int, Hit]] = []
+        for h in self._matcher.find(text, doc_id=doc_id, normalized=ntext):
+            i0 = tok_index.get(h.start)
+            if i0 is None:
+                continue
+            i1 = bisect.bisect_left(starts, h.end)
+            if h.lexicon in self._verb_names:
+                entry, proclitic = self._verb_entries.get(h.entry_id, (None, False))
+                if entry is None or i0 in verbs:
+                    continue
+                verbs[i0] = _Cue(i0, i1, "verb", entry.canonical or entry.term, entry.category, entry.stance,
+                                 proclitic=proclitic)
+            elif h.lexicon in self._source_names:
+                sources.append((i0, i1, h))
+        sources.sort(key=lambda s: (s[0], -s[1]))
+        return _Doc(text, norms, starts, ends, [s for s, _ in sents], [e for _, e in sents], newlines, quotes,
+                    quote_first, [q.start for q in quotes], verbs, sources, [s[0] for s in sources])
+
+    def _cues(self, d: _Doc) -> list[_Cue]:
+        cues = []
+        covered: set[int] = set()
+        first = _SOURCING_FIRST
+        for i in [i for i, tok in enumerate(d.norms) if tok in first]:
+            cue = self._sourcing_cue(d, i, d.norms[i])
+            if cue is not None:
+                cues.append(cue)
+                covered.update(range(cue.i0, cue.i1))
+        cues.extend(v for i, v in d.verbs.items() if i not in covered)
+        cues.sort(key=lambda c: c.i0)
+        return cues
+
+    def _sourcing_cue(self, d: _Doc, i: int, tok: str) -> _Cue | None:
+        spec = _SOURCING.get(tok)
+        if spec is None and len(tok) > 3 and tok[0] in "وف" and tok[1:] in _SOURCING:
+            if tok[1:] in ("حسب", "وفق") and tok[0] == "ف":  # فحسب = "only"
+                return None
+            spec = _SOURCING[tok[1:]]
+        if spec is None:
+            return None
+        need, lemma = spec
+        n = len(d.norms)
+
+        def adjacent(k: int) -> bool:  # token k follows token k-1 with nothing but spaces
+            return k < n and not any(c in _PUNCT_BREAK or c in ".!?؟\n" for c in d.gap(k))
+
+        def verb_after(k: int) -> _Cue | None:  # "بحسب ما ذكرت X": the verb at k, the phrase after
+            if not adjacent(k) or not adjacent(k + 1):
+                return None
+            v = d.verbs.get(k)
+            return _Cue(i, k + 1, "sourcing", f"{lemma} {d.norms[k]}" if v is None else f"{lemma} {v.lemma}",
+                        v.stance if v else "", v.stance_value if v else 0.0, np_start=k + 1, has_verb=True)
+
+        if need == "":
+            if not adjacent(i + 1):
+                return None
+            if d.norms[i + 1] == "ما":
+                cue = verb_after(i + 2)
+                if cue is not None:
+                    cue.lemma = cue.lemma.replace(lemma, f"{lemma} ما", 1)
+                return cue
+            return _Cue(i, i + 1, "sourcing", lemma, np_start=i + 1)
+        if need == "ma":
+            return verb_after(i + 1)
+        if need == "l":
+            if not adjacent(i + 1):
+                return None
+            nxt = d.norms[i + 1]
+            if nxt == "ل":
+                return _Cue(i, i + 2, "sourcing", lemma, np_start=i + 2) if adjacent(i + 2) else None
+            if nxt in ("لما", "ما"):
+                return verb_after(i + 2)
+            if len(nxt) > 2 and nxt[0] == "ل":
+                return _Cue(i, i + 1, "sourcing", lemma, np_start=i + 1)
+            return None
+        if need == "an":
+            if adjacent(i + 1) and d.norms[i + 1] == "عن" and adjacent(i + 2):
+                return _Cue(i, i + 2, "sourcing", lemma, np_start=i + 2)
+            return None
+        if need == "ila":
+            if adjacent(i + 1) and d.norms[i + 1] in ("الي", "ل") and adjacent(i + 2):
+                return _Cue(i, i + 2, "sourcing", lemma, np_start=i + 2)
+            if adjacent(i + 1) and d.norms[i + 1].startswith("ل") and len(d.norms[i + 1]) > 2:
+                return _Cue(i, i + 1, "sourcing", lemma, np_start=i + 1)
+            return None
+        if need == "hadd":  # على حد قول / تعبير / وصف
+            if (adjacent(i + 1) and d.norms[i + 1] == "حد" and adjacent(i + 2)
+                    and d.norms[i + 2] in ("قول", "تعبير", "وصف") and adjacent(i + 3)):
+                return _Cue(i, i + 3, "sourcing", f"على حد {d.norms[i + 2]}", np_start=i + 3)
+            return None
+        return None
+
+    # -- speaker phrases ----------------------------------------------------------------------
+
+    def _is_name(self, d: _Doc, qi: int) -> bool:
+        """A short quoted span without a verb and without sentence punctuation: a name."""
+        q = d.quotes[qi]
+        if not q.balanced:
+            return False
+        k0 = bisect.bisect_left(d.starts, q.inner_start)
+        k1 = bisect.bisect_left(d.starts, q.inner_end)
+        if not 1 <= k1 - k0 <= _NAME_MAX_WORDS:
+            return False
+        if any(k in d.verbs for k in range(k0, k1)):
+            return False
+        inner = d.text[q.inner_start:q.inner_end]
+        return not any(c in inner for c in ".!?؟:؛\n")
+
+    def _np(self, d: _Doc, i: int, end: int, *, mode: str = "subject") -> tuple[int, int, list[int]]:
+        """A speaker phrase starting at token ``i``, at most up to token ``end``.
+
+        ``subject``: stops at prepositions, time words, complementizers and other cues
+        (the phrase after a verb); ``source``: runs to punctuation (after بحسب ...).
+        Short quoted names inside are part of the phrase. Returns (start, end, name quotes).
+        """
+        names: list[int] = []
+        if mode == "subject":
+            while i < end:
+                tok = d.norms[i]
+                if tok == "ل":  # قال لـ«الوطن» مصدر ...
+                    qi = d.quote_before(i + 1) if i + 1 < end else None
+                    i = d.token_after_quote(qi) if qi is not None else i + 2
+                elif tok in _NP_LEAD_SKIP or _is_hal(tok):  # "أكد فيه الجيش", "قال معلقا"
+                    i += 1
+                else:
+                    break
+        s = k = i
+        n = commas = 0
+        while k < end and n < (_MAX_NP if mode == "subject" else 12):
+            if k > s:
+                gap = d.gap(k)
+                if any(c in ":؛;()" for c in gap):
+                    break
+                if "،" in gap or "," in gap:
+                    # one apposition: "أحمد رحال، الخبير العسكري، إن"
+                    if mode == "source" or commas or n >= 7 or d.norms[k] in _NP_STOP:
+                        break
+                    commas += 1
+            qi = d.quote_before(k)
+            if qi is not None:
+                # a short quoted name is part of the phrase, unless it ends the sentence (then it is
+                # what was said) — except right at the start ('وفقاً لـ"إنترفاكس".')
+                if not self._is_name(d, qi) or (k > s and not self._continues(d, qi)):
+                    break
+                names.append(qi)
+                k = d.token_after_quote(qi)
+                n += 1
+                continue
+            tok = d.norms[k]
+            if k > s and (k in d.verbs or tok in _COMP):
+                break
+            # "مسؤول في وزارة ..." / "المتحدث باسم": keep في after one indefinite noun; "عدد من
+            # القيادات"; "الدكتور علي بركات" (the name, not the preposition)
+            if (tok in _NP_STOP and not (mode == "source" and tok in ("عن", "في", "ب", "ل"))
+                    and not (tok in ("في", "ب") and n == 1 and _bare_forms(d.norms[s]) & _SOURCE_HEADS
+                             and not d.norms[s].startswith("ال") and k + 1 < end
+                             and not _bare_forms(d.norms[k + 1]) & _SPEECH_EVENTS)
+                    and not (tok == "من" and n >= 1 and d.norms[k - 1] in _QUANTITY)
+                    and not (tok == "علي" and n >= 1 and d.norms[k - 1] in _TITLES)):
+                break
+            if mode == "source" and tok in _REL_COMP:
+                break
+            if mode == "subject" and n >= 1 and tok[0] == "ل" and len(tok) > 3 \
+                    and _bare_forms(tok) & _SOURCE_HEADS:  # "قائد عسكري لوكالة فرانس برس"
+                break
+            n += 1
+            k += 1
+        return s, k, names
+
+    def _known(self, d: _Doc, s: int, e: int) -> tuple[int, int, Hit] | None:
+        """The named source in tokens [s, e): the last one, a named one before an anonymous one."""
+        j = bisect.bisect_left(d.source_starts, s)
+        found = []
+        while j < len(d.sources) and d.sources[j][0] < e:
+            found.append(d.sources[j])
+            j += 1
+        if not found:
+            return None
+        named = [f for f in found if f[2].category != "anonymous"]
+        return (named or found)[-1]
+
+    def _speaker(self, d: _Doc, s: int, e: int, names: list[int], *, strip_lam: bool = False) -> _Speaker | None:
+        """Resolve the phrase tokens [s, e) to a speaker (None when the phrase is empty)."""
+        if e <= s:
+            return None
+        words = frozenset(w for k in range(s, e) for w in _bare_forms(d.norms[k]))
+        known = self._known(d, s, e)
+        if known is not None:
+            _, i1, hit = known
+            entry = self._source_entries.get(hit.entry_id)
+            name = _light(entry.canonical or entry.term) if entry else _light(hit.term)
+            end = max(e, i1)
+            return _Speaker(name, hit.category, self._np_start(d, s, names), self._np_end(d, end, names), words)
+        # unknown speaker: a generic definite noun ("البيان", "المركز") refers back
+        if e - s == 1 and not names and d.norms[s].startswith(("ال", "لل")):
+            bare = _bare_forms(d.norms[s]) - {d.norms[s]}
+            for f in reversed(d.found[-20:]):
+                if f.speaker.name and bare & f.speaker.words:
+                    sp = f.speaker
+                    return _Speaker(sp.name, sp.source_type, sp.start, sp.end, sp.words | words)
+        # drop "بيان"/"وصف" + "صادر عن"/"لـ"/"في" in front of the real speaker
+        t = s
+        if e - t > 1 and _bare_forms(d.norms[t]) & _SPEECH_NOUNS:
+            t += 1
+            while t < e - 1 and d.norms[t] in ("ل", "صادر", "الصادر", "عن", "في", "من"):
+                t += 1
+        while e - t > 1 and d.norms[t] in _HONORIFICS:
+            t += 1
+        if names and e - t > _MAX_SPEAKER_WORDS and d.token_after_quote(names[-1]) >= e:
+            q = d.quotes[names[-1]]
+            name = _light(d.text[q.inner_start:q.inner_end])
+        else:
+            chunks = self._chunks(d, t, e)
+            a, b = chunks[0]
+            if b - a == 1 and len(chunks) > 1 and d.norms[a].startswith("ال"):
+                a, b = chunks[1]  # "المحامي، عصام البطاوي": the name after the title
+            b = min(b, a + _MAX_SPEAKER_WORDS)
+            while b - a > 1 and d.norms[b - 1] in _NAME_TAIL:
+                b -= 1
+            name = _light(d.text[d.starts[a]:d.ends[b - 1]])
+            if strip_lam and a == s and name[:1] == "ل" and len(d.norms[a]) > 2:
+                name = ("ا" + name[1:]) if name[:2] == "لل" else name[1:]
+        return _Speaker(name, "other", self._np_start(d, s, names), self._np_end(d, e, names), words)
+
+    @staticmethod
+    def _chunks(d: _Doc, s: int, e: int) -> list[tuple[int, int]]:
+        """Token ranges of [s, e) split at commas."""
+        out, a = [], s
+        for k in range(s + 1, e):
+            gap = d.gap(k)
+            if "،" in gap or "," in gap:
+                out.append((a, k))
+                a = k
+        out.append((a, e))
+        return out
+
+    @staticmethod
+    def _np_start(d: _Doc, s: int, names: list[int]) -> int:
+        """Start offset of a phrase starting at token ``s`` (at the opening mark of a name there)."""
+        if names and d.quote_first.get(s) == names[0]:
+            return d.quotes[names[0]].start
+        return d.starts[s]
+
+    @staticmethod
+    def _np_end(d: _Doc, e: int, names: list[int]) -> int:
+        """End offset of a phrase ending before token ``e`` (after the closing mark of a name in it)."""
+        end = d.ends[e - 1]
+        if names:
+            end = max(end, d.quotes[names[-1]].end)
+        return end
+
+    def _context(self, d: _Doc, cue: _Cue, *, svo: bool = True, sentence_sources: bool = True
+                 ) -> _Speaker | None:
+        """The speaker of a cue without its own speaker phrase ("وأضاف أن", "الذين قالت: إنهم").
+
+        In order: (0) the words right before the verb ("الكرملين قال إن", "إن ماليزيا أكدت
+        أن"); (1) the speaker of the last attribution cued earlier in the sentence; (2) the
+        first named source earlier in the sentence; (2c) for a participle ("موضحا"), the
+        subject of the verb that opens the sentence; (3) the speaker of the last attribution
+        in this or the previous paragraph. Attributions nested in another's quotation are
+        only seen from inside that quotation.
+        """
+        pos = d.starts[cue.i0]
+        s_start, _ = d.sentence(pos)
+
+        def visible(f: _Found) -> bool:
+            return bool(f.speaker.name) and (f.outer is None or f.outer[0] <= pos < f.outer[1])
+
+        # (0)
+        if svo:
+            sp = self._svo(d, cue, s_start)
+            if sp is not None:
+                return sp
+        # (1)
+        for f in reversed(d.found):
+            if f.cue_start < s_start:
+                break
+            if f.cue_start < pos and visible(f):
+                return f.speaker
+        # (2)
+        if sentence_sources:
+            j = bisect.bisect_left(d.source_starts, d.tok_at_or_after(s_start))
+            while j < len(d.sources) and d.sources[j][0] < cue.i0:
+                i0, i1, _ = d.sources[j]
+                if d.inside_quote(d.starts[i0]) is None:
+                    sp = self._speaker(d, i0, i1, [])
+                    if sp is not None:
+                        return sp
+                j += 1
+        # (2c) "وحمل محافظ خانشين، شاه محمود، طالبان المسؤولية، موضحا أن": a participle's subject is
+        # the one of the verb that starts the sentence
+        if svo and _is_hal(d.norms[cue.i0]):
+            k0 = d.tok_at_or_after(s_start)
+            if k0 < cue.i0 - 1 and d.norms[k0][:1] in "وف" and len(d.norms[k0]) >= 3 and k0 not in d.verbs:
+                s, e, names = self._np(d, k0 + 1, cue.i0)
+                sp = self._speaker(d, s, e, names)
+                if sp is not None:
+                    return sp
+        # (3)
+        para = d.para(pos)
+        for f in reversed(d.found):
+            if f.para < para - 1:
+                break
+            if visible(f):
+                return f.speaker
+        return None
+
+    def _svo(self, d: _Doc, cue: _Cue, s_start: int) -> _Speaker | None:
+        """The words right before a verb without proclitic: "الكرملين قال إن", "وزير الخارجية قال"."""
+        if cue.proclitic or cue.i0 == 0:
+            return None
+        end = cue.i0
+        if d.norms[end - 1] in ("قد", "لقد") and not any(c in _PUNCT_BREAK for c in d.gap(end)):
+            end -= 1  # "وكانت صحيفة كتالونية قد أعلنت"
+        k = end
+        # back to punctuation, the sentence start, or a function word ("إن ماليزيا أكدت")
+        while k > 0 and d.starts[k - 1] >= s_start and not any(c in _PUNCT_BREAK for c in d.gap(k)) \
+                and end - k < 10 and not (_bare_forms(d.norms[k - 1]) & _FUNCTION) and k - 1 not in d.verbs:
+            k -= 1
+        at_start = d.starts[k] == s_start
+        if end - k >= 2 and d.norms[k] in ("كان", "كانت", "وكان", "وكانت", "فكان", "فكانت"):
+            k += 1
+        first = d.norms[k] if end > k else ""
+        if end - k >= 2 and len(first) >= 4 and first[0] in "وف" and first[1] in "اتين":
+            k += 1  # "وتساءل المفتي قائلا": the subject of the verb before
+        n = end - k
+        if (1 <= n <= (8 if at_start else 4)
+                and not any(_bare_forms(d.norms[t]) & _FUNCTION or t in d.verbs for t in range(k, end))
+                and d.inside_quote(d.starts[k]) is None):
+            return self._speaker(d, k, end, [])
+        return None
+
+    # -- attributed spans ---------------------------------------------------------------------
+
+    def _trim_end(self, d: _Doc, start: int, end: int) -> int:
+        while end > start and d.text[end - 1] in _TRIM:
+            end -= 1
+        return end
+
+    def _claim_in(self, d: _Doc, start: int, end: int) -> tuple[bool, int]:
+        """Claim the top-level quotes starting in [start, end); (has a real quotation, furthest end)."""
+        j = bisect.bisect_left(d.quote_starts, start)
+        real, far = False, end
+        while j < len(d.quotes) and d.quotes[j].start < end:
+            if j not in d.claimed and not self._is_name(d, j):
+                d.claimed.add(j)
+                real = True
+                far = max(far, d.quotes[j].end)
+            j += 1
+        return real, far
+
+    def _content(self, d: _Doc, ci: int, limit_end: int | None = None) -> tuple[str, int, int] | None:
+        """The span attributed from content token ``ci`` on: a quote, or the clause to the sentence end."""
+        if ci >= len(d.starts):
+            return None
+        qi = d.quote_before(ci)
+        if qi is not None and not (self._is_name(d, qi) and self._continues(d, qi)):
+            d.claimed.add(qi)
+            q = d.quotes[qi]
+            return "direct_quote", q.inner_start, q.inner_end
+        start = d.starts[ci]
+        _, s_end = d.sentence(start)
+        end = s_end if limit_end is None else min(s_end, limit_end)
+        # a trailing sourcing phrase ("..., بحسب وكالة سبوتنيك") is not part of the speech, nor is
+        # what another speaker says after "، وقالت X"
+        end = self._cut_final_sourcing(d, start, end)
+        k = ci + 1
+        while k < len(d.starts) and d.starts[k] < end:
+            v = d.verbs.get(k)
+            if v is not None and v.proclitic and any(c in "،," for c in d.gap(k)):
+                end = d.starts[k]
+                break
+            k += 1
+        end = self._trim_end(d, start, end)
+        if end <= start:
+            return None
+        real, far = self._claim_in(d, start, end)
+        if far > end:
+            end = far
+        return ("direct_quote" if real else "reported_speech"), start, end
+
+    @staticmethod
+    def _continues(d: _Doc, qi: int) -> bool:
+        """Does the sentence go on after quote ``qi``?"""
+        after = d.token_after_quote(qi)
+        return after < len(d.starts) and d.starts[after] < d.sentence(d.quotes[qi].start)[1]
+
+    def _is_source(self, d: _Doc, cue: _Cue, s: int, e: int) -> bool:
+        """Is the phrase after a sourcing preposition a source? A named one, a verb ("بحسب ما ذكرت"),
+        or a head noun such as بيان، مصادر، وكالة (not "وفقا للقانون", "حسب الخطة")."""
+        return (cue.has_verb or self._known(d, s, e) is not None
+                or any(_bare_forms(d.norms[t]) & _SOURCE_HEADS for t in range(s, min(e, s + 2))))
+
+    def _cut_final_sourcing(self, d: _Doc, start: int, end: int) -> int:
+        """Cut a reported clause before a final ", بحسب X" (a source of the report, not speech)."""
+        k = d.tok_at_or_after(start) + 1
+        while k < len(d.starts) and d.starts[k] < end:
+            tok = d.norms[k]
+            if tok in _SOURCING_FIRST and d.inside_quote(d.starts[k]) is None and any(c in "،," for c in d.gap(k)):
+                cue = self._sourcing_cue(d, k, tok)
+                if cue is not None:
+                    s, e, _ = self._np(d, cue.np_start, d.tok_at_or_after(end), mode="source")
+                    if e > s and self._is_source(d, cue, s, e):
+                        return d.starts[k]
+            k += 1
+        return end
+
+    def _closing_quote_before(self, d: _Doc, i0: int) -> int | None:
+        """An unclaimed quote that closes right before token ``i0`` ('"...", قال الوزير')."""
+        if i0 == 0:
+            return None
+        lo = d.ends[i0 - 1]
+        j = bisect.bisect_right(d.quote_starts, d.starts[i0]) - 1
+        if j < 0 or j in d.claimed:
+            return None
+        q = d.quotes[j]
+        if not (lo <= q.end <= d.starts[i0]) or not q.balanced:
+            return None
+        between = d.text[q.end:d.starts[i0]]
+        if between.strip(" \t\u00a0،,-–—"):
+            return None
+        return j
+
+    # -- cue handlers ---------------------------------------------------------------------------
+
+    def _verb(self, d: _Doc, cue: _Cue, consumed: set[int]) -> None:
+        pos = d.starts[cue.i0]
+        _, s_end = d.sentence(pos)
+        n = len(d.starts)
+        k = cue.i1
+        override: tuple[_Cue, _Speaker | None] | None = None
+        content_tok: int | None = None
+        while k < n and d.starts[k] < s_end and k - cue.i1 < _MAX_REGION:
+            gap = d.gap(k)
+            qi = d.quote_before(k)
+            colon = gap.find(":")
+            if colon < 0:
+                colon = gap.find("：")
+            if colon >= 0 and (qi is None or d.quotes[qi].start > d.ends[k - 1] + colon):
+                content_tok = k
+                while content_tok < n and d.norms[content_tok] in _COMP and d.quote_before(content_tok) is None:
+                    content_tok += 1
+                break
+            if qi is not None:
+                if self._is_name(d, qi) and self._continues(d, qi):
+                    k = d.token_after_quote(qi)
+                    continue
+                content_tok = k
+                break
+            tok = d.norms[k]
+            if tok in _COMP and not (k > cue.i1 and d.norms[k - 1] in _NOT_COMP_AFTER):
+                content_tok = k + 1
+                while content_tok < n and d.norms[content_tok] in _COMP and d.quote_before(content_tok) is None:
+                    content_tok += 1
+                break
+            if k in d.verbs:
+                break
+            src = self._sourcing_cue(d, k, tok)
+            if src is not None:  # "وشدد الرئيسان، حسب البيان، على “...”": the quote is the statement's
+                s, e, names = self._np(d, src.np_start, n, mode="source")
+                override = (src, self._speaker(d, s, e, names, strip_lam=True))
+                k = max(e, src.i1)
+                continue
+            k += 1
+        region_end = k
+        # the speaker phrase right after the verb (VSO), or "عن" + the original speaker (نقلت X عن Y)
+        s, e, names = self._np(d, cue.i1, region_end)
+        if e < region_end and d.norms[e] == "عن":
+            s2, e2, names2 = self._np(d, e + 1, region_end)
+            if e2 > s2:
+                s, e, names = s2, e2, names2
+        speaker = self._speaker(d, s, e, names)
+        if (speaker is not None and speaker.source_type == "other" and e - s == 1 and not names
+                and d.norms[s][:1] == "ل" and d.norms[s][:2] != "ال" and len(d.norms[s]) > 3):
+            # "الفريق عنان قال لمبارك «...»": لـX after the verb is whom it was said to
+            speaker = self._svo(d, cue, d.sentence(pos)[0]) or speaker
+        if override is not None and override[1] is not None:
+            speaker = override[1]
+        if content_tok is None:
+            # "“...”، قال الوزير" — the quote before the verb
+            qi = self._closing_quote_before(d, cue.i0)
+            if qi is not None:
+                d.claimed.add(qi)
+                q = d.quotes[qi]
+                span = ("direct_quote", q.inner_start, q.inner_end)
+            elif speaker is not None and self._known(d, s, e) is not None:
+                # "أفادت مصادر محلية بمقتل ...": ب-complement after a named source
+                b = next((t for t in range(e, min(region_end, e + 3)) if d.norms[t].startswith("ب")
+                          and len(d.norms[t]) > 3 and d.norms[t] != "باسم"), None)
+                span = self._content(d, b) if b is not None else None
+            else:
+                span = None
+            if span is None:
+                return
+        else:
+            if speaker is None:
+                verb = d.norms[cue.i0]
+                if verb in _IMPERSONAL or verb[1:] in _IMPERSONAL:
+                    return
+                if not cue.proclitic and cue.i0 > 0 and d.norms[cue.i0 - 1] in _NOT_SPEAKER \
+                        and not any(c in _PUNCT_BREAK for c in d.gap(cue.i0)):
+                    return
+            span = self._content(d, content_tok)
+            if span is None:
+                return
+        if speaker is None:
+            speaker = self._context(d, cue) or _Speaker("", "other")
+        if override is not None:
+            consumed.add(override[0].i0)
+        kind, qs, qe = span
+        self._add(d, kind, qs, qe, speaker, cue)
+
+    def _sourcing(self, d: _Doc, cue: _Cue) -> None:
+        n = len(d.starts)
+        pos = d.starts[cue.i0]
+        s_start, s_end = d.sentence(pos)
+        end_tok = d.tok_at_or_after(s_end)
+        initial = d.tok_at_or_after(s_start) == cue.i0
+        s, e, names = self._np(d, cue.np_start, end_tok, mode="source")
+        if initial and e < end_tok and not (any(c in ":،," for c in d.gap(e)) or d.norms[e] in _COMP
+                                            or d.quote_before(e) is not None):
+            # "وبحسب الدفاع المدني السوري انتقل التصعيد": no comma after the source phrase
+            known = self._known(d, s, e)
+            if known is not None and known[0] == s:
+                e = known[1]
+                while e < end_tok and d.norms[e].startswith("ال") and d.norms[e].endswith(("ي", "يه")) \
+                        and not d.gap(e).strip():
+                    e += 1
+            else:
+                s, e, names = self._np(d, cue.np_start, min(end_tok, cue.np_start + 3))
+        if e <= s:
+            return
+        standalone = initial and e >= end_tok
+        if not standalone and not self._is_source(d, cue, s, e):
+            return  # "وفقا للقانون": not a source
+        speaker = self._speaker(d, s, e, names, strip_lam=True)
+        assert speaker is not None
+        # what is attributed
+        span: tuple[str, int, int] | None = None
+        after = e
+        if after < n and d.starts[after] < s_end + 1:
+            qi = d.quote_before(after)
+            if qi is not None and qi not in d.claimed:
+                d.claimed.add(qi)  # "حسب وصف المحلل «...»"
+                q = d.quotes[qi]
+                span = ("direct_quote", q.inner_start, q.inner_end)
+        if span is None:
+            qi = self._closing_quote_before(d, cue.i0)
+            if qi is not None:  # "“...”، بحسب المرصد"
+                d.claimed.add(qi)
+                q = d.quotes[qi]
+                span = ("direct_quote", q.inner_start, q.inner_end)
+        if span is None and initial:
+            if not standalone:  # "وبحسب المرصد، قتل ..."
+                ci = e
+                while ci < end_tok and d.norms[ci] in _COMP:
+                    ci += 1
+                if ci < end_tok:
+                    start = d.starts[ci]
+                    end = self._trim_end(d, start, s_end)
+                    span = ("sourcing", start, end) if end > start else None
+            else:  # "بحسب بيان الرئاسة التركية." on its own: the sentence before
+                j = bisect.bisect_right(d.sent_starts, s_start - 1) - 1
+                if j >= 0 and d.para(d.sent_starts[j]) == d.para(pos) and d.sent_starts[j] < s_start:
+                    start = d.sent_starts[j]
+                    end = self._trim_end(d, start, d.sent_ends[j])
+                    span = ("sourcing", start, end) if end > start else None
+        if span is None and not initial:
+            start = s_start
+            for f in reversed(d.found):  # "وقال الكرملين إن ...، بحسب سبوتنيك": the same words
+                if f.cue_start < s_start:
+                    break
+                if f.quote_start < pos:
+                    start = max(start, min(f.quote_start, pos))
+                    break
+            rest = end_tok - e
+            end = s_end if rest >= 3 else pos  # parenthetical "، بحسب المرصد، ..." covers the sentence
+            end = self._trim_end(d, start, end)
+            if end > start:
+                span = ("sourcing", start, end)
+        if span is None:
+            span = ("sourcing", d.starts[cue.i0], d.starts[cue.i0])
+        kind, qs, qe = span
+        self._add(d, kind, qs, qe, speaker, cue)
+
+    def _uncued(self, d: _Doc) -> None:
+        """Long quotations without a cue.
+
+        The speaker is the one of the sentence before when the quotation's own sentence
+        barely starts before it ("كما جرى “...”" after "ذكر الكرملين ..."); otherwise the
+        speaker is unknown (``other``): the sentence likely names it with a verb that is not
+        in the lexicon ("هتف المتظاهرون “...”").
+        """
+        for qi, q in enumerate(d.quotes):
+            if qi in d.claimed or d.n_words(qi) < _UNCUED_MIN_WORDS:
+                continue
+            d.claimed.add(qi)
+            speaker = None
+            s_start, _ = d.sentence(q.start)
+            lead = d.tok_at_or_after(q.start) - d.tok_at_or_after(s_start)
+            if lead <= 2:
+                j = bisect.bisect_right(d.sent_starts, q.start) - 1
+                prev_start = d.sent_starts[j - 1] if j >= 1 else s_start
+                for f in reversed(d.found):
+                    if f.cue_start >= q.start or f.cue is None:
+                        continue
+                    if f.cue_start < prev_start:
+                        break
+                    if f.speaker.name and (f.outer is None or f.outer[0] <= q.start < f.outer[1]):
+                        speaker = f.speaker
+                        break
+            self._add(d, "direct_quote", q.inner_start, q.inner_end, speaker or _Speaker("", "other"), None,
+                      cue_pos=q.start)
+
+    def _source_lines(self, d: _Doc) -> None:
+        """``المصدر: (وكالات)`` lines: one attribution per named source (or the line text)."""
+        if "مصدر" not in d.text and "مصادر" not in d.text:
+            return
+        for m in _SOURCE_LINE_RE.finditer(d.text):
+            a, b = m.span(1)
+            s, e = d.tok_at_or_after(a), d.tok_at_or_after(b)
+            if e <= s:
+                continue
+            cue = _Cue(d.tok_at_or_after(m.start()), s, "sourcing", "المصدر")
+            j = bisect.bisect_left(d.source_starts, s)
+            hits = []
+            while j < len(d.sources) and d.sources[j][0] < e:
+                hits.append(d.sources[j])
+                j += 1
+            if hits:
+                for i0, i1, _ in hits:
+                    sp = self._speaker(d, i0, i1, [])
+                    assert sp is not None
+                    self._add(d, "sourcing", d.starts[i0], d.starts[i0], sp, cue)
+            else:
+                sp = self._speaker(d, s, min(e, s + _MAX_SPEAKER_WORDS), [])
+                assert sp is not None
+                self._add(d, "sourcing", d.starts[s], d.starts[s], sp, cue)
+
+    def _add(self, d: _Doc, kind: str, qs: int, qe: int, speaker: _Speaker, cue: _Cue | None, *,
+             cue_pos: int | None = None) -> None:
+        if cue is not None and cue.i1 > cue.i0:
+            cs, ce = d.starts[cue.i0], d.ends[cue.i1 - 1]
+        else:
+            cs = ce = cue_pos if cue_pos is not None else qs
+        outer = None
+        for f in reversed(d.found[-30:]):
+            if f.quote_start <= cs < f.quote_end and f.quote_end > f.quote_start:
+                outer = (f.quote_start, f.quote_end)
+                break
+        d.found.append(_Found(kind, qs, qe, speaker, cue, cs, ce, d.para(cs), outer))
+
+    def _records(self, d: _Doc, doc_id: str) -> list[Attribution]:
+        out = []
+        seen = set()
+        for f in sorted(d.found, key=lambda f: (f.quote_start, f.cue_start, f.quote_end)):
+            key = (f.quote_start, f.quote_end, f.speaker.name, f.cue_start)
+            if key in seen:
+                continue
+            seen.add(key)
+            cue = f.cue
+            out.append(Attribution(
+                doc_id=doc_id, attribution_id=len(out) + 1, kind=f.kind, quote_start=f.quote_start,
+                quote_end=f.quote_end, speaker=f.speaker.name, source_type=f.speaker.source_type,
+                cue=d.text[f.cue_start:f.cue_end], cue_lemma=cue.lemma if cue else "",
+                cue_stance=cue.stance if cue else "", cue_stance_value=cue.stance_value if cue else 0.0,
+                speaker_start=f.speaker.start, speaker_end=f.speaker.end, cue_start=f.cue_start if cue else -1,
+                cue_end=f.cue_end if cue else -1, quote_text=d.text[f.quote_start:f.quote_end],
+            ))
+        return out
+
+
+# --- voice ----------------------------------------------------------------------------------
+
+_KIND_RANK = {"direct_quote": 0, "reported_speech": 1, "sourcing": 2}
+
+
+def assign_voice(hits: Sequence[Hit], attributions: Sequence[Attribution], *,
+                 kinds: Collection[str] = VOICE_KINDS) -> list[Hit]:
+    """Mark hits inside an attributed span as ``voice="reported"`` with the speaker.
+
+    A hit is reported when its whole span lies inside the quote span of an attribution of
+    the same document whose kind is in ``kinds`` (default: quotations and reported speech;
+    pass :data:`KINDS` to count the clause of a sourcing phrase too). Where spans nest or
+    overlap, a quotation wins over reported speech, reported speech over a sourcing phrase,
+    then the shortest span. A hit that overlaps the words naming the speaker
+    (``"الكرملين"`` in ``"قال الكرملين"``) stays authorial.
+
+    >>> h = Hit("d", "x", "الإرهابية", "الإرهابية", 10, 19, "terrorism", -1.0)
+    >>> a = Attribution("d", 1, "direct_quote", 5, 30, "الكرملين", "russian_official")
+    >>> r = assign_voice([h], [a])[0]
+    >>> (r.voice, r.speaker, r.source_type, r.attribution_id)
+    ('reported', 'الكرملين', 'russian_official', 1)
+    """
+    by_doc: dict[str, list[Attribution]] = {}
+    kinds = frozenset(kinds)
+    for a in attributions:
+        if a.quote_end > a.quote_start and a.kind in kinds:
+            by_doc.setdefault(a.doc_id, []).append(a)
+    out = []
+    for h in hits:
+        best = None
+        best_key = None
+        for a in by_doc.get(h.doc_id, ()):
+            if not (a.quote_start <= h.start and h.end <= a.quote_end):
+                continue
+            if a.speaker_start >= 0 and h.start < a.speaker_end and a.speaker_start < h.end:
+                continue
+            key = (_KIND_RANK.get(a.kind, 3), a.quote_end - a.quote_start, -a.quote_start)
+            if best_key is None or key < best_key:
+                best, best_key = a, key
+        if best is None:
+            out.append(h if h.voice == "authorial" and h.speaker is None else
+                       replace(h, voice="authorial", speaker=None, source_type=None, attribution_id=None))
+        else:
+            out.append(replace(h, voice="reported", speaker=best.speaker, source_type=best.source_type,
+                               attribution_id=best.attribution_id))
+    return out
+
+
+# --- frames ---------------------------------------------------------------------------------
+
+
+def attributions_frame(attributions: Sequence[Attribution], outlets: Mapping[str, str] | None = None,
+                       texts: Mapping[str, str] | None = None):
+    """One row per attribution (columns :data:`ATTRIBUTION_FRAME_COLUMNS`).
+
+    ``doc_id, outlet`` (from ``outlets``, ``"unknown"`` if missing), ``attribution_id``
+    (1, 2, ... within the document), ``kind`` (direct_quote | reported_speech | sourcing),
+    ``speaker`` (normalized name, ``""`` if unknown), ``source_type`` (``other`` if not in
+    the sources lexicons), ``cue`` (as written), ``cue_lemma``, ``cue_stance`` (neutral |
+    assertive | distancing | denial | ``""`` for sourcing phrases and uncued quotes),
+    ``cue_stance_value``, ``quote_start``/``quote_end`` (offsets into the original text;
+    equal for ``المصدر:`` lines), ``quote_text`` (from the record, else from ``texts``),
+    ``speaker_start``/``speaker_end`` and ``cue_start``/``cue_end`` (-1 when absent).
+
+    >>> attributions_frame([Attribution("d1", 1, "sourcing", 0, 4, "المرصد", "monitor_ngo")],
+    ...                    {"d1": "orient"})[["outlet", "speaker", "source_type"]].values.tolist()
+    [['orient', 'المرصد', 'monitor_ngo']]
+    """
+    import pandas as pd
+
+    outlets = outlets or {}
+    rows = []
+    for a in attributions:
+        qt = a.quote_text
+        if not qt and texts is not None and a.doc_id in texts:
+            qt = texts[a.doc_id][a.quote_start:a.quote_end]
+        rows.append({
+            "doc_id": a.doc_id, "outlet": outlets.get(a.doc_id, "unknown"), "attribution_id": a.attribution_id,
+            "kind": a.kind, "speaker": a.speaker, "source_type": a.source_type, "cue": a.cue,
+            "cue_lemma": a.cue_lemma, "cue_stance": a.cue_stance, "cue_stance_value": a.cue_stance_value,
+            "quote_start": a.quote_start, "quote_end": a.quote_end, "quote_text": qt,
+            "speaker_start": a.speaker_start, "speaker_end": a.speaker_end, "cue_start": a.cue_start,
+            "cue_end": a.cue_end,
+        })
+    return pd.DataFrame(rows, columns=ATTRIBUTION_FRAME_COLUMNS)
+
+
+def _merged_length(spans: list[tuple[int, int]]) -> int:
+    total, cur_s, cur_e = 0, None, None
+    for s, e in sorted(spans):
+        if e <= s:
+            continue
+        if cur_e is None or s > cur_e:
+            if cur_e is not None:
+                total += cur_e - cur_s
+            cur_s, cur_e = s, e
+        else:
+            cur_e = max(cur_e, e)
+    if cur_e is not None:
+        total += cur_e - cur_s
+    return total
+
+
+def attribution_profile(attr_df, doc_lengths: Mapping[str, int], *, doc_outlets: Mapping[str, str] | None = None,
+                        top_n: int = 5, quoted_kinds: Collection[str] = VOICE_KINDS):
+    """Per outlet: whom it cites, how much of its text is quoted, and with which verbs.
+
+    ``attr_df``: a frame like :func:`attributions_frame` (needs ``doc_id, outlet, speaker,
+    source_type, cue_stance, quote_start, quote_end``). ``doc_lengths``: characters of
+    scorable text per document. ``doc_outlets`` (doc_id → outlet) lets documents without any
+    attribution count in ``quoted_share`` (and outlets without attributions get a row);
+    without it only documents that appear in ``attr_df`` are counted.
+
+    Columns, one row per outlet sorted by outlet: ``outlet``, ``n_attributions``,
+    ``share_<source_type>`` (share of the outlet's attributions; source types sorted,
+    ``other`` last), ``quoted_share`` (share of characters inside the spans of attributions
+    of ``quoted_kinds`` — by default quotations and reported speech, the words given as the
+    speakers'; overlapping spans merged; all rows count when the frame has no ``kind``), ``cue_neutral, cue_assertive, cue_distancing, cue_denial``
+    (share of cued attributions by the verb's stance class; further classes follow when the
+    lexicon has them; NaN when the outlet has no cued attribution), ``top_speakers``
+    (``"الكرملين ×3; أردوغان ×2"``: the ``top_n`` most cited, ties by name; unknown speakers
+    as ``(unknown)``).
+
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"doc_id": ["a", "a"], "outlet": ["x", "x"], "speaker": ["الكرملين", "الكرملين"],
+    ...                    "source_type": ["russian_official"] * 2, "cue_stance": ["neutral", "denial"],
+    ...                    "quote_start": [0, 5], "quote_end": [10, 20]})
+    >>> p = attribution_profile(df, {"a": 40})
+    >>> float(p.loc[0, "quoted_share"]), float(p.loc[0, "cue_denial"]), p.loc[0, "top_speakers"]
+    (0.5, 0.5, 'الكرملين ×2')
+    """
+    import numpy as np
+    import pandas as pd
+
+    df = attr_df.copy() if attr_df is not None else pd.DataFrame()
+    for col, default in (("doc_id", ""), ("outlet", "unknown"), ("speaker", ""), ("source_type", "other"),
+                         ("cue_stance", ""), ("quote_start", 0), ("quote_end", 0)):
+        if col not in df.columns:
+            df[col] = default
+    df["source_type"] = df["source_type"].fillna("other").astype(str).replace("", "other")
+    df["cue_stance"] = df["cue_stance"].fillna("").astype(str)
+    df["speaker"] = df["speaker"].fillna("").astype(str)
+    types = sorted(set(df["source_type"]) - {"other"}) + (["other"] if (df["source_type"] == "other").any() else [])
+    extra = sorted(set(df["cue_stance"]) - set(STANCES) - {""})
+    stances = [*STANCES, *extra]
+    docs_of: dict[str, set[str]] = {}
+    if doc_outlets is not None:
+        for doc, outlet in doc_outlets.items():
+            docs_of.setdefault(str(outlet), set()).add(str(doc))
+    for doc, outlet in zip(df["doc_id"].astype(str), df["outlet"].astype(str), strict=True):
+        docs_of.setdefault(outlet, set()).add(doc)
+    rows = []
+    groups = {str(k): g for k, g in df.groupby(df["outlet"].astype(str), sort=True)} if len(df) else {}
+    for outlet in sorted(docs_of):
+        g = groups.get(outlet)
+        n = 0 if g is None else len(g)
+        row: dict = {"outlet": outlet, "n_attributions": n}
+        for t in types:
+            row[f"share_{t}"] = float((g["source_type"] == t).mean()) if n else np.nan
+        total_len = sum(int(doc_lengths.get(doc, 0)) for doc in docs_of[outlet])
+        quoted = 0
+        if n:
+            qg = g[g["kind"].isin(list(quoted_kinds))] if "kind" in g.columns else g
+            for doc, dg in qg.groupby(qg["doc_id"].astype(str), sort=True):
+                spans = list(zip(dg["quote_start"].astype(int), dg["quote_end"].astype(int), strict=True))
+                length = doc_lengths.get(doc)
+                q = _merged_length(spans)
+                quoted += min(q, int(length)) if length is not None else q
+        row["quoted_share"] = quoted / total_len if total_len else np.nan
+        cued = g[g["cue_stance"] != ""] if n else None
+        for st in stances:
+            row[f"cue_{st}"] = float((cued["cue_stance"] == st).mean()) if cued is not None and len(cued) else np.nan
+        if n:
+            counts = Counter(s if s else "(unknown)" for s in g["speaker"])
+            top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:top_n]
+            row["top_speakers"] = "; ".join(f"{name} ×{c}" for name, c in top)
+        else:
+            row["top_speakers"] = ""
+        rows.append(row)
+    columns = ["outlet", "n_attributions", *[f"share_{t}" for t in types], "quoted_share",
+               *[f"cue_{st}" for st in stances], "top_speakers"]
+    return pd.DataFrame(rows, columns=columns)

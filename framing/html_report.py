@@ -1,0 +1,1219 @@
+"""The comparison report as one self-contained, safe HTML page (``report.html``).
+
+:func:`render_html` turns a finished run (:class:`framing.report.RunData`, read back from
+the run's CSVs) into a single page that works offline and can be mailed to a colleague:
+
+- **self-contained**: styles, the table-sorting script and the charts (SVG, or PNG when
+  smaller, as ``data:`` URIs) are inline; the page fetches nothing;
+- **safe with scraped text**: every value from the corpus or a CSV goes through
+  :func:`escape`, and a Content-Security-Policy ``<meta>`` allows no network access and
+  no script but the page's own (by its SHA-256), so even a missed escape could not run
+  an injected ``<script>`` or ``onerror=`` handler;
+- **Arabic first**: every piece of corpus text carries ``dir`` (and ``lang="ar"`` when it
+  is Arabic) from its first strong character, inside ``<bdi>`` or a block of its own, so
+  Arabic reads right-to-left and numbers, ``×3`` counts and Latin ids stay in place;
+  numeric cells are ``dir="ltr"``; the font stack covers Arabic;
+- **traceable**: each stance cell links to the sentences behind it (keyword in
+  ``<mark>``, voice, speaker and stance shown), each distinguishing term to sentences
+  containing it (``term_evidence.csv``), and each sentence to its document's row;
+- **bounded**: evidence is capped per cell and per term (the page says so), events with
+  side-by-side tables are capped, and only the documents the page cites are listed
+  (all of them for small corpora), so an 85k-article run still gives a small page. The
+  page states its own size.
+
+>>> from framing.report import load_run  # doctest: +SKIP
+>>> page = render_html(load_run("outputs/seeds"), [("Actor stance by outlet", "charts/stance_heatmap.png")])
+... # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import hashlib
+import html
+import json
+import math
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from framing.report import RunData, evidence_by_cell, outlet_profile_table
+
+__all__ = [
+    "EVIDENCE_PER_CELL",
+    "MAX_EVENTS",
+    "REPORTED_PER_CELL",
+    "TERM_EVIDENCE_PER_TERM",
+    "anchor",
+    "doc_anchor",
+    "escape",
+    "render_html",
+    "text_direction",
+]
+
+#: sentences shown per (outlet, actor) cell; the rest are in hits.csv
+EVIDENCE_PER_CELL = 5
+#: the same for the actor labels inside quotations and reported speech
+REPORTED_PER_CELL = 3
+#: sentences shown per (outlet, distinguishing term); the rest are in term_evidence.csv
+TERM_EVIDENCE_PER_TERM = 3
+#: multi-outlet events shown with side-by-side tables
+MAX_EVENTS = 20
+#: rows of the events table
+MAX_EVENT_ROWS = 100
+#: documents of one event listed in its side-by-side block
+MAX_EVENT_DOCS = 20
+#: with at most this many documents the documents section lists every document
+LIST_ALL_DOCUMENTS = 300
+#: characters of context kept on each side of a highlighted keyword (actor evidence; term evidence)
+CONTEXT_CHARS = 120
+TERM_CONTEXT_CHARS = 80
+#: distinguishing terms per outlet in the page
+TERMS_PER_OUTLET = 25
+#: labels listed per outlet × actor cell of the "labels used" table
+LABELS_PER_CELL = 8
+#: topics shown in the outlet × topic table
+MAX_TOPICS = 15
+
+FONT_STACK = ('"Noto Naskh Arabic", "Noto Sans Arabic", "Amiri", "Segoe UI", Tahoma, "DejaVu Sans", '
+              "Arial, sans-serif")
+
+# --- small safe helpers -------------------------------------------------------------------------
+
+
+def escape(value) -> str:
+    """HTML-escape any value (quotes too, so the result is safe in attributes); None/NaN → ``""``.
+
+    >>> escape('<img src=x onerror="alert(1)">')
+    '&lt;img src=x onerror=&quot;alert(1)&quot;&gt;'
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return html.escape(str(value), quote=True)
+
+
+def text_direction(text: str) -> str | None:
+    """``"rtl"``, ``"ltr"`` or None (no letter) for a piece of corpus text.
+
+    Right-to-left when at least 40% of its letters are Arabic-script (or Hebrew): an
+    Arabic sentence stays Arabic when it opens with a Latin name or carries leftover
+    markup; a mainly Latin string (an outlet called "Enab Baladi") is left-to-right.
+
+    >>> text_direction("2019 روسيا"), text_direction("«Sputnik» قالت وكالة"), text_direction("Enab Baladi")
+    ('rtl', 'rtl', 'ltr')
+    >>> text_direction("12.5%") is None
+    True
+    """
+    rtl = ltr = 0
+    for ch in str(text):
+        bidi = unicodedata.bidirectional(ch)
+        if bidi in ("R", "AL"):
+            rtl += 1
+        elif bidi == "L":
+            ltr += 1
+    if not rtl and not ltr:
+        return None
+    return "rtl" if rtl >= 0.4 * (rtl + ltr) else "ltr"
+
+
+def _is_arabic(text: str) -> bool:
+    return any(unicodedata.bidirectional(ch) == "AL" for ch in str(text))
+
+
+def _dir_attrs(text: str, default: str = "ltr") -> str:
+    """`` lang="ar" dir="rtl"`` for Arabic text, `` dir="rtl"``/`` dir="ltr"`` otherwise."""
+    d = text_direction(text) or default
+    if d == "rtl":
+        return ' lang="ar" dir="rtl"' if _is_arabic(text) else ' dir="rtl"'
+    return ' dir="ltr"'
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA or (
+        isinstance(value, str) and value == "")
+
+
+def _s(value) -> str:
+    return "" if _missing(value) else str(value)
+
+
+#: kept left-to-right inside Arabic text, where the bidi algorithm would otherwise show a sign after
+#: its digits ("1.0−") or reorder the parts of a date across a line break: a signed number not glued
+#: to a word (``−1.0``, ``+0.25``, ``-3%``) and an ISO date or date-time
+_LTR_RUN = re.compile(r"(\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?(?!\d)|(?<![\w.])[+\-\u2212]\d+(?:[.,]\d+)*%?)")
+
+
+def _esc_bidi(text: str) -> str:
+    """Escape ``text``; inside right-to-left text also isolate signed numbers and dates left-to-right."""
+    out = escape(text)
+    if text_direction(text) == "rtl":
+        out = _LTR_RUN.sub(r'<bdi dir="ltr">\1</bdi>', out)
+    return out
+
+
+def _t(value, *, tag: str = "bdi", cls: str | None = None, title: str | None = None) -> str:
+    """Corpus text, escaped, in its own direction-isolated element."""
+    text = _s(value)
+    if not text:
+        return ""
+    attrs = _dir_attrs(text)
+    if cls:
+        attrs += f' class="{escape(cls)}"'
+    if title:
+        attrs += f' title="{escape(title)}"'
+    return f"<{tag}{attrs}>{_esc_bidi(text)}</{tag}>"
+
+
+def anchor(kind: str, *parts, slug: bool = True) -> str:
+    """A safe, unique element id: ``kind-<ascii slug>-<hash>`` (the hash keeps Arabic or
+    odd names apart; the slug keeps ids readable).
+
+    >>> anchor("ev", "Al Jazeera", "russia")
+    'ev-Al-Jazeera-russia-4dcc33b0'
+    """
+    raw = "\x1f".join(_s(p) for p in parts)
+    text = re.sub(r"[^A-Za-z0-9]+", "-", raw).strip("-")[:20].strip("-") if slug else ""
+    digest = hashlib.sha1(raw.encode("utf-8")).hexdigest()[:8 if text else 10]
+    return f"{kind}-{text}-{digest}" if text else f"{kind}-{digest}"
+
+
+def doc_anchor(doc_id) -> str:
+    """The id of a document's row: ``doc-`` and a hash (ids are often long UUIDs)."""
+    return anchor("doc", doc_id, slug=False)
+
+
+def _float(value) -> float | None:
+    try:
+        f = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(f) else f
+
+
+def _int(value) -> int | None:
+    f = _float(value)
+    return None if f is None else round(f)
+
+
+def _fmt(value, spec: str) -> str:
+    f = _float(value)
+    return "" if f is None else format(f, spec)
+
+
+_PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
+
+
+def _td_num(value, spec: str = ",.0f", *, extra: str = "", cls: str = "num", style: str = "") -> str:
+    """A numeric cell: left-to-right, sortable by the raw value (empty sorts last)."""
+    f = _float(value)
+    shown = "–" if f is None else format(round(f), spec) if spec.endswith("d") else format(f, spec)
+    if f is None:
+        data = ' data-v=""'
+    elif extra or not _PLAIN_NUMBER.fullmatch(shown):  # the script sorts by the text when it is a number
+        data = f' data-v="{f:.6g}"'
+    else:
+        data = ""
+    st = f' style="{escape(style)}"' if style else ""
+    return f'<td class="{cls}" dir="ltr"{data}{st}>{escape(shown)}{extra}</td>'
+
+
+def _td_text(value, *, sort: str | None = None) -> str:
+    text = _s(value)
+    data = f' data-v="{escape(sort)}"' if sort is not None else ""
+    return f"<td{_dir_attrs(text)}{data}>{_esc_bidi(text)}</td>"
+
+
+def _signed(x: float, digits: int = 2) -> str:
+    """``+0.25``, ``-0.40``, and ``0.00`` for anything that rounds to zero (never ``-0.00``)."""
+    text = f"{x:+.{digits}f}"
+    return "0." + "0" * digits if float(text) == 0 else text
+
+
+def _td_date(value) -> str:
+    """A date cell (the day; the time of day is in documents.csv)."""
+    text = _s(value)[:10]
+    return f'<td class="date" dir="ltr">{escape(text)}</td>'
+
+
+def _td(inner_html: str, *, sort=None, attrs: str = "") -> str:
+    data = "" if sort is None else f' data-v="{escape(sort)}"'
+    return f"<td{attrs}{data}>{inner_html}</td>"
+
+
+def _table(headers: Sequence[str], rows: Iterable[Sequence[str]], *, sortable: bool = True,
+           cls: str = "", caption: str = "", numeric: Sequence[int] = ()) -> str:
+    """``headers``: HTML of each header cell (already escaped); ``rows``: ``<td>`` strings."""
+    body = "\n".join("<tr>" + "".join(r) + "</tr>" for r in rows)
+    if not body:
+        return '<p class="none">(none)</p>'
+    ths = "".join(f'<th scope="col"{" class=num" if i in numeric else ""}>{h}</th>'
+                  for i, h in enumerate(headers))
+    classes = " ".join(c for c in ("sortable" if sortable else "", cls) if c)
+    cap = f"<caption>{caption}</caption>" if caption else ""
+    return (f'<div class="scroll"><table class="{classes}">{cap}<thead><tr>{ths}</tr></thead>'
+            f"<tbody>\n{body}\n</tbody></table></div>")
+
+
+def _plural(n: int, word: str, plural: str | None = None) -> str:
+    return f"{n:,} {word if n == 1 else (plural or word + 's')}"
+
+
+# --- colours ------------------------------------------------------------------------------------
+
+_TAB10 = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
+          "#17becf"]
+
+
+def _outlet_colours(outlets: Sequence[str]) -> dict[str, str]:
+    """The charts' outlet colours (:func:`framing.charts.outlet_palette`) as hex strings."""
+    names = sorted({_s(o) for o in outlets})
+    try:
+        from framing.charts import outlet_palette
+
+        pal = outlet_palette(names)
+        return {n: "#{:02x}{:02x}{:02x}".format(*(round(255 * c) for c in pal[n][:3])) for n in names}
+    except Exception:  # seaborn missing or broken: same tab10 order, so the swatches still agree
+        return {n: _TAB10[i % len(_TAB10)] for i, n in enumerate(names)}
+
+
+def _stance_style(value) -> str:
+    """A light red (−) / blue (+) background, like the heatmap's RdBu scale."""
+    f = _float(value)
+    if f is None:
+        return ""
+    a = min(abs(f), 1.0) * 0.45
+    if f < 0:
+        return f"background:rgba(214,96,77,{a:.2f})"
+    return f"background:rgba(67,147,195,{a:.2f})"
+
+
+def _share_style(value) -> str:
+    f = _float(value)
+    if f is None or f <= 0:
+        return ""
+    return f"background:rgba(44,127,184,{min(f, 1.0) * 0.6:.2f})"
+
+
+# --- page ---------------------------------------------------------------------------------------
+
+_SCRIPT = """(function () {
+  "use strict";
+  function key(cell) {
+    var v = cell ? cell.getAttribute("data-v") : "";
+    if (v === null) { v = cell.textContent.trim(); }
+    if (v === "") { return null; }
+    var n = Number(v);
+    return isNaN(n) ? {s: v} : {n: n};
+  }
+  function sortBy(table, th, index) {
+    var asc = th.getAttribute("aria-sort") !== "ascending";
+    Array.prototype.forEach.call(th.parentNode.cells, function (h) { h.removeAttribute("aria-sort"); });
+    th.setAttribute("aria-sort", asc ? "ascending" : "descending");
+    var body = table.tBodies[0];
+    var rows = Array.prototype.slice.call(body.rows).map(function (r, i) {
+      return {row: r, key: key(r.cells[index]), i: i};
+    });
+    rows.sort(function (a, b) {
+      if (a.key === null || b.key === null) {
+        return a.key === b.key ? a.i - b.i : (a.key === null ? 1 : -1);
+      }
+      var c;
+      if (a.key.n !== undefined && b.key.n !== undefined) { c = a.key.n - b.key.n; }
+      else if (a.key.n !== undefined) { c = -1; }
+      else if (b.key.n !== undefined) { c = 1; }
+      else { c = String(a.key.s).localeCompare(String(b.key.s), "ar"); }
+      return (asc ? c : -c) || a.i - b.i;
+    });
+    rows.forEach(function (r) { body.appendChild(r.row); });
+  }
+  document.querySelectorAll("table.sortable").forEach(function (table) {
+    if (!table.tHead) { return; }
+    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, index) {
+      th.tabIndex = 0;
+      th.title = "sort";
+      th.addEventListener("click", function () { sortBy(table, th, index); });
+      th.addEventListener("keydown", function (e) {
+        if (e.key === "Enter" || e.key === " ") { e.preventDefault(); sortBy(table, th, index); }
+      });
+    });
+  });
+  document.documentElement.setAttribute("data-sortable", "ready");
+})();
+"""
+
+_CSS = """
+:root { --fg: #1b1b1b; --muted: #5d5d5d; --line: #d9d9d9; --bg-alt: #f6f6f4; --accent: #0b5cad; }
+* { box-sizing: border-box; }
+html { font-family: FONTS; color: var(--fg); background: #fff; line-height: 1.55; }
+body { margin: 0 auto; padding: 1rem 1.5rem 4rem; max-width: 1280px; font-size: 15px; }
+:lang(ar) { font-family: FONTS; line-height: 1.9; }
+h1 { font-size: 1.6rem; margin: .4rem 0 .2rem; }
+h2 { font-size: 1.3rem; margin: 2.2rem 0 .6rem; padding-top: .4rem; border-top: 2px solid var(--fg); }
+h3 { font-size: 1.08rem; margin: 1.4rem 0 .4rem; }
+h4 { font-size: 1rem; margin: 1rem 0 .3rem; }
+p, li { max-width: 80ch; }
+a { color: var(--accent); }
+nav.toc { background: var(--bg-alt); padding: .5rem .8rem; border-radius: 6px; margin: .8rem 0; }
+nav.toc ol { margin: 0; padding-inline-start: 1.2rem; columns: 2 16rem; }
+.note { color: var(--muted); font-size: .92rem; }
+.nw { white-space: nowrap; }
+.none { color: var(--muted); font-style: italic; }
+.scroll { overflow-x: auto; max-width: 100%; margin: .4rem 0 1rem; -webkit-overflow-scrolling: touch; }
+table { border-collapse: collapse; font-size: .92rem; }
+caption { text-align: start; font-weight: 600; padding: .2rem 0; }
+th, td { border-bottom: 1px solid var(--line); padding: .3rem .55rem; vertical-align: top; text-align: start; }
+thead th { background: var(--bg-alt); position: sticky; top: 0; white-space: nowrap; }
+table.sortable thead th { cursor: pointer; user-select: none; }
+table.sortable thead th::after { content: " \\21C5"; color: #aaa; font-size: .8em; }
+table.sortable thead th[aria-sort="ascending"]::after { content: " \\25B2"; color: var(--fg); }
+table.sortable thead th[aria-sort="descending"]::after { content: " \\25BC"; color: var(--fg); }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.outlet { min-width: 7.5rem; }
+@media (min-width: 701px) { td.outlet { white-space: nowrap; } }
+td.date { white-space: nowrap; }
+td.stance a { text-decoration: none; color: inherit; display: block; }
+td.stance a:hover .v { text-decoration: underline; }
+.ci, .n { color: var(--muted); font-size: .85em; }
+.sw { background: #999; display: inline-block; width: .8em; height: .8em; border-radius: 2px; margin-inline-end: .35em;
+      vertical-align: baseline; border: 1px solid rgba(0,0,0,.25); }
+dl.kv { display: grid; grid-template-columns: max-content 1fr; gap: .15rem 1rem; margin: .4rem 0; }
+dl.kv dt { color: var(--muted); }
+dl.kv dd { margin: 0; overflow-wrap: anywhere; }
+figure { margin: .8rem 0 1.2rem; }
+figure img { max-width: 100%; height: auto; border: 1px solid var(--line); background: #fff; }
+figcaption { color: var(--muted); font-size: .88rem; }
+.grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(330px, 1fr)); gap: .4rem 1.4rem; }
+.card h4 { margin-top: .6rem; }
+.card th, .card td { padding: .25rem .35rem; }
+bdi:lang(ar), td:lang(ar) { font-size: 1.07em; }
+mark { background: #ffe066; padding: 0 .1em; border-radius: 2px; }
+ol.evidence { padding-inline-start: 1.4rem; }
+ol.evidence li { margin: .5rem 0 .8rem; max-width: 100%; }
+.kwic { margin: 0; font-size: 1.06rem; overflow-wrap: anywhere; }
+.meta { color: var(--muted); font-size: .85rem; margin-top: .1rem; }
+.meta .voice-reported { color: #8a4b00; font-weight: 600; }
+section.ev { border-inline-start: 3px solid var(--line); padding-inline-start: .8rem; margin: 1rem 0; }
+section.ev:target, tr:target, section.event:target { background: #fff8d6; }
+section.ev:target { border-inline-start-color: #e0a800; }
+.labels-cell { min-width: 8rem; }
+.labels-cell > div { white-space: nowrap; }
+details > summary { cursor: pointer; color: var(--accent); }
+footer { margin-top: 3rem; border-top: 1px solid var(--line); padding-top: .6rem; }
+.sbs td { min-width: 11rem; }
+@media (max-width: 700px) {
+  body { padding: .5rem .6rem 3rem; font-size: 14px; }
+  h1 { font-size: 1.3rem; }
+  th, td { padding: .25rem .35rem; }
+  dl.kv { grid-template-columns: 1fr; }
+  dl.kv dd { margin-bottom: .3rem; }
+  .grid { grid-template-columns: 1fr; }
+  .sbs td { min-width: 8rem; }
+  table.sortable tbody td:first-child { position: sticky; inset-inline-start: 0; background: #fff; z-index: 1; }
+}
+@media print { nav.toc, table.sortable thead th::after { display: none; } }
+""".replace("FONTS", FONT_STACK)
+
+
+def _csp(script: str) -> str:
+    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
+    return ("default-src 'none'; img-src data:; style-src 'unsafe-inline'; "
+            f"script-src 'sha256-{digest}'; base-uri 'none'; form-action 'none'")
+
+
+class _Page:
+    """Collects what the sections link to, so that every link has a target."""
+
+    def __init__(self, run: RunData, *, evidence_per_cell: int, reported_per_cell: int, term_evidence_per_term: int,
+                 max_events: int):
+        self.run = run
+        self.evidence_per_cell = evidence_per_cell
+        self.reported_per_cell = reported_per_cell
+        self.term_evidence_per_term = term_evidence_per_term
+        self.max_events = max_events
+        self.cited_docs: dict[str, str] = {}  # doc_id -> outlet (from the evidence)
+        self.event_anchors: dict[str, str] = {}
+        outlets = run.outlets["outlet"].astype(str).tolist() if "outlet" in run.outlets else []
+        if not outlets and "outlet" in run.documents:
+            outlets = sorted(run.documents["outlet"].astype(str).unique())
+        self.outlets = outlets
+        self.colours = _outlet_colours(outlets)
+        self.colour_class = {n: f"o{i}" for i, n in enumerate(self.colours)}
+        meta = run.manifest.get("lexicon_meta") or {}
+        self.actor_names: dict[str, str] = {}
+        self.category_names: dict[str, str] = {}
+        for lx in meta.values():
+            for k, v in (lx.get("actors") or {}).items():
+                self.actor_names.setdefault(str(k), _s(v))
+            for k, v in (lx.get("categories") or {}).items():
+                self.category_names.setdefault(str(k), _s(v))
+        self.doc_ids = set(run.documents["doc_id"].astype(str)) if "doc_id" in run.documents else set()
+
+    def outlet(self, name) -> str:
+        """Outlet name with its chart colour (a class of the page's style: see :meth:`css`)."""
+        cls = self.colour_class.get(_s(name), "")
+        return f'<span class="sw {cls}" aria-hidden="true"></span>{_t(name)}'
+
+    def css(self) -> str:
+        return "\n".join(f".{self.colour_class[n]} {{ background: {escape(c)}; }}" for n, c in self.colours.items())
+
+    def td_outlet(self, name) -> str:
+        return _td(self.outlet(name), attrs=' class="outlet"')
+
+    def doc_link(self, doc_id, outlet=None) -> str:
+        did = _s(doc_id)
+        self.cited_docs.setdefault(did, _s(outlet))
+        return f'<a href="#{doc_anchor(did)}"{_dir_attrs(did)}>{_esc_bidi(did)}</a>'
+
+    def actor_header(self, actor: str) -> str:
+        name = self.actor_names.get(actor, "")
+        if not name or name == actor:
+            return _t(actor)
+        if len(name) <= 24:
+            return f'{_t(actor)}<br><span class="n">{_t(name)}</span>'
+        return _t(actor, title=name)
+
+    def category_header(self, cat: str) -> str:
+        name = self.category_names.get(cat, "")
+        return _t(cat, title=name or None)
+
+
+def _kwic(sentence, s_start, start, end, matched=None, *, width: int = CONTEXT_CHARS) -> str:
+    """The sentence with the keyword in ``<mark>``, cut to ``width`` characters each side."""
+    sent = _s(sentence)
+    a = b = None
+    with contextlib.suppress(TypeError, ValueError):
+        a, b = int(start) - int(s_start), int(end) - int(s_start)
+    if a is None or not (0 <= a < b <= len(sent)) or (matched and not _missing(matched)
+                                                      and sent[a:b] != str(matched)):
+        found = sent.find(str(matched)) if matched and not _missing(matched) else -1
+        a, b = (found, found + len(str(matched))) if found >= 0 else (None, None)
+    if a is None:
+        clipped = sent if len(sent) <= 2 * width else sent[: 2 * width] + "…"
+        return escape(" ".join(clipped.split()))
+    pre, mid, post = sent[:a], sent[a:b], sent[b:]
+    if len(pre) > width:
+        cut = pre[-width:]
+        sp = cut.find(" ")
+        pre = "…" + (cut[sp + 1:] if 0 <= sp < 30 else cut)
+    if len(post) > width:
+        cut = post[:width]
+        sp = cut.rfind(" ")
+        post = (cut[:sp] if sp > width - 30 else cut) + "…"
+    norm = lambda s: re.sub(r"\s+", " ", s)  # noqa: E731
+    return f"{escape(norm(pre))}<mark>{escape(mid)}</mark>{escape(norm(post))}"
+
+
+def _palette_png(data: bytes) -> bytes | None:
+    """The PNG reduced to 256 colours (charts have few; about a third of the size), or None
+    without Pillow or for an unreadable file."""
+    try:
+        import io
+
+        from PIL import Image
+
+        with Image.open(io.BytesIO(data)) as im:
+            im.load()
+            rgb = im.convert("RGBA")
+            background = Image.new("RGBA", rgb.size, (255, 255, 255, 255))
+            flat = Image.alpha_composite(background, rgb).convert("RGB")
+            out = io.BytesIO()
+            flat.quantize(colors=256, method=Image.Quantize.MEDIANCUT).save(out, "PNG", optimize=True)
+            return out.getvalue()
+    except Exception:
+        return None
+
+
+def _chart_uri(run: RunData, png_path: str) -> tuple[str, str] | None:
+    """``(data URI, what is shown)`` of a chart: the smallest of its SVG (counted at 2/3 of its
+    size: it stays sharp when zoomed), its PNG and its PNG reduced to 256 colours."""
+    png = run.path / png_path
+    svg = png.with_suffix(".svg")
+    candidates = []
+    if svg.exists():
+        data = svg.read_bytes()
+        candidates.append((len(data) / 1.5, "image/svg+xml", data, f"charts/{svg.name}"))
+    if png.exists():
+        data = png.read_bytes()
+        candidates.append((len(data), "image/png", data, f"charts/{png.name}"))
+        small = _palette_png(data)
+        if small is not None:
+            candidates.append((len(small), "image/png", small, f"charts/{png.name} in 256 colours"))
+    if not candidates:
+        return None
+    _, mime, data, shown = min(candidates, key=lambda c: c[0])
+    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}", shown
+
+
+def _figure(run: RunData, charts: Sequence[tuple[str, str]], prefix: str) -> str:
+    parts = []
+    for title, path in charts:
+        if not title.startswith(prefix):
+            continue
+        got = _chart_uri(run, path)
+        if got is None:
+            continue
+        uri, name = got
+        stem = Path(path).with_suffix("")
+        parts.append(f'<figure><img src="{uri}" alt="{escape(title)}" decoding="async">'
+                     f"<figcaption>{escape(title)} — <code>{escape(stem)}.png</code> and <code>"
+                     f"{escape(stem)}.svg</code> in the run folder (shown: <code>{escape(name)}</code>)."
+                     "</figcaption></figure>")
+    return "\n".join(parts)
+
+
+# --- sections -----------------------------------------------------------------------------------
+
+
+def _summary(p: _Page) -> str:
+    run = p.run
+    m = run.manifest
+    corpus = m.get("corpus") or {}
+    dr = corpus.get("date_range") or [None, None]
+    n_out = len(corpus.get("outlets") or p.outlets)
+    versions = m.get("versions") or {}
+    rows = [
+        ("Corpus", _t(corpus.get("path"))),
+        ("Fingerprint", f'<code dir="ltr">{escape(_s(corpus.get("fingerprint"))[:16])}</code> (SHA-256 of the input)'),
+        ("Documents", f'<bdi dir="ltr">{escape(corpus.get("documents_analysed", len(run.documents)))}</bdi> analysed, '
+                      f'<bdi dir="ltr">{escape(corpus.get("documents_skipped", 0))}</bdi> skipped, '
+                      f'<bdi dir="ltr">{escape(corpus.get("documents_altered", 0))}</bdi> altered '
+                      "(see Input problems)"),
+        ("Outlets", f'<bdi dir="ltr">{n_out}</bdi>'),
+        ("Dates", f'<bdi dir="ltr">{escape(dr[0] or "unknown")} … {escape(dr[1] or "unknown")}</bdi>'),
+        ("framing", f'<bdi dir="ltr">{escape(versions.get("framing", "?"))}</bdi> · seed '
+                    f'<bdi dir="ltr">{escape(m.get("seed", "?"))}</bdi> · run took '
+                    f'<bdi dir="ltr">{escape(m.get("elapsed_seconds", "?"))}</bdi> s'),
+    ]
+    out = ['<section id="summary"><h2>Corpus and run</h2><dl class="kv">']
+    out += [f"<dt>{escape(k)}</dt><dd>{v}</dd>" for k, v in rows]
+    out.append("</dl>")
+    lex = m.get("lexicons") or []
+    if lex:
+        out.append("<h3>Lexicons</h3>")
+        out.append(_table(["name", "kind", "version", "entries", "sha256"], [
+            [_td_text(lx.get("name")), _td_text(lx.get("kind")), _td_text(lx.get("version")),
+             _td_num(lx.get("entries")), f'<td dir="ltr"><code>{escape(_s(lx.get("sha256"))[:12])}</code></td>']
+            for lx in lex], numeric=(3,)))
+    opts = m.get("options") or {}
+    if opts:
+        items = [(k, v) for k, v in sorted(opts.items()) if v is not None and v != [] and v != ""]
+        out.append("<details><summary>Options of this run</summary><dl class=\"kv\">")
+        out += [f'<dt>{escape(k)}</dt><dd><code dir="ltr">{escape(json.dumps(v, ensure_ascii=False))}</code></dd>'
+                for k, v in items]
+        out.append("</dl></details>")
+    stages = m.get("stages") or {}
+    if stages:
+        out.append("<details><summary>Stage details and package versions</summary><dl class=\"kv\">")
+        for name, info in sorted(stages.items()):
+            text = json.dumps(info, ensure_ascii=False, default=str)
+            if len(text) > 1200:
+                text = text[:1200] + "…"
+            out.append(f'<dt>{escape(name)}</dt><dd><code dir="auto">{escape(text)}</code></dd>')
+        ver = ", ".join(f"{k} {v}" for k, v in sorted(versions.items()))
+        out.append(f'<dt>versions</dt><dd dir="ltr">{escape(ver)}</dd></dl></details>')
+    out.append("</section>")
+    return "\n".join(out)
+
+
+def _outlets_overview(p: _Page) -> str:
+    run = p.run
+    docs = run.documents
+    rows = []
+    by = {o: g for o, g in docs.groupby(docs["outlet"].astype(str), sort=True)} if "outlet" in docs else {}
+    for _, r in run.outlets.iterrows():
+        o = _s(r.get("outlet"))
+        g = by.get(o, docs.iloc[0:0])
+        dates = g["date"].dropna().astype(str) if "date" in g else pd.Series(dtype=str)
+        dates = dates[dates != ""]
+        n_events = g["event_id"].dropna().astype(str).nunique() if "event_id" in g else 0
+        rows.append([
+            p.td_outlet(o), _td_num(r.get("documents")), _td_num(r.get("tokens")),
+            _td_date(dates.min() if len(dates) else ""), _td_date(dates.max() if len(dates) else ""),
+            _td_num(g["hits"].sum() if "hits" in g else None),
+            _td_num(g["hits_reported"].sum() if "hits_reported" in g else None),
+            _td_num(g["attributions"].sum() if "attributions" in g else None),
+            _td_num(n_events),
+        ])
+    return ('<section id="outlets"><h2>Outlets</h2>'
+            '<p class="note">Colours are the outlets\' colours in every chart. Hits are lexicon matches in the '
+            "outlet's own (authorial) voice; reported hits are inside quotations or reported speech.</p>"
+            + _table(["outlet", "documents", "tokens", "first date", "last date", "hits", "reported hits",
+                      "attributions", "events"], rows, numeric=(1, 2, 5, 6, 7, 8))
+            + "</section>")
+
+
+def _stance_section(p: _Page, charts, ev_auth, ev_rep) -> str:
+    run = p.run
+    prof = outlet_profile_table(run)
+    actors = [c for c in prof.columns if c not in ("outlet", "docs", "tokens")]
+    out = ['<section id="stance"><h2>Actor stance by outlet</h2>',
+           '<p class="note">Mean stance of the labels an outlet uses for an actor, from −1 (delegitimizing, e.g. '
+           '<bdi lang="ar" dir="rtl" class="nw">«الاحتلال الروسي»</bdi>) to +1 (legitimizing), in the outlet\'s own '
+           "(authorial) voice; brackets: 95% bootstrap interval over the outlet's documents (only with several "
+           "documents); n: mentions. Click a cell for the sentences behind it.</p>"]
+    if not actors:
+        out.append('<p class="none">No actor label was found.</p></section>')
+        return "\n".join(out)
+
+    def table(voice: str, evidence) -> str:
+        suffix = "" if voice == "authorial" else "_reported"
+        rows = []
+        for _, r in run.outlets.iterrows():
+            o = _s(r.get("outlet"))
+            cells = [p.td_outlet(o), _td_num(r.get("documents"))]
+            for a in actors:
+                s = _float(r.get(f"stance{suffix}:{a}"))
+                n = _int(r.get(f"mentions{suffix}:{a}")) or 0
+                if s is None:
+                    cells.append('<td class="num stance" dir="ltr" data-v="">–</td>')
+                    continue
+                lo, hi = _float(r.get(f"stance_lo{suffix}:{a}")), _float(r.get(f"stance_hi{suffix}:{a}"))
+                ci = (f' <span class="ci">[{_signed(lo)}, {_signed(hi)}]</span>' if lo is not None and hi is not None
+                      else "")
+                inner = f'<span class="v">{_signed(s)}</span>{ci} <span class="n">n={n:,}</span>'
+                if (o, a) in evidence:
+                    inner = f'<a href="#{anchor("ev" if voice == "authorial" else "evr", o, a)}" ' \
+                            f'title="sentences behind this figure">{inner}</a>'
+                cells.append(f'<td class="num stance" dir="ltr" data-v="{s!r}" '
+                             f'style="{_stance_style(s)}">{inner}</td>')
+            rows.append(cells)
+        return _table(["outlet", "docs", *(p.actor_header(a) for a in actors)], rows,
+                      numeric=tuple(range(1, len(actors) + 2)))
+
+    out.append(table("authorial", ev_auth))
+    out.append(_figure(run, charts, "Actor stance"))
+    reported = outlet_profile_table(run, voice="reported")
+    if len(reported.columns) > 3:
+        out.append('<h3 id="stance-reported">Inside quotations and reported speech</h3>'
+                   "<p class=\"note\">These words are the quoted speakers', not the outlet's.</p>")
+        out.append(table("reported", ev_rep))
+    out.append("</section>")
+    return "\n".join(out)
+
+
+def _labels_section(p: _Page, ev_auth) -> str:
+    run = p.run
+    h = run.hits
+    if h.empty or "actor" not in h:
+        return ""
+    h = h[h["actor"].notna() & (h["actor"].astype(str) != "")]
+    if h.empty:
+        return ""
+    actors = [a for a in run.actors if a in set(h["actor"].astype(str))] or sorted(h["actor"].astype(str).unique())
+    counts = (h.assign(_rep=(h["voice"].astype(str) == "reported").astype(int))
+              .groupby(["outlet", "actor", "term"], sort=True)["_rep"].agg(["size", "sum"]).reset_index())
+    cells: dict[tuple[str, str], str] = {}
+    for (o, a), g in counts.groupby(["outlet", "actor"], sort=True):
+        g = g.assign(total=g["size"]).sort_values(["total", "term"], ascending=[False, True], kind="stable")
+        parts = []
+        shown = g.head(LABELS_PER_CELL)
+        for _, r in shown.iterrows():
+            na, nr = int(r["size"] - r["sum"]), int(r["sum"])
+            term = "«" + _s(r["term"]) + "»"
+            extra = f' <bdi dir="ltr" class="n">+{nr} reported</bdi>' if nr else ""
+            parts.append(f'<div{_dir_attrs(term)}>{_esc_bidi(term)} <bdi dir="ltr">×{na}</bdi>{extra}</div>')
+        if len(g) > len(shown):
+            parts.append(f'<div class="n">… {len(g) - len(shown)} more in hits.csv</div>')
+        html_cell = "".join(parts)
+        if (str(o), str(a)) in ev_auth:
+            html_cell += f'<div><a class="n" href="#{anchor("ev", o, a)}">evidence</a></div>'
+        cells[(str(o), str(a))] = html_cell
+    rows = []
+    for o in p.outlets:
+        row = [p.td_outlet(o)]
+        for a in actors:
+            row.append(_td(cells.get((o, a), ""), attrs=' class="labels-cell"'))
+        rows.append(row)
+    return ('<section id="labels"><h2>Which labels each outlet uses</h2>'
+            '<p class="note">Lexicon terms per actor with their count in the outlet\'s own voice (the '
+            f"{LABELS_PER_CELL} most used), and how many more times they occur inside quotations and reported "
+            "speech.</p>"
+            + _table(["outlet", *(p.actor_header(a) for a in actors)], rows, sortable=False) + "</section>")
+
+
+def _categories_section(p: _Page, charts) -> str:
+    run = p.run
+    cats = [c for c in run.categories if f"density:{c}" in run.outlets]
+    if not cats:
+        return ""
+    rows = []
+    for _, r in run.outlets.iterrows():
+        o = _s(r.get("outlet"))
+        row = [p.td_outlet(o)]
+        for c in cats:
+            v, lo, hi = (_float(r.get(f"density{x}:{c}")) for x in ("", "_lo", "_hi"))
+            ci = f' <span class="ci">[{lo:.2f}, {hi:.2f}]</span>' if lo is not None and hi is not None else ""
+            rep = _float(r.get(f"density_reported:{c}"))
+            rep_s = f' <span class="n">rep. {rep:.2f}</span>' if rep else ""
+            row.append(_td_num(v, ".2f", extra=ci + rep_s))
+        rows.append(row)
+    return ('<section id="categories"><h2>Loaded-term categories</h2>'
+            '<p class="note">Hits per 1,000 tokens in the outlet\'s own voice, with 95% bootstrap intervals; '
+            "“rep.”: the same inside quotations and reported speech.</p>"
+            + _table(["outlet", *(p.category_header(c) for c in cats)], rows, numeric=tuple(range(1, len(cats) + 1)))
+            + _figure(run, charts, "Category") + "</section>")
+
+
+def _sources_section(p: _Page, charts) -> str:
+    run = p.run
+    if "n_attributions" not in run.outlets:
+        return ""
+    share_cols = [c for c in run.outlets.columns if c.startswith("share_")]
+    cue_cols = [c for c in run.outlets.columns if c.startswith("cue_")]
+    rows = []
+    for _, r in run.outlets.iterrows():
+        o = _s(r.get("outlet"))
+        row = [p.td_outlet(o), _td_num(r.get("n_attributions")),
+               _td_num(r.get("quoted_share"), ".0%")]
+        row += [_td_num(r.get(c), ".0%") for c in cue_cols]
+        row.append(_td_text(r.get("top_speakers")))
+        rows.append(row)
+    out = ['<section id="sources"><h2>Whom each outlet cites</h2>',
+           '<p class="note">Attributions: quotations, reported speech and sourcing phrases. “quoted”: share of '
+           "the outlet's text inside quotations; cue columns: share of attributions by the stance of the "
+           "reporting verb (e.g. neutral <bdi lang=\"ar\" dir=\"rtl\">«قال»</bdi>, distancing "
+           '<bdi lang="ar" dir="rtl">«زعم»</bdi>).</p>',
+           _table(["outlet", "attributions", "quoted", *(escape(c[len("cue_"):]) for c in cue_cols),
+                   "top speakers"], rows, numeric=tuple(range(1, len(cue_cols) + 3)))]
+    if share_cols:
+        srows = []
+        for _, r in run.outlets.iterrows():
+            o = _s(r.get("outlet"))
+            srows.append([p.td_outlet(o)]
+                         + [_td_num(r.get(c), ".0%", style=_share_style(r.get(c))) for c in share_cols])
+        out.append("<h3>Share of attributions by source type</h3>")
+        out.append(_table(["outlet", *(escape(c[len("share_"):]) for c in share_cols)], srows,
+                          numeric=tuple(range(1, len(share_cols) + 1))))
+    out.append(_figure(run, charts, "Source"))
+    out.append("</section>")
+    return "\n".join(out)
+
+
+def _topics_section(p: _Page, charts) -> str:
+    run = p.run
+    if "topics.csv" not in run.tables and "outlet_topics.csv" not in run.tables:
+        return ""
+    info = (run.manifest.get("stages") or {}).get("topics") or {}
+    out = ['<section id="topics"><h2>Topics</h2>',
+           f'<p class="note">Topic model on {escape(info.get("units", "?"))} paragraphs of '
+           f'{escape(info.get("documents", "?"))} documents; clustering {escape(info.get("clustering", "?"))}'
+           f'{" — " + escape(info.get("clustering_reason")) if info.get("clustering_reason") else ""}; embedding '
+           f'{escape(info.get("embedding", "?"))}.</p>']
+    if "outlet_topics.csv" in run.tables:
+        ot = run.tables["outlet_topics.csv"].copy()
+        if {"outlet", "topic", "share"} <= set(ot.columns):
+            ot["outlet"] = ot["outlet"].astype(str)
+            ot["share"] = pd.to_numeric(ot["share"], errors="coerce").fillna(0.0)
+            if "label" not in ot:
+                ot["label"] = ot["topic"].astype(str)
+            labels = ot.groupby("topic")["label"].first()
+            wide = ot.pivot_table(index="topic", columns="outlet", values="share", aggfunc="sum", fill_value=0.0)
+            outs = [o for o in p.outlets if o in wide.columns] + [o for o in wide.columns if o not in p.outlets]
+            order = sorted(wide.index, key=lambda t: (str(t) == "-1", -float(wide.loc[t].mean()), str(t)))
+            shown = order[:MAX_TOPICS]
+            rows = []
+            for t in shown:
+                name = "outlier" if str(t) == "-1" else _s(labels.get(t))
+                row = [_td_num(t, "d") if str(t) != "-1" else _td('<span class="n">−1</span>', sort=-1,
+                                                                   attrs=' class="num" dir="ltr"'),
+                       _td_text(name)]
+                row += [_td_num(wide.loc[t, o], ".0%", style=_share_style(wide.loc[t, o])) for o in outs]
+                rows.append(row)
+            note = f" (the {len(shown)} largest of {len(order)})" if len(order) > len(shown) else ""
+            out.append(f"<h3>Share of each outlet's text per topic{escape(note)}</h3>")
+            out.append(_table(["topic", "label", *(p.outlet(o) for o in outs)], rows,
+                              numeric=tuple([0, *range(2, len(outs) + 2)])))
+    out.append(_figure(run, charts, "Topic"))
+    if "topics.csv" in run.tables:
+        tdf = run.tables["topics.csv"]
+        show = [c for c in ("topic", "label", "size", "top_words") if c in tdf.columns]
+        rows = []
+        for _, r in tdf.head(40).iterrows():
+            rows.append([(_td_num(r[c], "d") if c in ("topic", "size") else _td_text(r[c])) for c in show])
+        more = f" (first 40 of {len(tdf)}; all in topics.csv)" if len(tdf) > 40 else ""
+        out.append(f"<details><summary>All topics{escape(more)}</summary>"
+                   + _table(show, rows, numeric=tuple(i for i, c in enumerate(show) if c in ("topic", "size")))
+                   + "</details>")
+    out.append("</section>")
+    return "\n".join(out)
+
+
+def _term_evidence_table(run: RunData) -> pd.DataFrame:
+    te = run.tables.get("term_evidence.csv")
+    if te is None:
+        path = run.path / "term_evidence.csv"
+        te = pd.DataFrame()
+        if path.exists() and path.stat().st_size:
+            try:
+                te = pd.read_csv(path, keep_default_na=False, na_values=[""],
+                                 dtype={"doc_id": str, "outlet": str, "term": str})
+            except pd.errors.EmptyDataError:
+                te = pd.DataFrame()
+    if te.empty or not {"outlet", "term", "doc_id", "sentence"} <= set(te.columns):
+        return pd.DataFrame()
+    te = te.copy()
+    for c in ("outlet", "term", "doc_id"):
+        te[c] = te[c].astype(str)
+    return te
+
+
+def _terms_section(p: _Page, charts, term_ev: pd.DataFrame) -> str:
+    run = p.run
+    if run.terms.empty or "outlet" not in run.terms:
+        return ""
+    terms = run.terms.copy()
+    terms["outlet"] = terms["outlet"].astype(str)
+    has_ev = set(zip(term_ev["outlet"], term_ev["term"], strict=True)) if not term_ev.empty else set()
+    stat = _s(terms["statistic"].iloc[0]) if "statistic" in terms and len(terms) else "log_odds_dirichlet"
+    cards = []
+    for o, g in terms.groupby("outlet", sort=True):
+        g = g.sort_values("rank", kind="stable").head(TERMS_PER_OUTLET)
+        rows = []
+        for _, r in g.iterrows():
+            term = _s(r.get("term"))
+            form = _s(r.get("form")) or term
+            cell = _t(form, title=f"normalized: {term}" if form != term else None)
+            if (o, term) in has_ev:
+                cell = f'<a href="#{anchor("tev", o, term)}">{cell}</a>'
+            rows.append([_td_num(r.get("rank"), "d"), _td(cell), _td_num(r.get("count")),
+                         _td_num(r.get("count_rest")), _td_num(r.get("per_1000"), ".2f"),
+                         _td_num(r.get("z"), ".1f")])
+        cards.append(f'<div class="card" id="{anchor("terms", o)}"><h4>{p.outlet(o)}</h4>'
+                     + _table(["#", "term", "count", "others", "per 1k", "z"], rows, numeric=(0, 2, 3, 4, 5))
+                     + "</div>")
+    return ('<section id="terms"><h2>Distinguishing terms</h2>'
+            f'<p class="note">Words each outlet uses more than all the others together: log-odds ratio with an '
+            f"informative Dirichlet prior (Monroe, Colaresi &amp; Quinn 2008; <code>{escape(stat)}</code>), "
+            "normalized forms, stop words removed; “others”: count in the other outlets; z ≥ 1.96. Click a term "
+            f"for sentences containing it (up to {p.term_evidence_per_term} per term; more in "
+            "<code>term_evidence.csv</code>).</p>"
+            + _figure(run, charts, "Distinguishing") + '<div class="grid">' + "\n".join(cards) + "</div></section>")
+
+
+def _wide_table(p: _Page, title: str, wide: pd.DataFrame, first: str, outlets: Sequence[str]) -> str:
+    if wide is None or wide.empty:
+        return ""
+    rows = []
+    for idx, r in wide.iterrows():
+        row = [_td_text(idx if first else "")]
+        for o in outlets:
+            row.append(_td_text(r.get(o, "")))
+        rows.append(row)
+    return (f"<h4>{escape(title)}</h4>"
+            + _table([escape(first), *(p.outlet(o) for o in outlets)], rows, sortable=False, cls="sbs"))
+
+
+def _events_section(p: _Page) -> str:
+    run = p.run
+    if "events.csv" not in run.tables:
+        return ""
+    events = run.tables["events.csv"].copy()
+    events["event_id"] = events["event_id"].astype(str)
+    if "multi_outlet" in events:
+        multi = events[events["multi_outlet"].astype(str).str.lower() == "true"]
+    elif "n_outlets" in events:
+        multi = events[pd.to_numeric(events["n_outlets"], errors="coerce").fillna(0) >= 2]
+    else:
+        multi = events.iloc[0:0]
+    sort_cols = [c for c in ("n_outlets", "n_independent", "n_docs") if c in multi]
+    if sort_cols:
+        multi = multi.sort_values(sort_cols, ascending=False, kind="stable")
+    out = ['<section id="events"><h2>Events</h2>',
+           f"<p>{_plural(len(events), 'event')}; {len(multi):,} covered independently by two or more outlets "
+           "(copies of the same text — agency wires, republished articles — do not count; see "
+           "<code>events.csv</code> and the <code>duplicate_of</code> column of <code>documents.csv</code>).</p>"]
+    try:
+        from framing.events import side_by_side
+    except ImportError:
+        side_by_side = None
+    detailed = list(multi["event_id"].head(p.max_events)) if side_by_side is not None else []
+    for eid in detailed:
+        p.event_anchors[eid] = anchor("event", eid)
+    rows = []
+    for _, r in multi.head(MAX_EVENT_ROWS).iterrows():
+        eid = r["event_id"]
+        link = f'<a href="#{p.event_anchors[eid]}">{_t(eid)}</a>' if eid in p.event_anchors else _t(eid)
+        rows.append([_td(link), _td_text(r.get("label")), _td_date(r.get("date_start")),
+                     _td_date(r.get("date_end")), _td_num(r.get("n_docs")), _td_num(r.get("n_independent")),
+                     _td_num(r.get("n_outlets")), _td_text(r.get("independent_outlets", r.get("outlets")))])
+    if rows:
+        more = (f" (the {MAX_EVENT_ROWS} with most outlets of {len(multi):,}; all in events.csv)"
+                if len(multi) > MAX_EVENT_ROWS else "")
+        out.append(f"<h3>Events covered by several outlets{escape(more)}</h3>")
+        out.append(_table(["event", "label", "from", "to", "documents", "independent", "outlets",
+                           "independent outlets"], rows, numeric=(4, 5, 6)))
+    if side_by_side is not None and detailed:
+        assignments = run.documents[[c for c in ("doc_id", "outlet", "date", "title", "event_id", "duplicate_of",
+                                                 "duplicate_similarity", "independent") if c in run.documents]].copy()
+        topic_mix = run.tables.get("topic_mix.csv")
+        if len(multi) > len(detailed):
+            out.append(f'<p class="note">Side by side below: the {len(detailed)} events with most outlets.</p>')
+        for eid in detailed:
+            label = multi.loc[multi["event_id"] == eid, "label"].iloc[0] if "label" in multi else ""
+            sbs = side_by_side(eid, assignments, run.hits, run.attributions, topic_mix)
+            out.append(_side_by_side_html(p, eid, label, sbs))
+    out.append("</section>")
+    return "\n".join(out)
+
+
+def _side_by_side_html(p: _Page, eid: str, label, sbs) -> str:
+    outlets = list(sbs.outlets)
+    out = [f'<section class="event" id="{p.event_anchors[eid]}"><h3>{_t(eid)}: {_t(label)}</h3>']
+    docs = sbs.docs
+    if len(docs):
+        items = []
+        for o, g in docs.groupby("outlet", sort=True):
+            links = []
+            for _, r in g.head(MAX_EVENT_DOCS).iterrows():
+                copy = ' <span class="n">(copy)</span>' if r.get("independent") is False else ""
+                links.append(f"{p.doc_link(r['doc_id'], o)} {_t(r.get('title'))}{copy}")
+            more = f"; … {len(g) - MAX_EVENT_DOCS} more" if len(g) > MAX_EVENT_DOCS else ""
+            items.append(f"<li>{p.outlet(o)} ({len(g)}): " + "; ".join(links) + escape(more) + "</li>")
+        out.append('<ul class="docs">' + "\n".join(items) + "</ul>")
+    out.append(_wide_table(p, "Actor labels (authorial; ×count, mean stance)", sbs.wide("labels"), "actor",
+                           outlets))
+    out.append(_wide_table(p, "Actor labels in quoted or reported speech", sbs.wide("reported"), "actor", outlets))
+    out.append(_wide_table(p, "Loaded terms (†: also in reported speech)", sbs.wide("loaded_terms"), "category",
+                           outlets))
+    out.append(_wide_table(p, "Sources cited", sbs.wide("sources"), "", outlets))
+    out.append(_wide_table(p, "Topic mix", sbs.wide("topics"), "", outlets))
+    ev = sbs.evidence
+    if ev is not None and len(ev):
+        out.append("<h4>Evidence</h4><ol class=\"evidence\">")
+        for _, r in ev.iterrows():
+            sent = _s(r.get("sentence"))
+            terms = _s(r.get("terms"))
+            out.append(f'<li><p class="kwic"{_dir_attrs(sent)}>{escape(" ".join(sent.split()))}</p>'
+                       f'<div class="meta">{p.outlet(r.get("outlet"))} · {p.doc_link(r.get("doc_id"), r.get("outlet"))}'
+                       + (f" · terms: {_t(terms)}" if terms else "") + "</div></li>")
+        out.append("</ol>")
+    out.append("</section>")
+    return "\n".join(out)
+
+
+def _evidence_item(p: _Page, e: dict, *, width: int = CONTEXT_CHARS) -> str:
+    sent = _s(e.get("sentence"))
+    kwic = _kwic(sent, e.get("sentence_start"), e.get("start"), e.get("end"), e.get("matched"), width=width)
+    meta = []
+    if e.get("voice", "authorial") is not None:
+        voice = _s(e.get("voice")) or "authorial"
+        meta.append(f'<span class="voice-{escape(voice)}">{escape(voice)} voice</span>')
+    if _s(e.get("speaker")):
+        meta.append(f"speaker {_t(e.get('speaker'))}"
+                    + (f" ({escape(e.get('source_type'))})" if _s(e.get("source_type")) else ""))
+    if _s(e.get("term")):
+        meta.append(f"term {_t('«' + _s(e.get('term')) + '»')}")
+    st = _float(e.get("stance"))
+    if st is not None:
+        meta.append(f'stance <bdi dir="ltr">{_signed(st, 1)}</bdi>')
+    where = p.doc_link(e.get("doc_id"), e.get("outlet"))
+    if _int(e.get("start")) is not None:
+        where += f' <bdi dir="ltr" class="n">[{_int(e.get("start"))}:{_int(e.get("end"))}]</bdi>'
+    meta.append(where)
+    return f'<li><p class="kwic"{_dir_attrs(sent)}>{kwic}</p><div class="meta">{" · ".join(meta)}</div></li>'
+
+
+def _evidence_section(p: _Page, ev_auth, ev_rep, term_ev: pd.DataFrame) -> str:
+    run = p.run
+    out = ['<section id="evidence"><h2>Evidence</h2>',
+           f'<p class="note">The sentences behind each outlet × actor figure: at most {p.evidence_per_cell} '
+           f"distinct sentences per cell ({p.reported_per_cell} for words in quotations and reported speech), the "
+           "first by document id and position, keyword highlighted. Every "
+           "match is in <code>hits.csv</code> with character offsets into the original text "
+           "(<code>[start:end]</code> below).</p>"]
+    mentions = {}
+    for _, r in run.outlets.iterrows():
+        for a in run.actors:
+            mentions[(_s(r.get("outlet")), a, "")] = _int(r.get(f"mentions:{a}")) or 0
+            mentions[(_s(r.get("outlet")), a, "_reported")] = _int(r.get(f"mentions_reported:{a}")) or 0
+    for voice, ev, kind, suffix in (("authorial", ev_auth, "ev", ""), ("reported", ev_rep, "evr", "_reported")):
+        if not ev:
+            continue
+        out.append(f"<h3>{'Actor labels in the outlets’ own voice' if voice == 'authorial' else 'Actor labels inside quotations and reported speech'}</h3>")
+        for (o, a), cell in sorted(ev.items(), key=lambda kv: (str(kv[0][0]), str(kv[0][1]))):
+            n = mentions.get((str(o), str(a), suffix), 0)
+            n_text = (f"{len(cell)} of {n:,} mentions shown" if n > len(cell)
+                      else f"{_plural(len(cell), 'sentence')}")
+            out.append(f'<section class="ev" id="{anchor(kind, o, a)}"><h4>{p.outlet(o)} · {p.actor_header(str(a))}'
+                       f' <span class="n">({escape(n_text)})</span></h4><ol class="evidence">')
+            out += [_evidence_item(p, {**e, "outlet": o}) for e in cell]
+            out.append("</ol></section>")
+    if not term_ev.empty:
+        terms = run.terms.copy()
+        terms["outlet"] = terms["outlet"].astype(str)
+        forms = {(o, _s(t)): _s(f) or _s(t) for o, t, f in zip(terms["outlet"], terms["term"],
+                                                              terms.get("form", terms["term"]), strict=True)}
+        wanted = set(forms)
+        te = term_ev[[k in wanted for k in zip(term_ev["outlet"], term_ev["term"], strict=True)]]
+        out.append("<h3 id=\"term-evidence\">Distinguishing terms in context</h3>"
+                   f'<p class="note">Up to {p.term_evidence_per_term} sentences per term.</p>')
+        for (o, term), g in te.groupby(["outlet", "term"], sort=True):
+            out.append(f'<section class="ev" id="{anchor("tev", o, term)}"><h4>{p.outlet(o)} · '
+                       f'{_t(forms.get((o, term), term))}</h4><ol class="evidence">')
+            for _, r in g.head(p.term_evidence_per_term).iterrows():
+                out.append(_evidence_item(p, {"outlet": o, "doc_id": r["doc_id"], "sentence": r["sentence"],
+                                              "sentence_start": r.get("sentence_start"), "start": r.get("start"),
+                                              "end": r.get("end"), "matched": r.get("matched"),
+                                              "voice": None}, width=TERM_CONTEXT_CHARS))
+            out.append("</ol></section>")
+    out.append("</section>")
+    return "\n".join(out)
+
+
+def _documents_section(p: _Page) -> str:
+    run = p.run
+    docs = run.documents
+    if "doc_id" in docs:
+        docs = docs.assign(doc_id=docs["doc_id"].astype(str))
+    all_listed = len(docs) <= LIST_ALL_DOCUMENTS
+    if all_listed:
+        shown = docs
+    else:
+        shown = docs[docs["doc_id"].isin(set(p.cited_docs))] if "doc_id" in docs else docs.iloc[0:0]
+    missing = [d for d in p.cited_docs if d not in set(shown.get("doc_id", []))]
+    if missing:  # cited but not in documents.csv: still give the link a target
+        shown = pd.concat([shown, pd.DataFrame({"doc_id": missing,
+                                                "outlet": [p.cited_docs[d] for d in missing]})],
+                          ignore_index=True)
+    sort_cols = [c for c in ("outlet", "date", "doc_id") if c in shown]
+    if sort_cols:
+        shown = shown.assign(**{c: shown[c].astype(str) for c in sort_cols}).sort_values(sort_cols, kind="stable")
+    rows = []
+    listed = set(shown["doc_id"].astype(str)) if "doc_id" in shown else set()
+    for _, r in shown.iterrows():
+        did = _s(r.get("doc_id"))
+        eid = _s(r.get("event_id"))
+        ev = f'<a href="#{p.event_anchors[eid]}">{_t(eid)}</a>' if eid in p.event_anchors else _t(eid)
+        dup = _s(r.get("duplicate_of"))
+        dup_html = f'<a href="#{doc_anchor(dup)}">{_t(dup)}</a>' if dup in listed else _t(dup)
+        title = _s(r.get("title"))
+        url = _s(r.get("url"))
+        url = url if re.match(r"^https?://", url, re.I) else ""
+        if url:
+            title_html = (f'<a href="{escape(url)}" rel="noopener noreferrer nofollow" target="_blank">'
+                          f"{_t(title or url)}</a>")
+        else:
+            title_html = _t(title)
+        rows.append(f'<tr id="{doc_anchor(did)}">' + "".join([
+            _td_text(did), p.td_outlet(r.get("outlet")), _td_date(r.get("date")),
+            _td(title_html, attrs=_dir_attrs(title)) if url else _td_text(title), _td(ev), _td(dup_html),
+            _td_num(r.get("tokens")), _td_num(r.get("hits")), _td_num(r.get("hits_reported")),
+            _td_num(r.get("attributions"))]) + "</tr>")
+    note = ("Every analysed document." if all_listed else
+            f"The {len(shown):,} documents cited on this page, of {len(docs):,} analysed; all are in "
+            "<code>documents.csv</code>.")
+    headers = ["doc_id", "outlet", "date", "title", "event", "copy of", "tokens", "hits", "reported", "attributions"]
+    ths = "".join(f'<th scope="col"{" class=num" if i >= 6 else ""}>{escape(h)}</th>' for i, h in enumerate(headers))
+    table = (f'<div class="scroll"><table class="sortable docs"><thead><tr>{ths}</tr></thead><tbody>\n'
+             + "\n".join(rows) + "\n</tbody></table></div>") if rows else '<p class="none">(none)</p>'
+    return f'<section id="documents"><h2>Documents</h2><p class="note">{note}</p>{table}</section>'
+
+
+def _problems_section(p: _Page) -> str:
+    run = p.run
+    out = ['<section id="problems"><h2>Input problems</h2>']
+    total = run.manifest.get("problems_total", len(run.problems))
+    if run.problems.empty:
+        out.append("<p>None.</p>")
+    else:
+        counts = run.problems.groupby(["action", "reason"], dropna=False).size().reset_index(name="count")
+        out.append(_table(["action", "reason", "count"],
+                          [[_td_text(r["action"]), _td_text(r["reason"]), _td_num(r["count"])]
+                           for _, r in counts.iterrows()], numeric=(2,)))
+        first = run.problems.head(50)
+        cols = [c for c in ("source", "line", "doc_id", "action", "reason", "detail") if c in first]
+        out.append(f"<details><summary>First {len(first)} of {escape(total)} problems (all in problems.csv)"
+                   "</summary>"
+                   + _table(cols, [[_td_text(r[c]) for c in cols] for _, r in first.iterrows()]) + "</details>")
+    if "excluded_lines.csv" in run.tables:
+        ex = run.tables["excluded_lines.csv"]
+        out.append(f"<p>Lines repeated across an outlet's documents were excluded as boilerplate: "
+                   f"{len(ex):,} distinct lines (see <code>excluded_lines.csv</code>).</p>")
+    out.append("</section>")
+    return "\n".join(out)
+
+
+# --- entry point --------------------------------------------------------------------------------
+
+_SIZE_MARK = "\x00PAGE-SIZE\x00"
+
+
+def _human_size(n: int) -> str:
+    return f"{n / 1e6:.1f}\u00a0MB" if n >= 1e6 else f"{max(1, round(n / 1e3))}\u00a0KB"
+
+
+def render_html(run: RunData, charts: Sequence[tuple[str, str]] = (), *,
+                evidence_per_cell: int = EVIDENCE_PER_CELL, reported_per_cell: int = REPORTED_PER_CELL,
+                term_evidence_per_term: int = TERM_EVIDENCE_PER_TERM,
+                max_events: int = MAX_EVENTS) -> str:
+    """Render a finished run as one self-contained HTML page (the text of ``report.html``).
+
+    ``charts``: ``(title, "charts/<name>.png")`` pairs as returned by the report layer;
+    each chart is embedded from ``run.path`` (its SVG, or the PNG when that is smaller).
+    Only ``run``'s tables are read (plus ``term_evidence.csv`` when present), nothing is
+    recomputed.
+
+    >>> from framing.report import load_run  # doctest: +SKIP
+    >>> page = render_html(load_run("outputs/seeds"), [])  # doctest: +SKIP
+    >>> page.startswith("<!DOCTYPE html>")  # doctest: +SKIP
+    True
+    """
+    p = _Page(run, evidence_per_cell=evidence_per_cell, reported_per_cell=reported_per_cell,
+              term_evidence_per_term=term_evidence_per_term,
+              max_events=max_events)
+    ev_auth = evidence_by_cell(run, per_cell=evidence_per_cell) if not run.hits.empty else {}
+    ev_rep = evidence_by_cell(run, per_cell=reported_per_cell, voice="reported") if not run.hits.empty else {}
+    ev_auth = {(str(o), str(a)): cell for (o, a), cell in ev_auth.items()}
+    ev_rep = {(str(o), str(a)): cell for (o, a), cell in ev_rep.items()}
+    term_ev = _term_evidence_table(run)
+    corpus = run.manifest.get("corpus") or {}
+    name = Path(_s(corpus.get("path")) or run.path.name).name
+
+    body = [
+        _summary(p), _outlets_overview(p), _stance_section(p, charts, ev_auth, ev_rep), _labels_section(p, ev_auth),
+        _categories_section(p, charts), _sources_section(p, charts), _topics_section(p, charts),
+        _terms_section(p, charts, term_ev), _events_section(p),
+        _evidence_section(p, ev_auth, ev_rep, term_ev),
+    ]
+    body.append(_documents_section(p))  # last: lists the documents the sections above cite
+    body.append(_problems_section(p))
+    toc = [(sid, title) for sid, title in (
+        ("summary", "Corpus and run"), ("outlets", "Outlets"), ("stance", "Actor stance"),
+        ("labels", "Labels used"), ("categories", "Loaded-term categories"), ("sources", "Sources cited"),
+        ("topics", "Topics"), ("terms", "Distinguishing terms"), ("events", "Events"), ("evidence", "Evidence"),
+        ("documents", "Documents"), ("problems", "Input problems")) if any(f'id="{sid}"' in b for b in body)]
+    nav = '<nav class="toc" aria-label="contents"><ol>' + "".join(
+        f'<li><a href="#{sid}">{escape(t)}</a></li>' for sid, t in toc) + "</ol></nav>"
+    intro = (f'<p class="note">Self-contained page: styles, charts and data are inline and it fetches nothing. '
+             f"Evidence is capped at {evidence_per_cell} sentences per outlet × actor cell ({reported_per_cell} "
+             "for words in quotations and reported speech) and "
+             f"{term_evidence_per_term} per distinguishing term; every figure and match is in the run's CSV files. "
+             f"Page size: {_SIZE_MARK}. Tables sort when you click a column header.</p>")
+    head = (
+        "<!DOCTYPE html>\n"
+        '<html lang="en" dir="ltr">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{_csp(_SCRIPT)}">\n'
+        '<meta name="referrer" content="no-referrer">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f'<meta name="generator" content="framing {escape((run.manifest.get("versions") or {}).get("framing", ""))}">\n'
+        f"<title>Framing comparison — {escape(name)}</title>\n<style>{_CSS}{p.css()}\n</style>\n</head>\n<body>\n"
+        f'<header><h1>Framing comparison report</h1><p class="note">Corpus {_t(name)} · '
+        f'{_plural(len(run.documents), "document")} · {_plural(len(p.outlets), "outlet")}</p></header>\n'
+    )
+    foot = (f'<footer class="note">Generated by <code>framing</code> from the CSV files of the run folder '
+            f"(<code>framing report RUN_DIR</code> re-renders it). Page size: {_SIZE_MARK}.</footer>\n")
+    page = (head + intro + nav + "\n<main>\n" + "\n".join(b for b in body if b) + "\n</main>\n" + foot
+            + f"<script>{_SCRIPT}</script>\n</body>\n</html>\n")
+    size_text = "?"
+    for _ in range(4):  # the size is part of the page: converge on it
+        candidate = page.replace(_SIZE_MARK, f"{size_text}")
+        n = len(candidate.encode("utf-8"))
+        new_text = f"{_human_size(n)} ({n:,} bytes)"
+        if new_text == size_text:
+            break
+        size_text = new_text
+    return page.replace(_SIZE_MARK, size_text)

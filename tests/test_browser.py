@@ -1,0 +1,374 @@
+"""report.html in a real browser: headless Chromium (Debian's ``chromium`` package).
+
+The page is opened from disk and inspected through the DevTools protocol over
+``--remote-debugging-pipe`` (JSON messages on file descriptors 3 and 4: no websocket
+library, no network port). The tests assert from the rendered DOM that
+
+- Arabic text is laid out right-to-left (computed ``direction``) and numbers left-to-right;
+- every in-page link (evidence, documents, events) has a target;
+- planted ``<script>``/``onerror=`` in the corpus did not run (they would set ``data-pwned``)
+  and show as text; the page's own script did run (the CSP hash is right) and sorts tables;
+- the page makes no request besides itself, and has no horizontal overflow at 400 px.
+
+Nothing is installed at run time: without a Chromium binary the tests skip and say how
+to get one. ``python tests/test_browser.py RUN_DIR OUT_DIR`` takes the screenshots in
+``docs/screenshots/``.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import csv
+import json
+import os
+import select
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+TESTS = Path(__file__).resolve().parent
+DATA = TESTS / "data" / "html"
+BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def find_browser() -> str | None:
+    """``$FRAMING_CHROMIUM`` or the first Chromium on PATH."""
+    env = os.environ.get("FRAMING_CHROMIUM")
+    if env:
+        return env if shutil.which(env) else None
+    for name in BROWSERS:
+        path = shutil.which(name)
+        if path:
+            return path
+    return None
+
+
+class Browser:
+    """A headless Chromium driven over ``--remote-debugging-pipe``."""
+
+    def __init__(self, binary: str, *, timeout: float = 60.0):
+        self.timeout = timeout
+        self.profile = tempfile.mkdtemp(prefix="framing-chromium-")
+        self._log = open(Path(self.profile) / "stderr.log", "wb")  # noqa: SIM115 (closed in close())
+        to_chrome_r, self._w = os.pipe()
+        self._r, from_chrome_w = os.pipe()
+        # chromium reads commands on fd 3 and writes on fd 4: a tiny trampoline puts the pipe ends there
+        cmd_fd, out_fd = _dup_above(to_chrome_r, 5), _dup_above(from_chrome_w, 5)
+        os.close(to_chrome_r)
+        os.close(from_chrome_w)
+        args = [binary, "--headless", "--no-sandbox", "--disable-gpu", "--remote-debugging-pipe",
+                "--no-first-run", "--no-default-browser-check", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--disable-extensions", "--hide-scrollbars",
+                "--mute-audio", f"--user-data-dir={self.profile}", "about:blank"]
+        self.proc = subprocess.Popen([sys.executable, "-c", _TRAMPOLINE, str(cmd_fd), str(out_fd), *args],
+                                     pass_fds=(cmd_fd, out_fd), stdin=subprocess.DEVNULL,
+                                     stdout=subprocess.DEVNULL, stderr=self._log)
+        os.close(cmd_fd)
+        os.close(out_fd)
+        self._buf = b""
+        self._id = 0
+        self.events: list[dict] = []
+
+    def call(self, method: str, params: dict | None = None, session: str | None = None) -> dict:
+        self._id += 1
+        msg = {"id": self._id, "method": method, "params": params or {}}
+        if session:
+            msg["sessionId"] = session
+        os.write(self._w, json.dumps(msg).encode("utf-8") + b"\0")
+        reply = self._read_until(lambda m: m.get("id") == self._id)
+        if "error" in reply:
+            raise RuntimeError(f"{method}: {reply['error']}")
+        return reply.get("result", {})
+
+    def wait_event(self, name: str, session: str | None = None) -> dict:
+        for i, ev in enumerate(self.events):
+            if ev.get("method") == name and (session is None or ev.get("sessionId") == session):
+                return self.events.pop(i)
+        return self._read_until(lambda m: m.get("method") == name and (session is None or
+                                                                        m.get("sessionId") == session), keep=False)
+
+    def _read_until(self, want, keep: bool = True) -> dict:
+        deadline = time.monotonic() + self.timeout
+        while True:
+            while b"\0" in self._buf:
+                raw, self._buf = self._buf.split(b"\0", 1)
+                msg = json.loads(raw)
+                if want(msg):
+                    return msg
+                if "method" in msg:
+                    self.events.append(msg)
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError("no answer from Chromium")
+            ready, _, _ = select.select([self._r], [], [], left)
+            if ready:
+                chunk = os.read(self._r, 1 << 20)
+                if not chunk:
+                    err = (Path(self.profile) / "stderr.log").read_text("utf-8", "replace")[-2000:]
+                    raise RuntimeError(f"Chromium exited: {err}")
+                self._buf += chunk
+
+    def open(self, url: str, *, width: int = 1280, height: int = 900) -> Tab:
+        target = self.call("Target.createTarget", {"url": "about:blank"})["targetId"]
+        session = self.call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+        tab = Tab(self, session)
+        tab.call("Page.enable")
+        tab.call("Network.enable")
+        tab.call("Log.enable")
+        tab.call("Runtime.enable")
+        tab.resize(width, height)
+        tab.call("Page.navigate", {"url": url})
+        self.wait_event("Page.loadEventFired", session)
+        return tab
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self.call("Browser.close")
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(10)
+        os.close(self._w)
+        os.close(self._r)
+        self._log.close()
+        shutil.rmtree(self.profile, ignore_errors=True)
+
+
+def _dup_above(fd: int, low: int) -> int:
+    import fcntl
+
+    return fcntl.fcntl(fd, fcntl.F_DUPFD, low)
+
+
+_TRAMPOLINE = ("import os, sys; a, b = int(sys.argv[1]), int(sys.argv[2]); os.dup2(a, 3); os.dup2(b, 4); "
+               "os.close(a); os.close(b); os.execv(sys.argv[3], sys.argv[3:])")
+
+
+class Tab:
+    def __init__(self, browser: Browser, session: str):
+        self.browser = browser
+        self.session = session
+
+    def call(self, method: str, params: dict | None = None) -> dict:
+        return self.browser.call(method, params, self.session)
+
+    def resize(self, width: int, height: int) -> None:
+        self.call("Emulation.setDeviceMetricsOverride", {"width": width, "height": height, "deviceScaleFactor": 1,
+                                                         "mobile": width < 600})
+
+    def evaluate(self, expression: str):
+        """Run ``expression`` (DevTools evaluation: not subject to the page's CSP) and return its value."""
+        res = self.call("Runtime.evaluate", {"expression": expression, "returnByValue": True, "awaitPromise": True})
+        if "exceptionDetails" in res:
+            raise RuntimeError(f"JS error: {res['exceptionDetails']}")
+        return res["result"].get("value")
+
+    def events(self, prefix: str) -> list[dict]:
+        return [e for e in self.browser.events if e.get("sessionId") == self.session
+                and e.get("method", "").startswith(prefix)]
+
+    def screenshot(self, path: Path, *, width: int, height: int, scroll_to: str | None = None) -> None:
+        """A PNG of ``width`` × ``height`` CSS pixels from the top of the page (or of ``#scroll_to``)."""
+        full = self.evaluate("document.documentElement.scrollHeight")
+        self.resize(width, max(height, int(full)))  # everything in the viewport: images decoded and painted
+        self.evaluate("Promise.all([...document.images].map(i => i.decode().catch(() => null))).then(() => 1)")
+        y = 0
+        if scroll_to:
+            y = self.evaluate(f"document.getElementById({json.dumps(scroll_to)}).getBoundingClientRect().top"
+                              " + window.scrollY")
+        clip = {"x": 0, "y": y, "width": width, "height": height, "scale": 1}
+        shot = self.call("Page.captureScreenshot", {"format": "png", "clip": clip, "captureBeyondViewport": True})
+        path.write_bytes(base64.b64decode(shot["data"]))
+        self.resize(width, height)
+
+
+#: everything the DOM checks need, gathered in one evaluation
+_PROBE = r"""
+(() => {
+  // letters of Arabic script vs Latin letters
+  const count = (s) => ({ar: (s.match(/[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]/g) || []).length,
+                         la: (s.match(/[A-Za-z\u00C0-\u024F]/g) || []).length});
+  const mostlyArabic = (s) => { const c = count(s); return c.ar > 0 && c.ar >= c.la; };
+  const holders = new Set();
+  const unmarked = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  let node;
+  while ((node = walker.nextNode())) {
+    if (node.parentElement.closest("script,style") || !mostlyArabic(node.nodeValue)) continue;
+    // the element whose direction governs this Arabic run: the closest one with a dir attribute
+    const holder = node.parentElement.closest("[dir]");
+    if (!holder || holder === document.documentElement) unmarked.push(node.nodeValue.slice(0, 80));
+    else holders.add(holder);
+  }
+  const wrong = [...holders].filter(h => mostlyArabic(h.textContent) && getComputedStyle(h).direction !== "rtl")
+                            .map(h => h.outerHTML.slice(0, 200));
+  const links = [...document.querySelectorAll('a[href^="#"]')].map(a => decodeURIComponent(a.getAttribute("href").slice(1)));
+  const missing = links.filter(id => !document.getElementById(id));
+  const nums = [...document.querySelectorAll("td.num")];
+  const kwic = [...document.querySelectorAll(".kwic")];
+  return {
+    pwned: document.body.getAttribute("data-pwned") || document.documentElement.getAttribute("data-pwned"),
+    scripts: document.scripts.length,
+    sortable: document.documentElement.getAttribute("data-sortable"),
+    arabicElements: holders.size,
+    unmarked: unmarked.slice(0, 10),
+    wrongDirection: wrong.slice(0, 10),
+    nWrongDirection: wrong.length,
+    links: links.length,
+    missingTargets: missing.slice(0, 10),
+    numbersLtr: nums.filter(td => getComputedStyle(td).direction === "ltr").length,
+    numbers: nums.length,
+    kwicRtl: kwic.filter(p => getComputedStyle(p).direction === "rtl").length,
+    kwic: kwic.length,
+    marks: document.querySelectorAll(".kwic mark").length,
+    foreignImages: [...document.images].filter(i => !i.src.startsWith("data:")).length,
+    images: document.images.length,
+    imagesDecoded: [...document.images].filter(i => i.complete && i.naturalWidth > 0).length,
+    bodyText: document.body.innerText,
+    scrollWidth: document.documentElement.scrollWidth,
+    innerWidth: window.innerWidth,
+    font: getComputedStyle(document.querySelector(".kwic") || document.body).fontFamily,
+  };
+})()
+"""
+
+_SORT = r"""
+(() => {
+  const table = document.querySelector("#outlets table.sortable");
+  const th = table.tHead.rows[0].cells[2];  // tokens
+  const col = () => [...table.tBodies[0].rows].map(r => Number(r.cells[2].getAttribute("data-v")));
+  th.click();
+  const asc = col();
+  th.click();
+  const desc = col();
+  return {asc, desc, aria: th.getAttribute("aria-sort")};
+})()
+"""
+
+
+@pytest.fixture(scope="module")
+def browser():
+    binary = find_browser()
+    if binary is None:
+        pytest.skip("no Chromium found (looked for $FRAMING_CHROMIUM, " + ", ".join(BROWSERS) + "); "
+                    "install Debian's package with 'apt-get install chromium' — .ci/run does")
+    b = Browser(binary)
+    yield b
+    b.close()
+
+
+def check_page(browser: Browser, report: Path, *, planted: bool = True) -> dict:
+    """Open ``report`` and assert what every report page must satisfy; returns the probe."""
+    tab = browser.open(report.resolve().as_uri(), width=1280, height=900)
+    probe = tab.evaluate(_PROBE)
+    # the page's own script ran (its CSP hash is right) and nothing planted did
+    assert probe["sortable"] == "ready"
+    assert probe["pwned"] is None
+    assert probe["scripts"] == 1
+    if planted:
+        assert "<script>document.body.setAttribute('data-pwned','1')</script>" in probe["bodyText"]
+    # Arabic runs right-to-left; numbers left-to-right; keywords highlighted
+    assert probe["arabicElements"] > 20
+    assert probe["unmarked"] == []
+    assert probe["nWrongDirection"] == 0, probe["wrongDirection"]
+    assert probe["kwic"] > 0 and probe["kwicRtl"] == probe["kwic"]
+    assert probe["marks"] >= 1
+    assert probe["numbers"] > 0 and probe["numbersLtr"] == probe["numbers"]
+    assert "Noto Naskh Arabic" in probe["font"]
+    # every in-page link resolves
+    assert probe["links"] > 10
+    assert probe["missingTargets"] == []
+    # charts are inline and decode
+    assert probe["foreignImages"] == 0
+    assert probe["imagesDecoded"] == probe["images"]
+    # the page requested nothing but itself
+    urls = [e["params"]["request"]["url"] for e in tab.events("Network.requestWillBeSent")]
+    assert all(u.startswith("file:") or u.startswith("data:") for u in urls), urls
+    # sorting works (the page's script under its CSP)
+    s = tab.evaluate(_SORT)
+    assert s["asc"] == sorted(s["asc"]) and s["desc"] == sorted(s["desc"], reverse=True)
+    assert s["aria"] == "descending"
+    # a narrow screen: tables scroll inside their boxes, the page itself does not overflow
+    tab.resize(400, 800)
+    narrow = tab.evaluate("({w: document.documentElement.scrollWidth, v: window.innerWidth})")
+    assert narrow["w"] <= narrow["v"] + 1, narrow
+    return probe
+
+
+def test_fixture_report_in_browser(browser, tmp_path):
+    """The hand-made run (tests/data/html/run) rendered through `framing report`."""
+    from framing.report import render_reports
+
+    run = tmp_path / "run"
+    shutil.copytree(DATA / "run", run)
+    render_reports(run)
+    probe = check_page(browser, run / "report.html")
+    assert "5 of 8 mentions shown" in probe["bodyText"]
+    assert "Evidence is capped at 5 sentences" in probe["bodyText"]
+
+
+def _seed_corpus(seeds: Path, dest: Path) -> Path:
+    """The seeds plus tests/data/html/planted.txt (script and onerror in its text and title)."""
+    dest.mkdir()
+    for f in seeds.glob("*.txt"):
+        shutil.copy(f, dest / f.name)
+    shutil.copy(DATA / "planted.txt", dest / "planted.txt")
+    with open(seeds / "manifest.csv", encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    cols = list(rows[0].keys()) if rows else ["file", "outlet"]
+    for c in ("file", "outlet", "date", "title"):
+        if c not in cols:
+            cols.append(c)
+    rows.append({"file": "planted.txt", "outlet": "<b>منفذ مزروع</b>", "date": rows[0].get("date", "") if rows else "",
+                 "title": "<script>document.body.setAttribute('data-pwned','1')</script> "
+                          "<img src=x onerror=\"document.body.setAttribute('data-pwned','2')\">"})
+    with open(dest / "manifest.csv", "w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=cols, extrasaction="ignore", lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+    return dest
+
+
+def test_seed_report_in_browser(browser, seeds_dir, tmp_path):
+    """The seeds' report from the real pipeline (default lexicons), with a planted article."""
+    from framing.pipeline import CompareOptions, run_compare
+
+    if not (seeds_dir / "manifest.csv").exists():
+        pytest.fail(f"{seeds_dir}/manifest.csv is missing: the seed corpus ships with the project")
+    corpus = _seed_corpus(seeds_dir, tmp_path / "corpus")
+    result = run_compare(CompareOptions(corpus=str(corpus), out=str(tmp_path / "out"), topics=False))
+    report = result.out_dir / "report.html"
+    probe = check_page(browser, report)
+    assert "منفذ مزروع" in probe["bodyText"]
+    assert "Page size:" in probe["bodyText"]
+
+
+def main(argv: list[str]) -> None:  # pragma: no cover - a helper for the docs' screenshots
+    """``python tests/test_browser.py RUN_DIR OUT_DIR``: screenshots of RUN_DIR/report.html."""
+    run_dir, out_dir = Path(argv[0]), Path(argv[1])
+    out_dir.mkdir(parents=True, exist_ok=True)
+    binary = find_browser()
+    if binary is None:
+        sys.exit("no Chromium found")
+    b = Browser(binary)
+    try:
+        tab = b.open((run_dir / "report.html").resolve().as_uri())
+        tab.screenshot(out_dir / "report-desktop.png", width=1280, height=2000)
+        tab.screenshot(out_dir / "report-desktop-evidence.png", width=1280, height=1400, scroll_to="evidence")
+        tab.screenshot(out_dir / "report-narrow.png", width=400, height=2000)
+        tab.screenshot(out_dir / "report-narrow-evidence.png", width=400, height=1400, scroll_to="evidence")
+    finally:
+        b.close()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main(sys.argv[1:])

@@ -1,0 +1,483 @@
+"""report.html: self-contained, escaped, right-to-left where Arabic, every number traceable.
+
+The fixture ``tests/data/html/run/`` is a small hand-made run folder (the CSVs and
+run.json of ``framing compare``) with three outlets (one Arabic, one Latin, one whose
+name is HTML), eight sentences behind one outlet × actor cell, distinguishing terms with
+term evidence, a multi-outlet event, topics, and planted ``<script>``/``onerror=``
+payloads in a title, a sentence, a speaker, an event label, a term and a problem.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from framing.html_report import (
+    EVIDENCE_PER_CELL,
+    _esc_bidi,
+    _kwic,
+    _signed,
+    anchor,
+    doc_anchor,
+    escape,
+    render_html,
+    text_direction,
+)
+from framing.report import RunData, load_run, render_reports
+
+DATA = Path(__file__).resolve().parent / "data" / "html"
+AJ, EB, ODD = "الجزيرة", "Enab Baladi", "<b>قناة</b> & «شركاء»"
+PWN1 = "<script>document.body.setAttribute('data-pwned','1')</script>"
+PWN2 = "<img src=x onerror=\"document.body.setAttribute('data-pwned','2')\">"
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+ARABIC = re.compile(r"[\u0600-\u06FF]")
+LATIN = re.compile(r"[A-Za-z]")
+
+
+class Page(HTMLParser):
+    """Parses a page, checks nesting, and records what the tests look at."""
+
+    def __init__(self, text: str):
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, dict]] = []
+        self.tags: list[tuple[str, dict]] = []
+        self.ids: list[str] = []
+        self.hrefs: list[str] = []
+        self.scripts: list[str] = []
+        self.text: list[str] = []
+        self.arabic_runs: list[tuple[str, str | None, str | None]] = []  # (text, dir, lang) in force
+        self.errors: list[str] = []
+        self.feed(text)
+        self.close()
+        if self.stack:
+            self.errors.append(f"unclosed: {[t for t, _ in self.stack]}")
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        self.tags.append((tag, a))
+        if "id" in a:
+            self.ids.append(a["id"])
+        if tag == "a" and "href" in a:
+            self.hrefs.append(a["href"])
+        if tag not in VOID:
+            self.stack.append((tag, a))
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+        if tag not in VOID:
+            self.stack.pop()
+
+    def handle_endtag(self, tag):
+        if not self.stack or self.stack[-1][0] != tag:
+            self.errors.append(f"</{tag}> closes {self.stack[-1][0] if self.stack else 'nothing'}")
+            return
+        self.stack.pop()
+
+    def handle_data(self, data):
+        if self.stack and self.stack[-1][0] == "script":
+            self.scripts.append(data)
+            return
+        if self.stack and self.stack[-1][0] in ("style", "title"):
+            return
+        self.text.append(data)
+        if ARABIC.search(data) and len(ARABIC.findall(data)) >= len(LATIN.findall(data)):
+            d = next((a["dir"] for _, a in reversed(self.stack) if "dir" in a), None)
+            lang = next((a["lang"] for _, a in reversed(self.stack) if "lang" in a), None)
+            self.arabic_runs.append((data, d, lang))
+
+    @property
+    def body_text(self) -> str:
+        return "".join(self.text)
+
+
+@pytest.fixture
+def run_dir(tmp_path) -> Path:
+    d = tmp_path / "run"
+    shutil.copytree(DATA / "run", d)
+    return d
+
+
+@pytest.fixture
+def run(run_dir) -> RunData:
+    return load_run(run_dir)
+
+
+@pytest.fixture
+def page(run) -> str:
+    return render_html(run, [])
+
+
+def _block(page: str, element_id: str) -> str:
+    """The HTML of the element with ``element_id`` up to the next element of the same kind."""
+    start = page.index(f'id="{element_id}"')
+    tag_start = page.rindex("<", 0, start)
+    tag = re.match(r"<(\w+)", page[tag_start:]).group(1)
+    end = page.find(f"</{tag}>", start)
+    return page[tag_start:end]
+
+
+# --- safety -------------------------------------------------------------------------------------
+
+
+def test_page_is_well_formed_and_has_one_script_allowed_by_its_hash(page):
+    p = Page(page)
+    assert p.errors == []
+    assert page.startswith("<!DOCTYPE html>")
+    assert len(p.scripts) == 1
+    csp = next(a["content"] for t, a in p.tags if t == "meta" and a.get("http-equiv") == "Content-Security-Policy")
+    digest = base64.b64encode(hashlib.sha256(p.scripts[0].encode("utf-8")).digest()).decode()
+    assert f"script-src 'sha256-{digest}'" in csp
+    assert "default-src 'none'" in csp and "img-src data:" in csp
+    assert "unsafe-eval" not in csp and "'unsafe-inline'" not in csp.split("script-src")[1]
+
+
+@pytest.mark.parametrize("payload", [PWN1, PWN2, '"><script>alert(1)</script>', "<svg onload=alert(3)>",
+                                     "<b>قناة</b>"])
+def test_planted_markup_is_shown_as_text_never_as_markup(page, payload):
+    p = Page(page)
+    assert payload in p.body_text  # displayed literally…
+    assert payload not in page  # …because it was escaped
+
+
+def test_no_event_handler_attribute_no_foreign_url(page):
+    p = Page(page)
+    for tag, attrs in p.tags:
+        assert not [k for k in attrs if k.startswith("on")], (tag, attrs)
+        for key in ("src", "href", "action", "srcset", "poster", "data"):
+            v = attrs.get(key)
+            if v is not None:
+                assert v.startswith(("#", "data:")), (tag, key, v[:80])
+    assert not [t for t, _ in p.tags if t in ("iframe", "object", "embed", "form", "base", "link")]
+
+
+def test_only_http_urls_become_links(run):
+    run.documents["url"] = ["javascript:alert(1)", "https://example.org/a?x=1&y=<2>"] + [""] * (len(run.documents) - 2)
+    page = render_html(run, [])
+    p = Page(page)
+    external = [h for h in p.hrefs if not h.startswith("#")]
+    assert external == ["https://example.org/a?x=1&y=<2>"]
+    assert "javascript:" not in "".join(a.get("href", "") for _, a in p.tags)
+    link = next(a for t, a in p.tags if t == "a" and a.get("href", "").startswith("https:"))
+    assert "noopener" in link["rel"] and "noreferrer" in link["rel"]
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("<b>", "&lt;b&gt;"),
+    ('"x" & \'y\'', "&quot;x&quot; &amp; &#x27;y&#x27;"),
+    (None, ""),
+    (float("nan"), ""),
+    (3, "3"),
+])
+def test_escape(value, expected):
+    assert escape(value) == expected
+
+
+# --- direction, fonts, numbers --------------------------------------------------------------------
+
+
+def test_every_arabic_run_is_right_to_left_and_tagged_arabic(page):
+    p = Page(page)
+    assert len(p.arabic_runs) > 50
+    wrong = [(t[:40], d, lang) for t, d, lang in p.arabic_runs if d != "rtl" or lang != "ar"]
+    assert wrong == []
+
+
+def test_numbers_and_ids_stay_left_to_right(page):
+    p = Page(page)
+    num_cells = [a for t, a in p.tags if t == "td" and "num" in a.get("class", "").split()]
+    assert len(num_cells) > 30
+    assert all(a.get("dir") == "ltr" for a in num_cells)
+
+
+def test_font_stack_covers_arabic(page):
+    style = page[page.index("<style>"):page.index("</style>")]
+    assert '"Noto Naskh Arabic", "Noto Sans Arabic", "Amiri"' in style
+    assert ":lang(ar)" in style
+
+
+def test_signed_numbers_inside_arabic_text_are_isolated_left_to_right(run):
+    page = render_html(run, [])
+    # side-by-side cell «الاحتلال الروسي» ×2 (−1.0): the sign must stay before the digits
+    assert '<bdi dir="ltr">−1.0</bdi>' in page
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("«قوات النظام» ×2 (−0.6)", '«قوات النظام» ×2 (<bdi dir="ltr">−0.6</bdi>)'),
+    ("قصف (2013-02-01 – 2013-02-02)", 'قصف (<bdi dir="ltr">2013-02-01</bdi> – <bdi dir="ltr">2013-02-02</bdi>)'),
+    ("حزيران/ يونيو2021 و 2019-2020", "حزيران/ يونيو2021 و 2019-2020"),  # no sign, no ISO date: left alone
+    ("Enab Baladi −0.6", "Enab Baladi −0.6"),  # left-to-right text needs nothing
+    ("<b>روسيا</b> -1", '&lt;b&gt;روسيا&lt;/b&gt; <bdi dir="ltr">-1</bdi>'),
+])
+def test_signs_and_dates_stay_left_to_right_in_arabic_text(text, expected):
+    assert _esc_bidi(text) == expected
+
+
+def test_no_negative_zero():
+    assert [_signed(-0.001), _signed(0.004), _signed(-0.3), _signed(1.0, 1)] == ["0.00", "0.00", "-0.30", "+1.0"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("قال المتحدث", "rtl"),
+    ("2019 روسيا", "rtl"),
+    ("«Sputnik»: قالت وكالة الأنباء الروسية", "rtl"),
+    ("Enab Baladi", "ltr"),
+    ("Russian strikes", "ltr"),
+    ("12.5%", None),
+    ("", None),
+])
+def test_text_direction(text, expected):
+    assert text_direction(text) == expected
+
+
+# --- evidence -------------------------------------------------------------------------------------
+
+
+def test_stance_cells_link_to_their_evidence(page):
+    p = Page(page)
+    ids = set(p.ids)
+    target = anchor("ev", AJ, "russia")
+    assert f"#{target}" in p.hrefs and target in ids
+    assert anchor("evr", EB, "russia") in ids  # reported-voice evidence too
+    # the cell with no mention has no link
+    assert f"#{anchor('ev', AJ, 'armed_opposition')}" not in p.hrefs
+
+
+def test_every_internal_link_resolves_and_ids_are_unique(page):
+    p = Page(page)
+    assert len(p.ids) == len(set(p.ids))
+    internal = [h[1:] for h in p.hrefs if h.startswith("#")]
+    assert len(internal) > 30
+    assert sorted(set(internal) - set(p.ids)) == []
+
+
+def test_evidence_is_capped_and_the_page_says_so(run):
+    page = render_html(run, [])
+    block = _block(page, anchor("ev", AJ, "russia"))
+    assert block.count("<li>") == EVIDENCE_PER_CELL == 5
+    assert "5 of 8 mentions shown" in block
+    assert "capped at 5 sentences per outlet × actor cell" in page
+    page2 = render_html(run, [], evidence_per_cell=2)
+    block2 = _block(page2, anchor("ev", AJ, "russia"))
+    assert block2.count("<li>") == 2 and "2 of 8 mentions shown" in block2
+
+
+def test_evidence_highlights_the_keyword_and_shows_voice_speaker_and_document(page):
+    block = _block(page, anchor("ev", AJ, "russia"))
+    assert block.count("<mark>الاحتلال الروسي</mark>") == 5
+    assert "authorial voice" in block
+    assert f'href="#{doc_anchor("aj-000")}"' in block
+    assert "[12:27]" in block  # offsets into the original text
+    reported = _block(page, anchor("evr", AJ, "syrian_government"))
+    assert "reported voice" in reported and "الدفاع المدني" in reported
+    assert "<mark>قوات النظام</mark>" in reported
+
+
+def test_evidence_links_reach_the_documents_table(page):
+    p = Page(page)
+    doc_rows = {a["id"] for t, a in p.tags if t == "tr" and a.get("id", "").startswith("doc-")}
+    for doc_id in ("aj-000", "eb-002", 'd/7 "x" #y'):
+        assert doc_anchor(doc_id) in doc_rows
+    # the odd id is readable in the table
+    assert 'd/7 "x" #y' in p.body_text
+
+
+def test_distinguishing_terms_link_to_sentences_containing_them(page):
+    p = Page(page)
+    target = anchor("tev", AJ, "الاحتلال")
+    assert f"#{target}" in p.hrefs
+    block = _block(page, target)
+    assert 1 <= block.count("<li>") <= 3
+    assert "<mark>الاحتلال</mark>" in block
+
+
+def test_term_without_evidence_file_renders_without_links(run_dir):
+    (run_dir / "term_evidence.csv").unlink()
+    page = render_html(load_run(run_dir), [])
+    assert 'href="#tev-' not in page
+    assert "الاحتلال" in page
+
+
+# --- kwic -----------------------------------------------------------------------------------------
+
+
+def test_kwic_cuts_long_sentences_around_the_keyword():
+    left = "كلمة " * 100
+    right = " نص" * 100
+    sentence = left + "الاحتلال الروسي" + right
+    s0 = 1000
+    start = s0 + len(left)
+    html = _kwic(sentence, s0, start, start + len("الاحتلال الروسي"), "الاحتلال الروسي", width=60)
+    assert "<mark>الاحتلال الروسي</mark>" in html
+    assert html.startswith("…") and html.endswith("…")
+    assert len(html) < 200
+
+
+def test_kwic_with_stale_offsets_finds_the_matched_text():
+    html = _kwic("قال إن روسيا <b>تدعم</b> النظام", 0, 50, 55, "روسيا")
+    assert html == "قال إن <mark>روسيا</mark> &lt;b&gt;تدعم&lt;/b&gt; النظام"
+    assert _kwic("نص بلا كلمة", 0, 50, 55, "روسيا") == "نص بلا كلمة"
+
+
+# --- sections -------------------------------------------------------------------------------------
+
+
+def test_summary_lists_corpus_outlets_dates_lexicons_and_options(page):
+    block = _block(page, "summary")
+    for text in ("tests/fixture.jsonl", "2020-02-10 … 2020-02-17", "syria", "1.0.0", "Options of this run",
+                 "11</bdi> analysed", "1</bdi> skipped"):
+        assert text in block, text
+
+
+def test_outlet_colours_match_the_charts(run):
+    from framing.charts import outlet_palette
+
+    page = render_html(run, [])
+    pal = outlet_palette([AJ, EB, ODD])
+    r, g, b = (round(255 * c) for c in pal[EB][:3])
+    cls = re.search(r"\.(o\d+) \{ background: #" + f"{r:02x}{g:02x}{b:02x}" + "; \}", page).group(1)
+    row = _block(page, "outlets")
+    assert f'<span class="sw {cls}" aria-hidden="true"></span><bdi dir="ltr">{EB}</bdi>' in row
+
+
+def test_events_side_by_side(page):
+    pytest.importorskip("framing.events")
+    block = _block(page, anchor("event", "E0001"))
+    assert "Actor labels (authorial; ×count, mean stance)" in block
+    assert "«الاحتلال الروسي» ×2" in block
+    assert f'href="#{doc_anchor("eb-001")}"' in block
+    assert f'href="#{anchor("event", "E0001")}"' in page  # from the events table
+
+
+def test_topics_categories_sources_and_problems(page):
+    p = Page(page)
+    text = p.body_text
+    assert "إدلب، قصف، روسيا" in text  # topic label
+    assert "terrorism_framing" in text and "58.82" in text  # density
+    assert "Whom each outlet cites" in text and "الدفاع المدني ×2" in text
+    assert "empty text" in text  # problem reason
+
+
+def test_charts_are_embedded_as_data_uris(run_dir):
+    charts = run_dir / "charts"
+    charts.mkdir()
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>'
+    (charts / "stance_heatmap.svg").write_bytes(svg)
+    (charts / "stance_heatmap.png").write_bytes(b"\x89PNG" + b"\0" * 4000)  # larger: the SVG is used
+    (charts / "category_density.png").write_bytes(b"\x89PNG\r\n\x1a\n")  # PNG only
+    page = render_html(load_run(run_dir), [("Actor stance by outlet", "charts/stance_heatmap.png"),
+                                           ("Category density by outlet", "charts/category_density.png"),
+                                           ("Distinguishing terms", "charts/missing.png")])
+    p = Page(page)
+    srcs = [a["src"] for t, a in p.tags if t == "img"]
+    assert srcs == ["data:image/svg+xml;base64," + base64.b64encode(svg).decode(),
+                    "data:image/png;base64," + base64.b64encode(b"\x89PNG\r\n\x1a\n").decode()]
+    assert "charts/stance_heatmap.svg" in p.body_text
+
+
+def test_page_states_its_own_size(page):
+    m = re.search(r"Page size: ([\d.]+\u00a0[KM]B) \(([\d,]+) bytes\)", page)
+    assert m is not None
+    assert int(m.group(2).replace(",", "")) == len(page.encode("utf-8"))
+
+
+def test_empty_run_renders(tmp_path):
+    run = RunData(path=tmp_path, manifest={}, documents=pd.DataFrame(), outlets=pd.DataFrame(),
+                  terms=pd.DataFrame(), hits=pd.DataFrame(), attributions=pd.DataFrame(), problems=pd.DataFrame())
+    page = render_html(run, [])
+    p = Page(page)
+    assert p.errors == []
+    assert "Corpus and run" in p.body_text and "Input problems" in p.body_text
+
+
+def test_framing_report_rerenders_report_html_from_the_csvs(run_dir):
+    from typer.testing import CliRunner
+
+    from framing.cli import app
+
+    result = CliRunner().invoke(app, ["report", str(run_dir)])
+    assert result.exit_code == 0, result.output
+    html = (run_dir / "report.html").read_text(encoding="utf-8")
+    assert html.count("<img ") >= 4  # the charts were drawn and embedded
+    assert (run_dir / "charts" / "stance_heatmap.svg").exists()
+    assert anchor("ev", AJ, "russia") in html
+    # rendering again gives the same page
+    written = render_reports(run_dir)
+    assert "report.html" in written
+    assert (run_dir / "report.html").read_text(encoding="utf-8") == html
+
+
+@pytest.mark.slow
+def test_a_large_run_gives_a_small_page(tmp_path):
+    """20 outlets, 40,000 documents, 200,000 hits: evidence capped, only cited documents listed."""
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    outlets = [f"منفذ {i}" for i in range(20)]
+    actors = ["russia", "syrian_government", "armed_opposition", "turkey", "iran"]
+    n_docs, n_hits = 40_000, 200_000
+    docs = pd.DataFrame({"doc_id": [f"d{i:06d}" for i in range(n_docs)],
+                         "outlet": [outlets[i % 20] for i in range(n_docs)],
+                         "date": "2013-02-01", "title": "عنوان الخبر عن إدلب", "tokens": 300, "hits": 5})
+    doc_idx = rng.integers(0, n_docs, n_hits)
+    sentence = "قالت المصادر إن الاحتلال الروسي قصف مواقع في ريف إدلب الجنوبي صباح اليوم " * 3
+    hits = pd.DataFrame({"doc_id": docs["doc_id"].to_numpy()[doc_idx], "outlet": docs["outlet"].to_numpy()[doc_idx],
+                         "actor": np.array(actors)[rng.integers(0, 5, n_hits)], "category": "actor_label",
+                         "term": "الاحتلال الروسي", "matched": "الاحتلال الروسي", "start": 16, "end": 31,
+                         "stance": -1.0, "voice": "authorial", "speaker": "", "source_type": "",
+                         "sentence_start": rng.integers(0, 50, n_hits) * 1000, "sentence": sentence})
+    hits["start"] = hits["sentence_start"] + 16
+    hits["end"] = hits["sentence_start"] + 31
+    rows = []
+    for o in outlets:
+        r = {"outlet": o, "documents": n_docs // 20, "tokens": 300 * n_docs // 20}
+        for a in actors:
+            r[f"mentions:{a}"] = int(((hits["outlet"] == o) & (hits["actor"] == a)).sum())
+            r[f"stance:{a}"] = -1.0
+        rows.append(r)
+    run = RunData(path=tmp_path, manifest={"actors": actors, "corpus": {"documents_analysed": n_docs}},
+                  documents=docs, outlets=pd.DataFrame(rows), terms=pd.DataFrame(), hits=hits,
+                  attributions=pd.DataFrame(), problems=pd.DataFrame())
+    page = render_html(run, [])
+    size = len(page.encode("utf-8"))
+    assert size < 1_500_000
+    assert page.count('class="ev"') == 100  # 20 outlets × 5 actors
+    assert page.count('<p class="kwic"') == 100 * EVIDENCE_PER_CELL
+    p = Page(page)
+    doc_rows = [a for t, a in p.tags if t == "tr" and a.get("id", "").startswith("doc-")]
+    assert len(doc_rows) <= 100 * EVIDENCE_PER_CELL
+    assert f"of {n_docs:,} analysed" in p.body_text
+    assert sorted({h[1:] for h in p.hrefs if h.startswith("#")} - set(p.ids)) == []
+
+
+def test_a_large_png_chart_is_embedded_in_256_colours(run_dir):
+    """A chart whose PNG and SVG are both large is embedded as a palette PNG (the files stay as they are)."""
+    pytest.importorskip("PIL")
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    rng = np.random.default_rng(1)
+    pixels = rng.integers(0, 6, (300, 400, 1)) * np.array([40, 30, 20], dtype=np.uint8)  # 6 colours, noisy layout
+    buf = io.BytesIO()
+    Image.fromarray(pixels.astype(np.uint8), "RGB").save(buf, "PNG")
+    charts = run_dir / "charts"
+    charts.mkdir()
+    (charts / "stance_heatmap.png").write_bytes(buf.getvalue())
+    (charts / "stance_heatmap.svg").write_bytes(b"<svg>" + b" " * 3 * len(buf.getvalue()) + b"</svg>")
+    page = render_html(load_run(run_dir), [("Actor stance by outlet", "charts/stance_heatmap.png")])
+    src = next(a["src"] for t, a in Page(page).tags if t == "img")
+    data = base64.b64decode(src.split(",", 1)[1])
+    assert src.startswith("data:image/png;base64,") and len(data) < len(buf.getvalue())
+    with Image.open(io.BytesIO(data)) as im:
+        assert im.mode == "P" and im.size == (400, 300)
+        assert np.array_equal(np.asarray(im.convert("RGB")), pixels.astype(np.uint8))  # 6 colours: lossless
+    assert "charts/stance_heatmap.png in 256 colours" in page
+    assert (charts / "stance_heatmap.png").read_bytes() == buf.getvalue()
