@@ -149,7 +149,9 @@ def _print_summary(result) -> None:
     console = Console(stderr=False, width=120)
     outlets = result.outlets
     actors = result.manifest.get("actors") or []
-    shown = [a for a in actors if f"mentions:{a}" in outlets and outlets[f"mentions:{a}"].sum() > 0][:6]
+    # the six most-mentioned actors
+    counted = [(outlets[f"mentions:{a}"].sum(), a) for a in actors if f"mentions:{a}" in outlets]
+    shown = [a for n, a in sorted(counted, key=lambda x: (-x[0], x[1])) if n > 0][:6]
     table = Table(title="Mean label stance per actor (authorial voice; n = mentions)")
     table.add_column("outlet")
     table.add_column("docs", justify="right")

@@ -33,6 +33,7 @@ from framing.records import Token
 
 __all__ = [
     "Normalized",
+    "fold_article_clitics",
     "is_arabic",
     "normalize_ar",
     "normalize_with_offsets",
@@ -226,3 +227,27 @@ def _append_trimmed(text: str, start: int, end: int, spans: list[tuple[int, int]
         end -= 1
     if end > start and WORD_RE.search(text, start, end):
         spans.append((start, end))
+
+
+_ARTICLE_CLITICS_4 = ("وبال", "فبال", "ولل", "فلل")
+_ARTICLE_CLITICS_3 = ("وال", "فال", "بال", "كال")
+
+
+def fold_article_clitics(token: str) -> str:
+    """Fold a conjunction/preposition glued to the definite article into the article alone.
+
+    Used for word statistics (distinguishing terms, topic words), so that ``والروسي``,
+    ``بالروسي`` and ``للروسي`` count as ``الروسي``. Only clitics *before the article* are
+    removed: they cannot be part of a root there, whereas a bare initial و or ب can
+    (``وزير``, ``بيان``). The token must already be normalized.
+
+    >>> [fold_article_clitics(w) for w in ["والروسي", "للنظام", "وبالجيش", "وزير", "لله", "الثوار"]]
+    ['الروسي', 'النظام', 'الجيش', 'وزير', 'لله', 'الثوار']
+    """
+    if len(token) >= 6 and token.startswith(_ARTICLE_CLITICS_4):
+        return "ال" + token[4:] if token[2] == "ا" else "ال" + token[3:]
+    if len(token) >= 5 and token.startswith(_ARTICLE_CLITICS_3):
+        return token[1:]
+    if len(token) >= 5 and token.startswith("لل"):
+        return "ال" + token[2:]
+    return token

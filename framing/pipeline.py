@@ -30,13 +30,14 @@ import pandas as pd
 
 from framing.errors import ConfigError, StrictModeError
 from framing.lexicon import Lexicon, Matcher, default_lexicon_dir, load_lexicons, load_stopwords
-from framing.normalize import WORD_RE, normalize_ar
+from framing.normalize import WORD_RE, fold_article_clitics, normalize_ar
 from framing.output import RunOutput
 from framing.records import Problem
 from framing.scoring import score_columns, score_document
 
 __all__ = ["HIT_COLUMNS", "CompareOptions", "RunResult", "run_compare"]
 
+EXCLUDED_COLUMNS = ["doc_id", "outlet", "start", "end", "reason", "text"]
 HIT_COLUMNS = ["doc_id", "outlet", "lexicon", "entry_id", "actor", "category", "term", "matched", "start", "end",
                "stance", "voice", "speaker", "source_type", "attribution_id", "sentence_start", "sentence_end",
                "sentence"]
@@ -184,6 +185,8 @@ def _run(options, corpus, out: RunOutput, matcher: Matcher, extractor, actors, c
 
     hits_csv = out.csv_stream("hits.csv", HIT_COLUMNS)
     attr_csv = out.csv_stream("attributions.csv", ATTRIBUTION_COLUMNS) if extractor else None
+    excl_csv = out.csv_stream("excluded.csv", EXCLUDED_COLUMNS)
+    excluded_reasons: Counter = Counter()
     doc_rows: list[dict] = []
     hit_rows: list[dict] = []  # compact: doc_id, outlet, actor, category, stance, voice
     evidence: dict[tuple[str, str], list[dict]] = {}
@@ -204,6 +207,11 @@ def _run(options, corpus, out: RunOutput, matcher: Matcher, extractor, actors, c
             attrs = extractor.extract(text, doc_id=doc.doc_id)
             if hits and attrs:
                 hits = assign_voice(hits, attrs)
+        for span in doc.excluded:
+            excluded_reasons[span.reason] += 1
+            if span.reason != "html":  # markup tags are counted, not listed
+                excl_csv.write({"doc_id": doc.doc_id, "outlet": doc.outlet, "start": span.start, "end": span.end,
+                                "reason": span.reason, "text": doc.text[span.start:span.end][:300]})
         row = {
             "doc_id": doc.doc_id, "outlet": doc.outlet, "date": doc.date, "title": doc.title,
             "chars": len(doc.text), "excluded_chars": sum(s.end - s.start for s in doc.excluded),
@@ -229,7 +237,8 @@ def _run(options, corpus, out: RunOutput, matcher: Matcher, extractor, actors, c
             arow.pop("quote_text", None)
             attr_rows.append(arow)
         counter = term_counts.setdefault(doc.outlet, Counter())
-        counter.update(t for t in tokens if t not in stopwords and len(t) > 1 and not t.isdigit())
+        counter.update(w for w in map(fold_article_clitics, tokens)
+                       if w not in stopwords and len(w) > 1 and not w.isdigit())
         n_bytes += len(doc.text.encode("utf-8"))
         if progress is not None:
             progress(n_docs, n_bytes)
@@ -260,7 +269,8 @@ def _run(options, corpus, out: RunOutput, matcher: Matcher, extractor, actors, c
         from framing.attribution import attribution_profile
 
         lengths = dict(zip(documents["doc_id"], documents["chars"] - documents["excluded_chars"], strict=True))
-        attr_profile = attribution_profile(attr_df, lengths) if len(attr_df) else None
+        doc_outlets = dict(zip(documents["doc_id"], documents["outlet"], strict=True))
+        attr_profile = attribution_profile(attr_df, lengths, doc_outlets=doc_outlets)
         if attr_profile is not None and len(attr_profile):
             outlets = outlets.merge(attr_profile, on="outlet", how="left")
 
@@ -273,9 +283,10 @@ def _run(options, corpus, out: RunOutput, matcher: Matcher, extractor, actors, c
                                          embedding_model=options.embedding_model, n_topics=options.n_topics,
                                          labels=options.topic_labels)
         stages["topics"] = topic_result.info
-        wide = topic_result.outlet_mix.pivot_table(index="outlet", columns="label", values="share",
+        # one column per topic id (labels live in topics.csv and may be renamed later)
+        wide = topic_result.outlet_mix.pivot_table(index="outlet", columns="topic", values="share",
                                                    aggfunc="sum", fill_value=0.0)
-        wide.columns = [f"topic:{c}" for c in wide.columns]
+        wide.columns = [f"topic:{int(c)}" for c in wide.columns]
         outlets = outlets.merge(wide.reset_index(), on="outlet", how="left")
 
     event_result = None
@@ -316,8 +327,11 @@ def _run(options, corpus, out: RunOutput, matcher: Matcher, extractor, actors, c
                    "documents_altered": len({p.doc_id for p in problems if p.action == "altered"}),
                    "outlets": sorted(documents["outlet"].unique().tolist()),
                    "date_range": _date_range(documents)},
+        "actors": list(actors),
+        "categories": list(categories),
         "lexicons": [{"name": lx.name, "kind": lx.kind, "version": lx.version, "path": str(lx.path),
                       "sha256": lx.sha256, "entries": len(lx.entries)} for lx in lexicons],
+        "excluded_spans": dict(sorted(excluded_reasons.items())),
         "stages": stages,
         "morphology_db": ({"path": options.morphology_db, "sha256": matcher.lemmatizer.sha256}
                           if options.morphology_db else None),
@@ -355,19 +369,20 @@ def term_evidence(documents, terms: pd.DataFrame, *, per_term: int = 5) -> pd.Da
         if not terms_here:
             continue
         text = doc.masked_text
-        if terms_here.isdisjoint(WORD_RE.findall(normalize_ar(text))):
+        if terms_here.isdisjoint(map(fold_article_clitics, WORD_RE.findall(normalize_ar(text)))):
             continue
         sentences = None
         for tok in tokenize(text):
-            key = (doc.outlet, tok.norm)
-            if tok.norm not in terms_here or found.get(key, 0) >= per_term:
+            word = fold_article_clitics(tok.norm)
+            key = (doc.outlet, word)
+            if word not in terms_here or found.get(key, 0) >= per_term:
                 continue
             if sentences is None:
                 sentences = sentence_spans(text)
             s_start, s_end = next(((a, b) for a, b in sentences if a <= tok.start < b), (tok.start, tok.end))
             found[key] = found.get(key, 0) + 1
             remaining -= found[key] == per_term
-            rows.append({"outlet": doc.outlet, "term": tok.norm, "doc_id": doc.doc_id, "start": tok.start,
+            rows.append({"outlet": doc.outlet, "term": word, "doc_id": doc.doc_id, "start": tok.start,
                          "end": tok.end, "matched": doc.text[tok.start:tok.end], "sentence_start": s_start,
                          "sentence_end": s_end, "sentence": doc.text[s_start:s_end]})
         if remaining <= 0:
@@ -381,7 +396,7 @@ def _with_display_forms(terms: pd.DataFrame, evidence: pd.DataFrame) -> pd.DataF
     if evidence.empty or terms.empty:
         terms["form"] = terms["term"] if "term" in terms else pd.Series(dtype=str)
         return terms
-    written = evidence.assign(form=evidence["matched"].map(_strip_diacritics))
+    written = evidence.assign(form=evidence["matched"].map(lambda m: fold_article_clitics(_strip_diacritics(m))))
     best = {}
     for (outlet, term), group in written.groupby(["outlet", "term"], sort=True):
         counts = group["form"].value_counts()

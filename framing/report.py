@@ -24,6 +24,7 @@ from framing.output import RunOutput, atomic_write_bytes, atomic_write_text
 __all__ = ["RunData", "load_run", "render_reports", "write_run"]
 
 EVIDENCE_PER_CELL = 3
+EXCLUDED_LINE_COLUMNS = ["outlet", "line", "documents", "outlet_documents"]
 
 
 def write_run(out: RunOutput, *, options, documents, outlets, terms, hits_evidence, attributions, attr_profile,
@@ -37,7 +38,8 @@ def write_run(out: RunOutput, *, options, documents, outlets, terms, hits_eviden
     out.write_csv("problems.csv", prob_df, columns=["source", "line", "doc_id", "action", "reason", "detail"])
     excluded = getattr(corpus, "excluded_lines", None)
     if callable(excluded):
-        out.write_csv("excluded_lines.csv", pd.DataFrame(excluded()))
+        out.write_csv("excluded_lines.csv", pd.DataFrame(excluded(), columns=EXCLUDED_LINE_COLUMNS),
+                      columns=EXCLUDED_LINE_COLUMNS)
     if topic_result is not None:
         topic_result.write(out)
     if event_result is not None:
@@ -404,7 +406,12 @@ def render_markdown(run: RunData, charts: list[tuple[str, str]]) -> str:
     else:
         counts = run.problems.groupby(["action", "reason"]).size().reset_index(name="count")
         lines += [_table(counts), "", "Every problem is listed in `problems.csv`.", ""]
-    if "excluded_lines.csv" in run.tables:
+    spans = m.get("excluded_spans") or {}
+    if spans:
+        lines += ["Text excluded from scoring (kept in the documents, so offsets still refer to the original): "
+                  + ", ".join(f"{reason} × {n}" for reason, n in spans.items())
+                  + " — every excluded line is listed in `excluded.csv`.", ""]
+    if "excluded_lines.csv" in run.tables and len(run.tables["excluded_lines.csv"]):
         ex = run.tables["excluded_lines.csv"]
         lines += [f"Lines repeated across an outlet's documents were excluded as boilerplate: {len(ex)} distinct "
                   "lines (see `excluded_lines.csv`).", ""]

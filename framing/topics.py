@@ -64,7 +64,7 @@ import numpy as np
 import pandas as pd
 
 from framing.errors import ConfigError, NotFittedError, missing_dependency
-from framing.normalize import WORD_RE, normalize_ar, sentence_spans
+from framing.normalize import WORD_RE, fold_article_clitics, normalize_ar, sentence_spans
 from framing.records import Document
 
 __all__ = [
@@ -255,7 +255,8 @@ def _normalize_texts(texts) -> list[str]:
 class ArabicAnalyzer:
     """Words and word pairs of Arabic text for topic representations (``CountVectorizer(analyzer=...)``).
 
-    Normalizes (camel-tools), keeps Arabic words of ≥ 2 letters not glued to digits or
+    Normalizes (camel-tools), folds و/ف/ب/ل/ك + article into the article (``والروسي`` →
+    ``الروسي``), keeps Arabic words of ≥ 2 letters not glued to digits or
     Latin letters, drops stop words, and pairs only words that stand next to each other
     in the text (no pair across a dropped stop word, a number or punctuation).
 
@@ -273,7 +274,7 @@ class ArabicAnalyzer:
         pairs: list[str] = []
         prev, prev_end = None, -1
         for m in _ARABIC_TOKEN_RE.finditer(norm):
-            w = m.group()
+            w = fold_article_clitics(m.group())
             if w in self.stop_words:
                 prev = None
                 continue
@@ -308,9 +309,9 @@ def _surface_forms(texts: Iterable[str], wanted: set[str]) -> dict[str, str]:
         for tok in _SURFACE_RE.findall(text):
             norm = cache.get(tok)
             if norm is None:
-                norm = cache[tok] = normalize_ar(tok)
+                norm = cache[tok] = fold_article_clitics(normalize_ar(tok))
             if norm in wanted:
-                counts.setdefault(norm, Counter())[tok] += 1
+                counts.setdefault(norm, Counter())[fold_article_clitics(tok)] += 1
     # most frequent; ties broken by the spelling itself, so the choice is deterministic
     return {w: min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0] for w, c in counts.items()}
 
