@@ -1220,21 +1220,36 @@ def assign_voice(hits: Sequence[Hit], attributions: Sequence[Attribution], *,
     >>> (r.voice, r.speaker, r.source_type, r.attribution_id)
     ('reported', 'الكرملين', 'russian_official', 1)
     """
-    by_doc: dict[str, list[Attribution]] = {}
+    by_doc: dict[str, list[tuple[int, Attribution]]] = {}
     kinds = frozenset(kinds)
-    for a in attributions:
+    for i, a in enumerate(attributions):
         if a.quote_end > a.quote_start and a.kind in kinds:
-            by_doc.setdefault(a.doc_id, []).append(a)
+            by_doc.setdefault(a.doc_id, []).append((i, a))
+    # per document: attributions sorted by quote start, with the running maximum of quote
+    # ends, so each hit only looks at the spans that can contain it (not all of them)
+    index: dict[str, tuple[list[int], list[int], list[tuple[int, Attribution]]]] = {}
+    for doc_id, items in by_doc.items():
+        items.sort(key=lambda ia: (ia[1].quote_start, ia[0]))
+        max_end, running = [], -1
+        for _i, a in items:
+            running = max(running, a.quote_end)
+            max_end.append(running)
+        index[doc_id] = ([a.quote_start for _i, a in items], max_end, items)
     out = []
     for h in hits:
         best = None
         best_key = None
-        for a in by_doc.get(h.doc_id, ()):
-            if not (a.quote_start <= h.start and h.end <= a.quote_end):
+        starts, max_end, items = index.get(h.doc_id, ((), (), ()))
+        j = bisect.bisect_right(starts, h.start) - 1
+        while j >= 0 and max_end[j] >= h.end:
+            i, a = items[j]
+            j -= 1
+            if h.end > a.quote_end:
                 continue
             if a.speaker_start >= 0 and h.start < a.speaker_end and a.speaker_start < h.end:
                 continue
-            key = (_KIND_RANK.get(a.kind, 3), a.quote_end - a.quote_start, -a.quote_start)
+            # ties: the attribution listed first wins, as before
+            key = (_KIND_RANK.get(a.kind, 3), a.quote_end - a.quote_start, -a.quote_start, i)
             if best_key is None or key < best_key:
                 best, best_key = a, key
         if best is None:

@@ -250,7 +250,7 @@ def plot_topic_heatmap(outlet_mix: pd.DataFrame, *, max_topics: int = 20):
     table, columns = _topic_table(outlet_mix, max_topics)
     topics = [c for c in columns if c not in ("other topics", "outlier")]
     data = table[topics].T * 100
-    data.columns = [_short(c, 20) for c in data.columns]
+    data.columns = [_short(c) for c in data.columns]  # outlet names: the same width as in the other charts
     fmt = ".1f" if data.to_numpy().max(initial=0) < 10 else ".0f"
     fig, ax = plt.subplots(figsize=(1.1 * max(len(data.columns), 3) + 5, 0.42 * max(len(data), 3) + 1.8))
     sns.heatmap(data, ax=ax, cmap="YlGnBu", vmin=0, annot=True, fmt=fmt, linewidths=0.5, linecolor="white",

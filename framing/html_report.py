@@ -78,6 +78,8 @@ TERMS_PER_OUTLET = 25
 LABELS_PER_CELL = 8
 #: topics shown in the outlet × topic table
 MAX_TOPICS = 15
+#: charts are shown at this many times their size on paper (see _chart_size)
+CHART_SCALE = 1.25
 
 FONT_STACK = ('"Noto Naskh Arabic", "Noto Sans Arabic", "Amiri", "Segoe UI", Tahoma, "DejaVu Sans", '
               "Arial, sans-serif")
@@ -142,13 +144,16 @@ def _s(value) -> str:
 
 
 #: kept left-to-right inside Arabic text, where the bidi algorithm would otherwise show a sign after
-#: its digits ("1.0−") or reorder the parts of a date across a line break: a signed number not glued
-#: to a word (``−1.0``, ``+0.25``, ``-3%``) and an ISO date or date-time
-_LTR_RUN = re.compile(r"(\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?(?!\d)|(?<![\w.])[+\-\u2212]\d+(?:[.,]\d+)*%?)")
+#: its digits ("1.0−") or reorder the parts of a date across a line break: a signed number or count
+#: not glued to a word (``−1.0``, ``+0.25``, ``-3%``, ``×2``, shown as in the labels table) and an ISO
+#: date or date-time (the page's style keeps these isolates on one line)
+_LTR_RUN = re.compile(r"(\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?(?!\d)"
+                      r"|(?<![\w.])[+\-\u2212\u00d7]\d+(?:[.,]\d+)*%?)")
 
 
 def _esc_bidi(text: str) -> str:
-    """Escape ``text``; inside right-to-left text also isolate signed numbers and dates left-to-right."""
+    """Escape ``text``; inside right-to-left text also isolate signed numbers, ``×`` counts and dates
+    left-to-right."""
     out = escape(text)
     if text_direction(text) == "rtl":
         out = _LTR_RUN.sub(r'<bdi dir="ltr">\1</bdi>', out)
@@ -225,6 +230,25 @@ def _td_text(value, *, sort: str | None = None) -> str:
     text = _s(value)
     data = f' data-v="{escape(sort)}"' if sort is not None else ""
     return f"<td{_dir_attrs(text)}{data}>{_esc_bidi(text)}</td>"
+
+
+def _list_items(value, sep: str = "; ") -> list[str]:
+    return [item.strip() for item in _s(value).split(sep) if item.strip()]
+
+
+def _td_list(value, *, block: bool = True) -> str:
+    """A cell holding a ``"; "``-separated list (``«label» ×2 (−0.5); …``, ``speaker ×3; …``): each item
+    in its own direction-isolated element, one per line (``block``) or inline and never broken inside."""
+    text = _s(value)
+    items = _list_items(text)
+    if len(items) <= 1:
+        return _td_text(text)
+    if block:
+        inner = "".join(f"<div{_dir_attrs(i)}>{_esc_bidi(i)}</div>" for i in items)
+    else:
+        inner = "; ".join(f'<bdi class="item"{_dir_attrs(i)}>{_esc_bidi(i)}</bdi>'
+                          for i in items)
+    return f'<td{_dir_attrs(text)} class="list">{inner}</td>'
 
 
 def _signed(x: float, digits: int = 2) -> str:
@@ -365,7 +389,7 @@ nav.toc ol { margin: 0; padding-inline-start: 1.2rem; columns: 2 16rem; }
 .scroll { overflow-x: auto; max-width: 100%; margin: .4rem 0 1rem; -webkit-overflow-scrolling: touch; }
 table { border-collapse: collapse; font-size: .92rem; }
 caption { text-align: start; font-weight: 600; padding: .2rem 0; }
-th, td { border-bottom: 1px solid var(--line); padding: .3rem .55rem; vertical-align: top; text-align: start; }
+th, td { border-bottom: 1px solid var(--line); padding: .3rem .55rem; vertical-align: baseline; text-align: start; }
 thead th { background: var(--bg-alt); position: sticky; top: 0; white-space: nowrap; }
 table.sortable thead th { cursor: pointer; user-select: none; }
 table.sortable thead th::after { content: " \\21C5"; color: #aaa; font-size: .8em; }
@@ -384,12 +408,16 @@ dl.kv { display: grid; grid-template-columns: max-content 1fr; gap: .15rem 1rem;
 dl.kv dt { color: var(--muted); }
 dl.kv dd { margin: 0; overflow-wrap: anywhere; }
 figure { margin: .8rem 0 1.2rem; }
-figure img { max-width: 100%; height: auto; border: 1px solid var(--line); background: #fff; }
+figure .fig { overflow-x: auto; -webkit-overflow-scrolling: touch; }
+figure img { display: block; max-width: 100%; height: auto; border: 1px solid var(--line); background: #fff; }
 figcaption { color: var(--muted); font-size: .88rem; }
 .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(330px, 1fr)); gap: .4rem 1.4rem; }
 .card h4 { margin-top: .6rem; }
 .card th, .card td { padding: .25rem .35rem; }
-bdi:lang(ar), td:lang(ar) { font-size: 1.07em; }
+[lang="ar"] { font-size: 1.07em; }
+[lang="ar"] [lang="ar"] { font-size: inherit; }
+[dir="rtl"] bdi[dir="ltr"], .item { white-space: nowrap; }
+td.list > div + div { margin-top: .1rem; }
 mark { background: #ffe066; padding: 0 .1em; border-radius: 2px; }
 ol.evidence { padding-inline-start: 1.4rem; }
 ol.evidence li { margin: .5rem 0 .8rem; max-width: 100%; }
@@ -399,8 +427,12 @@ ol.evidence li { margin: .5rem 0 .8rem; max-width: 100%; }
 section.ev { border-inline-start: 3px solid var(--line); padding-inline-start: .8rem; margin: 1rem 0; }
 section.ev:target, tr:target, section.event:target { background: #fff8d6; }
 section.ev:target { border-inline-start-color: #e0a800; }
-.labels-cell { min-width: 8rem; }
-.labels-cell > div { white-space: nowrap; }
+.labels-cell { min-width: 9rem; }
+table.labels thead th, table.sbs thead th { white-space: normal; }
+table.events td:nth-child(1) { min-width: 10rem; }
+table.events td:nth-child(2) { min-width: 14rem; }
+table.docs td:nth-child(1) { white-space: nowrap; }
+table.docs td.title { min-width: 13rem; overflow-wrap: anywhere; }
 details > summary { cursor: pointer; color: var(--accent); }
 footer { margin-top: 3rem; border-top: 1px solid var(--line); padding-top: .6rem; }
 .sbs td { min-width: 11rem; }
@@ -412,7 +444,9 @@ footer { margin-top: 3rem; border-top: 1px solid var(--line); padding-top: .6rem
   dl.kv dd { margin-bottom: .3rem; }
   .grid { grid-template-columns: 1fr; }
   .sbs td { min-width: 8rem; }
-  table.sortable tbody td:first-child { position: sticky; inset-inline-start: 0; background: #fff; z-index: 1; }
+  figure img { max-width: none; width: min(var(--w, 100%), 46rem); }
+  table.sortable tbody td:first-child, table.labels tbody td:first-child, table.sbs tbody td:first-child {
+    position: sticky; inset-inline-start: 0; background: #fff; z-index: 1; }
 }
 @media print { nav.toc, table.sortable thead th::after { display: none; } }
 """.replace("FONTS", FONT_STACK)
@@ -527,6 +561,29 @@ def _palette_png(data: bytes) -> bytes | None:
         return None
 
 
+_SVG_SIZE = re.compile(rb'<svg[^>]*?\swidth="([\d.]+)(pt|px)?"[^>]*?\sheight="([\d.]+)(pt|px)?"')
+
+
+def _chart_size(png: Path, svg: Path) -> tuple[int, int] | None:
+    """The size a chart is shown at, in CSS pixels: its size on paper (the PNG's pixels at its dpi,
+    matplotlib writes 150; else the SVG's ``width``/``height``) times :data:`CHART_SCALE`, so that
+    its 8–10 pt labels read like the page's text; None when neither file tells. The page never
+    shows a chart wider than itself (narrow screens scroll it sideways)."""
+    with contextlib.suppress(Exception):
+        from PIL import Image
+
+        with Image.open(png) as im:
+            dpi = float((im.info.get("dpi") or (96, 96))[0]) or 96.0
+            k = 96 / dpi * CHART_SCALE
+            return round(im.width * k), round(im.height * k)
+    with contextlib.suppress(Exception):
+        m = _SVG_SIZE.search(svg.read_bytes()[:4000])
+        if m:
+            k = (4 / 3 if m.group(2) == b"pt" else 1.0) * CHART_SCALE  # unitless: px
+            return round(float(m.group(1)) * k), round(float(m.group(3)) * k)
+    return None
+
+
 def _chart_uri(run: RunData, png_path: str) -> tuple[str, str] | None:
     """``(data URI, what is shown)`` of a chart: the smallest of its SVG (counted at 2/3 of its
     size: it stays sharp when zoomed), its PNG and its PNG reduced to 256 colours."""
@@ -558,7 +615,9 @@ def _figure(run: RunData, charts: Sequence[tuple[str, str]], prefix: str) -> str
             continue
         uri, name = got
         stem = Path(path).with_suffix("")
-        parts.append(f'<figure><img src="{uri}" alt="{escape(title)}" decoding="async">'
+        size = _chart_size(run.path / path, (run.path / path).with_suffix(".svg"))
+        dims = f' width="{size[0]}" height="{size[1]}" style="--w:{size[0]}px"' if size else ""
+        parts.append(f'<figure><div class="fig"><img src="{uri}" alt="{escape(title)}"{dims} decoding="async"></div>'
                      f"<figcaption>{escape(title)} — <code>{escape(stem)}.png</code> and <code>"
                      f"{escape(stem)}.svg</code> in the run folder (shown: <code>{escape(name)}</code>)."
                      "</figcaption></figure>")
@@ -714,25 +773,33 @@ def _labels_section(p: _Page, ev_auth) -> str:
         for _, r in shown.iterrows():
             na, nr = int(r["size"] - r["sum"]), int(r["sum"])
             term = "«" + _s(r["term"]) + "»"
-            extra = f' <bdi dir="ltr" class="n">+{nr} reported</bdi>' if nr else ""
-            parts.append(f'<div{_dir_attrs(term)}>{_esc_bidi(term)} <bdi dir="ltr">×{na}</bdi>{extra}</div>')
+            if na and nr:
+                count = f'<bdi dir="ltr">×{na}</bdi> <bdi dir="ltr" class="n">+{nr} reported</bdi>'
+            elif na:
+                count = f'<bdi dir="ltr">×{na}</bdi>'
+            else:  # only inside quotations or reported speech
+                count = f'<bdi dir="ltr" class="n">reported ×{nr}</bdi>'
+            parts.append(f'<div{_dir_attrs(term)}>{_esc_bidi(term)} {count}</div>')
         if len(g) > len(shown):
             parts.append(f'<div class="n">… {len(g) - len(shown)} more in hits.csv</div>')
         html_cell = "".join(parts)
         if (str(o), str(a)) in ev_auth:
             html_cell += f'<div><a class="n" href="#{anchor("ev", o, a)}">evidence</a></div>'
         cells[(str(o), str(a))] = html_cell
+    # one row per actor, one column per outlet (like the events' side-by-side tables): the outlets'
+    # words for the same actor sit next to each other, and a page of many actors stays narrow
     rows = []
-    for o in p.outlets:
-        row = [p.td_outlet(o)]
-        for a in actors:
+    for a in actors:
+        row = [_td(p.actor_header(a), attrs=' class="actor"')]
+        for o in p.outlets:
             row.append(_td(cells.get((o, a), ""), attrs=' class="labels-cell"'))
         rows.append(row)
     return ('<section id="labels"><h2>Which labels each outlet uses</h2>'
             '<p class="note">Lexicon terms per actor with their count in the outlet\'s own voice (the '
-            f"{LABELS_PER_CELL} most used), and how many more times they occur inside quotations and reported "
-            "speech.</p>"
-            + _table(["outlet", *(p.actor_header(a) for a in actors)], rows, sortable=False) + "</section>")
+            f"{LABELS_PER_CELL} most used, counting both voices), and how many more times they occur inside "
+            "quotations and reported speech (“reported ×1”: a label the outlet only quotes).</p>"
+            + _table(["actor", *(p.outlet(o) for o in p.outlets)], rows, sortable=False, cls="labels")
+            + "</section>")
 
 
 def _categories_section(p: _Page, charts) -> str:
@@ -770,7 +837,7 @@ def _sources_section(p: _Page, charts) -> str:
         row = [p.td_outlet(o), _td_num(r.get("n_attributions")),
                _td_num(r.get("quoted_share"), ".0%")]
         row += [_td_num(r.get(c), ".0%") for c in cue_cols]
-        row.append(_td_text(r.get("top_speakers")))
+        row.append(_td_list(r.get("top_speakers"), block=False))
         rows.append(row)
     out = ['<section id="sources"><h2>Whom each outlet cites</h2>',
            '<p class="note">Attributions: quotations, reported speech and sourcing phrases. “quoted”: share of '
@@ -901,7 +968,7 @@ def _wide_table(p: _Page, title: str, wide: pd.DataFrame, first: str, outlets: S
     for idx, r in wide.iterrows():
         row = [_td_text(idx if first else "")]
         for o in outlets:
-            row.append(_td_text(r.get(o, "")))
+            row.append(_td_list(r.get(o, "")))
         rows.append(row)
     return (f"<h4>{escape(title)}</h4>"
             + _table([escape(first), *(p.outlet(o) for o in outlets)], rows, sortable=False, cls="sbs"))
@@ -937,15 +1004,17 @@ def _events_section(p: _Page) -> str:
     for _, r in multi.head(MAX_EVENT_ROWS).iterrows():
         eid = r["event_id"]
         link = f'<a href="#{p.event_anchors[eid]}">{_t(eid)}</a>' if eid in p.event_anchors else _t(eid)
+        names = _list_items(r.get("independent_outlets", r.get("outlets")))
+        outs = " ".join(f'<span class="item">{p.outlet(o)}</span>' for o in names)
         rows.append([_td(link), _td_text(r.get("label")), _td_date(r.get("date_start")),
                      _td_date(r.get("date_end")), _td_num(r.get("n_docs")), _td_num(r.get("n_independent")),
-                     _td_num(r.get("n_outlets")), _td_text(r.get("independent_outlets", r.get("outlets")))])
+                     _td_num(r.get("n_outlets")), _td(outs, sort="; ".join(names))])
     if rows:
         more = (f" (the {MAX_EVENT_ROWS} with most outlets of {len(multi):,}; all in events.csv)"
                 if len(multi) > MAX_EVENT_ROWS else "")
         out.append(f"<h3>Events covered by several outlets{escape(more)}</h3>")
         out.append(_table(["event", "label", "from", "to", "documents", "independent", "outlets",
-                           "independent outlets"], rows, numeric=(4, 5, 6)))
+                           "independent outlets"], rows, numeric=(4, 5, 6), cls="events"))
     if side_by_side is not None and detailed:
         assignments = run.documents[[c for c in ("doc_id", "outlet", "date", "title", "event_id", "duplicate_of",
                                                  "duplicate_similarity", "independent") if c in run.documents]].copy()
@@ -1084,6 +1153,8 @@ def _documents_section(p: _Page) -> str:
         shown = shown.assign(**{c: shown[c].astype(str) for c in sort_cols}).sort_values(sort_cols, kind="stable")
     rows = []
     listed = set(shown["doc_id"].astype(str)) if "doc_id" in shown else set()
+    # a column nobody fills (no events, no copies) is left out: the table fits 1280 px
+    has = {c: c in shown and shown[c].map(lambda v: not _missing(v)).any() for c in ("event_id", "duplicate_of")}
     for _, r in shown.iterrows():
         did = _s(r.get("doc_id"))
         eid = _s(r.get("event_id"))
@@ -1098,16 +1169,21 @@ def _documents_section(p: _Page) -> str:
                           f"{_t(title or url)}</a>")
         else:
             title_html = _t(title)
-        rows.append(f'<tr id="{doc_anchor(did)}">' + "".join([
-            _td_text(did), p.td_outlet(r.get("outlet")), _td_date(r.get("date")),
-            _td(title_html, attrs=_dir_attrs(title)) if url else _td_text(title), _td(ev), _td(dup_html),
-            _td_num(r.get("tokens")), _td_num(r.get("hits")), _td_num(r.get("hits_reported")),
-            _td_num(r.get("attributions"))]) + "</tr>")
+        cells = [_td_text(did), p.td_outlet(r.get("outlet")), _td_date(r.get("date")),
+                 _td(title_html, attrs=_dir_attrs(title) + ' class="title"') if url else
+                 f'<td{_dir_attrs(title)} class="title">{_esc_bidi(title)}</td>']
+        cells += [_td(ev)] if has["event_id"] else []
+        cells += [_td(dup_html)] if has["duplicate_of"] else []
+        cells += [_td_num(r.get("tokens")), _td_num(r.get("hits")), _td_num(r.get("hits_reported")),
+                  _td_num(r.get("attributions"))]
+        rows.append(f'<tr id="{doc_anchor(did)}">' + "".join(cells) + "</tr>")
     note = ("Every analysed document." if all_listed else
             f"The {len(shown):,} documents cited on this page, of {len(docs):,} analysed; all are in "
             "<code>documents.csv</code>.")
-    headers = ["doc_id", "outlet", "date", "title", "event", "copy of", "tokens", "hits", "reported", "attributions"]
-    ths = "".join(f'<th scope="col"{" class=num" if i >= 6 else ""}>{escape(h)}</th>' for i, h in enumerate(headers))
+    headers = ["doc_id", "outlet", "date", "title", *(["event"] if has["event_id"] else []),
+               *(["copy of"] if has["duplicate_of"] else []), "tokens", "hits", "reported", "attributions"]
+    ths = "".join(f'<th scope="col"{" class=num" if i >= len(headers) - 4 else ""}>{escape(h)}</th>'
+                  for i, h in enumerate(headers))
     table = (f'<div class="scroll"><table class="sortable docs"><thead><tr>{ths}</tr></thead><tbody>\n'
              + "\n".join(rows) + "\n</tbody></table></div>") if rows else '<p class="none">(none)</p>'
     return f'<section id="documents"><h2>Documents</h2><p class="note">{note}</p>{table}</section>'

@@ -23,17 +23,24 @@ match wins; a match never crosses a sentence boundary.
 
 from __future__ import annotations
 
-import bisect
 import hashlib
 import io
 import os
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate
 from pathlib import Path
 
 from framing.errors import LexiconError
-from framing.normalize import WORD_RE, normalize_ar, normalize_with_offsets, sentence_spans
+from framing.normalize import (
+    WORD_RE,
+    Normalized,
+    normalize_ar,
+    normalize_with_offsets,
+    sentence_ends,
+    sentence_of,
+)
 from framing.records import Hit
 
 __all__ = [
@@ -401,6 +408,7 @@ def load_lexicons(source: str | Path | Sequence[str | Path] | None = None, *, ki
 #: what may separate the words of a multiword term: spaces, tabs and dashes (never a line break
 #: or sentence punctuation)
 _GAP_RE = re.compile(r"[ \t\u00a0\-–—]*")
+_SPLIT_RE = re.compile(f"({WORD_RE.pattern})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -408,6 +416,7 @@ class _Compiled:
     entry: Entry
     lexicon: str
     forms: tuple[frozenset[str], ...]
+    words: tuple[str, ...] = ()
 
 
 class Matcher:
@@ -434,12 +443,22 @@ class Matcher:
                 words = entry.words
                 if not words:
                     continue
-                compiled = _Compiled(entry, lex.name, surface_forms(words, entry.match))
+                compiled = _Compiled(entry, lex.name, surface_forms(words, entry.match), tuple(words))
                 for form in compiled.forms[0]:
                     self._first.setdefault(form, []).append(compiled)
                 if entry.match != "exact":  # exact entries never match through a lemma
                     self._base_first.setdefault(words[0], []).append(compiled)
         self._keys = frozenset(self._first)
+        # without a lemmatizer: first form → (one-word entries, {second-word form: multiword entries})
+        self._by_first: dict[str, tuple[list[_Compiled], dict[str, list[_Compiled]]]] = {}
+        for form, comps in self._first.items():
+            singles = [c for c in comps if len(c.forms) == 1]
+            seconds: dict[str, list[_Compiled]] = {}
+            for c in comps:
+                if len(c.forms) > 1:
+                    for f2 in c.forms[1]:
+                        seconds.setdefault(f2, []).append(c)
+            self._by_first[form] = (singles, seconds)
 
     def __len__(self) -> int:
         return sum(len(lex.entries) for lex in self.lexicons)
@@ -467,21 +486,65 @@ class Matcher:
             return True
         return not self._keys.isdisjoint(WORD_RE.findall(normalized_text))
 
-    def find(self, text: str, *, doc_id: str = "", normalized: str | None = None) -> list[Hit]:
+    def find(self, text: str, *, doc_id: str = "", normalized: str | Normalized | None = None) -> list[Hit]:
         """All matches in ``text`` (original or masked text), ordered by position.
 
         Offsets index ``text``; ``matched == text[start:end]``. ``normalized`` may pass
-        ``normalize_ar(text)`` when the caller has it already (it is only a prefilter).
+        ``normalize_with_offsets(text)`` (reused) or ``normalize_ar(text)`` (a prefilter)
+        when the caller has it already.
         """
-        if not self.might_match(normalize_ar(text) if normalized is None else normalized):
+        if isinstance(normalized, Normalized):
+            norm = normalized
+        elif normalized is not None and not self.might_match(normalized):
             return []
-        norm = normalize_with_offsets(text)
-        tokens = list(WORD_RE.finditer(norm.text))
+        else:
+            norm = normalize_with_offsets(text)
         ntext = norm.text
+        # [gap, word, gap, word, ..., gap]: word k is pieces[2k + 1], the gap before it pieces[2k]
+        pieces = _SPLIT_RE.split(ntext)
+        words_in_text = pieces[1::2]
+        first = self._first
+        if self.lemmatizer is None:
+            # the few distinct words that can start an entry, then their positions (C-speed scans)
+            at = []
+            for w in self._keys.intersection(words_in_text):
+                i = words_in_text.index(w)
+                while True:
+                    at.append(i)
+                    try:
+                        i = words_in_text.index(w, i + 1)
+                    except ValueError:
+                        break
+            at.sort()
+        else:
+            at = [i for i, w in enumerate(words_in_text) if w in first or any(
+                b in self._base_first for b in self._bases(w))]
+        if not at:
+            return []
+        n_tokens = len(words_in_text)
         candidates: dict[str, list[tuple[int, int, _Compiled]]] = {}
-        for i, m in enumerate(tokens):
-            tok = m.group()
-            found = self._first.get(tok)
+        if self.lemmatizer is None:
+            by_first = self._by_first
+            for i in at:
+                singles, seconds = by_first[words_in_text[i]]
+                for comp in singles:
+                    candidates.setdefault(comp.lexicon, []).append((i, i + 1, comp))
+                if not seconds or i + 1 >= n_tokens:
+                    continue
+                multi = seconds.get(words_in_text[i + 1])
+                if not multi or _GAP_RE.fullmatch(pieces[2 * i + 2]) is None:
+                    continue
+                for comp in multi:
+                    n = len(comp.forms)
+                    if i + n > n_tokens:
+                        continue
+                    if all(words_in_text[i + k] in comp.forms[k] and _GAP_RE.fullmatch(pieces[2 * (i + k)])
+                           for k in range(2, n)):
+                        candidates.setdefault(comp.lexicon, []).append((i, i + n, comp))
+            at = []  # done
+        for i in at:
+            tok = words_in_text[i]
+            found = first.get(tok)
             if self.lemmatizer is not None:
                 extra = [c for b in self._bases(tok) for c in self._base_first.get(b, ())]
                 if extra:
@@ -490,14 +553,12 @@ class Matcher:
                 continue
             for comp in found:
                 n = len(comp.forms)
-                if i + n > len(tokens):
+                if i + n > n_tokens:
                     continue
                 ok = True
-                words = comp.entry.words
+                words = comp.words
                 for k in range(1, n):
-                    prev, cur = tokens[i + k - 1], tokens[i + k]
-                    gap = _GAP_RE.fullmatch(ntext, prev.end(), cur.start())
-                    if gap is None or not self._word_ok(cur.group(), comp.forms[k], words[k],
+                    if _GAP_RE.fullmatch(pieces[2 * (i + k)]) is None or not self._word_ok(words_in_text[i + k], comp.forms[k], words[k],
                                                         lemma=comp.entry.match != "exact"):
                         ok = False
                         break
@@ -516,13 +577,13 @@ class Matcher:
                 taken.update(span)
                 chosen.append((start, end, comp))
         chosen.sort(key=lambda c: (c[0], c[1], c[2].lexicon))
-        sentences = sentence_spans(text)
-        sent_starts = [s for s, _ in sentences]
+        # character offsets of the pieces in the normalized text
+        bounds = list(accumulate(map(len, pieces)))
+        ends = sentence_ends(text)
         hits = []
         for start, end, comp in chosen:
-            o_start, o_end = norm.original_span(tokens[start].start(), tokens[end - 1].end())
-            j = bisect.bisect_right(sent_starts, o_start) - 1
-            s_start, s_end = sentences[j] if j >= 0 else (o_start, o_end)
+            o_start, o_end = norm.original_span(bounds[2 * start], bounds[2 * end - 1])
+            s_start, s_end = sentence_of(text, o_start, ends)
             e = comp.entry
             hits.append(Hit(
                 doc_id=doc_id, lexicon=comp.lexicon, term=e.term, matched=text[o_start:o_end],

@@ -22,6 +22,7 @@ normalized character, where it came from in the original text.
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -37,6 +38,8 @@ __all__ = [
     "is_arabic",
     "normalize_ar",
     "normalize_with_offsets",
+    "sentence_ends",
+    "sentence_of",
     "sentence_spans",
     "tokenize",
     "word_tokens",
@@ -87,6 +90,31 @@ def _table(alef: bool, alef_maksura: bool, teh_marbuta: bool, dediac: bool) -> d
 
 
 
+_DELETED = np.uint32(0xFFFFFFFF)
+
+
+@lru_cache(maxsize=16)
+def _code_lookup(options: tuple[bool, bool, bool, bool]) -> np.ndarray:
+    """The translation table as an array over all code points (``_DELETED`` = removed)."""
+    lut = np.arange(0x110000, dtype=np.uint32)
+    for k, v in _table(*options).items():
+        lut[k] = _DELETED if v is None else ord(v)
+    return lut
+
+
+def _map_plain(text: str, options: tuple[bool, bool, bool, bool], offset: int = 0) -> tuple[str, np.ndarray]:
+    """Translate text without special clusters (vectorized); return it and, per output
+    character, its offset in the input (+ ``offset``)."""
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    mapped = _code_lookup(options)[codes]
+    keep = mapped != _DELETED
+    if keep.all():
+        idx = np.arange(offset, offset + len(codes), dtype=np.int64)
+    else:
+        mapped = mapped[keep]
+        idx = np.flatnonzero(keep).astype(np.int64) + offset
+    return mapped.tobytes().decode("utf-32-le", "surrogatepass"), idx
+
 
 @dataclass(frozen=True, slots=True)
 class Normalized:
@@ -123,40 +151,47 @@ def normalize_ar(text: str, *, alef: bool = True, alef_maksura: bool = True, teh
     if _SLOW_RE.search(text):
         return normalize_with_offsets(text, alef=alef, alef_maksura=alef_maksura, teh_marbuta=teh_marbuta,
                                       dediac=dediac).text
-    return text.translate(_table(alef, alef_maksura, teh_marbuta, dediac))
+    return _map_plain(text, (alef, alef_maksura, teh_marbuta, dediac))[0]
 
 
 def normalize_with_offsets(text: str, *, alef: bool = True, alef_maksura: bool = True,
                            teh_marbuta: bool = True, dediac: bool = True) -> Normalized:
     """Normalize like :func:`normalize_ar` and keep the offset map."""
-    table = _table(alef, alef_maksura, teh_marbuta, dediac)
+    options = (alef, alef_maksura, teh_marbuta, dediac)
     if not _SLOW_RE.search(text):
-        norm = text.translate(table)
-        if len(norm) == len(text):
-            idx = np.arange(len(text), dtype=np.int64)
-        else:
-            codes = np.frombuffer(text.encode("utf-32-le"), dtype="<u4")
-            deleted = [ord(k) if isinstance(k, str) else k for k, v in table.items() if v is None]
-            keep = ~np.isin(codes, np.asarray(deleted, dtype=np.uint32))
-            idx = np.flatnonzero(keep).astype(np.int64)
+        norm, idx = _map_plain(text, options)
         return Normalized(norm, text, idx, idx + 1)
-    # slow path: one cluster = a base character plus any combining hamza/madda after it
+    # slow path: only the special clusters (a presentation form, or a character followed by
+    # combining hamza/madda) are handled one by one; the stretches between them as above
+    table = _table(*options)
     out: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    for m in _CLUSTER_RE.finditer(text):
+    starts: list[np.ndarray] = []
+    ends: list[np.ndarray] = []
+
+    def plain(a: int, b: int) -> None:
+        if b > a:
+            seg, idx = _map_plain(text[a:b], options, a)
+            out.append(seg)
+            starts.append(idx)
+            ends.append(idx + 1)
+
+    pos = 0
+    for m in _SPECIAL_CLUSTER_RE.finditer(text):
+        plain(pos, m.start())
         cluster = m.group()
-        piece = cluster
-        if cluster == "\ufdfc":
-            piece = "ريال"
+        piece = "ريال" if cluster == "\ufdfc" else cluster
         piece = unicodedata.normalize("NFKC", piece).translate(table)
         out.append(piece)
-        starts.extend([m.start()] * len(piece))
-        ends.extend([m.end()] * len(piece))
-    return Normalized("".join(out), text, np.asarray(starts, dtype=np.int64), np.asarray(ends, dtype=np.int64))
+        starts.append(np.full(len(piece), m.start(), dtype=np.int64))
+        ends.append(np.full(len(piece), m.end(), dtype=np.int64))
+        pos = m.end()
+    plain(pos, len(text))
+    empty = np.zeros(0, dtype=np.int64)
+    return Normalized("".join(out), text, np.concatenate(starts) if starts else empty,
+                      np.concatenate(ends) if ends else empty)
 
 
-_CLUSTER_RE = re.compile(".[\u0653\u0654\u0655]*", re.S)
+_SPECIAL_CLUSTER_RE = re.compile("(?:.[\u0653\u0654\u0655]+|[\ufb50-\ufdff\ufe70-\ufefe])", re.S)
 
 # --- tokens and sentences -----------------------------------------------------------------
 
@@ -166,7 +201,9 @@ _ARABIC_LETTER_RE = re.compile("[\u0621-\u064a\u0671-\u06d3]")
 
 #: sentence ends: . ! ? ؟ ؛ … and line breaks (a paragraph is always a boundary).
 #: A dot between digits (27.06.2021, 3.5) is not a boundary.
-_SENT_END_RE = re.compile(r"(?:(?<!\d)\.(?!\d)|\.(?=\s)|[!?؟؛…]|\n)+[\"'”»)\]]*")
+_SENT_END_UNIT = r"(?:[!?؟؛…\n]|\.(?:(?<!\d\.)(?!\d)|(?=\s)))"
+# (written so that every match starts with one of the marks: the regex engine then skips ahead fast)
+_SENT_END_RE = re.compile(_SENT_END_UNIT + _SENT_END_UNIT + r"*[\"'”»)\]]*")
 
 
 def is_arabic(text: str, *, threshold: float = 0.0) -> bool:
@@ -220,13 +257,37 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    seg = text[start:end]
+    left = seg.lstrip()
+    start += len(seg) - len(left)
+    return start, start + len(left.rstrip())
+
+
 def _append_trimmed(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
+    start, end = _trim(text, start, end)
     if end > start and WORD_RE.search(text, start, end):
         spans.append((start, end))
+
+
+def sentence_of(text: str, pos: int, ends: list[int] | None = None) -> tuple[int, int]:
+    """The span of :func:`sentence_spans` that holds the word at ``pos``.
+
+    ``ends`` (from :func:`sentence_ends`) saves rescanning the text for many positions.
+
+    >>> t = "قال الوزير: إن الوضع خطير. وأضاف أن الهدنة صامدة"
+    >>> s, e = sentence_of(t, t.index("الهدنة")); t[s:e]
+    'وأضاف أن الهدنة صامدة'
+    """
+    if ends is None:
+        ends = sentence_ends(text)
+    j = bisect.bisect_right(ends, pos)
+    return _trim(text, ends[j - 1] if j else 0, ends[j] if j < len(ends) else len(text))
+
+
+def sentence_ends(text: str) -> list[int]:
+    """Where the sentence-end marks of ``text`` end (the raw boundaries of :func:`sentence_spans`)."""
+    return [m.end() for m in _SENT_END_RE.finditer(text)]
 
 
 _ARTICLE_CLITICS_4 = ("وبال", "فبال", "ولل", "فلل")

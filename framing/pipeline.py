@@ -30,7 +30,7 @@ import pandas as pd
 
 from framing.errors import ConfigError, StrictModeError
 from framing.lexicon import Lexicon, Matcher, default_lexicon_dir, load_lexicons, load_stopwords
-from framing.normalize import WORD_RE, fold_article_clitics, normalize_ar
+from framing.normalize import WORD_RE, fold_article_clitics, normalize_ar, normalize_with_offsets
 from framing.output import RunOutput
 from framing.records import Problem
 from framing.scoring import score_columns, score_document
@@ -197,9 +197,9 @@ def _run(options, corpus, out: RunOutput, matcher: Matcher, extractor, actors, c
     say("matching lexicons")
     for n_docs, doc in enumerate(_iter_docs(corpus, options.limit), start=1):
         text = doc.masked_text
-        norm = normalize_ar(text)
-        tokens = WORD_RE.findall(norm)
-        hits = matcher.find(text, doc_id=doc.doc_id, normalized=norm)
+        normalized = normalize_with_offsets(text)
+        tokens = WORD_RE.findall(normalized.text)
+        hits = matcher.find(text, doc_id=doc.doc_id, normalized=normalized)
         attrs = []
         if extractor is not None:
             from framing.attribution import assign_voice

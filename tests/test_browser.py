@@ -241,6 +241,27 @@ _PROBE = r"""
 })()
 """
 
+#: left-to-right isolates inside Arabic text (signed numbers, ×counts, dates): where each is drawn
+_ISOLATES = r"""
+(() => {
+  const out = [];
+  for (const b of document.querySelectorAll('[dir="rtl"] bdi[dir="ltr"]')) {
+    const t = b.firstChild;
+    if (!t || t.nodeType !== 3 || t.data.length < 2 || !b.getClientRects().length) continue;
+    const r = document.createRange();
+    const x = (i) => { r.setStart(t, i); r.setEnd(t, i + 1); return r.getBoundingClientRect().left; };
+    out.push({text: t.data, lines: b.getClientRects().length, signFirst: !/^[−+\-×]/.test(t.data) || x(0) < x(1)});
+  }
+  return out;
+})()
+"""
+
+#: tables wider than their box (they scroll sideways)
+_OVERFLOW = r"""
+[...document.querySelectorAll("div.scroll")].filter(d => d.scrollWidth > d.clientWidth + 1)
+  .map(d => (d.closest("section[id]") || document.body).id + " " + d.scrollWidth + ">" + d.clientWidth)
+"""
+
 _SORT = r"""
 (() => {
   const table = document.querySelector("#outlets table.sortable");
@@ -293,14 +314,24 @@ def check_page(browser: Browser, report: Path, *, planted: bool = True) -> dict:
     # the page requested nothing but itself
     urls = [e["params"]["request"]["url"] for e in tab.events("Network.requestWillBeSent")]
     assert all(u.startswith("file:") or u.startswith("data:") for u in urls), urls
+    # signs and × stay before their digits inside Arabic text
+    iso = tab.evaluate(_ISOLATES)
+    assert iso, "no left-to-right isolate inside Arabic text"
+    assert [i["text"] for i in iso if not i["signFirst"]] == []
+    # charts are shown no wider than the page
+    assert tab.evaluate("[...document.images].every(i => i.getBoundingClientRect().right <= innerWidth)")
     # sorting works (the page's script under its CSP)
     s = tab.evaluate(_SORT)
     assert s["asc"] == sorted(s["asc"]) and s["desc"] == sorted(s["desc"], reverse=True)
     assert s["aria"] == "descending"
+    overflow_1280 = tab.evaluate(_OVERFLOW)
     # a narrow screen: tables scroll inside their boxes, the page itself does not overflow
     tab.resize(400, 800)
     narrow = tab.evaluate("({w: document.documentElement.scrollWidth, v: window.innerWidth})")
     assert narrow["w"] <= narrow["v"] + 1, narrow
+    # ... and a date or signed number inside Arabic text is never broken across lines
+    assert [i["text"] for i in tab.evaluate(_ISOLATES) if i["lines"] != 1] == []
+    probe["overflow_1280"] = overflow_1280
     return probe
 
 
@@ -350,6 +381,8 @@ def test_seed_report_in_browser(browser, seeds_dir, tmp_path):
     probe = check_page(browser, report)
     assert "منفذ مزروع" in probe["bodyText"]
     assert "Page size:" in probe["bodyText"]
+    # at 1280 px every table of the seeds' report fits: nothing to scroll sideways
+    assert probe["overflow_1280"] == []
 
 
 def main(argv: list[str]) -> None:  # pragma: no cover - a helper for the docs' screenshots

@@ -23,6 +23,7 @@ from framing.html_report import (
     EVIDENCE_PER_CELL,
     _esc_bidi,
     _kwic,
+    _td_list,
     _signed,
     anchor,
     doc_anchor,
@@ -209,7 +210,9 @@ def test_signed_numbers_inside_arabic_text_are_isolated_left_to_right(run):
 
 
 @pytest.mark.parametrize(("text", "expected"), [
-    ("«قوات النظام» ×2 (−0.6)", '«قوات النظام» ×2 (<bdi dir="ltr">−0.6</bdi>)'),
+    ("«قوات النظام» ×2 (−0.6)", '«قوات النظام» <bdi dir="ltr">×2</bdi> (<bdi dir="ltr">−0.6</bdi>)'),
+    ("أردوغان ×3; الكرملين ×12", 'أردوغان <bdi dir="ltr">×3</bdi>; الكرملين <bdi dir="ltr">×12</bdi>'),
+    ("مساحة 3×4 أمتار", "مساحة 3×4 أمتار"),  # a × inside a word or number is not a count
     ("قصف (2013-02-01 – 2013-02-02)", 'قصف (<bdi dir="ltr">2013-02-01</bdi> – <bdi dir="ltr">2013-02-02</bdi>)'),
     ("حزيران/ يونيو2021 و 2019-2020", "حزيران/ يونيو2021 و 2019-2020"),  # no sign, no ISO date: left alone
     ("Enab Baladi −0.6", "Enab Baladi −0.6"),  # left-to-right text needs nothing
@@ -341,7 +344,7 @@ def test_outlet_colours_match_the_charts(run):
     page = render_html(run, [])
     pal = outlet_palette([AJ, EB, ODD])
     r, g, b = (round(255 * c) for c in pal[EB][:3])
-    cls = re.search(r"\.(o\d+) \{ background: #" + f"{r:02x}{g:02x}{b:02x}" + "; \}", page).group(1)
+    cls = re.search(r"\.(o\d+) \{ background: #" + f"{r:02x}{g:02x}{b:02x}" + r"; \}", page).group(1)
     row = _block(page, "outlets")
     assert f'<span class="sw {cls}" aria-hidden="true"></span><bdi dir="ltr">{EB}</bdi>' in row
 
@@ -350,9 +353,52 @@ def test_events_side_by_side(page):
     pytest.importorskip("framing.events")
     block = _block(page, anchor("event", "E0001"))
     assert "Actor labels (authorial; ×count, mean stance)" in block
-    assert "«الاحتلال الروسي» ×2" in block
+    assert '«الاحتلال الروسي» <bdi dir="ltr">×2</bdi> (<bdi dir="ltr">−1.0</bdi>)' in block
     assert f'href="#{doc_anchor("eb-001")}"' in block
     assert f'href="#{anchor("event", "E0001")}"' in page  # from the events table
+
+
+def test_list_cells_put_each_item_in_its_own_isolated_element():
+    """Side-by-side cells and top speakers are "; "-separated lists of mixed-direction items."""
+    cell = _td_list("«قوات النظام» ×2 (−0.6); «Assad regime» ×1 (0); «النظام» ×1 (−0.4)")
+    assert cell.startswith('<td lang="ar" dir="rtl" class="list">')
+    assert re.findall(r"<div([^>]*)>", cell) == [' lang="ar" dir="rtl"', ' dir="ltr"', ' lang="ar" dir="rtl"']
+    assert '<div dir="ltr">«Assad regime» ×1 (0)</div>' in cell
+    inline = _td_list("أردوغان ×3; <b>الكرملين</b> ×2", block=False)
+    assert inline.count('<bdi class="item" lang="ar" dir="rtl">') == 2 and "</bdi>; <bdi" in inline
+    assert "&lt;b&gt;الكرملين&lt;/b&gt;" in inline and "<b>" not in inline
+    assert _td_list("«روسيا» ×1 (0)") == '<td lang="ar" dir="rtl">«روسيا» <bdi dir="ltr">×1</bdi> (0)</td>'
+
+
+def test_labels_table_has_an_actor_per_row_and_marks_labels_only_quoted(page):
+    block = _block(page, "labels")
+    p = Page(block + "</section>")
+    headers = [a for t, a in p.tags if t == "th"]
+    assert len(headers) == 1 + 3  # actor + the three outlets
+    assert [a.get("class") for t, a in p.tags if t == "td"].count("actor") == 3  # armed_opposition, russia, syrian_g.
+    # Enab Baladi only quotes «روسيا»: no "×0", but "reported ×2"
+    assert '«روسيا» <bdi dir="ltr" class="n">reported ×2</bdi>' in block
+    assert "×0" not in block
+    assert '«الاحتلال الروسي» <bdi dir="ltr">×8</bdi>' in block
+
+
+def test_events_table_shows_outlets_with_their_colours(page):
+    rows = re.findall(r"<tr><td><a href=\"#event-.*?</tr>", page)
+    assert rows
+    assert all(r.count('<span class="item"><span class="sw o') >= 2 for r in rows)
+
+
+def test_documents_table_leaves_out_columns_nobody_fills(run):
+    block = _block(render_html(run, []), "documents")
+    assert "<th scope=\"col\">event</th>" in block and "copy of" not in block
+    docs = run.documents
+    run.documents = docs.assign(duplicate_of=["aj-000" if str(d) == "aj-001" else None for d in docs["doc_id"]])
+    block = _block(render_html(run, []), "documents")
+    assert "<th scope=\"col\">copy of</th>" in block
+    assert f'<a href="#{doc_anchor("aj-000")}"><bdi dir="ltr">aj-000</bdi></a>' in block
+    # every row has as many cells as the header
+    n_th = block.count("<th ")
+    assert {r.count("<td") for r in re.findall(r"<tr id=.*?</tr>", block)} == {n_th}
 
 
 def test_topics_categories_sources_and_problems(page):
@@ -379,6 +425,30 @@ def test_charts_are_embedded_as_data_uris(run_dir):
     assert srcs == ["data:image/svg+xml;base64," + base64.b64encode(svg).decode(),
                     "data:image/png;base64," + base64.b64encode(b"\x89PNG\r\n\x1a\n").decode()]
     assert "charts/stance_heatmap.svg" in p.body_text
+
+
+def test_charts_are_shown_at_their_size_on_paper(run_dir):
+    """A 150-dpi PNG of 300 × 150 px is 2 × 1 inches: 192 × 96 CSS px, times CHART_SCALE (1.25)."""
+    pytest.importorskip("PIL")
+    import io
+
+    from PIL import Image
+
+    from framing.html_report import CHART_SCALE
+
+    charts = run_dir / "charts"
+    charts.mkdir()
+    buf = io.BytesIO()
+    Image.new("RGB", (300, 150), "white").save(buf, "PNG", dpi=(150, 150))
+    (charts / "stance_heatmap.png").write_bytes(buf.getvalue())
+    (charts / "topic_mix.svg").write_bytes(b'<svg xmlns="http://www.w3.org/2000/svg" width="72pt" height="36pt"/>')
+    page = render_html(load_run(run_dir), [("Actor stance by outlet", "charts/stance_heatmap.png"),
+                                           ("Topic mix by outlet", "charts/topic_mix.png")])
+    imgs = [a for t, a in Page(page).tags if t == "img"]
+    assert CHART_SCALE == 1.25
+    assert (imgs[0]["width"], imgs[0]["height"], imgs[0]["style"]) == ("240", "120", "--w:240px")
+    assert (imgs[1]["width"], imgs[1]["height"]) == ("120", "60")  # SVG only: 72 pt = 96 px
+    assert "max-width: 100%" in page  # never wider than the page
 
 
 def test_page_states_its_own_size(page):
