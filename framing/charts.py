@@ -71,7 +71,7 @@ def plot_stance_heatmap(outlets: pd.DataFrame, actors: Sequence[str], *, min_men
             annot.loc[o, a] = "" if pd.isna(v) else f"{v:+.2f}\n(n={int(counts.loc[o, a])})"
     fig, ax = plt.subplots(figsize=(1.3 * max(len(keep), 3) + 3, 0.7 * max(len(data), 2) + 2))
     sns.heatmap(data, ax=ax, cmap="RdBu", vmin=-1, vmax=1, center=0, annot=annot, fmt="",
-                linewidths=0.5, linecolor="white", cbar_kws={"label": "mean stance (−1 delegitimizing … +1)"},
+                linewidths=0.5, linecolor="white", cbar_kws={"label": "mean stance (−1 delegitimizing … +1 legitimizing)"},
                 annot_kws={"fontsize": 8})
     ax.grid(False)
     ax.set_facecolor("#f4f4f4")  # no mention: a grey cell, not a white (neutral-looking) one
@@ -138,7 +138,8 @@ def plot_distinguishing_terms(terms: pd.DataFrame, *, per_outlet: int = 10, outl
     for j in range(len(names), rows * cols):
         axes[j // cols][j % cols].axis("off")
     fig.suptitle("Words that distinguish each outlet from the others")
-    fig.tight_layout()
+    # keep a band of ~0.5 inch at the top for the title, whatever the figure height
+    fig.tight_layout(rect=(0, 0, 1, 1 - 0.5 / fig.get_figheight()))
     return fig
 
 

@@ -58,13 +58,17 @@ class _Progress:
             self._task = self._progress.add_task("matching", total=None, mb=0.0, rate=0.0)
         return self
 
-    def update(self, docs: int, nbytes: int) -> None:
-        if self._progress is not None and (docs % 200 == 0 or docs < 200):
+    def update(self, docs: int, nbytes: int, *, force: bool = False) -> None:
+        self._last = (docs, nbytes)
+        if self._progress is not None and (force or docs % 200 == 0 or docs < 200):
             mb = nbytes / 1e6
             self._progress.update(self._task, completed=docs, mb=mb, rate=mb / max(time.time() - self.t0, 1e-6))
 
     def stage(self, name: str) -> None:
         if self._progress is not None:
+            if getattr(self, "_last", None) and not getattr(self, "_streamed", False):
+                self.update(*self._last, force=True)  # the final count of the streaming pass
+                self._streamed = True
             self._progress.update(self._task, description=name)
         elif self.enabled:
             typer.echo(f"… {name}", err=True)

@@ -13,6 +13,7 @@ True
 
 from __future__ import annotations
 
+import warnings
 from collections import Counter
 from collections.abc import Mapping, Sequence
 
@@ -102,8 +103,10 @@ def _bootstrap_ratio(num: np.ndarray, den: np.ndarray, *, n_boot: int, rng: np.r
     weights = rng.multinomial(n, np.full(n, 1.0 / n), size=n_boot).astype(float)  # (B, n)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratios = (weights @ num) / (weights @ den)  # (B, k)
-    lo = np.nanquantile(ratios, (1 - level) / 2, axis=0) if n_boot else np.full(num.shape[1], np.nan)
-    hi = np.nanquantile(ratios, 1 - (1 - level) / 2, axis=0) if n_boot else np.full(num.shape[1], np.nan)
+    with warnings.catch_warnings():  # a column never defined (no mention in any sample) is NaN, not a warning
+        warnings.filterwarnings("ignore", "All-NaN slice encountered", RuntimeWarning)
+        lo = np.nanquantile(ratios, (1 - level) / 2, axis=0) if n_boot else np.full(num.shape[1], np.nan)
+        hi = np.nanquantile(ratios, 1 - (1 - level) / 2, axis=0) if n_boot else np.full(num.shape[1], np.nan)
     return lo, hi
 
 

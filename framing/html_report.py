@@ -151,12 +151,17 @@ _LTR_RUN = re.compile(r"(\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?(?!\d)"
                       r"|(?<![\w.])[+\-\u2212\u00d7]\d+(?:[.,]\d+)*%?)")
 
 
+_COUNT_THEN_PAREN = re.compile(r'(<bdi dir="ltr">×\d+</bdi>) \(')
+
+
 def _esc_bidi(text: str) -> str:
     """Escape ``text``; inside right-to-left text also isolate signed numbers, ``×`` counts and dates
     left-to-right."""
     out = escape(text)
     if text_direction(text) == "rtl":
         out = _LTR_RUN.sub(r'<bdi dir="ltr">\1</bdi>', out)
+        # "«label» ×2 (−0.5)": the stance stays on the line of its count
+        out = _COUNT_THEN_PAREN.sub("\\1\u00a0(", out)
     return out
 
 
@@ -428,6 +433,7 @@ section.ev { border-inline-start: 3px solid var(--line); padding-inline-start: .
 section.ev:target, tr:target, section.event:target { background: #fff8d6; }
 section.ev:target { border-inline-start-color: #e0a800; }
 .labels-cell { min-width: 9rem; }
+td.label { min-width: 9rem; }
 table.labels thead th, table.sbs thead th { white-space: normal; }
 table.events td:nth-child(1) { min-width: 10rem; }
 table.events td:nth-child(2) { min-width: 14rem; }
@@ -887,7 +893,7 @@ def _topics_section(p: _Page, charts) -> str:
                 name = "outlier" if str(t) == "-1" else _s(labels.get(t))
                 row = [_td_num(t, "d") if str(t) != "-1" else _td('<span class="n">−1</span>', sort=-1,
                                                                    attrs=' class="num" dir="ltr"'),
-                       _td_text(name)]
+                       f'<td{_dir_attrs(name)} class="label">{_esc_bidi(name)}</td>']
                 row += [_td_num(wide.loc[t, o], ".0%", style=_share_style(wide.loc[t, o])) for o in outs]
                 rows.append(row)
             note = f" (the {len(shown)} largest of {len(order)})" if len(order) > len(shown) else ""
@@ -1099,14 +1105,29 @@ def _evidence_section(p: _Page, ev_auth, ev_rep, term_ev: pd.DataFrame) -> str:
         for a in run.actors:
             mentions[(_s(r.get("outlet")), a, "")] = _int(r.get(f"mentions:{a}")) or 0
             mentions[(_s(r.get("outlet")), a, "_reported")] = _int(r.get(f"mentions_reported:{a}")) or 0
+    # distinct sentences and matches per (outlet, actor, voice) in hits.csv
+    sentences: dict[tuple[str, str, str], int] = {}
+    matches: dict[tuple[str, str, str], int] = {}
+    h = run.hits
+    if not h.empty and {"outlet", "actor", "voice", "doc_id", "sentence_start"} <= set(h.columns):
+        h = h[h["actor"].notna()]
+        keys = h["doc_id"].astype(str) + "\x1f" + h["sentence_start"].astype(str)
+        by = keys.groupby([h["outlet"].astype(str), h["actor"].astype(str), h["voice"].astype(str)])
+        sentences = {k: int(n) for k, n in by.nunique().items()}
+        matches = {k: int(n) for k, n in by.size().items()}
     for voice, ev, kind, suffix in (("authorial", ev_auth, "ev", ""), ("reported", ev_rep, "evr", "_reported")):
         if not ev:
             continue
         out.append(f"<h3>{'Actor labels in the outlets’ own voice' if voice == 'authorial' else 'Actor labels inside quotations and reported speech'}</h3>")
         for (o, a), cell in sorted(ev.items(), key=lambda kv: (str(kv[0][0]), str(kv[0][1]))):
-            n = mentions.get((str(o), str(a), suffix), 0)
-            n_text = (f"{len(cell)} of {n:,} mentions shown" if n > len(cell)
-                      else f"{_plural(len(cell), 'sentence')}")
+            n = max(mentions.get((str(o), str(a), suffix), 0), matches.get((str(o), str(a), voice), 0), len(cell))
+            n_sent = max(sentences.get((str(o), str(a), voice), 0), len(cell))
+            if n_sent > len(cell):  # capped: say how many sentences and mentions there are
+                n_text = f"{len(cell)} of {n_sent:,} sentences shown, {_plural(n, 'mention')}"
+            elif n > len(cell):  # all of them: several mentions share a sentence
+                n_text = f"{_plural(n, 'mention')} in {_plural(len(cell), 'sentence')}, all shown"
+            else:
+                n_text = _plural(len(cell), "sentence")
             out.append(f'<section class="ev" id="{anchor(kind, o, a)}"><h4>{p.outlet(o)} · {p.actor_header(str(a))}'
                        f' <span class="n">({escape(n_text)})</span></h4><ol class="evidence">')
             out += [_evidence_item(p, {**e, "outlet": o}) for e in cell]

@@ -139,7 +139,18 @@ def run_compare(options: CompareOptions, *, progress: Callable[[int, int], None]
     from framing.corpus import load_corpus
 
     t0 = time.time()
-    say = stage or (lambda name: None)
+    timings: dict[str, float] = {}
+    current: list = [None, t0]
+
+    def say(name: str) -> None:  # report a stage and time it (run.json: stage_seconds)
+        now = time.time()
+        if current[0] is not None:
+            timings[current[0]] = round(timings.get(current[0], 0.0) + now - current[1], 2)
+        current[:] = [name, now]
+        if stage is not None:
+            stage(name)
+
+    say.timings = timings
     lexicons = load_lexicons(options.lexicons)
     framing_lex, verbs, sources = _split_lexicons(lexicons, options.lexicons)
     actors = sorted({a for lx in framing_lex for a in lx.actors})
@@ -221,7 +232,8 @@ def _run(options, corpus, out: RunOutput, matcher: Matcher, extractor, actors, c
         row.update(score_document(hits, tokens=len(tokens), actors=actors, categories=categories))
         doc_rows.append(row)
         for h in hits:
-            sentence = doc.text[h.sentence_start:h.sentence_end]
+            # the masked text: markup (an inline <script>) is blanked in the evidence, offsets unchanged
+            sentence = text[h.sentence_start:h.sentence_end]
             hits_csv.write({**_hit_dict(h), "outlet": doc.outlet, "sentence": sentence})
             hit_rows.append({"doc_id": h.doc_id, "outlet": doc.outlet, "actor": h.actor or "",
                              "category": h.category, "stance": h.stance, "voice": h.voice, "term": h.term})
@@ -243,6 +255,9 @@ def _run(options, corpus, out: RunOutput, matcher: Matcher, extractor, actors, c
         if progress is not None:
             progress(n_docs, n_bytes)
 
+    for stream in (hits_csv, attr_csv, excl_csv):  # complete on disk before the report reads them
+        if stream is not None:
+            stream.close()
     problems = list(corpus.problems)
     if not doc_rows:
         from framing.errors import CorpusError
@@ -338,6 +353,7 @@ def _run(options, corpus, out: RunOutput, matcher: Matcher, extractor, actors, c
         "problems": [asdict(p) for p in problems[:1000]],
         "problems_total": len(problems),
         "elapsed_seconds": round(time.time() - t0, 2),
+        "stage_seconds": getattr(say, "timings", {}),
     }
     out.write_csv("term_evidence.csv", term_ev, columns=TERM_EVIDENCE_COLUMNS)
     report.write_run(out, options=options, documents=documents, outlets=outlets, terms=terms,
@@ -384,7 +400,7 @@ def term_evidence(documents, terms: pd.DataFrame, *, per_term: int = 5) -> pd.Da
             remaining -= found[key] == per_term
             rows.append({"outlet": doc.outlet, "term": word, "doc_id": doc.doc_id, "start": tok.start,
                          "end": tok.end, "matched": doc.text[tok.start:tok.end], "sentence_start": s_start,
-                         "sentence_end": s_end, "sentence": doc.text[s_start:s_end]})
+                         "sentence_end": s_end, "sentence": text[s_start:s_end]})
         if remaining <= 0:
             break
     return pd.DataFrame(rows, columns=TERM_EVIDENCE_COLUMNS)

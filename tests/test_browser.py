@@ -4,15 +4,18 @@ The page is opened from disk and inspected through the DevTools protocol over
 ``--remote-debugging-pipe`` (JSON messages on file descriptors 3 and 4: no websocket
 library, no network port). The tests assert from the rendered DOM that
 
-- Arabic text is laid out right-to-left (computed ``direction``) and numbers left-to-right;
+- Arabic text is laid out right-to-left (computed ``direction``) and numbers left-to-right; a
+  sign or ``×`` inside Arabic text is drawn before its digits, and a date or signed number is
+  never broken across lines;
 - every in-page link (evidence, documents, events) has a target;
 - planted ``<script>``/``onerror=`` in the corpus did not run (they would set ``data-pwned``)
   and show as text; the page's own script did run (the CSP hash is right) and sorts tables;
-- the page makes no request besides itself, and has no horizontal overflow at 400 px.
+- the page makes no request besides itself, its charts are no wider than the window, it has no
+  horizontal overflow at 390 px, and at 1280 px the seeds' tables fit without sideways scrolling.
 
 Nothing is installed at run time: without a Chromium binary the tests skip and say how
 to get one. ``python tests/test_browser.py RUN_DIR OUT_DIR`` takes the screenshots in
-``docs/screenshots/``.
+``docs/screenshots/`` (1280 and 390 px wide).
 """
 
 from __future__ import annotations
@@ -241,16 +244,26 @@ _PROBE = r"""
 })()
 """
 
-#: left-to-right isolates inside Arabic text (signed numbers, ×counts, dates): where each is drawn
+#: signed numbers and ×counts inside Arabic text (outside the quoted sentences, which are shown as
+#: written): is the sign drawn before (left of) its first digit, and is each isolate on one line?
 _ISOLATES = r"""
 (() => {
   const out = [];
-  for (const b of document.querySelectorAll('[dir="rtl"] bdi[dir="ltr"]')) {
-    const t = b.firstChild;
-    if (!t || t.nodeType !== 3 || t.data.length < 2 || !b.getClientRects().length) continue;
-    const r = document.createRange();
-    const x = (i) => { r.setStart(t, i); r.setEnd(t, i + 1); return r.getBoundingClientRect().left; };
-    out.push({text: t.data, lines: b.getClientRects().length, signFirst: !/^[−+\-×]/.test(t.data) || x(0) < x(1)});
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const r = document.createRange();
+  const box = (t, i) => { r.setStart(t, i); r.setEnd(t, i + 1); return r.getBoundingClientRect(); };
+  let t;
+  while ((t = walker.nextNode())) {
+    const el = t.parentElement;
+    if (el.closest("script,style,.kwic") || !el.closest('[dir="rtl"]') || !el.getClientRects().length) continue;
+    const re = /(^|[^\w.])([\u2212+\-\u00d7])(\d)/g;
+    let m;
+    while ((m = re.exec(t.data))) {
+      const i = m.index + m[1].length, a = box(t, i), b = box(t, i + 1);
+      if (Math.abs(a.top - b.top) > 2) continue;  // a line break between them
+      out.push({text: t.data.slice(Math.max(0, i - 12), i + 6), signFirst: a.left < b.left,
+                lines: el.matches('bdi[dir="ltr"]') ? el.getClientRects().length : 1});
+    }
   }
   return out;
 })()
@@ -316,7 +329,7 @@ def check_page(browser: Browser, report: Path, *, planted: bool = True) -> dict:
     assert all(u.startswith("file:") or u.startswith("data:") for u in urls), urls
     # signs and × stay before their digits inside Arabic text
     iso = tab.evaluate(_ISOLATES)
-    assert iso, "no left-to-right isolate inside Arabic text"
+    assert iso, "no signed number or ×count inside Arabic text"
     assert [i["text"] for i in iso if not i["signFirst"]] == []
     # charts are shown no wider than the page
     assert tab.evaluate("[...document.images].every(i => i.getBoundingClientRect().right <= innerWidth)")
@@ -326,7 +339,7 @@ def check_page(browser: Browser, report: Path, *, planted: bool = True) -> dict:
     assert s["aria"] == "descending"
     overflow_1280 = tab.evaluate(_OVERFLOW)
     # a narrow screen: tables scroll inside their boxes, the page itself does not overflow
-    tab.resize(400, 800)
+    tab.resize(390, 800)
     narrow = tab.evaluate("({w: document.documentElement.scrollWidth, v: window.innerWidth})")
     assert narrow["w"] <= narrow["v"] + 1, narrow
     # ... and a date or signed number inside Arabic text is never broken across lines
@@ -343,7 +356,7 @@ def test_fixture_report_in_browser(browser, tmp_path):
     shutil.copytree(DATA / "run", run)
     render_reports(run)
     probe = check_page(browser, run / "report.html")
-    assert "5 of 8 mentions shown" in probe["bodyText"]
+    assert "5 of 8 sentences shown, 8 mentions" in probe["bodyText"]
     assert "Evidence is capped at 5 sentences" in probe["bodyText"]
 
 
@@ -396,9 +409,11 @@ def main(argv: list[str]) -> None:  # pragma: no cover - a helper for the docs' 
     try:
         tab = b.open((run_dir / "report.html").resolve().as_uri())
         tab.screenshot(out_dir / "report-desktop.png", width=1280, height=2000)
+        tab.screenshot(out_dir / "report-desktop-labels.png", width=1280, height=1500, scroll_to="labels")
+        tab.screenshot(out_dir / "report-desktop-events.png", width=1280, height=1500, scroll_to="events")
         tab.screenshot(out_dir / "report-desktop-evidence.png", width=1280, height=1400, scroll_to="evidence")
-        tab.screenshot(out_dir / "report-narrow.png", width=400, height=2000)
-        tab.screenshot(out_dir / "report-narrow-evidence.png", width=400, height=1400, scroll_to="evidence")
+        tab.screenshot(out_dir / "report-narrow.png", width=390, height=2000)
+        tab.screenshot(out_dir / "report-narrow-evidence.png", width=390, height=1400, scroll_to="evidence")
     finally:
         b.close()
 

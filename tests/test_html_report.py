@@ -23,8 +23,8 @@ from framing.html_report import (
     EVIDENCE_PER_CELL,
     _esc_bidi,
     _kwic,
-    _td_list,
     _signed,
+    _td_list,
     anchor,
     doc_anchor,
     escape,
@@ -210,7 +210,8 @@ def test_signed_numbers_inside_arabic_text_are_isolated_left_to_right(run):
 
 
 @pytest.mark.parametrize(("text", "expected"), [
-    ("«قوات النظام» ×2 (−0.6)", '«قوات النظام» <bdi dir="ltr">×2</bdi> (<bdi dir="ltr">−0.6</bdi>)'),
+    # the count isolated like the sign, and the stance kept on its line (no-break space)
+    ("«قوات النظام» ×2 (−0.6)", '«قوات النظام» <bdi dir="ltr">×2</bdi>\u00a0(<bdi dir="ltr">−0.6</bdi>)'),
     ("أردوغان ×3; الكرملين ×12", 'أردوغان <bdi dir="ltr">×3</bdi>; الكرملين <bdi dir="ltr">×12</bdi>'),
     ("مساحة 3×4 أمتار", "مساحة 3×4 أمتار"),  # a × inside a word or number is not a count
     ("قصف (2013-02-01 – 2013-02-02)", 'قصف (<bdi dir="ltr">2013-02-01</bdi> – <bdi dir="ltr">2013-02-02</bdi>)'),
@@ -264,11 +265,25 @@ def test_evidence_is_capped_and_the_page_says_so(run):
     page = render_html(run, [])
     block = _block(page, anchor("ev", AJ, "russia"))
     assert block.count("<li>") == EVIDENCE_PER_CELL == 5
-    assert "5 of 8 mentions shown" in block
+    assert "5 of 8 sentences shown, 8 mentions" in block
     assert "capped at 5 sentences per outlet × actor cell" in page
     page2 = render_html(run, [], evidence_per_cell=2)
     block2 = _block(page2, anchor("ev", AJ, "russia"))
-    assert block2.count("<li>") == 2 and "2 of 8 mentions shown" in block2
+    assert block2.count("<li>") == 2 and "2 of 8 sentences shown, 8 mentions" in block2
+
+
+def test_evidence_heading_counts_sentences_and_mentions(run):
+    """Two mentions in one sentence: all of them are shown, and the heading does not say otherwise."""
+    h = run.hits
+    cell = (h["outlet"].astype(str) == EB) & (h["actor"] == "syrian_government") & (h["voice"] == "authorial")
+    assert cell.sum() == 1
+    twin = h[cell].copy()
+    twin["start"] += 1
+    twin["end"] += 1
+    run.hits = pd.concat([h, twin], ignore_index=True)
+    block = _block(render_html(run, []), anchor("ev", EB, "syrian_government"))
+    assert "(2 mentions in 1 sentence, all shown)" in block
+    assert block.count("<li>") == 1
 
 
 def test_evidence_highlights_the_keyword_and_shows_voice_speaker_and_document(page):
@@ -353,7 +368,7 @@ def test_events_side_by_side(page):
     pytest.importorskip("framing.events")
     block = _block(page, anchor("event", "E0001"))
     assert "Actor labels (authorial; ×count, mean stance)" in block
-    assert '«الاحتلال الروسي» <bdi dir="ltr">×2</bdi> (<bdi dir="ltr">−1.0</bdi>)' in block
+    assert '«الاحتلال الروسي» <bdi dir="ltr">×2</bdi>\u00a0(<bdi dir="ltr">−1.0</bdi>)' in block
     assert f'href="#{doc_anchor("eb-001")}"' in block
     assert f'href="#{anchor("event", "E0001")}"' in page  # from the events table
 
@@ -363,11 +378,11 @@ def test_list_cells_put_each_item_in_its_own_isolated_element():
     cell = _td_list("«قوات النظام» ×2 (−0.6); «Assad regime» ×1 (0); «النظام» ×1 (−0.4)")
     assert cell.startswith('<td lang="ar" dir="rtl" class="list">')
     assert re.findall(r"<div([^>]*)>", cell) == [' lang="ar" dir="rtl"', ' dir="ltr"', ' lang="ar" dir="rtl"']
-    assert '<div dir="ltr">«Assad regime» ×1 (0)</div>' in cell
+    assert '<div dir="ltr">«Assad regime» ×1 (0)</div>' in cell  # left-to-right: left as it is
     inline = _td_list("أردوغان ×3; <b>الكرملين</b> ×2", block=False)
     assert inline.count('<bdi class="item" lang="ar" dir="rtl">') == 2 and "</bdi>; <bdi" in inline
     assert "&lt;b&gt;الكرملين&lt;/b&gt;" in inline and "<b>" not in inline
-    assert _td_list("«روسيا» ×1 (0)") == '<td lang="ar" dir="rtl">«روسيا» <bdi dir="ltr">×1</bdi> (0)</td>'
+    assert _td_list("«روسيا» ×1 (0)") == '<td lang="ar" dir="rtl">«روسيا» <bdi dir="ltr">×1</bdi>\u00a0(0)</td>'
 
 
 def test_labels_table_has_an_actor_per_row_and_marks_labels_only_quoted(page):

@@ -1,7 +1,11 @@
 import shutil
+from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from framing.errors import LexiconError
 from framing.lexicon import Lexicon, Matcher, load_lexicon, load_lexicons, surface_forms
@@ -154,3 +158,69 @@ def test_duplicate_lexicon_names(tmp_path, data_dir):
     shutil.copy(data_dir / "lexicons" / "mini.yaml", tmp_path / "b.yaml")
     with pytest.raises(LexiconError, match="two lexicons are named 'mini'"):
         load_lexicons(tmp_path)
+
+
+# --- properties: diacritics and tatweel never change a match; offsets always slice the text ---
+
+SYRIA = Path(__file__).resolve().parents[1] / "lexicons" / "syria.yaml"
+#: harakat, tanween, shadda, sukun (U+064B–U+0652) and tatweel
+MARKS = [chr(c) for c in range(0x064B, 0x0653)] + ["\u0640"]
+CONTEXTS = [("وقالت المصادر إن ", " في المنطقة."), ("", ""), ("عاجل: ", "\nوأضاف المصدر أن الوضع هادئ.")]
+NOISE = [*MARKS, "\u0653", "\u0654", "\u0670", "ﻻ", "ﷲ", "\ufeff", "\u200d", "\u00a0", "\r\n", "\n", ".", "،",
+         "؟", " - ", "—", "«", "»", "“", "٣", "3.5", " ", "  "]
+
+
+@lru_cache(maxsize=1)
+def syria_matcher() -> tuple[Lexicon, Matcher]:
+    lexicon = load_lexicon(SYRIA)
+    return lexicon, Matcher([lexicon])
+
+
+@st.composite
+def decorated_terms(draw):
+    """A syria.yaml entry, its term, and the term with marks inserted between its letters."""
+    entry = draw(st.sampled_from(syria_matcher()[0].entries))
+    term = entry.term
+    out = [term[0]]
+    for prev, char in pairwise(term):
+        if prev.isalpha() and char.isalpha():
+            out.extend(draw(st.lists(st.sampled_from(MARKS), max_size=3)))
+        out.append(char)
+    return entry, term, "".join(out)
+
+
+def assert_offsets_hold(text: str, hits) -> None:
+    for h in hits:
+        assert 0 <= h.start < h.end <= len(text)
+        assert text[h.start:h.end] == h.matched
+        assert 0 <= h.sentence_start <= h.start and h.end <= h.sentence_end <= len(text)
+    assert [h.start for h in hits] == sorted(h.start for h in hits)
+
+
+@settings(max_examples=300, deadline=None)
+@given(decorated_terms(), st.sampled_from(CONTEXTS))
+def test_diacritics_and_tatweel_inside_a_term_do_not_change_the_match(decorated, context):
+    entry, term, marked = decorated
+    _lexicon, matcher = syria_matcher()
+    before, after = context
+    plain_text, marked_text = before + term + after, before + marked + after
+    plain, found = matcher.find(plain_text), matcher.find(marked_text)
+    assert [h.entry_id for h in found] == [h.entry_id for h in plain]
+    covering = [h for h in found if h.start < len(before) + len(marked) and len(before) < h.end]
+    assert [(h.entry_id, h.start, h.end) for h in covering] == [(entry.id, len(before), len(before) + len(marked))]
+    assert covering[0].matched == marked
+    assert_offsets_hold(marked_text, found)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_find_never_crashes_and_offsets_hold_on_any_text(text):
+    assert_offsets_hold(text, syria_matcher()[1].find(text))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from([e.term for e in syria_matcher()[0].entries]), st.sampled_from(NOISE),
+                          st.text(max_size=3)), max_size=15).map("".join))
+def test_offsets_hold_on_terms_mixed_with_noise(text):
+    hits = syria_matcher()[1].find(text)
+    assert_offsets_hold(text, hits)
