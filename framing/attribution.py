@@ -712,7 +712,12 @@ class AttributionExtractor:
         if e <= s:
             return None
         words = frozenset(w for k in range(s, e) for w in _bare_forms(d.norms[k]))
-        known = self._known(d, s, e)
+        # an apposition after a comma describes a head that is itself a named source:
+        # "موسكو، حليفة الرئيس السوري" is Moscow (but "المتحدث باسم أردوغان، إبراهيم كالين" is Kalin)
+        head = self._chunks(d, s, e)[0]
+        known = self._known(d, *head) if head[1] < e else None
+        if known is None or known[0] != head[0]:
+            known = self._known(d, s, e)
         if known is not None:
             _, i1, hit = known
             entry = self._source_entries.get(hit.entry_id)
