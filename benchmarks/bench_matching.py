@@ -23,7 +23,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from framing.corpus import load_corpus  # noqa: E402
-
 from framing.lexicon import Matcher, load_lexicons, surface_forms  # noqa: E402
 from framing.normalize import normalize_ar  # noqa: E402
 

@@ -262,8 +262,14 @@ def _run(options, corpus, out: RunOutput, matcher: Matcher, extractor, actors, c
     if not doc_rows:
         from framing.errors import CorpusError
 
-        raise CorpusError("no document could be analysed", path=options.corpus,
-                          hint=f"{len(problems)} problem(s) were found; see them with --strict or check the input")
+        first = f"; first: {problems[0].source}: {problems[0].reason}" if problems else ""
+        raise CorpusError(f"no document could be analysed ({len(problems)} input problem(s){first})",
+                          path=options.corpus, hint="check the input files and the field names (--text-field ...)")
+    # --strict refuses as soon as the input has been read, before the slower stages
+    if options.strict and problems:
+        raise StrictModeError(f"{len(problems)} input problem(s) found (first: {problems[0].source}: "
+                              f"{problems[0].reason})", hint="fix the input or run without --strict")
+
     documents = pd.DataFrame(doc_rows)
     hits_df = pd.DataFrame(hit_rows, columns=["doc_id", "outlet", "actor", "category", "stance", "voice", "term"])
 
@@ -322,10 +328,6 @@ def _run(options, corpus, out: RunOutput, matcher: Matcher, extractor, actors, c
 
     documents = documents.reindex(columns=DOC_BASE_COLUMNS + score_cols)
     documents = documents.sort_values(["outlet", "doc_id"], kind="stable").reset_index(drop=True)
-
-    if options.strict and problems:
-        raise StrictModeError(f"{len(problems)} input problem(s) found (first: {problems[0].source}: "
-                              f"{problems[0].reason})", hint="fix the input or run without --strict")
 
     say("writing report")
     manifest = {
