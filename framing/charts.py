@@ -55,7 +55,7 @@ def _short(label: str, width: int = 28) -> str:
 
 def plot_stance_heatmap(outlets: pd.DataFrame, actors: Sequence[str], *, min_mentions: int = 1):
     """Outlet × actor heatmap of mean label stance (authorial voice), annotated with
-    the stance and the number of mentions; cells with no mention are blank."""
+    the stance and the number of mentions; cells with no mention are hatched grey."""
     plt, sns = _setup()
     actors = [a for a in actors if f"stance:{a}" in outlets]
     data = outlets.set_index("outlet")[[f"stance:{a}" for a in actors]].astype(float)
@@ -71,15 +71,18 @@ def plot_stance_heatmap(outlets: pd.DataFrame, actors: Sequence[str], *, min_men
             annot.loc[o, a] = "" if pd.isna(v) else f"{v:+.2f}\n(n={int(counts.loc[o, a])})"
     fig, ax = plt.subplots(figsize=(1.3 * max(len(keep), 3) + 3, 0.7 * max(len(data), 2) + 2))
     sns.heatmap(data, ax=ax, cmap="RdBu", vmin=-1, vmax=1, center=0, annot=annot, fmt="",
-                linewidths=0.5, linecolor="white", cbar_kws={"label": "mean stance (−1 delegitimizing … +1 legitimizing)"},
+                linewidths=0.5, linecolor="white", cbar_kws={"label": "mean stance\n−1 delegitimizing … +1 legitimizing"},
                 annot_kws={"fontsize": 8})
     ax.grid(False)
-    ax.set_facecolor("#f4f4f4")  # no mention: a grey cell, not a white (neutral-looking) one
+    # no mention: a hatched grey cell, never confused with a neutral (white) one
+    ax.patch.set_facecolor("#eeeeee")
+    ax.patch.set_hatch("///")
+    ax.patch.set_edgecolor("#bbbbbb")
     ax.set_xlabel("actor")
     ax.set_ylabel("outlet")
     ax.set_yticklabels([_short(t.get_text()) for t in ax.get_yticklabels()], rotation=0)
     ax.set_xticklabels(ax.get_xticklabels(), rotation=30, ha="right")
-    ax.set_title("How each outlet labels each actor (authorial voice)")
+    ax.set_title("How each outlet labels each actor (authorial voice; hatched: no mention)")
     fig.tight_layout()
     return fig
 
