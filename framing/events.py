@@ -1149,11 +1149,10 @@ def _evidence(docs: pd.DataFrame, h: pd.DataFrame, texts, per_outlet: int) -> pd
         cands = []
         hh = h[h["outlet"] == outlet] if not h.empty else h
         if not hh.empty:
-            for key, sg in _by_sentence(hh, texts):
+            for key, (terms, actors) in _by_sentence(hh, texts).items():
                 doc_id, start, end, sentence = key
-                actors = sg["actor"].dropna().nunique() if "actor" in sg else 0
-                cands.append((-len(sg), -actors, doc_id, start, end, sentence,
-                              "; ".join(dict.fromkeys(sg["term"].astype(str)))))
+                cands.append((-len(terms), -len(actors), doc_id, start, end, sentence,
+                              "; ".join(dict.fromkeys(terms))))
         cands.sort(key=lambda c: (c[0], c[1], c[2], c[3]))
         picked = []
         seen = set()
@@ -1179,11 +1178,14 @@ def _evidence(docs: pd.DataFrame, h: pd.DataFrame, texts, per_outlet: int) -> pd
     return pd.DataFrame(rows, columns=cols)
 
 
-def _by_sentence(hh: pd.DataFrame, texts):
-    """Group hits by sentence: ``((doc_id, start, end, sentence text), hits)``."""
+def _by_sentence(hh: pd.DataFrame, texts) -> dict[tuple, tuple[list[str], set[str]]]:
+    """Group hits by sentence: ``(doc_id, start, end, sentence text)`` → (terms, actors), in
+    first-seen order (plain dicts: a huge document has thousands of sentences)."""
     has_span = "sentence_start" in hh and "sentence_end" in hh
     has_text = "sentence" in hh
-    keyed = []
+    groups: dict[tuple, tuple[list[str], set[str]]] = {}
+    has_actor = "actor" in hh
+    spans_cache: dict[str, list[tuple[int, int]]] = {}
     for row in hh.itertuples(index=False):
         doc_id = str(row.doc_id)
         if has_span and not pd.isna(row.sentence_start):
@@ -1197,15 +1199,20 @@ def _by_sentence(hh: pd.DataFrame, texts):
             sentence = texts[doc_id][s:e]
         elif texts is not None and doc_id in texts:
             text = texts[doc_id]
-            for a, b in sentence_spans(text):
+            if doc_id not in spans_cache:
+                spans_cache[doc_id] = sentence_spans(text)
+            for a, b in spans_cache[doc_id]:
                 if a <= int(row.start) < b:
                     s, e, sentence = a, b, text[a:b]
                     break
         if not sentence:
             sentence = str(getattr(row, "matched", ""))
-        keyed.append((doc_id, s, e, sentence))
-    hh = hh.assign(_key=keyed)
-    yield from hh.groupby("_key", sort=False)
+        terms, actors = groups.setdefault((doc_id, s, e, sentence), ([], set()))
+        terms.append(str(row.term))
+        actor = getattr(row, "actor", None) if has_actor else None
+        if isinstance(actor, str) and actor:
+            actors.add(actor)
+    return groups
 
 
 def side_by_side_markdown(sbs: SideBySide, *, max_chars: int = 300) -> str:
