@@ -822,9 +822,13 @@ class AttributionExtractor:
                 j += 1
         # (2c) "وحمل محافظ خانشين، شاه محمود، طالبان المسؤولية، موضحا أن": a participle's subject is
         # the one of the verb that starts the sentence
-        if svo and _is_hal(d.norms[cue.i0]):
+        cue_tok = d.norms[cue.i0]
+        if svo and (_is_hal(cue_tok) or (len(cue_tok) == 5 and cue_tok[1] == "ا" and cue_tok[-1] == "ا")):
+            # a participle: "موضحا" (form II–X) or "قائلا"/"لافتا" (form I, فاعلاً)
             k0 = d.tok_at_or_after(s_start)
-            if k0 < cue.i0 - 1 and d.norms[k0][:1] in "وف" and len(d.norms[k0]) >= 3 and k0 not in d.verbs:
+            if k0 < cue.i0 - 1 and d.norms[k0][:1] in "وف" and len(d.norms[k0]) >= 3:
+                # (also when that verb is a reporting verb whose own attribution was not found:
+                # "وأكد أمير بشرى، أحد شباب الجبهة، على استحالة ...، قائلا: «...»")
                 s, e, names = self._np(d, k0 + 1, cue.i0)
                 sp = self._speaker(d, s, e, names)
                 if sp is not None:
