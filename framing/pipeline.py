@@ -373,39 +373,65 @@ TERM_EVIDENCE_COLUMNS = ["outlet", "term", "doc_id", "start", "end", "matched", 
 def term_evidence(documents, terms: pd.DataFrame, *, per_term: int = 5) -> pd.DataFrame:
     """Sentences behind each distinguishing term: the first ``per_term`` occurrences of
     each (outlet, term) in that outlet's documents, with offsets into the original text.
-    """
-    from framing.normalize import sentence_spans, tokenize
 
-    wanted: dict[str, set[str]] = {}
+    Stops reading as soon as every term has its evidence; documents of outlets whose terms
+    are all covered are skipped without being tokenized.
+    """
+    from itertools import accumulate
+
+    from framing.lexicon import _SPLIT_RE
+    from framing.normalize import sentence_ends, sentence_of
+
+    pending: dict[str, dict[str, str]] = {}  # outlet → {written variant: term}, for terms still short
     for outlet, term in zip(terms.get("outlet", []), terms.get("term", []), strict=True):
-        wanted.setdefault(outlet, set()).add(term)
+        variants = pending.setdefault(outlet, {})
+        for v in _clitic_variants(term):
+            variants.setdefault(v, term)
     found: dict[tuple[str, str], int] = {}
-    remaining = sum(len(ts) for ts in wanted.values())
     rows = []
     for doc in documents:
-        terms_here = wanted.get(doc.outlet)
-        if not terms_here:
+        variants = pending.get(doc.outlet)
+        if not variants:
+            if not any(pending.values()):
+                break
             continue
         text = doc.masked_text
-        if terms_here.isdisjoint(map(fold_article_clitics, WORD_RE.findall(normalize_ar(text)))):
+        norm = normalize_with_offsets(text)
+        pieces = _SPLIT_RE.split(norm.text)
+        words = pieces[1::2]
+        if variants.keys().isdisjoint(words):
             continue
-        sentences = None
-        for tok in tokenize(text):
-            word = fold_article_clitics(tok.norm)
-            key = (doc.outlet, word)
-            if word not in terms_here or found.get(key, 0) >= per_term:
+        bounds = list(accumulate(map(len, pieces)))
+        ends = sentence_ends(text)
+        for i, w in enumerate(words):
+            term = variants.get(w)
+            if term is None:
                 continue
-            if sentences is None:
-                sentences = sentence_spans(text)
-            s_start, s_end = next(((a, b) for a, b in sentences if a <= tok.start < b), (tok.start, tok.end))
+            key = (doc.outlet, term)
+            if found.get(key, 0) >= per_term:
+                continue
+            start, end = norm.original_span(bounds[2 * i], bounds[2 * i + 1])
+            s_start, s_end = sentence_of(text, start, ends)
             found[key] = found.get(key, 0) + 1
-            remaining -= found[key] == per_term
-            rows.append({"outlet": doc.outlet, "term": word, "doc_id": doc.doc_id, "start": tok.start,
-                         "end": tok.end, "matched": doc.text[tok.start:tok.end], "sentence_start": s_start,
+            rows.append({"outlet": doc.outlet, "term": term, "doc_id": doc.doc_id, "start": start,
+                         "end": end, "matched": doc.text[start:end], "sentence_start": s_start,
                          "sentence_end": s_end, "sentence": text[s_start:s_end]})
-        if remaining <= 0:
-            break
+            if found[key] >= per_term:
+                for v in [v for v, t in variants.items() if t == term]:
+                    del variants[v]
     return pd.DataFrame(rows, columns=TERM_EVIDENCE_COLUMNS)
+
+
+def _clitic_variants(term: str) -> set[str]:
+    """The normalized words that :func:`fold_article_clitics` folds into ``term`` (and ``term``)."""
+    out = {term}
+    if term.startswith("ال"):
+        rest = term[2:]
+        for cand in ("و" + term, "ف" + term, "ب" + term, "ك" + term, "لل" + rest,
+                     "وب" + term, "فب" + term, "ولل" + rest, "فلل" + rest):
+            if fold_article_clitics(cand) == term:
+                out.add(cand)
+    return out
 
 
 def _with_display_forms(terms: pd.DataFrame, evidence: pd.DataFrame) -> pd.DataFrame:
