@@ -8,6 +8,7 @@ need them, so ``framing --help`` is instant.
 
 from __future__ import annotations
 
+import signal
 import sys
 import time
 from pathlib import Path
@@ -30,6 +31,23 @@ app = typer.Typer(
 from framing.cli_lexicon import app as lexicon_app  # noqa: E402  (light: no heavy imports)
 
 app.add_typer(lexicon_app, name="lexicon", help="Inspect, edit, validate and test lexicons.")
+
+
+def _interrupted() -> None:
+    """Ctrl-C: say so in one line and exit 130 (the run has already marked its folder INCOMPLETE).
+
+    ``os._exit``: if the interrupt landed while a C extension was running Python code (e.g.
+    during ``import torch``), CPython would otherwise re-kill itself with SIGINT at exit and
+    the caller would see -2 instead of 130.
+    """
+    import os
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the message short
+    typer.echo("framing: interrupted — the previous output (if any) is untouched; the partial folder is "
+               "marked INCOMPLETE", err=True)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(130)
 
 
 def _fail(exc: FramingError) -> None:
@@ -140,9 +158,7 @@ def compare(
     except FramingError as exc:
         _fail(exc)
     except KeyboardInterrupt:
-        typer.echo("framing: interrupted — the previous output (if any) is untouched; the partial folder is "
-                   "marked INCOMPLETE", err=True)
-        raise typer.Exit(code=130) from None
+        _interrupted()
     _print_summary(result)
 
 
@@ -199,6 +215,8 @@ def topics(
                           save_model=save_model, seed=seed, limit=limit)
     except FramingError as exc:
         _fail(exc)
+    except KeyboardInterrupt:
+        _interrupted()
     typer.echo(f"Wrote {path}/")
 
 
@@ -225,6 +243,8 @@ def events(
                           id_field=id_field, window_days=window_days, threshold=threshold, limit=limit)
     except FramingError as exc:
         _fail(exc)
+    except KeyboardInterrupt:
+        _interrupted()
     typer.echo(f"Wrote {path}/")
 
 
