@@ -205,6 +205,7 @@ def topics(
     save_model: Annotated[str | None, typer.Option(help="Save the fitted model to this folder.")] = None,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 42,
     limit: Annotated[int | None, typer.Option(help="Use only the first N documents.")] = None,
+    progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Show progress bars.")] = True,
 ) -> None:
     """Fit the topic model alone; write topics.csv, topic_mix.csv and charts."""
     from framing.pipeline import run_topics
@@ -212,7 +213,8 @@ def topics(
     try:
         path = run_topics(corpus, out=out, text_field=text_field, outlet_field=outlet_field, date_field=date_field,
                           id_field=id_field, embedding_model=embedding_model, n_topics=n_topics, labels=labels,
-                          save_model=save_model, seed=seed, limit=limit)
+                          save_model=save_model, seed=seed, limit=limit,
+                          progress=progress and sys.stderr.isatty())
     except FramingError as exc:
         _fail(exc)
     except KeyboardInterrupt:
