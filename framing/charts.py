@@ -160,6 +160,7 @@ def plot_source_types(profile: pd.DataFrame):
         ax.barh([_short(o) for o in data.index], data[col], left=left, color=colours[k % len(colours)], label=col)
         left += data[col]
     ax.set_xlim(0, 1)
+    ax.invert_yaxis()  # outlets top to bottom in the tables' (sorted) order
     ax.set_xlabel("share of attributions")
     ax.set_title("Whom each outlet cites (source types)")
     ax.legend(bbox_to_anchor=(1.01, 1), loc="upper left", fontsize=8)

@@ -74,3 +74,15 @@ def test_distinguishing_terms_title_does_not_overlap_the_panels():
     panel_titles_top = max(ax.title.get_window_extent().y1 for ax in fig.axes if ax.get_title())
     assert title_bottom > panel_titles_top
     plt.close(fig)
+
+
+def test_source_types_list_outlets_top_down_like_the_tables():
+    profile = pd.DataFrame({"outlet": sorted(OUTLETS), "share_russian_official": [0.4, 0.2, 0.0],
+                            "share_turkish_official": [0.6, 0.8, 1.0], "share_media": [np.nan, 0.0, 0.0]})
+    fig = charts.plot_source_types(profile)
+    ax = fig.axes[0]
+    top_down = [t.get_text() for t in sorted(ax.get_yticklabels(), key=lambda t: t.get_position()[1])]
+    # y grows downwards (inverted axis): the smallest position is drawn on top
+    assert ax.yaxis_inverted() and top_down == sorted(OUTLETS)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["russian_official", "turkish_official"]
+    plt.close(fig)
