@@ -165,15 +165,9 @@ def _quick_name(path: Path) -> str | None:
 
 def _read_text(path: Path) -> tuple[str, bool]:
     """The file's text and whether it starts with a BOM."""
-    if not path.exists():
-        raise LexiconError("lexicon file not found", path=path,
-                           hint="check the path, or create it with 'framing lexicon new NAME'")
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise LexiconError(f"not UTF-8 ({exc.reason} at byte {exc.start})", path=path,
-                           hint="save the file as UTF-8") from None
+    from framing.lexicon import read_lexicon_text
+
+    text, raw = read_lexicon_text(path, missing_hint="check the path, or create it with 'framing lexicon new NAME'")
     return text, raw.startswith(b"\xef\xbb\xbf")
 
 

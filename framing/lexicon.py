@@ -258,20 +258,27 @@ def _yaml():
     return yaml
 
 
+def read_lexicon_text(path: Path, *, missing_hint: str = "check the path or run 'framing lexicon list'"
+                      ) -> tuple[str, bytes]:
+    """A lexicon file's text (UTF-8, a BOM allowed) and its bytes (for hashes and the BOM)."""
+    if not path.exists():
+        raise LexiconError("lexicon file not found", path=path, hint=missing_hint)
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise LexiconError(f"not UTF-8 ({exc.reason} at byte {exc.start})", path=path,
+                           hint="save the file as UTF-8") from None
+    return text, raw
+
+
 def load_lexicon(path: str | Path) -> Lexicon:
     """Load and validate one lexicon file; raise :class:`LexiconError` with file:line.
 
     >>> lex = load_lexicon(default_lexicon_dir() / "syria.yaml")  # doctest: +SKIP
     """
     path = Path(path)
-    if not path.exists():
-        raise LexiconError("lexicon file not found", path=path, hint="check the path or run 'framing lexicon list'")
-    raw_bytes = path.read_bytes()
-    try:
-        text = raw_bytes.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise LexiconError(f"not UTF-8 ({exc.reason} at byte {exc.start})", path=path,
-                           hint="save the file as UTF-8") from None
+    text, raw_bytes = read_lexicon_text(path)
     try:
         data = _yaml().load(io.StringIO(text))
     except Exception as exc:  # ruamel raises many error types; all are syntax errors here
