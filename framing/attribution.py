@@ -53,7 +53,7 @@ from functools import lru_cache
 
 from framing.errors import LexiconError
 from framing.lexicon import Entry, Lexicon, Matcher, default_lexicon_dir, load_lexicons
-from framing.normalize import WORD_RE, normalize_ar, normalize_with_offsets, sentence_spans
+from framing.normalize import WORD_RE, Normalized, normalize_ar, normalize_with_offsets, sentence_spans
 from framing.records import Attribution, Hit
 
 __all__ = [
@@ -478,14 +478,15 @@ class AttributionExtractor:
 
     # -- public -------------------------------------------------------------------------------
 
-    def extract(self, text: str, *, doc_id: str = "") -> list[Attribution]:
+    def extract(self, text: str, *, doc_id: str = "", normalized: Normalized | None = None) -> list[Attribution]:
         """All attributions of ``text``, ordered by position, ids 1, 2, ... within the document.
 
         Offsets index ``text``: ``text[a.quote_start:a.quote_end] == a.quote_text``.
+        ``normalized`` may pass ``normalize_with_offsets(text)`` when the caller has it.
         """
         if not text or not text.strip():
             return []
-        doc = self._prepare(text, doc_id)
+        doc = self._prepare(text, doc_id, normalized)
         cues = self._cues(doc)
         consumed: set[int] = set()
         for cue in cues:
@@ -504,8 +505,9 @@ class AttributionExtractor:
 
     # -- preparation --------------------------------------------------------------------------
 
-    def _prepare(self, text: str, doc_id: str) -> _Doc:
-        norm = normalize_with_offsets(text)
+    def _prepare(self, text: str, doc_id: str, norm: Normalized | None = None) -> _Doc:
+        if norm is None:
+            norm = normalize_with_offsets(text)
         ntext = norm.text
         spans = [m.span() for m in WORD_RE.finditer(ntext)]
         norms = [ntext[s:e] for s, e in spans]
@@ -528,7 +530,7 @@ class AttributionExtractor:
         tok_index = {s: i for i, s in enumerate(starts)}
         verbs: dict[int, _Cue] = {}
         sources: list[tuple[int, int, Hit]] = []
-        for h in self._matcher.find(text, doc_id=doc_id, normalized=ntext):
+        for h in self._matcher.find(text, doc_id=doc_id, normalized=norm):
             i0 = tok_index.get(h.start)
             if i0 is None:
                 continue

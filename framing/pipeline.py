@@ -215,7 +215,7 @@ def _run(options, corpus, out: RunOutput, matcher: Matcher, extractor, actors, c
         if extractor is not None:
             from framing.attribution import assign_voice
 
-            attrs = extractor.extract(text, doc_id=doc.doc_id)
+            attrs = extractor.extract(text, doc_id=doc.doc_id, normalized=normalized)
             if hits and attrs:
                 hits = assign_voice(hits, attrs)
         for span in doc.excluded:
