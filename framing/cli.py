@@ -63,6 +63,8 @@ class _Progress:
         self.t0 = time.time()
         self._progress = None
         self._task = None
+        self._last: tuple[int, int] | None = None  # (documents, bytes) of the streaming pass
+        self._streamed = False
 
     def __enter__(self):
         if self.enabled:
@@ -84,7 +86,7 @@ class _Progress:
 
     def stage(self, name: str) -> None:
         if self._progress is not None:
-            if getattr(self, "_last", None) and not getattr(self, "_streamed", False):
+            if self._last and not self._streamed:
                 self.update(*self._last, force=True)  # the final count of the streaming pass
                 self._streamed = True
             self._progress.update(self._task, description=name)

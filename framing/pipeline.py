@@ -150,7 +150,6 @@ def run_compare(options: CompareOptions, *, progress: Callable[[int, int], None]
         if stage is not None:
             stage(name)
 
-    say.timings = timings
     lexicons = load_lexicons(options.lexicons)
     framing_lex, verbs, sources = _split_lexicons(lexicons, options.lexicons)
     actors = sorted({a for lx in framing_lex for a in lx.actors})
@@ -176,7 +175,7 @@ def run_compare(options: CompareOptions, *, progress: Callable[[int, int], None]
     out = RunOutput(options.resolved_out())
     try:
         result = _run(options, corpus, out, matcher, extractor, actors, categories, stopwords, lexicons,
-                      progress, say, t0)
+                      progress, say, t0, timings)
     except BaseException:
         out.abort()
         raise
@@ -191,7 +190,7 @@ def _iter_docs(corpus, limit: int | None):
 
 
 def _run(options, corpus, out: RunOutput, matcher: Matcher, extractor, actors, categories, stopwords,
-         lexicons, progress, say, t0) -> RunResult:
+         lexicons, progress, say, t0, timings: dict[str, float]) -> RunResult:
     from framing import report
 
     hits_csv = out.csv_stream("hits.csv", HIT_COLUMNS)
@@ -355,7 +354,7 @@ def _run(options, corpus, out: RunOutput, matcher: Matcher, extractor, actors, c
         "problems": [asdict(p) for p in problems[:1000]],
         "problems_total": len(problems),
         "elapsed_seconds": round(time.time() - t0, 2),
-        "stage_seconds": getattr(say, "timings", {}),
+        "stage_seconds": timings,
     }
     out.write_csv("term_evidence.csv", term_ev, columns=TERM_EVIDENCE_COLUMNS)
     report.write_run(out, options=options, documents=documents, outlets=outlets, terms=terms,
