@@ -13,7 +13,7 @@ library, no network port). The tests assert from the rendered DOM that
 - the page makes no request besides itself, its charts are no wider than the window, it has no
   horizontal overflow at 390 px, and at 1280 px the seeds' tables fit without sideways scrolling.
 
-Nothing is installed at run time: without a Chromium binary the tests skip and say how
+Nothing is installed at run time: without a Chromium binary the tests fail and say how
 to get one. ``python tests/test_browser.py RUN_DIR OUT_DIR`` takes the screenshots in
 ``docs/screenshots/`` (1280 and 390 px wide).
 """
@@ -293,7 +293,7 @@ _SORT = r"""
 def browser():
     binary = find_browser()
     if binary is None:
-        pytest.skip("no Chromium found (looked for $FRAMING_CHROMIUM, " + ", ".join(BROWSERS) + "); "
+        pytest.fail("no Chromium found (looked for $FRAMING_CHROMIUM, " + ", ".join(BROWSERS) + "); "
                     "install Debian's package with 'apt-get install chromium' — .ci/run does")
     b = Browser(binary)
     yield b
