@@ -32,20 +32,25 @@ from framing.errors import ConfigError, StrictModeError
 from framing.lexicon import Lexicon, Matcher, default_lexicon_dir, load_lexicons, load_stopwords
 from framing.normalize import WORD_RE, fold_article_clitics, normalize_ar, normalize_with_offsets
 from framing.output import RunOutput
-from framing.records import Problem
+from framing.records import (
+    ATTRIBUTION_SCHEMA,
+    DOCUMENT_BASE_SCHEMA,
+    EXCLUDED_SCHEMA,
+    HIT_SCHEMA,
+    TERM_EVIDENCE_SCHEMA,
+    Problem,
+    column_names,
+)
 from framing.scoring import score_columns, score_document
 
 __all__ = ["HIT_COLUMNS", "CompareOptions", "RunResult", "run_compare"]
 
-EXCLUDED_COLUMNS = ["doc_id", "outlet", "start", "end", "reason", "text"]
-HIT_COLUMNS = ["doc_id", "outlet", "lexicon", "entry_id", "actor", "category", "term", "matched", "start", "end",
-               "stance", "voice", "speaker", "source_type", "attribution_id", "sentence_start", "sentence_end",
-               "sentence"]
-ATTRIBUTION_COLUMNS = ["doc_id", "outlet", "attribution_id", "kind", "speaker", "source_type", "cue", "cue_lemma",
-                       "cue_stance", "cue_stance_value", "quote_start", "quote_end", "speaker_start", "speaker_end",
-                       "quote_text"]
-DOC_BASE_COLUMNS = ["doc_id", "outlet", "date", "title", "event_id", "duplicate_of", "duplicate_similarity",
-                    "independent", "chars", "excluded_chars", "tokens", "hits", "hits_reported", "attributions"]
+# the column lists are declared once, with their types, in framing.records (shared by CSV and Parquet)
+EXCLUDED_COLUMNS = column_names(EXCLUDED_SCHEMA)
+HIT_COLUMNS = column_names(HIT_SCHEMA)
+ATTRIBUTION_COLUMNS = column_names(ATTRIBUTION_SCHEMA)
+DOC_BASE_COLUMNS = column_names(DOCUMENT_BASE_SCHEMA)
+TERM_EVIDENCE_COLUMNS = column_names(TERM_EVIDENCE_SCHEMA)
 #: evidence kept per (outlet, actor) cell for the report
 EVIDENCE_PER_CELL = 5
 
@@ -363,10 +368,6 @@ def _run(options, corpus, out: RunOutput, matcher: Matcher, extractor, actors, c
                      manifest=manifest, actors=actors, categories=categories, lexicons=lexicons, corpus=corpus)
     final = out.commit()
     return RunResult(final, documents, outlets, terms, problems, manifest)
-
-
-TERM_EVIDENCE_COLUMNS = ["outlet", "term", "doc_id", "start", "end", "matched", "sentence_start", "sentence_end",
-                         "sentence"]
 
 
 def term_evidence(documents, terms: pd.DataFrame, *, per_term: int = 5) -> pd.DataFrame:

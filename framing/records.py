@@ -141,3 +141,152 @@ class Attribution:
     cue_start: int = -1
     cue_end: int = -1
     quote_text: str = field(default="", compare=False)
+
+
+# --- column schemas ---------------------------------------------------------------------------
+#
+# The one declaration of the columns of the large output tables and their types: the CSV
+# writers take the column order from here, the Parquet writers the Arrow schema, and
+# ``framing.load_run`` the pandas dtypes. Types are named by their Arrow name
+# (``string``, ``int64``, ``float64``, ``bool``); every column is nullable.
+
+#: Arrow type name → pandas dtype used when a table is read back (nullable integers and booleans)
+PANDAS_DTYPES = {"string": "string", "int64": "Int64", "float64": "float64", "bool": "boolean"}
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One column of an output table: its name, Arrow type name and meaning."""
+
+    name: str
+    type: str  # string | int64 | float64 | bool
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        if self.type not in PANDAS_DTYPES:
+            raise ValueError(f"column {self.name!r}: unknown type {self.type!r} (one of {', '.join(PANDAS_DTYPES)})")
+
+
+def _cols(*specs: tuple[str, str, str]) -> tuple[Column, ...]:
+    return tuple(Column(*s) for s in specs)
+
+
+HIT_SCHEMA = _cols(
+    ("doc_id", "string", "document id"),
+    ("outlet", "string", "outlet of the document"),
+    ("lexicon", "string", "lexicon name"),
+    ("entry_id", "string", "lexicon entry id"),
+    ("actor", "string", "actor the term labels (empty for loaded terms)"),
+    ("category", "string", "entry category"),
+    ("term", "string", "lexicon term"),
+    ("matched", "string", "the words as written (masked text)"),
+    ("start", "int64", "start offset in the original text"),
+    ("end", "int64", "end offset in the original text"),
+    ("stance", "float64", "stance of the entry in [-1, 1]"),
+    ("voice", "string", "authorial | reported"),
+    ("speaker", "string", "who is quoted when reported"),
+    ("source_type", "string", "source type of the speaker"),
+    ("attribution_id", "int64", "attribution the hit is inside (null when authorial)"),
+    ("sentence_start", "int64", "start offset of the sentence"),
+    ("sentence_end", "int64", "end offset of the sentence"),
+    ("sentence", "string", "the sentence (masked text)"),
+)
+
+ATTRIBUTION_SCHEMA = _cols(
+    ("doc_id", "string", "document id"),
+    ("outlet", "string", "outlet of the document"),
+    ("attribution_id", "int64", "id within the run"),
+    ("kind", "string", "direct_quote | reported_speech | sourcing"),
+    ("speaker", "string", "normalized speaker name"),
+    ("source_type", "string", "source type of the speaker"),
+    ("cue", "string", "reporting verb or sourcing phrase as written"),
+    ("cue_lemma", "string", "lexicon term of the cue"),
+    ("cue_stance", "string", "neutral | assertive | distancing | denial"),
+    ("cue_stance_value", "float64", "numeric stance of the cue"),
+    ("quote_start", "int64", "start offset of the attributed words"),
+    ("quote_end", "int64", "end offset of the attributed words"),
+    ("speaker_start", "int64", "start offset of the speaker (-1 if unknown)"),
+    ("speaker_end", "int64", "end offset of the speaker (-1 if unknown)"),
+    ("quote_text", "string", "the attributed words"),
+)
+
+EXCLUDED_SCHEMA = _cols(
+    ("doc_id", "string", "document id"),
+    ("outlet", "string", "outlet of the document"),
+    ("start", "int64", "start offset of the excluded span"),
+    ("end", "int64", "end offset of the excluded span"),
+    ("reason", "string", "boilerplate:<line> | repeated-line | ..."),
+    ("text", "string", "the excluded text (first 300 characters)"),
+)
+
+DOCUMENT_BASE_SCHEMA = _cols(
+    ("doc_id", "string", "document id"),
+    ("outlet", "string", "outlet"),
+    ("date", "string", "ISO date (or timestamp) as read"),
+    ("title", "string", "title"),
+    ("event_id", "string", "event the document belongs to"),
+    ("duplicate_of", "string", "doc_id this document copies"),
+    ("duplicate_similarity", "float64", "estimated containment in the copied document"),
+    ("independent", "bool", "False for copies"),
+    ("chars", "int64", "characters of the text"),
+    ("excluded_chars", "int64", "characters excluded from scoring"),
+    ("tokens", "int64", "normalized word tokens scored"),
+    ("hits", "int64", "authorial hits"),
+    ("hits_reported", "int64", "hits inside quotations and reported speech"),
+    ("attributions", "int64", "attributions found"),
+)
+
+TERM_EVIDENCE_SCHEMA = _cols(
+    ("outlet", "string", "outlet"),
+    ("term", "string", "normalized distinguishing term"),
+    ("doc_id", "string", "document id"),
+    ("start", "int64", "start offset in the original text"),
+    ("end", "int64", "end offset"),
+    ("matched", "string", "the word as written"),
+    ("sentence_start", "int64", "start offset of the sentence"),
+    ("sentence_end", "int64", "end offset of the sentence"),
+    ("sentence", "string", "the sentence (masked text)"),
+)
+
+#: score column prefixes of documents.csv → type (``mentions:<actor>``, ``stance_reported:<actor>`` …)
+SCORE_COLUMN_TYPES = {"mentions": "int64", "stance": "float64", "density": "float64"}
+
+
+def score_column(name: str) -> Column:
+    """The :class:`Column` of a per-document score column such as ``mentions_reported:russia``."""
+    prefix = name.split(":", 1)[0].removesuffix("_reported")
+    return Column(name, SCORE_COLUMN_TYPES.get(prefix, "float64"), "per-document score (docs/outputs.md)")
+
+
+def document_schema(names) -> tuple[Column, ...]:
+    """The columns of ``documents.csv`` with these names (base columns, then score columns)."""
+    base = {c.name: c for c in DOCUMENT_BASE_SCHEMA}
+    return tuple(base[n] if n in base else score_column(n) for n in names)
+
+
+def column_names(schema) -> list[str]:
+    """The column names of a schema, in output order."""
+    return [c.name for c in schema]
+
+
+def arrow_schema(schema):
+    """The :class:`pyarrow.Schema` of a schema (pyarrow is imported here, not at module import).
+
+    >>> arrow_schema(EXCLUDED_SCHEMA).field("start").type
+    DataType(int64)
+    """
+    import pyarrow as pa
+
+    types = {"string": pa.string(), "int64": pa.int64(), "float64": pa.float64(), "bool": pa.bool_()}
+    return pa.schema([pa.field(c.name, types[c.type], nullable=True) for c in schema])
+
+
+def pandas_dtypes(schema) -> dict[str, str]:
+    """``{column: pandas dtype}`` used when reading a table back (``Int64`` keeps integers with nulls)."""
+    return {c.name: PANDAS_DTYPES[c.type] for c in schema}
+
+
+#: the large tables of a run folder (written as CSV and/or Parquet) → their fixed schema
+#: (``documents`` adds score columns that depend on the lexicons: see :func:`document_schema`)
+TABLE_SCHEMAS = {"hits": HIT_SCHEMA, "attributions": ATTRIBUTION_SCHEMA, "excluded": EXCLUDED_SCHEMA,
+                 "documents": DOCUMENT_BASE_SCHEMA, "term_evidence": TERM_EVIDENCE_SCHEMA}
