@@ -139,6 +139,8 @@ def compare(
     from_run: Annotated[str | None, typer.Option("--from-run", help="Re-run with the options of a run.json "
                                                                     "(other options are ignored).")] = None,
     progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Show a progress bar.")] = True,
+    format: Annotated[str, typer.Option("--format", help="Files of the large tables (hits, attributions, "
+                                                         "documents, excluded): csv, parquet or both.")] = "both",
 ) -> None:
     """Compare outlets: lexicon hits, scores, attribution, topics, events; write CSVs, charts and reports."""
     from framing.pipeline import CompareOptions, load_run_options, run_compare
@@ -154,7 +156,7 @@ def compare(
                 date_field=date_field, id_field=id_field, title_field=title_field, manifest=manifest,
                 boilerplate=boilerplate, topics=topics, events=events, attribution=attribution, charts=charts,
                 embedding_model=embedding_model, morphology_db=morphology_db, seed=seed, limit=limit,
-                strict=strict)
+                strict=strict, format=format)
         with _Progress(progress) as bar:
             result = run_compare(options, progress=bar.update, stage=bar.stage)
     except FramingError as exc:

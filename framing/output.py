@@ -22,7 +22,8 @@ import pandas as pd
 
 from framing.errors import RunError
 
-__all__ = ["FLOAT_FORMAT", "RunOutput", "atomic_write_bytes", "atomic_write_text", "format_value"]
+__all__ = ["FLOAT_FORMAT", "TABLE_FORMATS", "CsvStream", "ParquetStream", "RunOutput", "TableStream",
+           "atomic_write_bytes", "atomic_write_text", "format_value", "table_formats"]
 
 #: every float in every CSV is written with this format, so reruns are byte-identical
 FLOAT_FORMAT = "%.6g"
@@ -81,6 +82,100 @@ class CsvStream:
             self._fh.close()
 
 
+#: ``--format`` values: which files the large tables (hits, attributions, documents, excluded) are written as
+TABLE_FORMATS = ("csv", "parquet", "both")
+#: rows buffered per Parquet row group (a row group is written as soon as it is full)
+PARQUET_ROW_GROUP = 50_000
+PARQUET_COMPRESSION = "zstd"
+
+
+def table_formats(fmt: str) -> tuple[str, ...]:
+    """The file formats of a ``--format`` value: ``"both"`` → ``("csv", "parquet")``.
+
+    >>> table_formats("both")
+    ('csv', 'parquet')
+    """
+    if fmt not in TABLE_FORMATS:
+        from framing.errors import ConfigError
+
+        raise ConfigError(f"format {fmt!r} is not one of {', '.join(TABLE_FORMATS)}",
+                          hint="use --format csv, --format parquet or --format both")
+    return ("csv", "parquet") if fmt == "both" else (fmt,)
+
+
+class ParquetStream:
+    """A Parquet file written row by row: rows are buffered and written as a row group every
+    ``row_group`` rows, so a table larger than memory streams to disk. ``schema`` is a tuple of
+    :class:`framing.records.Column`; NaN floats are written as nulls."""
+
+    def __init__(self, path: Path, schema: Sequence, *, row_group: int = PARQUET_ROW_GROUP):
+        import pyarrow.parquet as pq
+
+        from framing.records import arrow_schema
+
+        self.path = path
+        self.columns = [c.name for c in schema]
+        self.schema = arrow_schema(schema)
+        self._floats = {c.name for c in schema if c.type == "float64"}
+        self._row_group = row_group
+        self._buffer: dict[str, list] = {c: [] for c in self.columns}
+        self._writer = pq.ParquetWriter(path, self.schema, compression=PARQUET_COMPRESSION)
+        self.rows = 0
+
+    def write(self, row: dict) -> None:
+        for c, values in self._buffer.items():
+            v = row.get(c)
+            if v is not None and c in self._floats and v != v:  # NaN → null
+                v = None
+            values.append(v)
+        self.rows += 1
+        if len(self._buffer[self.columns[0]]) >= self._row_group:
+            self._flush()
+
+    def write_frame(self, frame: pd.DataFrame) -> None:
+        """Write a DataFrame (its columns in schema order), one row group per ``row_group`` rows."""
+        import pyarrow as pa
+
+        self._flush()
+        frame = frame.reindex(columns=self.columns)
+        for i in range(0, len(frame), self._row_group):
+            chunk = pa.Table.from_pandas(frame.iloc[i:i + self._row_group], schema=self.schema, preserve_index=False)
+            self._writer.write_table(chunk.replace_schema_metadata(None))
+        self.rows += len(frame)
+
+    def _flush(self) -> None:
+        import pyarrow as pa
+
+        if not self._buffer[self.columns[0]]:
+            return
+        arrays = [pa.array(self._buffer[f.name], type=f.type) for f in self.schema]
+        self._writer.write_table(pa.Table.from_arrays(arrays, schema=self.schema))
+        self._buffer = {c: [] for c in self.columns}
+
+    def close(self) -> None:
+        if self._writer is not None:
+            self._flush()
+            self._writer.close()
+            self._writer = None
+
+
+class TableStream:
+    """One table streamed to several files at once (``hits.csv`` and ``hits.parquet``)."""
+
+    def __init__(self, streams: Sequence):
+        self.streams = list(streams)
+        self.rows = 0
+
+    def write(self, row: dict) -> None:
+        for s in self.streams:
+            s.write(row)
+        self.rows += 1
+
+    def close(self) -> None:
+        for s in self.streams:
+            s.close()
+
+
 class RunOutput:
     """The output folder of one run, written atomically.
 
@@ -109,7 +204,7 @@ class RunOutput:
         (self.dir / INCOMPLETE_MARKER).write_text(
             "This folder is an unfinished framing run (interrupted or still running). "
             "Its files are partial: do not use them.\n", encoding="utf-8")
-        self._streams: list[CsvStream] = []
+        self._streams: list = []  # CsvStream | ParquetStream, closed on commit/abort
         self.committed = False
 
     def path(self, name: str) -> Path:
@@ -135,6 +230,32 @@ class RunOutput:
         stream = CsvStream(self.path(name), columns)
         self._streams.append(stream)
         return stream
+
+    def table_stream(self, name: str, schema: Sequence, formats: Iterable[str] = ("csv",)) -> TableStream:
+        """Stream a table to ``<name>.csv`` and/or ``<name>.parquet`` (``formats``) with the
+        columns and types of ``schema`` (a tuple of :class:`framing.records.Column`)."""
+        streams: list = []
+        for fmt in formats:
+            if fmt == "csv":
+                streams.append(self.csv_stream(f"{name}.csv", [c.name for c in schema]))
+            else:
+                stream = ParquetStream(self.path(f"{name}.parquet"), schema)
+                self._streams.append(stream)
+                streams.append(stream)
+        return TableStream(streams)
+
+    def write_table(self, name: str, frame: pd.DataFrame, schema: Sequence,
+                    formats: Iterable[str] = ("csv",)) -> None:
+        """Write a DataFrame as ``<name>.csv`` (exactly as :meth:`write_csv`) and/or ``<name>.parquet``."""
+        for fmt in formats:
+            if fmt == "csv":
+                self.write_csv(f"{name}.csv", frame, columns=[c.name for c in schema])
+            else:
+                stream = ParquetStream(self.path(f"{name}.parquet"), schema)
+                try:
+                    stream.write_frame(frame)
+                finally:
+                    stream.close()
 
     def save_figure(self, name: str, fig, *, formats: Iterable[str] = ("png", "svg"), dpi: int = 150) -> list[str]:
         """Save a matplotlib figure as ``charts/<name>.<fmt>``; returns relative paths."""

@@ -31,7 +31,7 @@ import pandas as pd
 from framing.errors import ConfigError, StrictModeError
 from framing.lexicon import Lexicon, Matcher, default_lexicon_dir, load_lexicons, load_stopwords
 from framing.normalize import WORD_RE, fold_article_clitics, normalize_ar, normalize_with_offsets
-from framing.output import RunOutput
+from framing.output import RunOutput, table_formats
 from framing.records import (
     ATTRIBUTION_SCHEMA,
     DOCUMENT_BASE_SCHEMA,
@@ -86,6 +86,7 @@ class CompareOptions:
     morphology_db: str | None = None
     strict: bool = False
     limit: int | None = None
+    format: str = "both"  # csv | parquet | both: files of the large tables (hits, attributions, documents, excluded)
 
     def resolved_out(self) -> Path:
         if self.out:
@@ -155,6 +156,7 @@ def run_compare(options: CompareOptions, *, progress: Callable[[int, int], None]
         if stage is not None:
             stage(name)
 
+    table_formats(options.format)  # refuse a bad --format before anything is written
     lexicons = load_lexicons(options.lexicons)
     framing_lex, verbs, sources = _split_lexicons(lexicons, options.lexicons)
     actors = sorted({a for lx in framing_lex for a in lx.actors})
@@ -198,9 +200,10 @@ def _run(options, corpus, out: RunOutput, matcher: Matcher, extractor, actors, c
          lexicons, progress, say, t0, timings: dict[str, float]) -> RunResult:
     from framing import report
 
-    hits_csv = out.csv_stream("hits.csv", HIT_COLUMNS)
-    attr_csv = out.csv_stream("attributions.csv", ATTRIBUTION_COLUMNS) if extractor else None
-    excl_csv = out.csv_stream("excluded.csv", EXCLUDED_COLUMNS)
+    formats = table_formats(options.format)  # CSV and/or Parquet, columns and types from framing.records
+    hits_csv = out.table_stream("hits", HIT_SCHEMA, formats)
+    attr_csv = out.table_stream("attributions", ATTRIBUTION_SCHEMA, formats) if extractor else None
+    excl_csv = out.table_stream("excluded", EXCLUDED_SCHEMA, formats)
     excluded_reasons: Counter = Counter()
     doc_rows: list[dict] = []
     hit_rows: list[dict] = []  # compact: doc_id, outlet, actor, category, stance, voice

@@ -30,7 +30,11 @@ EXCLUDED_LINE_COLUMNS = ["outlet", "line", "documents", "outlet_documents"]
 def write_run(out: RunOutput, *, options, documents, outlets, terms, hits_evidence, attributions, attr_profile,
               topic_result, event_result, problems, manifest, actors, categories, lexicons, corpus) -> None:
     """Write every data file of a run into ``out`` and render the reports."""
-    out.write_csv("documents.csv", documents)
+    from framing.output import table_formats
+    from framing.records import document_schema
+
+    out.write_table("documents", documents, document_schema(documents.columns),
+                    table_formats(getattr(options, "format", "both")))
     out.write_csv("outlets.csv", outlets.sort_values("outlet", kind="stable"))
     out.write_csv("terms.csv", terms)
     prob_df = pd.DataFrame([asdict(p) for p in problems],
@@ -80,6 +84,8 @@ class RunData:
 
 def _read(path: Path, name: str, **kw) -> pd.DataFrame:
     p = path / name
+    if not p.exists() and p.with_suffix(".parquet").exists():  # a run written with --format parquet
+        return pd.read_parquet(p.with_suffix(".parquet"))
     if not p.exists() or p.stat().st_size == 0:
         return pd.DataFrame()
     try:
