@@ -1,0 +1,235 @@
+"""framing.evaluate: gold readers, scores against gold spans, misses/false positives, coding sheets.
+
+The fixture in tests/data/evaluate/ was written for these tests: three Arabic sentences with
+hand-marked spans (the same gold as JSONL, in the ArMPro layout and as a BRAT folder), a small
+lexicon and a four-document corpus.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+from framing.errors import ConfigError, FramingError
+from framing.evaluate import (
+    GoldDocument,
+    GoldError,
+    GoldSpan,
+    evaluate,
+    parse_mapping,
+    read_gold,
+    sample_hits,
+    split_half,
+)
+from framing.lexicon import Lexicon
+
+HERE = Path(__file__).resolve().parent / "data" / "evaluate"
+LEX = HERE / "loaded.yaml"
+
+
+def _metric(result, scope: str, category: str = "") -> dict:
+    m = result.metrics
+    return m[(m["scope"] == scope) & (m["category"] == category)].iloc[0].to_dict()
+
+
+# --- reading gold ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["gold.jsonl", "armpro.jsonl", "brat"])
+def test_three_layouts_read_the_same_spans(name):
+    docs = {d.doc_id: d for d in read_gold(HERE / name)}
+    assert sorted(docs) == ["g1", "g2", "g3"]
+    g1 = docs["g1"]
+    assert [(s.label, s.text) for s in g1.spans] == [
+        ("Name_Calling", "بالخونة"), ("Name_Calling", "العصابة الحاكمة"), ("Loaded_Language", "ستدفع الثمن غاليا")]
+    assert all(g1.text[s.start:s.end] == s.text for s in g1.spans)
+    assert docs["g3"].spans == ()
+
+
+def test_jsonl_accepts_doccano_triples_and_json_lists(tmp_path):
+    text = "وصف البيان المعارضين بالخونة."
+    i = text.index("بالخونة")
+    p = tmp_path / "gold.json"
+    p.write_text(json.dumps([{"text": text, "label": [[i, i + 7, "Name_Calling"]]}], ensure_ascii=False),
+                 encoding="utf-8")
+    (doc,) = read_gold(p)
+    assert doc.doc_id == "line1" and doc.spans[0].text == "بالخونة"
+
+
+def test_brat_discontinuous_span_becomes_one_span_per_fragment(tmp_path):
+    text = "العصابة التي تحكم البلاد الحاكمة"
+    (tmp_path / "d.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "d.ann").write_text("T1\tName_Calling 0 7;25 32\tالعصابة الحاكمة\n", encoding="utf-8")
+    (doc,) = read_gold(tmp_path)
+    assert [(s.text, s.id) for s in doc.spans] == [("العصابة", "T1.1"), ("الحاكمة", "T1.2")]
+
+
+def test_span_outside_the_text_names_file_and_line(tmp_path):
+    p = tmp_path / "gold.jsonl"
+    p.write_text('{"text": "نص قصير", "spans": []}\n{"text": "نص قصير", "spans": [{"start": 3, "end": 40, '
+                 '"label": "Loaded_Language"}]}\n', encoding="utf-8")
+    with pytest.raises(GoldError) as exc:
+        read_gold(p)
+    msg = str(exc.value)
+    assert f"{p}:2:" in msg and "outside the text (length 7)" in msg and "\n" not in msg
+
+
+def test_offsets_that_do_not_match_the_span_text_are_refused(tmp_path):
+    p = tmp_path / "gold.jsonl"
+    p.write_text('{"text": "زعم المتحدث", "spans": [{"start": 0, "end": 3, "label": "Doubt", "text": "قال"}]}\n',
+                 encoding="utf-8")
+    with pytest.raises(GoldError, match=r"gold.jsonl:1: .*'زعم', not 'قال'"):
+        read_gold(p)
+
+
+def test_unknown_layout_is_a_one_line_error(tmp_path):
+    p = tmp_path / "gold.jsonl"
+    p.write_text('{"body": "نص", "annotations": []}\n', encoding="utf-8")
+    with pytest.raises(GoldError, match=r"gold.jsonl:1: unknown gold layout \(fields \['annotations', 'body'\]\)"):
+        read_gold(p)
+    with pytest.raises(GoldError, match=r"no BRAT \.ann files"):
+        read_gold(tmp_path)
+    with pytest.raises(GoldError, match="not found"):
+        read_gold(tmp_path / "missing.jsonl")
+
+
+def test_brat_annotation_without_text_file(tmp_path):
+    (tmp_path / "d.ann").write_text("T1\tDoubt 0 3\tزعم\n", encoding="utf-8")
+    with pytest.raises(GoldError, match=r"d.ann: BRAT annotation without its text file"):
+        read_gold(tmp_path)
+
+
+# --- scores ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["gold.jsonl", "armpro.jsonl", "brat"])
+def test_scores_without_mapping(name):
+    r = evaluate(HERE / name, lexicons=LEX)
+    # hits: بالخونة, العصابة, زعم, غير مسبوق (on gold spans) + الحكومة, اجتماعهما (on none)
+    overall = r.overall
+    assert (overall["hits"], overall["correct_hits"]) == (6, 4)
+    assert overall["precision"] == pytest.approx(4 / 6)
+    assert (overall["gold_spans"], overall["recalled_spans"]) == (5, 4)
+    assert overall["recall"] == pytest.approx(0.8)
+    assert overall["f1"] == pytest.approx(2 * (4 / 6) * 0.8 / (4 / 6 + 0.8))
+    # the two stance-0 hits are the false positives: valenced hits are all right
+    assert (r.valenced["hits"], r.valenced["precision"]) == (4, 1.0)
+    nc = _metric(r, "category", "name_calling")
+    assert (nc["hits"], nc["correct_hits"], nc["recalled_spans"]) == (2, 2, 2)
+    assert r.recall_of("Name_Calling") == 1.0 and r.recall_of("Loaded_Language") == 0.0
+    assert math.isnan(r.recall_of("Slogans"))
+
+
+def test_misses_and_false_positives_come_with_context():
+    r = evaluate(HERE / "gold.jsonl", lexicons=LEX)
+    (miss,) = r.misses.to_dict("records")
+    assert (miss["doc_id"], miss["label"], miss["text"]) == ("g1", "Loaded_Language", "ستدفع الثمن غاليا")
+    assert miss["left"].endswith("إن العصابة الحاكمة ") and miss["right"] == "."
+    assert miss["source"].endswith("gold.jsonl:1")
+    fps = r.false_positives
+    assert sorted(fps["matched"]) == ["اجتماعهما", "الحكومة"]
+    row = fps[fps["matched"] == "الحكومة"].iloc[0]
+    assert row["left"] == "زعم المتحدث أن " and row["right"].startswith(" حققت إنجازا")
+    assert set(fps["code"]) == {""}
+    # every hit's offsets index the original text
+    texts = {d.doc_id: d.text for d in read_gold(HERE / "gold.jsonl")}
+    for h in r.hits.itertuples():
+        assert texts[h.doc_id][h.start:h.end] == h.matched
+
+
+def test_mapping_restricts_spans_and_checks_categories():
+    r = evaluate(HERE / "gold.jsonl", lexicons=LEX, mapping=["Name_Calling=name_calling", "Doubt=doubt"])
+    o = r.overall
+    # relevant spans: two Name_Calling + one Doubt; غير مسبوق now overlaps only an unmapped label
+    assert (o["gold_spans"], o["recalled_spans"], o["hits"], o["correct_hits"]) == (3, 3, 6, 3)
+    assert set(r.misses["label"]) == set()
+    # a wrong category: the Doubt span is missed and the hit on it is named as a near hit
+    r = evaluate(HERE / "gold.jsonl", lexicons=LEX, mapping={"Doubt": "name_calling"})
+    (miss,) = r.misses.to_dict("records")
+    assert miss["text"] == "زعم" and miss["near_hits"] == "eval-test:زعم (doubt)"
+    assert _metric(r, "category", "name_calling")["gold_spans"] == 1
+    # * means any category
+    r = evaluate(HERE / "gold.jsonl", lexicons=LEX, mapping=["Loaded_Language=*", "Exaggeration=*"])
+    assert (r.overall["gold_spans"], r.overall["recalled_spans"]) == (2, 1)
+
+
+@pytest.mark.parametrize("mapping, message", [
+    (["Name_Calling"], "is not LABEL=CATEGORY"),
+    (["=doubt"], "is not LABEL=CATEGORY"),
+    (["Name_Calling="], "is not LABEL=CATEGORY"),
+    (["Propaganda=doubt"], "no gold span has the label 'Propaganda'"),
+    (["Doubt=suspicion"], "no lexicon declares the category 'suspicion'"),
+])
+def test_bad_mapping_is_a_config_error(mapping, message):
+    with pytest.raises(ConfigError, match=message):
+        evaluate(HERE / "gold.jsonl", lexicons=LEX, mapping=mapping)
+
+
+def test_parse_mapping_merges_repeated_labels():
+    assert parse_mapping(["A=x", "A=y,z", "B=*"]) == {"A": frozenset("xyz"), "B": frozenset("*")}
+    assert parse_mapping(None) is None
+
+
+def test_evaluate_in_code_with_lexicon_objects():
+    lex = Lexicon.from_entries("t", [{"term": "مستنقع", "category": "loaded_language", "stance": -0.7}])
+    text = "غرقت البلاد في مستنقع الحرب، ثم خرجت من المستنقع."
+    i = text.index("مستنقع")
+    r = evaluate([GoldDocument("x", text, (GoldSpan(i, i + 6, "Loaded_Language"),))], lexicons=[lex])
+    # the second hit («المستنقع») has no gold span: precision 1/2, recall 1/1
+    assert (r.overall["precision"], r.overall["recall"]) == (0.5, 1.0)
+    assert list(r.hits["matched"]) == ["مستنقع", "المستنقع"]
+
+
+def test_no_framing_lexicon_is_refused(tmp_path):
+    p = tmp_path / "verbs.yaml"
+    p.write_text("name: v\nkind: reporting_verbs\ncategories: {neutral: ''}\nentries:\n"
+                 "  - {term: قال, category: neutral}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="no framing lexicon"):
+        evaluate(HERE / "gold.jsonl", lexicons=p)
+
+
+def test_write_csvs(tmp_path):
+    r = evaluate(HERE / "gold.jsonl", lexicons=LEX)
+    paths = r.write(tmp_path / "out")
+    assert sorted(p.name for p in paths) == ["false_positives.csv", "hits.csv", "labels.csv", "metrics.csv",
+                                             "misses.csv"]
+    misses = (tmp_path / "out" / "misses.csv").read_text(encoding="utf-8-sig")
+    assert "ستدفع الثمن غاليا" in misses
+    metrics = (tmp_path / "out" / "metrics.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert metrics[0].startswith("scope,category,hits,correct_hits,precision")
+    assert "overall,,6,4,0.6667,5,4,0.8000,0.7273" in metrics
+
+
+# --- coding sheet ------------------------------------------------------------------------------
+
+
+def test_sample_hits_is_seeded_and_traceable():
+    sheet = sample_hits(HERE / "corpus.jsonl", 3, seed=1, lexicons=LEX)
+    assert len(sheet) == 3 and list(sheet["sample"]) == [1, 2, 3]
+    assert sheet.attrs["hits"] == 8 and sheet.attrs["documents"] == 4
+    again = sample_hits(HERE / "corpus.jsonl", 3, seed=1, lexicons=LEX)
+    assert sheet.equals(again)
+    texts = {json.loads(line)["id"]: json.loads(line)["text"]
+             for line in (HERE / "corpus.jsonl").read_text(encoding="utf-8").splitlines()}
+    for row in sheet.itertuples():
+        assert texts[row.doc_id][row.start:row.end] == row.match
+    seeds = {tuple(sample_hits(HERE / "corpus.jsonl", 3, seed=s, lexicons=LEX)["match"]) for s in range(6)}
+    assert len(seeds) > 1
+    everything = sample_hits(HERE / "corpus.jsonl", 50, seed=0, lexicons=LEX)
+    # more than there are: every hit, in corpus order («ويزعم» is another verb form: no entry)
+    assert list(everything["match"]) == ["العصابة", "وزعم", "الخونة", "الحكومة", "الاجتماع", "غير مسبوق",
+                                         "عصابات", "الحكومة"]
+
+
+def test_sample_must_be_positive():
+    with pytest.raises(FramingError, match="--sample must be a positive"):
+        sample_hits(HERE / "corpus.jsonl", 0, lexicons=LEX)
+
+
+def test_split_half_is_fixed():
+    halves = [split_half(f"doc{i}") for i in range(200)]
+    assert halves == [split_half(f"doc{i}") for i in range(200)]
+    assert 70 < sum(halves) < 130
