@@ -106,7 +106,8 @@ def table_formats(fmt: str) -> tuple[str, ...]:
 class ParquetStream:
     """A Parquet file written row by row: rows are buffered and written as a row group every
     ``row_group`` rows, so a table larger than memory streams to disk. ``schema`` is a tuple of
-    :class:`framing.records.Column`; NaN floats are written as nulls."""
+    :class:`framing.records.Column`. Missing values are nulls, as in the CSV: NaN floats and
+    empty strings are written as null (a CSV cannot tell an empty string from a missing one)."""
 
     def __init__(self, path: Path, schema: Sequence, *, row_group: int = PARQUET_ROW_GROUP):
         import pyarrow.parquet as pq
@@ -117,6 +118,7 @@ class ParquetStream:
         self.columns = [c.name for c in schema]
         self.schema = arrow_schema(schema)
         self._floats = {c.name for c in schema if c.type == "float64"}
+        self._strings = {c.name for c in schema if c.type == "string"}
         self._row_group = row_group
         self._buffer: dict[str, list] = {c: [] for c in self.columns}
         self._writer = pq.ParquetWriter(path, self.schema, compression=PARQUET_COMPRESSION)
@@ -125,8 +127,8 @@ class ParquetStream:
     def write(self, row: dict) -> None:
         for c, values in self._buffer.items():
             v = row.get(c)
-            if v is not None and c in self._floats and v != v:  # NaN → null
-                v = None
+            if v is not None and ((c in self._floats and v != v) or (v == "" and c in self._strings)):
+                v = None  # NaN, "" → null
             values.append(v)
         self.rows += 1
         if len(self._buffer[self.columns[0]]) >= self._row_group:
@@ -138,6 +140,9 @@ class ParquetStream:
 
         self._flush()
         frame = frame.reindex(columns=self.columns)
+        for c in self._strings:
+            if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c]):
+                frame[c] = frame[c].mask(frame[c] == "")
         for i in range(0, len(frame), self._row_group):
             chunk = pa.Table.from_pandas(frame.iloc[i:i + self._row_group], schema=self.schema, preserve_index=False)
             self._writer.write_table(chunk.replace_schema_metadata(None))

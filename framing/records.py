@@ -290,3 +290,13 @@ def pandas_dtypes(schema) -> dict[str, str]:
 #: (``documents`` adds score columns that depend on the lexicons: see :func:`document_schema`)
 TABLE_SCHEMAS = {"hits": HIT_SCHEMA, "attributions": ATTRIBUTION_SCHEMA, "excluded": EXCLUDED_SCHEMA,
                  "documents": DOCUMENT_BASE_SCHEMA, "term_evidence": TERM_EVIDENCE_SCHEMA}
+
+PROBLEM_SCHEMA = _cols(
+    ("source", "string", "file (and line) the problem was found in"),
+    ("line", "int64", "line number"),
+    ("doc_id", "string", "document concerned"),
+    ("action", "string", "skipped | altered | excluded"),
+    ("reason", "string", "what is wrong"),
+    ("detail", "string", "more detail and the fix"),
+)
+TABLE_SCHEMAS["problems"] = PROBLEM_SCHEMA

@@ -1,0 +1,170 @@
+"""The Python API: :func:`compare` a corpus (a path, a DataFrame or dicts) → :class:`Result`.
+
+>>> import framing
+>>> result = framing.compare("seeds", topics=False)          # doctest: +SKIP
+>>> result.outlets[["outlet", "documents", "stance:russia"]]  # doctest: +SKIP
+>>> result.save("outputs/seeds")                             # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import fields
+from pathlib import Path
+from typing import Any
+
+from framing.errors import ConfigError
+from framing.result import Result, _result_from_private_run
+
+__all__ = ["compare"]
+
+
+def _options_fields() -> set[str]:
+    from framing.pipeline import CompareOptions
+
+    return {f.name for f in fields(CompareOptions)}
+
+
+def _default(value: Any) -> Any:
+    """JSON for values of a DataFrame or record: timestamps as ISO text, numpy scalars as numbers."""
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if hasattr(value, "item"):
+        return value.item()
+    return str(value)
+
+
+def _write_records(records: Iterable, path: Path, text_field: str, explicit: dict[str, str]) -> tuple[int, str]:
+    """Write an iterable of dicts as JSONL; returns (count, description) and checks the fields."""
+    import math
+
+    seen: set[str] = set()
+    n = 0
+    with open(path, "w", encoding="utf-8") as fh:
+        for n, record in enumerate(records, start=1):
+            if not isinstance(record, Mapping):
+                raise ConfigError(f"corpus item {n} is a {type(record).__name__}, not a dict",
+                                  hint="give an iterable of dicts such as {'text': ..., 'outlet': ...}")
+            clean = {str(k): (None if isinstance(v, float) and math.isnan(v) else v) for k, v in record.items()}
+            seen.update(clean)
+            fh.write(json.dumps(clean, ensure_ascii=False, default=_default) + "\n")
+    if n and text_field not in seen:
+        raise ConfigError(f"no record has the field '{text_field}' (fields: {', '.join(sorted(seen)) or 'none'})",
+                          hint="pass text_field='NAME' naming the field with the article text")
+    for option, name in explicit.items():
+        if n and name not in seen:
+            raise ConfigError(f"no record has the field '{name}' (fields: {', '.join(sorted(seen))})",
+                              hint=f"pass {option}='NAME' with one of these names")
+    return n, f"<iterable of {n} dicts>"
+
+
+def _write_frame(frame, path: Path, text_field: str, explicit: dict[str, str]) -> tuple[int, str]:
+    columns = [str(c) for c in frame.columns]
+    if text_field not in columns:
+        raise ConfigError(f"the DataFrame has no column '{text_field}' (columns: {', '.join(columns) or 'none'})",
+                          hint="pass text_field='NAME' naming the column with the article text")
+    for option, name in explicit.items():
+        if name not in columns:
+            raise ConfigError(f"the DataFrame has no column '{name}' (columns: {', '.join(columns)})",
+                              hint=f"pass {option}='NAME' with one of these columns")
+    frame.to_json(path, orient="records", lines=True, force_ascii=False, date_format="iso")
+    return len(frame), f"<pandas.DataFrame of {len(frame)} rows>"
+
+
+def compare(corpus: Any, *, lexicons: str | os.PathLike | list | None = None, text_field: str = "text",
+            outlet_field: str = "outlet", title_field: str = "title", date_field: str = "date",
+            id_field: str = "id", topics: bool = True, events: bool = True, attribution: bool = True,
+            jobs: int | None = None, seed: int = 42, limit: int | None = None, strict: bool = False,
+            format: str = "both", progress: Callable[[int, int], None] | None = None,
+            stage: Callable[[str], None] | None = None, **options: Any) -> Result:
+    """Compare the outlets of a corpus and return the tables as a :class:`~framing.result.Result`.
+
+    ``corpus`` is a path (a folder of ``.txt`` files with a manifest, or a ``.csv`` /
+    ``.jsonl`` / ``.json`` file, optionally compressed), a pandas DataFrame with one row
+    per article, or an iterable of dicts. ``*_field`` name the columns (or keys) holding
+    the text, outlet, title, date and document id. ``lexicons`` is a folder or file (or a
+    list of them); default: the bundled lexicons. ``topics`` / ``events`` /
+    ``attribution`` switch stages; ``jobs`` sets the worker processes where the engine
+    supports it. Other keyword options are those of ``framing compare`` (``manifest``,
+    ``boilerplate``, ``morphology_db``, ``embedding_model``, ``n_topics``,
+    ``event_window_days``, ``event_threshold``, ``n_boot``, ``top_terms`` …).
+
+    Nothing is written to your folders: call :meth:`Result.save` or :meth:`Result.report`.
+    User mistakes raise a :class:`~framing.errors.FramingError` subclass (e.g. a
+    DataFrame without the text column → :class:`~framing.errors.ConfigError`).
+
+    >>> import pandas as pd, framing
+    >>> df = pd.DataFrame({"text": ["قصفت قوات النظام ريف إدلب", "قال الكرملين إن الهدنة صامدة"],
+    ...                    "outlet": ["المدن", "RT"]})
+    >>> result = framing.compare(df, topics=False, events=False)   # doctest: +SKIP
+    >>> result.hits[["outlet", "term", "actor", "voice"]]            # doctest: +SKIP
+    """
+    from framing.output import table_formats
+    from framing.pipeline import CompareOptions, run_compare
+
+    known = _options_fields()
+    unknown = sorted(set(options) - known)
+    if unknown:
+        hidden = {"corpus", "out"}
+        raise ConfigError(f"unknown option {unknown[0]!r} for framing.compare",
+                          hint="use one of " + ", ".join(sorted(known - hidden)))
+    for reserved in ("corpus", "out"):
+        if reserved in options:
+            raise ConfigError(f"{reserved}= is not an option of framing.compare",
+                              hint="pass the corpus as the first argument and save with result.save(folder)")
+    table_formats(format)
+    if isinstance(lexicons, (str, os.PathLike)):
+        lexicons = [str(lexicons)]
+    elif lexicons is not None:
+        lexicons = [str(x) for x in lexicons]
+    if jobs is not None:
+        if "jobs" not in known:
+            raise ConfigError("jobs= is not supported by this version of the pipeline", hint="leave jobs unset")
+        options["jobs"] = jobs
+    explicit = {opt: name for opt, name, default in (("outlet_field", outlet_field, "outlet"),
+                                                      ("title_field", title_field, "title"),
+                                                      ("date_field", date_field, "date"),
+                                                      ("id_field", id_field, "id")) if name != default}
+
+    owner = tempfile.TemporaryDirectory(prefix="framing-")
+    try:
+        tmp = Path(owner.name)
+        described = None
+        if isinstance(corpus, (str, os.PathLike)):
+            path = str(corpus)
+        elif _is_dataframe(corpus):
+            path = str(tmp / "dataframe.jsonl")
+            _, described = _write_frame(corpus, Path(path), text_field, explicit)
+        elif isinstance(corpus, (Mapping, bytes, bytearray)) or not isinstance(corpus, Iterable):
+            raise ConfigError(f"cannot read a corpus from a {type(corpus).__name__}",
+                              hint="give a path, a pandas DataFrame or an iterable of dicts (one per article)")
+        else:
+            path = str(tmp / "records.jsonl")
+            _, described = _write_records(corpus, Path(path), text_field, explicit)
+        opts = CompareOptions(corpus=path, out=str(tmp / "run"), lexicons=lexicons, text_field=text_field,
+                              outlet_field=outlet_field, title_field=title_field, date_field=date_field,
+                              id_field=id_field, topics=topics, events=events, attribution=attribution, seed=seed,
+                              limit=limit, strict=strict, format=format, charts=False, html=False, **options)
+        run = run_compare(opts, progress=progress, stage=stage)
+
+        def provenance(manifest: dict) -> None:
+            if described is not None:  # the temporary JSONL is gone once the result is dropped
+                manifest.setdefault("corpus", {})["path"] = described
+                manifest.setdefault("options", {})["corpus"] = described
+            manifest["command"] = "framing.compare"
+
+        return _result_from_private_run(Path(run.out_dir), owner, provenance)
+    except BaseException:
+        owner.cleanup()
+        raise
+
+
+def _is_dataframe(obj: Any) -> bool:
+    try:
+        import pandas as pd
+    except ImportError:  # pragma: no cover
+        return False
+    return isinstance(obj, pd.DataFrame)

@@ -1,0 +1,190 @@
+"""framing.compare (a DataFrame, dicts, a path) → Result; Result.save / load_run round trips."""
+
+from __future__ import annotations
+
+import os
+
+import pandas as pd
+import pytest
+
+import framing
+from framing.errors import ConfigError, FramingError, RunError
+
+# three short articles written for these tests, one per outlet
+ARTICLES = [
+    {"id": "a1", "outlet": "المدن", "date": "2019-05-14", "title": "قصف على ريف إدلب",
+     "text": "قصفت قوات النظام بدعم من الاحتلال الروسي قرى ريف إدلب الجنوبي صباح اليوم.\n"
+             "وتصدى الثوار لمحاولة تقدم على محور كفرنبودة."},
+    {"id": "a2", "outlet": "روسيا اليوم", "date": "2019-05-14", "title": "الكرملين: الهدنة صامدة",
+     "text": "قال الكرملين إن التشكيلات المسلحة المتطرفة تخرق الهدنة في إدلب.\n"
+             "وأضاف أن الجيش السوري يرد على مصادر النيران."},
+    {"id": "a3", "outlet": "الشرق الأوسط", "date": "2019-05-15", "title": "تركيا تدعو إلى التهدئة",
+     "text": "دعت تركيا روسيا إلى وقف التصعيد في إدلب، فيما واصلت قوات النظام قصفها لبلدات الريف."},
+]
+
+
+@pytest.fixture(scope="module")
+def frame() -> pd.DataFrame:
+    return pd.DataFrame(ARTICLES)
+
+
+@pytest.fixture(scope="module")
+def result(frame, tmp_path_factory):
+    cwd = os.getcwd()
+    empty = tmp_path_factory.mktemp("cwd")
+    os.chdir(empty)  # nothing may be written to the working folder
+    try:
+        res = framing.compare(frame, topics=False)
+    finally:
+        os.chdir(cwd)
+    assert list(empty.iterdir()) == []
+    return res
+
+
+def test_dataframe_gives_hits_with_offsets_into_the_texts(result, frame):
+    texts = dict(zip(frame["id"], frame["text"], strict=True))
+    hits = result.hits
+    assert set(hits["doc_id"]) == {"a1", "a2", "a3"}
+    for row in hits.itertuples():
+        assert texts[row.doc_id][row.start:row.end] == row.matched
+    a1 = hits[hits["doc_id"] == "a1"]
+    assert {"قوات النظام", "الاحتلال الروسي", "الثوار"} <= set(a1["term"])
+    assert a1.set_index("term").loc["الاحتلال الروسي", "actor"] == "russia"
+
+
+def test_quoted_words_are_reported_voice_with_speaker(result):
+    hits = result.hits
+    quoted = hits[(hits["doc_id"] == "a2") & (hits["term"] == "التشكيلات المسلحة المتطرفة")]
+    assert len(quoted) == 1
+    assert quoted["voice"].iloc[0] == "reported"
+    assert quoted["speaker"].iloc[0] == "الكرملين"
+    att = result.attributions
+    assert quoted["attribution_id"].iloc[0] in set(att["attribution_id"])
+    # an authorial hit has no attribution: a real null in an integer column
+    authorial = hits[hits["voice"] == "authorial"]
+    assert authorial["attribution_id"].isna().all()
+    assert str(hits["attribution_id"].dtype) == "Int64"
+
+
+def test_documents_and_outlets_tables(result):
+    docs = result.documents.set_index("doc_id")
+    assert list(docs.index) == ["a3", "a1", "a2"]  # sorted by outlet, then id
+    assert docs.loc["a1", "outlet"] == "المدن"
+    assert docs.loc["a1", "mentions:syrian_government"] == 1
+    assert docs.loc["a1", "stance:russia"] == pytest.approx(-1.0)
+    assert str(docs["tokens"].dtype) == "Int64" and str(docs["independent"].dtype) == "boolean"
+    outlets = result.outlets.set_index("outlet")
+    assert sorted(outlets.index) == sorted(["المدن", "روسيا اليوم", "الشرق الأوسط"])
+    assert outlets.loc["المدن", "documents"] == 1
+    assert result.topics.empty  # topics=False
+    assert result.problems.empty
+    assert result.manifest["corpus"]["documents_analysed"] == 3
+    assert result.manifest["corpus"]["path"] == "<pandas.DataFrame of 3 rows>"
+
+
+def test_repr_counts_rows_per_table(result):
+    text = repr(result)
+    assert text.startswith("<framing.Result: 3 documents, 3 outlets, 2019-05-14 – 2019-05-15; not saved>")
+    assert f"hits          {len(result.hits)}" in text
+    assert "topics        0" in text
+
+
+def test_iterable_of_dicts_equals_the_dataframe(result):
+    gen = (dict(a) for a in ARTICLES)  # a generator: read once
+    other = framing.compare(gen, topics=False)
+    pd.testing.assert_frame_equal(other.hits, result.hits)
+    pd.testing.assert_frame_equal(other.documents, result.documents)
+    assert other.manifest["corpus"]["path"] == "<iterable of 3 dicts>"
+
+
+def test_custom_field_names(frame):
+    renamed = frame.rename(columns={"text": "body", "outlet": "source"})
+    res = framing.compare(renamed, text_field="body", outlet_field="source", topics=False, events=False,
+                          attribution=False)
+    assert sorted(res.documents["outlet"]) == sorted(frame["outlet"])
+    assert res.attributions.empty
+
+
+def test_save_then_load_run_gives_equal_frames_and_dtypes(result, tmp_path):
+    path = result.save(tmp_path / "run")
+    assert result.saved_to == path and (path / "run.json").exists() and (path / "hits.parquet").exists()
+    back = framing.load_run(path)
+    for name in ("documents", "hits", "attributions", "outlets", "terms", "events", "problems"):
+        pd.testing.assert_frame_equal(getattr(back, name), getattr(result, name), check_exact=True)
+    assert back.manifest == result.manifest
+    # a second save into the same place needs overwrite=True
+    with pytest.raises(RunError, match="overwrite"):
+        result.save(path)
+    result.save(path, overwrite=True)
+    assert framing.load_run(path).hits.shape == result.hits.shape
+
+
+def test_report_renders_html_into_the_saved_folder(result, tmp_path):
+    path = result.report(tmp_path / "rep")
+    html = (path / "report.html").read_text(encoding="utf-8")
+    assert "الاحتلال الروسي" in html
+    assert (path / "charts" / "stance_heatmap.png").exists()
+
+
+# --- user mistakes: FramingError subclasses with the fix -----------------------------------
+
+
+def test_dataframe_without_text_column_names_the_fix(frame):
+    with pytest.raises(ConfigError) as info:
+        framing.compare(frame.drop(columns=["text"]), topics=False)
+    message = str(info.value)
+    assert "no column 'text'" in message and "text_field=" in message and "\n" not in message
+
+
+@pytest.mark.parametrize(("corpus", "expected"), [
+    (42, "cannot read a corpus from a int"),
+    ({"text": "نص"}, "cannot read a corpus from a dict"),
+    (["قوات النظام"], "corpus item 1 is a str, not a dict"),
+    ([{"body": "قصفت قوات النظام"}], "no record has the field 'text'"),
+])
+def test_bad_corpus_objects(corpus, expected):
+    with pytest.raises(ConfigError, match=expected):
+        framing.compare(corpus, topics=False)
+
+
+def test_bad_options(frame, tmp_path):
+    with pytest.raises(ConfigError, match="unknown option 'n_topic'"):
+        framing.compare(frame, n_topic=3)
+    with pytest.raises(ConfigError, match="format 'xlsx'"):
+        framing.compare(frame, format="xlsx")
+    with pytest.raises(ConfigError, match="no column 'source'"):
+        framing.compare(frame, outlet_field="source")
+    with pytest.raises(FramingError):
+        framing.compare(frame, lexicons=tmp_path / "no-such-lexicons")
+    with pytest.raises(FramingError):
+        framing.compare(tmp_path / "missing.jsonl")
+
+
+def test_load_run_refuses_folders_that_are_not_runs(tmp_path):
+    with pytest.raises(RunError, match="no such run folder"):
+        framing.load_run(tmp_path / "nothing")
+    (tmp_path / "half").mkdir()
+    (tmp_path / "half" / "INCOMPLETE").write_text("x", encoding="utf-8")
+    with pytest.raises(RunError, match="unfinished or interrupted"):
+        framing.load_run(tmp_path / "half")
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "run.json").write_text('{"name": "not ours"}', encoding="utf-8")
+    with pytest.raises(RunError, match=r"not a run\.json written by framing"):
+        framing.load_run(tmp_path / "other")
+
+
+def test_unknown_table_name(result):
+    with pytest.raises(ConfigError, match="no table named 'hit'"):
+        result.table("hit")
+
+
+def test_public_api_names():
+    import framing.compare  # the outlet-statistics submodule does not shadow the function
+    from framing.compare import outlet_scores
+
+    assert callable(outlet_scores)
+    assert framing.compare is framing.api.compare
+    assert framing.load_run is framing.result.load_run
+    assert {"compare", "load_run", "Result", "load_corpus"} <= set(framing.__all__)
+    with pytest.raises(AttributeError):
+        _ = framing.no_such_name

@@ -1,0 +1,193 @@
+"""Parquet outputs: declared column types, streaming row groups, --format, pandas and DuckDB readers."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from framing import pipeline
+from framing.errors import ConfigError
+from framing.output import ParquetStream, RunOutput, table_formats
+from framing.pipeline import CompareOptions, run_compare
+from framing.records import (
+    ATTRIBUTION_SCHEMA,
+    DOCUMENT_BASE_SCHEMA,
+    EXCLUDED_SCHEMA,
+    HIT_SCHEMA,
+    Column,
+    arrow_schema,
+    column_names,
+    document_schema,
+)
+from framing.result import read_table
+
+BIG_TABLES = ("hits", "attributions", "documents", "excluded")
+
+
+# --- the one declaration of columns ---------------------------------------------------------
+
+
+def test_pipeline_column_lists_come_from_the_schemas():
+    assert column_names(HIT_SCHEMA) == pipeline.HIT_COLUMNS
+    assert column_names(ATTRIBUTION_SCHEMA) == pipeline.ATTRIBUTION_COLUMNS
+    assert column_names(EXCLUDED_SCHEMA) == pipeline.EXCLUDED_COLUMNS
+    assert column_names(DOCUMENT_BASE_SCHEMA) == pipeline.DOC_BASE_COLUMNS
+
+
+@pytest.mark.parametrize(("name", "arrow"), [
+    ("doc_id", pa.string()), ("start", pa.int64()), ("stance", pa.float64()), ("attribution_id", pa.int64()),
+])
+def test_arrow_types_of_hits(name, arrow):
+    assert arrow_schema(HIT_SCHEMA).field(name).type == arrow
+
+
+@pytest.mark.parametrize(("column", "kind"), [
+    ("mentions:russia", "int64"), ("mentions_reported:turkey", "int64"), ("stance:russia", "float64"),
+    ("stance_reported:russia", "float64"), ("density:aggression", "float64"), ("independent", "bool"),
+    ("tokens", "int64"), ("title", "string"),
+])
+def test_document_columns_typed_by_name(column, kind):
+    assert document_schema([column])[0].type == kind
+
+
+def test_unknown_column_type_is_refused():
+    with pytest.raises(ValueError, match="unknown type 'int'"):
+        Column("x", "int")
+
+
+# --- the streaming writer -------------------------------------------------------------------
+
+
+def test_parquet_stream_writes_row_groups_with_nulls(tmp_path):
+    path = tmp_path / "hits.parquet"
+    stream = ParquetStream(path, HIT_SCHEMA, row_group=2)
+    rows = [{"doc_id": f"d{i}", "term": "قوات النظام", "matched": "لقوات النظام", "start": 10 * i, "end": 10 * i + 12,
+             "stance": -0.6 if i != 3 else float("nan"), "voice": "authorial" if i % 2 else "reported",
+             "attribution_id": None if i % 2 else i} for i in range(5)]
+    sizes = []
+    for r in rows:
+        stream.write(r)
+        sizes.append(path.stat().st_size)
+    # a row group goes to disk each time two rows have arrived: rows are not held until close()
+    assert sizes[0] < sizes[1] == sizes[2] < sizes[3] == sizes[4]
+    stream.close()
+    meta = pq.read_metadata(path)
+    assert meta.num_rows == 5 and meta.num_row_groups == 3  # 2 + 2 + 1: written as they filled
+    table = pq.read_table(path)
+    assert table.schema == arrow_schema(HIT_SCHEMA)
+    assert table.column("stance").null_count == 1  # NaN is written as null
+    assert table.column("attribution_id").to_pylist() == [0, None, 2, None, 4]
+    assert table.column("actor").null_count == 5  # a column no row gave
+    df = pd.read_parquet(path, dtype_backend="numpy_nullable")
+    assert str(df["start"].dtype) == "Int64" and df["term"].iloc[0] == "قوات النظام"
+
+
+def test_table_formats():
+    assert table_formats("both") == ("csv", "parquet")
+    assert table_formats("parquet") == ("parquet",)
+    with pytest.raises(ConfigError, match="--format csv"):
+        table_formats("json")
+
+
+def test_write_table_csv_is_exactly_write_csv(tmp_path):
+    frame = pd.DataFrame({"doc_id": ["d1", "d2"], "outlet": ["المدن", "عنب بلدي"], "tokens": [120, 45],
+                          "stance:russia": [-1.0, None], "mentions:russia": [2, 0]})
+    out = RunOutput(tmp_path / "run")
+    out.write_csv("plain.csv", frame)
+    out.write_table("documents", frame, document_schema(frame.columns), ("csv", "parquet"))
+    final = out.commit()
+    assert (final / "plain.csv").read_bytes() == (final / "documents.csv").read_bytes()
+    back = read_table(final, "documents")
+    assert str(back["mentions:russia"].dtype) == "Int64" and back["stance:russia"].isna().tolist() == [False, True]
+
+
+# --- whole runs -----------------------------------------------------------------------------
+
+
+def _run(seeds_dir, out, fmt):
+    return run_compare(CompareOptions(corpus=str(seeds_dir), out=str(out), topics=False, charts=False, html=False,
+                                      n_boot=50, format=fmt))
+
+
+@pytest.fixture(scope="module")
+def runs(seeds_dir, tmp_path_factory):
+    base = tmp_path_factory.mktemp("runs")
+    return {fmt: _run(seeds_dir, base / fmt, fmt).out_dir for fmt in ("both", "csv", "parquet")}
+
+
+def test_format_both_writes_csv_and_parquet(runs):
+    for name in BIG_TABLES:
+        assert (runs["both"] / f"{name}.csv").exists() and (runs["both"] / f"{name}.parquet").exists()
+
+
+def test_format_csv_writes_no_parquet(runs):
+    assert sorted(p.name for p in runs["csv"].rglob("*.parquet")) == []
+    assert (runs["csv"] / "hits.csv").exists()
+
+
+def test_format_parquet_writes_no_big_csv_and_still_reports(runs):
+    folder = runs["parquet"]
+    for name in BIG_TABLES:
+        assert not (folder / f"{name}.csv").exists() and (folder / f"{name}.parquet").exists()
+    assert (folder / "outlets.csv").exists()  # small tables stay CSV
+    report = (folder / "report.md").read_text(encoding="utf-8")
+    assert report.split("\n", 3)[:3] == (runs["csv"] / "report.md").read_text(encoding="utf-8").split("\n", 3)[:3]
+    assert "الاحتلال الروسي" in report  # labels behind the numbers come from hits.parquet
+
+
+def test_parquet_and_csv_hold_the_same_tables(runs):
+    for name in BIG_TABLES:
+        from_csv = read_table(runs["csv"], name)
+        from_parquet = read_table(runs["parquet"], name)
+        assert len(from_csv) > 0, name
+        # CSV floats are written with 6 significant digits; Parquet keeps them whole
+        pd.testing.assert_frame_equal(from_parquet, from_csv, check_exact=False, rtol=1e-5)
+
+
+def test_pandas_reads_the_parquet_as_it_is(runs):
+    hits = pd.read_parquet(runs["both"] / "hits.parquet")
+    csv = pd.read_csv(runs["both"] / "hits.csv", keep_default_na=False, na_values=[""])
+    assert list(hits.columns) == column_names(HIT_SCHEMA)
+    assert hits["start"].dtype == "int64" and hits["end"].dtype == "int64"
+    assert hits["attribution_id"].isna().sum() == csv["attribution_id"].isna().sum() > 0
+    assert hits["matched"].tolist() == csv["matched"].tolist()
+
+
+def test_duckdb_reads_the_parquet(runs):
+    import duckdb  # in the [test] extra
+
+    path = runs["both"] / "hits.parquet"
+    rows = duckdb.sql(f"SELECT voice, count(*) AS n, count(attribution_id) AS with_attr FROM '{path}' "
+                      "GROUP BY voice ORDER BY voice").fetchall()
+    hits = pd.read_csv(runs["both"] / "hits.csv", keep_default_na=False, na_values=[""])
+    expected = [(v, int((hits["voice"] == v).sum()), int(hits.loc[hits["voice"] == v, "attribution_id"].notna().sum()))
+                for v in sorted(hits["voice"].unique())]
+    assert rows == expected
+    assert {v: n for v, n, _ in rows}["authorial"] > 0
+    kinds = dict(duckdb.sql(f"SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM '{path}')").fetchall())
+    assert kinds["start"] == "BIGINT" and kinds["attribution_id"] == "BIGINT" and kinds["stance"] == "DOUBLE"
+
+
+@pytest.mark.slow
+def test_parquet_files_are_byte_identical_across_runs(runs, seeds_dir, tmp_path):
+    again = _run(seeds_dir, tmp_path / "again", "both").out_dir
+    for name in BIG_TABLES:
+        a = hashlib.sha256((runs["both"] / f"{name}.parquet").read_bytes()).hexdigest()
+        b = hashlib.sha256((again / f"{name}.parquet").read_bytes()).hexdigest()
+        assert a == b, name
+
+
+def test_cli_refuses_a_bad_format_in_one_line(seeds_dir, tmp_path):
+    out = tmp_path / "bad"
+    proc = subprocess.run([sys.executable, "-m", "framing", "compare", str(seeds_dir), "--out", str(out),
+                           "--format", "xlsx", "--no-progress"], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2
+    assert proc.stderr.strip().count("\n") == 0 and "--format csv" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert list(tmp_path.iterdir()) == []
