@@ -37,7 +37,8 @@ def _default(value: Any) -> Any:
     return str(value)
 
 
-def _write_records(records: Iterable, path: Path, text_field: str, explicit: dict[str, str]) -> tuple[int, str]:
+def _write_records(records: Iterable, path: Path, text_field: str, id_field: str,
+                   explicit: dict[str, str]) -> tuple[int, str]:
     """Write an iterable of dicts as JSONL; returns (count, description) and checks the fields."""
     import math
 
@@ -49,6 +50,7 @@ def _write_records(records: Iterable, path: Path, text_field: str, explicit: dic
                 raise ConfigError(f"corpus item {n} is a {type(record).__name__}, not a dict",
                                   hint="give an iterable of dicts such as {'text': ..., 'outlet': ...}")
             clean = {str(k): (None if isinstance(v, float) and math.isnan(v) else v) for k, v in record.items()}
+            clean.setdefault(id_field, str(n - 1))  # no id: the position in the iterable (0, 1, …)
             seen.update(clean)
             fh.write(json.dumps(clean, ensure_ascii=False, default=_default) + "\n")
     if n and text_field not in seen:
@@ -61,7 +63,7 @@ def _write_records(records: Iterable, path: Path, text_field: str, explicit: dic
     return n, f"<iterable of {n} dicts>"
 
 
-def _write_frame(frame, path: Path, text_field: str, explicit: dict[str, str]) -> tuple[int, str]:
+def _write_frame(frame, path: Path, text_field: str, id_field: str, explicit: dict[str, str]) -> tuple[int, str]:
     columns = [str(c) for c in frame.columns]
     if text_field not in columns:
         raise ConfigError(f"the DataFrame has no column '{text_field}' (columns: {', '.join(columns) or 'none'})",
@@ -70,6 +72,8 @@ def _write_frame(frame, path: Path, text_field: str, explicit: dict[str, str]) -
         if name not in columns:
             raise ConfigError(f"the DataFrame has no column '{name}' (columns: {', '.join(columns)})",
                               hint=f"pass {option}='NAME' with one of these columns")
+    if id_field not in columns:  # document ids are the row labels, so results join back to the frame
+        frame = frame.assign(**{id_field: [str(i) for i in frame.index]})
     frame.to_json(path, orient="records", lines=True, force_ascii=False, date_format="iso")
     return len(frame), f"<pandas.DataFrame of {len(frame)} rows>"
 
@@ -85,7 +89,8 @@ def compare(corpus: Any, *, lexicons: str | os.PathLike | list | None = None, te
     ``corpus`` is a path (a folder of ``.txt`` files with a manifest, or a ``.csv`` /
     ``.jsonl`` / ``.json`` file, optionally compressed), a pandas DataFrame with one row
     per article, or an iterable of dicts. ``*_field`` name the columns (or keys) holding
-    the text, outlet, title, date and document id. ``lexicons`` is a folder or file (or a
+    the text, outlet, title, date and document id; without an id column the ids are the
+    DataFrame's index (or the position in the iterable), so results join back. ``lexicons`` is a folder or file (or a
     list of them); default: the bundled lexicons. ``topics`` / ``events`` /
     ``attribution`` switch stages; ``jobs`` sets the worker processes where the engine
     supports it. Other keyword options are those of ``framing compare`` (``manifest``,
@@ -137,13 +142,13 @@ def compare(corpus: Any, *, lexicons: str | os.PathLike | list | None = None, te
             path = str(corpus)
         elif _is_dataframe(corpus):
             path = str(tmp / "dataframe.jsonl")
-            _, described = _write_frame(corpus, Path(path), text_field, explicit)
+            _, described = _write_frame(corpus, Path(path), text_field, id_field, explicit)
         elif isinstance(corpus, (Mapping, bytes, bytearray)) or not isinstance(corpus, Iterable):
             raise ConfigError(f"cannot read a corpus from a {type(corpus).__name__}",
                               hint="give a path, a pandas DataFrame or an iterable of dicts (one per article)")
         else:
             path = str(tmp / "records.jsonl")
-            _, described = _write_records(corpus, Path(path), text_field, explicit)
+            _, described = _write_records(corpus, Path(path), text_field, id_field, explicit)
         opts = CompareOptions(corpus=path, out=str(tmp / "run"), lexicons=lexicons, text_field=text_field,
                               outlet_field=outlet_field, title_field=title_field, date_field=date_field,
                               id_field=id_field, topics=topics, events=events, attribution=attribution, seed=seed,

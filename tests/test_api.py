@@ -105,6 +105,17 @@ def test_custom_field_names(frame):
     assert res.attributions.empty
 
 
+def test_ids_default_to_the_index_or_the_position(frame):
+    indexed = frame.drop(columns=["id"]).set_axis(["x7", "y8", "z9"])
+    res = framing.compare(indexed, topics=False, events=False, attribution=False)
+    assert sorted(res.documents["doc_id"]) == ["x7", "y8", "z9"]
+    assert res.problems.empty  # no "no id field" problem: the ids are the row labels
+    dicts = [{k: v for k, v in a.items() if k != "id"} for a in ARTICLES]
+    res = framing.compare(dicts, topics=False, events=False, attribution=False)
+    by_id = res.documents.set_index("doc_id")["outlet"].to_dict()
+    assert by_id == {"0": "المدن", "1": "روسيا اليوم", "2": "الشرق الأوسط"}
+
+
 def test_save_then_load_run_gives_equal_frames_and_dtypes(result, tmp_path):
     path = result.save(tmp_path / "run")
     assert result.saved_to == path and (path / "run.json").exists() and (path / "hits.parquet").exists()
