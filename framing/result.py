@@ -219,7 +219,8 @@ class Result:
     def report(self, path: str | Path | None = None, *, overwrite: bool = False) -> Path:
         """Save the run (see :meth:`save`) and render ``report.md``, ``report.html`` and charts there.
 
-        Without ``path``, renders into the folder the run was loaded from or last saved to.
+        Without ``path`` (or with the folder it was saved to), renders into the folder the run
+        was loaded from or last saved to.
         """
         from framing.report import render_reports
 
@@ -227,7 +228,7 @@ class Result:
             path = self.saved_to
             if path is None:
                 raise RunError("this result is not saved yet", hint="pass a folder: result.report('outputs/NAME')")
-        else:
+        elif self.saved_to is None or Path(path).resolve() != self.saved_to.resolve():
             path = self.save(path, overwrite=overwrite)
         render_reports(path)
         return Path(path)

@@ -131,7 +131,12 @@ def test_save_then_load_run_gives_equal_frames_and_dtypes(result, tmp_path):
 
 
 def test_report_renders_html_into_the_saved_folder(result, tmp_path):
-    path = result.report(tmp_path / "rep")
+    with pytest.raises(RunError, match="not saved yet"):
+        framing.compare([dict(ARTICLES[0])], topics=False, events=False).report()
+    saved = result.save(tmp_path / "rep")
+    assert not (saved / "report.html").exists()  # save: data, run.json, report.md only
+    path = result.report(tmp_path / "rep")  # the folder it was saved to: rendered in place
+    assert path == saved
     html = (path / "report.html").read_text(encoding="utf-8")
     assert "الاحتلال الروسي" in html
     assert (path / "charts" / "stance_heatmap.png").exists()
