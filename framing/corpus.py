@@ -40,20 +40,24 @@ from __future__ import annotations
 import bz2
 import codecs
 import csv
+import errno
 import gzip
 import hashlib
 import io
 import json
 import lzma
+import os
 import re
+import stat
+import sys
 import zlib
 from array import array
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date as _date
 from pathlib import Path, PurePosixPath, PureWindowsPath
-from typing import IO, Any
+from typing import IO, Any, ClassVar
 
 from framing.errors import ConfigError, CorpusError
 from framing.records import Document, Problem, Span, mask_spans
@@ -62,21 +66,27 @@ __all__ = [
     "Boilerplate",
     "BoilerplatePattern",
     "Corpus",
+    "CorpusLimits",
+    "Decoded",
     "FieldMap",
     "RepeatedLine",
     "RepeatedLineRule",
     "decode_bytes",
+    "decode_document",
     "default_boilerplate_path",
+    "encoding_name",
     "html_spans",
+    "json_depth",
     "load_corpus",
     "normalize_date",
     "read_documents",
+    "split_text",
 ]
 
 UNKNOWN_OUTLET = "unknown"
 MANIFEST_NAMES = ("manifest.csv", "manifest.jsonl")
-# Files in a corpus folder that are documentation, not input: not read, not reported.
-_DOC_FILES = re.compile(r"(?i)^(?:readme|license|licence|notice|changelog|authors)(?:\.[a-z]+)?$|\.md$")
+# Files in a corpus folder that look like documentation: listed as ignored unless the manifest names them.
+_DOC_FILES = re.compile(r"(?i)^(?:readme|license|licence|notice|changelog|changes|authors|copying)(?:\.[a-z]+)?$|\.md$")
 RECORD_FORMATS = {".csv": "csv", ".tsv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json"}
 COMPRESSION_SUFFIXES = (".gz", ".gzip", ".xz", ".bz2")
 HTML_MODES = ("strip", "keep")
@@ -173,6 +183,51 @@ class RepeatedLineRule:
         if outlet_documents < self.min_outlet_documents:
             return None
         return max(float(self.min_documents), self.fraction * outlet_documents)
+
+
+# default bounds (CorpusLimits, load_corpus)
+MAX_DOCUMENT_CHARS = 2_000_000  # longer documents are split into parts
+MAX_RECORD_BYTES = 256 << 20  # one text file / JSONL line / CSV record / .json file held at once
+MAX_FILE_BYTES = 4 << 30  # decompressed bytes read from one input file
+MAX_CORPUS_BYTES = 64 << 30  # decompressed bytes in one pass over the corpus
+MAX_JSON_DEPTH = 100  # nesting of arrays/objects in one JSON record
+
+
+@dataclass(frozen=True, slots=True)
+class CorpusLimits:
+    """Bounds on what one corpus may make the reader hold or do (``load_corpus`` options).
+
+    * ``max_document_chars`` — a longer document is *split* into parts ``id#1``, ``id#2``, …
+      at paragraph, sentence or word boundaries (nothing is lost; listed as ``split document``).
+    * ``max_record_bytes`` — decompressed bytes held at once: one text file, one JSONL line,
+      one CSV record, one whole ``.json`` file; a bigger one is skipped (``too large``).
+    * ``max_file_bytes`` — decompressed bytes read from one input file; reading stops there
+      (``too large``; records before it are kept).
+    * ``max_corpus_bytes`` — decompressed bytes in one pass over the whole corpus; past it the
+      run stops with a :class:`CorpusError`.
+    * ``max_json_depth`` — nesting of arrays/objects in one JSON record (``malformed row``).
+    """
+
+    max_document_chars: int = MAX_DOCUMENT_CHARS
+    max_record_bytes: int = MAX_RECORD_BYTES
+    max_file_bytes: int = MAX_FILE_BYTES
+    max_corpus_bytes: int = MAX_CORPUS_BYTES
+    max_json_depth: int = MAX_JSON_DEPTH
+
+    def __post_init__(self) -> None:
+        for name in ("max_document_chars", "max_record_bytes", "max_file_bytes", "max_corpus_bytes",
+                     "max_json_depth"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ConfigError(f"{name}={value!r} must be a positive whole number",
+                                  hint=f"pass {_LIMIT_OPTION[name]} N with N ≥ 1")
+
+
+_LIMIT_OPTION = {
+    "max_document_chars": "--max-document-chars", "max_record_bytes": "--max-record-bytes",
+    "max_file_bytes": "--max-file-bytes", "max_corpus_bytes": "--max-corpus-bytes",
+    "max_json_depth": "--max-json-depth",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -514,6 +569,84 @@ def html_spans(text: str) -> list[Span]:
 
 
 # ---------------------------------------------------------------------------------------
+# bounds: long documents, deep JSON
+
+_SENTENCE_BREAK = re.compile(r"[.!?؟؛۔][\s\u00a0]+")
+
+
+def split_text(text: str, max_chars: int) -> list[str]:
+    """Cut ``text`` into consecutive parts of at most ``max_chars`` characters.
+
+    Each cut falls after the last line break in the second half of the window, else after
+    the last sentence end, else after the last space, else (no space at all) exactly at the
+    bound. ``"".join(parts) == text``: offsets into a part plus the part's start give
+    offsets into the whole.
+
+    >>> split_text("أ ب ج د", 4)
+    ['أ ب ', 'ج د']
+    """
+    if max_chars < 1:
+        raise ValueError("max_chars must be at least 1")
+    parts = []
+    pos, n = 0, len(text)
+    while n - pos > max_chars:
+        end = pos + max_chars
+        half = pos + max_chars // 2
+        cut = text.rfind("\n", half, end) + 1
+        if cut <= half:
+            last = None
+            for last in _SENTENCE_BREAK.finditer(text, max(half, end - 20_000), end):  # noqa: B007
+                pass
+            cut = last.end() if last is not None else 0
+        if cut <= half:
+            cut = max(text.rfind(" ", half, end), text.rfind("\t", half, end)) + 1
+        if cut <= half:
+            cut = end
+        parts.append(text[pos:cut])
+        pos = cut
+    parts.append(text[pos:])
+    return parts
+
+
+_JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
+
+
+def json_depth(text: str) -> int:
+    """Deepest nesting of arrays and objects in a JSON text (brackets inside strings do not count).
+
+    >>> json_depth('{"a": [1, {"b": "[["}]}')
+    3
+    """
+    depth = deepest = 0
+    for m in _JSON_TOKEN.finditer(text):
+        token = m.group()
+        if token in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif token in "]}":
+            depth -= 1
+    return deepest
+
+
+class _TooDeep(ValueError):
+    pass
+
+
+def _json_loads(text: str, max_depth: int) -> Any:
+    """``json.loads`` that refuses nesting deeper than ``max_depth`` (:class:`_TooDeep`)
+    instead of recursing; the depth is only measured when the text has that many brackets."""
+    if text.count("[") + text.count("{") > max_depth:
+        depth = json_depth(text)
+        if depth > max_depth:
+            raise _TooDeep(f"JSON nested {depth} levels deep (the bound is max_json_depth={max_depth}; "
+                           f"raise it with --max-json-depth)")
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise _TooDeep(f"JSON nested too deep for Python to parse (max_json_depth={max_depth})") from None
+
+
+# ---------------------------------------------------------------------------------------
 # dates
 
 
@@ -561,17 +694,169 @@ def _compression(head: bytes) -> str | None:
     return None
 
 
-def _open_binary(path: Path) -> IO[bytes]:
-    """Open ``path`` for reading bytes, decompressing gzip / xz / bzip2 by magic bytes."""
-    with open(path, "rb") as fh:
+class _NotRegular(OSError):
+    """A path that is not a regular file (FIFO, socket, device): never read."""
+
+
+class _TooLarge(Exception):
+    """A bound was exceeded while reading (``scope``: ``record``, ``file`` or ``corpus``)."""
+
+    OPTIONS: ClassVar[dict[str, str]] = {"record": "max_record_bytes", "file": "max_file_bytes", "corpus": "max_corpus_bytes"}
+
+    def __init__(self, scope: str, limit: int):
+        self.scope = scope
+        self.limit = limit
+        self.option = self.OPTIONS[scope]
+        super().__init__(f"more than {_size(limit)} decompressed ({self.option}={limit})")
+
+
+def _size(n: int) -> str:
+    for unit, factor in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if n >= factor:
+            value = n / factor
+            return f"{value:.0f} {unit}" if value == int(value) else f"{value:.1f} {unit}"
+    return f"{n} bytes"
+
+
+def _file_type(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISCHR(mode):
+        return "a character device"
+    if stat.S_ISBLK(mode):
+        return "a block device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    return "not a regular file"
+
+
+_OPEN_FLAGS = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+               | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0))
+
+
+def _open_regular(path: str | Path) -> IO[bytes]:
+    """Open a *regular* file for reading bytes; anything else raises :class:`_NotRegular`.
+
+    The one guard every corpus read goes through: opened non-blocking (a FIFO cannot
+    hang the open), checked with ``fstat`` on the opened descriptor (no race with the
+    scan), then switched back to blocking reads.
+    """
+    fd = os.open(path, _OPEN_FLAGS)
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise _NotRegular(f"not a regular file ({_file_type(mode)}): {path}")
+        if _OPEN_FLAGS & getattr(os, "O_NONBLOCK", 0):
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+class _Budget:
+    """Decompressed bytes read in one pass over the corpus, against ``max_corpus_bytes``."""
+
+    __slots__ = ("limit", "used")
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.used = 0
+
+
+class _Bounded(io.RawIOBase):
+    """A byte stream that raises :class:`_TooLarge` once more than ``limit`` bytes (or the
+    corpus budget) have come out of it: decompression stops early, nothing is buffered."""
+
+    def __init__(self, inner: IO[bytes], limit: int, scope: str, budget: _Budget | None):
+        self._inner = inner
+        self._limit = limit
+        self._scope = scope
+        self._budget = budget
+        self.count = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        n = self._inner.readinto(buffer)
+        if n:
+            self.count += n
+            if self.count > self._limit:
+                raise _TooLarge(self._scope, self._limit)
+            budget = self._budget
+            if budget is not None:
+                budget.used += n
+                if budget.used > budget.limit:
+                    raise _TooLarge("corpus", budget.limit)
+        return n or 0
+
+    def close(self) -> None:
+        try:
+            self._inner.close()
+        finally:
+            super().close()
+
+
+def _open_binary(path: Path, *, limit: int | None = None, scope: str = "file",
+                 budget: _Budget | None = None) -> IO[bytes]:
+    """Open ``path`` for reading bytes through the guard, decompressing gzip / xz / bzip2
+    by magic bytes; at most ``limit`` decompressed bytes (then :class:`_TooLarge`)."""
+    fh = _open_regular(path)
+    try:
         head = fh.read(10)
-    kind = _compression(head)
-    if kind == "zstd":
-        raise OSError("zstandard compression is not supported; decompress the file or recompress it with xz or gzip")
-    if kind is None:
-        return open(path, "rb")
-    opener = {"gz": gzip.open, "xz": lzma.open, "bz2": bz2.open}[kind]
-    return opener(path, "rb")
+        fh.seek(0)
+        kind = _compression(head)
+        if kind == "zstd":
+            raise OSError("zstandard compression is not supported; decompress the file or recompress it "
+                          "with xz or gzip")
+        stream: IO[bytes]
+        if kind is None:
+            stream = fh
+        else:
+            opener = {"gz": gzip.GzipFile, "xz": lzma.LZMAFile, "bz2": bz2.BZ2File}[kind]
+            stream = opener(fileobj=fh, mode="rb") if kind == "gz" else opener(fh, mode="rb")
+    except BaseException:
+        fh.close()
+        raise
+    raw = _Bounded(_Closing(stream, fh), limit if limit is not None else 1 << 62, scope, budget)
+    return io.BufferedReader(raw, buffer_size=1 << 16)
+
+
+class _Closing(io.RawIOBase):
+    """A decompressing stream that also closes the underlying file."""
+
+    def __init__(self, stream: IO[bytes], fh: IO[bytes]):
+        self._stream = stream
+        self._fh = fh
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        return self._stream.readinto(buffer) or 0
+
+    def close(self) -> None:
+        try:
+            if self._stream is not self._fh:
+                self._stream.close()
+        finally:
+            self._fh.close()
+            super().close()
+
+
+def _read_bounded(path: Path, limit: int, scope: str, budget: _Budget | None) -> bytes:
+    """The whole (decompressed) content of a file, or :class:`_TooLarge` past ``limit``."""
+    with _open_binary(path, limit=limit, scope=scope, budget=budget) as fh:
+        chunks = []
+        while True:
+            chunk = fh.read(1 << 20)
+            if not chunk:
+                break
+            chunks.append(chunk)
+    return b"".join(chunks)
 
 
 _READ_ERRORS = (OSError, EOFError, lzma.LZMAError, zlib.error)
@@ -628,16 +913,48 @@ def _looks_arabic(text: str) -> bool:
     return arabic > 0 and arabic >= 0.5 * letters and controls <= 0.01 * len(sample)
 
 
-def _mostly_utf8(data: bytes, *, final: bool = True) -> bool:
-    """UTF-8 with a few bad bytes (a damaged UTF-8 file), not a legacy code page."""
-    text = codecs.getincrementaldecoder("utf-8")("surrogateescape").decode(data, final=final)
+# UTF-8 Arabic read as Windows-1256 turns every lead byte 0xD8/0xD9 into ط/ظ: real Arabic
+# has about 1.5 % of those letters, such mojibake about half.
+_MOJIBAKE_LETTERS = re.compile("[\u0637\u0638]")
+
+
+def _plausible_arabic(text: str) -> bool:
+    """Mostly Arabic letters, few control characters, and not UTF-8 mojibake."""
+    if not _looks_arabic(text):
+        return False
+    sample = text[:200_000]
+    arabic = len(_ARABIC_LETTER.findall(sample))
+    return len(_MOJIBAKE_LETTERS.findall(sample)) <= 0.2 * arabic
+
+
+def _utf8_counts(text: str) -> tuple[int, int]:
+    """``(bad bytes, good non-ASCII characters)`` of a ``surrogateescape`` UTF-8 decoding."""
     bad = len(_SURROGATE.findall(text))
-    good = len(text) - bad - len(text.encode("ascii", "ignore").decode("ascii"))
-    return good >= 20 and bad * 100 <= good
+    good = len(text) - bad - len(text.encode("ascii", "ignore"))
+    return bad, good
 
 
-def _legacy_encoding(sample: bytes) -> str | None:
-    """An Arabic legacy code page (or BOM-less UTF-16) that decodes ``sample`` to Arabic."""
+def _damaged_utf8(bad: int, good: int, nbytes: int) -> bool:
+    """UTF-8 with a few bad bytes, not a legacy code page: more valid multi-byte characters
+    than invalid bytes (a code page almost never forms valid UTF-8 sequences), or a few
+    bad bytes in mostly ASCII text."""
+    return bad <= good or bad * 1000 <= nbytes
+
+
+_ENCODING_NAMES = {
+    "cp1256": "Windows-1256", "windows-1256": "Windows-1256", "iso8859_6": "ISO-8859-6",
+    "cp720": "DOS Arabic (CP720)", "cp864": "DOS Arabic (CP864)", "utf-16-le": "UTF-16 LE without BOM",
+    "utf-16-be": "UTF-16 BE without BOM", "utf_16_le": "UTF-16 LE without BOM", "utf_16_be": "UTF-16 BE without BOM",
+}
+
+
+def encoding_name(encoding: str) -> str:
+    """A readable name for a codec name (``cp1256`` → ``Windows-1256 (cp1256)``)."""
+    name = _ENCODING_NAMES.get(encoding.lower())
+    return f"{name} ({encoding})" if name else encoding
+
+
+def _legacy_candidates(sample: bytes) -> list[str]:
     candidates: list[str] = []
     try:
         from charset_normalizer import from_bytes
@@ -649,65 +966,121 @@ def _legacy_encoding(sample: bytes) -> str | None:
     except ImportError:  # pragma: no cover - charset-normalizer is a dependency
         pass
     candidates.append("cp1256")
-    for encoding in candidates:
+    return list(dict.fromkeys(candidates))
+
+
+def _legacy_encoding(data: bytes) -> str | None:
+    """An Arabic legacy code page (or BOM-less UTF-16) that decodes *all of* ``data``
+    strictly to plausible Arabic text."""
+    for encoding in _legacy_candidates(data[:65536]):
         try:
-            text = sample.decode(encoding)
+            text = data.decode(encoding)
         except (UnicodeDecodeError, LookupError):
             continue
-        if _looks_arabic(text):
+        if _plausible_arabic(text):
             return encoding
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    """A decoded document: ``text`` (invalid UTF-8 bytes already replaced by U+FFFD),
+    the ``encoding``, whether it was ``guessed`` (no BOM, not UTF-8), and the count and
+    first byte offsets of invalid UTF-8 bytes."""
+
+    text: str
+    encoding: str
+    guessed: bool = False
+    bad_bytes: int = 0
+    bad_offsets: tuple[int, ...] = ()
+
+
+def decode_document(data: bytes) -> Decoded:
+    """Decode one whole file; raises :class:`UnicodeError` when nothing reads it honestly.
+
+    Order: byte-order mark; BOM-less UTF-16 Arabic (guessed); strict UTF-8; UTF-8 with a
+    few invalid bytes (replaced by U+FFFD, their byte offsets kept); last, an Arabic code
+    page (charset-normalizer restricted to Arabic code pages, then Windows-1256), used only
+    when it decodes the *whole* file strictly to plausible Arabic — never UTF-8 mojibake.
+
+    >>> decode_document("نص".encode("cp1256")).encoding
+    'cp1256'
+    """
+    bom = _bom_encoding(data)
+    if bom and bom != "utf-8-sig":
+        return Decoded(data.decode(bom), bom)
+    if bom is None:
+        utf16 = _utf16_without_bom(data)
+        if utf16:
+            return Decoded(data.decode(utf16), utf16, guessed=True)
+    encoding = bom or "utf-8"
+    try:
+        return Decoded(data.decode(encoding), encoding)
+    except UnicodeDecodeError as exc:
+        first_error = exc
+    text = data.decode(encoding, "surrogateescape")
+    bad, good = _utf8_counts(text)
+    if bom or _damaged_utf8(bad, good, len(data)):
+        return Decoded(_SURROGATE.sub("\ufffd", text), encoding, False, bad, _byte_offsets(text, 10, bom is not None))
+    legacy = _legacy_encoding(data)
+    if legacy is not None:
+        return Decoded(data.decode(legacy), legacy, guessed=True)
+    raise UnicodeError(
+        f"not UTF-8 ({bad} invalid bytes, the first 0x{data[first_error.start]:02x} at byte offset "
+        f"{first_error.start}), UTF-16 or an Arabic code page (Windows-1256) that reads the whole file"
+    )
+
+
+def _byte_offsets(text: str, n: int, bom: bool) -> tuple[int, ...]:
+    """Byte offsets of the first ``n`` lone surrogates (invalid bytes) of a
+    ``surrogateescape`` decoding."""
+    offsets = []
+    pos, byte = 0, 3 if bom else 0
+    for m in _SURROGATE.finditer(text):
+        byte += len(text[pos:m.start()].encode("utf-8", "surrogateescape"))
+        offsets.append(byte)
+        byte += 1
+        pos = m.end()
+        if len(offsets) >= n:
+            break
+    return tuple(offsets)
 
 
 def decode_bytes(data: bytes) -> tuple[str, str]:
     """Decode a whole document: ``(text, encoding)``; raises :class:`UnicodeError`.
 
-    Order: byte-order mark; BOM-less UTF-16 Arabic; strict UTF-8; UTF-8 with a few bad bytes (kept as lone
-    surrogates, which the loader replaces by U+FFFD and reports); an Arabic legacy code
-    page (charset-normalizer restricted to Arabic code pages, then Windows-1256), accepted
-    only if the result is mostly Arabic letters.
+    :func:`decode_document` without the details (invalid bytes are U+FFFD in ``text``).
     """
-    bom = _bom_encoding(data)
-    if bom:
-        return data.decode(bom), bom
-    utf16 = _utf16_without_bom(data)
-    if utf16:
-        return data.decode(utf16), utf16
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError as exc:
-        first_error = exc
-    if _mostly_utf8(data):
-        return data.decode("utf-8", "surrogateescape"), "utf-8"
-    encoding = _legacy_encoding(data[:65536])
-    if encoding is not None:
-        return data.decode(encoding), encoding
-    raise UnicodeError(
-        f"not UTF-8 (invalid byte 0x{data[first_error.start]:02x} at offset {first_error.start}), "
-        "UTF-16 or an Arabic code page (Windows-1256)"
-    )
+    decoded = decode_document(data)
+    return decoded.text, decoded.encoding
 
 
-def _stream_encoding(head: bytes, complete: bool) -> str:
-    """The encoding of a record file from its first bytes; raises :class:`UnicodeError`."""
+def _stream_encoding(head: bytes, complete: bool) -> tuple[str, bool]:
+    """``(encoding, guessed)`` of a record file from its first bytes; raises :class:`UnicodeError`."""
     bom = _bom_encoding(head)
     if bom:
-        return bom
+        return bom, False
     utf16 = _utf16_without_bom(head)
     if utf16:
-        return utf16
+        return utf16, True
     try:
         codecs.getincrementaldecoder("utf-8")().decode(head, final=complete)
-        return "utf-8"
+        return "utf-8", False
     except UnicodeDecodeError as exc:
         first_error = exc
-    if _mostly_utf8(head, final=complete):
-        return "utf-8"
-    encoding = _legacy_encoding(head[:65536])
-    if encoding is not None:
-        return encoding
+    text = codecs.getincrementaldecoder("utf-8")("surrogateescape").decode(head, final=complete)
+    bad, good = _utf8_counts(text)
+    if _damaged_utf8(bad, good, len(head)):
+        return "utf-8", False
+    for encoding in _legacy_candidates(head[:65536]):
+        try:
+            text = codecs.getincrementaldecoder(encoding)().decode(head, final=complete)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        if _plausible_arabic(text):
+            return encoding, True
     raise UnicodeError(
-        f"not UTF-8 (invalid byte 0x{head[first_error.start]:02x} at offset {first_error.start}), "
+        f"not UTF-8 (invalid byte 0x{head[first_error.start]:02x} at byte offset {first_error.start}), "
         "UTF-16 or an Arabic code page (Windows-1256)"
     )
 
@@ -856,8 +1229,10 @@ class Corpus:
                  manifest: Path | None = None, boilerplate: Boilerplate | None = None,
                  repeated_lines: RepeatedLineRule | None, html: str = "strip",
                  corpus_problems: Sequence[Problem] = (), id_field: str | None = None,
-                 missing_fields: frozenset[str] = frozenset(), delimiter: str = ","):
+                 missing_fields: frozenset[str] = frozenset(), delimiter: str = ",",
+                 limits: CorpusLimits | None = None):
         self.path = path
+        self.limits = limits if limits is not None else CorpusLimits()
         self.kind = kind  # "folder" | "txt" | "csv" | "jsonl" | "json"
         self.fields = fields
         self.manifest = manifest
@@ -870,6 +1245,8 @@ class Corpus:
         self._missing = missing_fields  # roles whose field no record has (reported once)
         self._delimiter = delimiter
         self._encoding: str | None = None
+        self._guessed = False
+        self._root = path.resolve() if kind == "folder" else None
         self._used_fields: frozenset[str] | None = None
         self._scan: _Scan | None = None
         self._line_texts: dict[str, dict[int, str]] | None = None
@@ -921,10 +1298,7 @@ class Corpus:
         seen_ids: set[str] = set()
         line_texts: dict[str, dict[int, str]] = {outlet: {} for outlet in repeated}
         count = 0
-        for raw in self._iter_raw(sink):
-            text = self._prepare(raw, sink)
-            if text is None:
-                continue
+        for raw, text in self._documents(sink):
             count += 1
             yield self._build(raw, text, sink, seen_ids, repeated, line_texts)
         if count == 0:
@@ -955,7 +1329,12 @@ class Corpus:
         return [asdict(row) for row in self.repeated_lines()]
 
     def fingerprint(self) -> str:
-        """SHA-256 (hex) of the input bytes: every input file (and its name in a folder) and the manifest."""
+        """SHA-256 (hex) of the input bytes: every input file (and its name in a folder) and the manifest.
+
+        Reads the files the scan accepted, through the same guard as the reader; a file that
+        disappeared or became unreadable since is hashed as a marker (the fingerprint then
+        differs), never an error.
+        """
         digest = hashlib.sha256()
         parts: list[tuple[str, Path]] = []
         if self.kind == "folder":
@@ -966,9 +1345,15 @@ class Corpus:
             parts.append(("\0manifest", self.manifest))
         for name, path in parts:
             digest.update(name.encode("utf-8") + b"\0")
-            with open(path, "rb") as fh:
-                for chunk in iter(lambda fh=fh: fh.read(1 << 20), b""):
-                    digest.update(chunk)
+            try:
+                refusal = self._refusal(path) if name != "\0manifest" else None
+                if refusal is not None:
+                    raise _NotRegular(refusal[0])
+                with _open_regular(path) as fh:
+                    for chunk in iter(lambda fh=fh: fh.read(1 << 20), b""):
+                        digest.update(chunk)
+            except OSError as exc:  # gone or unreadable since the scan: recorded, not fatal
+                digest.update(b"\0unreadable\0" + type(exc).__name__.encode())
             digest.update(b"\0")
         return digest.hexdigest()
 
@@ -985,10 +1370,7 @@ class Corpus:
         outlet_docs: Counter[str] = Counter()
         problems: list[Problem] = []
         sink = problems.append
-        for raw in self._iter_raw(sink):
-            text = self._prepare(raw, sink)
-            if text is None:
-                continue
+        for raw, text in self._documents(sink):
             outlet = _clean(raw.outlet) or UNKNOWN_OUTLET
             outlet_docs[outlet] += 1
             if counter is not None:
@@ -1008,10 +1390,7 @@ class Corpus:
         missing = sum(len(v) for v in wanted.values())
         if not missing:
             return found
-        for raw in self._iter_raw(_discard):
-            text = self._prepare(raw, _discard)
-            if text is None:
-                continue
+        for raw, text in self._documents(_discard):
             outlet = _clean(raw.outlet) or UNKNOWN_OUTLET
             hashes = wanted.get(outlet)
             if not hashes:
@@ -1029,13 +1408,12 @@ class Corpus:
     def _first_usable(self) -> None:
         """Raise :class:`CorpusError` unless at least one document is usable (stops at the first)."""
         problems: list[Problem] = []
-        raws = self._iter_raw(problems.append)
+        documents = self._documents(problems.append)
         try:
-            for raw in raws:
-                if self._prepare(raw, problems.append) is not None:
-                    return
+            for _raw_text in documents:
+                return
         finally:
-            raws.close()
+            documents.close()
         raise self._empty_error(list(self._corpus_problems) + problems)
 
     def _empty_error(self, problems: Sequence[Problem]) -> CorpusError:
@@ -1060,6 +1438,27 @@ class Corpus:
             if spans:
                 return mask_spans(text, spans)
         return text
+
+    def _documents(self, sink: Callable[[Problem], Any]) -> Iterator[tuple[_Raw, str]]:
+        """Usable records with their prepared text; a text over ``max_document_chars`` is
+        split into parts ``id#1``, ``id#2``, … (one ``split document`` problem)."""
+        max_chars = self.limits.max_document_chars
+        for raw in self._iter_raw(sink):
+            text = self._prepare(raw, sink)
+            if text is None:
+                continue
+            if len(text) <= max_chars:
+                yield raw, text
+                continue
+            parts = split_text(text, max_chars)
+            doc_id = raw.doc_id
+            sink(Problem(raw.source, "split document", "altered", f"{doc_id}#1", raw.line,
+                         _join(raw.where, f"{len(text):,} characters, over max_document_chars={max_chars:,}: "
+                               f"split into {len(parts)} parts {doc_id}#1 … {doc_id}#{len(parts)} at "
+                               f"paragraph/sentence/word boundaries (raise the bound with --max-document-chars)")))
+            for k, part in enumerate(parts, 1):
+                piece = replace(raw, doc_id=f"{doc_id}#{k}", meta=[*raw.meta, ("part", f"{k}/{len(parts)}")])
+                yield piece, part
 
     def _prepare(self, raw: _Raw, sink: Callable[[Problem], Any]) -> str | None:
         """The text to keep, or ``None`` (reported) when the record is not usable."""
@@ -1177,70 +1576,170 @@ class Corpus:
 
     # -- readers --------------------------------------------------------------------
     def _iter_raw(self, sink: Callable[[Problem], Any]) -> Iterator[_Raw]:
-        if self.kind in ("folder", "txt"):
-            yield from self._iter_text_files(sink)
-        elif self.kind == "jsonl":
-            yield from self._iter_jsonl(sink)
-        elif self.kind == "csv":
-            yield from self._iter_csv(sink)
-        else:
-            yield from self._iter_json(sink)
+        budget = _Budget(self.limits.max_corpus_bytes)
+        try:
+            if self.kind in ("folder", "txt"):
+                yield from self._iter_text_files(sink, budget)
+            elif self.kind == "jsonl":
+                yield from self._iter_jsonl(sink, budget)
+            elif self.kind == "csv":
+                yield from self._iter_csv(sink, budget)
+            else:
+                yield from self._iter_json(sink, budget)
+        except _TooLarge as exc:  # only the corpus-wide bound gets here
+            raise CorpusError(f"the corpus is larger than {_size(exc.limit)} decompressed "
+                              f"(max_corpus_bytes={exc.limit})", path=self.path,
+                              hint="raise the bound with --max-corpus-bytes (max_corpus_bytes= in Python)") from None
 
-    def _iter_text_files(self, sink: Callable[[Problem], Any]) -> Iterator[_Raw]:
+    def _refusal(self, path: Path) -> tuple[str, str] | None:
+        """Why a folder entry must not be read now (checked again at read time: a file can
+        be replaced by a link after the scan)."""
+        if self._root is None:
+            return None
+        try:
+            target = Path(os.path.realpath(path, strict=True))
+        except (OSError, RuntimeError) as exc:
+            return "broken link", f"cannot be resolved: {exc.strerror if isinstance(exc, OSError) else exc}"
+        if not target.is_relative_to(self._root):
+            return "link outside the folder", "a symbolic link leaving the corpus folder: not read (copy the file in)"
+        return None
+
+    def _iter_text_files(self, sink: Callable[[Problem], Any], budget: _Budget) -> Iterator[_Raw]:
+        lim = self.limits
+        limit, scope = ((lim.max_record_bytes, "record") if lim.max_record_bytes <= lim.max_file_bytes
+                        else (lim.max_file_bytes, "file"))
         for entry in self._entries:
             source = str(entry.path)
-            try:
-                with _open_binary(entry.path) as fh:
-                    data = fh.read()
-            except _READ_ERRORS as exc:
-                sink(Problem(source, "cannot read", "skipped", entry.doc_id, None, str(exc)))
+            refusal = self._refusal(entry.path)
+            if refusal is not None:
+                sink(Problem(source, refusal[0], "skipped", entry.doc_id, None, refusal[1]))
                 continue
             try:
-                text, _encoding = decode_bytes(data)
+                data = _read_bounded(entry.path, limit, scope, budget)
+            except _TooLarge as exc:
+                if exc.scope == "corpus":
+                    raise
+                sink(Problem(source, "too large", "skipped", entry.doc_id, None,
+                             f"{exc}: not read; raise the bound with {_LIMIT_OPTION[exc.option]}"))
+                continue
+            except _READ_ERRORS as exc:
+                sink(Problem(source, "cannot read", "skipped", entry.doc_id, None, _os_message(exc)))
+                continue
+            try:
+                decoded = decode_document(data)
             except UnicodeError as exc:
                 sink(Problem(source, "cannot decode", "skipped", entry.doc_id, None, str(exc)))
                 continue
+            del data
+            if decoded.bad_bytes:
+                sink(Problem(source, "undecodable bytes", "altered", entry.doc_id, None,
+                             f"{decoded.bad_bytes} invalid UTF-8 byte(s) replaced by U+FFFD at "
+                             f"{_offsets(decoded.bad_offsets, decoded.bad_bytes)} of the (decompressed) file"))
+            if decoded.guessed:
+                sink(Problem(source, "guessed encoding", "altered", entry.doc_id, None,
+                             f"no BOM and not UTF-8: decoded as {encoding_name(decoded.encoding)}, which reads "
+                             "the whole file as Arabic; check the text, or save the file as UTF-8"))
             row = entry.row or {}
-            yield _Raw(source, None, entry.doc_id, text, outlet=row.get("outlet"), date=row.get("date"),
+            yield _Raw(source, None, entry.doc_id, decoded.text, outlet=row.get("outlet"), date=row.get("date"),
                        title=row.get("title"), url=row.get("url"), event=row.get("event"),
                        language=row.get("language"), meta=list(entry.meta),
                        not_in_manifest=self.manifest is not None and entry.row is None)
 
-    def _open_text(self) -> IO[str]:
-        """The record file as text (decompressed, decoded; undecodable bytes become surrogates)."""
+    def _detect_encoding(self) -> None:
+        """Choose the encoding of a record file from its first MiB; a guessed code page must
+        then decode the whole file (one streaming check)."""
         try:
-            if self._encoding is None:
-                with _open_binary(self.path) as head_stream:
-                    head = head_stream.read(_HEAD_BYTES)
-                try:
-                    self._encoding = _stream_encoding(head, complete=len(head) < _HEAD_BYTES)
-                except UnicodeError as exc:
-                    raise CorpusError(f"cannot decode: {exc}", path=self.path,
-                                      hint="save the file as UTF-8") from None
-            binary = _open_binary(self.path)
+            with _open_binary(self.path, limit=self.limits.max_file_bytes) as head_stream:
+                head = head_stream.read(_HEAD_BYTES)
+        except _TooLarge:
+            head = b""
         except _READ_ERRORS as exc:
-            raise CorpusError(f"cannot read: {exc}", path=self.path) from None
+            raise CorpusError(f"cannot read: {_os_message(exc)}", path=self.path) from None
+        try:
+            encoding, guessed = _stream_encoding(head, complete=len(head) < _HEAD_BYTES)
+        except UnicodeError as exc:
+            raise CorpusError(f"cannot decode: {exc}", path=self.path, hint="save the file as UTF-8") from None
+        if guessed and len(head) >= _HEAD_BYTES:
+            decoder = codecs.getincrementaldecoder(encoding)()
+            try:
+                with _open_binary(self.path, limit=self.limits.max_file_bytes) as fh:
+                    for chunk in iter(lambda: fh.read(1 << 20), b""):
+                        decoder.decode(chunk)
+                    decoder.decode(b"", final=True)
+            except UnicodeDecodeError as exc:
+                raise CorpusError(f"cannot decode: the first MiB reads as {encoding_name(encoding)} but the "
+                                  f"rest does not ({exc.reason})", path=self.path,
+                                  hint="save the file as UTF-8") from None
+            except (_TooLarge, *_READ_ERRORS):
+                pass  # reported when the records are read
+        self._encoding = encoding
+        self._guessed = guessed
+
+    def _open_text(self, budget: _Budget | None = None, *, whole: bool = False) -> IO[str]:
+        """The record file as text (decompressed, decoded; undecodable bytes become surrogates),
+        at most ``max_file_bytes`` (``max_record_bytes`` when ``whole`` is read at once)."""
+        if self._encoding is None:
+            self._detect_encoding()
+        lim = self.limits
+        limit, scope = lim.max_file_bytes, "file"
+        if whole and lim.max_record_bytes < limit:
+            limit, scope = lim.max_record_bytes, "record"
+        try:
+            binary = _open_binary(self.path, limit=limit, scope=scope, budget=budget)
+        except _READ_ERRORS as exc:
+            raise CorpusError(f"cannot read: {_os_message(exc)}", path=self.path) from None
         newline = "" if self.kind == "csv" else "\n"
         return io.TextIOWrapper(binary, encoding=self._encoding, errors="surrogateescape", newline=newline)
 
-    def _lines(self, fh: IO[str]) -> Iterator[tuple[int, str]]:
-        """Numbered lines; a corrupt or truncated compressed stream is a :class:`CorpusError`."""
+    def _lines(self, fh: IO[str], sink: Callable[[Problem], Any], *,
+               too_long: str | None = None) -> Iterator[tuple[int, str]]:
+        """Numbered lines of at most ``max_record_bytes`` characters: a longer line is listed
+        (``too large``) and skipped (or replaced by ``too_long``); reading stops at
+        ``max_file_bytes``; a corrupt or truncated compressed stream is a :class:`CorpusError`."""
+        limit = self.limits.max_record_bytes
+        source = str(self.path)
         number = 0
+        at = 1  # the line being read
         try:
-            for number, line in enumerate(fh, 1):
+            while True:
+                at = number + 1
+                line = fh.readline(limit + 1)
+                if not line:
+                    return
+                number += 1
+                at = number
+                if len(line) > limit and not line.endswith("\n"):
+                    while line and not line.endswith("\n"):
+                        line = fh.readline(1 << 20)
+                    sink(Problem(source, "too large", "skipped", None, number,
+                                 f"a line of more than {limit:,} characters (max_record_bytes={limit}): "
+                                 "not read; raise the bound with --max-record-bytes"))
+                    if too_long is not None:
+                        yield number, too_long
+                    continue
                 yield number, line
+        except _TooLarge as exc:
+            if exc.scope == "corpus":
+                raise
+            sink(Problem(source, "too large", "skipped", None, at,
+                         f"{exc}: reading stopped in line {at}, the rest of the file was not read; "
+                         f"raise the bound with {_LIMIT_OPTION[exc.option]}"))
         except _READ_ERRORS as exc:
-            raise CorpusError(f"cannot read past line {number}: {exc}", path=self.path, line=number + 1,
+            raise CorpusError(f"cannot read past line {number}: {_os_message(exc)}", path=self.path, line=number + 1,
                               hint="the file is truncated or corrupt; re-download or re-compress it") from None
 
-    def _iter_jsonl(self, sink: Callable[[Problem], Any]) -> Iterator[_Raw]:
+    def _iter_jsonl(self, sink: Callable[[Problem], Any], budget: _Budget) -> Iterator[_Raw]:
         source = str(self.path)
-        with self._open_text() as fh:
-            for number, line in self._lines(fh):
+        depth = self.limits.max_json_depth
+        with self._open_text(budget) as fh:
+            for number, line in self._lines(fh, sink):
                 if line.isspace():
                     continue
                 try:
-                    obj = json.loads(line)
+                    obj = _json_loads(line, depth)
+                except _TooDeep as exc:
+                    sink(Problem(source, "malformed row", "skipped", None, number, str(exc)))
+                    continue
                 except ValueError as exc:
                     sink(Problem(source, "malformed row", "skipped", None, number, f"invalid JSON: {exc}"))
                     continue
@@ -1250,9 +1749,9 @@ class Corpus:
                     continue
                 yield self._from_record(obj, source, number, number, "")
 
-    def _iter_json(self, sink: Callable[[Problem], Any]) -> Iterator[_Raw]:
+    def _iter_json(self, sink: Callable[[Problem], Any], budget: _Budget) -> Iterator[_Raw]:
         source = str(self.path)
-        for number, (line, obj) in enumerate(self._json_records(), 1):
+        for number, (line, obj) in enumerate(self._json_records(budget), 1):
             where = "" if line else f"record {number}"
             if not isinstance(obj, dict):
                 sink(Problem(source, "malformed row", "skipped", None, line,
@@ -1260,15 +1759,24 @@ class Corpus:
                 continue
             yield self._from_record(obj, source, line, number, where)
 
-    def _json_records(self) -> list[tuple[int | None, Any]]:
+    def _json_records(self, budget: _Budget | None = None) -> list[tuple[int | None, Any]]:
         """``(line, record)`` pairs of a .json file (lines known for a top-level list)."""
-        with self._open_text() as fh:
+        with self._open_text(budget, whole=True) as fh:
             try:
                 content = fh.read()
+            except _TooLarge as exc:
+                if exc.scope == "corpus":
+                    raise
+                raise CorpusError(f"the .json file is larger than the bound: {exc}", path=self.path,
+                                  hint=f"use JSON Lines (one object per line), or raise {_LIMIT_OPTION[exc.option]}"
+                                  ) from None
             except _READ_ERRORS as exc:
-                raise CorpusError(f"cannot read: {exc}", path=self.path) from None
+                raise CorpusError(f"cannot read: {_os_message(exc)}", path=self.path) from None
         try:
-            data = json.loads(content)
+            data = _json_loads(content, self.limits.max_json_depth)
+        except _TooDeep as exc:
+            raise CorpusError(str(exc), path=self.path,
+                              hint="flatten the records, or use JSON Lines so a bad record can be skipped") from None
         except ValueError as exc:
             line = getattr(exc, "lineno", None)
             raise CorpusError(f"invalid JSON: {getattr(exc, 'msg', exc)}", path=self.path, line=line,
@@ -1280,11 +1788,12 @@ class Corpus:
                               path=self.path, hint="or give one JSON object per line in a .jsonl file")
         return list(_json_array_lines(content, data))
 
-    def _iter_csv(self, sink: Callable[[Problem], Any]) -> Iterator[_Raw]:
+    def _iter_csv(self, sink: Callable[[Problem], Any], budget: _Budget) -> Iterator[_Raw]:
         source = str(self.path)
-        _raise_csv_limit()
-        with self._open_text() as fh:
-            reader = csv.reader(fh, delimiter=self._delimiter, strict=True)
+        _set_csv_limit(self.limits.max_record_bytes)
+        with self._open_text(budget) as fh:
+            lines = (line for _number, line in self._lines(fh, sink, too_long=_TOO_LONG))
+            reader = csv.reader(lines, delimiter=self._delimiter, strict=True)
             header = None
             last = 0
             while True:
@@ -1296,10 +1805,9 @@ class Corpus:
                     sink(Problem(source, "malformed row", "skipped", None, last + 1, f"CSV: {exc}"))
                     last = reader.line_num
                     continue
-                except _READ_ERRORS as exc:
-                    raise CorpusError(f"cannot read past line {last}: {exc}", path=self.path, line=last + 1,
-                                      hint="the file is truncated or corrupt") from None
                 start, last = last + 1, reader.line_num
+                if row == [_TOO_LONG.rstrip("\n")]:
+                    continue  # listed by _lines
                 if header is None:
                     header = [h.strip(_STRIP) for h in row]
                     continue
@@ -1330,9 +1838,10 @@ class Corpus:
     def _sample_fields(self) -> tuple[list[str], int]:
         """Field names seen in the first records and how many records were looked at."""
         if self.kind == "csv":
-            _raise_csv_limit()
+            _set_csv_limit(self.limits.max_record_bytes)
             with self._open_text() as fh:
-                reader = csv.reader(fh, delimiter=self._delimiter)
+                lines = (line for _number, line in self._lines(fh, _discard, too_long=_TOO_LONG))
+                reader = csv.reader(lines, delimiter=self._delimiter)
                 try:
                     header = next(reader, None)
                 except (csv.Error, *_READ_ERRORS) as exc:
@@ -1345,11 +1854,11 @@ class Corpus:
         n = 0
         if self.kind == "jsonl":
             with self._open_text() as fh:
-                for _number, line in self._lines(fh):
+                for _number, line in self._lines(fh, _discard):
                     if line.isspace():
                         continue
                     try:
-                        obj = json.loads(line)
+                        obj = _json_loads(line, self.limits.max_json_depth)
                     except ValueError:
                         continue
                     if isinstance(obj, dict):
@@ -1382,10 +1891,26 @@ def _describe(p: Problem) -> str:
     return f"{where} ({p.reason}{': ' + _truncate(p.detail, 80) if p.detail else ''})"
 
 
-def _raise_csv_limit() -> None:
-    # a single CSV field may hold a whole (multi-megabyte) article
-    if csv.field_size_limit() < (1 << 30):
-        csv.field_size_limit(1 << 30)
+def _set_csv_limit(limit: int) -> None:
+    # a single CSV field may hold a whole (multi-megabyte) article, up to max_record_bytes
+    if csv.field_size_limit() != limit:
+        csv.field_size_limit(min(limit, sys.maxsize))
+
+
+# stands for a line over max_record_bytes in the lines given to the CSV reader (already listed)
+_TOO_LONG = "\ufdd0\n"
+
+
+def _os_message(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.strerror and not isinstance(exc, _NotRegular):
+        return exc.strerror + (f": {exc.filename}" if exc.filename else "")
+    return str(exc) or type(exc).__name__
+
+
+def _offsets(offsets: Sequence[int], total: int) -> str:
+    listed = ", ".join(str(o) for o in offsets)
+    more = ", …" if total > len(offsets) else ""
+    return f"byte offset{'s' if total > 1 else ''} {listed}{more}"
 
 
 def _json_array_lines(content: str, data: list[Any]) -> Iterator[tuple[int | None, Any]]:
@@ -1427,6 +1952,11 @@ def load_corpus(
     boilerplate: Boilerplate | str | Path | bool | None = None,
     repeated_lines: bool | RepeatedLineRule = True,
     html: str = "strip",
+    max_document_chars: int = MAX_DOCUMENT_CHARS,
+    max_record_bytes: int = MAX_RECORD_BYTES,
+    max_file_bytes: int = MAX_FILE_BYTES,
+    max_corpus_bytes: int = MAX_CORPUS_BYTES,
+    max_json_depth: int = MAX_JSON_DEPTH,
 ) -> Corpus:
     """Open a corpus and check it can be read; documents are streamed later.
 
@@ -1463,7 +1993,8 @@ def load_corpus(
         raise ConfigError(f"repeated_lines={repeated_lines!r} is not understood",
                           hint="give True, False or a RepeatedLineRule")
     bp = _resolve_boilerplate(boilerplate)
-    common = {"fields": fields, "boilerplate": bp, "repeated_lines": rule, "html": html}
+    limits = CorpusLimits(max_document_chars, max_record_bytes, max_file_bytes, max_corpus_bytes, max_json_depth)
+    common = {"fields": fields, "boilerplate": bp, "repeated_lines": rule, "html": html, "limits": limits}
 
     if not path.exists():
         raise CorpusError("corpus not found (no such file or folder)", path=path,
@@ -1487,6 +2018,13 @@ def read_documents(path: str | Path, **options: Any) -> list[Document]:
 def _load_file(path: Path, common: dict[str, Any]) -> Corpus:
     stem, suffix = _strip_suffixes(path.name)
     fields: FieldMap = common["fields"]
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        raise CorpusError(f"cannot read: {_os_message(exc)}", path=path) from None
+    if not stat.S_ISREG(mode):
+        raise CorpusError(f"not a regular file ({_file_type(mode)})", path=path,
+                          hint="give a folder of .txt files or a .csv/.jsonl/.json file")
     if suffix == ".txt":
         problem = Problem(str(path), "no manifest", "altered", None, None,
                           f"a single text file has no metadata: outlet '{UNKNOWN_OUTLET}'")
@@ -1499,6 +2037,12 @@ def _load_file(path: Path, common: dict[str, Any]) -> Corpus:
                                "(optionally .gz, .xz or .bz2)")
     delimiter = "\t" if suffix == ".tsv" else ","
     corpus = Corpus(path, kind, delimiter=delimiter, **common)
+    corpus._detect_encoding()
+    encoding_problems = []
+    if corpus._guessed:
+        encoding_problems.append(Problem(str(path), "guessed encoding", "altered", None, None,
+                                         f"no BOM and not UTF-8: decoded as {encoding_name(corpus._encoding or '')}, "
+                                         "which reads the file as Arabic; check the texts, or save it as UTF-8"))
     if kind == "csv" and suffix != ".tsv":
         corpus._delimiter = _sniff_delimiter(corpus)
     available, sampled = corpus._sample_fields()
@@ -1534,6 +2078,7 @@ def _load_file(path: Path, common: dict[str, Any]) -> Corpus:
                                     f"no field '{name}' ({listing}): {consequence}; pass {_OPTION[role]}"))
     corpus._id_field = id_field
     corpus._missing = frozenset(missing)
+    problems = encoding_problems + problems
     corpus._corpus_problems = tuple(problems)
     corpus.problems = list(problems)
     return corpus
@@ -1563,24 +2108,13 @@ def _load_folder(folder: Path, manifest: str | Path | None, common: dict[str, An
                               hint="keep one of them, or choose with --manifest")
         manifest_path = found[0] if found else None
 
-    texts: dict[str, Path] = {}
-    manifest_resolved = manifest_path.resolve() if manifest_path is not None else None
-    for child in sorted(folder.iterdir(), key=lambda p: p.name):
-        if child.name.startswith(".") or _DOC_FILES.search(child.name) or child.resolve() == manifest_resolved:
-            continue
-        if child.is_dir():
-            problems.append(Problem(str(child), "sub-folder not read", "skipped", None, None,
-                                    "only the .txt files directly in the corpus folder are read"))
-            continue
-        if _strip_suffixes(child.name)[1] == ".txt":
-            texts[child.name] = child
-        elif child.name.lower() not in MANIFEST_NAMES:
-            problems.append(Problem(str(child), "not a .txt file", "skipped", None, None,
-                                    "only .txt files (optionally .gz/.xz/.bz2) are read from a folder"))
-
+    texts, pending, problems = _scan_folder(folder, manifest_path)
     rows: dict[str, tuple[dict[str, Any], tuple[tuple[str, str], ...], str | None]] = {}
     if manifest_path is not None:
-        rows = _read_manifest(manifest_path, folder, fields)
+        rows = _read_manifest(manifest_path, folder, fields, common["limits"])
+    # documentation-like and hidden files are documents only when the manifest lists them
+    problems.extend(p for name, p in pending.items() if name not in rows)
+    problems.sort(key=lambda p: Path(p.source).name)
     if not texts and not rows:
         others = sorted(p.source for p in problems)[:5]
         hint = "put the articles in .txt files (one per article)"
@@ -1601,10 +2135,73 @@ def _load_folder(folder: Path, manifest: str | Path | None, common: dict[str, An
     return Corpus(folder, "folder", entries=entries, manifest=manifest_path, corpus_problems=problems, **common)
 
 
-def _read_manifest(path: Path, folder: Path, fields: FieldMap
+def _scan_folder(folder: Path, manifest: Path | None
+                 ) -> tuple[dict[str, Path], dict[str, Problem], list[Problem]]:
+    """Classify every entry of a corpus folder without opening any file.
+
+    Returns the ``.txt`` files to read, the documentation-like and hidden files (listed as
+    ``ignored`` unless the manifest names them) and a problem for every other entry:
+    sub-folders, other file types, links that leave the folder or lead nowhere (loops
+    included), FIFOs, sockets and devices.
+    """
+    root = folder.resolve()
+    manifest_real = os.path.realpath(manifest) if manifest is not None else None
+    texts: dict[str, Path] = {}
+    pending: dict[str, Problem] = {}
+    problems: list[Problem] = []
+
+    def listed(child: Path, reason: str, detail: str) -> None:
+        problems.append(Problem(str(child), reason, "skipped", None, None, detail))
+
+    for child in sorted(folder.iterdir(), key=lambda p: p.name):
+        name = child.name
+        try:
+            is_link = stat.S_ISLNK(os.lstat(child).st_mode)
+        except OSError as exc:  # vanished since the listing
+            listed(child, "cannot read", _os_message(exc))
+            continue
+        if manifest_real is not None and os.path.realpath(child) == manifest_real:
+            continue
+        if name.startswith("."):
+            pending[name] = Problem(str(child), "hidden file", "ignored", None, None,
+                                    "names starting with '.' are not read; rename the file, or list it in the manifest")
+            continue
+        if is_link:
+            try:
+                target = Path(os.path.realpath(child, strict=True))
+            except (OSError, RuntimeError) as exc:
+                loop = isinstance(exc, RuntimeError) or getattr(exc, "errno", None) == errno.ELOOP
+                listed(child, "broken link", "a loop of symbolic links" if loop
+                       else f"a symbolic link to nothing ({os.readlink(child)})")
+                continue
+            if not target.is_relative_to(root):
+                listed(child, "link outside the folder",
+                       "a symbolic link leaving the corpus folder: not read (copy the file into the folder)")
+                continue
+        try:
+            mode = os.stat(child).st_mode
+        except OSError as exc:
+            listed(child, "cannot read", _os_message(exc))
+            continue
+        if stat.S_ISDIR(mode):
+            listed(child, "sub-folder not read", "only the .txt files directly in the corpus folder are read")
+        elif not stat.S_ISREG(mode):
+            listed(child, "not a regular file", f"{_file_type(mode)}: never opened; only regular files are read")
+        elif _DOC_FILES.search(name):
+            pending[name] = Problem(str(child), "documentation file", "ignored", None, None,
+                                    "its name looks like documentation (README, LICENSE, NOTICE, AUTHORS, "
+                                    "CHANGELOG, .md): not read; list it in the manifest to analyse it")
+        elif _strip_suffixes(name)[1] == ".txt":
+            texts[name] = child
+        elif name.lower() not in MANIFEST_NAMES:
+            listed(child, "not a .txt file", "only .txt files (optionally .gz/.xz/.bz2) are read from a folder")
+    return texts, pending, problems
+
+
+def _read_manifest(path: Path, folder: Path, fields: FieldMap, limits: CorpusLimits
                    ) -> dict[str, tuple[dict[str, Any], tuple[tuple[str, str], ...], str | None]]:
     """``{relative file: (canonical row, meta, doc id)}``; every bad row is a :class:`CorpusError`."""
-    records = list(_manifest_records(path))
+    records = list(_manifest_records(path, limits))
     columns: dict[str, None] = {}
     for _line, rec in records:
         columns.update(dict.fromkeys(rec))
@@ -1637,13 +2234,21 @@ def _read_manifest(path: Path, folder: Path, fields: FieldMap
         if PurePosixPath(name).is_absolute() or PureWindowsPath(name).is_absolute() or PureWindowsPath(name).drive:
             raise CorpusError(f"absolute path '{name}' in the manifest", path=path, line=line,
                               hint="give file names relative to the corpus folder, e.g. 'article1.txt'")
-        target = (folder / name).resolve()
-        if not target.is_relative_to(root):
+        if not Path(os.path.realpath(folder / name)).is_relative_to(root):
             raise CorpusError(f"'{name}' points outside the corpus folder", path=path, line=line,
                               hint="list only files inside the corpus folder")
-        if not target.is_file():
-            raise CorpusError(f"file '{name}' does not exist in {folder}", path=path, line=line,
-                              hint="fix the file name or remove the row")
+        try:
+            target = Path(os.path.realpath(folder / name, strict=True))
+        except (OSError, RuntimeError):
+            raise CorpusError(f"file '{name}' does not exist in {folder} (or is a broken link)", path=path,
+                              line=line, hint="fix the file name or remove the row") from None
+        try:
+            mode = target.stat().st_mode
+        except OSError as exc:
+            raise CorpusError(f"cannot read '{name}': {_os_message(exc)}", path=path, line=line) from None
+        if not stat.S_ISREG(mode):
+            raise CorpusError(f"'{name}' is not a regular file ({_file_type(mode)})", path=path, line=line,
+                              hint="list only text files")
         rel = target.relative_to(root).as_posix()
         if rel in first_line:
             raise CorpusError(f"'{name}' is listed twice (first on line {first_line[rel]})", path=path, line=line,
@@ -1662,26 +2267,29 @@ def _find_text_file(folder: Path, doc_id: str) -> str | None:
     return None
 
 
-def _manifest_records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+def _manifest_records(path: Path, limits: CorpusLimits) -> Iterator[tuple[int, dict[str, Any]]]:
     try:
-        with _open_binary(path) as fh:
-            data = fh.read()
+        data = _read_bounded(path, limits.max_record_bytes, "record", None)
+    except _TooLarge as exc:
+        raise CorpusError(f"the manifest is too large: {exc}", path=path,
+                          hint="raise the bound with --max-record-bytes") from None
     except _READ_ERRORS as exc:
-        raise CorpusError(f"cannot read the manifest: {exc}", path=path) from None
+        raise CorpusError(f"cannot read the manifest: {_os_message(exc)}", path=path) from None
     try:
-        text, _enc = decode_bytes(data)
+        decoded = decode_document(data)
     except UnicodeError as exc:
         raise CorpusError(f"cannot decode the manifest: {exc}", path=path, hint="save it as UTF-8") from None
-    if _SURROGATE.search(text):
-        raise CorpusError("the manifest has undecodable bytes", path=path, line=text.count("\n", 0, _SURROGATE.search(text).start()) + 1,
-                          hint="save it as UTF-8")
+    text = decoded.text
+    if decoded.bad_bytes:
+        raise CorpusError(f"the manifest has undecodable bytes ({_offsets(decoded.bad_offsets, decoded.bad_bytes)})",
+                          path=path, line=text.count("\n", 0, text.index("\ufffd")) + 1, hint="save it as UTF-8")
     _stem, suffix = _strip_suffixes(path.name)
     if suffix in (".jsonl", ".ndjson"):
         for number, line in enumerate(text.split("\n"), 1):
             if not line.strip():
                 continue
             try:
-                obj = json.loads(line)
+                obj = _json_loads(line, limits.max_json_depth)
             except ValueError as exc:
                 raise CorpusError(f"invalid JSON in the manifest: {exc}", path=path, line=number) from None
             if not isinstance(obj, dict):

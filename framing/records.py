@@ -70,8 +70,10 @@ class Problem:
     """Something wrong with the input that was skipped or altered, and why.
 
     ``action`` is one of ``skipped`` (the document is not analysed), ``altered``
-    (analysed after a change, e.g. a renamed duplicate id) or ``excluded``
-    (part of the text is not scored).
+    (analysed after a change, e.g. a renamed duplicate id), ``excluded``
+    (part of the text is not scored) or ``ignored`` (a file in a corpus folder that is
+    not a document, e.g. a README: listed, not read). Every ``reason`` is one of
+    :data:`PROBLEM_KINDS` (documented in ``docs/outputs.md``).
     """
 
     source: str
@@ -80,6 +82,49 @@ class Problem:
     doc_id: str | None = None
     line: int | None = None
     detail: str = ""
+
+
+SKIPPED, ALTERED, EXCLUDED, IGNORED = "skipped", "altered", "excluded", "ignored"
+
+
+@dataclass(frozen=True, slots=True)
+class ProblemKind:
+    """One kind of input problem: its ``reason``, the ``action`` taken and what it means."""
+
+    reason: str
+    action: str
+    meaning: str
+
+
+#: Every problem the corpus reader reports (``docs/outputs.md`` lists them with the fix).
+PROBLEM_KINDS: tuple[ProblemKind, ...] = (
+    ProblemKind("no manifest", ALTERED, "a folder (or a single .txt) without metadata: outlet 'unknown'"),
+    ProblemKind("not in manifest", ALTERED, "a text file the manifest does not list: outlet 'unknown'"),
+    ProblemKind("missing outlet", ALTERED, "a record or manifest row without an outlet: outlet 'unknown'"),
+    ProblemKind("no outlet field", ALTERED, "no record has the outlet field: every outlet is 'unknown'"),
+    ProblemKind("no id field", ALTERED, "no record has an id field: ids made from the file name and record number"),
+    ProblemKind("duplicate id", ALTERED, "an id already used: renamed id~2, id~3, ..."),
+    ProblemKind("unparseable date", ALTERED, "a date that is not understood: kept as written"),
+    ProblemKind("NUL characters", ALTERED, "NUL characters replaced by spaces"),
+    ProblemKind("undecodable bytes", ALTERED, "invalid UTF-8 bytes replaced by U+FFFD (byte offsets given)"),
+    ProblemKind("guessed encoding", ALTERED, "no BOM and not UTF-8: decoded with a code page that reads the whole file"),
+    ProblemKind("split document", ALTERED, "longer than max_document_chars: split into parts id#1, id#2, ..."),
+    ProblemKind("html markup", EXCLUDED, "HTML tags and entities excluded from scoring (offsets kept)"),
+    ProblemKind("empty document", SKIPPED, "no text, or only white space"),
+    ProblemKind("missing text", SKIPPED, "a record without the text field"),
+    ProblemKind("no Arabic letters", SKIPPED, "a text without a single Arabic letter"),
+    ProblemKind("malformed row", SKIPPED, "a record that cannot be parsed (JSON, CSV, nesting deeper than max_json_depth)"),
+    ProblemKind("cannot decode", SKIPPED, "not UTF-8, UTF-16 or an Arabic code page"),
+    ProblemKind("cannot read", SKIPPED, "the file cannot be opened or read (permission, I/O error, corrupt compression)"),
+    ProblemKind("too large", SKIPPED, "over max_record_bytes or max_file_bytes (decompressed): reading stopped"),
+    ProblemKind("not a .txt file", SKIPPED, "a file in a corpus folder that is not .txt (optionally compressed)"),
+    ProblemKind("sub-folder not read", SKIPPED, "only the files directly in the corpus folder are read"),
+    ProblemKind("link outside the folder", SKIPPED, "a symbolic link leaving the corpus folder: not followed"),
+    ProblemKind("broken link", SKIPPED, "a symbolic link to nothing, or a loop of links"),
+    ProblemKind("not a regular file", SKIPPED, "a FIFO, socket or device: never opened for reading"),
+    ProblemKind("documentation file", IGNORED, "README, LICENSE, NOTICE, AUTHORS, CHANGELOG or .md: listed, not read"),
+    ProblemKind("hidden file", IGNORED, "a file whose name starts with '.': listed, not read"),
+)
 
 
 @dataclass(frozen=True, slots=True)

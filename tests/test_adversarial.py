@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from framing.corpus import split_text
 from framing.errors import StrictModeError
 from framing.lexicon import Matcher, load_lexicons
 from framing.pipeline import CompareOptions, run_compare
@@ -29,6 +30,7 @@ CORPORA = {"folder": FOLDER, "jsonl": JSONL, "csv": CSV_FILE}
 # (file, line, doc_id, action, reason) of every problem each corpus must report
 EXPECTED_PROBLEMS = {
     "folder": [
+        ("03_cp1256.txt", None, "03_cp1256", "altered", "guessed encoding"),
         ("04_html.txt", None, "04_html", "excluded", "html markup"),
         ("05_nul.txt", 3, "05_nul", "altered", "NUL characters"),
         ("07_empty.txt", None, "07_empty", "skipped", "empty document"),
@@ -253,7 +255,7 @@ def test_cli_run_matches_the_library_run(runs, cli_run):
     proc, out = cli_run
     assert proc.returncode == 0, proc.stderr
     assert "Traceback" not in proc.stderr
-    assert "9 documents analysed, 4 skipped, 9 input problems" in proc.stdout
+    assert "9 documents analysed, 4 skipped, 10 input problems" in proc.stdout
     lib = runs["folder"]
     names = sorted(p.name for p in lib.glob("*.csv"))
     assert names == sorted(p.name for p in out.glob("*.csv"))
@@ -270,7 +272,7 @@ def test_strict_refuses_with_one_line_and_no_output(tmp_path):
     err = proc.stderr.strip()
     assert "Traceback" not in proc.stderr
     assert len(err.splitlines()) == 1, err
-    assert err.startswith("framing: error:") and "9 input problem(s) found" in err
+    assert err.startswith("framing: error:") and "10 input problem(s) found" in err
     assert not out.exists()
     for partial in tmp_path.glob("strict.incomplete-*"):
         assert (partial / "INCOMPLETE").is_file()
@@ -298,15 +300,23 @@ def test_ten_megabyte_document_is_processed(tmp_path):
     result = run_compare(CompareOptions(corpus=str(corpus), out=str(tmp_path / "out"), topics=False,
                                         events=False))
     documents = {d["doc_id"]: d for d in read_rows(result.out_dir / "documents.csv")}
-    assert set(documents) == {"huge", "small"}
-    assert int(documents["huge"]["chars"]) == len(text)
-    # every repetition of the block was matched: nothing was cut off
+    # over the default bound of 2,000,000 characters: split into parts at paragraph ends, listed
+    parts = [f"huge#{k}" for k in (1, 2, 3)]
+    assert set(documents) == {"small", *parts}
+    pieces = split_text(text, 2_000_000)
+    assert "".join(pieces) == text and all(p.endswith("\n") for p in pieces)
+    assert [int(documents[p]["chars"]) for p in parts] == [len(p) for p in pieces]
+    problems = [r for r in read_rows(result.out_dir / "problems.csv") if r["reason"] == "split document"]
+    assert [(r["doc_id"], r["action"]) for r in problems] == [("huge#1", "altered")]
+    # every repetition of the block was matched: nothing was cut off or lost at a cut
     matcher = Matcher([lx for lx in load_lexicons() if lx.kind == "framing"])
     per_block = len(matcher.find(block))
     n_blocks = text.count(block)
-    huge = [h for h in read_rows(result.out_dir / "hits.csv") if h["doc_id"] == "huge"]
+    huge = [h for h in read_rows(result.out_dir / "hits.csv") if h["doc_id"] in parts]
     assert per_block > 0 and len(huge) == per_block * n_blocks
-    assert int(documents["huge"]["hits"]) + int(documents["huge"]["hits_reported"]) == len(huge)
+    assert sum(int(documents[p]["hits"]) + int(documents[p]["hits_reported"]) for p in parts) == len(huge)
     for h in huge:
-        assert text[int(h["start"]):int(h["end"])] == h["matched"]
-    assert int(huge[-1]["end"]) > len(text) - len(block)
+        piece = pieces[parts.index(h["doc_id"])]
+        assert piece[int(h["start"]):int(h["end"])] == h["matched"]
+    last = [h for h in huge if h["doc_id"] == parts[-1]]
+    assert int(last[-1]["end"]) > len(pieces[-1]) - len(block)

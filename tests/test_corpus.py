@@ -844,8 +844,13 @@ def test_ten_megabyte_document(tmp_path):
     write(tmp_path, "huge.csv", "id,outlet,text\nh,o,\"" + text + "\"\n")
     start = time.perf_counter()
     for path in (tmp_path / "big", tmp_path / "huge.jsonl", tmp_path / "huge.csv"):
-        (doc,) = read_documents(path)
-        assert doc.text == text
+        # over the default 2,000,000-character bound: split at paragraphs, nothing lost
+        docs = read_documents(path)
+        assert [d.doc_id for d in docs] == [f"h{'uge' if path.is_dir() else ''}#{k}" for k in (1, 2, 3)]
+        assert "".join(d.text for d in docs) == text
+        assert all(len(d.text) <= 2_000_000 and d.text.endswith("\n") for d in docs)
+        (whole,) = read_documents(path, max_document_chars=len(text))
+        assert whole.text == text
     assert time.perf_counter() - start < 60
 
 
