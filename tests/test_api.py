@@ -204,3 +204,15 @@ def test_public_api_names():
     assert {"compare", "load_run", "Result", "load_corpus"} <= set(framing.__all__)
     with pytest.raises(AttributeError):
         _ = framing.no_such_name
+
+
+@pytest.mark.slow
+def test_compare_a_path_with_every_stage(seeds_dir, tmp_path):
+    res = framing.compare(seeds_dir)
+    assert res.manifest["corpus"]["documents_analysed"] == 5
+    assert len(res.topics) >= 2 and {"topic", "label", "top_words"} <= set(res.topics.columns)
+    assert any(c.startswith("topic:") for c in res.outlets.columns)
+    assert len(res.table("topic_mix")) > 0 and len(res.events) > 0
+    back = framing.load_run(res.save(tmp_path / "all"))
+    for name in ("topics", "events", "outlets"):
+        pd.testing.assert_frame_equal(back.table(name), res.table(name))
