@@ -216,3 +216,24 @@ def test_compare_a_path_with_every_stage(seeds_dir, tmp_path):
     back = framing.load_run(res.save(tmp_path / "all"))
     for name in ("topics", "events", "outlets"):
         pd.testing.assert_frame_equal(back.table(name), res.table(name))
+
+
+def test_damaged_tables_are_a_one_line_run_error(result, tmp_path):
+    path = result.save(tmp_path / "damaged")
+    data = (path / "hits.parquet").read_bytes()
+    (path / "hits.parquet").write_bytes(data[: len(data) // 2])
+    with pytest.raises(RunError, match=r"hits\.parquet.*cannot read this Parquet file") as info:
+        _ = framing.load_run(path).hits
+    assert "\n" not in str(info.value)
+    (path / "attributions.parquet").unlink()
+    csv = path / "attributions.csv"
+    csv.write_text(csv.read_text(encoding="utf-8").replace("\n", "\nنص,غير,صالح,للعدد\n", 1), encoding="utf-8")
+    with pytest.raises(RunError, match=r"attributions\.csv.*cannot read this table"):
+        _ = framing.load_run(path).attributions
+
+
+def test_csv_only_run_reads_with_the_same_dtypes(frame, result):
+    csv_only = framing.compare(frame, topics=False, format="csv")
+    assert "not loaded (hits.csv" in repr(csv_only)  # counted without reading the big table
+    pd.testing.assert_frame_equal(csv_only.hits, result.hits)  # floats of the fixture survive %.6g
+    assert csv_only.hits.dtypes.equals(result.hits.dtypes)
