@@ -133,7 +133,7 @@ def new(
     language: Annotated[str, typer.Option(help="Language code of the terms.")] = "ar",
     description: Annotated[str | None, typer.Option(help="One line: what the lexicon covers.")] = None,
 ) -> None:
-    """Create a new lexicon file from a commented template."""
+    """Create a new lexicon file from a commented template (in ./lexicons/ unless --lexicons)."""
     from framing.codebook import new_lexicon
 
     path = _run(new_lexicon, name, directory=lexicons, kind=kind, language=language, description=description)

@@ -41,7 +41,9 @@ from __future__ import annotations
 
 import csv
 import difflib
+import functools
 import hashlib
+import inspect
 import io
 import json
 import os
@@ -49,8 +51,10 @@ import re
 import shlex
 import stat
 import tempfile
+import time
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -64,12 +68,12 @@ from framing.lexicon import (
     Lexicon,
     Matcher,
     _entry_from_mapping,
-    _yaml,
     default_lexicon_dir,
     lexicon_files,
     lexicon_from_data,
     load_lexicon,
     normalize_term,
+    read_yaml,
     surface_forms,
 )
 from framing.normalize import WORD_RE, normalize_ar, sentence_spans
@@ -96,6 +100,7 @@ __all__ = [
     "show_lexicon",
     "suggest_terms",
     "template_path",
+    "user_lexicon_dir",
     "validate",
 ]
 
@@ -117,6 +122,13 @@ def _lexicon_dir(lexicons: str | Path | None) -> Path:
     return Path(lexicons) if lexicons is not None else default_lexicon_dir()
 
 
+def user_lexicon_dir() -> Path:
+    """Where ``framing lexicon new`` writes without ``--lexicons``: ``$FRAMING_LEXICONS`` if set,
+    else ``lexicons/`` in the working folder — never the installed package's own lexicons."""
+    env = os.environ.get("FRAMING_LEXICONS")
+    return Path(env) if env else Path("lexicons")
+
+
 def resolve_lexicon(lexicon: str | Path, lexicons: str | Path | None = None) -> Path:
     """The file of a lexicon given as a path, a file stem or its ``name:`` in a folder.
 
@@ -135,6 +147,12 @@ def resolve_lexicon(lexicon: str | Path, lexicons: str | Path | None = None) -> 
     if p.suffix or len(p.parts) > 1:
         raise LexiconError("lexicon file not found", path=p,
                            hint="check the path, or give the lexicon's name with --lexicons DIR")
+    if lexicons is None and user_lexicon_dir().is_dir():
+        # a name without --lexicons: the working folder's lexicons/ first (where 'new' writes)
+        try:
+            return resolve_lexicon(lexicon, user_lexicon_dir())
+        except LexiconError:
+            pass
     folder = _lexicon_dir(lexicons)
     if not folder.is_dir():
         raise LexiconError("lexicon folder not found", path=folder, hint="pass --lexicons DIR")
@@ -191,6 +209,70 @@ def backup_path(path: str | Path) -> Path:
     return path.with_name(f".{path.name}.bak")
 
 
+#: seconds an edit waits for another edit of the same lexicon folder to finish
+LOCK_TIMEOUT = 30.0
+
+
+@contextmanager
+def edit_lock(path: str | Path, *, timeout: float | None = None) -> Iterator[Path]:
+    """Hold the edit lock of a lexicon file; yield the file edits go to (symlinks followed).
+
+    The lock is an exclusive ``flock`` on the folder of the real file, so concurrent
+    ``framing lexicon add/remove/set/import`` (other processes too) run one after the
+    other and every edit lands; one that waits longer than ``timeout`` seconds
+    (:data:`LOCK_TIMEOUT`) fails with a clear message. Nothing is left behind in the folder.
+    Where ``fcntl`` is missing (Windows) edits are not locked.
+    """
+    target = Path(os.path.realpath(path))
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - POSIX only
+        yield target
+        return
+    folder = target.parent
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        yield target  # a missing folder is reported by the edit itself
+        return
+    wait = LOCK_TIMEOUT if timeout is None else timeout
+    deadline = time.monotonic() + wait
+    try:
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise LexiconError(f"another edit of a lexicon in this folder is still running after {wait:g} s",
+                                       path=path, hint="wait for it to finish, then run the command again"
+                                       ) from None
+                time.sleep(0.02)
+        yield target
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def _edits_file(arg: str) -> Callable:
+    """Decorator: run an edit of the lexicon named by argument ``arg`` under :func:`edit_lock`."""
+
+    def wrap(func: Callable) -> Callable:
+        sig = inspect.signature(func)
+
+        @functools.wraps(func)
+        def locked(*args, **kwargs):
+            bound = sig.bind(*args, **kwargs)
+            lexicon = bound.arguments[arg]
+            path = lexicon if arg == "path" else resolve_lexicon(lexicon, bound.arguments.get("lexicons"))
+            bound.arguments[arg] = path
+            with edit_lock(path):
+                return func(*bound.args, **bound.kwargs)
+
+        return locked
+
+    return wrap
+
+
 def _atomic_write(path: Path, data: bytes, *, backup: bool = True) -> Path | None:
     """Write ``data`` to ``path`` atomically; keep the old file as ``.<name>.bak``.
 
@@ -198,6 +280,7 @@ def _atomic_write(path: Path, data: bytes, *, backup: bool = True) -> Path | Non
     the temporary file replaces ``path`` in one ``os.replace``: a reader (or a crash)
     sees the old file or the new one, never half of one.
     """
+    path = Path(os.path.realpath(path))  # a symlinked lexicon: edit its target, keep the link
     _check_writable(path)
     old_mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else 0o644
     kept = None
@@ -268,14 +351,7 @@ _LINE_RE = re.compile(r"[^\n]*\n|[^\n]+$")
 
 
 def _parse_yaml(text: str, path: Path | None) -> Any:
-    try:
-        return _yaml().load(io.StringIO(text))
-    except Exception as exc:  # ruamel raises many error types; all are syntax errors here
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise LexiconError(f"invalid YAML: {problem}", path=path, line=line,
-                           hint="fix the syntax (quote terms containing ':' or '#')") from None
+    return read_yaml(text, path=path)
 
 
 def _indent(line: str) -> int:
@@ -356,8 +432,8 @@ def _yaml_scalar(value: Any, *, flow: bool = True) -> str:
     text = str(value)
     if (_PLAIN_RE if flow else _PLAIN_BLOCK_RE).match(text) and text == text.strip():
         try:
-            back = _yaml().load(io.StringIO(f"k: {text}\n"))["k"]
-        except Exception:
+            back = read_yaml(f"k: {text}\n")["k"]
+        except LexiconError:
             back = None
         if isinstance(back, str) and back == text:
             return text
@@ -371,29 +447,77 @@ def _ordered(fields: dict[str, Any], order: Sequence[str] = ()) -> list[tuple[st
 
 
 def _render_entry(fields: dict[str, Any], *, dash_col: int, key_col: int, flow: bool, newline: str,
-                  order: Sequence[str] = (), trailing: str = "") -> list[str]:
+                  order: Sequence[str] = (), trailing: str = "", comments: dict[str, str] | None = None
+                  ) -> list[str]:
     pairs = _ordered(fields, order)
     pad = " " * dash_col
     if flow:
         body = ", ".join(f"{k}: {_yaml_scalar(v)}" for k, v in pairs)
         gap = " " * max(1, key_col - dash_col - 1)
         return [f"{pad}-{gap}{{{body}}}{trailing}{newline}"]
+    comments = comments or {}
     out = []
     gap = " " * max(1, key_col - dash_col - 1)
     for n, (k, v) in enumerate(pairs):
         lead = f"{pad}-{gap}" if n == 0 else " " * key_col
-        out.append(f"{lead}{k}: {_yaml_scalar(v)}{trailing if n == 0 else ''}{newline}")
+        note = comments.get(k, "") + (trailing if n == 0 else "")
+        out.append(f"{lead}{k}: {_yaml_scalar(v)}{note}{newline}")
     return out
 
 
+def _line_comment(line: str) -> str:
+    """The comment ending a YAML line, with the blanks before it (``"  # why"``), or ``""``.
+
+    A ``#`` starts a comment only outside quotes and after a blank (YAML's rule), so
+    ``{note: "see #3"}`` has none and ``{...}  # see {3}`` has ``"  # see {3}"``.
+    """
+    text = line.rstrip("\r\n")
+    quote = None
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if quote == '"' and ch == "\\":
+            i += 2
+            continue
+        if quote:
+            if ch == quote:
+                quote = None
+        elif ch in "\"'" and (i == 0 or text[i - 1] in " \t{[,:-"):
+            quote = ch
+        elif ch == "#" and (i == 0 or text[i - 1] in " \t"):
+            start = i
+            while start > 0 and text[start - 1] in " \t":
+                start -= 1
+            return text[start:]
+        i += 1
+    return ""
+
+
+_KEY_RE = re.compile(r"^\s*(?:-\s+)?([^\s:#{}\[\],'\"][^:#{}\[\],]*?)\s*:(?:\s|$)")
+
+
+def _item_comments(item: _Item, lines: list[str]) -> tuple[str, dict[str, str], list[str]]:
+    """The comments of an entry's lines, to keep when it is rewritten: (comment for the end of a
+    flow entry, {field: comment} of a block entry, whole comment lines inside the entry)."""
+    own_lines = [ln for ln in lines[item.start:item.end] if ln.strip().startswith("#")]
+    found = [(ln, _line_comment(ln)) for ln in lines[item.start:item.end] if not ln.strip().startswith("#")]
+    if item.flow:
+        parts = [c for _, c in found if c]
+        trailing = (parts[0] + "".join(" " + c.strip() for c in parts[1:])) if parts else ""
+        return trailing, {}, own_lines
+    by_key: dict[str, str] = {}
+    for ln, c in found:
+        if not c:
+            continue
+        m = _KEY_RE.match(ln)
+        key = m.group(1) if m else ""
+        by_key[key] = by_key.get(key, "") + c
+    return "", by_key, own_lines
+
+
 def _trailing_comment(item: _Item, lines: list[str]) -> str:
-    """A comment after a one-line flow entry (``- {...}  # why``), kept when the entry is rewritten."""
-    if item.end - item.start != 1 or not item.flow:
-        return ""
-    line = lines[item.start].rstrip("\r\n")
-    close = line.rfind("}")
-    rest = line[close + 1:]
-    return rest if rest.strip().startswith("#") else ""
+    """A comment after a flow entry (``- {...}  # why``), kept when the entry is rewritten."""
+    return _item_comments(item, lines)[0] if item.flow else ""
 
 
 def _plain(value: Any) -> Any:
@@ -479,8 +603,14 @@ def _insert_entry(t: _Text, fields: dict[str, Any], *, actor: str | None, catego
 
 def _replace_entry(t: _Text, item: _Item, fields: dict[str, Any], order: Sequence[str]) -> str:
     lines = list(t.lines)
+    trailing, by_key, own_lines = _item_comments(item, lines)
+    if by_key:  # a block entry: each comment stays on its field's line; others go to the first line
+        kept = {k: c for k, c in by_key.items() if k in fields}
+        trailing = "".join(c for k, c in by_key.items() if k not in fields)
+        by_key = kept
     new = _render_entry(fields, dash_col=item.dash_col, key_col=item.key_col, flow=item.flow,
-                        newline=t.newline, order=order, trailing=_trailing_comment(item, lines))
+                        newline=t.newline, order=order, trailing=trailing, comments=by_key)
+    new += [ln if ln.endswith("\n") else ln + t.newline for ln in own_lines]
     if not lines[item.end - 1].endswith("\n"):
         new[-1] = new[-1].rstrip("\r\n")
     lines[item.start:item.end] = new
@@ -706,6 +836,7 @@ def _contains(longer: Sequence[str], shorter: Sequence[str], match: str = "affix
     return any(all(longer[j + i] in forms[i] for i in range(n)) for j in range(len(longer) - n + 1))
 
 
+@_edits_file("lexicon")
 def add_entry(
     lexicon: str | Path,
     term: str,
@@ -785,6 +916,7 @@ def add_entry(
     return EditResult(path, "added", fields["term"], at + 1, kept, warnings)
 
 
+@_edits_file("lexicon")
 def remove_entry(lexicon: str | Path, term: str, *, lexicons: str | Path | None = None,
                  backup: bool = True) -> EditResult:
     """Remove the entry whose normalized term equals ``term``; only its lines are deleted.
@@ -809,6 +941,7 @@ def remove_entry(lexicon: str | Path, term: str, *, lexicons: str | Path | None 
 _UNSET = object()
 
 
+@_edits_file("lexicon")
 def set_entry(
     lexicon: str | Path,
     term: str,
@@ -890,7 +1023,8 @@ def new_lexicon(name: str, *, directory: str | Path | None = None, kind: str = "
                 description: str | None = None, version: str = "0.1.0") -> Path:
     """Write ``<directory>/<name>.yaml`` from the commented template; return its path.
 
-    ``directory`` defaults to the project's ``lexicons/`` folder and is created if needed.
+    ``directory`` defaults to :func:`user_lexicon_dir` (``$FRAMING_LEXICONS``, else ``lexicons/``
+    in the working folder) and is created if needed.
     An existing file, or another lexicon of the same ``name:`` in the folder, is refused.
 
     >>> new_lexicon("egypt-2013", directory="my-lexicons",
@@ -902,7 +1036,7 @@ def new_lexicon(name: str, *, directory: str | Path | None = None, kind: str = "
                            hint="use letters, digits, '-', '_' and '.', e.g. egypt-2013")
     if kind not in KINDS:
         raise LexiconError(f"unknown kind {kind!r}", hint=f"use one of {', '.join(KINDS)}")
-    folder = _lexicon_dir(directory)
+    folder = Path(directory) if directory is not None else user_lexicon_dir()
     if folder.exists() and not folder.is_dir():
         raise LexiconError("not a folder", path=folder, hint="give --lexicons a folder")
     path = folder / f"{name}.yaml"
@@ -924,7 +1058,11 @@ def new_lexicon(name: str, *, directory: str | Path | None = None, kind: str = "
             .replace("__DESCRIPTION__", _yaml_scalar(description, flow=False)))
     lexicon_from_data(_parse_yaml(text, path), path=path)  # the template must always load
     folder.mkdir(parents=True, exist_ok=True)
-    _atomic_write(path, text.encode("utf-8"), backup=False)
+    with edit_lock(path):
+        if path.exists() or path.is_symlink():  # created meanwhile by another process
+            raise LexiconError("a lexicon file of that name already exists", path=path,
+                               hint="choose another name, or edit it with 'framing lexicon add'")
+        _atomic_write(path, text.encode("utf-8"), backup=False)
     return path
 
 
@@ -2210,7 +2348,7 @@ def import_entries(source: str | Path, lexicon: str | Path, *, format: str | Non
                 raise
             directory, name = p.parent, p.stem
         else:
-            directory, name = _lexicon_dir(lexicons), str(lexicon)
+            directory, name = (Path(lexicons) if lexicons is not None else user_lexicon_dir()), str(lexicon)
         path = new_lexicon(name, directory=directory,
                            description=description or f"Imported from {src.name}.")
         created = True
@@ -2224,6 +2362,7 @@ def import_entries(source: str | Path, lexicon: str | Path, *, format: str | Non
         raise
 
 
+@_edits_file("path")
 def _import_into(path: Path, rows, *, src: Path, update: bool, declare: bool, backup: bool, created: bool,
                  notes: list[str]) -> ImportResult:
     text, bom = _read_text(path)

@@ -1027,19 +1027,15 @@ def _yaml():
 
 def read_labels(path: str | Path) -> dict:
     """Read a labels file: ``{"labels": {id: label}, "merge": [[id, ...]], "words": {id: [words]}}``."""
-    from ruamel.yaml.error import YAMLError
+    from framing.lexicon.yamlio import read_yaml
 
     path = Path(path)
     if not path.is_file():
         raise ConfigError("topic labels file not found", path=path,
                           hint="write one from a fitted model with framing.topics.write_labels_template, or take "
                                "topic_labels.yaml from a run folder")
-    try:
-        data = _yaml().load(path.read_text(encoding="utf-8-sig"))
-    except YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise ConfigError(f"invalid YAML ({getattr(exc, 'problem', exc)})", path=path,
-                          line=(mark.line + 1) if mark else None) from exc
+    data = read_yaml(path.read_text(encoding="utf-8-sig"), path=path, error=ConfigError,
+                     hint="fix the syntax, or take topic_labels.yaml from a run folder again")
     if data is None:
         data = {}
     if not hasattr(data, "get"):

@@ -1,0 +1,445 @@
+"""The compiled matcher: find lexicon entries in text.
+
+Matching runs on normalized words (:mod:`framing.normalize`) and reports spans
+of the original text. Each entry's first word also matches with Arabic
+proclitics (و ف + ب ل ك + ال, with ل+ال → لل) and its last word with common
+suffixes (plural, dual, feminine, possessive), without a morphology database;
+with a morphology database (:mod:`framing.morphology`) tokens are also matched
+through their analysed stems. Where entries of one lexicon overlap, the longest
+match wins; a match never crosses a sentence boundary.
+
+>>> from framing.lexicon import Lexicon
+>>> lex = Lexicon.from_entries("demo", [
+...     {"term": "قوات النظام", "actor": "syrian_government", "category": "actor_label", "stance": -0.6},
+...     {"term": "النظام", "actor": "syrian_government", "category": "actor_label", "stance": -0.4},
+... ])
+>>> [(h.term, h.matched) for h in Matcher([lex]).find("ردا على تقدم لقوات النظام. والنظام")]
+[('قوات النظام', 'لقوات النظام'), ('النظام', 'والنظام')]
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
+from itertools import accumulate
+
+from framing.lexicon.model import Entry, Lexicon
+from framing.normalize import (
+    WORD_RE,
+    Normalized,
+    normalize_with_offsets,
+    sentence_ends,
+    sentence_of,
+)
+from framing.records import Hit
+
+__all__ = ["Matcher", "surface_forms"]
+
+# --- affixes --------------------------------------------------------------------------------
+
+_CONJ = ("", "و", "ف")
+_PREP = ("", "ب", "ل", "ك")
+_PRONOUNS = ("ه", "ها", "هم", "هما", "هن", "ك", "كم", "نا", "ي")
+
+
+def _prefix_forms(word: str) -> set[str]:
+    """The word with every proclitic combination: و ف × ب ل ك × ال (ل+ال → لل)."""
+    if word.startswith("ال") and len(word) > 3:
+        bases, definite_only = [word[2:]], True
+    else:
+        bases, definite_only = [word], False
+    forms = set()
+    for base in bases:
+        for conj in _CONJ:
+            for prep in _PREP:
+                forms.add(conj + ("لل" + base if prep == "ل" else prep + "ال" + base))
+                if not definite_only:
+                    forms.add(conj + prep + base)
+    return forms
+
+
+def _suffix_forms(word: str) -> set[str]:
+    """The word with plural, dual, feminine and possessive suffixes."""
+    forms = {word}
+    if word.endswith("ه") and len(word) > 2:  # ta marbuta (normalized to ه)
+        stem = word[:-1]
+        forms |= {stem + "ت" + p for p in _PRONOUNS}
+        forms |= {stem + "ات", stem + "تان", stem + "تين"}
+        forms |= {stem + "ات" + p for p in _PRONOUNS}
+    elif word.endswith(("ون", "ين")) and len(word) > 4:  # sound masculine plural given
+        stem = word[:-2]
+        forms |= {stem + "ون", stem + "ين", stem + "و", stem + "ي"}
+        forms |= {stem + "ي" + p for p in _PRONOUNS if p != "ي"}
+    else:
+        forms |= {word + s for s in ("ون", "ين", "ان", "ات", "ه", "يه", "يون", "يين")}
+        forms |= {word + p for p in _PRONOUNS}
+        forms |= {word + "ات" + p for p in _PRONOUNS}
+        if word.endswith("ا"):
+            forms |= {word + "ت" + p for p in _PRONOUNS}
+        if word.endswith("ي"):
+            forms |= {word + "ه", word + "ات"}
+    return forms
+
+
+def surface_forms(words: Sequence[str], mode: str = "affix") -> tuple[frozenset[str], ...]:
+    """For each word of a normalized term, the token forms that count as that word.
+
+    >>> forms = surface_forms(["الاحتلال"])
+    >>> {"والاحتلال", "للاحتلال", "بالاحتلال", "الاحتلال"} <= forms[0]
+    True
+    """
+    n = len(words)
+    out = []
+    for i, word in enumerate(words):
+        if mode == "exact" or len(word) <= 2:
+            out.append(frozenset({word}))
+            continue
+        forms = {word}
+        last_forms = _suffix_forms(word) if i == n - 1 else {word}
+        if i == 0:
+            for f in last_forms:
+                forms |= _prefix_forms(f)
+        else:
+            forms |= last_forms
+        out.append(frozenset(forms))
+    return tuple(out)
+
+
+# --- matching -------------------------------------------------------------------------------
+
+#: what may separate the words of a multiword term: spaces, tabs and dashes (never a line break
+#: or sentence punctuation)
+_GAP_RE = re.compile(r"[ \t\u00a0\-–—]*")
+_SPLIT_RE = re.compile(f"({WORD_RE.pattern})")
+
+
+class _Compiled:
+    """An entry ready to match; its surface forms are computed the first time it is a candidate."""
+
+    __slots__ = ("_forms", "entry", "lexicon", "order", "words")
+
+    def __init__(self, entry: Entry, lexicon: str, words: tuple[str, ...], order: int):
+        self.entry, self.lexicon, self.words, self.order = entry, lexicon, words, order
+        self._forms: tuple[frozenset[str], ...] | None = None
+
+    @property
+    def forms(self) -> tuple[frozenset[str], ...]:
+        if self._forms is None:
+            self._forms = surface_forms(self.words, self.entry.match)
+        return self._forms
+
+
+# --- from a token back to the entry words it can be a form of ---------------------------------
+# The matcher never lists every surface form of every entry (a one-word entry has ~650: 100k
+# entries would be 65M strings). It indexes the entries' words, and analyses each distinct
+# token of the corpus once, the other way round: strip what may be a proclitic, then what may
+# be a suffix, look the rest up, and keep a candidate only if the forward rules
+# (:func:`_prefix_forms`, :func:`_suffix_forms`) really produce the token from it. The
+# candidates are a superset of the true ones, and the check is the forward rule itself, so
+# the result is exactly "token in surface_forms(entry words)[0]".
+
+_SUFFIXES_PLAIN = frozenset(
+    ("ون", "ين", "ان", "ات", "ه", "يه", "يون", "يين", *_PRONOUNS, *("ات" + p for p in _PRONOUNS),
+     *("ت" + p for p in _PRONOUNS)))
+_SUFFIXES_TA_MARBUTA = frozenset(
+    (*("ت" + p for p in _PRONOUNS), "ات", "تان", "تين", *("ات" + p for p in _PRONOUNS)))
+_SUFFIXES_PLURAL = frozenset(("ون", "ين", "و", "ي", *("ي" + p for p in _PRONOUNS if p != "ي")))
+_MAX_SUFFIX = max(map(len, _SUFFIXES_PLAIN | _SUFFIXES_TA_MARBUTA | _SUFFIXES_PLURAL))
+
+
+def _proclitic_bases(token: str) -> list[str]:
+    """Every ``f`` that ``token`` may be a proclitic form of (a superset of the true ones)."""
+    out = [token]
+    for r in (token, token[1:] if token[:1] in ("و", "ف") else ""):
+        if not r:
+            continue
+        if r is not token:
+            out.append(r)
+        if r[:1] in ("ب", "ل", "ك"):
+            out.append(r[1:])
+        if r.startswith("لل"):
+            out += ["ال" + r[2:], r[2:]]
+        for art in ("ال", "بال", "كال"):
+            if r.startswith(art):
+                out.append(r[len(art):])
+    return [f for f in dict.fromkeys(out) if f]
+
+
+def _suffix_bases(form: str) -> list[str]:
+    """Every word that ``form`` may be a suffixed form of (a superset of the true ones)."""
+    out = [form]
+    for n in range(1, min(_MAX_SUFFIX, len(form) - 1) + 1):
+        rest, suffix = form[:-n], form[-n:]
+        if suffix in _SUFFIXES_PLAIN:
+            out.append(rest)
+        if suffix in _SUFFIXES_TA_MARBUTA:
+            out.append(rest + "ه")
+        if suffix in _SUFFIXES_PLURAL:
+            out += [rest + "ون", rest + "ين"]
+    return list(dict.fromkeys(out))
+
+
+@lru_cache(maxsize=16_384)
+def _prefix_set(word: str) -> frozenset[str]:
+    return frozenset(_prefix_forms(word))
+
+
+@lru_cache(maxsize=16_384)
+def _suffix_set(word: str) -> frozenset[str]:
+    return frozenset(_suffix_forms(word))
+
+
+#: distinct tokens the matcher remembers having analysed (then it forgets and starts again)
+_SEEN_LIMIT = 500_000
+
+
+class Matcher:
+    """Find lexicon entries in text.
+
+    ``lemmatizer`` (optional) maps a normalized token to candidate base words, e.g.
+    :class:`framing.morphology.MorphologyLemmatizer`; a token then also matches an
+    entry word through any of its bases.
+
+    Compiling indexes each entry by its first word (linear in the entries: 100,000 entries
+    in about a second); each distinct token met in text is analysed once and remembered.
+
+    >>> lex = Lexicon.from_entries("d", [{"term": "الجيش السوري", "actor": "sg", "category": "label"}])
+    >>> m = Matcher([lex])
+    >>> [(h.matched, h.start, h.end) for h in m.find("التقى بالجيشِ السوريّ")]
+    [('بالجيشِ السوريّ', 6, 21)]
+    """
+
+    def __init__(self, lexicons: Sequence[Lexicon], *, lemmatizer: Callable[[str], Iterable[str]] | None = None):
+        self.lexicons = list(lexicons)
+        self.lemmatizer = lemmatizer
+        # first word → entries, by how the first word may be inflected
+        self._exact_heads: dict[str, list[_Compiled]] = {}  # only as written (exact, or ≤ 2 letters)
+        self._single_heads: dict[str, list[_Compiled]] = {}  # one-word entries: proclitics × suffixes
+        self._multi_heads: dict[str, list[_Compiled]] = {}  # first of several words: proclitics
+        self._base_first: dict[str, list[_Compiled]] = {}
+        order = 0
+        for lex in self.lexicons:
+            for entry in lex.entries:
+                words = entry.words
+                if not words:
+                    continue
+                compiled = _Compiled(entry, lex.name, tuple(words), order)
+                order += 1
+                head = words[0]
+                if entry.match == "exact" or len(head) <= 2:
+                    self._exact_heads.setdefault(head, []).append(compiled)
+                elif len(words) == 1:
+                    self._single_heads.setdefault(head, []).append(compiled)
+                else:
+                    self._multi_heads.setdefault(head, []).append(compiled)
+                if entry.match != "exact":  # exact entries never match through a lemma
+                    self._base_first.setdefault(head, []).append(compiled)
+        self._reset_cache()
+
+    def _reset_cache(self) -> None:
+        # token → entries it can start (tokens that start none are only in _seen)
+        self._first: dict[str, list[_Compiled]] = {}
+        self._keys: set[str] = set()
+        self._seen: set[str] = set()
+        # without a lemmatizer: first form → (one-word entries, {second-word form: multiword entries})
+        self._by_first: dict[str, tuple[list[_Compiled], dict[str, list[_Compiled]]]] = {}
+        self._lemma_cache: dict[str, tuple[str, ...]] = {}
+
+    def __getstate__(self) -> dict:
+        state = {k: v for k, v in self.__dict__.items()
+                 if k not in ("_first", "_keys", "_seen", "_by_first", "_lemma_cache")}
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._reset_cache()
+
+    def _heads(self, token: str) -> list[_Compiled]:
+        """The entries whose first word has ``token`` among its forms, in lexicon order."""
+        found: dict[int, _Compiled] = {}
+        for comp in self._exact_heads.get(token, ()):
+            found[comp.order] = comp
+        singles, multis = self._single_heads, self._multi_heads
+        for f in _proclitic_bases(token):
+            in_prefix_forms = None
+            comps = multis.get(f)
+            if comps:
+                in_prefix_forms = token in _prefix_set(f)
+                if in_prefix_forms:
+                    for comp in comps:
+                        found[comp.order] = comp
+            for w in _suffix_bases(f):
+                comps = singles.get(w)
+                if not comps or f not in _suffix_set(w):
+                    continue
+                if in_prefix_forms is None:
+                    in_prefix_forms = token in _prefix_set(f)
+                if in_prefix_forms:
+                    for comp in comps:
+                        found[comp.order] = comp
+        return [found[k] for k in sorted(found)]
+
+    def _learn(self, tokens: Iterable[str]) -> None:
+        """Analyse tokens not seen before; remember those that can start an entry."""
+        tokens = set(tokens)
+        unseen = tokens - self._seen
+        if not unseen:
+            return
+        if len(self._seen) + len(unseen) > _SEEN_LIMIT:  # bounded: a corpus has millions of types
+            self._first.clear()
+            self._keys.clear()
+            self._seen.clear()
+            self._by_first.clear()
+            unseen = tokens
+        self._seen |= unseen
+        for token in unseen:
+            comps = self._heads(token)
+            if not comps:
+                continue
+            self._first[token] = comps
+            self._keys.add(token)
+            singles = [c for c in comps if len(c.words) == 1]
+            seconds: dict[str, list[_Compiled]] = {}
+            for c in comps:
+                if len(c.words) > 1:
+                    for f2 in c.forms[1]:
+                        seconds.setdefault(f2, []).append(c)
+            self._by_first[token] = (singles, seconds)
+
+    def __len__(self) -> int:
+        return sum(len(lex.entries) for lex in self.lexicons)
+
+    def __contains__(self, term: str) -> bool:
+        return any(term in lex for lex in self.lexicons)
+
+    def _bases(self, token: str) -> tuple[str, ...]:
+        cached = self._lemma_cache.get(token)
+        if cached is None:
+            cached = tuple(dict.fromkeys(b for b in self.lemmatizer(token) if b and b != token))
+            if len(self._lemma_cache) >= 200_000:  # bounded: a corpus has millions of types
+                self._lemma_cache.clear()
+            self._lemma_cache[token] = cached
+        return cached
+
+    def _word_ok(self, token: str, forms: frozenset[str], word: str, *, lemma: bool = True) -> bool:
+        if token in forms:
+            return True
+        return lemma and self.lemmatizer is not None and word in self._bases(token)
+
+    def might_match(self, normalized_text: str) -> bool:
+        """Cheap prefilter: can anything match in this (normalized) text?"""
+        if self.lemmatizer is not None:
+            return True
+        tokens = WORD_RE.findall(normalized_text)
+        self._learn(tokens)
+        return not self._keys.isdisjoint(tokens)
+
+    def find(self, text: str, *, doc_id: str = "", normalized: str | Normalized | None = None) -> list[Hit]:
+        """All matches in ``text`` (original or masked text), ordered by position.
+
+        Offsets index ``text``; ``matched == text[start:end]``. ``normalized`` may pass
+        ``normalize_with_offsets(text)`` (reused) or ``normalize_ar(text)`` (a prefilter)
+        when the caller has it already.
+        """
+        if isinstance(normalized, Normalized):
+            norm = normalized
+        elif normalized is not None and not self.might_match(normalized):
+            return []
+        else:
+            norm = normalize_with_offsets(text)
+        ntext = norm.text
+        # [gap, word, gap, word, ..., gap]: word k is pieces[2k + 1], the gap before it pieces[2k]
+        pieces = _SPLIT_RE.split(ntext)
+        words_in_text = pieces[1::2]
+        self._learn(words_in_text)
+        first = self._first
+        if self.lemmatizer is None:
+            # the few distinct words that can start an entry, then their positions (C-speed scans)
+            at = []
+            for w in self._keys.intersection(words_in_text):
+                i = words_in_text.index(w)
+                while True:
+                    at.append(i)
+                    try:
+                        i = words_in_text.index(w, i + 1)
+                    except ValueError:
+                        break
+            at.sort()
+        else:
+            at = [i for i, w in enumerate(words_in_text) if w in first or any(
+                b in self._base_first for b in self._bases(w))]
+        if not at:
+            return []
+        n_tokens = len(words_in_text)
+        candidates: dict[str, list[tuple[int, int, _Compiled]]] = {}
+        if self.lemmatizer is None:
+            by_first = self._by_first
+            for i in at:
+                singles, seconds = by_first[words_in_text[i]]
+                for comp in singles:
+                    candidates.setdefault(comp.lexicon, []).append((i, i + 1, comp))
+                if not seconds or i + 1 >= n_tokens:
+                    continue
+                multi = seconds.get(words_in_text[i + 1])
+                if not multi or _GAP_RE.fullmatch(pieces[2 * i + 2]) is None:
+                    continue
+                for comp in multi:
+                    n = len(comp.words)
+                    if i + n > n_tokens:
+                        continue
+                    if all(words_in_text[i + k] in comp.forms[k] and _GAP_RE.fullmatch(pieces[2 * (i + k)])
+                           for k in range(2, n)):
+                        candidates.setdefault(comp.lexicon, []).append((i, i + n, comp))
+            at = []  # done
+        for i in at:
+            tok = words_in_text[i]
+            found = first.get(tok)
+            if self.lemmatizer is not None:
+                extra = [c for b in self._bases(tok) for c in self._base_first.get(b, ())]
+                if extra:
+                    found = list(found or ()) + extra
+            if not found:
+                continue
+            for comp in found:
+                n = len(comp.words)
+                if i + n > n_tokens:
+                    continue
+                ok = True
+                words = comp.words
+                for k in range(1, n):
+                    if _GAP_RE.fullmatch(pieces[2 * (i + k)]) is None or not self._word_ok(words_in_text[i + k], comp.forms[k], words[k],
+                                                        lemma=comp.entry.match != "exact"):
+                        ok = False
+                        break
+                if ok:
+                    candidates.setdefault(comp.lexicon, []).append((i, i + n, comp))
+        if not candidates:
+            return []
+        chosen: list[tuple[int, int, _Compiled]] = []
+        for cands in candidates.values():
+            # longest first, then leftmost; keep non-overlapping
+            taken: set[int] = set()
+            for start, end, comp in sorted(cands, key=lambda c: (-(c[1] - c[0]), c[0], c[2].entry.id)):
+                span = range(start, end)
+                if any(t in taken for t in span):
+                    continue
+                taken.update(span)
+                chosen.append((start, end, comp))
+        chosen.sort(key=lambda c: (c[0], c[1], c[2].lexicon))
+        # character offsets of the pieces in the normalized text
+        bounds = list(accumulate(map(len, pieces)))
+        ends = sentence_ends(text)
+        hits = []
+        for start, end, comp in chosen:
+            o_start, o_end = norm.original_span(bounds[2 * start], bounds[2 * end - 1])
+            s_start, s_end = sentence_of(text, o_start, ends)
+            e = comp.entry
+            hits.append(Hit(
+                doc_id=doc_id, lexicon=comp.lexicon, term=e.term, matched=text[o_start:o_end],
+                start=o_start, end=o_end, category=e.category, stance=e.stance, actor=e.actor,
+                entry_id=e.id, sentence_start=s_start, sentence_end=max(s_end, o_end),
+            ))
+        return hits
+
+
