@@ -34,7 +34,7 @@ app.add_typer(lexicon_app, name="lexicon", help="Inspect, edit, validate and tes
 
 
 def _interrupted() -> None:
-    """Ctrl-C: say so in one line and exit 130 (the run has already marked its folder INCOMPLETE).
+    """Ctrl-C: say so in one line and exit 130 (the run has already removed its partial folder).
 
     ``os._exit``: if the interrupt landed while a C extension was running Python code (e.g.
     during ``import torch``), CPython would otherwise re-kill itself with SIGINT at exit and
@@ -43,16 +43,50 @@ def _interrupted() -> None:
     import os
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the message short
-    typer.echo("framing: interrupted — the previous output (if any) is untouched; the partial folder is "
-               "marked INCOMPLETE", err=True)
+    typer.echo("framing: interrupted — the previous output (if any) is untouched; the partial output is "
+               "removed", err=True)
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(130)
 
 
+_CONTROL_RE = None
+
+
+def safe_text(value) -> str:
+    r"""``value`` as one line of plain text for the terminal: control characters (ESC, BEL, CSI,
+    line breaks… — terminal escape sequences such as OSC-8 links or ``ESC]0;`` titles) become
+    visible ``\xNN`` escapes, so corpus or lexicon text cannot drive the terminal.
+
+    >>> print(safe_text("قناة\x1b]0;pwned\x07"))
+    قناة\x1b]0;pwned\x07
+    """
+    global _CONTROL_RE
+    if _CONTROL_RE is None:
+        import re
+
+        # C0, DEL, C1 and the bidi overrides/isolates (which reorder what follows on the line)
+        _CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+    return _CONTROL_RE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
+                           else f"\\u{ord(m.group()):04x}", str(value))
+
+
 def _fail(exc: FramingError) -> None:
-    typer.echo(f"framing: error: {exc}", err=True)
+    typer.echo(f"framing: error: {safe_text(exc)}", err=True)
     raise typer.Exit(code=exc.exit_code)
+
+
+def _fail_os(exc: OSError) -> None:
+    """An operating-system failure nobody caught earlier (disk, permissions): one line, exit 1."""
+    where = f"{exc.filename}: " if exc.filename else ""
+    typer.echo(f"framing: error: {safe_text(where)}{safe_text(exc.strerror or exc)} — check the path, "
+               "its permissions and the free disk space", err=True)
+    raise typer.Exit(code=1)
+
+
+def _warn(message: str) -> None:
+    """A prominent warning on stderr (changed inputs of a replay, recovered interrupted runs)."""
+    typer.echo(f"framing: WARNING: {safe_text(message)}", err=True)
 
 
 class _Progress:
@@ -139,6 +173,12 @@ def compare(
     from_run: Annotated[str | None, typer.Option("--from-run", help="Re-run with the options of a run.json "
                                                                     "(other options are ignored).")] = None,
     progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Show a progress bar.")] = True,
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace the earlier complete run in --out (a folder "
+                                                                "that is not a framing run is never replaced).")
+                         ] = False,
+    allow_changed: Annotated[bool, typer.Option("--allow-changed", help="With --from-run: replay even if the corpus "
+                                                                        "or a lexicon changed (with a warning).")
+                             ] = False,
     format: Annotated[str, typer.Option("--format", help="Files of the large tables (hits, attributions, "
                                                          "documents, excluded): csv, parquet or both.")] = "both",
 ) -> None:
@@ -146,21 +186,29 @@ def compare(
     from framing.pipeline import CompareOptions, load_run_options, run_compare
 
     try:
+        if allow_changed and not from_run:
+            from framing.errors import ConfigError
+
+            raise ConfigError("--allow-changed only applies to a replay", hint="use it with --from-run RUN.json")
         if from_run:
             options = load_run_options(from_run)
             if out:
                 options.out = out
+            options.overwrite = overwrite
         else:
             options = CompareOptions(
                 corpus=corpus, out=out, lexicons=lexicons or None, text_field=text_field, outlet_field=outlet_field,
                 date_field=date_field, id_field=id_field, title_field=title_field, manifest=manifest,
                 boilerplate=boilerplate, topics=topics, events=events, attribution=attribution, charts=charts,
                 embedding_model=embedding_model, morphology_db=morphology_db, seed=seed, limit=limit,
-                strict=strict, format=format)
+                strict=strict, format=format, overwrite=overwrite)
         with _Progress(progress) as bar:
-            result = run_compare(options, progress=bar.update, stage=bar.stage)
+            result = run_compare(options, progress=bar.update, stage=bar.stage, replay=from_run,
+                                 allow_changed=allow_changed, warn=_warn)
     except FramingError as exc:
         _fail(exc)
+    except OSError as exc:
+        _fail_os(exc)
     except KeyboardInterrupt:
         _interrupted()
     _print_summary(result)
@@ -169,6 +217,7 @@ def compare(
 def _print_summary(result) -> None:
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     console = Console(stderr=False, width=120)
     outlets = result.outlets
@@ -180,18 +229,21 @@ def _print_summary(result) -> None:
     table.add_column("outlet")
     table.add_column("docs", justify="right")
     for a in shown:
-        table.add_column(a, justify="right")
+        table.add_column(Text(safe_text(a)), justify="right")
     for _, r in outlets.iterrows():
         cells = []
         for a in shown:
             s = r[f"stance:{a}"]
             cells.append("–" if s != s else f"{s:+.2f} ({int(r[f'mentions:{a}'])})")
-        table.add_row(str(r["outlet"]), str(int(r["documents"])), *cells)
+        # Text, not markup: an outlet named "[/]" or "[bold red]" is shown as it is written
+        table.add_row(Text(safe_text(r["outlet"])), str(int(r["documents"])), *cells)
     console.print(table)
     m = result.manifest
     console.print(f"{m['corpus']['documents_analysed']} documents analysed, {m['corpus']['documents_skipped']} "
-                  f"skipped, {m['problems_total']} input problems · {m['elapsed_seconds']} s")
-    console.print(f"Wrote {result.out_dir}/ (report.md, report.html, *.csv, charts/, run.json)")
+                  f"skipped, {m['problems_total']} input problems · {m['elapsed_seconds']} s", markup=False,
+                  highlight=False)
+    console.print(f"Wrote {safe_text(result.out_dir)}/ (report.md, report.html, *.csv, charts/, run.json)",
+                  markup=False, highlight=False)
 
 
 @app.command()
@@ -258,13 +310,18 @@ def events(
 def report(run_dir: Annotated[str, typer.Argument(help="Output folder of a finished 'framing compare' run.")]
            ) -> None:
     """Re-render report.md, report.html and charts from a finished run's CSVs (no recomputation)."""
+    from framing.output import recover
     from framing.report import render_reports
 
     try:
+        for message in recover(Path(run_dir)):  # a run killed while moving into place is completed first
+            _warn(message)
         written = render_reports(Path(run_dir))
     except FramingError as exc:
         _fail(exc)
-    typer.echo(f"Re-rendered {len(written)} files in {run_dir}/")
+    except OSError as exc:
+        _fail_os(exc)
+    typer.echo(f"Re-rendered {len(written)} files in {safe_text(run_dir)}/")
 
 
 def main() -> None:  # console-script entry point

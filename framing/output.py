@@ -1,18 +1,38 @@
 """Atomic run output folders and deterministic file writers.
 
 A run writes into ``<out>.incomplete-<pid>/`` (with an ``INCOMPLETE`` marker file) and
-only when everything is written swaps it into ``<out>``: an interrupted run leaves
-the previous complete output untouched and an ``.incomplete-*`` folder that says
-what it is, never a mix. Single files (lexicons, CSV exports) are written through
-:func:`atomic_write_bytes` (temp file in the same folder, fsync, ``os.replace``).
+only when everything is written swaps it into ``<out>``: the previous complete output is
+kept until the new one is complete, never a mix. Single files (lexicons, CSV exports) are
+written through :func:`atomic_write_bytes` (temp file in the same folder, fsync,
+``os.replace``).
+
+A run only ever deletes what it wrote itself (:func:`check_out_dir`):
+
+- ``<out>`` may be a new folder, an empty folder, or the folder of an earlier complete
+  framing run (its ``run.json`` says ``framing_run``) — the latter only with
+  ``overwrite=True`` (``--overwrite``), and only if it holds nothing but run outputs;
+- ``<out>`` is never one of the run's inputs (the corpus, a lexicon folder…), a folder
+  inside one, or a folder that contains one;
+- a failed or interrupted run removes its partial folder (:meth:`RunOutput.abort`); the
+  partial folder of a killed run (SIGKILL, power loss) is removed by the next run into the
+  same ``<out>``;
+- the two renames that swap a finished run into place are recorded first in a journal,
+  ``.<out>.framing-commit`` next to ``<out>``: a run killed between them is completed by
+  the next run into the same ``<out>`` (or by ``framing report``), which says so
+  (:func:`recover`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import errno
+import fnmatch
 import hashlib
 import io
+import json
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterable, Sequence
@@ -23,11 +43,19 @@ import pandas as pd
 from framing.errors import RunError
 
 __all__ = ["FLOAT_FORMAT", "TABLE_FORMATS", "CsvStream", "ParquetStream", "RunOutput", "TableStream",
-           "atomic_write_bytes", "atomic_write_text", "format_value", "table_formats"]
+           "atomic_write_bytes", "atomic_write_text", "check_out_dir", "format_value", "is_framing_run",
+           "output_error", "recover", "table_formats"]
 
 #: every float in every CSV is written with this format, so reruns are byte-identical
 FLOAT_FORMAT = "%.6g"
 INCOMPLETE_MARKER = "INCOMPLETE"
+#: the key every run.json written by framing carries
+RUN_KEY = "framing_run"
+#: files a run writes besides those listed in its run.json (re-rendered charts, reports)
+RUN_FILE_PATTERNS = ("run.json", "*.csv", "*.parquet", "report.md", "report.html", "topic_labels.yaml",
+                     "charts/*.png", "charts/*.svg")
+#: errno values that mean "the output cannot be written" (full disk, read-only, no permission)
+WRITE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EFBIG}
 
 
 def format_value(value) -> str:
@@ -181,6 +209,215 @@ class TableStream:
             s.close()
 
 
+def output_error(exc: OSError, path: str | Path) -> RunError:
+    """A one-line :class:`RunError` for an ``OSError`` raised while writing ``path``."""
+    reason = exc.strerror or str(exc)
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        hint = "free some disk space or choose another --out"
+    elif exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        hint = "choose a writable --out folder"
+    else:
+        hint = "check the output folder or choose another --out"
+    return RunError(f"cannot write the output ({reason})", path=exc.filename or path, hint=hint)
+
+
+def is_framing_run(folder: str | Path) -> bool:
+    """True when ``folder`` holds a ``run.json`` written by framing (it has ``framing_run``)."""
+    run_json = Path(folder) / "run.json"
+    try:
+        data = json.loads(run_json.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(data, dict) and RUN_KEY in data
+
+
+def _run_files(folder: Path) -> set[str]:
+    try:
+        data = json.loads((folder / "run.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return set()
+    files = data.get("files") if isinstance(data, dict) else None
+    return {str(f) for f in files} if isinstance(files, dict | list) else set()
+
+
+def _foreign_files(folder: Path) -> list[str]:
+    """Files in a run folder that the run did not write (a run never deletes those)."""
+    listed = _run_files(folder)
+    foreign = []
+    for root, dirs, names in os.walk(folder):
+        rel_root = Path(root).relative_to(folder)
+        for d in list(dirs):
+            if (Path(root) / d).is_symlink():
+                foreign.append((rel_root / d).as_posix())
+                dirs.remove(d)
+        for name in names:
+            rel = (rel_root / name).as_posix()
+            if rel in listed or any(rel.count("/") == pat.count("/") and fnmatch.fnmatchcase(rel, pat)
+                                    for pat in RUN_FILE_PATTERNS):
+                continue
+            foreign.append(rel)
+    return sorted(foreign)
+
+
+def _inside(a: Path, b: Path) -> bool:
+    return a == b or b in a.parents
+
+
+def check_out_dir(final_dir: str | Path, *, overwrite: bool = False, protect: Iterable[str | Path] = ()) -> None:
+    """Refuse an output folder a run could damage (see the module docstring).
+
+    ``protect`` lists the run's inputs (corpus, manifest, lexicon folders…): the output may
+    be none of them, inside none of them, and contain none of them.
+
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> (d / "thesis.docx").write_text("x")
+    1
+    >>> check_out_dir(d)
+    Traceback (most recent call last):
+    framing.errors.RunError: ...: the output folder exists and is not a framing run (no run.json of ours) — ...
+    """
+    final = Path(final_dir)
+    resolved = final.resolve()
+    for p in protect:
+        if p is None or str(p) == "":
+            continue
+        q = Path(p).resolve()
+        if _inside(resolved, q) or _inside(q, resolved):
+            what = "is" if resolved == q else ("is inside" if _inside(resolved, q) else "contains")
+            raise RunError(f"the output folder {what} an input of the run ({p})", path=final,
+                           hint="choose an --out outside the corpus and lexicon folders")
+    if final.is_symlink() or (final.exists() and not final.is_dir()):
+        raise RunError("output path exists and is not a folder", path=final, hint="choose another --out")
+    if not final.exists():
+        return
+    try:
+        empty = next(final.iterdir(), None) is None
+    except OSError as exc:
+        raise output_error(exc, final) from None
+    if empty:
+        return
+    if not is_framing_run(final):
+        raise RunError("the output folder exists and is not a framing run (no run.json of ours)", path=final,
+                       hint="framing never replaces other files: choose a new or empty --out folder")
+    if not overwrite:
+        raise RunError("the output folder holds an earlier run", path=final,
+                       hint="pass --overwrite to replace it, or choose another --out")
+    foreign = _foreign_files(final)
+    if foreign:
+        shown = ", ".join(foreign[:3]) + (" …" if len(foreign) > 3 else "")
+        raise RunError(f"the earlier run's folder also holds files framing did not write ({shown})", path=final,
+                       hint="move them elsewhere or choose another --out")
+
+
+# --- recovery of interrupted runs -------------------------------------------------------------
+
+
+def _journal(final: Path) -> Path:
+    return final.parent / f".{final.name}.framing-commit"
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, another user's
+        return True
+    return True
+
+
+def _sibling(final: Path, name, kind: str) -> Path | None:
+    """A journal entry, accepted only if it names ``<out>.<kind>-<pid>`` beside ``<out>``."""
+    if not isinstance(name, str) or not re.fullmatch(re.escape(final.name) + rf"\.{kind}-\d+", name):
+        return None
+    return final.parent / name
+
+
+def recover(final_dir: str | Path) -> list[str]:
+    """Finish or clean up what interrupted runs left beside ``final_dir``; returns what was done.
+
+    - a journal (a run killed between the two renames of :meth:`RunOutput.commit`): the new
+      run was complete, so the commit is completed and the previous run removed;
+    - ``<out>.incomplete-<pid>`` folders (marked ``INCOMPLETE``) of processes that no longer
+      run: removed;
+    - ``<out>.old-<pid>`` folders of dead processes: removed when ``<out>`` exists, else moved
+      back into place (the previous run, before an interrupted commit).
+    """
+    final = Path(final_dir)
+    parent = final.parent
+    done: list[str] = []
+    if not parent.is_dir():
+        return done
+    journal = _journal(final)
+    if journal.exists():
+        try:
+            data = json.loads(journal.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            data = {}
+        pid = data.get("pid") if isinstance(data, dict) else None
+        if isinstance(pid, int) and pid != os.getpid() and _pid_alive(pid):
+            raise RunError(f"another framing run (pid {pid}) is replacing this output folder right now", path=final,
+                           hint="wait for it to finish, or choose another --out")
+        new = _sibling(final, data.get("new"), "incomplete") if isinstance(data, dict) else None
+        old = _sibling(final, data.get("old"), "old") if isinstance(data, dict) else None
+        if new is not None and new.is_dir():
+            if final.exists():
+                old = old or parent / f"{final.name}.old-{pid or 0}"
+                os.replace(final, old)
+            os.replace(new, final)
+            done.append(f"completed the interrupted commit of the run of pid {pid}: {final} is that run")
+        elif not final.exists() and old is not None and old.is_dir():
+            os.replace(old, final)
+            old = None
+            done.append(f"restored the previous run into {final} (a commit was interrupted)")
+        if old is not None and old.is_dir():
+            shutil.rmtree(old, ignore_errors=True)
+        journal.unlink(missing_ok=True)
+        _fsync_dir(parent)
+    for p in sorted(parent.glob(f"{glob_escape(final.name)}.incomplete-*")):
+        pid = _pid_of(p, "incomplete")
+        if pid is not None and not _pid_alive(pid) and (p / INCOMPLETE_MARKER).is_file():
+            shutil.rmtree(p, ignore_errors=True)
+            done.append(f"removed the partial folder of an interrupted run: {p.name}")
+    for p in sorted(parent.glob(f"{glob_escape(final.name)}.old-*")):
+        pid = _pid_of(p, "old")
+        if pid is None or _pid_alive(pid) or not is_framing_run(p):
+            continue
+        if final.exists():
+            shutil.rmtree(p, ignore_errors=True)
+            done.append(f"removed a previous run left by an interrupted commit: {p.name}")
+        else:
+            os.replace(p, final)
+            done.append(f"restored the previous run into {final} (a commit was interrupted)")
+    return done
+
+
+def glob_escape(name: str) -> str:
+    """``name`` with glob metacharacters escaped."""
+    return re.sub(r"([*?\[])", r"[\1]", name)
+
+
+def _pid_of(path: Path, kind: str) -> int | None:
+    m = re.search(rf"\.{kind}-(\d+)$", path.name)
+    return int(m.group(1)) if m else None
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
 class RunOutput:
     """The output folder of one run, written atomically.
 
@@ -190,27 +427,31 @@ class RunOutput:
     >>> out.write_text("a.txt", "x")
     >>> (d / "a.txt").exists()
     False
-    >>> out.commit(); (d / "a.txt").read_text()
+    >>> _ = out.commit(); (d / "a.txt").read_text()
     'x'
     """
 
-    def __init__(self, final_dir: str | Path, *, overwrite: bool = True):
+    def __init__(self, final_dir: str | Path, *, overwrite: bool = False, protect: Iterable[str | Path] = ()):
         self.final_dir = Path(final_dir)
-        if self.final_dir.exists() and not self.final_dir.is_dir():
-            raise RunError("output path exists and is not a folder", path=self.final_dir,
-                           hint="choose another --out")
-        if self.final_dir.exists() and not overwrite:
-            raise RunError("output folder exists", path=self.final_dir, hint="pass --overwrite or another --out")
-        self.final_dir.parent.mkdir(parents=True, exist_ok=True)
+        self.overwrite = overwrite
+        self.protect = [p for p in protect if p is not None]
         self.dir = self.final_dir.parent / f"{self.final_dir.name}.incomplete-{os.getpid()}"
-        if self.dir.exists():
-            shutil.rmtree(self.dir)
-        self.dir.mkdir(parents=True)
-        (self.dir / INCOMPLETE_MARKER).write_text(
-            "This folder is an unfinished framing run (interrupted or still running). "
-            "Its files are partial: do not use them.\n", encoding="utf-8")
         self._streams: list = []  # CsvStream | ParquetStream, closed on commit/abort
         self.committed = False
+        try:
+            #: what :func:`recover` did about earlier interrupted runs into the same folder
+            self.recovered = recover(self.final_dir)
+            check_out_dir(self.final_dir, overwrite=overwrite, protect=self.protect)
+            self.final_dir.parent.mkdir(parents=True, exist_ok=True)
+            if self.dir.exists():
+                shutil.rmtree(self.dir)
+            self.dir.mkdir(parents=True)
+            (self.dir / INCOMPLETE_MARKER).write_text(
+                "This folder is an unfinished framing run (still running, or killed: the next run into the "
+                "same --out removes it). Its files are partial: do not use them.\n", encoding="utf-8")
+        except OSError as exc:
+            shutil.rmtree(self.dir, ignore_errors=True)
+            raise output_error(exc, self.final_dir) from None
 
     def path(self, name: str) -> Path:
         p = self.dir / name
@@ -218,10 +459,22 @@ class RunOutput:
         return p
 
     def write_text(self, name: str, text: str) -> None:
-        self.path(name).write_text(text, encoding="utf-8")
+        """Write ``name`` (UTF-8) into the unfinished folder; a write failure is a :class:`RunError`."""
+        self.write_bytes(name, text.encode("utf-8"))
 
     def write_bytes(self, name: str, data: bytes) -> None:
-        self.path(name).write_bytes(data)
+        """Write ``name`` into the unfinished folder; a write failure is a :class:`RunError`."""
+        try:
+            self.path(name).write_bytes(data)
+        except OSError as exc:
+            raise output_error(exc, self.dir / name) from None
+
+    def owns_error(self, exc: OSError) -> bool:
+        """True when ``exc`` came from writing this output (full disk, read-only, a file of ours)."""
+        if exc.errno in WRITE_ERRNOS - {errno.EACCES, errno.EPERM}:
+            return True
+        name = exc.filename if isinstance(exc.filename, str) else None
+        return bool(name) and _inside(Path(name).resolve(), self.dir.resolve())
 
     def write_csv(self, name: str, frame: pd.DataFrame, columns: Sequence[str] | None = None) -> None:
         """Write a DataFrame as CSV with fixed float formatting and ``\\n`` line ends."""
@@ -284,21 +537,56 @@ class RunOutput:
                 if name != "run.json"}
 
     def commit(self) -> Path:
-        """Move the finished folder into place, replacing a previous run's folder."""
-        for s in self._streams:
-            s.close()
-        (self.dir / INCOMPLETE_MARKER).unlink(missing_ok=True)
+        """Move the finished folder into place, replacing a previous run's folder.
+
+        The two renames (previous run aside, new run into place) are recorded first in a
+        journal beside the folder, so a process killed between them is completed by the next
+        run (:func:`recover`); the previous run is deleted only once the new one is in place.
+        """
+        parent = self.final_dir.parent
+        journal = _journal(self.final_dir)
         old = None
-        if self.final_dir.exists():
-            old = self.final_dir.parent / f"{self.final_dir.name}.old-{os.getpid()}"
-            os.replace(self.final_dir, old)
-        os.replace(self.dir, self.final_dir)
+        moved_old = False
+        try:
+            for s in self._streams:
+                s.close()
+            # nothing may have appeared in the target since the run started
+            check_out_dir(self.final_dir, overwrite=self.overwrite, protect=self.protect)
+            (self.dir / INCOMPLETE_MARKER).unlink(missing_ok=True)
+            if self.final_dir.exists():
+                old = parent / f"{self.final_dir.name}.old-{os.getpid()}"
+            atomic_write_text(journal, json.dumps({"pid": os.getpid(), "new": self.dir.name,
+                                                   "old": old.name if old else None}))
+            _fsync_dir(parent)
+            if old is not None:
+                os.replace(self.final_dir, old)
+                moved_old = True
+            os.replace(self.dir, self.final_dir)
+        except BaseException as exc:
+            if moved_old and not self.final_dir.exists():
+                os.replace(old, self.final_dir)  # put the previous run back
+            journal.unlink(missing_ok=True)
+            self.abort()
+            if isinstance(exc, OSError):
+                raise output_error(exc, self.final_dir) from None
+            raise
+        self.committed = True
+        _fsync_dir(parent)
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
-        self.committed = True
+        if old is None or not old.exists():
+            journal.unlink(missing_ok=True)  # else the next run finishes the clean-up
+        _fsync_dir(parent)
         return self.final_dir
 
     def abort(self) -> None:
-        """Close streams; keep the folder (marked INCOMPLETE) for inspection."""
+        """Close streams and remove the unfinished folder: a failed run leaves nothing behind.
+
+        A run killed before it could abort leaves its folder marked ``INCOMPLETE``; the next
+        run into the same ``--out`` removes it.
+        """
         for s in self._streams:
-            s.close()
+            with contextlib.suppress(Exception):  # a full disk may fail the close too; the folder goes anyway
+                s.close()
+        if not self.committed:
+            shutil.rmtree(self.dir, ignore_errors=True)

@@ -87,6 +87,7 @@ class CompareOptions:
     strict: bool = False
     limit: int | None = None
     format: str = "both"  # csv | parquet | both: files of the large tables (hits, attributions, documents, excluded)
+    overwrite: bool = False  # replace an earlier complete run in ``out`` (never anything else)
 
     def resolved_out(self) -> Path:
         if self.out:
@@ -136,13 +137,25 @@ def _split_lexicons(lexicons: list[Lexicon], source) -> tuple[list[Lexicon], lis
 
 
 def run_compare(options: CompareOptions, *, progress: Callable[[int, int], None] | None = None,
-                stage: Callable[[str], None] | None = None) -> RunResult:
+                stage: Callable[[str], None] | None = None, replay: str | Path | None = None,
+                allow_changed: bool = False, warn: Callable[[str], None] | None = None) -> RunResult:
     """Run the whole comparison and write the output folder atomically.
 
     ``progress(documents_done, bytes_done)`` is called while streaming; ``stage(name)``
-    when a stage starts.
+    when a stage starts. With ``replay`` (the ``run.json`` the options came from, see
+    :func:`load_run_options`), the corpus fingerprint and every lexicon's SHA-256 recorded
+    there are checked against the files found: a difference is a :class:`ConfigError`, or,
+    with ``allow_changed``, a warning. ``warn(message)`` receives warnings (default:
+    :func:`warnings.warn`), including what was recovered from an interrupted earlier run.
     """
     from framing.corpus import load_corpus
+    from framing.output import check_out_dir, output_error
+
+    if warn is None:
+        import warnings
+
+        def warn(message: str) -> None:
+            warnings.warn(message, ReplayWarning, stacklevel=3)
 
     t0 = time.time()
     timings: dict[str, float] = {}
@@ -157,6 +170,11 @@ def run_compare(options: CompareOptions, *, progress: Callable[[int, int], None]
             stage(name)
 
     table_formats(options.format)  # refuse a bad --format before anything is written
+    inputs = [options.corpus, options.manifest, options.boilerplate, options.morphology_db, options.topic_labels,
+              *(options.lexicons or [])]
+    check_out_dir(options.resolved_out(), overwrite=options.overwrite, protect=inputs)  # before any work
+    recorded = _read_run_json(replay) if replay is not None else None
+    say("loading lexicons")
     lexicons = load_lexicons(options.lexicons)
     framing_lex, verbs, sources = _split_lexicons(lexicons, options.lexicons)
     actors = sorted({a for lx in framing_lex for a in lx.actors})
@@ -179,10 +197,24 @@ def run_compare(options: CompareOptions, *, progress: Callable[[int, int], None]
                          date_field=options.date_field, id_field=options.id_field, title_field=options.title_field,
                          manifest=options.manifest, boilerplate=options.boilerplate,
                          repeated_lines=options.repeated_lines)
-    out = RunOutput(options.resolved_out())
+    if recorded is not None:
+        changes = provenance_changes(recorded, corpus, lexicons)
+        if changes and not allow_changed:
+            raise ConfigError(f"the inputs differ from the recorded run: {'; '.join(changes)}", path=replay,
+                              hint="restore the recorded files, or pass --allow-changed to replay anyway")
+        if changes:
+            warn(f"REPLAYING WITH CHANGED INPUTS — the results will differ from {replay}: {'; '.join(changes)}")
+    out = RunOutput(options.resolved_out(), overwrite=options.overwrite, protect=inputs)
+    for message in out.recovered:
+        warn(message)
     try:
         result = _run(options, corpus, out, matcher, extractor, actors, categories, stopwords, lexicons,
                       progress, say, t0, timings)
+    except OSError as exc:
+        out.abort()
+        if out.owns_error(exc):
+            raise output_error(exc, out.dir) from None
+        raise
     except BaseException:
         out.abort()
         raise
@@ -480,19 +512,123 @@ def fingerprint_file(path: str | Path) -> str:
     return h.hexdigest()
 
 
-def load_run_options(run_json: str | Path) -> CompareOptions:
-    """The options of a finished run, from its ``run.json`` (for ``--from-run``)."""
+class ReplayWarning(UserWarning):
+    """A run replayed with ``--allow-changed`` although its inputs differ from the recorded ones."""
+
+
+def _read_run_json(run_json: str | Path) -> dict:
+    """The parsed ``run.json`` of a finished run (a :class:`ConfigError` if it is not one)."""
     path = Path(run_json)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        opts = data["options"]
     except FileNotFoundError:
         raise ConfigError("run.json not found", path=path, hint="pass the run.json of a finished run") from None
-    except (ValueError, KeyError):
-        raise ConfigError("not a framing run.json (no 'options')", path=path,
+    except IsADirectoryError:
+        raise ConfigError("this is a folder, not a run.json", path=path,
+                          hint=f"pass {path / 'run.json'}") from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read run.json ({exc.strerror})", path=path, hint="check the file") from None
+    except ValueError as exc:
+        raise ConfigError(f"run.json is not valid JSON ({exc})", path=path,
                           hint="pass the run.json written by 'framing compare'") from None
-    known = set(CompareOptions.__dataclass_fields__)
-    return CompareOptions(**{k: v for k, v in opts.items() if k in known})
+    if not isinstance(data, dict) or not isinstance(data.get("options"), dict):
+        raise ConfigError("not a framing run.json (no 'options' object)", path=path,
+                          hint="pass the run.json written by 'framing compare'")
+    return data
+
+
+def _type_ok(value, annotation) -> bool:
+    """Whether a JSON value fits a :class:`CompareOptions` field type (str, int, bool, list[str], X | None…)."""
+    import types
+    import typing
+
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        return any(_type_ok(value, a) for a in typing.get_args(annotation))
+    if annotation is type(None):
+        return value is None
+    if annotation is bool:
+        return isinstance(value, bool)
+    if annotation is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if annotation is float:
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if annotation is str:
+        return isinstance(value, str)
+    if origin is list:
+        (item,) = typing.get_args(annotation) or (typing.Any,)
+        return isinstance(value, list) and all(_type_ok(v, item) for v in value)
+    return True  # a type this check does not know: the run itself validates it
+
+
+def _type_name(annotation) -> str:
+    return str(annotation).replace("typing.", "").replace("<class '", "").replace("'>", "")
+
+
+def load_run_options(run_json: str | Path) -> CompareOptions:
+    """The options of a finished run, from its ``run.json`` (for ``--from-run``).
+
+    Every option is checked: unknown names, a missing corpus or a value of the wrong type
+    (``limit: "abc"``, ``corpus: null``) are a one-line :class:`ConfigError`.
+    """
+    import typing
+
+    path = Path(run_json)
+    opts = _read_run_json(path)["options"]
+    hints = typing.get_type_hints(CompareOptions)
+    unknown = sorted(set(opts) - set(hints))
+    if unknown:
+        raise ConfigError(f"run.json has unknown option(s) {', '.join(map(repr, unknown))}", path=path,
+                          hint="remove them, or replay with the framing version that wrote this run")
+    for name, value in opts.items():
+        if not _type_ok(value, hints[name]):
+            raise ConfigError(f"option {name!r} is {json.dumps(value, ensure_ascii=False)[:60]}, expected "
+                              f"{_type_name(hints[name])}", path=path, hint="fix the value in run.json")
+    if not opts.get("corpus"):
+        raise ConfigError("run.json options name no corpus", path=path, hint="set options.corpus to the corpus path")
+    if isinstance(opts.get("limit"), int) and opts["limit"] < 0:
+        raise ConfigError(f"option 'limit' is {opts['limit']}, expected a number ≥ 0", path=path,
+                          hint="fix the value in run.json")
+    return CompareOptions(**opts)
+
+
+def provenance_changes(recorded: dict, corpus, lexicons: list[Lexicon]) -> list[str]:
+    """What differs between a recorded run (its ``run.json``) and the corpus and lexicons found now.
+
+    The corpus is compared by :meth:`framing.corpus.Corpus.fingerprint`; each recorded lexicon
+    by SHA-256 — the loaded lexicon of that name, else the file at its recorded path (defaults
+    brought in for verbs and sources); a loaded lexicon the run did not record is a change too.
+    """
+    changes = []
+    rec_corpus = recorded.get("corpus") if isinstance(recorded.get("corpus"), dict) else {}
+    expected = rec_corpus.get("fingerprint")
+    if not expected:
+        changes.append("run.json records no corpus fingerprint")
+    elif corpus.fingerprint() != expected:
+        changes.append(f"corpus {rec_corpus.get('path') or ''} changed (fingerprint {expected[:12]}… recorded)")
+    loaded = {lx.name: lx for lx in lexicons}
+    rec_lex = recorded.get("lexicons")
+    if not isinstance(rec_lex, list) or not all(isinstance(x, dict) for x in rec_lex):
+        return [*changes, "run.json records no lexicon list"]
+    seen = set()
+    for entry in rec_lex:
+        name, sha, where = str(entry.get("name")), entry.get("sha256"), entry.get("path")
+        seen.add(name)
+        if name in loaded:
+            if loaded[name].sha256 != sha:
+                changes.append(f"lexicon {name!r} ({loaded[name].path}) changed")
+            continue
+        try:
+            found = fingerprint_file(where) if where else None
+        except OSError:
+            found = None
+        if found is None:
+            changes.append(f"lexicon {name!r} ({where}) not found")
+        elif found != sha:
+            changes.append(f"lexicon {name!r} ({where}) changed")
+    changes += [f"lexicon {name!r} ({lx.path}) was not used by the recorded run"
+                for name, lx in sorted(loaded.items()) if name not in seen]
+    return changes
 
 
 def _stage_manifest(command: str, corpus_path, corpus, options: dict, info: dict) -> dict:

@@ -82,27 +82,81 @@ class RunData:
         return list(self.manifest.get("categories") or [])
 
 
+#: columns the report needs in each file of a run (a file without them is damaged)
+REQUIRED_COLUMNS = {
+    "documents.csv": ("doc_id", "outlet"),
+    "outlets.csv": ("outlet", "documents", "tokens"),
+    "terms.csv": ("outlet", "term", "rank", "z"),
+    "hits.csv": ("doc_id", "outlet", "actor", "term", "voice", "start", "end", "sentence_start", "sentence"),
+    "attributions.csv": ("doc_id", "outlet"),
+    "problems.csv": ("action", "reason"),
+    "events.csv": ("event_id",),
+    "topics.csv": ("topic",),
+}
+#: columns that must hold numbers
+NUMERIC_COLUMNS = {
+    "outlets.csv": ("documents", "tokens"),
+    "terms.csv": ("rank", "z"),
+    "hits.csv": ("start", "end", "sentence_start"),
+}
+
+
+def _damaged(p: Path, what: str) -> RunError:
+    return RunError(f"this run file is damaged ({what})", path=p,
+                    hint="re-run 'framing compare' (or restore the file) — the report is rendered from it")
+
+
 def _read(path: Path, name: str, **kw) -> pd.DataFrame:
     p = path / name
-    if not p.exists() and p.with_suffix(".parquet").exists():  # a run written with --format parquet
-        return pd.read_parquet(p.with_suffix(".parquet"))
-    if not p.exists() or p.stat().st_size == 0:
-        return pd.DataFrame()
     try:
-        return pd.read_csv(p, keep_default_na=False, na_values=[""], **kw)
+        if not p.exists() and p.with_suffix(".parquet").exists():  # a run written with --format parquet
+            df = pd.read_parquet(p.with_suffix(".parquet"))
+        elif not p.exists() or p.stat().st_size == 0:
+            return pd.DataFrame()
+        else:
+            df = pd.read_csv(p, keep_default_na=False, na_values=[""], **kw)
     except pd.errors.EmptyDataError:
         return pd.DataFrame()
+    except UnicodeDecodeError:
+        raise _damaged(p, "not UTF-8 text") from None
+    except (pd.errors.ParserError, ValueError, OSError) as exc:
+        raise _damaged(p, str(exc).strip().splitlines()[-1][:120] if str(exc).strip() else type(exc).__name__) \
+            from None
+    if df.empty:
+        return df
+    missing = [c for c in REQUIRED_COLUMNS.get(name, ()) if c not in df.columns]
+    if missing:
+        raise _damaged(p, f"no column {', '.join(missing)}")
+    for c in NUMERIC_COLUMNS.get(name, ()):
+        try:
+            df[c] = pd.to_numeric(df[c])
+        except (ValueError, TypeError):
+            raise _damaged(p, f"column {c} is not numeric") from None
+    return df
 
 
 def load_run(path: str | Path) -> RunData:
-    """Read a run folder written by ``framing compare``."""
+    """Read a run folder written by ``framing compare``; a damaged file is a one-line :class:`RunError`."""
     path = Path(path)
     run_json = path / "run.json"
     if not run_json.exists():
         hint = "this folder is an interrupted run" if (path / "INCOMPLETE").exists() else \
             "pass the output folder of 'framing compare'"
         raise RunError("no run.json in this folder", path=path, hint=hint)
-    manifest = json.loads(run_json.read_text(encoding="utf-8"))
+    try:
+        manifest = json.loads(run_json.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise _damaged(run_json, "not UTF-8 text") from None
+    except ValueError as exc:
+        raise _damaged(run_json, f"invalid JSON: {exc}") from None
+    if not isinstance(manifest, dict) or "framing_run" not in manifest:
+        raise _damaged(run_json, "not a framing run.json")
+    for key, kind in (("corpus", dict), ("lexicons", list), ("actors", list), ("categories", list),
+                      ("stages", dict), ("versions", dict)):
+        if key in manifest and not isinstance(manifest[key], kind):
+            raise _damaged(run_json, f"'{key}' is not a{'n object' if kind is dict else ' list'}")
+    if not all(isinstance(lx, dict) for lx in manifest.get("lexicons") or []):
+        raise _damaged(run_json, "'lexicons' holds something else than objects")
     str_cols = {"doc_id": str, "outlet": str}
     data = RunData(
         path=path, manifest=manifest,
@@ -199,7 +253,9 @@ def render_reports(run_dir: str | Path, *, options=None, writer: RunOutput | Non
 
 
 def _md_escape(text) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ").replace("<", "&lt;").replace(">", "&gt;")
+    """Corpus or lexicon text as inert Markdown: no HTML, no code span, no table break, one line."""
+    return (str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|")
+            .replace("`", "\\`").replace("\r", " ").replace("\n", " "))
 
 
 def _table(df: pd.DataFrame, *, floatfmt: str = "{:.2f}") -> str:
@@ -282,12 +338,14 @@ def render_markdown(run: RunData, charts: list[tuple[str, str]]) -> str:
     lines = ["# Framing comparison report", ""]
     dr = corpus.get("date_range") or [None, None]
     lines += [
-        f"- **Corpus**: `{corpus.get('path')}` — {corpus.get('documents_analysed')} documents analysed, "
+        f"- **Corpus**: {_md_escape(corpus.get('path'))} — {corpus.get('documents_analysed')} documents analysed, "
         f"{corpus.get('documents_skipped', 0)} skipped, {len(corpus.get('outlets', []))} outlets; "
         f"dates {dr[0] or 'unknown'} … {dr[1] or 'unknown'}",
-        "- **Lexicons**: " + ", ".join(f"`{lx['name']}` v{lx['version']} ({lx['entries']} entries, "
-                                       f"sha256 {lx['sha256'][:12]})" for lx in m.get("lexicons", [])),
-        f"- **framing** {m.get('versions', {}).get('framing')} · seed {m.get('seed')} · "
+        "- **Lexicons**: " + ", ".join(f"{_md_escape(lx.get('name'))} v{_md_escape(lx.get('version'))} "
+                                       f"({_md_escape(lx.get('entries'))} entries, "
+                                       f"sha256 {_md_escape(str(lx.get('sha256'))[:12])})"
+                                       for lx in m.get("lexicons", [])),
+        f"- **framing** {_md_escape(m.get('versions', {}).get('framing'))} · seed {_md_escape(m.get('seed'))} · "
         f"problems in input: {m.get('problems_total', 0)} (see `problems.csv`)",
         "",
         "Stance is the mean stance of the labels an outlet uses for an actor, from −1 (delegitimizing, e.g. "
@@ -303,7 +361,7 @@ def render_markdown(run: RunData, charts: list[tuple[str, str]]) -> str:
         if title.startswith("Actor stance"):
             lines += [f"![{title}]({png})", ""]
     # labels used
-    if not run.hits.empty:
+    if not run.hits.empty and run.hits["actor"].notna().any():  # loaded-term lexicons have no actor
         lines += ["## Which labels each outlet uses", "",
                   "Each cell lists the labels (lexicon terms) with their count; reported-voice uses in "
                   "parentheses.", ""]
@@ -399,10 +457,10 @@ def render_markdown(run: RunData, charts: list[tuple[str, str]]) -> str:
         lines += ["## Evidence", "", "Sentences behind each outlet × actor figure (first "
                   f"{EVIDENCE_PER_CELL} per cell; all hits are in `hits.csv` with offsets).", ""]
         for (outlet, actor), cell in ev.items():
-            lines.append(f"**{_md_escape(outlet)} · {actor}**")
+            lines.append(f"**{_md_escape(outlet)} · {_md_escape(actor)}**")
             lines.append("")
             for e in cell:
-                lines.append(f"- `{e['doc_id']}` [{e['start']}:{e['end']}] "
+                lines.append(f"- {_md_escape(e['doc_id'])} [{e['start']}:{e['end']}] "
                              + _highlight(str(e["sentence"]), e["sentence_start"], e["start"], e["end"]))
             lines.append("")
     # problems
@@ -443,5 +501,6 @@ def _events_markdown(run: RunData) -> list[str]:
     topic_mix = run.tables.get("topic_mix.csv")
     for _, ev in multi.head(20).iterrows():
         sbs = side_by_side(ev["event_id"], assignments, run.hits, run.attributions, topic_mix)
-        lines += [f"### {ev['event_id']}: {ev.get('label', '')}", "", side_by_side_markdown(sbs), ""]
+        lines += [f"### {_md_escape(ev['event_id'])}: {_md_escape(ev.get('label', ''))}", "",
+                  side_by_side_markdown(sbs), ""]
     return lines

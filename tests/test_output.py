@@ -20,33 +20,63 @@ def test_run_output_is_invisible_until_commit(tmp_path):
     assert not list(tmp_path.glob("run.incomplete-*"))
 
 
+RUN_JSON = '{"framing_run": 1, "files": {"old.txt": "", "keep.txt": ""}}'
+
+
 def test_commit_replaces_previous_run_whole(tmp_path):
     final = tmp_path / "run"
     first = RunOutput(final)
+    first.write_text("run.json", RUN_JSON)
     first.write_text("old.txt", "old")
     first.write_text("keep.txt", "v1")
     first.commit()
-    second = RunOutput(final)
+    second = RunOutput(final, overwrite=True)
+    second.write_text("run.json", RUN_JSON)
     second.write_text("keep.txt", "v2")
     # an unfinished second run leaves the first one untouched
     assert (final / "old.txt").exists() and (final / "keep.txt").read_text() == "v1"
     second.commit()
-    assert sorted(p.name for p in final.iterdir()) == ["keep.txt"]
+    assert sorted(p.name for p in final.iterdir()) == ["keep.txt", "run.json"]
     assert (final / "keep.txt").read_text() == "v2"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]  # no .old-*, no journal
 
 
-def test_aborted_run_keeps_marker_and_previous(tmp_path):
+def test_a_second_run_needs_overwrite(tmp_path):
+    final = tmp_path / "run"
+    first = RunOutput(final)
+    first.write_text("run.json", RUN_JSON)
+    first.commit()
+    with pytest.raises(RunError, match=r"earlier run.*--overwrite"):
+        RunOutput(final)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]
+
+
+def test_aborted_run_keeps_previous_and_leaves_nothing(tmp_path):
     final = tmp_path / "run"
     ok = RunOutput(final)
+    ok.write_text("run.json", RUN_JSON)
     ok.write_text("report.md", "complete")
     ok.commit()
-    broken = RunOutput(final)
+    broken = RunOutput(final, overwrite=True)
+    assert "unfinished" in (broken.dir / INCOMPLETE_MARKER).read_text()
     stream = broken.csv_stream("hits.csv", ["doc_id", "term"])
     stream.write({"doc_id": "d1", "term": "الثوار"})
     broken.abort()
     assert (final / "report.md").read_text() == "complete"
-    assert (broken.dir / INCOMPLETE_MARKER).exists()
-    assert "unfinished" in (broken.dir / INCOMPLETE_MARKER).read_text()
+    assert not broken.dir.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]
+
+
+def test_files_appearing_in_the_target_during_a_run_stop_the_commit(tmp_path):
+    final = tmp_path / "run"
+    out = RunOutput(final)
+    out.write_text("run.json", RUN_JSON)
+    final.mkdir()
+    (final / "thesis.docx").write_text("x")
+    with pytest.raises(RunError, match="not a framing run"):
+        out.commit()
+    assert (final / "thesis.docx").read_text() == "x"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]
 
 
 def test_output_path_that_is_a_file(tmp_path):

@@ -185,7 +185,7 @@ def _start_and_wait_for_partial(corpus: Path, out: Path) -> tuple[subprocess.Pop
         signal.signal(signal.SIGINT, signal.SIG_DFL)
 
     proc = subprocess.Popen([sys.executable, "-m", "framing", "compare", str(corpus), "--out", str(out),
-                             "--no-progress"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             "--overwrite", "--no-progress"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             cwd=ROOT, preexec_fn=default_sigint)
     partial = out.parent / f"{out.name}.incomplete-{proc.pid}"
     deadline = time.monotonic() + 180
@@ -231,9 +231,8 @@ def test_ctrl_c_mid_run_exits_130_and_keeps_the_previous_output(previous_output,
     assert "Traceback" not in stderr
     assert len(stderr.strip().splitlines()) == 1 and "interrupted" in stderr
     assert snapshot(out) == before
-    assert (partial / "INCOMPLETE").is_file()
-    for leftover in out.parent.glob("X.incomplete-*"):
-        assert (leftover / "INCOMPLETE").is_file()
+    assert not partial.exists()  # Ctrl-C removes the partial folder (a SIGKILLed one: the next run does)
+    assert list(out.parent.glob("X.incomplete-*")) == []
 
 
 # --- (g) voice -------------------------------------------------------------------------------
