@@ -205,11 +205,24 @@ class Result:
             return target
         if self._folder.resolve() in target.resolve().parents:
             raise RunError("cannot save a run inside its own folder", path=target, hint="choose another folder")
-        out = RunOutput(target, overwrite=overwrite)
+        try:
+            out = RunOutput(target, overwrite=overwrite)
+        except OSError as exc:
+            raise _write_error(exc, target) from None
+        manifest = dict(self.manifest)
+        manifest["options"] = {**(manifest.get("options") or {}), "out": str(target)}  # where it now lives
         try:
             for src in self._files():
-                shutil.copyfile(src, out.path(str(src.relative_to(self._folder))))
+                rel = str(src.relative_to(self._folder))
+                if rel == "run.json":
+                    out.write_text(rel, json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True,
+                                                   default=str))
+                else:
+                    shutil.copyfile(src, out.path(rel))
             final = out.commit()
+        except OSError as exc:
+            out.abort()
+            raise _write_error(exc, target) from None
         except BaseException:
             out.abort()
             raise
@@ -232,6 +245,12 @@ class Result:
             path = self.save(path, overwrite=overwrite)
         render_reports(path)
         return Path(path)
+
+
+def _write_error(exc: OSError, target: Path) -> RunError:
+    reason = exc.strerror or str(exc)
+    return RunError(f"cannot write the run folder ({reason})", path=getattr(exc, "filename", None) or target,
+                    hint="choose a folder you can write to, with free space")
 
 
 def load_run(path: str | Path) -> Result:

@@ -122,7 +122,8 @@ def test_save_then_load_run_gives_equal_frames_and_dtypes(result, tmp_path):
     back = framing.load_run(path)
     for name in ("documents", "hits", "attributions", "outlets", "terms", "events", "problems"):
         pd.testing.assert_frame_equal(getattr(back, name), getattr(result, name), check_exact=True)
-    assert back.manifest == result.manifest
+    assert back.manifest["options"]["out"] == str(path)  # run.json says where the run now lives
+    assert {**back.manifest, "options": {}} == {**result.manifest, "options": {}}
     # a second save into the same place needs overwrite=True
     with pytest.raises(RunError, match="overwrite"):
         result.save(path)
@@ -216,6 +217,18 @@ def test_compare_a_path_with_every_stage(seeds_dir, tmp_path):
     back = framing.load_run(res.save(tmp_path / "all"))
     for name in ("topics", "events", "outlets"):
         pd.testing.assert_frame_equal(back.table(name), res.table(name))
+
+
+def test_unwritable_target_is_a_run_error(result, tmp_path, monkeypatch):
+    import shutil
+
+    def full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(shutil, "copyfile", full)
+    with pytest.raises(RunError, match="No space left on device"):
+        result.save(tmp_path / "full")
+    assert not (tmp_path / "full").exists()
 
 
 def test_damaged_tables_are_a_one_line_run_error(result, tmp_path):
