@@ -45,7 +45,7 @@ TABLES: dict[str, tuple | None] = {
     "topics": None, "events": None, "problems": PROBLEM_SCHEMA, "excluded": EXCLUDED_SCHEMA,
     "term_evidence": TERM_EVIDENCE_SCHEMA, "topic_mix": None, "outlet_topics": None, "excluded_lines": None,
 }
-#: read on first use (they can have millions of rows)
+#: every table is read on first use; these (millions of rows) are not even read by ``repr``
 LAZY_TABLES = ("hits", "attributions", "excluded")
 #: columns of the small tables that are always text, even when every value looks like a number
 _TEXT_COLUMNS = {"doc_id", "outlet", "term", "form", "label", "event_id", "outlets", "independent_outlets",
