@@ -404,3 +404,58 @@ def export(
         typer.echo(text, nl=False)
     else:
         typer.echo(f"wrote {Path(out)}", err=True)
+
+
+@app.command("evaluate")
+def evaluate_(
+    gold: Annotated[str, typer.Argument(help="Gold spans: a .jsonl of {text, spans: [{start, end, label}]}, an "
+                                             "ArMPro .jsonl or a BRAT folder (.ann + .txt); with --sample, any "
+                                             "corpus 'framing compare' reads.")],
+    lexicons: Annotated[list[str] | None, typer.Option("--lexicons", "-l", help="Lexicon folder or file "
+                                                       "(repeatable; default: the project's lexicons/).")] = None,
+    map_: Annotated[list[str] | None, typer.Option("--map", help="LABEL=CATEGORY[,CATEGORY…] (repeatable; * = any "
+                                                   "category): only these gold labels count, each against these "
+                                                   "categories.")] = None,
+    out: Annotated[str | None, typer.Option("--out", "-o", help="Write metrics, labels, hits, misses and "
+                                            "false_positives CSVs (with --sample: coding_sheet.csv) here.")] = None,
+    sample: Annotated[int | None, typer.Option("--sample", help="Instead of scores: a coding sheet of N random "
+                                               "hits for a precision check by hand.")] = None,
+    seed: Seed = 0,
+    show: Annotated[int, typer.Option(help="Misses and false positives to print.")] = 10,
+    width: Annotated[int, typer.Option(help="Characters of context on each side.")] = 50,
+    text_field: TextField = "text",
+    outlet_field: OutletField = "outlet",
+    date_field: DateField = "date",
+    id_field: IdField = "id",
+) -> None:
+    """Precision, recall and F1 of the lexicons against hand-coded gold spans; misses and false positives."""
+    from framing.evaluate import OVERLAP_RULE, evaluate, sample_hits
+
+    if sample is not None:
+        sheet = _run(sample_hits, gold, sample, seed=seed, lexicons=lexicons or None, width=width,
+                     **_fields(text_field, outlet_field, date_field, id_field))
+        for r in sheet.itertuples(index=False):
+            typer.echo(f"{r.sample:>4}. {r.outlet}  {r.doc_id}  {r.left.rstrip()} [{r.match}] {r.right.lstrip()}   "
+                       f"({r.lexicon}:{r.term}, {r.category}, {r.stance:+.1f})")
+        typer.echo(f"{len(sheet)} of {sheet.attrs['hits']} hits in {sheet.attrs['documents']} documents "
+                   f"(seed {seed}); code each one in the 'correct' column", err=True)
+        if out:
+            Path(out).mkdir(parents=True, exist_ok=True)
+            sheet.to_csv(Path(out) / "coding_sheet.csv", index=False, encoding="utf-8-sig")
+            typer.echo(f"wrote {Path(out) / 'coding_sheet.csv'}", err=True)
+        return
+    result = _run(evaluate, gold, lexicons=lexicons or None, mapping=map_, width=width)
+    typer.echo(_table(result.metrics, ["scope", "category", "hits", "correct_hits", "precision", "gold_spans",
+                                       "recalled_spans", "recall", "f1"]))
+    typer.echo("")
+    typer.echo(_table(result.labels, ["label", "gold_spans", "recalled", "recall", "recall_valenced"]))
+    for title, frame in (("misses", result.misses), ("false positives", result.false_positives)):
+        typer.echo(f"\n{len(frame)} {title}" + (f" (first {show})" if len(frame) > show else ""))
+        for r in frame.head(show).itertuples(index=False):
+            what = r.label if title == "misses" else f"{r.lexicon}:{r.term} ({r.category})"
+            typer.echo(f"  {r.doc_id}  {r.left.rstrip()} [{r.text if title == 'misses' else r.matched}] "
+                       f"{r.right.lstrip()}   {what}")
+    typer.echo(f"{result.documents} gold texts, lexicons {', '.join(result.lexicons)}; {OVERLAP_RULE}", err=True)
+    if out:
+        for path in result.write(out):
+            typer.echo(f"wrote {path}", err=True)

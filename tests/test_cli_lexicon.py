@@ -53,7 +53,7 @@ def assert_clean_failure(result, *fragments: str, code: int = 2):
 def test_every_command_and_option_has_help():
     group = typer.main.get_command(app)
     assert set(group.commands) == {"list", "show", "new", "add", "remove", "set", "validate", "kwic", "suggest",
-                                   "test", "import", "export"}
+                                   "test", "import", "export", "evaluate"}
     for name, cmd in group.commands.items():
         assert (cmd.help or "").strip(), name
         assert run(name, "--help").exit_code == 0

@@ -233,3 +233,49 @@ def test_split_half_is_fixed():
     halves = [split_half(f"doc{i}") for i in range(200)]
     assert halves == [split_half(f"doc{i}") for i in range(200)]
     assert 70 < sum(halves) < 130
+
+
+# --- command line ------------------------------------------------------------------------------
+
+
+def test_cli_evaluate_prints_scores_and_writes_csvs(tmp_path):
+    from typer.testing import CliRunner
+
+    from framing.cli import app
+
+    result = CliRunner().invoke(app, ["lexicon", "evaluate", str(HERE / "armpro.jsonl"), "-l", str(LEX),
+                                      "--out", str(tmp_path / "ev")])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert any(line.split()[:6] == ["overall", "6", "4", "0.67", "5", "4"] for line in lines)
+    assert "[ستدفع الثمن غاليا]" in result.stdout and "eval-test:اجتماع (diplomacy)" in result.stdout
+    assert (tmp_path / "ev" / "misses.csv").exists() and (tmp_path / "ev" / "false_positives.csv").exists()
+
+
+def test_cli_evaluate_sample_writes_a_coding_sheet(tmp_path):
+    from typer.testing import CliRunner
+
+    from framing.cli import app
+
+    result = CliRunner().invoke(app, ["lexicon", "evaluate", str(HERE / "corpus.jsonl"), "-l", str(LEX),
+                                      "--sample", "2", "--seed", "3", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    sheet = (tmp_path / "coding_sheet.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert sheet[0].startswith("sample,outlet,doc_id,start,end,left,match,right") and len(sheet) == 3
+
+
+def test_cli_evaluate_user_mistakes_are_one_line(tmp_path):
+    from typer.testing import CliRunner
+
+    from framing.cli import app
+
+    runner = CliRunner()
+    for args, message in ((["--map", "Doubt"], "is not LABEL=CATEGORY"),
+                          (["--map", "Slogans=doubt"], "no gold span has the label 'Slogans'")):
+        result = runner.invoke(app, ["lexicon", "evaluate", str(HERE / "gold.jsonl"), "-l", str(LEX), *args])
+        assert result.exit_code == 2 and message in result.output
+        assert "Traceback" not in result.output and len(result.output.strip().splitlines()) == 1
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "نص", "spans": [{"start": 0, "end": 9, "label": "X"}]}\n', encoding="utf-8")
+    result = runner.invoke(app, ["lexicon", "evaluate", str(bad), "-l", str(LEX)])
+    assert result.exit_code == 2 and f"{bad}:1: span 1 (X 0–9) is outside the text" in result.output
