@@ -49,11 +49,17 @@ import re
 from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 
 from framing.errors import LexiconError
 from framing.lexicon import Entry, Lexicon, Matcher, default_lexicon_dir, load_lexicons
-from framing.normalize import WORD_RE, Normalized, normalize_ar, normalize_with_offsets, sentence_spans
+from framing.normalize import (
+    WORD_RE,
+    Normalized,
+    bare_forms,
+    normalize_ar,
+    normalize_with_offsets,
+    sentence_spans,
+)
 from framing.records import Attribution, Hit
 
 __all__ = [
@@ -305,23 +311,8 @@ def _is_hal(tok: str) -> bool:
     return len(tok) >= 5 and tok[0] == "م" and tok[-1] == "ا"
 
 
-@lru_cache(maxsize=1 << 16)
-def _bare_forms(tok: str) -> frozenset[str]:
-    """The token without proclitics و ف ب ل ك and the article (normalized)."""
-    out = {tok}
-    frontier = [tok]
-    for _ in range(3):
-        nxt = []
-        for t in frontier:
-            if len(t) > 3 and t[0] in "وفبلك":
-                nxt.append(t[1:])
-            if len(t) > 3 and t.startswith("لل"):
-                nxt.append(t[2:])
-            if len(t) > 3 and t.startswith("ال"):
-                nxt.append(t[2:])
-        out.update(nxt)
-        frontier = nxt
-    return frozenset(out)
+#: the token without proclitics و ف ب ل ك and the article; the rule lives in :mod:`framing.normalize`
+_bare_forms = bare_forms
 
 
 # --- records internal to one document ---------------------------------------------------------

@@ -74,7 +74,7 @@ import numpy as np
 import pandas as pd
 
 from framing.errors import ConfigError, LexiconError, NotFittedError
-from framing.normalize import WORD_RE, normalize_ar, sentence_spans, tokenize
+from framing.normalize import WORD_RE, normalize_ar, sentence_spans, strip_article_clitics, tokenize
 from framing.records import Document
 
 __all__ = [
@@ -104,24 +104,8 @@ PLACE_CUES = ("مدينه", "محافظه", "منطقه", "ريف", "قريه", 
 #: the default similarity an event needs (see :class:`EventGrouper`; tuned on the Egyptian corpus)
 DEFAULT_THRESHOLD = 0.3
 
-_ARTICLE_PREFIXES = ("وال", "فال", "بال", "كال")
-
-
-def light_stem(token: str) -> str:
-    """Strip the article and its proclitics from a normalized word (``والرئيس`` → ``رئيس``).
-
-    Only prefixes that cannot start a root are removed (``و`` alone is kept: ``وزير``).
-
-    >>> [light_stem(w) for w in ["والرئيس", "للشرطه", "الاتحاديه", "وزير", "ال"]]
-    ['رئيس', 'شرطه', 'اتحاديه', 'وزير', 'ال']
-    """
-    if token.startswith(_ARTICLE_PREFIXES) and len(token) >= 5:
-        return token[3:]
-    if token.startswith("لل") and len(token) >= 5:
-        return token[2:]
-    if token.startswith("ال") and len(token) >= 4:
-        return token[2:]
-    return token
+#: strip the article and its proclitics (``والرئيس`` → ``رئيس``); the rule lives in :mod:`framing.normalize`
+light_stem = strip_article_clitics
 
 
 # --- results ------------------------------------------------------------------------------------

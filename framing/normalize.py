@@ -25,6 +25,7 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -33,14 +34,26 @@ import numpy as np
 from framing.records import Token
 
 __all__ = [
+    "ARTICLE",
+    "CONJUNCTIONS",
+    "PREPOSITIONS",
+    "PRONOUN_SUFFIXES",
     "Normalized",
+    "article_clitic_variants",
+    "bare_forms",
     "fold_article_clitics",
     "is_arabic",
     "normalize_ar",
     "normalize_with_offsets",
+    "proclitic_bases",
+    "proclitic_forms",
     "sentence_ends",
     "sentence_of",
     "sentence_spans",
+    "strip_article_clitics",
+    "suffix_bases",
+    "suffix_forms",
+    "surface_forms",
     "tokenize",
     "word_tokens",
 ]
@@ -290,6 +303,151 @@ def sentence_ends(text: str) -> list[int]:
     return [m.end() for m in _SENT_END_RE.finditer(text)]
 
 
+# --- clitic rules: the one place that knows Arabic proclitics, the article and suffixes ----------
+# The lexicon matcher, term statistics, topics, events and attribution all take them from here.
+
+#: conjunctions that may be glued to a word
+CONJUNCTIONS = ("و", "ف")
+#: prepositions that may be glued to a word (ل + ال is written لل)
+PREPOSITIONS = ("ب", "ل", "ك")
+#: the definite article
+ARTICLE = "ال"
+#: possessive / object pronoun suffixes
+PRONOUN_SUFFIXES = ("ه", "ها", "هم", "هما", "هن", "ك", "كم", "نا", "ي")
+
+_CONJ = ("", *CONJUNCTIONS)
+_PREP = ("", *PREPOSITIONS)
+_PRONOUNS = PRONOUN_SUFFIXES
+
+
+def proclitic_forms(word: str) -> set[str]:
+    """The word with every proclitic combination: و ف × ب ل ك × ال (ل+ال → لل).
+
+    >>> sorted(proclitic_forms("الجيش"))[:4]
+    ['الجيش', 'بالجيش', 'فالجيش', 'فبالجيش']
+    """
+    if word.startswith("ال") and len(word) > 3:
+        bases, definite_only = [word[2:]], True
+    else:
+        bases, definite_only = [word], False
+    forms = set()
+    for base in bases:
+        for conj in _CONJ:
+            for prep in _PREP:
+                forms.add(conj + ("لل" + base if prep == "ل" else prep + "ال" + base))
+                if not definite_only:
+                    forms.add(conj + prep + base)
+    return forms
+
+
+def suffix_forms(word: str) -> set[str]:
+    """The word with plural, dual, feminine and possessive suffixes (ة → ت before a suffix).
+
+    >>> {"حكومتها", "حكومات", "حكومتين"} <= suffix_forms("حكومه")
+    True
+    """
+    forms = {word}
+    if word.endswith("ه") and len(word) > 2:  # ta marbuta (normalized to ه)
+        stem = word[:-1]
+        forms |= {stem + "ت" + p for p in _PRONOUNS}
+        forms |= {stem + "ات", stem + "تان", stem + "تين"}
+        forms |= {stem + "ات" + p for p in _PRONOUNS}
+    elif word.endswith(("ون", "ين")) and len(word) > 4:  # sound masculine plural given
+        stem = word[:-2]
+        forms |= {stem + "ون", stem + "ين", stem + "و", stem + "ي"}
+        forms |= {stem + "ي" + p for p in _PRONOUNS if p != "ي"}
+    else:
+        forms |= {word + s for s in ("ون", "ين", "ان", "ات", "ه", "يه", "يون", "يين")}
+        forms |= {word + p for p in _PRONOUNS}
+        forms |= {word + "ات" + p for p in _PRONOUNS}
+        if word.endswith("ا"):
+            forms |= {word + "ت" + p for p in _PRONOUNS}
+        if word.endswith("ي"):
+            forms |= {word + "ه", word + "ات"}
+    return forms
+
+
+def surface_forms(words: Sequence[str], mode: str = "affix") -> tuple[frozenset[str], ...]:
+    """For each word of a normalized term, the token forms that count as that word.
+
+    The first word takes proclitics (:func:`proclitic_forms`), the last word suffixes
+    (:func:`suffix_forms`; a one-word term both); ``mode="exact"`` and words of one or two
+    letters take neither.
+
+    >>> forms = surface_forms(["الاحتلال"])
+    >>> {"والاحتلال", "للاحتلال", "بالاحتلال", "الاحتلال"} <= forms[0]
+    True
+    """
+    n = len(words)
+    out = []
+    for i, word in enumerate(words):
+        if mode == "exact" or len(word) <= 2:
+            out.append(frozenset({word}))
+            continue
+        forms = {word}
+        last_forms = suffix_forms(word) if i == n - 1 else {word}
+        if i == 0:
+            for f in last_forms:
+                forms |= proclitic_forms(f)
+        else:
+            forms |= last_forms
+        out.append(frozenset(forms))
+    return tuple(out)
+
+
+# The reverse direction, for matching without listing every form of every entry: candidates
+# a token may be a form of. Both are supersets of the true answers; a caller keeps a candidate
+# only if the forward rule (proclitic_forms / suffix_forms) really gives the token from it.
+
+_SUFFIXES_PLAIN = frozenset(
+    ("ون", "ين", "ان", "ات", "ه", "يه", "يون", "يين", *_PRONOUNS, *("ات" + p for p in _PRONOUNS),
+     *("ت" + p for p in _PRONOUNS)))
+_SUFFIXES_TA_MARBUTA = frozenset(
+    (*("ت" + p for p in _PRONOUNS), "ات", "تان", "تين", *("ات" + p for p in _PRONOUNS)))
+_SUFFIXES_PLURAL = frozenset(("ون", "ين", "و", "ي", *("ي" + p for p in _PRONOUNS if p != "ي")))
+_MAX_SUFFIX = max(map(len, _SUFFIXES_PLAIN | _SUFFIXES_TA_MARBUTA | _SUFFIXES_PLURAL))
+
+
+def proclitic_bases(token: str) -> list[str]:
+    """Every ``f`` whose :func:`proclitic_forms` may contain ``token`` (a superset; ``token`` first).
+
+    >>> proclitic_bases("وللجيش")
+    ['وللجيش', 'للجيش', 'لجيش', 'الجيش', 'جيش']
+    """
+    out = [token]
+    for r in (token, token[1:] if token[:1] in CONJUNCTIONS else ""):
+        if not r:
+            continue
+        if r is not token:
+            out.append(r)
+        if r[:1] in PREPOSITIONS:
+            out.append(r[1:])
+        if r.startswith("لل"):
+            out += ["ال" + r[2:], r[2:]]
+        for art in ("ال", "بال", "كال"):
+            if r.startswith(art):
+                out.append(r[len(art):])
+    return [f for f in dict.fromkeys(out) if f]
+
+
+def suffix_bases(form: str) -> list[str]:
+    """Every word whose :func:`suffix_forms` may contain ``form`` (a superset; ``form`` first).
+
+    >>> "حكومه" in suffix_bases("حكومتها")
+    True
+    """
+    out = [form]
+    for n in range(1, min(_MAX_SUFFIX, len(form) - 1) + 1):
+        rest, suffix = form[:-n], form[-n:]
+        if suffix in _SUFFIXES_PLAIN:
+            out.append(rest)
+        if suffix in _SUFFIXES_TA_MARBUTA:
+            out.append(rest + "ه")
+        if suffix in _SUFFIXES_PLURAL:
+            out += [rest + "ون", rest + "ين"]
+    return list(dict.fromkeys(out))
+
+
 _ARTICLE_CLITICS_4 = ("وبال", "فبال", "ولل", "فلل")
 _ARTICLE_CLITICS_3 = ("وال", "فال", "بال", "كال")
 
@@ -312,3 +470,62 @@ def fold_article_clitics(token: str) -> str:
     if len(token) >= 5 and token.startswith("لل"):
         return "ال" + token[2:]
     return token
+
+
+def article_clitic_variants(term: str) -> set[str]:
+    """The normalized words that :func:`fold_article_clitics` folds into ``term`` (and ``term``).
+
+    >>> sorted(article_clitic_variants("الجيش"))
+    ['الجيش', 'بالجيش', 'فالجيش', 'فبالجيش', 'فللجيش', 'كالجيش', 'للجيش', 'والجيش', 'وبالجيش', 'وللجيش']
+    """
+    out = {term}
+    if term.startswith("ال"):
+        rest = term[2:]
+        for cand in ("و" + term, "ف" + term, "ب" + term, "ك" + term, "لل" + rest,
+                     "وب" + term, "فب" + term, "ولل" + rest, "فلل" + rest):
+            if fold_article_clitics(cand) == term:
+                out.add(cand)
+    return out
+
+
+_ARTICLE_PREFIXES = ("وال", "فال", "بال", "كال")
+
+
+def strip_article_clitics(token: str) -> str:
+    """Strip the article and its proclitics from a normalized word (``والرئيس`` → ``رئيس``).
+
+    Only prefixes that cannot start a root are removed (``و`` alone is kept: ``وزير``).
+
+    >>> [strip_article_clitics(w) for w in ["والرئيس", "للشرطه", "الاتحاديه", "وزير", "ال"]]
+    ['رئيس', 'شرطه', 'اتحاديه', 'وزير', 'ال']
+    """
+    if token.startswith(_ARTICLE_PREFIXES) and len(token) >= 5:
+        return token[3:]
+    if token.startswith("لل") and len(token) >= 5:
+        return token[2:]
+    if token.startswith("ال") and len(token) >= 4:
+        return token[2:]
+    return token
+
+
+@lru_cache(maxsize=1 << 16)
+def bare_forms(token: str) -> frozenset[str]:
+    """The token without proclitics و ف ب ل ك and the article, peeled up to three times (normalized).
+
+    >>> sorted(bare_forms("وللجيش"))
+    ['جيش', 'لجيش', 'للجيش', 'وللجيش']
+    """
+    out = {token}
+    frontier = [token]
+    for _ in range(3):
+        nxt = []
+        for t in frontier:
+            if len(t) > 3 and t[0] in "وفبلك":
+                nxt.append(t[1:])
+            if len(t) > 3 and t.startswith("لل"):
+                nxt.append(t[2:])
+            if len(t) > 3 and t.startswith("ال"):
+                nxt.append(t[2:])
+        out.update(nxt)
+        frontier = nxt
+    return frozenset(out)

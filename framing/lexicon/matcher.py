@@ -29,82 +29,17 @@ from framing.normalize import (
     WORD_RE,
     Normalized,
     normalize_with_offsets,
+    proclitic_bases,
+    proclitic_forms,
     sentence_ends,
     sentence_of,
+    suffix_bases,
+    suffix_forms,
+    surface_forms,
 )
 from framing.records import Hit
 
 __all__ = ["Matcher", "surface_forms"]
-
-# --- affixes --------------------------------------------------------------------------------
-
-_CONJ = ("", "و", "ف")
-_PREP = ("", "ب", "ل", "ك")
-_PRONOUNS = ("ه", "ها", "هم", "هما", "هن", "ك", "كم", "نا", "ي")
-
-
-def _prefix_forms(word: str) -> set[str]:
-    """The word with every proclitic combination: و ف × ب ل ك × ال (ل+ال → لل)."""
-    if word.startswith("ال") and len(word) > 3:
-        bases, definite_only = [word[2:]], True
-    else:
-        bases, definite_only = [word], False
-    forms = set()
-    for base in bases:
-        for conj in _CONJ:
-            for prep in _PREP:
-                forms.add(conj + ("لل" + base if prep == "ل" else prep + "ال" + base))
-                if not definite_only:
-                    forms.add(conj + prep + base)
-    return forms
-
-
-def _suffix_forms(word: str) -> set[str]:
-    """The word with plural, dual, feminine and possessive suffixes."""
-    forms = {word}
-    if word.endswith("ه") and len(word) > 2:  # ta marbuta (normalized to ه)
-        stem = word[:-1]
-        forms |= {stem + "ت" + p for p in _PRONOUNS}
-        forms |= {stem + "ات", stem + "تان", stem + "تين"}
-        forms |= {stem + "ات" + p for p in _PRONOUNS}
-    elif word.endswith(("ون", "ين")) and len(word) > 4:  # sound masculine plural given
-        stem = word[:-2]
-        forms |= {stem + "ون", stem + "ين", stem + "و", stem + "ي"}
-        forms |= {stem + "ي" + p for p in _PRONOUNS if p != "ي"}
-    else:
-        forms |= {word + s for s in ("ون", "ين", "ان", "ات", "ه", "يه", "يون", "يين")}
-        forms |= {word + p for p in _PRONOUNS}
-        forms |= {word + "ات" + p for p in _PRONOUNS}
-        if word.endswith("ا"):
-            forms |= {word + "ت" + p for p in _PRONOUNS}
-        if word.endswith("ي"):
-            forms |= {word + "ه", word + "ات"}
-    return forms
-
-
-def surface_forms(words: Sequence[str], mode: str = "affix") -> tuple[frozenset[str], ...]:
-    """For each word of a normalized term, the token forms that count as that word.
-
-    >>> forms = surface_forms(["الاحتلال"])
-    >>> {"والاحتلال", "للاحتلال", "بالاحتلال", "الاحتلال"} <= forms[0]
-    True
-    """
-    n = len(words)
-    out = []
-    for i, word in enumerate(words):
-        if mode == "exact" or len(word) <= 2:
-            out.append(frozenset({word}))
-            continue
-        forms = {word}
-        last_forms = _suffix_forms(word) if i == n - 1 else {word}
-        if i == 0:
-            for f in last_forms:
-                forms |= _prefix_forms(f)
-        else:
-            forms |= last_forms
-        out.append(frozenset(forms))
-    return tuple(out)
-
 
 # --- matching -------------------------------------------------------------------------------
 
@@ -133,61 +68,21 @@ class _Compiled:
 # --- from a token back to the entry words it can be a form of ---------------------------------
 # The matcher never lists every surface form of every entry (a one-word entry has ~650: 100k
 # entries would be 65M strings). It indexes the entries' words, and analyses each distinct
-# token of the corpus once, the other way round: strip what may be a proclitic, then what may
-# be a suffix, look the rest up, and keep a candidate only if the forward rules
-# (:func:`_prefix_forms`, :func:`_suffix_forms`) really produce the token from it. The
-# candidates are a superset of the true ones, and the check is the forward rule itself, so
-# the result is exactly "token in surface_forms(entry words)[0]".
-
-_SUFFIXES_PLAIN = frozenset(
-    ("ون", "ين", "ان", "ات", "ه", "يه", "يون", "يين", *_PRONOUNS, *("ات" + p for p in _PRONOUNS),
-     *("ت" + p for p in _PRONOUNS)))
-_SUFFIXES_TA_MARBUTA = frozenset(
-    (*("ت" + p for p in _PRONOUNS), "ات", "تان", "تين", *("ات" + p for p in _PRONOUNS)))
-_SUFFIXES_PLURAL = frozenset(("ون", "ين", "و", "ي", *("ي" + p for p in _PRONOUNS if p != "ي")))
-_MAX_SUFFIX = max(map(len, _SUFFIXES_PLAIN | _SUFFIXES_TA_MARBUTA | _SUFFIXES_PLURAL))
-
-
-def _proclitic_bases(token: str) -> list[str]:
-    """Every ``f`` that ``token`` may be a proclitic form of (a superset of the true ones)."""
-    out = [token]
-    for r in (token, token[1:] if token[:1] in ("و", "ف") else ""):
-        if not r:
-            continue
-        if r is not token:
-            out.append(r)
-        if r[:1] in ("ب", "ل", "ك"):
-            out.append(r[1:])
-        if r.startswith("لل"):
-            out += ["ال" + r[2:], r[2:]]
-        for art in ("ال", "بال", "كال"):
-            if r.startswith(art):
-                out.append(r[len(art):])
-    return [f for f in dict.fromkeys(out) if f]
-
-
-def _suffix_bases(form: str) -> list[str]:
-    """Every word that ``form`` may be a suffixed form of (a superset of the true ones)."""
-    out = [form]
-    for n in range(1, min(_MAX_SUFFIX, len(form) - 1) + 1):
-        rest, suffix = form[:-n], form[-n:]
-        if suffix in _SUFFIXES_PLAIN:
-            out.append(rest)
-        if suffix in _SUFFIXES_TA_MARBUTA:
-            out.append(rest + "ه")
-        if suffix in _SUFFIXES_PLURAL:
-            out += [rest + "ون", rest + "ين"]
-    return list(dict.fromkeys(out))
+# token of the text once, the other way round (framing.normalize.proclitic_bases, then
+# suffix_bases): strip what may be a proclitic, then what may be a suffix, look the rest up,
+# and keep a candidate only if the forward rules (proclitic_forms, suffix_forms) really
+# produce the token from it. The candidates are a superset of the true ones and the check is
+# the forward rule itself, so the result is exactly "token in surface_forms(entry words)[0]".
 
 
 @lru_cache(maxsize=16_384)
 def _prefix_set(word: str) -> frozenset[str]:
-    return frozenset(_prefix_forms(word))
+    return frozenset(proclitic_forms(word))
 
 
 @lru_cache(maxsize=16_384)
 def _suffix_set(word: str) -> frozenset[str]:
-    return frozenset(_suffix_forms(word))
+    return frozenset(suffix_forms(word))
 
 
 #: distinct tokens the matcher remembers having analysed (then it forgets and starts again)
@@ -261,7 +156,7 @@ class Matcher:
         for comp in self._exact_heads.get(token, ()):
             found[comp.order] = comp
         singles, multis = self._single_heads, self._multi_heads
-        for f in _proclitic_bases(token):
+        for f in proclitic_bases(token):
             in_prefix_forms = None
             comps = multis.get(f)
             if comps:
@@ -269,7 +164,7 @@ class Matcher:
                 if in_prefix_forms:
                     for comp in comps:
                         found[comp.order] = comp
-            for w in _suffix_bases(f):
+            for w in suffix_bases(f):
                 comps = singles.get(w)
                 if not comps or f not in _suffix_set(w):
                     continue
