@@ -179,6 +179,17 @@ def compare(
     allow_changed: Annotated[bool, typer.Option("--allow-changed", help="With --from-run: replay even if the corpus "
                                                                         "or a lexicon changed (with a warning).")
                              ] = False,
+    max_document_chars: Annotated[int | None, typer.Option(help="Split documents longer than this many characters "
+                                                                 "(default 2,000,000; each split is listed).")
+                                  ] = None,
+    max_record_bytes: Annotated[int | None, typer.Option(help="Skip a text file, JSONL line or CSV record larger "
+                                                               "than this, decompressed (default 256 MiB).")] = None,
+    max_file_bytes: Annotated[int | None, typer.Option(help="Stop reading an input file after this many "
+                                                             "decompressed bytes (default 4 GiB).")] = None,
+    max_corpus_bytes: Annotated[int | None, typer.Option(help="Refuse a corpus over this many decompressed bytes "
+                                                               "(default 64 GiB).")] = None,
+    max_json_depth: Annotated[int | None, typer.Option(help="Refuse JSON records nested deeper than this "
+                                                             "(default 100).")] = None,
     format: Annotated[str, typer.Option("--format", help="Files of the large tables (hits, attributions, "
                                                          "documents, excluded): csv, parquet or both.")] = "both",
 ) -> None:
@@ -201,7 +212,9 @@ def compare(
                 date_field=date_field, id_field=id_field, title_field=title_field, manifest=manifest,
                 boilerplate=boilerplate, topics=topics, events=events, attribution=attribution, charts=charts,
                 embedding_model=embedding_model, morphology_db=morphology_db, seed=seed, limit=limit,
-                strict=strict, format=format, overwrite=overwrite)
+                strict=strict, format=format, overwrite=overwrite, max_document_chars=max_document_chars,
+                max_record_bytes=max_record_bytes, max_file_bytes=max_file_bytes, max_corpus_bytes=max_corpus_bytes,
+                max_json_depth=max_json_depth)
         with _Progress(progress) as bar:
             result = run_compare(options, progress=bar.update, stage=bar.stage, replay=from_run,
                                  allow_changed=allow_changed, warn=_warn)

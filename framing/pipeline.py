@@ -88,6 +88,12 @@ class CompareOptions:
     limit: int | None = None
     format: str = "both"  # csv | parquet | both: files of the large tables (hits, attributions, documents, excluded)
     overwrite: bool = False  # replace an earlier complete run in ``out`` (never anything else)
+    # bounds of the corpus reader (None: its defaults, see framing.corpus.CorpusLimits and README "Reliability")
+    max_document_chars: int | None = None
+    max_record_bytes: int | None = None
+    max_file_bytes: int | None = None
+    max_corpus_bytes: int | None = None
+    max_json_depth: int | None = None
 
     def resolved_out(self) -> Path:
         if self.out:
@@ -196,7 +202,7 @@ def run_compare(options: CompareOptions, *, progress: Callable[[int, int], None]
     corpus = load_corpus(options.corpus, text_field=options.text_field, outlet_field=options.outlet_field,
                          date_field=options.date_field, id_field=options.id_field, title_field=options.title_field,
                          manifest=options.manifest, boilerplate=options.boilerplate,
-                         repeated_lines=options.repeated_lines)
+                         repeated_lines=options.repeated_lines, **corpus_limits(options))
     if recorded is not None:
         changes = provenance_changes(recorded, corpus, lexicons)
         if changes and not allow_changed:
@@ -510,6 +516,12 @@ def fingerprint_file(path: str | Path) -> str:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
+
+
+def corpus_limits(options: CompareOptions) -> dict[str, int]:
+    """The reader bounds ``options`` sets (the others keep :func:`framing.corpus.load_corpus`'s defaults)."""
+    names = ("max_document_chars", "max_record_bytes", "max_file_bytes", "max_corpus_bytes", "max_json_depth")
+    return {n: getattr(options, n) for n in names if getattr(options, n, None) is not None}
 
 
 class ReplayWarning(UserWarning):

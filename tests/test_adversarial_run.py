@@ -19,9 +19,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from framing import output
 from framing.cli import app
 from framing.errors import RunError
-from framing.output import RunOutput, recover
+from framing.output import RunOutput
 from tests.conftest import ROOT
 
 runner = CliRunner()
@@ -208,7 +209,7 @@ def test_a_kill_between_the_two_renames_is_completed_by_the_next_run(tmp_path):
     assert proc.returncode == -signal.SIGKILL, proc.stderr
     assert not final.exists()  # the window: previous run aside, new one not yet in place
     assert debris(tmp_path)  # …with a journal saying what was going on
-    done = recover(final)
+    done = output.recover(final)
     assert done and "completed the interrupted commit" in done[0]
     assert (final / "report.md").read_text(encoding="utf-8") == "الجولة الثانية"
     assert debris(tmp_path) == []
@@ -245,7 +246,7 @@ def test_a_forged_journal_cannot_name_folders_outside_the_run(tmp_path):
     (victim / "data.txt").write_text("x")
     (tmp_path / ".run.framing-commit").write_text(json.dumps({"pid": 999999, "new": "../victim",
                                                              "old": "victim"}))
-    recover(final)
+    output.recover(final)
     assert (victim / "data.txt").exists() and not final.exists()
 
 
@@ -269,8 +270,6 @@ def test_no_permission_is_one_line(corpus, tmp_path, monkeypatch):
 
 
 def test_a_full_disk_is_one_line_and_keeps_the_previous_run(finished, corpus, tmp_path, monkeypatch):
-    from framing import output
-
     before = snapshot(finished)
 
     def full(self, row):
@@ -469,6 +468,17 @@ def test_report_md_escapes_html_from_every_field(corpus, tmp_path):
 def test_loading_lexicons_is_timed(finished):
     manifest = json.loads((finished / "run.json").read_text(encoding="utf-8"))
     assert manifest["stage_seconds"]["loading lexicons"] >= 0
+
+
+def test_corpus_bounds_are_options(corpus, tmp_path):
+    out = tmp_path / "o"
+    result = compare(corpus, "--out", out, "--max-document-chars", "40")
+    assert result.exit_code == 0, result.output
+    problems = (out / "problems.csv").read_text(encoding="utf-8")
+    assert "split" in problems and "max_document_chars=40" in problems
+    options = json.loads((out / "run.json").read_text(encoding="utf-8"))["options"]
+    assert options["max_document_chars"] == 40
+    one_line_error(compare(corpus, "--out", tmp_path / "p", "--max-json-depth", "0"), "max_json_depth")
 
 
 def test_run_output_refuses_what_it_did_not_write(tmp_path):
