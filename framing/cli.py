@@ -192,6 +192,13 @@ def compare(
                                                              "(default 100).")] = None,
     format: Annotated[str, typer.Option("--format", help="Files of the large tables (hits, attributions, "
                                                          "documents, excluded): csv, parquet or both.")] = "both",
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Worker processes for the per-document "
+                                                                  "analysis (default: every core; 1: in this "
+                                                                  "process).")] = None,
+    engine: Annotated[str, typer.Option("--engine", help="local (process pool) or dask.")] = "local",
+    scheduler: Annotated[str | None, typer.Option("--scheduler", help="With --engine dask: tcp://HOST:PORT of a "
+                                                                      "running Dask scheduler (default: start a "
+                                                                      "local cluster).")] = None,
 ) -> None:
     """Compare outlets: lexicon hits, scores, attribution, topics, events; write CSVs, charts and reports."""
     from framing.pipeline import CompareOptions, load_run_options, run_compare
@@ -206,6 +213,7 @@ def compare(
             if out:
                 options.out = out
             options.overwrite = overwrite
+            options.jobs, options.engine, options.scheduler = jobs, engine, scheduler  # how, not what
         else:
             options = CompareOptions(
                 corpus=corpus, out=out, lexicons=lexicons or None, text_field=text_field, outlet_field=outlet_field,
@@ -214,7 +222,8 @@ def compare(
                 embedding_model=embedding_model, morphology_db=morphology_db, seed=seed, limit=limit,
                 strict=strict, format=format, overwrite=overwrite, max_document_chars=max_document_chars,
                 max_record_bytes=max_record_bytes, max_file_bytes=max_file_bytes, max_corpus_bytes=max_corpus_bytes,
-                max_json_depth=max_json_depth)
+                max_json_depth=max_json_depth, jobs=jobs, engine=engine,
+                scheduler=scheduler)
         with _Progress(progress) as bar:
             result = run_compare(options, progress=bar.update, stage=bar.stage, replay=from_run,
                                  allow_changed=allow_changed, warn=_warn)

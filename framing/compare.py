@@ -24,6 +24,7 @@ __all__ = [
     "LogOddsDirichlet",
     "distinguishing_terms",
     "outlet_scores",
+    "outlet_scores_from_counts",
 ]
 
 
@@ -156,6 +157,63 @@ def outlet_scores(documents: pd.DataFrame, hits: pd.DataFrame, *, actors: Sequen
                 s_lo, s_hi = _bootstrap_ratio(ssum_a, cnt_a, n_boot=n_boot, rng=rng, level=level)
                 d_lo, d_hi = _bootstrap_ratio(ccnt.to_numpy(float) * 1000.0,
                                               np.repeat(tok, len(categories), axis=1), n_boot=n_boot, rng=rng,
+                                              level=level)
+            for k, actor in enumerate(actors):
+                row[f"mentions{suffix}:{actor}"] = int(cnt_a[:, k].sum())
+                row[f"stance{suffix}:{actor}"] = stance[k]
+                if voice == "authorial":
+                    row[f"stance_lo:{actor}"] = s_lo[k] if do_ci else np.nan
+                    row[f"stance_hi:{actor}"] = s_hi[k] if do_ci else np.nan
+            for k, cat in enumerate(categories):
+                row[f"density{suffix}:{cat}"] = density[k]
+                if voice == "authorial":
+                    row[f"density_lo:{cat}"] = d_lo[k] if do_ci else np.nan
+                    row[f"density_hi:{cat}"] = d_hi[k] if do_ci else np.nan
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def outlet_scores_from_counts(outlets: Sequence[str], tokens: np.ndarray, counts: np.ndarray, *,
+                              actors: Sequence[str], categories: Sequence[str], n_boot: int = 1000,
+                              seed: int = 0, level: float = 0.95) -> pd.DataFrame:
+    """:func:`outlet_scores` from per-document hit counts instead of a table of every hit.
+
+    ``outlets`` and ``tokens`` give each document's outlet and token count; ``counts`` is the
+    documents × :func:`framing.scoring.count_columns` matrix of :func:`framing.scoring.hit_counts`
+    (what the per-document analysis keeps). Same columns and bootstrap as :func:`outlet_scores`.
+
+    >>> import numpy as np
+    >>> c = np.array([[2, -1.0, 2, 0, 0, 0], [1, 0.0, 1, 0, 0, 0]])
+    >>> df = outlet_scores_from_counts(["A", "A"], np.array([100, 100]), c, actors=["russia"],
+    ...                                categories=["actor_label"], n_boot=0)
+    >>> df[["outlet", "documents", "mentions:russia", "density:actor_label"]].values.tolist()
+    [['A', 2, 3, 15.0]]
+    >>> round(df.loc[0, "stance:russia"], 4)
+    -0.3333
+    """
+    rng = np.random.default_rng(seed)
+    n_a, n_c = len(actors), len(categories)
+    width = 2 * n_a + n_c
+    counts = np.asarray(counts, dtype=np.float64).reshape(-1, 2 * width)
+    outlet_arr = np.asarray(list(outlets), dtype=object)
+    tokens = np.asarray(tokens, dtype=np.float64)
+    rows = []
+    for outlet in sorted(set(outlet_arr.tolist())):
+        idx = np.flatnonzero(outlet_arr == outlet)
+        row: dict[str, object] = {"outlet": outlet, "documents": len(idx), "tokens": int(tokens[idx].sum())}
+        tok = tokens[idx][:, None]
+        for v, (voice, suffix) in enumerate((("authorial", ""), ("reported", "_reported"))):
+            base = v * width
+            cnt_a = counts[idx, base:base + n_a]
+            ssum_a = counts[idx, base + n_a:base + 2 * n_a]
+            ccnt = counts[idx, base + 2 * n_a:base + width]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                stance = ssum_a.sum(0) / cnt_a.sum(0)
+                density = ccnt.sum(0) / tok.sum() * 1000.0
+            do_ci = len(idx) > 1 and n_boot > 0 and voice == "authorial"
+            if do_ci:
+                s_lo, s_hi = _bootstrap_ratio(ssum_a, cnt_a, n_boot=n_boot, rng=rng, level=level)
+                d_lo, d_hi = _bootstrap_ratio(ccnt * 1000.0, np.repeat(tok, n_c, axis=1), n_boot=n_boot, rng=rng,
                                               level=level)
             for k, actor in enumerate(actors):
                 row[f"mentions{suffix}:{actor}"] = int(cnt_a[:, k].sum())

@@ -81,6 +81,8 @@ __all__ = [
     "ASSIGNMENT_COLUMNS",
     "EVENT_COLUMNS",
     "PLACE_CUES",
+    "EventFeatures",
+    "EventFeaturizer",
     "EventGrouper",
     "EventResult",
     "SideBySide",
@@ -315,44 +317,59 @@ class EventGrouper:
 
     # -- fit ------------------------------------------------------------------------------------
 
+    def featurizer(self, *, lexicons=None, stopwords=None) -> EventFeaturizer:
+        """The per-document featurizer for these parameters.
+
+        ``lexicons`` / ``stopwords`` override the grouper's own (the pipeline passes the
+        run's lexicons and stop words, so grouping follows ``--lexicons``).
+        """
+        self._check_params()
+        stop = self._resolve_stopwords() if stopwords is None else frozenset(stopwords)
+        if lexicons is not None:
+            saved, self.lexicons = self.lexicons, list(lexicons)
+            try:
+                entity_words = self._resolve_entity_words(stop)
+            finally:
+                self.lexicons = saved
+        else:
+            entity_words = self._resolve_entity_words(stop)
+        return EventFeaturizer(stop, entity_words, frozenset(normalize_ar(c) for c in self.place_cues),
+                               entity_weight=int(self.entity_weight), lead_chars=self.lead_chars,
+                               n_features=self.n_features, num_perm=self.num_perm, seed=self.seed)
+
     def fit(self, documents: Iterable[Document]) -> EventGrouper:
         """Group ``documents`` (any iterable, read once); return ``self``."""
-        self._check_params()
-        stop = self._resolve_stopwords()
-        entity_words = self._resolve_entity_words(stop)
-        cues = frozenset(normalize_ar(c) for c in self.place_cues)
-        feats = _Featurizer(stop, entity_words, cues, entity_weight=int(self.entity_weight))
-        hasher = _MinHasher(self.num_perm, self.seed)
-        from sklearn.feature_extraction.text import HashingVectorizer
+        feats = self.featurizer()
+        return self.fit_features((feats.features(doc) for doc in documents), featurizer=feats)
 
-        vectorizer = HashingVectorizer(analyzer=_identity, n_features=self.n_features, alternate_sign=False,
-                                       norm=None, dtype=np.float32)
+    def fit_features(self, features: Iterable[EventFeatures], *, featurizer: EventFeaturizer | None = None
+                     ) -> EventGrouper:
+        """Group documents from their precomputed :class:`EventFeatures` (corpus order); return ``self``.
+
+        ``featurizer`` is the one that computed them (for ``info``: stop and entity word counts).
+        """
+        self._check_params()
+        featurizer = featurizer or self.featurizer()
+        stop, entity_words = featurizer.stop, featurizer.entity_words
+        from scipy import sparse
 
         meta = _Meta()
-        blocks, title_blocks = [], []
-        batch: list[list[str]] = []
-        title_batch: list[list[str]] = []
+        t_idx: list[np.ndarray] = []
+        l_idx: list[np.ndarray] = []
         sigs: list[np.ndarray] = []
         sizes: list[int] = []
         exact: list[int] = []
         warns: list[str] = []
-        for doc in documents:
-            masked = doc.masked_text
-            title = doc.title or _first_line(masked)  # scraped text: the first real line is the headline
-            meta.add(doc, title)
-            title_batch.append(feats.features(title))
-            batch.append(feats.features(masked[: self.lead_chars], bigrams=False))
-            sig, size, ex = hasher.signature(masked)
-            sigs.append(sig)
-            sizes.append(size)
-            exact.append(ex)
-            if len(batch) >= self.batch_size:
-                blocks.append(vectorizer.transform(batch))
-                title_blocks.append(vectorizer.transform(title_batch))
-                batch, title_batch = [], []
-        if batch:
-            blocks.append(vectorizer.transform(batch))
-            title_blocks.append(vectorizer.transform(title_batch))
+        for f in features:
+            meta.add(f, f.title)
+            t_idx.append(f.title_features)
+            l_idx.append(f.lead_features)
+            sigs.append(f.signature)
+            sizes.append(f.shingles)
+            exact.append(f.exact)
+        title_blocks = [_hashed_matrix(t_idx, self.n_features)] if t_idx else []
+        blocks = [_hashed_matrix(l_idx, self.n_features)] if l_idx else []
+        del t_idx, l_idx
         n = len(meta.doc_ids)
         if n == 0:
             result = EventResult(pd.DataFrame(columns=ASSIGNMENT_COLUMNS), pd.DataFrame(columns=EVENT_COLUMNS),
@@ -362,8 +379,6 @@ class EventGrouper:
         if len(set(meta.doc_ids)) != n:
             dup = next(d for d, c in Counter(meta.doc_ids).items() if c > 1)
             raise ConfigError(f"doc id {dup!r} occurs more than once", hint="give every document a unique id")
-
-        from scipy import sparse
 
         # cosine(a, b) = title_share · cos(titles) + (1 − title_share) · cos(leads)
         w = float(self.title_share)
@@ -454,6 +469,82 @@ def _identity(x):
 
 
 # --- features ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class EventFeatures:
+    """What event grouping needs of one document, computed once per document (picklable).
+
+    ``title_features`` / ``lead_features`` are hashed feature indices (one per occurrence,
+    ``HashingVectorizer`` layout); ``signature`` the MinHash of the whole masked text,
+    ``shingles`` its number of distinct 3-shingles and ``exact`` a hash of its words.
+    """
+
+    doc_id: str
+    outlet: str
+    date: str | None
+    event: str | None
+    title: str
+    title_features: np.ndarray
+    lead_features: np.ndarray
+    signature: np.ndarray
+    shingles: int
+    exact: int
+
+
+class EventFeaturizer:
+    """Turn a document into :class:`EventFeatures` (stop words, entity words and place cues fixed).
+
+    >>> from framing.records import Document
+    >>> f = EventFeaturizer(frozenset(), frozenset(), frozenset()).features(
+    ...     Document("d1", "سحل المواطن حمادة صابر أمام قصر الاتحادية", outlet="A"))
+    >>> f.doc_id, len(f.title_features) > 0, f.signature.shape
+    ('d1', True, (64,))
+    """
+
+    def __init__(self, stop: frozenset[str], entity_words: frozenset[str], cues: frozenset[str], *,
+                 entity_weight: int = 2, lead_chars: int = 600, n_features: int = 2 ** 21, num_perm: int = 64,
+                 seed: int = 42):
+        self.stop = stop
+        self.entity_words = entity_words
+        self.cues = cues
+        self.lead_chars = lead_chars
+        self.n_features = n_features
+        self._words = _Featurizer(stop, entity_words, cues, entity_weight=entity_weight)
+        self._hasher = _MinHasher(num_perm, seed)
+
+    def _hash(self, feats: list[str]) -> np.ndarray:
+        from sklearn.utils import murmurhash3_32
+
+        n = self.n_features
+        return np.fromiter((abs(murmurhash3_32(f, seed=0)) % n for f in feats), dtype=np.int32, count=len(feats))
+
+    def features(self, doc: Document, *, masked: str | None = None, normalized: str | None = None
+                 ) -> EventFeatures:
+        """Features of ``doc``; ``masked`` / ``normalized`` (its masked text and that text
+        normalized) are reused when the caller has them."""
+        masked = doc.masked_text if masked is None else masked
+        title = doc.title or _first_line(masked)  # scraped text: the first real line is the headline
+        sig, size, exact = self._hasher.signature(masked if normalized is None else normalized,
+                                                  normalized=normalized is not None)
+        ev = doc.event.strip() if isinstance(doc.event, str) else doc.event
+        return EventFeatures(doc.doc_id, doc.outlet, doc.date, str(ev) if ev not in (None, "") else None, title,
+                             self._hash(self._words.features(title)),
+                             self._hash(self._words.features(masked[: self.lead_chars], bigrams=False)),
+                             sig, size, exact)
+
+
+def _hashed_matrix(rows: list[np.ndarray], n_features: int):
+    """CSR count matrix from per-row hashed indices (duplicates summed)."""
+    from scipy import sparse
+
+    indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+    np.cumsum([len(r) for r in rows], out=indptr[1:])
+    indices = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int32)
+    data = np.ones(len(indices), dtype=np.float32)
+    X = sparse.csr_matrix((data, indices, indptr), shape=(len(rows), n_features))
+    X.sum_duplicates()
+    return X
 
 
 class _Featurizer:
@@ -614,9 +705,9 @@ class _MinHasher:
             out[k] = h
         return out
 
-    def signature(self, text: str) -> tuple[np.ndarray, int, int]:
-        """``(signature, number of distinct shingles, exact-text hash)``."""
-        words = WORD_RE.findall(normalize_ar(text))
+    def signature(self, text: str, *, normalized: bool = False) -> tuple[np.ndarray, int, int]:
+        """``(signature, number of distinct shingles, exact-text hash)`` (``normalized``: ``text`` already is)."""
+        words = WORD_RE.findall(text if normalized else normalize_ar(text))
         exact = zlib.crc32(" ".join(words).encode("utf-8")) if words else 0
         if len(words) < 3:
             return np.full(self.num_perm, np.iinfo(np.uint32).max, dtype=np.uint32), 0, exact
@@ -787,7 +878,7 @@ class _Meta:
         self.warnings: list[str] = []
         self._bad_dates = 0
 
-    def add(self, doc: Document, title: str) -> None:
+    def add(self, doc: Document | EventFeatures, title: str) -> None:
         self.doc_ids.append(doc.doc_id)
         self.outlets.append(doc.outlet)
         ordinal = -1

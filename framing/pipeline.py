@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import platform
+import re
 import sys
 import time
 from collections import Counter
@@ -30,7 +31,7 @@ import pandas as pd
 
 from framing.errors import ConfigError, StrictModeError
 from framing.lexicon import Lexicon, Matcher, default_lexicon_dir, load_lexicons, load_stopwords
-from framing.normalize import WORD_RE, fold_article_clitics, normalize_ar, normalize_with_offsets
+from framing.normalize import fold_article_clitics, normalize_ar
 from framing.output import RunOutput, table_formats
 from framing.records import (
     ATTRIBUTION_SCHEMA,
@@ -41,7 +42,7 @@ from framing.records import (
     Problem,
     column_names,
 )
-from framing.scoring import score_columns, score_document
+from framing.scoring import score_columns
 
 __all__ = ["HIT_COLUMNS", "CompareOptions", "RunResult", "run_compare"]
 
@@ -94,6 +95,9 @@ class CompareOptions:
     max_file_bytes: int | None = None
     max_corpus_bytes: int | None = None
     max_json_depth: int | None = None
+    jobs: int | None = None  # worker processes of the per-document map (None: every core; 1: in this process)
+    engine: str = "local"  # local (process pool) | dask
+    scheduler: str | None = None  # tcp://HOST:PORT of a Dask scheduler (engine dask; default: a local cluster)
 
     def resolved_out(self) -> Path:
         if self.out:
@@ -214,7 +218,8 @@ def run_compare(options: CompareOptions, *, progress: Callable[[int, int], None]
     for message in out.recovered:
         warn(message)
     try:
-        result = _run(options, corpus, out, matcher, extractor, actors, categories, stopwords, lexicons,
+        result = _run(options, corpus, out, matcher, extractor, actors, categories, stopwords,
+                      framing_lex + verbs + sources,  # every lexicon used, defaults brought in included
                       progress, say, t0, timings)
     except OSError as exc:
         out.abort()
@@ -236,100 +241,49 @@ def _iter_docs(corpus, limit: int | None):
 
 def _run(options, corpus, out: RunOutput, matcher: Matcher, extractor, actors, categories, stopwords,
          lexicons, progress, say, t0, timings: dict[str, float]) -> RunResult:
+    """The map over documents (any engine) and the reductions, then the report."""
     from framing import report
 
     formats = table_formats(options.format)  # CSV and/or Parquet, columns and types from framing.records
-    hits_csv = out.table_stream("hits", HIT_SCHEMA, formats)
-    attr_csv = out.table_stream("attributions", ATTRIBUTION_SCHEMA, formats) if extractor else None
-    excl_csv = out.table_stream("excluded", EXCLUDED_SCHEMA, formats)
-    excluded_reasons: Counter = Counter()
-    doc_rows: list[dict] = []
-    hit_rows: list[dict] = []  # compact: doc_id, outlet, actor, category, stance, voice
-    evidence: dict[tuple[str, str], list[dict]] = {}
-    term_counts: dict[str, Counter] = {}
-    attr_rows: list[dict] = []
-    score_cols = score_columns(actors, categories)
-    n_bytes = 0
-    say("matching lexicons")
-    for n_docs, doc in enumerate(_iter_docs(corpus, options.limit), start=1):
-        text = doc.masked_text
-        normalized = normalize_with_offsets(text)
-        tokens = WORD_RE.findall(normalized.text)
-        hits = matcher.find(text, doc_id=doc.doc_id, normalized=normalized)
-        attrs = []
-        if extractor is not None:
-            from framing.attribution import assign_voice
+    spec = _run_spec(options, lexicons, stopwords)
+    _prime_context(spec, matcher, extractor)
+    streams = {"hits": out.table_stream("hits", HIT_SCHEMA, formats),
+               "attributions": out.table_stream("attributions", ATTRIBUTION_SCHEMA, formats) if extractor else None,
+               "excluded": out.table_stream("excluded", EXCLUDED_SCHEMA, formats)}
+    say("analysing documents")
+    with _TextSpill() as spill:
+        red = _reduce(_mapped(options, corpus, spec), streams, spill, spec, progress)
+        red.jobs = 1 if options_engine(options) == "in-process" else (options.jobs or _default_jobs())
+        for stream in streams.values():  # complete on disk before the report reads them
+            if stream is not None:
+                stream.close()
+        problems = list(corpus.problems) + red.problems
+        if not red.doc_ids:
+            from framing.errors import CorpusError
 
-            attrs = extractor.extract(text, doc_id=doc.doc_id, normalized=normalized)
-            if hits and attrs:
-                hits = assign_voice(hits, attrs)
-        for span in doc.excluded:
-            excluded_reasons[span.reason] += 1
-            if span.reason != "html":  # markup tags are counted, not listed
-                excl_csv.write({"doc_id": doc.doc_id, "outlet": doc.outlet, "start": span.start, "end": span.end,
-                                "reason": span.reason, "text": doc.text[span.start:span.end][:300]})
-        row = {
-            "doc_id": doc.doc_id, "outlet": doc.outlet, "date": doc.date, "title": doc.title,
-            "chars": len(doc.text), "excluded_chars": sum(s.end - s.start for s in doc.excluded),
-            "tokens": len(tokens), "hits": sum(h.voice == "authorial" for h in hits),
-            "hits_reported": sum(h.voice == "reported" for h in hits), "attributions": len(attrs),
-        }
-        row.update(score_document(hits, tokens=len(tokens), actors=actors, categories=categories))
-        doc_rows.append(row)
-        for h in hits:
-            # the masked text: markup (an inline <script>) is blanked in the evidence, offsets unchanged
-            sentence = text[h.sentence_start:h.sentence_end]
-            hits_csv.write({**_hit_dict(h), "outlet": doc.outlet, "sentence": sentence})
-            hit_rows.append({"doc_id": h.doc_id, "outlet": doc.outlet, "actor": h.actor or "",
-                             "category": h.category, "stance": h.stance, "voice": h.voice, "term": h.term})
-            if h.actor and h.voice == "authorial":
-                cell = evidence.setdefault((doc.outlet, h.actor), [])
-                if len(cell) < EVIDENCE_PER_CELL and not any(e["doc_id"] == h.doc_id and
-                                                            e["sentence"] == sentence for e in cell):
-                    cell.append({"doc_id": h.doc_id, "term": h.term, "matched": h.matched, "start": h.start,
-                                 "end": h.end, "sentence": sentence, "stance": h.stance})
-        for a in attrs:
-            arow = {**asdict(a), "outlet": doc.outlet}
-            attr_csv.write(arow)
-            arow.pop("quote_text", None)
-            attr_rows.append(arow)
-        counter = term_counts.setdefault(doc.outlet, Counter())
-        counter.update(w for w in map(fold_article_clitics, tokens)
-                       if w not in stopwords and len(w) > 1 and not w.isdigit())
-        n_bytes += len(doc.text.encode("utf-8"))
-        if progress is not None:
-            progress(n_docs, n_bytes)
+            first = f"; first: {problems[0].source}: {problems[0].reason}" if problems else ""
+            raise CorpusError(f"no document could be analysed ({len(problems)} input problem(s){first})",
+                              path=options.corpus,
+                              hint="check the input files and the field names (--text-field ...)")
+        # --strict refuses as soon as the input has been read, before the slower stages
+        if options.strict and problems:
+            raise StrictModeError(f"{len(problems)} input problem(s) found (first: {problems[0].source}: "
+                                  f"{problems[0].reason})", hint="fix the input or run without --strict")
 
-    for stream in (hits_csv, attr_csv, excl_csv):  # complete on disk before the report reads them
-        if stream is not None:
-            stream.close()
-    problems = list(corpus.problems)
-    if not doc_rows:
-        from framing.errors import CorpusError
+        documents = red.documents_frame(actors, categories)
+        say("comparing outlets")
+        from framing.compare import distinguishing_terms, outlet_scores_from_counts
 
-        first = f"; first: {problems[0].source}: {problems[0].reason}" if problems else ""
-        raise CorpusError(f"no document could be analysed ({len(problems)} input problem(s){first})",
-                          path=options.corpus, hint="check the input files and the field names (--text-field ...)")
-    # --strict refuses as soon as the input has been read, before the slower stages
-    if options.strict and problems:
-        raise StrictModeError(f"{len(problems)} input problem(s) found (first: {problems[0].source}: "
-                              f"{problems[0].reason})", hint="fix the input or run without --strict")
-
-    documents = pd.DataFrame(doc_rows)
-    hits_df = pd.DataFrame(hit_rows, columns=["doc_id", "outlet", "actor", "category", "stance", "voice", "term"])
-
-    say("comparing outlets")
-    from framing.compare import distinguishing_terms, outlet_scores
-
-    outlets = outlet_scores(documents, hits_df, actors=actors, categories=categories, n_boot=options.n_boot,
-                            seed=options.seed)
-    terms = distinguishing_terms(term_counts, top_n=options.top_terms)
-    say("collecting term evidence")
-    term_ev = term_evidence(_iter_docs(corpus, options.limit), terms)
-    terms = _with_display_forms(terms, term_ev)
+        outlets = outlet_scores_from_counts(red.outlets, red.tokens, red.counts_matrix(), actors=actors,
+                                            categories=categories, n_boot=options.n_boot, seed=options.seed)
+        terms = distinguishing_terms(red.term_counts, top_n=options.top_terms)
+        say("collecting term evidence")
+        term_ev = term_evidence_from_texts(spill.texts(red.doc_ids, red.outlets), terms)
+        terms = _with_display_forms(terms, term_ev)
 
     stages: dict[str, dict] = {}
-    attr_df = pd.DataFrame(attr_rows)
+    attr_df = pd.DataFrame(red.attr_rows)
+    red.attr_rows = []
     attr_profile = None
     if extractor is not None:
         from framing.attribution import attribution_profile
@@ -343,11 +297,13 @@ def _run(options, corpus, out: RunOutput, matcher: Matcher, extractor, actors, c
     topic_result = None
     if options.topics:
         say("fitting topics")
-        from framing.topics import fit_corpus_topics
+        from framing.topics import fit_corpus_topics, units_frame
 
-        topic_result = fit_corpus_topics(lambda: _iter_docs(corpus, options.limit), seed=options.seed,
-                                         embedding_model=options.embedding_model, n_topics=options.n_topics,
-                                         labels=options.topic_labels)
+        units = units_frame(red.units)
+        red.units = []
+        topic_result = fit_corpus_topics(units, seed=options.seed, embedding_model=options.embedding_model,
+                                         n_topics=options.n_topics, labels=options.topic_labels)
+        del units
         stages["topics"] = topic_result.info
         # one column per topic id (labels live in topics.csv and may be renamed later)
         wide = topic_result.outlet_mix.pivot_table(index="outlet", columns="topic", values="share",
@@ -358,23 +314,31 @@ def _run(options, corpus, out: RunOutput, matcher: Matcher, extractor, actors, c
     event_result = None
     if options.events:
         say("grouping events")
-        from framing.events import group_events
+        from framing.events import EventGrouper
 
         kwargs = {"window_days": options.event_window_days}
         if options.event_threshold is not None:
             kwargs["threshold"] = options.event_threshold
-        event_result = group_events(_iter_docs(corpus, options.limit), **kwargs)
-        stages["events"] = event_result.info
+        from framing.analysis import context_for
+
+        grouper = EventGrouper(**kwargs, lexicons=None)
+        featurizer = context_for(spec).featurizer
+        event_result = grouper.fit_features(red.events, featurizer=featurizer).result
+        red.events = []
+        stages["events"] = {**event_result.info, "lexicons": [lx.name for lx in lexicons
+                                                              if lx.kind in ("framing", "sources")]}
         cols = ["doc_id", "event_id", "duplicate_of", "duplicate_similarity", "independent"]
         documents = documents.merge(event_result.assignments[cols], on="doc_id", how="left")
     for col in ("event_id", "duplicate_of", "duplicate_similarity", "independent"):
         if col not in documents:
             documents[col] = None
 
+    score_cols = score_columns(actors, categories)
     documents = documents.reindex(columns=DOC_BASE_COLUMNS + score_cols)
     documents = documents.sort_values(["outlet", "doc_id"], kind="stable").reset_index(drop=True)
 
     say("writing report")
+    n_docs = len(red.doc_ids)
     manifest = {
         "framing_run": 1,
         "command": "compare",
@@ -383,17 +347,21 @@ def _run(options, corpus, out: RunOutput, matcher: Matcher, extractor, actors, c
         "versions": _versions(),
         "seed": options.seed,
         "corpus": {"path": str(options.corpus), "fingerprint": corpus.fingerprint(),
-                   "documents_in": len(doc_rows) + sum(1 for p in problems if p.action == "skipped"),
-                   "documents_analysed": len(doc_rows),
+                   "documents_in": n_docs + sum(1 for p in problems if p.action == "skipped"),
+                   "documents_analysed": n_docs,
                    "documents_skipped": sum(1 for p in problems if p.action == "skipped"),
                    "documents_altered": len({p.doc_id for p in problems if p.action == "altered"}),
                    "outlets": sorted(documents["outlet"].unique().tolist()),
                    "date_range": _date_range(documents)},
+        # full passes over the input: the corpus reader's scan (document counts, repeated lines) and
+        # the one analysis pass; every later stage works from the per-document results
+        "corpus_reads": 2 if getattr(corpus, "repeated_rule", None) is not None else 1,
+        "engine": {"engine": options_engine(options), "jobs": red.jobs},
         "actors": list(actors),
         "categories": list(categories),
         "lexicons": [{"name": lx.name, "kind": lx.kind, "version": lx.version, "path": str(lx.path),
                       "sha256": lx.sha256, "entries": len(lx.entries)} for lx in lexicons],
-        "excluded_spans": dict(sorted(excluded_reasons.items())),
+        "excluded_spans": dict(sorted(red.excluded_reasons.items())),
         "stages": stages,
         "morphology_db": ({"path": options.morphology_db, "sha256": matcher.lemmatizer.sha256}
                           if options.morphology_db else None),
@@ -404,63 +372,249 @@ def _run(options, corpus, out: RunOutput, matcher: Matcher, extractor, actors, c
     }
     out.write_csv("term_evidence.csv", term_ev, columns=TERM_EVIDENCE_COLUMNS)
     report.write_run(out, options=options, documents=documents, outlets=outlets, terms=terms,
-                     hits_evidence=evidence, attributions=attr_df, attr_profile=attr_profile,
+                     hits_evidence=red.evidence, attributions=attr_df, attr_profile=attr_profile,
                      topic_result=topic_result, event_result=event_result, problems=problems,
                      manifest=manifest, actors=actors, categories=categories, lexicons=lexicons, corpus=corpus)
     final = out.commit()
     return RunResult(final, documents, outlets, terms, problems, manifest)
 
 
-def term_evidence(documents, terms: pd.DataFrame, *, per_term: int = 5) -> pd.DataFrame:
-    """Sentences behind each distinguishing term: the first ``per_term`` occurrences of
-    each (outlet, term) in that outlet's documents, with offsets into the original text.
+def _default_jobs() -> int:
+    from framing.engine import default_jobs
 
-    Stops reading as soon as every term has its evidence; documents of outlets whose terms
-    are all covered are skipped without being tokenized.
+    return default_jobs()
+
+
+def options_engine(options) -> str:
+    """``local`` or ``dask`` (``in-process`` for ``--jobs 1`` on the local engine)."""
+    engine = getattr(options, "engine", "local") or "local"
+    if engine == "local" and getattr(options, "jobs", None) == 1:
+        return "in-process"
+    return engine
+
+
+def _run_spec(options, lexicons, stopwords):
+    from framing.analysis import RunSpec
+
+    return RunSpec(lexicons=tuple(lexicons), stopwords=frozenset(stopwords), attribution=bool(options.attribution),
+                   topics=bool(options.topics), events=bool(options.events), morphology_db=options.morphology_db)
+
+
+def _prime_context(spec, matcher: Matcher, extractor) -> None:
+    """Reuse the matcher and extractor already built by :func:`run_compare` for the in-process engine."""
+    from framing import analysis
+
+    if spec.key not in analysis._CONTEXT:
+        analysis._CONTEXT.clear()
+        analysis._CONTEXT[spec.key] = analysis.RunContext(spec, matcher=matcher, extractor=extractor)
+
+
+def _mapped(options, corpus, spec):
+    from framing.engine import map_documents
+
+    return map_documents(_iter_docs(corpus, options.limit), spec, jobs=getattr(options, "jobs", None),
+                         engine=getattr(options, "engine", "local") or "local",
+                         scheduler=getattr(options, "scheduler", None))
+
+
+class _Reduction:
+    """What the run keeps of the per-document results: compact numbers, not hits."""
+
+    def __init__(self, jobs):
+        self.jobs = jobs
+        self.doc_ids: list[str] = []
+        self.outlets: list[str] = []
+        self.dates: list[str | None] = []
+        self.titles: list[str | None] = []
+        self.base = {k: [] for k in ("chars", "excluded_chars", "tokens", "hits", "hits_reported", "attributions")}
+        self.counts: list = []
+        self.tokens: list[int] = self.base["tokens"]
+        self.term_counts: dict[str, Counter] = {}
+        self.evidence: dict[tuple[str, str], list[dict]] = {}
+        self.attr_rows: list[dict] = []
+        self.excluded_reasons: Counter = Counter()
+        self.units: list[tuple] = []
+        self.events: list = []
+        self.problems: list[Problem] = []
+
+    def counts_matrix(self):
+        import numpy as np
+
+        return np.vstack(self.counts) if self.counts else np.zeros((0, 0))
+
+    def documents_frame(self, actors, categories) -> pd.DataFrame:
+        from framing.scoring import scores_from_counts
+
+        frame = {"doc_id": self.doc_ids, "outlet": self.outlets, "date": self.dates, "title": self.titles}
+        frame.update(self.base)
+        frame.update(scores_from_counts(self.counts_matrix(), self.tokens, actors=actors, categories=categories))
+        return pd.DataFrame(frame)
+
+
+def _reduce(results, streams: dict, spill, spec, progress) -> _Reduction:
+    """Consume the ordered per-document results: stream the rows, keep the compact parts."""
+    from contextlib import closing
+
+    red = _Reduction(None)
+    hits_out, attr_out, excl_out = streams["hits"], streams["attributions"], streams["excluded"]
+    n_bytes = 0
+    with closing(results):
+        for n_docs, r in enumerate(results, start=1):
+            if r.error is not None:
+                red.problems.append(Problem(source=r.source or r.doc_id, reason=f"analysis failed: {r.error}",
+                                            action="skipped", doc_id=r.doc_id))
+                continue
+            red.doc_ids.append(r.doc_id)
+            red.outlets.append(r.outlet)
+            red.dates.append(r.date)
+            red.titles.append(r.title)
+            for k, values in red.base.items():
+                values.append(getattr(r, k))
+            red.counts.append(r.counts)
+            red.excluded_reasons.update(r.excluded_reasons)
+            for row in r.excluded_rows:
+                excl_out.write(row)
+            for row in r.hit_rows:
+                hits_out.write(row)
+            for row in r.attribution_rows:
+                if attr_out is not None:
+                    attr_out.write(row)
+                row = dict(row)
+                row.pop("quote_text", None)
+                red.attr_rows.append(row)
+            for actor, ev in r.evidence:
+                cell = red.evidence.setdefault((r.outlet, actor), [])
+                if len(cell) < EVIDENCE_PER_CELL:
+                    cell.append(ev)
+            counter = red.term_counts.get(r.outlet)
+            if counter is None:
+                counter = red.term_counts[r.outlet] = Counter()
+            counter.update(r.term_counts)
+            if r.units:
+                red.units.extend((r.doc_id, r.outlet, i, s, e, t) for i, (s, e, t) in enumerate(r.units))
+            if r.event is not None:
+                red.events.append(r.event)
+            spill.add(r.packed)
+            n_bytes += r.bytes
+            if progress is not None:
+                progress(n_docs, n_bytes)
+    return red
+
+
+class _TextSpill:
+    """The masked texts of the analysed documents, compressed in a temporary file (not in
+    memory), for the term-evidence sentences once the distinguishing terms are known."""
+
+    def __init__(self):
+        import tempfile
+
+        self._fh = tempfile.TemporaryFile(prefix="framing-texts-")  # noqa: SIM115 (closed by __exit__)
+        self._spans: list[tuple[int, int]] = []
+        self._pos = 0
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._fh.close()
+
+    def add(self, packed: bytes | None) -> None:
+        data = packed or b""
+        self._fh.write(data)
+        self._spans.append((self._pos, len(data)))
+        self._pos += len(data)
+
+    def texts(self, doc_ids, outlets):
+        """``(doc_id, outlet, text_loader)`` in corpus order (``text_loader()`` unpacks the text)."""
+        import zlib
+
+        self._fh.flush()
+
+        def loader(pos: int, size: int):
+            def load() -> str:
+                if not size:
+                    return ""
+                self._fh.seek(pos)
+                return zlib.decompress(self._fh.read(size)).decode("utf-8")
+            return load
+
+        for doc_id, outlet, (pos, size) in zip(doc_ids, outlets, self._spans, strict=True):
+            yield doc_id, outlet, loader(pos, size)
+
+
+def term_evidence_from_texts(documents, terms: pd.DataFrame, *, per_term: int = 5) -> pd.DataFrame:
+    """Sentences behind each distinguishing term: the first ``per_term`` occurrences of each
+    (outlet, term) in that outlet's documents, with offsets into the original text.
+
+    ``documents`` yields ``(doc_id, outlet, text_loader)`` in corpus order; a text is unpacked
+    only for outlets still short of evidence, and the occurrences are found on the original
+    (masked) text with one pattern per outlet that matches every written form normalizing to a
+    term or its article-clitic variants (diacritics, tatweel, hamza and ta-marbuta spellings),
+    so no document is normalized again. Stops as soon as every term has its evidence.
     """
-    from itertools import accumulate
-
-    from framing.lexicon import _SPLIT_RE
     from framing.normalize import sentence_ends, sentence_of
 
-    pending: dict[str, dict[str, str]] = {}  # outlet → {written variant: term}, for terms still short
+    pending: dict[str, dict[str, str]] = {}  # outlet → {normalized variant: term}, for terms still short
     for outlet, term in zip(terms.get("outlet", []), terms.get("term", []), strict=True):
         variants = pending.setdefault(outlet, {})
         for v in _clitic_variants(term):
             variants.setdefault(v, term)
+    patterns: dict[str, object] = {}
     found: dict[tuple[str, str], int] = {}
     rows = []
-    for doc in documents:
-        variants = pending.get(doc.outlet)
+    for doc_id, outlet, load in documents:
+        variants = pending.get(outlet)
         if not variants:
             if not any(pending.values()):
                 break
             continue
-        text = doc.masked_text
-        norm = normalize_with_offsets(text)
-        pieces = _SPLIT_RE.split(norm.text)
-        words = pieces[1::2]
-        if variants.keys().isdisjoint(words):
-            continue
-        bounds = list(accumulate(map(len, pieces)))
-        ends = sentence_ends(text)
-        for i, w in enumerate(words):
-            term = variants.get(w)
+        rx = patterns.get(outlet)
+        if rx is None:
+            rx = patterns[outlet] = _written_forms_regex(variants)
+        text = load()
+        ends = None
+        for m in rx.finditer(text):
+            term = variants.get(normalize_ar(m.group()))
             if term is None:
                 continue
-            key = (doc.outlet, term)
+            key = (outlet, term)
             if found.get(key, 0) >= per_term:
                 continue
-            start, end = norm.original_span(bounds[2 * i], bounds[2 * i + 1])
+            start, end = m.span()
+            if ends is None:
+                ends = sentence_ends(text)
             s_start, s_end = sentence_of(text, start, ends)
             found[key] = found.get(key, 0) + 1
-            rows.append({"outlet": doc.outlet, "term": term, "doc_id": doc.doc_id, "start": start,
-                         "end": end, "matched": doc.text[start:end], "sentence_start": s_start,
-                         "sentence_end": s_end, "sentence": text[s_start:s_end]})
+            rows.append({"outlet": outlet, "term": term, "doc_id": doc_id, "start": start, "end": end,
+                         "matched": text[start:end], "sentence_start": s_start, "sentence_end": s_end,
+                         "sentence": text[s_start:s_end]})
             if found[key] >= per_term:
                 for v in [v for v, t in variants.items() if t == term]:
                     del variants[v]
+                patterns.pop(outlet, None)
+                if not variants:
+                    break
+                rx = patterns[outlet] = _written_forms_regex(variants)
     return pd.DataFrame(rows, columns=TERM_EVIDENCE_COLUMNS)
+
+
+def _written_forms_regex(variants) -> re.Pattern[str]:
+    """One pattern matching, as a whole word of the original text, any spelling of the normalized words."""
+    from framing.normalize import _table
+
+    table = _table(True, True, True, True)
+    deleted = "".join(chr(k) for k, v in table.items() if v is None)
+    sources: dict[str, set[str]] = {}
+    for k, v in table.items():
+        if v:
+            sources.setdefault(v, set()).add(chr(k))
+    gap = f"[{re.escape(deleted)}]*"
+
+    def word(w: str) -> str:
+        return "".join(f"[{re.escape(c + ''.join(sorted(sources.get(c, ()))))}]{gap}" for c in w)
+
+    alts = "|".join(word(w) for w in sorted(variants, key=lambda w: (-len(w), w)))
+    return re.compile(f"(?<![^\\W_])(?<![{re.escape(deleted)}])(?:{alts})(?!{gap}[^\\W_])")
 
 
 def _clitic_variants(term: str) -> set[str]:

@@ -76,6 +76,7 @@ __all__ = [
     "ArabicAnalyzer",
     "TopicModel",
     "TopicResult",
+    "document_units",
     "fit_corpus_topics",
     "outlet_topic_mix",
     "plot_topic_heatmap",
@@ -83,6 +84,7 @@ __all__ = [
     "read_labels",
     "split_units",
     "topic_mix",
+    "units_frame",
     "write_labels_template",
 ]
 
@@ -161,6 +163,32 @@ def split_units(documents: Iterable[Document], *, min_chars: int = 150, max_char
             starts.append(s)
             ends.append(e)
             texts.append(text[s:e])
+    return pd.DataFrame({
+        "doc_id": pd.Series(doc_ids, dtype=object),
+        "outlet": pd.Series(outlets, dtype=object),
+        "unit": np.asarray(numbers, dtype=np.int64),
+        "start": np.asarray(starts, dtype=np.int64),
+        "end": np.asarray(ends, dtype=np.int64),
+        "text": pd.Series(texts, dtype=object),
+    }, columns=UNIT_COLUMNS)
+
+
+def document_units(text: str, *, min_chars: int = 150, max_chars: int = 1200, min_words: int = 4
+                   ) -> list[tuple[int, int]]:
+    """The ``(start, end)`` topic units of one document's masked text (see :func:`split_units`)."""
+    return _document_units(text, min_chars, max_chars, min_words)
+
+
+def units_frame(rows: Iterable[tuple[str, str, int, int, int, str]]) -> pd.DataFrame:
+    """The units frame of :func:`split_units` from ``(doc_id, outlet, unit, start, end, text)`` rows."""
+    doc_ids, outlets, numbers, starts, ends, texts = [], [], [], [], [], []
+    for d, o, u, s, e, t in rows:
+        doc_ids.append(d)
+        outlets.append(o)
+        numbers.append(u)
+        starts.append(s)
+        ends.append(e)
+        texts.append(t)
     return pd.DataFrame({
         "doc_id": pd.Series(doc_ids, dtype=object),
         "outlet": pd.Series(outlets, dtype=object),
@@ -1232,18 +1260,24 @@ class TopicResult:
         out.write_text("topic_labels.yaml", labels_template_text(self.model, existing=self.model.labels))
 
 
-def fit_corpus_topics(documents: Callable[[], Iterable[Document]] | Iterable[Document], *, seed: int = 42,
+def fit_corpus_topics(documents: Callable[[], Iterable[Document]] | Iterable[Document] | pd.DataFrame, *,
+                      seed: int = 42,
                       embedding_model: str | None = None, n_topics: int | str = "auto",
                       labels: str | Path | None = None, progress: bool = False, **params) -> TopicResult:
     """Split, fit, assign: the whole topic stage over a corpus.
 
-    ``documents`` is an iterable of documents or a function returning one. ``n_topics``
+    ``documents`` is an iterable of documents, a function returning one, or the units
+    frame already cut (:func:`units_frame` of :func:`document_units`). ``n_topics``
     may be given as text (``"auto"`` or ``"12"``, as from the command line). Other
     ``TopicModel`` parameters pass through ``params``.
     """
     t0 = time.perf_counter()
-    docs = documents() if callable(documents) else documents
-    units = split_units(docs)
+    if isinstance(documents, pd.DataFrame):
+        units = documents  # already cut into units (the pipeline's per-document analysis did it)
+        _check_units(units)
+    else:
+        docs = documents() if callable(documents) else documents
+        units = split_units(docs)
     if isinstance(n_topics, str) and n_topics != "auto":
         try:
             n_topics = int(n_topics)

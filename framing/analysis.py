@@ -1,0 +1,267 @@
+"""The per-document analysis: everything the run computes about one document, once.
+
+:func:`analyze_document` is a pure function of a :class:`~framing.records.Document` and a
+frozen :class:`RunContext`. It normalizes the (boilerplate-masked) text exactly once and
+from that one normalized text derives the tokens, the lexicon hits, the attributions and
+the voice of every hit, the per-document hit counts behind every score, the term counts
+of the distinguishing-terms statistic (article clitics folded, stop words removed), the
+rows of ``hits``/``attributions``/``excluded``, the evidence sentences of the report, and
+the compact features the later stages need (:class:`~framing.events.EventFeatures`, the
+topic units). The reductions in :mod:`framing.pipeline` (outlet scores, distinguishing
+terms, term evidence, events, topics) work from these :class:`DocumentResult` objects and
+never go back to the corpus.
+
+A :class:`RunSpec` is the picklable recipe of a run context (the lexicons as loaded once
+by the main process, the stop words, the stages switched on); :func:`context_for` builds
+the context from it once per process (a worker of a process pool or of a Dask cluster).
+
+>>> from framing.lexicon import load_lexicons
+>>> from framing.records import Document
+>>> spec = RunSpec.from_lexicons(load_lexicons(None), topics=False, events=False)
+>>> r = analyze_document(Document("d1", "قالت وزارة الخارجية إن قوات النظام قصفت المدينة.", outlet="A"),
+...                      context_for(spec))
+>>> r.doc_id, r.tokens, [h["term"] for h in r.hit_rows][:1]
+('d1', 8, ['قوات النظام'])
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zlib
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+
+from framing import normalize as _normalize
+from framing.errors import ConfigError
+from framing.normalize import WORD_RE, fold_article_clitics
+from framing.records import Document
+
+__all__ = ["EVIDENCE_PER_CELL", "DocumentResult", "RunContext", "RunSpec", "analyze_document", "context_for"]
+
+#: evidence sentences kept per (outlet, actor) cell for the report
+EVIDENCE_PER_CELL = 5
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """The picklable recipe of a :class:`RunContext` (what a worker needs to build one).
+
+    ``lexicons`` are every lexicon the run uses (framing, reporting verbs, sources), loaded
+    once by the main process; ``stopwords`` the run's stop words; ``events_params`` the
+    :class:`~framing.events.EventGrouper` parameters that shape per-document features.
+    """
+
+    lexicons: tuple
+    stopwords: frozenset[str]
+    attribution: bool = True
+    topics: bool = True
+    events: bool = True
+    morphology_db: str | None = None
+    events_params: tuple[tuple[str, Any], ...] = ()
+    key: str = field(default="", compare=False)
+
+    def __post_init__(self) -> None:
+        digest = hashlib.sha256()
+        for lx in self.lexicons:
+            digest.update(f"{lx.kind}\0{lx.name}\0{lx.sha256}\0{len(lx.entries)}\n".encode())
+        digest.update(repr((sorted(self.stopwords), self.attribution, self.topics, self.events,
+                            self.morphology_db, self.events_params)).encode())
+        object.__setattr__(self, "key", digest.hexdigest())
+
+    @classmethod
+    def from_lexicons(cls, lexicons: Sequence, *, stopwords: frozenset[str] | None = None, **kwargs) -> RunSpec:
+        """A spec from loaded lexicons (stop words default to the bundled list)."""
+        if stopwords is None:
+            from framing.lexicon import load_stopwords
+
+            stopwords = load_stopwords()
+        return cls(lexicons=tuple(lexicons), stopwords=frozenset(stopwords), **kwargs)
+
+    @property
+    def framing_lexicons(self) -> list:
+        return [lx for lx in self.lexicons if lx.kind == "framing"]
+
+    @property
+    def actors(self) -> list[str]:
+        return sorted({a for lx in self.framing_lexicons for a in lx.actors})
+
+    @property
+    def categories(self) -> list[str]:
+        return sorted({c for lx in self.framing_lexicons for c in lx.categories})
+
+
+class RunContext:
+    """Everything the per-document analysis reads and never changes: the compiled matcher,
+    the attribution extractor, stop words, actors and categories, the event featurizer.
+
+    Built once per process from a :class:`RunSpec` (:func:`context_for`)."""
+
+    def __init__(self, spec: RunSpec, *, matcher=None, extractor=None):
+        from framing.lexicon import Matcher
+
+        self.spec = spec
+        framing_lex = spec.framing_lexicons
+        if not framing_lex:
+            raise ConfigError("no framing lexicon (kind: framing) found",
+                              hint="add one with 'framing lexicon new NAME' or pass --lexicons DIR")
+        self.actors = spec.actors
+        self.categories = spec.categories
+        self.stopwords = spec.stopwords
+        if matcher is None:
+            lemmatizer = None
+            if spec.morphology_db:
+                from framing.morphology import MorphologyLemmatizer
+
+                lemmatizer = MorphologyLemmatizer(spec.morphology_db)
+            matcher = Matcher(framing_lex, lemmatizer=lemmatizer)
+        self.matcher = matcher
+        self.extractor = extractor if spec.attribution else None
+        if spec.attribution and extractor is None:
+            from framing.attribution import AttributionExtractor
+
+            self.extractor = AttributionExtractor(
+                verbs=[lx for lx in spec.lexicons if lx.kind == "reporting_verbs"],
+                sources=[lx for lx in spec.lexicons if lx.kind == "sources"])
+        self.featurizer = None
+        if spec.events:
+            from framing.events import EventGrouper
+
+            self.featurizer = EventGrouper(**dict(spec.events_params)).featurizer(
+                lexicons=list(spec.lexicons), stopwords=spec.stopwords)
+
+
+_CONTEXT: dict[str, RunContext] = {}
+
+
+def context_for(spec: RunSpec) -> RunContext:
+    """The :class:`RunContext` of ``spec``, built the first time this process asks for it."""
+    ctx = _CONTEXT.get(spec.key)
+    if ctx is None:
+        _CONTEXT.clear()  # one run at a time per process
+        ctx = _CONTEXT[spec.key] = RunContext(spec)
+    return ctx
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentResult:
+    """What :func:`analyze_document` found in one document (picklable, compact).
+
+    The row lists (``hit_rows``, ``attribution_rows``, ``excluded_rows``) are written to the
+    output tables as results arrive and then dropped; the rest is what the reductions keep:
+    ``counts`` (:func:`framing.scoring.hit_counts`), ``term_counts``, ``evidence``
+    (``(actor, row)`` candidates for the report), ``event`` features, topic ``units``
+    (``(start, end, text)``) and ``packed`` (the masked text, zlib-compressed, for the
+    term-evidence sentences). ``error`` is set (and everything else empty) when the
+    analysis of this document raised.
+    """
+
+    doc_id: str
+    outlet: str
+    date: str | None
+    title: str | None
+    source: str | None
+    chars: int = 0
+    bytes: int = 0
+    excluded_chars: int = 0
+    tokens: int = 0
+    hits: int = 0
+    hits_reported: int = 0
+    attributions: int = 0
+    counts: np.ndarray | None = None
+    hit_rows: list[dict] = field(default_factory=list)
+    attribution_rows: list[dict] = field(default_factory=list)
+    excluded_rows: list[dict] = field(default_factory=list)
+    excluded_reasons: tuple[str, ...] = ()
+    evidence: list[tuple[str, dict]] = field(default_factory=list)
+    term_counts: dict[str, int] = field(default_factory=dict)
+    event: Any = None
+    units: list[tuple[int, int, str]] | None = None
+    packed: bytes | None = None
+    error: str | None = None
+
+    def masked_text(self) -> str:
+        """The masked text, unpacked (``""`` when not kept)."""
+        return zlib.decompress(self.packed).decode("utf-8") if self.packed else ""
+
+
+def analyze_document(doc: Document, ctx: RunContext) -> DocumentResult:
+    """Analyse one document completely (normalizing its text exactly once)."""
+    from framing.scoring import hit_counts
+
+    text = doc.masked_text
+    normalized = _normalize.normalize_with_offsets(text)
+    tokens = WORD_RE.findall(normalized.text)
+    hits = ctx.matcher.find(text, doc_id=doc.doc_id, normalized=normalized)
+    attrs = []
+    if ctx.extractor is not None:
+        from framing.attribution import assign_voice
+
+        attrs = ctx.extractor.extract(text, doc_id=doc.doc_id, normalized=normalized)
+        if hits and attrs:
+            hits = assign_voice(hits, attrs)
+    excluded_rows = [{"doc_id": doc.doc_id, "outlet": doc.outlet, "start": span.start, "end": span.end,
+                      "reason": span.reason, "text": doc.text[span.start:span.end][:300]}
+                     for span in doc.excluded if span.reason != "html"]  # markup tags are counted, not listed
+    hit_rows = []
+    evidence: list[tuple[str, dict]] = []
+    per_actor: Counter = Counter()
+    seen: set[tuple[str, str]] = set()
+    for h in hits:
+        # the masked text: markup (an inline <script>) is blanked in the evidence, offsets unchanged
+        sentence = text[h.sentence_start:h.sentence_end]
+        hit_rows.append({"doc_id": h.doc_id, "outlet": doc.outlet, "lexicon": h.lexicon, "entry_id": h.entry_id,
+                         "actor": h.actor, "category": h.category, "term": h.term, "matched": h.matched,
+                         "start": h.start, "end": h.end, "stance": h.stance, "voice": h.voice,
+                         "speaker": h.speaker, "source_type": h.source_type, "attribution_id": h.attribution_id,
+                         "sentence_start": h.sentence_start, "sentence_end": h.sentence_end,
+                         "sentence": sentence})
+        if h.actor and h.voice == "authorial" and per_actor[h.actor] < EVIDENCE_PER_CELL:
+            key = (h.actor, sentence)
+            if key not in seen:
+                seen.add(key)
+                per_actor[h.actor] += 1
+                evidence.append((h.actor, {"doc_id": h.doc_id, "term": h.term, "matched": h.matched,
+                                           "start": h.start, "end": h.end, "sentence": sentence,
+                                           "stance": h.stance}))
+    attr_rows = [{**asdict(a), "outlet": doc.outlet} for a in attrs]
+    stop = ctx.stopwords
+    terms = Counter(w for w in map(fold_article_clitics, tokens)
+                    if w not in stop and len(w) > 1 and not w.isdigit())
+    units = None
+    if ctx.spec.topics:
+        from framing.topics import document_units
+
+        units = [(s, e, text[s:e]) for s, e in document_units(text)]
+    event = None
+    if ctx.featurizer is not None:
+        event = ctx.featurizer.features(doc, masked=text, normalized=normalized.text)
+    return DocumentResult(
+        doc_id=doc.doc_id, outlet=doc.outlet, date=doc.date, title=doc.title, source=doc.source,
+        chars=len(doc.text), bytes=len(doc.text.encode("utf-8")), excluded_chars=sum(s.end - s.start for s in doc.excluded), tokens=len(tokens),
+        hits=sum(h.voice == "authorial" for h in hits), hits_reported=sum(h.voice == "reported" for h in hits),
+        attributions=len(attrs), counts=hit_counts(hits, actors=ctx.actors, categories=ctx.categories),
+        hit_rows=hit_rows, attribution_rows=attr_rows, excluded_rows=excluded_rows,
+        excluded_reasons=tuple(span.reason for span in doc.excluded), evidence=evidence, term_counts=dict(terms),
+        event=event, units=units, packed=zlib.compress(text.encode("utf-8"), 1),
+    )
+
+
+def analyze_safely(doc: Document, ctx: RunContext) -> DocumentResult:
+    """:func:`analyze_document`, turning an exception into a result with ``error`` set
+    (the document is then listed as a problem instead of stopping the run)."""
+    try:
+        return analyze_document(doc, ctx)
+    except Exception as exc:
+        detail = str(exc).splitlines()[0][:200] if str(exc) else ""
+        return DocumentResult(doc_id=doc.doc_id, outlet=doc.outlet, date=doc.date, title=doc.title,
+                              source=doc.source, error=f"{type(exc).__name__}: {detail}".rstrip(": "))
+
+
+def analyze_batch(docs: Iterable[Document], spec: RunSpec) -> list[DocumentResult]:
+    """Analyse a batch of documents in this process (the unit of work of the engines)."""
+    ctx = context_for(spec)
+    return [analyze_safely(doc, ctx) for doc in docs]

@@ -1,0 +1,233 @@
+"""Engines that run the per-document map: in this process, a local process pool, or Dask.
+
+Every engine takes the documents in corpus order, sends them in batches to
+:func:`framing.analysis.analyze_batch` and yields the :class:`~framing.analysis.DocumentResult`
+objects **in input order**, so the reductions (and every output file) are the same
+whichever engine ran the map:
+
+* ``jobs=1`` — in this process (no pickling at all);
+* ``engine="local"`` (default), ``jobs=N`` — a pool of ``N`` worker processes
+  (``forkserver`` start method on Linux: no fork of a process that may hold threads or
+  torch state), at most ``2·N`` batches in flight so memory stays flat;
+* ``engine="dask"`` — a Dask distributed cluster: ``scheduler="tcp://HOST:PORT"`` for an
+  existing one, or a ``LocalCluster`` of ``jobs`` single-threaded worker processes on
+  127.0.0.1 (``pip install "framing[dask]"``).
+
+Each worker builds its :class:`~framing.analysis.RunContext` once from the picklable
+:class:`~framing.analysis.RunSpec`. A document whose analysis raises comes back as a
+result with ``error`` set (the pipeline lists it as a problem); a worker that dies
+raises :class:`~framing.errors.RunError`; Ctrl-C stops the workers and re-raises.
+
+>>> from framing.lexicon import load_lexicons
+>>> from framing.records import Document
+>>> from framing.analysis import RunSpec
+>>> spec = RunSpec.from_lexicons(load_lexicons(None), topics=False, events=False)
+>>> docs = [Document(f"d{i}", "قوات النظام", outlet="A") for i in range(3)]
+>>> [r.doc_id for r in map_documents(docs, spec, jobs=1)]
+['d0', 'd1', 'd2']
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from collections import deque
+from collections.abc import Iterable, Iterator
+from itertools import islice
+
+from framing.analysis import DocumentResult, RunSpec, analyze_batch, analyze_safely, context_for
+from framing.errors import ConfigError, MissingDependencyError, RunError
+from framing.records import Document
+
+__all__ = ["ENGINES", "default_jobs", "map_documents"]
+
+ENGINES = ("local", "dask")
+#: documents per task: large enough to amortize pickling, small enough to keep workers busy
+DEFAULT_BATCH = 64
+
+
+def default_jobs() -> int:
+    """The number of cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def map_documents(documents: Iterable[Document], spec: RunSpec, *, jobs: int | None = None,
+                  engine: str = "local", scheduler: str | None = None,
+                  batch_size: int = DEFAULT_BATCH) -> Iterator[DocumentResult]:
+    """Analyse ``documents`` with the chosen engine; results in input order."""
+    if engine not in ENGINES:
+        raise ConfigError(f"unknown engine {engine!r}", hint="use --engine local or --engine dask")
+    if scheduler and engine != "dask":
+        raise ConfigError("--scheduler needs --engine dask", hint="add --engine dask")
+    if jobs is not None and (not isinstance(jobs, int) or jobs < 1):
+        raise ConfigError(f"--jobs {jobs!r} is invalid", hint="use a whole number ≥ 1 (1 runs in this process)")
+    n = jobs or default_jobs()
+    if batch_size < 1:
+        raise ConfigError(f"batch size {batch_size} is invalid", hint="use a positive number")
+    if engine == "dask":
+        return _dask_map(documents, spec, workers=n, scheduler=scheduler, batch_size=batch_size)
+    if n == 1:
+        return _in_process(documents, spec)
+    return _pool_map(documents, spec, workers=n, batch_size=batch_size)
+
+
+def _batches(documents: Iterable[Document], size: int) -> Iterator[list[Document]]:
+    it = iter(documents)
+    while batch := list(islice(it, size)):
+        yield batch
+
+
+def _in_process(documents: Iterable[Document], spec: RunSpec) -> Iterator[DocumentResult]:
+    ctx = context_for(spec)
+    for doc in documents:
+        yield analyze_safely(doc, ctx)
+
+
+# --- local process pool ---------------------------------------------------------------------
+
+
+def _init_worker(spec: RunSpec) -> None:
+    # Ctrl-C goes to the whole process group: the main process handles it and stops the pool
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    context_for(spec)
+
+
+def _pool_batch(docs: list[Document], spec_key: str) -> list[DocumentResult]:
+    from framing.analysis import _CONTEXT
+
+    return [analyze_safely(doc, _CONTEXT[spec_key]) for doc in docs]
+
+
+def _mp_context():
+    import multiprocessing as mp
+
+    methods = mp.get_all_start_methods()
+    return mp.get_context("forkserver" if "forkserver" in methods else "spawn")
+
+
+def _pool_map(documents: Iterable[Document], spec: RunSpec, *, workers: int, batch_size: int
+              ) -> Iterator[DocumentResult]:
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    executor = ProcessPoolExecutor(max_workers=workers, mp_context=_mp_context(), initializer=_init_worker,
+                                   initargs=(spec,))
+    pending: deque = deque()
+    done = 0
+    finished = False
+    try:
+        batches = _batches(documents, batch_size)
+        for batch in batches:
+            pending.append((executor.submit(_pool_batch, batch, spec.key), batch[0].doc_id))
+            if len(pending) >= 2 * workers:
+                fut, _first = pending.popleft()
+                results = fut.result()
+                done += len(results)
+                yield from results
+        while pending:
+            fut, _first = pending.popleft()
+            results = fut.result()
+            done += len(results)
+            yield from results
+        finished = True
+    except BrokenProcessPool:
+        first = pending[0][1] if pending else "?"
+        raise RunError(f"a worker process died (killed, or out of memory) after {done} documents, while "
+                       f"analysing the batch starting at document {first!r}",
+                       hint="rerun; if memory is short use fewer --jobs") from None
+    finally:
+        if finished:
+            executor.shutdown(wait=True)
+        else:
+            _stop_pool(executor)
+
+
+def _stop_pool(executor) -> None:
+    """Stop a pool now (Ctrl-C, a dead worker, an error in the main process): cancel what is
+    queued, end the workers, and wait for the pool's own thread so nothing leaks."""
+    processes = list((getattr(executor, "_processes", None) or {}).values())
+    for proc in processes:
+        if proc.is_alive():
+            proc.terminate()
+    for proc in processes:
+        proc.join(timeout=5)
+        if proc.is_alive():
+            proc.kill()
+            proc.join(timeout=5)
+    executor.shutdown(wait=True, cancel_futures=True)
+
+
+# --- Dask -----------------------------------------------------------------------------------
+
+
+def _dask_batch(docs: list[Document], spec: RunSpec) -> list[DocumentResult]:
+    return analyze_batch(docs, spec)
+
+
+def _import_distributed():
+    try:
+        import distributed
+    except ImportError:
+        raise MissingDependencyError("--engine dask needs the optional packages dask and distributed",
+                                     hint='pip install "framing[dask]"') from None
+    return distributed
+
+
+def _dask_map(documents: Iterable[Document], spec: RunSpec, *, workers: int, scheduler: str | None,
+              batch_size: int) -> Iterator[DocumentResult]:
+    import logging
+
+    distributed = _import_distributed()
+    cluster = None
+    try:
+        if scheduler:
+            try:
+                client = distributed.Client(scheduler, timeout="20s")
+            except (OSError, TimeoutError) as exc:
+                raise RunError(f"cannot reach the Dask scheduler {scheduler} ({exc})",
+                               hint="check the address (tcp://HOST:PORT) and that the scheduler runs") from None
+        else:
+            cluster = distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                               host="127.0.0.1", dashboard_address=None,
+                                               silence_logs=logging.ERROR)
+            client = distributed.Client(cluster)
+    except BaseException:
+        if cluster is not None:
+            cluster.close()
+        raise
+    n_workers = max(1, len(client.scheduler_info().get("workers", {})) or workers)
+    token = f"{os.getpid()}-{spec.key[:12]}"
+    pending: deque = deque()
+    done = 0
+    try:
+        [spec_future] = client.scatter([spec], broadcast=True, hash=False)
+        for i, batch in enumerate(_batches(documents, batch_size)):
+            pending.append(client.submit(_dask_batch, batch, spec_future, key=f"framing-analyze-{token}-{i}",
+                                         pure=False, retries=0))
+            if len(pending) >= 2 * n_workers:
+                results = _dask_result(pending.popleft(), done)
+                done += len(results)
+                yield from results
+        while pending:
+            results = _dask_result(pending.popleft(), done)
+            done += len(results)
+            yield from results
+    finally:
+        for fut in pending:
+            fut.cancel()
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def _dask_result(future, done: int) -> list[DocumentResult]:
+    distributed = sys.modules["distributed"]
+    try:
+        return future.result()
+    except distributed.KilledWorker:
+        raise RunError(f"a Dask worker died (killed, or out of memory) after {done} documents",
+                       hint="rerun; check the workers' memory limit") from None
