@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 from framing import codebook
 from framing.cli_lexicon import app
 from framing.errors import ConfigError, LexiconError
-from framing.lexicon import Lexicon, Matcher, load_lexicon, load_lexicons, surface_forms
+from framing.lexicon import Lexicon, Matcher, editing, load_lexicon, load_lexicons, surface_forms
 from framing.normalize import normalize_ar
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -261,7 +261,7 @@ def test_two_processes_adding_to_one_file_both_land(tmp_path):
 
 def test_an_edit_waiting_too_long_for_the_lock_fails_clearly(tmp_path, monkeypatch):
     path = write(tmp_path / "busy.yaml", EDIT_HEAD)
-    monkeypatch.setattr(codebook, "LOCK_TIMEOUT", 0.2)
+    monkeypatch.setattr(editing, "LOCK_TIMEOUT", 0.2)
     # another edit holds the file's folder
     with codebook.edit_lock(path), pytest.raises(LexiconError, match="another edit of a lexicon in this folder"):
         codebook.add_entry(path, "الكرملين", category="actor_label", actor="russia")

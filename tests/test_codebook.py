@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from framing import codebook
 from framing.codebook import (
     add_entry,
     backup_path,
@@ -27,7 +26,7 @@ from framing.codebook import (
     validate,
 )
 from framing.errors import ConfigError, LexiconError
-from framing.lexicon import Lexicon, load_lexicon
+from framing.lexicon import Lexicon, editing, explore, load_lexicon
 
 FIELDS = {"outlet_field": "source", "date_field": "crawl_time"}
 
@@ -320,7 +319,7 @@ def test_interrupted_write_leaves_the_old_file(lex, monkeypatch):
             raise KeyboardInterrupt  # interrupted between writing the temp file and renaming it
         return real_replace(src, dst)
 
-    monkeypatch.setattr(codebook.os, "replace", boom)
+    monkeypatch.setattr(editing.os, "replace", boom)
     with pytest.raises(KeyboardInterrupt):
         add_entry(lex, "الشرطة", category="actor_label", actor="police")
     assert lex.read_bytes() == before
@@ -548,7 +547,7 @@ def test_suggest_by_actor(corpus, cb, lex):
 
 
 def test_bounded_counts_prune_rare_terms_first():
-    c = codebook._Counts(max_terms=10)
+    c = explore._Counts(max_terms=10)
     for i in range(20):
         c["a"].update({f"rare{i}": 1, "common": 1})
         c["b"].update({f"other{i}": 1, "common": 1})
@@ -559,7 +558,7 @@ def test_bounded_counts_prune_rare_terms_first():
 
 
 def test_grams_respect_stop_words_and_non_arabic():
-    grams = codebook._grams(["قال", "وزير", "الداخلية", "في", "2013", "ان", "الشرطه"], frozenset({"في", "ان"}), 3)
+    grams = explore._grams(["قال", "وزير", "الداخلية", "في", "2013", "ان", "الشرطه"], frozenset({"في", "ان"}), 3)
     assert {"وزير الداخليه", "قال وزير الداخليه", "الشرطه"} - grams == {"وزير الداخليه", "قال وزير الداخليه"}
     assert {"قال وزير الداخلية", "وزير الداخلية", "الشرطه"} <= grams
     assert not any(g.startswith("في") or g.endswith("في") or "2013" in g for g in grams)
@@ -670,13 +669,13 @@ def test_export_errors(tmp_path, lex):
 
 def test_place_prefers_the_longer_label_and_drops_clitic_forms():
     accepted = []
-    codebook._place(("الانقاذ",), 100, accepted, "a")
-    codebook._place(("جبهه",), 98, accepted, "b")
-    codebook._place(("جبهه", "الانقاذ"), 95, accepted, "c")  # replaces both parts
+    explore._place(("الانقاذ",), 100, accepted, "a")
+    explore._place(("جبهه",), 98, accepted, "b")
+    explore._place(("جبهه", "الانقاذ"), 95, accepted, "c")  # replaces both parts
     assert [w for w, _, _ in accepted] == [("جبهه", "الانقاذ")]
-    codebook._place(("لجبهه", "الانقاذ"), 20, accepted, "d")  # a clitic form of an accepted phrase
-    codebook._place(("الانقاذ", "الوطني"), 30, accepted, "e")  # overlaps, but is not inside: kept
-    codebook._place(("جبهه",), 300, accepted, "f")  # much more frequent alone: kept
+    explore._place(("لجبهه", "الانقاذ"), 20, accepted, "d")  # a clitic form of an accepted phrase
+    explore._place(("الانقاذ", "الوطني"), 30, accepted, "e")  # overlaps, but is not inside: kept
+    explore._place(("جبهه",), 300, accepted, "f")  # much more frequent alone: kept
     assert [r for _, _, r in accepted] == ["c", "e", "f"]
 
 
