@@ -61,11 +61,11 @@ def _arrow_types_mapper():
     return mapping.get
 
 
-def read_table(folder: str | Path, name: str) -> pd.DataFrame:
+def read_table(folder: str | Path, name: str, *, columns: list[str] | None = None) -> pd.DataFrame:
     """One table of a run folder as a DataFrame with its declared dtypes.
 
-    Reads ``<name>.parquet`` when present, else ``<name>.csv``; a table the run did not
-    produce (``topics`` after ``--no-topics``) is an empty DataFrame.
+    Reads ``<name>.parquet`` when present, else ``<name>.csv`` (only ``columns`` if given);
+    a table the run did not produce (``topics`` after ``--no-topics``) is an empty DataFrame.
     """
     folder = Path(folder)
     schema = TABLES.get(name)
@@ -74,7 +74,9 @@ def read_table(folder: str | Path, name: str) -> pd.DataFrame:
         import pyarrow.parquet as pq
 
         try:
-            table = pq.read_table(parquet)
+            if columns is not None:
+                _check_columns(name, columns, pq.read_schema(parquet).names)
+            table = pq.read_table(parquet, columns=columns)
         except (OSError, ValueError) as exc:
             raise RunError(f"cannot read this Parquet file ({exc})", path=parquet,
                            hint="the run folder is damaged: run 'framing compare' again") from None
@@ -83,17 +85,27 @@ def read_table(folder: str | Path, name: str) -> pd.DataFrame:
     if not csv.exists() or csv.stat().st_size == 0:
         return pd.DataFrame()
     try:
+        header = pd.read_csv(csv, nrows=0).columns
+        _check_columns(name, columns, header)
         if schema is None:
-            header = pd.read_csv(csv, nrows=0).columns
-            frame = pd.read_csv(csv, keep_default_na=False, na_values=[""],
+            frame = pd.read_csv(csv, keep_default_na=False, na_values=[""], usecols=columns,
                                 dtype={c: "string" for c in header if c in _TEXT_COLUMNS})
             return _text_and_flags(frame)
         if name == "documents":
-            schema = document_schema(pd.read_csv(csv, nrows=0).columns)
-        return pd.read_csv(csv, keep_default_na=False, na_values=[""], dtype=pandas_dtypes(schema))
+            schema = document_schema(header)
+        return pd.read_csv(csv, keep_default_na=False, na_values=[""], dtype=pandas_dtypes(schema), usecols=columns)
     except (ValueError, pd.errors.ParserError) as exc:
         raise RunError(f"cannot read this table ({str(exc).splitlines()[0]})", path=csv,
                        hint="the run folder is damaged or was edited: run 'framing compare' again") from None
+
+
+def _check_columns(name: str, columns: list[str] | None, available) -> None:
+    missing = [c for c in columns or () if c not in set(available)]
+    if missing:
+        from framing.errors import ConfigError
+
+        raise ConfigError(f"the {name} table has no column {missing[0]!r}",
+                          hint="columns: " + ", ".join(map(str, available)))
 
 
 def _text_and_flags(frame: pd.DataFrame) -> pd.DataFrame:
@@ -133,15 +145,42 @@ class Result:
 
     # --- tables ---------------------------------------------------------------------------
 
-    def table(self, name: str) -> pd.DataFrame:
-        """Any table of the run by name (``excluded``, ``term_evidence``, ``topic_mix`` …)."""
+    def table(self, name: str, columns: list[str] | None = None) -> pd.DataFrame:
+        """Any table of the run by name (``excluded``, ``term_evidence``, ``topic_mix`` …).
+
+        With ``columns``, only those columns are read (not kept): the way to look at a
+        hits table too big for memory, e.g. ``result.table("hits", ["outlet", "term"])``.
+        """
+        self._check_name(name)
+        if columns is not None:
+            if name in self._frames:
+                _check_columns(name, columns, self._frames[name].columns)
+                return self._frames[name][list(columns)]
+            return read_table(self._folder, name, columns=list(columns))
+        if name not in self._frames:
+            self._frames[name] = read_table(self._folder, name)
+        return self._frames[name]
+
+    def path(self, name: str) -> Path | None:
+        """The file behind a table (Parquet when written, else CSV; ``None`` if the run has none),
+        for DuckDB or ``pd.read_parquet(..., filters=...)``. A result that is not saved lives in
+        a private temporary folder, removed with the result.
+
+        >>> duckdb.sql(f"SELECT outlet, count(*) FROM '{result.path('hits')}' GROUP BY outlet")  # doctest: +SKIP
+        """
+        self._check_name(name)
+        for suffix in (".parquet", ".csv"):
+            candidate = self._folder / f"{name}{suffix}"
+            if candidate.exists():
+                return candidate
+        return None
+
+    @staticmethod
+    def _check_name(name: str) -> None:
         if name not in TABLES:
             from framing.errors import ConfigError
 
             raise ConfigError(f"no table named {name!r}", hint=f"use one of {', '.join(TABLES)}")
-        if name not in self._frames:
-            self._frames[name] = read_table(self._folder, name)
-        return self._frames[name]
 
     documents = property(lambda self: self.table("documents"), doc="One row per analysed document.")
     hits = property(lambda self: self.table("hits"), doc="Every lexicon match (read on first use).")

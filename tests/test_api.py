@@ -250,3 +250,21 @@ def test_csv_only_run_reads_with_the_same_dtypes(frame, result):
     assert "not loaded (hits.csv" in repr(csv_only)  # counted without reading the big table
     pd.testing.assert_frame_equal(csv_only.hits, result.hits)  # floats of the fixture survive %.6g
     assert csv_only.hits.dtypes.equals(result.hits.dtypes)
+
+
+def test_some_columns_of_a_big_table_and_its_file(frame, result):
+    part = result.table("excluded", ["doc_id", "reason"])  # not cached: a subset
+    assert list(part.columns) == ["doc_id", "reason"]
+    csv_only = framing.compare(frame, topics=False, events=False, format="csv")
+    for res, suffix in ((result, ".parquet"), (csv_only, ".csv")):
+        assert res.path("hits").suffix == suffix
+        terms = res.table("hits", ["doc_id", "term"])
+        assert list(terms.columns) == ["doc_id", "term"] and str(terms["term"].dtype) == "string"
+        assert ("a1", "الاحتلال الروسي") in set(terms.itertuples(index=False, name=None))
+        with pytest.raises(ConfigError, match="the hits table has no column 'speech'"):
+            res.table("hits", ["doc_id", "speech"])
+    assert result.path("topics") is None  # topics=False
+    import duckdb
+
+    n = duckdb.sql(f"SELECT count(*) FROM '{result.path('hits')}' WHERE voice = 'reported'").fetchall()[0][0]
+    assert n == int((result.hits["voice"] == "reported").sum()) > 0
