@@ -191,3 +191,17 @@ def test_cli_refuses_a_bad_format_in_one_line(seeds_dir, tmp_path):
     assert proc.stderr.strip().count("\n") == 0 and "--format csv" in proc.stderr
     assert "Traceback" not in proc.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_report_rerenders_a_parquet_only_run(runs, tmp_path):
+    import shutil
+
+    from framing.report import render_reports
+
+    folder = tmp_path / "p"
+    shutil.copytree(runs["parquet"], folder)
+    written = render_reports(folder)
+    assert "report.html" in written
+    html = (folder / "report.html").read_text(encoding="utf-8")
+    assert "الاحتلال الروسي" in html  # evidence read from hits.parquet
+    assert not (folder / "hits.csv").exists()
