@@ -124,6 +124,10 @@ def compare(corpus: Any, *, lexicons: str | os.PathLike | list | None = None, te
     if isinstance(lexicons, (str, os.PathLike)):
         lexicons = [str(lexicons)]
     elif lexicons is not None:
+        lexicons = list(lexicons) if isinstance(lexicons, Iterable) else [lexicons]
+        if not all(isinstance(x, (str, os.PathLike)) for x in lexicons):
+            raise ConfigError("lexicons= takes a folder or file path, or a list of them",
+                              hint="save an edited Lexicon to a file and pass its path")
         lexicons = [str(x) for x in lexicons]
     if jobs is not None:
         if "jobs" not in known:

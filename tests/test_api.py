@@ -173,6 +173,8 @@ def test_bad_options(frame, tmp_path):
         framing.compare(frame, outlet_field="source")
     with pytest.raises(FramingError):
         framing.compare(frame, lexicons=tmp_path / "no-such-lexicons")
+    with pytest.raises(ConfigError, match="lexicons= takes a folder or file path"):
+        framing.compare(frame, lexicons=[framing.load_lexicons()[0]])
     with pytest.raises(FramingError):
         framing.compare(tmp_path / "missing.jsonl")
 
