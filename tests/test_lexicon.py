@@ -124,7 +124,7 @@ HEAD = "name: t\nkind: framing\ncategories:\n  actor_label: x\nactors:\n  russia
         (HEAD + "  - {term: روسيا, category: nope}\n", "unknown category 'nope'", 8),
         (HEAD + "  - {term: روسيا, category: actor_label, actor: iran}\n", "unknown actor 'iran'", 8),
         (HEAD + "  - {term: الإرهابيين, category: actor_label}\n  - {term: الارهابيين, category: actor_label}\n",
-         "duplicates 'الإرهابيين' (line 8)", 9),
+         "duplicates 'الإرهابيين' at line 8", 9),
         (HEAD + "  - {term: '؟؟', category: actor_label}\n", "can never match", 8),
         (HEAD + "  - {term: روسيا, category: actor_label, stance: high}\n", "not a number", 8),
         (HEAD + "  - {category: actor_label}\n", "no 'term'", 8),

@@ -45,7 +45,6 @@ ENTRY_FIELDS = ("term", "actor", "category", "stance", "note", "match", "canonic
 #: the columns of the CSV exchange format
 CSV_COLUMNS = ("term", "actor", "category", "stance", "note")
 EXPORT_FORMATS = ("csv", "liwc", "quanteda")
-_TOP_KEYS = {"name", "kind", "language", "version", "description", "categories", "actors", "entries"}
 _ID_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*$")
 
 

@@ -9,6 +9,7 @@ reads it with the one YAML reader (:func:`framing.lexicon.yamlio.read_yaml`) and
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import os
 import re
@@ -25,8 +26,11 @@ __all__ = [
     "KINDS",
     "MATCH_MODES",
     "MAX_ENTRIES",
+    "TOP_KEYS",
     "Entry",
+    "Issue",
     "Lexicon",
+    "check_lexicon_data",
     "default_lexicon_dir",
     "lexicon_files",
     "lexicon_from_data",
@@ -221,75 +225,174 @@ def load_lexicon(path: str | Path) -> Lexicon:
     return lex
 
 
-def lexicon_from_data(data, *, path: Path | None = None) -> Lexicon:
-    """Validate parsed YAML data (a mapping) into a :class:`Lexicon`."""
-    if not isinstance(data, dict):
-        raise LexiconError("a lexicon file must be a mapping with name, kind, categories, entries",
-                           path=path, line=1, hint="see docs/lexicon-format.md")
+@dataclass(frozen=True, slots=True)
+class Issue:
+    """One problem of a lexicon file.
 
-    def line_of(container, key) -> int | None:
-        lc = getattr(container, "lc", None)
-        try:
-            if isinstance(key, int):
-                return lc.item(key)[0] + 1
-            return lc.key(key)[0] + 1
-        except Exception:
-            return None
+    ``severity`` is ``error`` (the file cannot be used as it is) or ``warning``.
+    ``code``: yaml, encoding, missing-file, schema, metadata, unknown-category,
+    unknown-actor, stance, duplicate, unmatchable, size, shadowed, overlap, cross-duplicate,
+    name-clash, unknown-key.
+    """
+
+    path: str
+    line: int
+    severity: str
+    code: str
+    message: str
+    hint: str = ""
+
+    def format(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.severity}: {self.message}" + (f" — {self.hint}" if self.hint else "")
+
+
+def _issue(path, line, severity, code, message, hint="") -> Issue:
+    return Issue(str(path), int(line or 0), severity, code, message, hint)
+
+
+#: the top-level keys of a lexicon file
+TOP_KEYS = ("name", "kind", "language", "version", "description", "categories", "actors", "entries")
+
+
+def _line_of(container, key) -> int | None:
+    """1-based line of a key (or item index) in data read by :func:`~framing.lexicon.yamlio.read_yaml`."""
+    lc = getattr(container, "lc", None)
+    try:
+        if isinstance(key, int):
+            return lc.item(key)[0] + 1
+        return lc.key(key)[0] + 1
+    except Exception:
+        return None
+
+
+def check_lexicon_data(data, *, path: Path | str | None = None) -> tuple[list[Issue], Lexicon | None]:
+    """The one validator of a lexicon file's content: every problem, and the lexicon.
+
+    Returns the issues in file order (errors and warnings) and a :class:`Lexicon` of the
+    valid entries (``None`` when the data is not a mapping). :func:`lexicon_from_data`
+    (loading) raises the first error; :func:`framing.lexicon.validate.validate` lists them all.
+    """
+    issues: list[Issue] = []
+    where = path if path is not None else "<lexicon>"
+    if not isinstance(data, dict):
+        return [_issue(where, 1, "error", "schema", "a lexicon file must be a mapping with name, kind, "
+                       "categories, entries", "see docs/lexicon-format.md")], None
+
+    def line_of(key) -> int:
+        return _line_of(data, key) or 1
 
     name = data.get("name")
     if not isinstance(name, str) or not name.strip():
-        raise LexiconError("missing 'name'", path=path, line=1, hint="add 'name: my-lexicon' at the top")
+        issues.append(_issue(where, 1, "error", "schema", "missing 'name'", "add 'name: my-lexicon' at the top"))
+        name = None
     kind = data.get("kind", "framing")
     if kind not in KINDS:
-        raise LexiconError(f"unknown kind {kind!r}", path=path, line=line_of(data, "kind"),
-                           hint=f"use one of {', '.join(KINDS)}")
-    categories = data.get("categories") or {}
-    actors = data.get("actors") or {}
-    for key, value in (("categories", categories), ("actors", actors)):
+        issues.append(_issue(where, line_of("kind"), "error", "schema", f"unknown kind {kind!r}",
+                             f"use one of {', '.join(KINDS)}"))
+    for key in ("language", "version", "description"):
+        if not str(data.get(key) or "").strip():
+            issues.append(_issue(where, 1, "warning", "metadata", f"no '{key}'",
+                                 f"add '{key}: ...' so a paper can cite this lexicon precisely"))
+    for key in data:
+        if key not in TOP_KEYS:
+            close = difflib.get_close_matches(str(key), sorted(TOP_KEYS), n=1)
+            issues.append(_issue(where, line_of(key), "warning", "unknown-key", f"unknown key {key!r} is ignored",
+                                 f"did you mean '{close[0]}'?" if close else "remove it or make it a comment"))
+    declared: dict[str, dict] = {}
+    for key in ("categories", "actors"):
+        value = data.get(key) or {}
         if not isinstance(value, dict):
-            raise LexiconError(f"'{key}' must be a mapping of id: description", path=path,
-                               line=line_of(data, key), hint=f"write '{key}:' then '  some_id: description'")
+            issues.append(_issue(where, line_of(key), "error", "schema", f"'{key}' must be a mapping of id: "
+                                 "description", f"write '{key}:' then '  some_id: description'"))
+            value = {}
+        declared[key] = value
+    categories = {str(k) for k in declared["categories"]}
+    actors = {str(k) for k in declared["actors"]}
     entries_raw = data.get("entries")
     if entries_raw is None:
         entries_raw = []
     if not isinstance(entries_raw, list):
-        raise LexiconError("'entries' must be a list", path=path, line=line_of(data, "entries"),
-                           hint="write each entry on its own line as '- {term: ..., category: ...}'")
+        issues.append(_issue(where, line_of("entries"), "error", "schema", "'entries' must be a list",
+                             "write each entry on its own line as '- {term: ..., category: ...}'"))
+        entries_raw = []
     limit = max_entries()
     if len(entries_raw) > limit:
-        raise _too_many(f"{len(entries_raw):,} entries", path, line_of(data, "entries"), limit)
-    entries = []
-    seen: dict[tuple[str, ...], Entry] = {}
+        err = _too_many(f"{len(entries_raw):,} entries", path, line_of("entries"), limit)
+        issues.append(_issue(where, err.line, "error", "size", err.message, err.hint or ""))
+        entries_raw = []
+    entries: list[Entry] = []
+    seen: dict[tuple[str, ...], tuple[int, str]] = {}
     for i, raw in enumerate(entries_raw):
-        line = line_of(entries_raw, i) or 0
-        entry = _entry_from_mapping(raw, name=name, path=path, line=line)
+        line = _line_of(entries_raw, i) or 0
+        raw_d = raw
+        if isinstance(raw, dict) and raw.get("stance") is not None:
+            st = raw.get("stance")
+            if isinstance(st, bool) or not isinstance(st, (int, float)):
+                issues.append(_issue(where, line, "error", "stance", f"stance of '{raw.get('term')}' is not a "
+                                     f"number: {st!r}", "use a number between -1 and 1"))
+                raw_d = {**raw, "stance": 0.0}
+            elif not -1.0 <= float(st) <= 1.0:
+                issues.append(_issue(where, line, "error", "stance", f"stance of '{raw.get('term')}' is {st}, "
+                                     "outside [-1, 1]", "use a number between -1 (delegitimizing) and 1 "
+                                     "(legitimizing)"))
+                raw_d = {**raw, "stance": 0.0}
+        try:
+            entry = _entry_from_mapping(raw_d, name=name or Path(str(where)).stem, path=path, line=line)
+        except LexiconError as exc:
+            issues.append(_issue(where, line, "error", "schema", exc.message, exc.hint or ""))
+            continue
         if entry.category not in categories:
-            raise LexiconError(f"unknown category {entry.category!r} for '{entry.term}'", path=path, line=line,
-                               hint=f"declare it under 'categories:' or use one of {sorted(categories)}")
+            close = difflib.get_close_matches(entry.category, sorted(categories), n=1)
+            issues.append(_issue(where, line, "error", "unknown-category",
+                                 f"unknown category {entry.category!r} for '{entry.term}'",
+                                 (f"did you mean '{close[0]}'? " if close else "") +
+                                 f"declare it under 'categories:' or use one of {sorted(categories)}"))
         if entry.actor and entry.actor not in actors:
-            raise LexiconError(f"unknown actor {entry.actor!r} for '{entry.term}'", path=path, line=line,
-                               hint=f"declare it under 'actors:' or use one of {sorted(actors)}")
-        if not entry.words or not _TERM_PUNCT_OK.match(normalize_ar(entry.term).strip()):
-            raise LexiconError(f"term '{entry.term}' can never match: it must be words separated by spaces",
-                               path=path, line=line, hint="remove punctuation from the term")
-        if entry.words in seen:
-            other = seen[entry.words]
-            raise LexiconError(
-                f"'{entry.term}' duplicates '{other.term}' (line {other.line}) after normalization",
-                path=path, line=line, hint="remove one of them or merge their notes")
-        seen[entry.words] = entry
+            close = difflib.get_close_matches(entry.actor, sorted(actors), n=1)
+            issues.append(_issue(where, line, "error", "unknown-actor",
+                                 f"unknown actor {entry.actor!r} for '{entry.term}'",
+                                 (f"did you mean '{close[0]}'? " if close else "") +
+                                 f"declare it under 'actors:' or use one of {sorted(actors)}"))
+        words = entry.words
+        if not words or not _TERM_PUNCT_OK.match(normalize_ar(entry.term).strip()):
+            issues.append(_issue(where, line, "error", "unmatchable",
+                                 f"term '{entry.term}' can never match: after normalization it is not words "
+                                 "separated by spaces", "remove punctuation (matches never cross , . : or "
+                                 "line breaks)"))
+            continue
+        if words in seen:
+            other_line, other_term = seen[words]
+            same = "" if other_term == entry.term else f" ('{' '.join(words)}' after normalization)"
+            issues.append(_issue(where, line, "error", "duplicate",
+                                 f"'{entry.term}' duplicates '{other_term}' at line {other_line}{same}",
+                                 "remove one of them or merge their notes"))
+            continue
+        seen[words] = (line, entry.term)
         entries.append(entry)
-    return Lexicon(
-        name=name.strip(),
-        kind=kind,
+    lex = Lexicon(
+        name=(name or "").strip(),
+        kind=kind if kind in KINDS else "framing",
         language=str(data.get("language", "ar")),
         version=str(data.get("version", "0")),
         description=str(data.get("description", "") or "").strip(),
-        categories={str(k): str(v or "") for k, v in categories.items()},
-        actors={str(k): str(v or "") for k, v in actors.items()},
+        categories={str(k): str(v or "") for k, v in declared["categories"].items()},
+        actors={str(k): str(v or "") for k, v in declared["actors"].items()},
         entries=entries,
-        path=path,
+        path=Path(path) if path is not None else None,
     )
+    return issues, lex
+
+
+def lexicon_from_data(data, *, path: Path | None = None) -> Lexicon:
+    """Validate parsed YAML data (a mapping) into a :class:`Lexicon`; raise the first error
+    of :func:`check_lexicon_data` as a :class:`LexiconError` naming file and line."""
+    issues, lex = check_lexicon_data(data, path=path)
+    for issue in issues:
+        if issue.severity == "error":
+            raise LexiconError(issue.message, path=path, line=issue.line or None, hint=issue.hint or None)
+    assert lex is not None
+    return lex
 
 
 def default_lexicon_dir() -> Path:

@@ -7,7 +7,6 @@ the folder: missing files, encodings, YAML syntax, and shadowed or overlapping e
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,49 +14,21 @@ from typing import Any
 
 from framing.errors import LexiconError
 from framing.lexicon.editing import (
-    _TOP_KEYS,
     _describe_entry,
-    _line_of_key,
     _parse_yaml,
     _read_text,
 )
 from framing.lexicon.model import (
-    _TERM_PUNCT_OK,
-    KINDS,
-    _entry_from_mapping,
+    Issue,
+    _issue,
+    check_lexicon_data,
     lexicon_files,
 )
-from framing.normalize import normalize_ar, surface_forms
+from framing.normalize import surface_forms
 
 # =============================================================================================
 # validation: every problem, with file:line
 # =============================================================================================
-
-
-@dataclass(frozen=True, slots=True)
-class Issue:
-    """One problem of a lexicon file.
-
-    ``severity`` is ``error`` (the file cannot be used as it is) or ``warning``.
-    ``code``: yaml, encoding, missing-file, schema, metadata, unknown-category,
-    unknown-actor, stance, duplicate, unmatchable, shadowed, overlap, cross-duplicate,
-    name-clash, unknown-key.
-    """
-
-    path: str
-    line: int
-    severity: str
-    code: str
-    message: str
-    hint: str = ""
-
-    def format(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{where}: {self.severity}: {self.message}" + (f" — {self.hint}" if self.hint else "")
-
-
-def _issue(path, line, severity, code, message, hint="") -> Issue:
-    return Issue(str(path), int(line or 0), severity, code, message, hint)
 
 
 @dataclass
@@ -76,104 +47,19 @@ def _validate_file(path: Path) -> tuple[list[Issue], _Checked | None]:
     try:
         text, _ = _read_text(path)
     except LexiconError as exc:
-        return [_issue(path, 0, "error", "encoding", exc.message, exc.hint or "")], None
+        code = "size" if "entries a lexicon may have" in exc.message else "encoding"
+        return [_issue(path, 0, "error", code, exc.message, exc.hint or "")], None
     try:
         data = _parse_yaml(text, path)
     except LexiconError as exc:
         return [_issue(path, exc.line, "error", "yaml", exc.message, exc.hint or "")], None
-    if not isinstance(data, dict):
-        return [_issue(path, 1, "error", "schema", "a lexicon file must be a mapping with name, kind, "
-                       "categories, entries", "see docs/lexicon-format.md")], None
-
-    def line_of(key):
-        n = _line_of_key(data, key)
-        return n + 1 if n is not None else 1
-
-    name = data.get("name")
-    if not isinstance(name, str) or not name.strip():
-        issues.append(_issue(path, 1, "error", "schema", "missing 'name'", "add 'name: my-lexicon' at the top"))
-        name = None
-    kind = data.get("kind", "framing")
-    if kind not in KINDS:
-        issues.append(_issue(path, line_of("kind"), "error", "schema", f"unknown kind {kind!r}",
-                             f"use one of {', '.join(KINDS)}"))
-    for key in ("language", "version", "description"):
-        if not str(data.get(key) or "").strip():
-            issues.append(_issue(path, 1, "warning", "metadata", f"no '{key}'",
-                                 f"add '{key}: ...' so a paper can cite this lexicon precisely"))
-    for key in data:
-        if key not in _TOP_KEYS:
-            close = difflib.get_close_matches(str(key), sorted(_TOP_KEYS), n=1)
-            issues.append(_issue(path, line_of(key), "warning", "unknown-key", f"unknown key {key!r} is ignored",
-                                 f"did you mean '{close[0]}'?" if close else "remove it or make it a comment"))
-    declared: dict[str, set[str]] = {}
-    for key in ("categories", "actors"):
-        value = data.get(key) or {}
-        if not isinstance(value, dict):
-            issues.append(_issue(path, line_of(key), "error", "schema", f"'{key}' must be a mapping of id: "
-                                 "description", f"write '{key}:' then '  some_id: description'"))
-            value = {}
-        declared[key] = {str(k) for k in value}
-    entries_raw = data.get("entries")
-    if entries_raw is None:
-        entries_raw = []
-    if not isinstance(entries_raw, list):
-        issues.append(_issue(path, line_of("entries"), "error", "schema", "'entries' must be a list",
-                             "write each entry on its own line as '- {term: ..., category: ...}'"))
-        entries_raw = []
-    checked = _Checked(path, name, kind if kind in KINDS else "framing", [])
-    seen: dict[tuple[str, ...], tuple[int, str]] = {}
-    lc = getattr(entries_raw, "lc", None)
-    for i, raw in enumerate(entries_raw):
-        try:
-            line = lc.item(i)[0] + 1
-        except Exception:
-            line = 0
-        raw_d = dict(raw) if isinstance(raw, dict) else raw
-        if isinstance(raw_d, dict) and "stance" in raw_d:
-            s = raw_d.get("stance")
-            if s is not None and (isinstance(s, bool) or not isinstance(s, (int, float))):
-                issues.append(_issue(path, line, "error", "stance", f"stance of '{raw_d.get('term')}' is not a "
-                                     f"number: {s!r}", "use a number between -1 and 1"))
-                raw_d = {**raw_d, "stance": 0.0}
-            elif s is not None and not -1.0 <= float(s) <= 1.0:
-                issues.append(_issue(path, line, "error", "stance", f"stance of '{raw_d.get('term')}' is {s}, "
-                                     "outside [-1, 1]", "use a number between -1 (delegitimizing) and 1 "
-                                     "(legitimizing)"))
-                raw_d = {**raw_d, "stance": 0.0}
-        try:
-            entry = _entry_from_mapping(raw_d, name=name or path.stem, path=path, line=line)
-        except LexiconError as exc:
-            issues.append(_issue(path, line, "error", "schema", exc.message, exc.hint or ""))
-            continue
-        if entry.category not in declared["categories"]:
-            close = difflib.get_close_matches(entry.category, sorted(declared["categories"]), n=1)
-            issues.append(_issue(path, line, "error", "unknown-category",
-                                 f"unknown category {entry.category!r} for '{entry.term}'",
-                                 (f"did you mean '{close[0]}'? " if close else "") +
-                                 "declare it under 'categories:' or use one of "
-                                 f"{sorted(declared['categories'])}"))
-        if entry.actor and entry.actor not in declared["actors"]:
-            close = difflib.get_close_matches(entry.actor, sorted(declared["actors"]), n=1)
-            issues.append(_issue(path, line, "error", "unknown-actor",
-                                 f"unknown actor {entry.actor!r} for '{entry.term}'",
-                                 (f"did you mean '{close[0]}'? " if close else "") +
-                                 f"declare it under 'actors:' or use one of {sorted(declared['actors'])}"))
-        if not entry.words or not _TERM_PUNCT_OK.match(normalize_ar(entry.term).strip()):
-            issues.append(_issue(path, line, "error", "unmatchable",
-                                 f"term '{entry.term}' can never match: after normalization it is not words "
-                                 "separated by spaces", "remove punctuation (matches never cross , . : or "
-                                 "line breaks)"))
-            continue
-        if entry.words in seen:
-            other_line, other_term = seen[entry.words]
-            same = "" if other_term == entry.term else f" ('{' '.join(entry.words)}' after normalization)"
-            issues.append(_issue(path, line, "error", "duplicate",
-                                 f"'{entry.term}' duplicates '{other_term}' at line {other_line}{same}",
-                                 "remove one of them or merge their notes"))
-            continue
-        seen[entry.words] = (line, entry.term)
-        checked.entries.append((line, entry))
+    found, lex = check_lexicon_data(data, path=path)
+    issues.extend(found)
+    if lex is None:
+        return issues, None
+    name = lex.name or None
+    kind = lex.kind
+    checked = _Checked(path, name, kind, [(e.line, e) for e in lex.entries])
     issues.extend(_shadow_issues(checked))
     return issues, checked
 
