@@ -24,6 +24,7 @@ import sys
 import time
 from pathlib import Path
 
+from framing.errors import FramingError
 from framing.evaluate import evaluate, read_gold, split_half
 from framing.lexicon import default_lexicon_dir
 
@@ -98,4 +99,8 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    try:
+        raise SystemExit(main())
+    except FramingError as exc:
+        print(f"bench_loaded_language: error: {exc}", file=sys.stderr)
+        raise SystemExit(exc.exit_code) from None
