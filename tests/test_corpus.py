@@ -764,7 +764,7 @@ def test_repeated_line_rule_and_switch(tmp_path):
 
 
 def test_line_counts_survive_buffer_flushes(tmp_path, monkeypatch):
-    from framing import corpus as corpus_module
+    from framing.corpus import cleaning as corpus_module
 
     monkeypatch.setattr(corpus_module._LineCounter, "FLUSH", 3)
     records = _outlet_docs("big", 6, 4) + _outlet_docs("other", 7, 7)
@@ -811,16 +811,27 @@ def test_iter_documents_is_a_lazy_generator(tmp_path):
     docs.close()
 
 
-def test_corpus_pickles_without_its_line_hashes(tmp_path):
+def test_corpus_pickles_with_its_scan_and_another_process_recognises_the_repeated_lines(tmp_path):
+    import os
     import pickle
+    import subprocess
+    import sys
 
     path = write(tmp_path, "r.jsonl", jsonl(_outlet_docs("big", 6, 4)))
     corpus = load_corpus(path)
     before = list(corpus)
+    assert any(s.reason == "repeated-line" for d in before for s in d.excluded)
     clone = pickle.loads(pickle.dumps(corpus))
-    assert clone._scan is None
+    assert clone._scan is not None  # line hashes are stable across processes (not hash())
     assert list(clone) == before
-
+    # a process with another string-hash seed reads the pickled scan and excludes the same lines
+    (tmp_path / "c.pickle").write_bytes(pickle.dumps(corpus))
+    code = ("import pickle, sys\n"
+            f"corpus = pickle.load(open({str(tmp_path / 'c.pickle')!r}, 'rb'))\n"
+            "print(repr([(d.doc_id, d.excluded) for d in corpus]))\n")
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT, check=True)
+    assert out.stdout.strip() == repr([(d.doc_id, d.excluded) for d in before])
 
 def test_fingerprint(tmp_path):
     folder = tmp_path / "c"
@@ -867,3 +878,181 @@ def test_egyptian_corpus_field_mapping():
     assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", d.date) for d in docs)
     assert all(dict(d.meta).keys() == {"feed", "crawl_time"} for d in docs)
     assert sum(1 for d in docs if d.title) > 250
+
+
+# --------------------------------------------------------------------------- in-memory tables, Parquet, shards
+
+
+def _table_rows() -> list[dict]:
+    return [
+        {"id": "t1", "source": "صحيفة الشمال", "text": ARTICLE, "date": "2013-02-01", "section": "محليات"},
+        {"id": "t2", "source": "صحيفة الجنوب", "text": "<p>" + ARTICLE + "</p>", "date": "01/02/2013"},
+        {"id": "t1", "source": "صحيفة الجنوب", "text": ARTICLE + FOOTER, "date": None},
+        {"id": "t4", "source": None, "text": ARTICLE, "date": "2013-02-03"},
+        {"id": "t5", "source": "صحيفة الشمال", "text": "English only", "date": "2013-02-03"},
+        {"id": "t6", "source": "صحيفة الشمال", "text": None, "date": "2013-02-03"},
+    ]
+
+
+EXPECTED_TABLE_IDS = ["t1", "t2", "t1~2", "t4"]
+
+
+def _check_table_corpus(corpus, source_prefix: str) -> None:
+    docs = list(corpus)
+    assert [d.doc_id for d in docs] == EXPECTED_TABLE_IDS
+    assert [d.outlet for d in docs] == ["صحيفة الشمال", "صحيفة الجنوب", "صحيفة الجنوب", "unknown"]
+    assert docs[0].text == ARTICLE and dict(docs[0].meta)["section"] == "محليات"
+    assert [d.date for d in docs] == ["2013-02-01", "2013-02-01", None, "2013-02-03"]
+    assert excluded_texts(docs[1]) == ["<p>", "</p>"]
+    assert docs[0].source == f"{source_prefix}:1"
+    got = sorted((p.reason, p.line, p.doc_id) for p in corpus.problems)
+    assert got == sorted([("html markup", 2, "t2"), ("duplicate id", 3, "t1~2"), ("missing outlet", 4, "t4"),
+                          ("no Arabic letters", 5, "t5"), ("missing text", 6, "t6")])
+
+
+def test_dataframe_corpus(tmp_path):
+    import pandas as pd
+
+    frame = pd.DataFrame(_table_rows())
+    frame["date"] = pd.to_datetime(["2013-02-01", "2013-02-01", None, "2013-02-03", "2013-02-03", "2013-02-03"])
+    corpus = load_corpus(frame, outlet_field="source")
+    _check_table_corpus(corpus, "<DataFrame>")
+    assert corpus.kind == "dataframe" and re.fullmatch(r"[0-9a-f]{64}", corpus.fingerprint())
+    assert load_corpus(frame.copy(), outlet_field="source").fingerprint() == corpus.fingerprint()
+    frame.loc[0, "text"] = ARTICLE + "."
+    assert load_corpus(frame, outlet_field="source").fingerprint() != corpus.fingerprint()
+
+
+def test_iterable_of_dicts_corpus():
+    rows = _table_rows()
+    corpus = load_corpus((dict(r) for r in rows), outlet_field="source")  # a generator: read into a list once
+    _check_table_corpus(corpus, "<records>")
+    assert [d.doc_id for d in corpus] == EXPECTED_TABLE_IDS  # re-readable
+    mixed = load_corpus([rows[0], ["not", "a", "dict"], rows[1]], outlet_field="source")
+    assert [d.doc_id for d in mixed] == ["t1", "t2"]
+    assert [(p.reason, p.line) for p in mixed.problems if p.action == "skipped"] == [("malformed row", 2)]
+
+
+def test_tables_without_the_text_field_name_the_python_option():
+    import pandas as pd
+
+    with pytest.raises(CorpusError, match=r"no column 'text' \(fields: body, source\).*text_field="):
+        load_corpus(pd.DataFrame({"body": [ARTICLE], "source": ["x"]}))
+    with pytest.raises(CorpusError, match="text_field="):
+        load_corpus([{"body": ARTICLE}])
+    with pytest.raises(CorpusError, match="empty"):
+        load_corpus(pd.DataFrame({"text": []}))
+    with pytest.raises(CorpusError, match="not int"):
+        load_corpus(42)
+
+
+def test_parquet_corpus_streams_by_row_group(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "t.parquet"
+    pq.write_table(pa.Table.from_pylist(_table_rows()), path, row_group_size=2)
+    corpus = load_corpus(path, outlet_field="source")
+    _check_table_corpus(corpus, str(path))
+    assert corpus.kind == "parquet"
+    assert len(corpus.partitions()) == 3  # one per row group
+    with pytest.raises(CorpusError, match="outlet"):
+        load_corpus(path, outlet_field="outlet_name")
+
+
+def test_glob_of_shards_reads_every_file_in_order(tmp_path):
+    rows = _table_rows()
+    (tmp_path / "shards").mkdir()
+    write(tmp_path, "shards/part-1.jsonl.gz", gzip.compress(jsonl(rows[:3]).encode()))
+    write(tmp_path, "shards/part-2.jsonl.xz", lzma.compress(jsonl(rows[3:]).encode()))
+    write(tmp_path, "shards/part-0.csv", "id,source,text\nc0,صحيفة الشمال," + ARTICLE.replace("\n", " ") + "\nt1,x,"
+          + ARTICLE.replace("\n", " ") + "\n")
+    corpus = load_corpus(tmp_path / "shards" / "part-*", outlet_field="source")
+    assert corpus.kind == "shards"
+    assert [p.name for p in corpus.files] == ["part-0.csv", "part-1.jsonl.gz", "part-2.jsonl.xz"]
+    docs = list(corpus)
+    # duplicate ids are made unique across shards, in reading order
+    assert [d.doc_id for d in docs] == ["c0", "t1", "t1~2", "t2", "t1~3", "t4"]
+    assert docs[2].source.endswith("part-1.jsonl.gz:1")
+    same = load_corpus([tmp_path / "shards" / n for n in ("part-0.csv", "part-1.jsonl.gz", "part-2.jsonl.xz")],
+                       outlet_field="source")
+    assert [d.doc_id for d in same] == [d.doc_id for d in docs]
+    assert same.fingerprint() == corpus.fingerprint()
+    with pytest.raises(CorpusError, match="no file matches"):
+        load_corpus(tmp_path / "shards" / "*.parquet")
+
+
+# --------------------------------------------------------------------------- partitions
+
+
+def _read_partition(partition):
+    """What a worker sends back: the documents, the problems and the repeated lines met."""
+    return list(partition.iter_documents()), partition.problems, partition.line_texts
+
+
+def _partition_corpora(tmp_path, monkeypatch):
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from framing.corpus import folder as folder_module
+    from framing.corpus import frame as frame_module
+
+    monkeypatch.setattr(folder_module, "_PARTITION_FILES", 3)
+    monkeypatch.setattr(frame_module, "_PARTITION_ROWS", 4)
+    records = _outlet_docs("big", 9, 5) + _outlet_docs("other", 7, 6)
+    for i, r in enumerate(records):
+        r["id"] = f"d{i % 5}"  # duplicates across partitions
+    folder = tmp_path / "folder"
+    for i, r in enumerate(records):
+        write(folder, f"{i:02d}.txt", r["text"])
+    write(folder, "manifest.csv", "file,doc_id,outlet\n" + "".join(
+        f"{i:02d}.txt,{r['id']},{r['outlet']}\n" for i, r in enumerate(records)))
+    shards = tmp_path / "shards"
+    for k in range(4):
+        write(shards, f"s{k}.jsonl", jsonl(records[k * 4:(k + 1) * 4]))
+    pq.write_table(pa.Table.from_pylist(records), tmp_path / "r.parquet", row_group_size=5)
+    return {
+        "folder": load_corpus(folder),
+        "shards": load_corpus(shards / "s*.jsonl"),
+        "parquet": load_corpus(tmp_path / "r.parquet"),
+        "dataframe": load_corpus(pd.DataFrame(records)),
+        "jsonl": load_corpus(write(tmp_path, "r.jsonl", jsonl(records))),
+    }
+
+
+def test_partitions_concatenate_to_the_corpus_exactly(tmp_path, monkeypatch):
+    import pickle
+
+    for kind, corpus in _partition_corpora(tmp_path, monkeypatch).items():
+        documents = list(corpus)
+        problems = list(corpus.problems)
+        lines = corpus.repeated_lines()
+        assert any(p.reason == "duplicate id" for p in problems), kind
+        assert any(s.reason == "repeated-line" for d in documents for s in d.excluded), kind
+        parts = [pickle.loads(pickle.dumps(p)) for p in corpus.partitions()]
+        assert len(parts) == {"folder": 6, "shards": 4, "parquet": 4, "dataframe": 4, "jsonl": 1}[kind]
+        results = [_read_partition(p) for p in parts]
+        assert [d for docs, _p, _l in results for d in docs] == documents, kind
+        assert corpus.merge_partitions([(p, lt) for _d, p, lt in results]) == problems, kind
+        assert corpus.problems == problems and corpus.repeated_lines() == lines, kind
+
+
+def test_partitions_read_in_worker_processes_give_the_same_documents(tmp_path, monkeypatch):
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    corpus = _partition_corpora(tmp_path, monkeypatch)["folder"]
+    documents = list(corpus)
+    problems = list(corpus.problems)
+    # spawned workers: a fresh interpreter each, with its own string-hash seed
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
+        results = list(pool.map(_read_partition, corpus.partitions()))
+    assert [d for docs, _p, _l in results for d in docs] == documents
+    assert corpus.merge_partitions([(p, lt) for _d, p, lt in results]) == problems
+
+
+def test_resolve_duplicate_ids_matches_the_reader():
+    from framing.corpus import resolve_duplicate_ids
+
+    assert resolve_duplicate_ids(["a", "b", "a", "a~2", "a"]) == ["a", "b", "a~2", "a~2~2", "a~3"]
