@@ -1,8 +1,8 @@
 """The one reader for every YAML file the project reads (lexicons, topic labels, quanteda).
 
 :func:`read_yaml` parses with libyaml's C parser (PyYAML's ``CSafeLoader``; the pure-Python
-``SafeLoader`` where libyaml is missing), then builds plain ``dict``/``list``/scalar values
-itself so that
+``SafeLoader`` where libyaml is missing) and builds plain ``dict``/``list``/scalar values
+straight from the parser's events (no node tree is kept), so that
 
 * every mapping and sequence knows where its keys and items sit in the file (``.lc.key(k)``
   and ``.lc.item(i)`` give 0-based ``(line, column)``, as ruamel's round-trip loader does, so
@@ -101,27 +101,16 @@ class YamlSeq(list):
     __slots__ = ("fa", "lc")
 
 
-_LOADER: list = []
-
-
 def _loader():
-    """PyYAML and a composing loader (libyaml's C parser where available) that skips PyYAML's
-    YAML 1.1 tag resolution: :func:`_scalar` types plain scalars by the YAML 1.2 core schema."""
+    """PyYAML and its safe loader class: libyaml's C parser where available. Only its parser is
+    used (events); :class:`_Builder` types plain scalars by the YAML 1.2 core schema."""
     try:
         import yaml
     except ImportError as exc:  # pragma: no cover - PyYAML comes with the dependencies
         from framing.errors import missing_dependency
 
         raise missing_dependency("PyYAML", "reading YAML files") from exc
-    if not _LOADER:
-        base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-        class _Untagged(base):  # type: ignore[misc, valid-type]
-            def resolve(self, kind, value, implicit):
-                return ""
-
-        _LOADER.append(_Untagged)
-    return yaml, _LOADER[0]
+    return yaml, getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @contextmanager
@@ -153,10 +142,9 @@ _NAN_RE = re.compile(r"^\.(?:nan|NaN|NAN)$")
 _TYPED_START = frozenset("0123456789+-.~nNtTfF")
 
 
-def _scalar(node) -> Any:
-    value = node.value
-    if node.style or not value or value[0] not in _TYPED_START:  # quoted/literal/folded, or words
-        return value if value or node.style else None
+def _scalar(value: str, style: str | None) -> Any:
+    if style or not value or value[0] not in _TYPED_START:  # quoted/literal/folded, or words
+        return value if value or style else None
     if value in _NULL:
         return None
     if value in _TRUE:
@@ -178,102 +166,125 @@ def _scalar(node) -> Any:
     return value
 
 
+_NOKEY = object()
+
+
+class _Frame:
+    """A mapping or sequence being built from parser events."""
+
+    __slots__ = ("anchor", "is_merge", "is_seq", "key", "key_mark", "mark", "merges", "size", "value")
+
+    def __init__(self, value, is_seq: bool, anchor, mark):
+        self.value, self.is_seq, self.anchor, self.mark = value, is_seq, anchor, mark
+        self.size = 1
+        self.key: Any = _NOKEY
+        self.key_mark = None
+        self.is_merge = False
+        self.merges: list[tuple[Any, Any]] = []
+
+
 class _Builder:
-    """Turns composed nodes into YamlMap/YamlSeq/scalars, bounding what aliases bring in."""
+    """Builds YamlMap/YamlSeq/scalars straight from parser events (no node tree is kept), and
+    counts the nodes each alias brings in again against the bound."""
 
     def __init__(self, *, path, error: type[FramingError], limit: int):
         self.path, self.error, self.limit = path, error, limit
-        self.done: dict[int, Any] = {}
-        self.sizes: dict[int, int] = {}
-        self.open: set[int] = set()
+        self.anchors: dict[str, tuple[Any, int]] = {}  # anchor → (value, nodes in its expansion)
+        self.open: set[str] = set()
+        self.stack: list[_Frame] = []
+        self.root: Any = None
         self.alias_nodes = 0
 
-    def fail(self, node, message: str, hint: str) -> FramingError:
-        return self.error(message, path=self.path, line=node.start_mark.line + 1, hint=hint)
+    def fail(self, mark, message: str, hint: str) -> FramingError:
+        return self.error(message, path=self.path, line=mark.line + 1 if mark is not None else None, hint=hint)
 
-    def size(self, node) -> int:
-        """Nodes in the expansion of ``node`` (memoized, so a bomb is measured in linear time)."""
-        sizes = self.sizes
-        stack = [(node, False)]
-        while stack:  # iterative post-order: deep nesting cannot overflow the Python stack
-            n, children_done = stack.pop()
-            if id(n) in sizes:
-                continue
-            if children_done:
-                sizes[id(n)] = 1 + sum(sizes[id(c)] for c in _children(n))
-                continue
-            stack.append((n, True))
-            stack.extend((c, False) for c in _children(n) if id(c) not in sizes)
-        return sizes[id(node)]
+    def attach(self, value: Any, size: int, mark) -> None:
+        if not self.stack:
+            self.root = value
+            return
+        f = self.stack[-1]
+        f.size += size
+        if f.is_seq:
+            f.value.lc._data[len(f.value)] = (mark.line, mark.column, 0, 0)
+            f.value.append(value)
+        elif f.key is _NOKEY:
+            if isinstance(value, (dict, list)):
+                raise self.fail(mark, "a mapping or list cannot be a key", "use a word or number as key")
+            f.key, f.key_mark = value, mark
+        elif f.is_merge:
+            f.merges.append((value, mark))
+            f.key, f.is_merge = _NOKEY, False
+        else:
+            key, f.key = f.key, _NOKEY
+            mapping = f.value
+            if key in mapping:
+                raise self.fail(f.key_mark, f"duplicate key {key!r} (also line {mapping.lc.key(key)[0] + 1})",
+                                "remove one of them")
+            mapping[key] = value
+            mapping.lc._data[key] = (f.key_mark.line, f.key_mark.column, mark.line, mark.column)
 
-    def build(self, node) -> Any:
-        key = id(node)
-        if key in self.open:
-            raise self.fail(node, "a YAML alias refers to the collection that contains it",
-                            "remove the recursive '*alias'")
-        if key in self.done:  # an alias: the anchored value again
-            self.alias_nodes += self.size(node)
-            if self.alias_nodes > self.limit:
-                raise self.fail(node, f"YAML aliases expand to more than {self.limit:,} nodes",
-                                f"write the values out instead of '*alias' references, or raise the bound "
-                                f"with {_ALIAS_ENV}=N")
-            return self.done[key]
-        kind = type(node).__name__
-        if kind == "ScalarNode":
-            value = _scalar(node)
-            self.done[key] = value
-            return value
-        self.open.add(key)
-        try:
-            if kind == "SequenceNode":
-                seq = YamlSeq()
-                seq.lc = _LineCol(node.start_mark.line, node.start_mark.column)
-                seq.fa = _Format(bool(node.flow_style))
-                self.done[key] = seq
-                for i, child in enumerate(node.value):
-                    seq.append(self.build(child))
-                    seq.lc._data[i] = (child.start_mark.line, child.start_mark.column, 0, 0)
-                return seq
-            mapping = YamlMap()
-            mapping.lc = _LineCol(node.start_mark.line, node.start_mark.column)
-            mapping.fa = _Format(bool(node.flow_style))
-            self.done[key] = mapping
-            merged: list[Any] = []
-            for knode, vnode in node.value:
-                if type(knode).__name__ == "ScalarNode" and knode.value == "<<" and not knode.style:
-                    merged.append(vnode)
+    def run(self, events, ev) -> Any:
+        documents = 0
+        for event in events:
+            kind = type(event)
+            if kind is ev.ScalarEvent:
+                top = self.stack[-1] if self.stack else None
+                if (top is not None and not top.is_seq and top.key is _NOKEY and event.value == "<<"
+                        and not event.style):
+                    top.key, top.key_mark, top.is_merge = "<<", event.start_mark, True
                     continue
-                k = self.build(knode)
-                if isinstance(k, (dict, list)):
-                    raise self.fail(knode, "a mapping or list cannot be a key", "use a word or number as key")
-                if k in mapping:
-                    raise self.fail(knode, f"duplicate key {k!r} (also line {mapping.lc.key(k)[0] + 1})",
-                                    "remove one of them")
-                mapping[k] = self.build(vnode)
-                mapping.lc._data[k] = (knode.start_mark.line, knode.start_mark.column,
-                                       vnode.start_mark.line, vnode.start_mark.column)
-            for vnode in merged:  # '<<: *defaults' fills in keys not given
-                sources = vnode.value if type(vnode).__name__ == "SequenceNode" else [vnode]
-                for src in sources:
-                    value = self.build(src)
-                    if not isinstance(value, dict):
-                        raise self.fail(src, "'<<' merges a mapping", "merge a '&anchor' of a mapping")
-                    for k, v in value.items():
-                        if k not in mapping:
-                            mapping[k] = v
-                            mapping.lc._data[k] = value.lc._data[k]
-            return mapping
-        finally:
-            self.open.discard(key)
+                value = _scalar(event.value, event.style)
+                if event.anchor:
+                    self.anchors[event.anchor] = (value, 1)
+                self.attach(value, 1, event.start_mark)
+            elif kind is ev.MappingStartEvent or kind is ev.SequenceStartEvent:
+                is_seq = kind is ev.SequenceStartEvent
+                container = YamlSeq() if is_seq else YamlMap()
+                container.lc = _LineCol(event.start_mark.line, event.start_mark.column)
+                container.fa = _Format(bool(event.flow_style))
+                self.stack.append(_Frame(container, is_seq, event.anchor, event.start_mark))
+                if event.anchor:
+                    self.open.add(event.anchor)
+            elif kind is ev.MappingEndEvent or kind is ev.SequenceEndEvent:
+                f = self.stack.pop()
+                if f.merges:
+                    self.merge(f)
+                if f.anchor:
+                    self.anchors[f.anchor] = (f.value, f.size)
+                    self.open.discard(f.anchor)
+                self.attach(f.value, f.size, f.mark)
+            elif kind is ev.AliasEvent:
+                if event.anchor in self.open:
+                    raise self.fail(event.start_mark, "a YAML alias refers to the collection that contains it",
+                                    "remove the recursive '*alias'")
+                if event.anchor not in self.anchors:
+                    raise self.fail(event.start_mark, f"unknown alias '*{event.anchor}'",
+                                    f"define '&{event.anchor}' before using it")
+                value, size = self.anchors[event.anchor]
+                self.alias_nodes += size
+                if self.alias_nodes > self.limit:
+                    raise self.fail(event.start_mark, f"YAML aliases expand to more than {self.limit:,} nodes",
+                                    f"write the values out instead of '*alias' references, or raise the bound "
+                                    f"with {_ALIAS_ENV}=N")
+                self.attach(value, size, event.start_mark)
+            elif kind is ev.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    raise self.fail(event.start_mark, "more than one YAML document ('---') in the file",
+                                    "keep one document per file")
+        return self.root
 
-
-def _children(node) -> list:
-    kind = type(node).__name__
-    if kind == "SequenceNode":
-        return list(node.value)
-    if kind == "MappingNode":
-        return [n for pair in node.value for n in pair]
-    return []
+    def merge(self, f: _Frame) -> None:
+        """``<<: *defaults`` (or a list of them) fills in the keys the mapping does not give."""
+        mapping = f.value
+        for value, mark in f.merges:
+            for src in value if isinstance(value, list) else [value]:
+                if not isinstance(src, dict):
+                    raise self.fail(mark, "'<<' merges a mapping", "merge a '&anchor' of a mapping")
+                for k, v in src.items():
+                    if k not in mapping:
+                        mapping[k] = v
+                        mapping.lc._data[k] = src.lc._data[k]
 
 
 def read_yaml(text: str, *, path: str | Path | None = None, error: type[FramingError] = LexiconError,
@@ -289,17 +300,11 @@ def read_yaml(text: str, *, path: str | Path | None = None, error: type[FramingE
 
 
 def _read(yaml, loader, text: str, *, path, error: type[FramingError], hint: str) -> Any:
+    builder = _Builder(path=path, error=error, limit=max_alias_nodes())
     try:
-        node = yaml.compose(text, Loader=loader)
+        return builder.run(yaml.parse(text, Loader=loader), yaml.events)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 1 if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise error(f"invalid YAML: {problem}", path=path, line=line, hint=hint) from None
-    if node is None:
-        return None
-    try:
-        return _Builder(path=path, error=error, limit=max_alias_nodes()).build(node)
-    except RecursionError:
-        raise error("YAML nested too deeply", path=path, line=None,
-                    hint="a lexicon needs three levels: the file, its lists and their entries") from None
