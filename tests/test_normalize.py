@@ -119,3 +119,75 @@ def test_diacritics_never_change_normalized_words(letters, data):
     toks = tokenize(marked)
     assert len(toks) == 1 and toks[0].norm == normalize_ar(plain)
     assert marked[toks[0].start:toks[0].end].startswith(letters[0])
+
+
+# --- clitic rules (normalize.py is their one owner) ---------------------------------------------
+
+from framing.normalize import (  # noqa: E402
+    article_clitic_variants,
+    bare_forms,
+    fold_article_clitics,
+    proclitic_bases,
+    proclitic_forms,
+    strip_article_clitics,
+    suffix_bases,
+    suffix_forms,
+    surface_forms,
+)
+
+
+@pytest.mark.parametrize(("word", "form", "is_form"), [
+    ("الجيش", "والجيش", True), ("الجيش", "للجيش", True), ("الجيش", "وبالجيش", True),
+    ("الجيش", "فللجيش", True), ("الجيش", "لالجيش", False), ("الجيش", "بجيش", False),  # the article is kept
+    ("روسيا", "وروسيا", True), ("روسيا", "بروسيا", True), ("روسيا", "والروسيا", True),
+    ("روسيا", "وفروسيا", False),  # two conjunctions
+])
+def test_proclitic_forms_table(word, form, is_form):
+    assert (form in proclitic_forms(word)) is is_form
+    # the reverse analysis never misses a true base
+    if is_form:
+        assert word in proclitic_bases(form)
+
+
+@pytest.mark.parametrize(("word", "form", "is_form"), [
+    ("حكومه", "حكومتها", True), ("حكومه", "حكومات", True), ("حكومه", "حكومتين", True),
+    ("حكومه", "حكومهها", False),  # ة becomes ت before a suffix
+    ("مسلحون", "مسلحين", True), ("مسلحون", "مسلحيهم", True), ("مسلحون", "مسلحونهم", False),
+    ("مقاتل", "مقاتلون", True), ("مقاتل", "مقاتلاتهم", True), ("مقاتل", "مقاتله", True),
+    ("قوي", "قويه", True), ("روسي", "روسيات", True),
+])
+def test_suffix_forms_table(word, form, is_form):
+    assert (form in suffix_forms(word)) is is_form
+    if is_form:
+        assert word in suffix_bases(form)
+
+
+def test_reverse_analysis_covers_every_surface_form():
+    """For a one-word term, every surface form leads back to the word through
+    proclitic_bases then suffix_bases: the matcher relies on this."""
+    for word in ("الاحتلال", "روسيا", "حكومه", "مسلحون", "الثوار", "نظام", "قوي"):
+        for form in surface_forms([word])[0]:
+            assert any(word in suffix_bases(f) for f in proclitic_bases(form)), (word, form)
+
+
+@pytest.mark.parametrize(("token", "folded", "stripped"), [
+    ("والروسي", "الروسي", "روسي"), ("للنظام", "النظام", "نظام"), ("وبالجيش", "الجيش", "وبالجيش"),  # stripping leaves four-letter clitic groups
+    ("وزير", "وزير", "وزير"), ("لله", "لله", "لله"), ("الثوار", "الثوار", "ثوار"),
+])
+def test_article_folding_and_stripping(token, folded, stripped):
+    assert fold_article_clitics(token) == folded
+    assert strip_article_clitics(token) == stripped
+    if token.startswith(("و", "ب", "ل", "ف", "ك")) and folded != token:
+        assert token in article_clitic_variants(folded)
+
+
+def test_bare_forms_peel_proclitics_and_the_article():
+    assert {"كرملين", "الكرملين"} <= bare_forms("والكرملين")
+    assert bare_forms("قال") == frozenset({"قال"})  # too short to peel
+
+
+def test_other_modules_use_the_one_owner():
+    from framing import attribution, events
+
+    assert events.light_stem is strip_article_clitics
+    assert attribution._bare_forms is bare_forms

@@ -1,14 +1,21 @@
 """Lexicons: YAML files researchers edit by hand, and the compiled matcher.
 
-The package, top to bottom:
+The package, in the order data flows through it:
 
-* :mod:`~framing.lexicon.yamlio` — the one YAML reader (C parser, line numbers, bounded aliases);
-* :mod:`~framing.lexicon.model` — :class:`Entry`, :class:`Lexicon`, loading and the one validator
-  of a file's content;
-* :mod:`~framing.lexicon.matcher` — :class:`Matcher`, which finds entries in text;
+* :mod:`~framing.lexicon.yamlio` — the one YAML reader of the project (libyaml's C parser,
+  line numbers, YAML 1.2 scalars, bounded aliases);
+* :mod:`~framing.lexicon.model` — :class:`Entry`, :class:`Lexicon`, loading, and the one
+  validator of a file's content (:func:`check_lexicon_data`; bounded entries);
+* :mod:`~framing.lexicon.matcher` — :class:`Matcher`, which finds entries in text with the
+  clitic rules of :mod:`framing.normalize`;
+* :mod:`~framing.lexicon.editing` — resolve a lexicon, lock it, add / remove / set entries
+  keeping every comment, create one from the template;
+* :mod:`~framing.lexicon.validate` — every problem of a folder of lexicons, with file:line;
+* :mod:`~framing.lexicon.explore` — list, show, kwic, entry statistics, suggestions;
+* :mod:`~framing.lexicon.exchange` — CSV, LIWC ``.dic`` and quanteda YAML, both ways.
 
-``framing.codebook`` (editing, validation reports, kwic, suggestions, exchange formats)
-builds on these.
+This module exports the model and the matcher; ``framing.codebook`` re-exports the
+workflow functions (editing, validate, explore, exchange) under their historic names.
 
 >>> lex = Lexicon.from_entries("demo", [
 ...     {"term": "قوات النظام", "actor": "syrian_government", "category": "actor_label", "stance": -0.6},
@@ -27,8 +34,10 @@ from framing.lexicon.model import (
     MATCH_MODES,
     MAX_ENTRIES,
     Entry,
+    Issue,
     Lexicon,
     _entry_from_mapping,
+    check_lexicon_data,
     default_lexicon_dir,
     lexicon_files,
     lexicon_from_data,
@@ -46,8 +55,10 @@ __all__ = [
     "MATCH_MODES",
     "MAX_ENTRIES",
     "Entry",
+    "Issue",
     "Lexicon",
     "Matcher",
+    "check_lexicon_data",
     "default_lexicon_dir",
     "lexicon_files",
     "lexicon_from_data",
