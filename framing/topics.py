@@ -1185,7 +1185,11 @@ def labels_template_text(model: TopicModel, existing: str | Path | None = None) 
     base = model.base_topics_
     base_words = _base_words(model)
     if existing is not None and Path(existing).is_file():
-        data = yaml.load(Path(existing).read_text(encoding="utf-8-sig")) or CommentedMap()
+        text = Path(existing).read_text(encoding="utf-8-sig")
+        from framing.lexicon.yamlio import read_yaml
+
+        read_yaml(text, path=existing, error=ConfigError)  # bounded aliases before ruamel's round trip
+        data = yaml.load(text) or CommentedMap()
     else:
         data = CommentedMap()
         data.yaml_set_start_comment(_LABELS_HEADER)
