@@ -354,8 +354,14 @@ def _resolve_boilerplate(value: Boilerplate | str | Path | bool | None) -> Boile
 def line_hash(line: str) -> int:
     """A 64-bit hash of a stripped line that is the same in every process (unlike ``hash()``),
     so repeated lines counted in one process are recognised in a worker: CRC-32 and Adler-32."""
-    data = line.encode("utf-8", "surrogatepass")
-    return ((zlib.crc32(data) << 32) | zlib.adler32(data)) - (1 << 63)
+    try:
+        data = line.encode()
+    except UnicodeEncodeError:  # lone surrogates (the reader replaces them before hashing)
+        data = line.encode("utf-8", "surrogatepass")
+    return ((_crc32(data) << 32) | _adler32(data)) - (1 << 63)
+
+
+_crc32, _adler32 = zlib.crc32, zlib.adler32
 
 
 def _line_spans(text: str, boilerplate: Boilerplate | None, repeated: Collection[int] | None,

@@ -11,6 +11,7 @@ import os
 import stat
 import zlib
 from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any, ClassVar
 
@@ -197,6 +198,7 @@ def _read_bounded(path: Path, limit: int, scope: str, budget: _Budget | None) ->
 _READ_ERRORS = (OSError, EOFError, lzma.LZMAError, zlib.error)
 
 
+@lru_cache(maxsize=4096)
 def _strip_suffixes(name: str) -> tuple[str, str]:
     """``("a", ".jsonl")`` for ``"a.jsonl.xz"``: the stem and the format suffix."""
     lower = name.lower()

@@ -10,6 +10,7 @@ import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any
 
@@ -245,8 +246,12 @@ class RecordFileReader:
                 yield self.from_record(dict(zip(header, row, strict=True)), source, start, start, "")
 
     def from_record(self, obj: dict[str, Any], source: str, line: int | None, number: int, where: str) -> _Raw:
-        return record_to_raw(obj, self.fields, self.id_field, self.missing, _strip_suffixes(self.path.name)[0],
-                             source, line, number, where)
+        return record_to_raw(obj, self.fields, self.id_field, self.missing, self.stem, source, line, number, where)
+
+    @property
+    def stem(self) -> str:
+        """The file name without format and compression suffixes (for ids made from record numbers)."""
+        return _strip_suffixes(self.path.name)[0]
 
     # -- checks at load time ------------------------------------------------------
     def sample_fields(self, limits: CorpusLimits) -> tuple[list[str], int]:
@@ -288,18 +293,24 @@ class RecordFileReader:
         return list(seen), n
 
 
+@lru_cache(maxsize=64)
+def _used_fields(fields: FieldMap, id_field: str) -> frozenset[str]:
+    return frozenset({fields.text, fields.outlet, fields.date, id_field, fields.title, fields.url, fields.event,
+                      fields.language})
+
+
 def record_to_raw(obj: Any, fields: FieldMap, id_field: str, missing: frozenset[str], stem: str,
                   source: str, line: int | None, number: int, where: str) -> _Raw:
     """A record (dict) mapped to document fields; unmapped fields go to ``meta``."""
-    used = {fields.text, fields.outlet, fields.date, id_field, fields.title, fields.url, fields.event,
-            fields.language}
+    used = _used_fields(fields, id_field)
     doc_id = _clean(obj.get(id_field))
     if doc_id is None:
         doc_id = f"{stem}-{number}"
     meta = [(k, _meta_value(v)) for k, v in obj.items() if k not in used and v is not None]
-    return _Raw(source, line, doc_id, obj.get(fields.text), outlet=obj.get(fields.outlet), date=obj.get(fields.date),
-                title=obj.get(fields.title), url=obj.get(fields.url), event=obj.get(fields.event),
-                language=obj.get(fields.language), meta=meta, where=where,
+    get = obj.get
+    return _Raw(source, line, doc_id, get(fields.text), outlet=get(fields.outlet), date=get(fields.date),
+                title=get(fields.title), url=get(fields.url), event=get(fields.event),
+                language=get(fields.language), meta=meta, where=where,
                 missing_outlet="" if "outlet" in missing else "record")
 
 
