@@ -80,10 +80,9 @@ def main() -> int:
     print("held-out half B vs targets (valenced recall): " + "; ".join(
         f"{k} {_pct(v).strip()} {'≥' if v >= TARGETS[k] else '<'} {100 * TARGETS[k]:.0f}% "
         f"{'ok' if v >= TARGETS[k] else 'MISSED'}" for k, v in checks.items()))
-    per_lex = held.hits.assign(valenced=held.hits["stance"] != 0)
-    per_lex = per_lex[per_lex["valenced"]].groupby("lexicon")["correct"].agg(["size", "mean"])
+    per_lex = held.metrics[held.metrics["scope"] == "lexicon_valenced"]
     print("valenced precision per lexicon (half B): " + "; ".join(
-        f"{lx} {_pct(row['mean']).strip()} of {int(row['size'])}" for lx, row in per_lex.iterrows()))
+        f"{row.name} {_pct(row.precision).strip()} of {int(row.hits)}" for row in per_lex.itertuples(index=False)))
     if args.misses:
         a = results["A (read)"]
         m = a.misses[a.misses["label"].isin(["Loaded_Language", "Name_Calling-Labeling"])]

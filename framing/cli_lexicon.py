@@ -445,7 +445,7 @@ def evaluate_(
             typer.echo(f"wrote {Path(out) / 'coding_sheet.csv'}", err=True)
         return
     result = _run(evaluate, gold, lexicons=lexicons or None, mapping=map_, width=width)
-    typer.echo(_table(result.metrics, ["scope", "category", "hits", "correct_hits", "precision", "gold_spans",
+    typer.echo(_table(result.metrics, ["scope", "name", "hits", "correct_hits", "precision", "gold_spans",
                                        "recalled_spans", "recall", "f1"]))
     typer.echo("")
     typer.echo(_table(result.labels, ["label", "gold_spans", "recalled", "recall", "recall_valenced"]))

@@ -332,13 +332,14 @@ def _f1(p: float, r: float) -> float:
     return 2 * p * r / (p + r)
 
 
-METRIC_COLUMNS = ["scope", "category", "hits", "correct_hits", "precision", "gold_spans", "recalled_spans",
+METRIC_COLUMNS = ["scope", "name", "hits", "correct_hits", "precision", "gold_spans", "recalled_spans",
                   "recall", "f1"]
 TECHNIQUE_COLUMNS = ["label", "gold_spans", "recalled", "recall", "recalled_valenced", "recall_valenced",
                      "categories"]
 HIT_COLUMNS = ["doc_id", "source", "lexicon", "entry_id", "term", "matched", "category", "stance", "actor", "start",
                "end", "correct", "gold_labels", "left", "right"]
 MISS_COLUMNS = ["doc_id", "source", "label", "start", "end", "text", "left", "right", "near_hits", "code", "note"]
+ENTRY_COLUMNS = ["lexicon", "entry_id", "term", "category", "stance", "hits", "correct_hits", "precision"]
 FP_COLUMNS = ["doc_id", "source", "lexicon", "entry_id", "term", "matched", "category", "stance", "start", "end",
               "gold_labels", "left", "right", "code", "note"]
 
@@ -347,15 +348,18 @@ FP_COLUMNS = ["doc_id", "source", "lexicon", "entry_id", "term", "matched", "cat
 class EvaluationResult:
     """What :func:`evaluate` measured. Every frame is a :class:`pandas.DataFrame`.
 
-    * ``metrics``: one row per category (``scope = category``), one ``overall`` and one
-      ``valenced`` (hits with stance ≠ 0) — ``hits, correct_hits, precision, gold_spans,
-      recalled_spans, recall, f1``.
+    * ``metrics``: one row per category (``scope = category``, ``name`` = the category), one
+      ``overall`` and one ``valenced`` (hits with stance ≠ 0), and per lexicon a ``lexicon`` and
+      a ``lexicon_valenced`` row (``name`` = the lexicon) — ``hits, correct_hits, precision,
+      gold_spans, recalled_spans, recall, f1``.
     * ``labels``: per gold label (technique): ``gold_spans, recalled, recall`` (by any hit
       of a relevant category), ``recalled_valenced, recall_valenced`` (by valenced hits).
     * ``hits``: every hit with ``correct`` and the gold labels it overlaps, in context.
     * ``misses``: relevant gold spans no relevant hit overlaps, in context (``near_hits``:
       hits of another category on them); ``false_positives``: hits that overlap no relevant
       span. Both have empty ``code``/``note`` columns for a researcher.
+    * ``entries``: per lexicon entry that fired, ``hits, correct_hits, precision`` — the
+      entries to check first when precision is low.
     """
 
     metrics: Any
@@ -363,6 +367,7 @@ class EvaluationResult:
     hits: Any
     misses: Any
     false_positives: Any
+    entries: Any = None
     documents: int = 0
     lexicons: list[str] = field(default_factory=list)
     mapping: dict[str, frozenset[str]] | None = None
@@ -390,13 +395,14 @@ class EvaluationResult:
         return float(rows.iloc[0]["recall_valenced" if valenced else "recall"])
 
     def write(self, out_dir: str | Path) -> list[Path]:
-        """Write ``metrics.csv``, ``labels.csv``, ``hits.csv``, ``misses.csv`` and
-        ``false_positives.csv`` (UTF-8 with a BOM, so spreadsheets show Arabic) into ``out_dir``."""
+        """Write ``metrics.csv``, ``labels.csv``, ``hits.csv``, ``misses.csv``, ``false_positives.csv``
+        and ``entries.csv`` (UTF-8 with a BOM, so spreadsheets show Arabic) into ``out_dir``."""
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
         written = []
         for name, frame in (("metrics", self.metrics), ("labels", self.labels), ("hits", self.hits),
-                            ("misses", self.misses), ("false_positives", self.false_positives)):
+                            ("misses", self.misses), ("false_positives", self.false_positives),
+                            ("entries", self.entries)):
             path = out / f"{name}.csv"
             frame.to_csv(path, index=False, encoding="utf-8-sig", float_format="%.4f")
             written.append(path)
@@ -447,6 +453,8 @@ def evaluate(gold: str | Path | Sequence[GoldDocument], *, lexicons: Any = None,
     hit_rows: list[dict[str, Any]] = []
     miss_rows: list[dict[str, Any]] = []
     cat_hits: dict[str, list[int]] = {}  # category -> [hits, correct]
+    lex_hits: dict[str, list[int]] = {lx.name: [0, 0, 0, 0] for lx in lexs}  # [hits, correct, valenced, correct]
+    lex_gold: dict[str, list[int]] = {lx.name: [0, 0] for lx in lexs}  # spans recalled: by any / valenced hit
     cat_gold: dict[str, list[int]] = {}  # category -> [relevant spans, recalled by this category]
     label_rows: dict[str, list[Any]] = {}  # label -> [spans, recalled, recalled_valenced, categories]
     categories = sorted({c for lx in lexs for c in lx.categories})
@@ -472,6 +480,12 @@ def evaluate(gold: str | Path | Sequence[GoldDocument], *, lexicons: Any = None,
             if h.stance != 0:
                 n_val += 1
                 n_val_correct += hit_correct[i]
+            lh = lex_hits[h.lexicon]
+            lh[0] += 1
+            lh[1] += hit_correct[i]
+            if h.stance != 0:
+                lh[2] += 1
+                lh[3] += hit_correct[i]
             ch = cat_hits.setdefault(h.category, [0, 0])
             ch[0] += 1
             ch[1] += hit_correct[i]
@@ -494,6 +508,10 @@ def evaluate(gold: str | Path | Sequence[GoldDocument], *, lexicons: Any = None,
             n_gold += 1
             n_gold_recalled += bool(rel)
             n_gold_val += any(h.stance != 0 for h in rel)
+            for name in {h.lexicon for h in rel}:
+                lex_gold[name][0] += 1
+            for name in {h.lexicon for h in rel if h.stance != 0}:
+                lex_gold[name][1] += 1
             for cat in categories:
                 if _relevant(cmap, s.label, cat):
                     cg = cat_gold.setdefault(cat, [0, 0])
@@ -511,21 +529,32 @@ def evaluate(gold: str | Path | Sequence[GoldDocument], *, lexicons: Any = None,
         h, c = cat_hits.get(cat, [0, 0])
         g, r = cat_gold.get(cat, [0, 0])
         p, rc = _ratio(c, h), _ratio(r, g)
-        metric_rows.append({"scope": "category", "category": cat, "hits": h, "correct_hits": c, "precision": p,
+        metric_rows.append({"scope": "category", "name": cat, "hits": h, "correct_hits": c, "precision": p,
                             "gold_spans": g, "recalled_spans": r, "recall": rc, "f1": _f1(p, rc)})
     p, rc = _ratio(n_correct, n_hits), _ratio(n_gold_recalled, n_gold)
-    metric_rows.append({"scope": "overall", "category": "", "hits": n_hits, "correct_hits": n_correct,
+    metric_rows.append({"scope": "overall", "name": "", "hits": n_hits, "correct_hits": n_correct,
                         "precision": p, "gold_spans": n_gold, "recalled_spans": n_gold_recalled, "recall": rc,
                         "f1": _f1(p, rc)})
     p, rc = _ratio(n_val_correct, n_val), _ratio(n_gold_val, n_gold)
-    metric_rows.append({"scope": "valenced", "category": "", "hits": n_val, "correct_hits": n_val_correct,
+    metric_rows.append({"scope": "valenced", "name": "", "hits": n_val, "correct_hits": n_val_correct,
                         "precision": p, "gold_spans": n_gold, "recalled_spans": n_gold_val, "recall": rc,
                         "f1": _f1(p, rc)})
+    for name, (h, c, vh, vc) in lex_hits.items():
+        for scope, hh, cc, rr in (("lexicon", h, c, lex_gold[name][0]), ("lexicon_valenced", vh, vc, lex_gold[name][1])):
+            p, rc = _ratio(cc, hh), _ratio(rr, n_gold)
+            metric_rows.append({"scope": scope, "name": name, "hits": hh, "correct_hits": cc, "precision": p,
+                                "gold_spans": n_gold, "recalled_spans": rr, "recall": rc, "f1": _f1(p, rc)})
     label_frame = pd.DataFrame(
         [{"label": k, "gold_spans": v[0], "recalled": v[1], "recall": _ratio(v[1], v[0]),
           "recalled_valenced": v[2], "recall_valenced": _ratio(v[2], v[0]), "categories": ";".join(sorted(v[3]))}
          for k, v in sorted(label_rows.items(), key=lambda kv: (-kv[1][0], kv[0]))], columns=TECHNIQUE_COLUMNS)
     hits_frame = pd.DataFrame(hit_rows, columns=HIT_COLUMNS)
+    entries = (hits_frame.assign(correct=hits_frame["correct"].astype(int))
+               .groupby(["lexicon", "entry_id", "term", "category", "stance"], sort=False)["correct"]
+               .agg(hits="size", correct_hits="sum").reset_index())
+    entries["precision"] = entries["correct_hits"] / entries["hits"]
+    entries = entries.sort_values(["lexicon", "hits", "entry_id"], ascending=[True, False, True],
+                                  kind="stable").reset_index(drop=True)[ENTRY_COLUMNS]
     fp = hits_frame[~hits_frame["correct"].astype(bool)].copy()
     fp["code"] = ""
     fp["note"] = ""
@@ -535,6 +564,7 @@ def evaluate(gold: str | Path | Sequence[GoldDocument], *, lexicons: Any = None,
         hits=hits_frame,
         misses=pd.DataFrame(miss_rows, columns=MISS_COLUMNS),
         false_positives=fp[FP_COLUMNS].reset_index(drop=True),
+        entries=entries,
         documents=len(docs),
         lexicons=[lx.name for lx in lexs],
         mapping=cmap,

@@ -30,9 +30,9 @@ HERE = Path(__file__).resolve().parent / "data" / "evaluate"
 LEX = HERE / "loaded.yaml"
 
 
-def _metric(result, scope: str, category: str = "") -> dict:
+def _metric(result, scope: str, name: str = "") -> dict:
     m = result.metrics
-    return m[(m["scope"] == scope) & (m["category"] == category)].iloc[0].to_dict()
+    return m[(m["scope"] == scope) & (m["name"] == name)].iloc[0].to_dict()
 
 
 # --- reading gold ------------------------------------------------------------------------------
@@ -123,6 +123,23 @@ def test_scores_without_mapping(name):
     assert math.isnan(r.recall_of("Slogans"))
 
 
+def test_scores_per_lexicon_and_per_entry():
+    other = Lexicon.from_entries("other", [{"term": "المتحدث", "category": "label", "stance": -0.2}])
+    r = evaluate(HERE / "gold.jsonl", lexicons=[LEX, other])
+    lex = _metric(r, "lexicon", "eval-test")
+    assert (lex["hits"], lex["correct_hits"], lex["recalled_spans"]) == (6, 4, 4)
+    assert _metric(r, "lexicon_valenced", "eval-test")["precision"] == 1.0
+    # «المتحدث» overlaps no gold span: the other lexicon's one valenced hit is wrong
+    assert (_metric(r, "lexicon_valenced", "other")["hits"], _metric(r, "lexicon_valenced", "other")["precision"]) \
+        == (1, 0.0)
+    assert r.valenced["precision"] == pytest.approx(4 / 5)
+    e = r.entries.set_index("term")
+    assert (e.loc["الحكومة", "hits"], e.loc["الحكومة", "precision"]) == (1, 0.0)
+    assert (e.loc["عصابة", "hits"], e.loc["عصابة", "correct_hits"]) == (1, 1)
+    assert list(r.entries.columns) == ["lexicon", "entry_id", "term", "category", "stance", "hits", "correct_hits",
+                                       "precision"]
+
+
 def test_misses_and_false_positives_come_with_context():
     r = evaluate(HERE / "gold.jsonl", lexicons=LEX)
     (miss,) = r.misses.to_dict("records")
@@ -194,12 +211,12 @@ def test_no_framing_lexicon_is_refused(tmp_path):
 def test_write_csvs(tmp_path):
     r = evaluate(HERE / "gold.jsonl", lexicons=LEX)
     paths = r.write(tmp_path / "out")
-    assert sorted(p.name for p in paths) == ["false_positives.csv", "hits.csv", "labels.csv", "metrics.csv",
-                                             "misses.csv"]
+    assert sorted(p.name for p in paths) == ["entries.csv", "false_positives.csv", "hits.csv", "labels.csv",
+                                             "metrics.csv", "misses.csv"]
     misses = (tmp_path / "out" / "misses.csv").read_text(encoding="utf-8-sig")
     assert "ستدفع الثمن غاليا" in misses
     metrics = (tmp_path / "out" / "metrics.csv").read_text(encoding="utf-8-sig").splitlines()
-    assert metrics[0].startswith("scope,category,hits,correct_hits,precision")
+    assert metrics[0].startswith("scope,name,hits,correct_hits,precision")
     assert "overall,,6,4,0.6667,5,4,0.8000,0.7273" in metrics
 
 
