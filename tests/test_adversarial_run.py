@@ -138,7 +138,7 @@ def test_the_old_run_is_kept_until_the_new_one_is_complete(finished, corpus, tmp
     def broken(*_a, **_k):
         raise RuntimeError("boom while rendering")
 
-    monkeypatch.setattr("framing.report.render_markdown", broken)
+    monkeypatch.setattr("framing.report.render.render_markdown", broken)
     result = compare(corpus, "--out", finished, "--overwrite")
     assert isinstance(result.exception, RuntimeError)  # a bug keeps its traceback, but…
     assert snapshot(finished) == before  # …the previous run is intact

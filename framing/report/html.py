@@ -21,8 +21,9 @@ the run's CSVs) into a single page that works offline and can be mailed to a col
   (all of them for small corpora), so an 85k-article run still gives a small page. The
   page states its own size.
 
->>> from framing.report import load_run  # doctest: +SKIP
->>> page = render_html(load_run("outputs/seeds"), [("Actor stance by outlet", "charts/stance_heatmap.png")])
+>>> from framing.report import build_tables, load_run  # doctest: +SKIP
+>>> tables = build_tables(load_run("outputs/seeds"))  # doctest: +SKIP
+>>> page = render_html(tables, [("Actor stance by outlet", "charts/stance_heatmap.png")])
 ... # doctest: +SKIP
 """
 
@@ -41,7 +42,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from framing.report import RunData, evidence_by_cell, outlet_profile_table
+from framing.report.run import RunData
+from framing.report.tables import ReportTables, build_tables
 
 __all__ = [
     "EVIDENCE_PER_CELL",
@@ -301,7 +303,7 @@ def _outlet_colours(outlets: Sequence[str]) -> dict[str, str]:
     """The charts' outlet colours (:func:`framing.charts.outlet_palette`) as hex strings."""
     names = sorted({_s(o) for o in outlets})
     try:
-        from framing.charts import outlet_palette
+        from framing.report.charts import outlet_palette
 
         pal = outlet_palette(names)
         return {n: "#{:02x}{:02x}{:02x}".format(*(round(255 * c) for c in pal[n][:3])) for n in names}
@@ -467,18 +469,17 @@ def _csp(script: str) -> str:
 class _Page:
     """Collects what the sections link to, so that every link has a target."""
 
-    def __init__(self, run: RunData, *, evidence_per_cell: int, reported_per_cell: int, term_evidence_per_term: int,
-                 max_events: int):
+    def __init__(self, tables: ReportTables, *, term_evidence_per_term: int):
+        run = tables.run
         self.run = run
-        self.evidence_per_cell = evidence_per_cell
-        self.reported_per_cell = reported_per_cell
+        self.tables = tables
+        self.evidence_per_cell = tables.evidence_per_cell
+        self.reported_per_cell = tables.reported_per_cell
         self.term_evidence_per_term = term_evidence_per_term
-        self.max_events = max_events
+        self.max_events = tables.max_events
         self.cited_docs: dict[str, str] = {}  # doc_id -> outlet (from the evidence)
         self.event_anchors: dict[str, str] = {}
-        outlets = run.outlets["outlet"].astype(str).tolist() if "outlet" in run.outlets else []
-        if not outlets and "outlet" in run.documents:
-            outlets = sorted(run.documents["outlet"].astype(str).unique())
+        outlets = list(tables.outlets)
         self.outlets = outlets
         self.colours = _outlet_colours(outlets)
         self.colour_class = {n: f"o{i}" for i, n in enumerate(self.colours)}
@@ -713,7 +714,7 @@ def _outlets_overview(p: _Page) -> str:
 
 def _stance_section(p: _Page, charts, ev_auth, ev_rep) -> str:
     run = p.run
-    prof = outlet_profile_table(run)
+    prof = p.tables.profile
     actors = [c for c in prof.columns if c not in ("outlet", "docs", "tokens")]
     out = ['<section id="stance"><h2>Actor stance by outlet</h2>',
            '<p class="note">Mean stance of the labels an outlet uses for an actor, from −1 (delegitimizing, e.g. '
@@ -751,7 +752,7 @@ def _stance_section(p: _Page, charts, ev_auth, ev_rep) -> str:
 
     out.append(table("authorial", ev_auth))
     out.append(_figure(run, charts, "Actor stance"))
-    reported = outlet_profile_table(run, voice="reported")
+    reported = p.tables.profile_reported
     if len(reported.columns) > 3:
         out.append('<h3 id="stance-reported">Inside quotations and reported speech</h3>'
                    "<p class=\"note\">These words are the quoted speakers', not the outlet's.</p>")
@@ -762,22 +763,18 @@ def _stance_section(p: _Page, charts, ev_auth, ev_rep) -> str:
 
 def _labels_section(p: _Page, ev_auth) -> str:
     run = p.run
-    h = run.hits
-    if h.empty or "actor" not in h:
+    counts = p.tables.labels
+    if counts.empty:
         return ""
-    h = h[h["actor"].notna() & (h["actor"].astype(str) != "")]
-    if h.empty:
-        return ""
-    actors = [a for a in run.actors if a in set(h["actor"].astype(str))] or sorted(h["actor"].astype(str).unique())
-    counts = (h.assign(_rep=(h["voice"].astype(str) == "reported").astype(int))
-              .groupby(["outlet", "actor", "term"], sort=True)["_rep"].agg(["size", "sum"]).reset_index())
+    present = set(counts["actor"])
+    actors = [a for a in run.actors if a in present] or sorted(present)
     cells: dict[tuple[str, str], str] = {}
     for (o, a), g in counts.groupby(["outlet", "actor"], sort=True):
-        g = g.assign(total=g["size"]).sort_values(["total", "term"], ascending=[False, True], kind="stable")
+        g = g.sort_values(["n", "term"], ascending=[False, True], kind="stable")
         parts = []
         shown = g.head(LABELS_PER_CELL)
         for _, r in shown.iterrows():
-            na, nr = int(r["size"] - r["sum"]), int(r["sum"])
+            na, nr = int(r["authorial"]), int(r["reported"])
             term = "«" + _s(r["term"]) + "»"
             if na and nr:
                 count = f'<bdi dir="ltr">×{na}</bdi> <bdi dir="ltr" class="n">+{nr} reported</bdi>'
@@ -876,30 +873,25 @@ def _topics_section(p: _Page, charts) -> str:
            f'{escape(info.get("documents", "?"))} documents; clustering {escape(info.get("clustering", "?"))}'
            f'{" — " + escape(info.get("clustering_reason")) if info.get("clustering_reason") else ""}; embedding '
            f'{escape(info.get("embedding", "?"))}.</p>']
-    if "outlet_topics.csv" in run.tables:
-        ot = run.tables["outlet_topics.csv"].copy()
-        if {"outlet", "topic", "share"} <= set(ot.columns):
-            ot["outlet"] = ot["outlet"].astype(str)
-            ot["share"] = pd.to_numeric(ot["share"], errors="coerce").fillna(0.0)
-            if "label" not in ot:
-                ot["label"] = ot["topic"].astype(str)
-            labels = ot.groupby("topic")["label"].first()
-            wide = ot.pivot_table(index="topic", columns="outlet", values="share", aggfunc="sum", fill_value=0.0)
-            outs = [o for o in p.outlets if o in wide.columns] + [o for o in wide.columns if o not in p.outlets]
-            order = sorted(wide.index, key=lambda t: (str(t) == "-1", -float(wide.loc[t].mean()), str(t)))
-            shown = order[:MAX_TOPICS]
-            rows = []
-            for t in shown:
-                name = "outlier" if str(t) == "-1" else _s(labels.get(t))
-                row = [_td_num(t, "d") if str(t) != "-1" else _td('<span class="n">−1</span>', sort=-1,
-                                                                   attrs=' class="num" dir="ltr"'),
-                       f'<td{_dir_attrs(name)} class="label">{_esc_bidi(name)}</td>']
-                row += [_td_num(wide.loc[t, o], ".0%", style=_share_style(wide.loc[t, o])) for o in outs]
-                rows.append(row)
-            note = f" (the {len(shown)} largest of {len(order)})" if len(order) > len(shown) else ""
-            out.append(f"<h3>Share of each outlet's text per topic{escape(note)}</h3>")
-            out.append(_table(["topic", "label", *(p.outlet(o) for o in outs)], rows,
-                              numeric=tuple([0, *range(2, len(outs) + 2)])))
+    if p.tables.outlet_topics is not None:
+        ot = p.tables.outlet_topics
+        labels = ot.groupby("topic")["label"].first()
+        wide = ot.pivot_table(index="topic", columns="outlet", values="share", aggfunc="sum", fill_value=0.0)
+        outs = [o for o in p.outlets if o in wide.columns] + [o for o in wide.columns if o not in p.outlets]
+        order = sorted(wide.index, key=lambda t: (str(t) == "-1", -float(wide.loc[t].mean()), str(t)))
+        shown = order[:MAX_TOPICS]
+        rows = []
+        for t in shown:
+            name = "outlier" if str(t) == "-1" else _s(labels.get(t))
+            row = [_td_num(t, "d") if str(t) != "-1" else _td('<span class="n">−1</span>', sort=-1,
+                                                               attrs=' class="num" dir="ltr"'),
+                   f'<td{_dir_attrs(name)} class="label">{_esc_bidi(name)}</td>']
+            row += [_td_num(wide.loc[t, o], ".0%", style=_share_style(wide.loc[t, o])) for o in outs]
+            rows.append(row)
+        note = f" (the {len(shown)} largest of {len(order)})" if len(order) > len(shown) else ""
+        out.append(f"<h3>Share of each outlet's text per topic{escape(note)}</h3>")
+        out.append(_table(["topic", "label", *(p.outlet(o) for o in outs)], rows,
+                          numeric=tuple([0, *range(2, len(outs) + 2)])))
     out.append(_figure(run, charts, "Topic"))
     if "topics.csv" in run.tables:
         tdf = run.tables["topics.csv"]
@@ -913,25 +905,6 @@ def _topics_section(p: _Page, charts) -> str:
                    + "</details>")
     out.append("</section>")
     return "\n".join(out)
-
-
-def _term_evidence_table(run: RunData) -> pd.DataFrame:
-    te = run.tables.get("term_evidence.csv")
-    if te is None:
-        path = run.path / "term_evidence.csv"
-        te = pd.DataFrame()
-        if path.exists() and path.stat().st_size:
-            try:
-                te = pd.read_csv(path, keep_default_na=False, na_values=[""],
-                                 dtype={"doc_id": str, "outlet": str, "term": str})
-            except pd.errors.EmptyDataError:
-                te = pd.DataFrame()
-    if te.empty or not {"outlet", "term", "doc_id", "sentence"} <= set(te.columns):
-        return pd.DataFrame()
-    te = te.copy()
-    for c in ("outlet", "term", "doc_id"):
-        te[c] = te[c].astype(str)
-    return te
 
 
 def _terms_section(p: _Page, charts, term_ev: pd.DataFrame) -> str:
@@ -984,26 +957,13 @@ def _events_section(p: _Page) -> str:
     run = p.run
     if "events.csv" not in run.tables:
         return ""
-    events = run.tables["events.csv"].copy()
-    events["event_id"] = events["event_id"].astype(str)
-    if "multi_outlet" in events:
-        multi = events[events["multi_outlet"].astype(str).str.lower() == "true"]
-    elif "n_outlets" in events:
-        multi = events[pd.to_numeric(events["n_outlets"], errors="coerce").fillna(0) >= 2]
-    else:
-        multi = events.iloc[0:0]
-    sort_cols = [c for c in ("n_outlets", "n_independent", "n_docs") if c in multi]
-    if sort_cols:
-        multi = multi.sort_values(sort_cols, ascending=False, kind="stable")
+    events = run.tables["events.csv"]
+    multi = p.tables.multi_events
     out = ['<section id="events"><h2>Events</h2>',
            f"<p>{_plural(len(events), 'event')}; {len(multi):,} covered independently by two or more outlets "
            "(copies of the same text — agency wires, republished articles — do not count; see "
            "<code>events.csv</code> and the <code>duplicate_of</code> column of <code>documents.csv</code>).</p>"]
-    try:
-        from framing.events import side_by_side
-    except ImportError:
-        side_by_side = None
-    detailed = list(multi["event_id"].head(p.max_events)) if side_by_side is not None else []
+    detailed = list(p.tables.side_by_side)
     for eid in detailed:
         p.event_anchors[eid] = anchor("event", eid)
     rows = []
@@ -1021,15 +981,12 @@ def _events_section(p: _Page) -> str:
         out.append(f"<h3>Events covered by several outlets{escape(more)}</h3>")
         out.append(_table(["event", "label", "from", "to", "documents", "independent", "outlets",
                            "independent outlets"], rows, numeric=(4, 5, 6), cls="events"))
-    if side_by_side is not None and detailed:
-        assignments = run.documents[[c for c in ("doc_id", "outlet", "date", "title", "event_id", "duplicate_of",
-                                                 "duplicate_similarity", "independent") if c in run.documents]].copy()
-        topic_mix = run.tables.get("topic_mix.csv")
+    if detailed:
         if len(multi) > len(detailed):
             out.append(f'<p class="note">Side by side below: the {len(detailed)} events with most outlets.</p>')
         for eid in detailed:
             label = multi.loc[multi["event_id"] == eid, "label"].iloc[0] if "label" in multi else ""
-            sbs = side_by_side(eid, assignments, run.hits, run.attributions, topic_mix)
+            sbs = p.tables.side_by_side[eid]
             out.append(_side_by_side_html(p, eid, label, sbs))
     out.append("</section>")
     return "\n".join(out)
@@ -1106,15 +1063,8 @@ def _evidence_section(p: _Page, ev_auth, ev_rep, term_ev: pd.DataFrame) -> str:
             mentions[(_s(r.get("outlet")), a, "")] = _int(r.get(f"mentions:{a}")) or 0
             mentions[(_s(r.get("outlet")), a, "_reported")] = _int(r.get(f"mentions_reported:{a}")) or 0
     # distinct sentences and matches per (outlet, actor, voice) in hits.csv
-    sentences: dict[tuple[str, str, str], int] = {}
-    matches: dict[tuple[str, str, str], int] = {}
-    h = run.hits
-    if not h.empty and {"outlet", "actor", "voice", "doc_id", "sentence_start"} <= set(h.columns):
-        h = h[h["actor"].notna()]
-        keys = h["doc_id"].astype(str) + "\x1f" + h["sentence_start"].astype(str)
-        by = keys.groupby([h["outlet"].astype(str), h["actor"].astype(str), h["voice"].astype(str)])
-        sentences = {k: int(n) for k, n in by.nunique().items()}
-        matches = {k: int(n) for k, n in by.size().items()}
+    sentences = {k: v[0] for k, v in p.tables.evidence_counts.items()}
+    matches = {k: v[1] for k, v in p.tables.evidence_counts.items()}
     for voice, ev, kind, suffix in (("authorial", ev_auth, "ev", ""), ("reported", ev_rep, "evr", "_reported")):
         if not ev:
             continue
@@ -1217,7 +1167,7 @@ def _problems_section(p: _Page) -> str:
     if run.problems.empty:
         out.append("<p>None.</p>")
     else:
-        counts = run.problems.groupby(["action", "reason"], dropna=False).size().reset_index(name="count")
+        counts = p.tables.problem_counts
         out.append(_table(["action", "reason", "count"],
                           [[_td_text(r["action"]), _td_text(r["reason"]), _td_num(r["count"])]
                            for _, r in counts.iterrows()], numeric=(2,)))
@@ -1243,7 +1193,7 @@ def _human_size(n: int) -> str:
     return f"{n / 1e6:.1f}\u00a0MB" if n >= 1e6 else f"{max(1, round(n / 1e3))}\u00a0KB"
 
 
-def render_html(run: RunData, charts: Sequence[tuple[str, str]] = (), *,
+def render_html(tables: ReportTables | RunData, charts: Sequence[tuple[str, str]] = (), *,
                 evidence_per_cell: int = EVIDENCE_PER_CELL, reported_per_cell: int = REPORTED_PER_CELL,
                 term_evidence_per_term: int = TERM_EVIDENCE_PER_TERM,
                 max_events: int = MAX_EVENTS) -> str:
@@ -1251,22 +1201,25 @@ def render_html(run: RunData, charts: Sequence[tuple[str, str]] = (), *,
 
     ``charts``: ``(title, "charts/<name>.png")`` pairs as returned by the report layer;
     each chart is embedded from ``run.path`` (its SVG, or the PNG when that is smaller).
-    Only ``run``'s tables are read (plus ``term_evidence.csv`` when present), nothing is
-    recomputed.
+    ``tables`` are the report's tables (:func:`framing.report.tables.build_tables`), computed
+    once and shared with report.md; given a :class:`RunData`, they are built here with the
+    caps given (``evidence_per_cell``, ``reported_per_cell``, ``max_events``). Nothing is
+    computed at render time.
 
     >>> from framing.report import load_run  # doctest: +SKIP
     >>> page = render_html(load_run("outputs/seeds"), [])  # doctest: +SKIP
     >>> page.startswith("<!DOCTYPE html>")  # doctest: +SKIP
     True
     """
-    p = _Page(run, evidence_per_cell=evidence_per_cell, reported_per_cell=reported_per_cell,
-              term_evidence_per_term=term_evidence_per_term,
-              max_events=max_events)
-    ev_auth = evidence_by_cell(run, per_cell=evidence_per_cell) if not run.hits.empty else {}
-    ev_rep = evidence_by_cell(run, per_cell=reported_per_cell, voice="reported") if not run.hits.empty else {}
-    ev_auth = {(str(o), str(a)): cell for (o, a), cell in ev_auth.items()}
-    ev_rep = {(str(o), str(a)): cell for (o, a), cell in ev_rep.items()}
-    term_ev = _term_evidence_table(run)
+    if isinstance(tables, RunData):
+        tables = build_tables(tables, evidence_per_cell=evidence_per_cell, reported_per_cell=reported_per_cell,
+                              max_events=max_events)
+    run = tables.run
+    evidence_per_cell, reported_per_cell = tables.evidence_per_cell, tables.reported_per_cell
+    p = _Page(tables, term_evidence_per_term=term_evidence_per_term)
+    ev_auth = {(str(o), str(a)): cell for (o, a), cell in tables.evidence.items()}
+    ev_rep = {(str(o), str(a)): cell for (o, a), cell in tables.evidence_reported.items()}
+    term_ev = tables.term_evidence
     corpus = run.manifest.get("corpus") or {}
     name = Path(_s(corpus.get("path")) or run.path.name).name
 

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from framing import charts
+from framing.report import charts
 
 OUTLETS = ["مدونة هادي العبد الله", "unnamed outlet (003)", "المدن"]
 

@@ -19,7 +19,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from framing.html_report import (
+from framing.report import RunData, load_run, render_reports
+from framing.report.html import (
     EVIDENCE_PER_CELL,
     _esc_bidi,
     _kwic,
@@ -31,7 +32,6 @@ from framing.html_report import (
     render_html,
     text_direction,
 )
-from framing.report import RunData, load_run, render_reports
 
 DATA = Path(__file__).resolve().parent / "data" / "html"
 AJ, EB, ODD = "الجزيرة", "Enab Baladi", "<b>قناة</b> & «شركاء»"
@@ -354,7 +354,7 @@ def test_summary_lists_corpus_outlets_dates_lexicons_and_options(page):
 
 
 def test_outlet_colours_match_the_charts(run):
-    from framing.charts import outlet_palette
+    from framing.report.charts import outlet_palette
 
     page = render_html(run, [])
     pal = outlet_palette([AJ, EB, ODD])
@@ -449,7 +449,7 @@ def test_charts_are_shown_at_their_size_on_paper(run_dir):
 
     from PIL import Image
 
-    from framing.html_report import CHART_SCALE
+    from framing.report.html import CHART_SCALE
 
     charts = run_dir / "charts"
     charts.mkdir()

@@ -1,0 +1,154 @@
+"""Writing a run's data files and rendering its reports: tables once, then charts, Markdown, HTML.
+
+:func:`render_reports` reads a run folder back (:func:`~framing.report.run.load_run`),
+computes every table once (:func:`~framing.report.tables.build_tables`) and hands the
+same tables to the chart, Markdown and HTML renderers; ``timings`` receives the seconds
+spent in each step.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+import pandas as pd
+
+from framing.output import RunOutput, atomic_write_bytes, atomic_write_text
+from framing.report.markdown import render_markdown
+from framing.report.run import RunData, load_run
+from framing.report.tables import ReportTables, build_tables
+
+__all__ = ["EXCLUDED_LINE_COLUMNS", "render_charts", "render_reports", "write_run"]
+
+EXCLUDED_LINE_COLUMNS = ["outlet", "line", "documents", "outlet_documents"]
+
+
+def write_run(out: RunOutput, *, options, documents, outlets, terms, hits_evidence, attributions, attr_profile,
+              topic_result, event_result, problems, manifest, actors, categories, lexicons, corpus) -> None:
+    """Write every data file of a run into ``out`` and render the reports.
+
+    ``run.json`` gets the time this took as ``stage_seconds["writing report"]`` (with the
+    rendering split into ``report_seconds``: tables, charts, markdown, html).
+    """
+    t0 = time.perf_counter()
+    from framing.output import table_formats
+    from framing.records import document_schema
+
+    out.write_table("documents", documents, document_schema(documents.columns),
+                    table_formats(getattr(options, "format", "both")))
+    out.write_csv("outlets.csv", outlets.sort_values("outlet", kind="stable"))
+    out.write_csv("terms.csv", terms)
+    prob_df = pd.DataFrame([asdict(p) for p in problems],
+                           columns=["source", "line", "doc_id", "action", "reason", "detail"])
+    out.write_csv("problems.csv", prob_df, columns=["source", "line", "doc_id", "action", "reason", "detail"])
+    excluded = getattr(corpus, "excluded_lines", None)
+    if callable(excluded):
+        out.write_csv("excluded_lines.csv", pd.DataFrame(excluded(), columns=EXCLUDED_LINE_COLUMNS),
+                      columns=EXCLUDED_LINE_COLUMNS)
+    if topic_result is not None:
+        topic_result.write(out)
+    if event_result is not None:
+        out.write_csv("events.csv", event_result.events)
+    manifest = dict(manifest)
+    manifest["actors"] = list(actors)
+    manifest["categories"] = list(categories)
+    manifest["lexicon_meta"] = {lx.name: {"description": lx.description, "actors": lx.actors,
+                                          "categories": lx.categories} for lx in lexicons if lx.kind == "framing"}
+    out.write_text("run.json", json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True, default=str))
+    report_seconds: dict[str, float] = {}
+    render_reports(out.dir, options=options, writer=out, timings=report_seconds)
+    spent = time.perf_counter() - t0
+    manifest["report_seconds"] = report_seconds
+    manifest["stage_seconds"] = {**(manifest.get("stage_seconds") or {}), "writing report": round(spent, 2)}
+    if isinstance(manifest.get("elapsed_seconds"), int | float):
+        manifest["elapsed_seconds"] = round(manifest["elapsed_seconds"] + spent, 2)
+    manifest["files"] = out.checksums()
+    out.write_text("run.json", json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True, default=str))
+
+
+
+
+def render_charts(tables: ReportTables, save) -> list[tuple[str, str]]:
+    """Draw every chart from the report's tables; ``save(name, fig) -> [paths]``. Returns (title, png path)."""
+    from framing.report import charts
+
+    run: RunData = tables.run
+    made = []
+    if len(run.outlets) and run.actors:
+        made.append(("Actor stance by outlet", save("stance_heatmap", charts.plot_stance_heatmap(run.outlets,
+                                                                                                  run.actors))[0]))
+    if len(run.outlets) and run.categories:
+        made.append(("Category density by outlet",
+                     save("category_density", charts.plot_category_density(run.outlets, run.categories))[0]))
+    if len(run.terms):
+        made.append(("Distinguishing terms", save("distinguishing_terms",
+                                                  charts.plot_distinguishing_terms(run.terms))[0]))
+    if len(run.outlets) and any(c.startswith("share_") for c in run.outlets.columns):
+        made.append(("Source types by outlet", save("source_types", charts.plot_source_types(run.outlets))[0]))
+    if "outlet_topics.csv" in run.tables:
+        ot = run.tables["outlet_topics.csv"]
+        made.append(("Topic mix by outlet", save("topic_mix", charts.plot_topic_mix(ot))[0]))
+        made.append(("Topics by outlet", save("topic_heatmap", charts.plot_topic_heatmap(ot))[0]))
+    return made
+
+
+def render_reports(run_dir: str | Path, *, options=None, writer: RunOutput | None = None,
+                   timings: dict[str, float] | None = None) -> list[str]:
+    """Render charts and reports of a run folder from its data files (no recomputation).
+
+    With ``writer`` (during a run) files go into the run's unfinished folder; without
+    (``framing report RUN_DIR``) each file is replaced atomically in place. Returns the
+    files written; ``timings`` (if given) receives seconds per step.
+    """
+    timings = {} if timings is None else timings
+    clock = [time.perf_counter()]
+
+    def lap(name: str) -> None:
+        now = time.perf_counter()
+        timings[name] = round(timings.get(name, 0.0) + now - clock[0], 2)
+        clock[0] = now
+
+    run_dir = Path(run_dir)
+    run = load_run(run_dir)
+    lap("reading run")
+    tables = build_tables(run)
+    lap("tables")
+
+    def save(name, fig):
+        if writer is not None:
+            return writer.save_figure(name, fig)
+        import matplotlib.pyplot as plt
+
+        paths = []
+        for fmt in ("png", "svg"):
+            buf = io.BytesIO()
+            meta = {"Date": None} if fmt == "svg" else {"Software": None}
+            fig.savefig(buf, format=fmt, dpi=150, bbox_inches="tight", metadata=meta)
+            atomic_write_bytes(run_dir / "charts" / f"{name}.{fmt}", buf.getvalue())
+            paths.append(f"charts/{name}.{fmt}")
+        plt.close(fig)
+        return paths
+
+    charts = render_charts(tables, save) if (options is None or getattr(options, "charts", True)) else []
+    lap("charts")
+    md = render_markdown(tables, charts)
+    written = ["report.md"] + [c[1] for c in charts]
+    if writer is not None:
+        writer.write_text("report.md", md)
+    else:
+        atomic_write_text(run_dir / "report.md", md)
+    lap("markdown")
+    if options is None or getattr(options, "html", True):
+        from framing.report.html import render_html
+
+        page = render_html(tables, charts)
+        if writer is not None:
+            writer.write_text("report.html", page)
+        else:
+            atomic_write_text(run_dir / "report.html", page)
+        written.append("report.html")
+        lap("html")
+    return written
