@@ -270,3 +270,12 @@ def test_some_columns_of_a_big_table_and_its_file(frame, result):
 
     n = duckdb.sql(f"SELECT count(*) FROM '{result.path('hits')}' WHERE voice = 'reported'").fetchall()[0][0]
     assert n == int((result.hits["voice"] == "reported").sum()) > 0
+
+
+def test_carriage_returns_in_fields_do_not_split_csv_rows():
+    records = [{"id": "r1", "outlet": "المدن\r", "title": "عنوان\rثان", "text": "قصفت قوات النظام ريف إدلب."},
+               {"id": "r2", "outlet": "عنب بلدي", "title": "خبر", "text": "تصدى الثوار لهجوم على الريف."}]
+    res = framing.compare(records, topics=False, events=False, format="csv")
+    docs = res.documents.set_index("doc_id")
+    assert len(docs) == 2
+    assert docs.loc["r1", "title"] == "عنوان\nثان" and docs.loc["r1", "outlet"] == "المدن"

@@ -113,6 +113,9 @@ def _clean(value: Any) -> str | None:
     if isinstance(value, float) and value != value:  # NaN
         return None
     text = value if isinstance(value, str) else str(value)
+    # line ends normalized like the document text: a lone "\r" would split a CSV row
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = text.strip()
     return text or None
 
