@@ -30,7 +30,7 @@ import hashlib
 import zlib
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 import numpy as np
@@ -44,6 +44,7 @@ __all__ = ["EVIDENCE_PER_CELL", "DocumentResult", "RunContext", "RunSpec", "anal
 
 #: evidence sentences kept per (outlet, actor) cell for the report
 EVIDENCE_PER_CELL = 5
+_MISSING = object()
 
 
 @dataclass(frozen=True)
@@ -126,12 +127,24 @@ class RunContext:
             self.extractor = AttributionExtractor(
                 verbs=[lx for lx in spec.lexicons if lx.kind == "reporting_verbs"],
                 sources=[lx for lx in spec.lexicons if lx.kind == "sources"])
+        #: token → its folded term for the distinguishing-terms counts (None: a stop word, a digit …)
+        self.term_of: dict[str, str | None] = {}
         self.featurizer = None
         if spec.events:
             from framing.events import EventGrouper
 
             self.featurizer = EventGrouper(**dict(spec.events_params)).featurizer(
                 lexicons=list(spec.lexicons), stopwords=spec.stopwords)
+
+
+    def learn_term(self, token: str) -> str | None:
+        """The term a normalized token counts as (article clitics folded), or None (stop word,
+        one letter, digits); remembered (bounded) for the next documents."""
+        w = fold_article_clitics(token)
+        out = w if w not in self.stopwords and len(w) > 1 and not w.isdigit() else None
+        if len(self.term_of) < 2_000_000:
+            self.term_of[token] = out
+        return out
 
 
 _CONTEXT: dict[str, RunContext] = {}
@@ -188,6 +201,15 @@ class DocumentResult:
         return zlib.decompress(self.packed).decode("utf-8") if self.packed else ""
 
 
+def _attribution_fields() -> tuple[str, ...]:
+    from framing.records import Attribution
+
+    return tuple(f.name for f in fields(Attribution))
+
+
+_ATTRIBUTION_FIELDS = _attribution_fields()
+
+
 def analyze_document(doc: Document, ctx: RunContext) -> DocumentResult:
     """Analyse one document completely (normalizing its text exactly once)."""
     from framing.scoring import hit_counts
@@ -227,10 +249,20 @@ def analyze_document(doc: Document, ctx: RunContext) -> DocumentResult:
                 evidence.append((h.actor, {"doc_id": h.doc_id, "term": h.term, "matched": h.matched,
                                            "start": h.start, "end": h.end, "sentence": sentence,
                                            "stance": h.stance}))
-    attr_rows = [{**asdict(a), "outlet": doc.outlet} for a in attrs]
-    stop = ctx.stopwords
-    terms = Counter(w for w in map(fold_article_clitics, tokens)
-                    if w not in stop and len(w) > 1 and not w.isdigit())
+    attr_rows = []
+    for a in attrs:
+        row = {f: getattr(a, f) for f in _ATTRIBUTION_FIELDS}
+        row["outlet"] = doc.outlet
+        attr_rows.append(row)
+    # term counts: each distinct token folded and filtered once (counting first is C speed)
+    terms: dict[str, int] = {}
+    keep = ctx.term_of
+    for tok, n in Counter(tokens).items():
+        w = keep.get(tok, _MISSING)
+        if w is _MISSING:
+            w = ctx.learn_term(tok)
+        if w is not None:
+            terms[w] = terms.get(w, 0) + n
     units = None
     if ctx.spec.topics:
         from framing.topics import document_units
@@ -245,7 +277,7 @@ def analyze_document(doc: Document, ctx: RunContext) -> DocumentResult:
         hits=sum(h.voice == "authorial" for h in hits), hits_reported=sum(h.voice == "reported" for h in hits),
         attributions=len(attrs), counts=hit_counts(hits, actors=ctx.actors, categories=ctx.categories),
         hit_rows=hit_rows, attribution_rows=attr_rows, excluded_rows=excluded_rows,
-        excluded_reasons=tuple(span.reason for span in doc.excluded), evidence=evidence, term_counts=dict(terms),
+        excluded_reasons=tuple(span.reason for span in doc.excluded), evidence=evidence, term_counts=terms,
         event=event, units=units, packed=zlib.compress(text.encode("utf-8"), 1),
     )
 

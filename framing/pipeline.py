@@ -250,6 +250,8 @@ def _run(options, corpus, out: RunOutput, matcher: Matcher, extractor, actors, c
     streams = {"hits": out.table_stream("hits", HIT_SCHEMA, formats),
                "attributions": out.table_stream("attributions", ATTRIBUTION_SCHEMA, formats) if extractor else None,
                "excluded": out.table_stream("excluded", EXCLUDED_SCHEMA, formats)}
+    say("scanning corpus")  # the reader's first pass (document counts, repeated lines), timed on its own
+    _scan(corpus)
     say("analysing documents")
     with _TextSpill() as spill:
         red = _reduce(_mapped(options, corpus, spec), streams, spill, spec, progress)
@@ -377,6 +379,17 @@ def _run(options, corpus, out: RunOutput, matcher: Matcher, extractor, actors, c
                      manifest=manifest, actors=actors, categories=categories, lexicons=lexicons, corpus=corpus)
     final = out.commit()
     return RunResult(final, documents, outlets, terms, problems, manifest)
+
+
+def _scan(corpus) -> None:
+    """Run the corpus reader's scan now (it would run at the first document otherwise); an
+    unusable corpus is reported by the analysis pass itself, with its problems."""
+    from contextlib import suppress
+
+    from framing.errors import FramingError
+
+    with suppress(FramingError):
+        len(corpus)
 
 
 def _default_jobs() -> int:
@@ -547,10 +560,10 @@ def term_evidence_from_texts(documents, terms: pd.DataFrame, *, per_term: int = 
     (outlet, term) in that outlet's documents, with offsets into the original text.
 
     ``documents`` yields ``(doc_id, outlet, text_loader)`` in corpus order; a text is unpacked
-    only for outlets still short of evidence, and the occurrences are found on the original
-    (masked) text with one pattern per outlet that matches every written form normalizing to a
-    term or its article-clitic variants (diacritics, tatweel, hamza and ta-marbuta spellings),
-    so no document is normalized again. Stops as soon as every term has its evidence.
+    only for outlets still short of evidence. Words are cut from the original (masked) text
+    with the characters normalization deletes (diacritics, tatweel, invisible marks) kept
+    inside them, and each distinct written word is normalized once (a cache), so no document
+    is normalized again. Stops as soon as every term has its evidence.
     """
     from framing.normalize import sentence_ends, sentence_of
 
@@ -559,27 +572,29 @@ def term_evidence_from_texts(documents, terms: pd.DataFrame, *, per_term: int = 
         variants = pending.setdefault(outlet, {})
         for v in _clitic_variants(term):
             variants.setdefault(v, term)
-    patterns: dict[str, object] = {}
     found: dict[tuple[str, str], int] = {}
+    normalized: dict[str, str] = {}
     rows = []
+    word_re = _raw_word_re()
     for doc_id, outlet, load in documents:
         variants = pending.get(outlet)
         if not variants:
             if not any(pending.values()):
                 break
             continue
-        rx = patterns.get(outlet)
-        if rx is None:
-            rx = patterns[outlet] = _written_forms_regex(variants)
         text = load()
         ends = None
-        for m in rx.finditer(text):
-            term = variants.get(normalize_ar(m.group()))
+        for m in word_re.finditer(text):
+            raw = m.group()
+            norm = normalized.get(raw)
+            if norm is None:
+                norm = normalize_ar(raw)
+                if len(normalized) < 1_000_000:
+                    normalized[raw] = norm
+            term = variants.get(norm)
             if term is None:
                 continue
             key = (outlet, term)
-            if found.get(key, 0) >= per_term:
-                continue
             start, end = m.span()
             if ends is None:
                 ends = sentence_ends(text)
@@ -591,30 +606,18 @@ def term_evidence_from_texts(documents, terms: pd.DataFrame, *, per_term: int = 
             if found[key] >= per_term:
                 for v in [v for v, t in variants.items() if t == term]:
                     del variants[v]
-                patterns.pop(outlet, None)
                 if not variants:
                     break
-                rx = patterns[outlet] = _written_forms_regex(variants)
     return pd.DataFrame(rows, columns=TERM_EVIDENCE_COLUMNS)
 
 
-def _written_forms_regex(variants) -> re.Pattern[str]:
-    """One pattern matching, as a whole word of the original text, any spelling of the normalized words."""
+def _raw_word_re() -> re.Pattern[str]:
+    """A word of the original text as normalization sees it: letters and digits, with the
+    characters it deletes (diacritics, tatweel, zero-width marks) allowed inside."""
     from framing.normalize import _table
 
-    table = _table(True, True, True, True)
-    deleted = "".join(chr(k) for k, v in table.items() if v is None)
-    sources: dict[str, set[str]] = {}
-    for k, v in table.items():
-        if v:
-            sources.setdefault(v, set()).add(chr(k))
-    gap = f"[{re.escape(deleted)}]*"
-
-    def word(w: str) -> str:
-        return "".join(f"[{re.escape(c + ''.join(sorted(sources.get(c, ()))))}]{gap}" for c in w)
-
-    alts = "|".join(word(w) for w in sorted(variants, key=lambda w: (-len(w), w)))
-    return re.compile(f"(?<![^\\W_])(?<![{re.escape(deleted)}])(?:{alts})(?!{gap}[^\\W_])")
+    deleted = re.escape("".join(chr(k) for k, v in _table(True, True, True, True).items() if v is None))
+    return re.compile(f"(?:[^\\W_]|[{deleted}])*[^\\W_](?:[^\\W_]|[{deleted}])*")
 
 
 def _clitic_variants(term: str) -> set[str]:
