@@ -271,7 +271,7 @@ class _Item:
 
 @dataclass
 class _Text:
-    """A lexicon file's text split into lines (endings kept), parsed with ruamel."""
+    """A lexicon file's text split into lines (endings kept), parsed with the one YAML reader."""
 
     path: Path | None
     lines: list[str]

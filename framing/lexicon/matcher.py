@@ -85,6 +85,8 @@ def _suffix_set(word: str) -> frozenset[str]:
     return frozenset(suffix_forms(word))
 
 
+_LL_STARTS = ("لل", "ولل", "فلل")
+
 #: distinct tokens the matcher remembers having analysed (then it forgets and starts again)
 _SEEN_LIMIT = 500_000
 
@@ -130,6 +132,10 @@ class Matcher:
                     self._multi_heads.setdefault(head, []).append(compiled)
                 if entry.match != "exact":  # exact entries never match through a lemma
                     self._base_first.setdefault(head, []).append(compiled)
+        # a cheap superset test: every affix form of a head word holds the word's first two letters
+        # within its first six (after at most four proclitic letters), except forms written
+        # with لل, where the article's alif is gone (see _heads)
+        self._starts = frozenset(w[:2] for w in (*self._single_heads, *self._multi_heads))
         self._reset_cache()
 
     def _reset_cache(self) -> None:
@@ -155,7 +161,9 @@ class Matcher:
         found: dict[int, _Compiled] = {}
         for comp in self._exact_heads.get(token, ()):
             found[comp.order] = comp
-        singles, multis = self._single_heads, self._multi_heads
+        singles, multis, starts = self._single_heads, self._multi_heads, self._starts
+        if not token.startswith(_LL_STARTS) and not any(token[a:a + 2] in starts for a in range(5)):
+            return [found[k] for k in sorted(found)]
         for f in proclitic_bases(token):
             in_prefix_forms = None
             comps = multis.get(f)
@@ -164,6 +172,8 @@ class Matcher:
                 if in_prefix_forms:
                     for comp in comps:
                         found[comp.order] = comp
+            if f[:2] not in starts:  # a suffixed form keeps its word's first two letters
+                continue
             for w in suffix_bases(f):
                 comps = singles.get(w)
                 if not comps or f not in _suffix_set(w):
