@@ -214,16 +214,27 @@ class Result:
             return f"not loaded ({csv.name}, {csv.stat().st_size / 1e6:.1f} MB)"
         return "0"
 
-    def __repr__(self) -> str:
+    _SHOWN = ("documents", "hits", "attributions", "outlets", "terms", "topics", "events", "problems")
+
+    def _headline(self) -> str:
         corpus = self.manifest.get("corpus") or {}
         dates = [d for d in corpus.get("date_range") or [] if d]
         where = f"saved to {self.saved_to}" if self.saved_to else "not saved"
-        head = (f"<framing.Result: {corpus.get('documents_analysed', len(self.documents)):,} documents, "
+        return (f"framing.Result: {corpus.get('documents_analysed', len(self.documents)):,} documents, "
                 f"{len(corpus.get('outlets') or [])} outlets"
-                + (f", {dates[0]} – {dates[-1]}" if dates else "") + f"; {where}>")
-        names = ("documents", "hits", "attributions", "outlets", "terms", "topics", "events", "problems")
-        width = max(map(len, names))
-        return "\n".join([head, *(f"  {n:<{width}}  {self._rows(n)}" for n in names)])
+                + (f", {dates[0]} – {dates[-1]}" if dates else "") + f"; {where}")
+
+    def __repr__(self) -> str:
+        width = max(map(len, self._SHOWN))
+        return "\n".join([f"<{self._headline()}>", *(f"  {n:<{width}}  {self._rows(n)}" for n in self._SHOWN)])
+
+    def _repr_html_(self) -> str:
+        """The notebook view: the same counts as a small table (corpus text escaped)."""
+        from html import escape
+
+        rows = "".join(f"<tr><td><code>{n}</code></td><td style='text-align:right'>{escape(self._rows(n))}</td></tr>"
+                       for n in self._SHOWN)
+        return f"<p><b>{escape(self._headline())}</b></p><table><tr><th>table</th><th>rows</th></tr>{rows}</table>"
 
     # --- writing --------------------------------------------------------------------------
 

@@ -87,6 +87,8 @@ def test_repr_counts_rows_per_table(result):
     assert text.startswith("<framing.Result: 3 documents, 3 outlets, 2019-05-14 – 2019-05-15; not saved>")
     assert f"hits          {len(result.hits)}" in text
     assert "topics        0" in text
+    page = result._repr_html_()  # what a notebook shows
+    assert "<table>" in page and f"<td style='text-align:right'>{len(result.hits)}</td>" in page
 
 
 def test_iterable_of_dicts_equals_the_dataframe(result):
