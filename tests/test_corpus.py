@@ -1056,3 +1056,17 @@ def test_resolve_duplicate_ids_matches_the_reader():
     from framing.corpus import resolve_duplicate_ids
 
     assert resolve_duplicate_ids(["a", "b", "a", "a~2", "a"]) == ["a", "b", "a~2", "a~2~2", "a~3"]
+
+
+def test_the_parts_of_a_split_document_count_once_for_repeated_lines(tmp_path):
+    signature = "مراسل الجريدة في العاصمة"
+    long_text = "".join(f"{ARTICLE.strip()} ({i})\n{signature}\n" for i in range(40))
+    records = [{"id": "long", "outlet": "o", "text": long_text}]
+    records += [{"id": f"s{i}", "outlet": "o", "text": f"خبر قصير رقم {i} عن الطقس في المدينة.\n"} for i in range(5)]
+    corpus = load_corpus(write(tmp_path, "r.jsonl", jsonl(records)), max_document_chars=1000)
+    docs = list(corpus)
+    parts = [d for d in docs if d.doc_id.startswith("long#")]
+    assert len(parts) > 5 and all(signature in d.text for d in parts)
+    # the signature repeats inside one article, not across the outlet's articles: not excluded
+    assert not [s for d in docs for s in d.excluded if s.reason == "repeated-line"]
+    assert corpus.repeated_lines() == []

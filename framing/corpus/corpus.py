@@ -64,6 +64,7 @@ class _Scan:
     outlet_documents: dict[str, int]
     repeated: dict[str, dict[int, int]]
     renames: list[dict[int, str]]  # per partition: ordinal of a document -> its unique id
+    line_documents: dict[str, int] = field(default_factory=dict)  # per outlet, split documents counted once
 
 
 class MultiReader:
@@ -131,7 +132,7 @@ def _documents(reader: Any, settings: _Settings, sink: Callable[[Problem], Any],
                            f"split into {len(parts)} parts {doc_id}#1 … {doc_id}#{len(parts)} at "
                            f"paragraph/sentence/word boundaries (raise the bound with --max-document-chars)")))
         for k, part in enumerate(parts, 1):
-            yield replace(raw, doc_id=f"{doc_id}#{k}", meta=[*raw.meta, ("part", f"{k}/{len(parts)}")]), part
+            yield replace(raw, doc_id=f"{doc_id}#{k}", meta=[*raw.meta, ("part", f"{k}/{len(parts)}")], part=k), part
 
 
 def _prepare(raw: _Raw, settings: _Settings, sink: Callable[[Problem], Any]) -> str | None:
@@ -442,7 +443,7 @@ class Corpus:
             texts = self._line_texts.get(outlet, {})
             for h, n in counts.items():
                 if h in texts:
-                    rows.append(RepeatedLine(outlet, _truncate(texts[h], 120), n, scan.outlet_documents[outlet]))
+                    rows.append(RepeatedLine(outlet, _truncate(texts[h], 120), n, scan.line_documents[outlet]))
         rows.sort(key=lambda r: (r.outlet, -r.documents, r.line))
         return rows
 
@@ -497,6 +498,11 @@ class Corpus:
         seen_ids: set[str] = set()
         renames: list[dict[int, str]] = []
         settings = self._settings
+        # the parts of a split document count as one document for repeated lines: their
+        # lines are pooled, so a line repeated inside one long text is not "site boilerplate"
+        line_docs: Counter[str] = Counter()
+        pooled: set[int] = set()
+        pooled_outlet = ""
         for reader in self._partition_readers():
             part_renames: dict[int, str] = {}
             for k, (raw, text) in enumerate(_documents(reader, settings, sink, self.path)):
@@ -508,14 +514,27 @@ class Corpus:
                 if counter is not None:
                     masked = _masked(text, self.html)
                     min_chars = rule.min_chars
-                    counter.add(outlet, {line_hash(s) for s in (ln.strip(_STRIP) for ln in masked.split("\n"))
-                                         if len(s) >= min_chars})
+                    hashes = {line_hash(s) for s in (ln.strip(_STRIP) for ln in masked.split("\n"))
+                              if len(s) >= min_chars}
+                    if raw.part > 1:
+                        pooled |= hashes
+                        continue
+                    if pooled_outlet:
+                        counter.add(pooled_outlet, pooled)
+                        pooled_outlet, pooled = "", set()
+                    line_docs[outlet] += 1
+                    if raw.part == 1:
+                        pooled_outlet, pooled = outlet, hashes
+                    else:
+                        counter.add(outlet, hashes)
             renames.append(part_renames)
+        if counter is not None and pooled_outlet:
+            counter.add(pooled_outlet, pooled)
         total = sum(outlet_docs.values())
         if total == 0:
             raise self._empty_error(list(self._corpus_problems) + problems)
-        repeated = counter.frequent(outlet_docs, rule) if counter is not None else {}
-        return _Scan(total, dict(outlet_docs), repeated, renames)
+        repeated = counter.frequent(line_docs, rule) if counter is not None else {}
+        return _Scan(total, dict(outlet_docs), repeated, renames, dict(line_docs))
 
     def _collect_line_texts(self, scan: _Scan) -> dict[str, dict[int, str]]:
         wanted = {outlet: set(counts) for outlet, counts in scan.repeated.items()}

@@ -104,6 +104,7 @@ class _Raw:
     meta: list[tuple[str, str]] = field(default_factory=list)
     not_in_manifest: bool = False
     missing_outlet: str = ""  # "record" / "manifest": an empty outlet is listed as "missing outlet"
+    part: int = 0  # k of a document split into parts id#1, id#2, … (0: not split)
     where: str = ""  # "record 7" when no line number is known
 
 
