@@ -224,3 +224,68 @@ def test_find_never_crashes_and_offsets_hold_on_any_text(text):
 def test_offsets_hold_on_terms_mixed_with_noise(text):
     hits = syria_matcher()[1].find(text)
     assert_offsets_hold(text, hits)
+
+
+# --- the index: a token matches exactly the surface forms ---------------------------------------
+
+_HEADS = ["الاحتلال", "روسيا", "حكومه", "مسلحون", "نظام", "قوي", "الله", "اله", "مع", "جيش"]
+_AFFIX = st.sampled_from(["", "و", "ف", "ب", "ل", "ك", "ال", "لل", "وال", "بال", "ولل", "فب", "وك"])
+_SUFFIX = st.sampled_from(["", "ه", "ها", "هم", "هما", "ات", "ون", "ين", "ي", "يه", "يين", "تها", "اتهم", "تين", "و"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from(_HEADS), _AFFIX, _SUFFIX, st.booleans())
+def test_a_one_word_entry_matches_exactly_its_surface_forms(head, prefix, suffix, exact):
+    """The matcher analyses tokens back to entry words; whatever it finds must be what the
+    forward rules (``surface_forms``) say, no more and no less."""
+    mode = "exact" if exact else "affix"
+    matcher = Matcher([Lexicon.from_entries("p", [{"term": head, "category": "c", "match": mode}])])
+    token = prefix + head + suffix
+    expected = token in surface_forms((head,), mode)[0]
+    assert bool(matcher.find(f"قال {token} امس")) is expected, token
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(_HEADS), _AFFIX, st.sampled_from(["السوري", "الروسي", "الوطني"]), _SUFFIX)
+def test_a_two_word_entry_takes_proclitics_first_and_suffixes_last(head, prefix, second, suffix):
+    matcher = Matcher([Lexicon.from_entries("p", [{"term": f"{head} {second}", "category": "c"}])])
+    text = f"{prefix}{head} {second}{suffix}"
+    forms = surface_forms((head, second))
+    expected = prefix + head in forms[0] and second + suffix in forms[1]
+    assert bool(matcher.find(text)) is expected, text
+
+
+# --- the one YAML reader --------------------------------------------------------------------------
+
+
+def test_yaml_reader_positions_flow_style_and_merge_keys():
+    from framing.lexicon import read_yaml
+
+    data = read_yaml(
+        "base: &b {category: actor_label, stance: 0.0}\n"
+        "entries:\n"
+        "  - {<<: *b, term: روسيا}\n"
+        "  - term: النظام\n"
+        "    <<: *b\n"
+        "    stance: -0.4\n"
+        "flow: [1, 2]\n")
+    first, second = data["entries"]
+    assert first == {"category": "actor_label", "stance": 0.0, "term": "روسيا"}
+    assert second == {"term": "النظام", "stance": -0.4, "category": "actor_label"}
+    assert data["entries"].lc.item(1) == (3, 4) and data.lc.key("flow") == (6, 0)
+    assert second.lc.key("stance") == (5, 4) and second.lc.value("stance") == (5, 12)
+    assert data["flow"].fa.flow_style() and not data["entries"].fa.flow_style()
+
+
+@pytest.mark.parametrize(("text", "message", "line"), [
+    ("a: 1\n---\nb: 2\n", "more than one YAML document", 2),
+    ("a: *nowhere\n", "unknown alias", 1),
+    ("a: [1, 2\n", "invalid YAML", 2),
+    ("a: 1\na: 2\n", r"duplicate key 'a' \(also line 1\)", 2),
+])
+def test_yaml_reader_refuses_with_the_line(text, message, line):
+    from framing.lexicon import read_yaml
+
+    with pytest.raises(LexiconError, match=message) as err:
+        read_yaml(text, path="x.yaml")
+    assert err.value.line == line and err.value.path == "x.yaml"
