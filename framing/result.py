@@ -277,6 +277,7 @@ class Result:
             out.abort()
             raise
         self.saved_to = final
+        self.manifest = manifest
         return final
 
     def report(self, path: str | Path | None = None, *, overwrite: bool = False) -> Path:
@@ -293,8 +294,21 @@ class Result:
                 raise RunError("this result is not saved yet", hint="pass a folder: result.report('outputs/NAME')")
         elif self.saved_to is None or Path(path).resolve() != self.saved_to.resolve():
             path = self.save(path, overwrite=overwrite)
+        path = Path(path)
         render_reports(path)
-        return Path(path)
+        # run.json describes the folder as it now is: reports and charts drawn, every file's checksum
+        import hashlib
+
+        from framing.output import atomic_write_text
+
+        manifest = dict(self.manifest)
+        manifest["options"] = {**(manifest.get("options") or {}), "out": str(path), "charts": True, "html": True}
+        manifest["files"] = {str(p.relative_to(path)): hashlib.sha256(p.read_bytes()).hexdigest()
+                             for p in sorted(path.rglob("*")) if p.is_file() and p.name != "run.json"}
+        atomic_write_text(path / "run.json", json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True,
+                                                        default=str))
+        self.manifest = manifest
+        return path
 
 
 def _write_error(exc: OSError, target: Path) -> RunError:

@@ -140,6 +140,14 @@ def test_report_renders_html_into_the_saved_folder(result, tmp_path):
     assert not (saved / "report.html").exists()  # save: data, run.json, report.md only
     path = result.report(tmp_path / "rep")  # the folder it was saved to: rendered in place
     assert path == saved
+    import hashlib
+    import json
+
+    manifest = json.loads((path / "run.json").read_text(encoding="utf-8"))
+    assert {"report.html", "charts/stance_heatmap.png", "hits.parquet"} <= set(manifest["files"])
+    for name, digest in manifest["files"].items():
+        assert hashlib.sha256((path / name).read_bytes()).hexdigest() == digest, name
+    assert manifest["options"]["html"] is True and manifest["options"]["out"] == str(path)
     html = (path / "report.html").read_text(encoding="utf-8")
     assert "الاحتلال الروسي" in html
     assert (path / "charts" / "stance_heatmap.png").exists()
