@@ -1,6 +1,7 @@
 """``framing lexicon ...``: build, check and version a codebook from the command line.
 
-Each command calls one function of :mod:`framing.codebook` and prints what it returns.
+Each command calls one function of the :mod:`framing.lexicon` package (editing, validate,
+explore, exchange) and prints what it returns.
 A :class:`~framing.errors.FramingError` becomes one line on stderr and a non-zero exit
 code. Nothing heavy is imported until a command runs.
 """
@@ -86,7 +87,7 @@ def list_(lexicons: LexDir = None,
           kind: Annotated[str | None, typer.Option(help="Only lexicons of this kind (framing, "
                                                         "reporting_verbs, sources).")] = None) -> None:
     """List the lexicons of a folder with their kind, version and number of entries."""
-    from framing.codebook import lexicon_table
+    from framing.lexicon.explore import lexicon_table
 
     frame = _run(lexicon_table, lexicons, kind=kind)
     if frame.empty:
@@ -107,7 +108,7 @@ def show(
     counts: Annotated[bool, typer.Option("--counts", help="Only the counts per category and actor.")] = False,
 ) -> None:
     """Show a lexicon: metadata, entries per category and actor, and its entries (filterable)."""
-    from framing.codebook import show_lexicon
+    from framing.lexicon.explore import show_lexicon
 
     shown = _run(show_lexicon, lexicon, lexicons=lexicons, category=category, actor=actor, term=term)
     lex = shown.lexicon
@@ -134,7 +135,7 @@ def new(
     description: Annotated[str | None, typer.Option(help="One line: what the lexicon covers.")] = None,
 ) -> None:
     """Create a new lexicon file from a commented template (in ./lexicons/ unless --lexicons)."""
-    from framing.codebook import new_lexicon
+    from framing.lexicon.editing import new_lexicon
 
     path = _run(new_lexicon, name, directory=lexicons, kind=kind, language=language, description=description)
     typer.echo(f"created {path}")
@@ -175,7 +176,7 @@ def add(
     lexicons: LexDir = None,
 ) -> None:
     """Add an entry; comments and every other line of the file stay as they are."""
-    from framing.codebook import add_entry
+    from framing.lexicon.editing import add_entry
 
     _report_edit(_run(add_entry, lexicon, term, category=category, actor=actor, stance=stance, note=note,
                       match=match, canonical=canonical, merge=merge, new_category=new_category,
@@ -185,7 +186,7 @@ def add(
 @app.command()
 def remove(lexicon: Name, term: Term, lexicons: LexDir = None) -> None:
     """Remove an entry (found by its normalized term); only its lines are deleted."""
-    from framing.codebook import remove_entry
+    from framing.lexicon.editing import remove_entry
 
     _report_edit(_run(remove_entry, lexicon, term, lexicons=lexicons))
 
@@ -206,7 +207,7 @@ def set_(
     lexicons: LexDir = None,
 ) -> None:
     """Change fields of an entry; only its lines are rewritten."""
-    from framing.codebook import set_entry
+    from framing.lexicon.editing import set_entry
 
     _report_edit(_run(set_entry, lexicon, term, new_term=new_term, category=category, actor=actor,
                       stance=stance, note=note, match=match, canonical=canonical, new_category=new_category,
@@ -226,7 +227,7 @@ def validate(
 ) -> None:
     """Check lexicons: schema, duplicates after normalization, shadowed and unmatchable terms,
     stance range — every problem with file:line. Exits 1 if there are errors."""
-    from framing.codebook import validate as validate_
+    from framing.lexicon.validate import validate as validate_
 
     source: Any = paths or lexicons
     if source is None:
@@ -264,7 +265,7 @@ def kwic(
     id_field: IdField = "id",
 ) -> None:
     """Keyword in context: every occurrence of TERM in CORPUS, matched exactly as scoring matches."""
-    from framing.codebook import kwic as kwic_
+    from framing.lexicon.explore import kwic as kwic_
 
     frame = _run(kwic_, term, corpus, match=match, lexicons=lexicons, width=width, sample=sample, seed=seed,
                  limit=limit, sample_docs=sample_docs, outlets=outlet,
@@ -306,7 +307,7 @@ def suggest(
     id_field: IdField = "id",
 ) -> None:
     """Suggest terms no lexicon has yet: what distinguishes each outlet, what surrounds each actor."""
-    from framing.codebook import suggest_terms
+    from framing.lexicon.explore import suggest_terms
 
     frame = _run(suggest_terms, corpus, lexicons, by=tuple(by or ("outlet", "actor")), top_n=top,
                  ngram_max=ngram_max, min_count=min_count, z_min=z_min, stopwords=stopwords, into=into, actors=actor,
@@ -345,7 +346,7 @@ def check_on_corpus(
     id_field: IdField = "id",
 ) -> None:
     """Per entry: hits, documents and outlets in CORPUS — find dead and over-broad entries."""
-    from framing.codebook import entry_stats
+    from framing.lexicon.explore import entry_stats
 
     frame = _run(entry_stats, corpus, lexicons, broad=broad, kind=kind, limit=limit, sample_docs=sample_docs,
                  seed=seed, **_fields(text_field, outlet_field, date_field, id_field))
@@ -374,7 +375,7 @@ def import_(
                                                             "not have yet.")] = False,
 ) -> None:
     """Import entries from a spreadsheet (CSV) or a dictionary (LIWC .dic, quanteda YAML)."""
-    from framing.codebook import import_entries
+    from framing.lexicon.exchange import import_entries
 
     r = _run(import_entries, file, into, format=format, lexicons=lexicons, update=update, declare=declare)
     typer.echo(f"{'created' if r.created else 'updated'} {r.path}: {r.added} added, {r.updated} updated, "
@@ -395,7 +396,7 @@ def export(
     lexicons: LexDir = None,
 ) -> None:
     """Export a lexicon as CSV (for spreadsheets), LIWC .dic or quanteda YAML."""
-    from framing.codebook import export_lexicon
+    from framing.lexicon.exchange import export_lexicon
 
     if format is None and out is None:
         format = "csv"
