@@ -235,6 +235,22 @@ def test_a_fifo_or_a_device_given_as_the_corpus_does_not_hang_or_fill_memory(tmp
     assert all("not a regular file" in line for line in lines), proc.stdout
 
 
+def test_a_fifo_given_as_the_boilerplate_file_is_refused_without_hanging(tmp_path):
+    from framing.corpus import Boilerplate
+    from framing.errors import ConfigError
+
+    os.mkfifo(tmp_path / "boilerplate.txt")
+    write(tmp_path / "corpus" / "a.txt", ARTICLE)
+    _alarm(30)
+    try:
+        with pytest.raises(ConfigError, match="not a regular file"):
+            Boilerplate.from_file(tmp_path / "boilerplate.txt")
+        with pytest.raises(ConfigError, match="not a regular file"):
+            load_corpus(tmp_path / "corpus", boilerplate=tmp_path / "boilerplate.txt")
+    finally:
+        signal.alarm(0)
+
+
 def _deny(monkeypatch, name: str) -> None:
     """Make ``name`` unreadable however it is opened (the tests run as root, for whom
     chmod 000 changes nothing)."""

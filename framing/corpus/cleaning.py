@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from framing.corpus.files import _open_regular, _os_message
 from framing.errors import ConfigError
 from framing.records import Span
 
@@ -106,6 +107,9 @@ def default_boilerplate_path() -> Path:
     return package / "data" / "boilerplate.txt"
 
 
+_BOILERPLATE_MAX_BYTES = 16 << 20
+
+
 class Boilerplate:
     """Line patterns for web boilerplate (navigation, share buttons, comment forms, ...).
 
@@ -170,10 +174,17 @@ class Boilerplate:
     def from_file(cls, path: str | Path) -> Boilerplate:
         path = Path(path)
         try:
-            content = path.read_text(encoding="utf-8-sig")
+            with _open_regular(path) as fh:  # the corpus guard: a FIFO or device never blocks
+                data = fh.read(_BOILERPLATE_MAX_BYTES + 1)
+            if len(data) > _BOILERPLATE_MAX_BYTES:
+                raise ConfigError(f"boilerplate file is larger than {_BOILERPLATE_MAX_BYTES >> 20} MiB", path=path,
+                                  hint="a boilerplate file holds line patterns, one per line")
+            content = data.decode("utf-8-sig")
         except FileNotFoundError:
             raise ConfigError("boilerplate file not found", path=path,
                               hint="give an existing file, or boilerplate=False to turn the filter off") from None
+        except OSError as exc:
+            raise ConfigError(f"cannot read the boilerplate file: {_os_message(exc)}", path=path) from None
         except UnicodeDecodeError as exc:
             raise ConfigError(f"boilerplate file is not UTF-8 ({exc.reason} at byte {exc.start})",
                               path=path, hint="save it as UTF-8") from None
