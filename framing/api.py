@@ -16,7 +16,7 @@ from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
-from framing.errors import ConfigError
+from framing.errors import ConfigError, FramingError
 from framing.result import Result, _result_from_private_run
 
 __all__ = ["compare"]
@@ -157,18 +157,54 @@ def compare(corpus: Any, *, lexicons: str | os.PathLike | list | None = None, te
                               outlet_field=outlet_field, title_field=title_field, date_field=date_field,
                               id_field=id_field, topics=topics, events=events, attribution=attribution, seed=seed,
                               limit=limit, strict=strict, format=format, charts=False, html=False, **options)
-        run = run_compare(opts, progress=progress, stage=stage)
+        # problems and errors name the rows as "<DataFrame>:ROW" (1-based), not the temporary file
+        label = ("<DataFrame>" if _is_dataframe(corpus) else "<records>") if described is not None else None
+        try:
+            run = run_compare(opts, progress=progress, stage=stage)
+        except FramingError as exc:
+            if label is None:
+                raise
+            raise _relabelled(exc, path, label) from None
+        folder = Path(run.out_dir)
 
         def provenance(manifest: dict) -> None:
             if described is not None:  # the temporary JSONL is gone once the result is dropped
                 manifest.setdefault("corpus", {})["path"] = described
                 manifest.setdefault("options", {})["corpus"] = described
+                _relabel_problems(folder, manifest, path, label)
             manifest["command"] = "framing.compare"
 
-        return _result_from_private_run(Path(run.out_dir), owner, provenance)
+        return _result_from_private_run(folder, owner, provenance)
     except BaseException:
         owner.cleanup()
         raise
+
+
+def _relabelled(exc: FramingError, path: str, label: str) -> FramingError:
+    """The same error with the temporary JSONL path replaced by ``label``."""
+    import copy
+
+    new = copy.copy(exc)
+    new.message = exc.message.replace(path, label)
+    new.hint = exc.hint.replace(path, label) if exc.hint else exc.hint
+    new.path = label if exc.path == path else (exc.path.replace(path, label) if exc.path else exc.path)
+    new.args = (new.format(),)
+    return new
+
+
+def _relabel_problems(folder: Path, manifest: dict, path: str, label: str) -> None:
+    """problems.csv and run.json name the rows of the DataFrame, not the temporary file."""
+    import hashlib
+
+    problems = folder / "problems.csv"
+    if problems.exists():
+        text = problems.read_text(encoding="utf-8")
+        if path in text:
+            problems.write_text(text.replace(path, label), encoding="utf-8")
+            if "problems.csv" in (manifest.get("files") or {}):
+                manifest["files"]["problems.csv"] = hashlib.sha256(problems.read_bytes()).hexdigest()
+    manifest["problems"] = json.loads(json.dumps(manifest.get("problems") or [], ensure_ascii=False)
+                                      .replace(json.dumps(path)[1:-1], json.dumps(label)[1:-1]))
 
 
 def _is_dataframe(obj: Any) -> bool:

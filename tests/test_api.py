@@ -289,3 +289,28 @@ def test_carriage_returns_in_fields_do_not_split_csv_rows():
     docs = res.documents.set_index("doc_id")
     assert len(docs) == 2
     assert docs.loc["r1", "title"] == "عنوان\nثان" and docs.loc["r1", "outlet"] == "المدن"
+
+
+def test_input_problems_and_strict_mode(frame):
+    import glob
+    import tempfile
+
+    from framing.errors import CorpusError, StrictModeError
+
+    before = set(glob.glob(f"{tempfile.gettempdir()}/framing-*"))
+    broken = pd.concat([frame, pd.DataFrame([{"id": "a4", "outlet": "المدن", "text": "   "}])], ignore_index=True)
+    res = framing.compare(broken, topics=False, events=False)
+    assert len(res.documents) == 3
+    assert res.problems["action"].tolist() == ["skipped"] and res.problems["doc_id"].tolist() == ["a4"]
+    with pytest.raises(StrictModeError, match="1 input problem"):
+        framing.compare(broken, topics=False, events=False, strict=True)
+    assert res.problems["source"].tolist() == ["<DataFrame>"] and res.problems["line"].tolist() == [4]
+    assert res.manifest["problems"][0]["source"] == "<DataFrame>"
+    with pytest.raises(CorpusError) as info:
+        framing.compare(frame.assign(text=""), topics=False, events=False)
+    assert "<DataFrame>:1 (empty document)" in str(info.value) and "dataframe.jsonl" not in str(info.value)
+    del res
+    import gc
+
+    gc.collect()
+    assert set(glob.glob(f"{tempfile.gettempdir()}/framing-*")) <= before  # private folders removed
