@@ -138,7 +138,7 @@ def compare(corpus: Any, *, lexicons: str | os.PathLike | list | None = None, te
                                                       ("date_field", date_field, "date"),
                                                       ("id_field", id_field, "id")) if name != default}
 
-    owner = tempfile.TemporaryDirectory(prefix="framing-")
+    owner = tempfile.TemporaryDirectory(prefix="framing-result-")
     try:
         tmp = Path(owner.name)
         described = None

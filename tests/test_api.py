@@ -297,7 +297,7 @@ def test_input_problems_and_strict_mode(frame):
 
     from framing.errors import CorpusError, StrictModeError
 
-    before = set(glob.glob(f"{tempfile.gettempdir()}/framing-*"))
+    before = set(glob.glob(f"{tempfile.gettempdir()}/framing-result-*"))
     broken = pd.concat([frame, pd.DataFrame([{"id": "a4", "outlet": "المدن", "text": "   "}])], ignore_index=True)
     res = framing.compare(broken, topics=False, events=False)
     assert len(res.documents) == 3
@@ -313,4 +313,4 @@ def test_input_problems_and_strict_mode(frame):
     import gc
 
     gc.collect()
-    assert set(glob.glob(f"{tempfile.gettempdir()}/framing-*")) <= before  # private folders removed
+    assert set(glob.glob(f"{tempfile.gettempdir()}/framing-result-*")) <= before  # private folders removed
