@@ -284,8 +284,8 @@ def _run(options, corpus, out: RunOutput, matcher: Matcher, extractor, actors, c
         terms = _with_display_forms(terms, term_ev)
 
     stages: dict[str, dict] = {}
-    attr_df = pd.DataFrame(red.attr_rows)
-    red.attr_rows = []
+    attr_df = red.attributions_frame()
+    red.attr_cols = {}
     attr_profile = None
     if extractor is not None:
         from framing.attribution import attribution_profile
@@ -430,6 +430,42 @@ def _mapped(options, corpus, spec):
                          scheduler=getattr(options, "scheduler", None))
 
 
+_ATTR_KEPT = ("doc", "kind", "speaker", "source_type", "cue_stance", "quote_start", "quote_end")
+
+
+class _SparseRows:
+    """Rows of per-document hit counts kept sparse (most documents name few actors)."""
+
+    def __init__(self):
+        from array import array
+
+        self._index = array("i")
+        self._value = array("d")
+        self._offsets = array("q", [0])
+        self.width = 0
+
+    def add(self, row) -> None:
+        import numpy as np
+
+        nz = np.flatnonzero(row)
+        self._index.extend(nz.astype("i4").tolist())
+        self._value.extend(row[nz].tolist())
+        self._offsets.append(len(self._index))
+        self.width = len(row)
+
+    def __len__(self) -> int:
+        return len(self._offsets) - 1
+
+    def matrix(self):
+        import numpy as np
+
+        out = np.zeros((len(self), self.width), dtype=np.float64)
+        offsets = np.frombuffer(self._offsets, dtype=np.int64)
+        rows = np.repeat(np.arange(len(self)), np.diff(offsets))
+        out[rows, np.frombuffer(self._index, dtype=np.int32)] = np.frombuffer(self._value, dtype=np.float64)
+        return out
+
+
 class _Reduction:
     """What the run keeps of the per-document results: compact numbers, not hits."""
 
@@ -440,20 +476,41 @@ class _Reduction:
         self.dates: list[str | None] = []
         self.titles: list[str | None] = []
         self.base = {k: [] for k in ("chars", "excluded_chars", "tokens", "hits", "hits_reported", "attributions")}
-        self.counts: list = []
+        self.counts = _SparseRows()
         self.tokens: list[int] = self.base["tokens"]
         self.term_counts: dict[str, Counter] = {}
         self.evidence: dict[tuple[str, str], list[dict]] = {}
-        self.attr_rows: list[dict] = []
+        # the attribution columns the outlet profile needs; strings interned (a speaker named
+        # 10,000 times is one string), document by index
+        self.attr_cols: dict[str, list] = {k: [] for k in _ATTR_KEPT}
+        self._interned: dict[str, str] = {}
         self.excluded_reasons: Counter = Counter()
         self.units: list[tuple] = []
         self.events: list = []
         self.problems: list[Problem] = []
 
     def counts_matrix(self):
-        import numpy as np
+        return self.counts.matrix()
 
-        return np.vstack(self.counts) if self.counts else np.zeros((0, 0))
+    def add_attribution(self, doc_index: int, row: dict) -> None:
+        cols = self.attr_cols
+        interned = self._interned
+        cols["doc"].append(doc_index)
+        for k in ("kind", "speaker", "source_type", "cue_stance"):
+            v = row.get(k)
+            if isinstance(v, str):
+                v = interned.setdefault(v, v)
+            cols[k].append(v)
+        cols["quote_start"].append(row.get("quote_start"))
+        cols["quote_end"].append(row.get("quote_end"))
+
+    def attributions_frame(self) -> pd.DataFrame:
+        """The kept attribution columns with ``doc_id`` and ``outlet`` (for the outlet profile)."""
+        cols = self.attr_cols
+        docs = cols.get("doc", [])
+        frame = {"doc_id": [self.doc_ids[i] for i in docs], "outlet": [self.outlets[i] for i in docs]}
+        frame.update({k: v for k, v in cols.items() if k != "doc"})
+        return pd.DataFrame(frame)
 
     def documents_frame(self, actors, categories) -> pd.DataFrame:
         from framing.scoring import scores_from_counts
@@ -483,7 +540,7 @@ def _reduce(results, streams: dict, spill, spec, progress) -> _Reduction:
             red.titles.append(r.title)
             for k, values in red.base.items():
                 values.append(getattr(r, k))
-            red.counts.append(r.counts)
+            red.counts.add(r.counts)
             red.excluded_reasons.update(r.excluded_reasons)
             for row in r.excluded_rows:
                 excl_out.write(row)
@@ -492,9 +549,7 @@ def _reduce(results, streams: dict, spill, spec, progress) -> _Reduction:
             for row in r.attribution_rows:
                 if attr_out is not None:
                     attr_out.write(row)
-                row = dict(row)
-                row.pop("quote_text", None)
-                red.attr_rows.append(row)
+                red.add_attribution(len(red.doc_ids) - 1, row)
             for actor, ev in r.evidence:
                 cell = red.evidence.setdefault((r.outlet, actor), [])
                 if len(cell) < EVIDENCE_PER_CELL:
