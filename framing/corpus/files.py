@@ -137,14 +137,22 @@ class _Bounded(io.RawIOBase):
 
 
 def _open_binary(path: Path, *, limit: int | None = None, scope: str = "file",
-                 budget: _Budget | None = None) -> IO[bytes]:
+                 budget: _Budget | None = None, byte_range: tuple[int, int | None] | None = None) -> IO[bytes]:
     """Open ``path`` for reading bytes through the guard, decompressing gzip / xz / bzip2
-    by magic bytes; at most ``limit`` decompressed bytes (then :class:`_TooLarge`)."""
+    by magic bytes; at most ``limit`` decompressed bytes (then :class:`_TooLarge`).
+    ``byte_range`` ``(start, stop)`` reads only that part of an uncompressed file."""
     fh = _open_regular(path)
     try:
         head = fh.read(10)
         fh.seek(0)
         kind = _compression(head)
+        if byte_range is not None:
+            if kind is not None:
+                raise OSError("a byte range of a compressed file cannot be read")
+            start, stop = byte_range
+            fh.seek(start)
+            if stop is not None:
+                fh = _Range(fh, stop - start)
         if kind == "zstd":
             raise OSError("zstandard compression is not supported; decompress the file or recompress it "
                           "with xz or gzip")
@@ -159,6 +167,70 @@ def _open_binary(path: Path, *, limit: int | None = None, scope: str = "file",
         raise
     raw = _Bounded(_Closing(stream, fh), limit if limit is not None else 1 << 62, scope, budget)
     return io.BufferedReader(raw, buffer_size=1 << 16)
+
+
+class _Range(io.RawIOBase):
+    """The next ``size`` bytes of a file, then end of file."""
+
+    def __init__(self, fh: IO[bytes], size: int):
+        self._fh = fh
+        self._left = size
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self._left <= 0:
+            return 0
+        view = memoryview(buffer)[: self._left]
+        n = self._fh.readinto(view) or 0
+        self._left -= n
+        return n
+
+    def read(self, size: int = -1) -> bytes:
+        n = self._left if size is None or size < 0 else min(size, self._left)
+        data = self._fh.read(n) if n > 0 else b""
+        self._left -= len(data)
+        return data
+
+    def close(self) -> None:
+        try:
+            self._fh.close()
+        finally:
+            super().close()
+
+
+def line_ranges(path: Path, size: int) -> list[tuple[int, int | None, int]]:
+    """Cut an uncompressed file into ``(start, stop, first line)`` ranges of about ``size``
+    bytes, each ending just after a newline (one fast binary pass counting lines)."""
+    ranges: list[tuple[int, int | None, int]] = []
+    start, first_line = 0, 1
+    target = size
+    offset, lines = 0, 0  # bytes and newlines before the current chunk
+    with _open_regular(path) as fh:
+        while True:
+            chunk = fh.read(1 << 20)
+            if not chunk:
+                break
+            pos = 0
+            while offset + len(chunk) > target:
+                cut = chunk.find(b"\n", max(target - offset, pos))
+                if cut < 0:
+                    break
+                end = offset + cut + 1
+                line_at = lines + chunk.count(b"\n", 0, cut + 1) + 1
+                ranges.append((start, end, first_line))
+                start, first_line = end, line_at
+                pos = cut + 1
+                target = end + size
+            lines += chunk.count(b"\n")
+            offset += len(chunk)
+    if start < offset or not ranges:
+        ranges.append((start, None, first_line))
+    else:  # the file ends exactly at the last cut
+        last_start, _stop, last_line = ranges.pop()
+        ranges.append((last_start, None, last_line))
+    return ranges
 
 
 class _Closing(io.RawIOBase):
