@@ -327,3 +327,22 @@ def test_lexicon_new_without_folder_writes_to_the_working_folder(tmp_path, monke
     assert [e.term for e in load_lexicon(tmp_path / "lexicons" / "egypt-test.yaml").entries] == ["الإخوان"]
     r = runner.invoke(app, ["new", "egypt-test"])
     assert "already exists" in one_line(r)
+
+
+def test_a_fifo_named_like_a_lexicon_is_refused_not_waited_on(tmp_path):
+    folder = tmp_path / "lexicons"
+    folder.mkdir()
+    write(folder / "ok.yaml", EDIT_HEAD)
+    os.mkfifo(folder / "pipe.yaml")
+    os.mkfifo(tmp_path / "stop.txt")
+    t0 = time.perf_counter()
+    with pytest.raises(LexiconError, match="not a regular file") as err:
+        load_lexicons(folder)
+    assert "pipe.yaml" in str(err.value)
+    from framing.lexicon import load_stopwords
+
+    with pytest.raises(LexiconError, match="not a regular file"):
+        load_stopwords(tmp_path / "stop.txt")
+    r = runner.invoke(app, ["validate", str(folder)])
+    assert r.exit_code != 0 and "pipe.yaml" in r.stdout + r.stderr and "not a regular file" in r.stdout + r.stderr
+    assert time.perf_counter() - t0 < 10

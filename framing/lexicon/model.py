@@ -199,8 +199,10 @@ def read_lexicon_text(path: Path, *, missing_hint: str = "check the path or run 
     """A lexicon file's text (UTF-8, a BOM allowed) and its bytes (for hashes and the BOM)."""
     if not path.exists():
         raise LexiconError("lexicon file not found", path=path, hint=missing_hint)
+    if not path.is_file():  # a folder, FIFO or device: reading it would fail or never end
+        raise LexiconError("not a regular file", path=path, hint="a lexicon is a .yaml file; remove or rename this one")
     limit = max_entries()
-    if path.is_file() and path.stat().st_size > max(limit, 1) * _BYTES_PER_ENTRY:
+    if path.stat().st_size > max(limit, 1) * _BYTES_PER_ENTRY:
         raise _too_many(f"file of {path.stat().st_size:,} bytes", path, None, limit)
     raw = path.read_bytes()
     try:
@@ -230,7 +232,7 @@ class Issue:
     """One problem of a lexicon file.
 
     ``severity`` is ``error`` (the file cannot be used as it is) or ``warning``.
-    ``code``: yaml, encoding, missing-file, schema, metadata, unknown-category,
+    ``code``: yaml, encoding, missing-file, not-a-file, schema, metadata, unknown-category,
     unknown-actor, stance, duplicate, unmatchable, size, shadowed, overlap, cross-duplicate,
     name-clash, unknown-key.
     """
@@ -459,6 +461,8 @@ def load_stopwords(path: str | Path | None = None) -> frozenset[str]:
     path = Path(path)
     if not path.exists():
         raise LexiconError("stop-word file not found", path=path, hint="pass an existing file, one word per line")
+    if not path.is_file():
+        raise LexiconError("not a regular file", path=path, hint="pass a text file, one word per line")
     words = set()
     for line in path.read_text(encoding="utf-8-sig").splitlines():
         line = line.split("#", 1)[0].strip()

@@ -47,7 +47,8 @@ def _validate_file(path: Path) -> tuple[list[Issue], _Checked | None]:
     try:
         text, _ = _read_text(path)
     except LexiconError as exc:
-        code = "size" if "entries a lexicon may have" in exc.message else "encoding"
+        code = ("size" if "entries a lexicon may have" in exc.message
+                else "not-a-file" if exc.message == "not a regular file" else "encoding")
         return [_issue(path, 0, "error", code, exc.message, exc.hint or "")], None
     try:
         data = _parse_yaml(text, path)
