@@ -82,7 +82,7 @@ class MultiReader:
         items = []
         for reader in self.readers:
             for name, item in reader.fingerprint_items():
-                label = name if name else Path(getattr(reader, "path", "")).name
+                label = name or (item.name if isinstance(item, Path) else reader.kind)
                 items.append((label, item))
         return items
 
