@@ -345,4 +345,7 @@ def test_a_fifo_named_like_a_lexicon_is_refused_not_waited_on(tmp_path):
         load_stopwords(tmp_path / "stop.txt")
     r = runner.invoke(app, ["validate", str(folder)])
     assert r.exit_code != 0 and "pipe.yaml" in r.stdout + r.stderr and "not a regular file" in r.stdout + r.stderr
+    # editing another lexicon of the folder by name looks at every file's name: not at the FIFO's
+    r = runner.invoke(app, ["add", "adversarial", "الكرملين", "--category", "actor_label", "-l", str(folder)])
+    assert r.exit_code == 0, r.output
     assert time.perf_counter() - t0 < 10

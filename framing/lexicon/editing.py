@@ -13,6 +13,7 @@ from __future__ import annotations
 import difflib
 import functools
 import inspect
+import itertools
 import json
 import os
 import re
@@ -111,7 +112,12 @@ def resolve_lexicon(lexicon: str | Path, lexicons: str | Path | None = None) -> 
 
 
 def _quick_name(path: Path) -> str | None:
-    for line in path.read_text(encoding="utf-8-sig").splitlines()[:50]:
+    """The ``name:`` of a lexicon file from its first lines (``None`` for anything but a file)."""
+    if not path.is_file():  # a FIFO would never end
+        return None
+    with path.open(encoding="utf-8-sig", errors="replace") as fh:
+        head = list(itertools.islice(fh, 50))
+    for line in head:
         m = re.match(r"name:\s*(.+?)\s*(?:#.*)?$", line)
         if m:
             return m.group(1).strip("'\"")
