@@ -86,3 +86,14 @@ def test_source_types_list_outlets_top_down_like_the_tables():
     assert ax.yaxis_inverted() and top_down == sorted(OUTLETS)
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["russian_official", "turkish_official"]
     plt.close(fig)
+
+
+def test_outlet_palette_is_seaborns_without_importing_it():
+    import seaborn as sns
+
+    for n in (1, 3, 10, 11, 20, 23):
+        names = [f"منفذ {i:02d}" for i in range(n)]
+        expected = sns.color_palette("tab10" if n <= 10 else "tab20", n_colors=n)
+        pal = charts.outlet_palette(names)
+        for i, name in enumerate(sorted(names)):
+            assert pal[name] == pytest.approx(tuple(expected[i % len(expected)]), abs=1e-12)

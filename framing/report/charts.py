@@ -39,13 +39,29 @@ def _setup():
     return plt, sns
 
 
-def outlet_palette(outlets: Sequence[str]) -> dict[str, tuple]:
-    """One colour per outlet, assigned in sorted order so every chart agrees."""
-    import seaborn as sns
+#: matplotlib's (and seaborn's) qualitative palettes "tab10" and "tab20", so the HTML page can
+#: colour outlets like the charts without importing a plotting library
+TAB10 = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
+         "#17becf")
+TAB20 = ("#1f77b4", "#aec7e8", "#ff7f0e", "#ffbb78", "#2ca02c", "#98df8a", "#d62728", "#ff9896", "#9467bd",
+         "#c5b0d5", "#8c564b", "#c49c94", "#e377c2", "#f7b6d2", "#7f7f7f", "#c7c7c7", "#bcbd22", "#dbdb8d",
+         "#17becf", "#9edae5")
 
+
+def _rgb(hex_colour: str) -> tuple[float, float, float]:
+    return tuple(int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5))
+
+
+def outlet_palette(outlets: Sequence[str]) -> dict[str, tuple]:
+    """One colour per outlet (RGB in [0, 1]), assigned in sorted order so every chart agrees:
+    ``tab10`` up to 10 outlets, else ``tab20`` (cycled beyond 20).
+
+    >>> outlet_palette(["b", "a"])["a"] == _rgb("#1f77b4")
+    True
+    """
     names = sorted(set(outlets))
-    colours = sns.color_palette("tab10" if len(names) <= 10 else "tab20", n_colors=max(len(names), 1))
-    return {name: colours[i % len(colours)] for i, name in enumerate(names)}
+    colours = TAB10 if len(names) <= 10 else TAB20
+    return {name: _rgb(colours[i % len(colours)]) for i, name in enumerate(names)}
 
 
 def _short(label: str, width: int = 28) -> str:

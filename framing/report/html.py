@@ -295,20 +295,13 @@ def _plural(n: int, word: str, plural: str | None = None) -> str:
 
 # --- colours ------------------------------------------------------------------------------------
 
-_TAB10 = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
-          "#17becf"]
-
-
 def _outlet_colours(outlets: Sequence[str]) -> dict[str, str]:
-    """The charts' outlet colours (:func:`framing.charts.outlet_palette`) as hex strings."""
-    names = sorted({_s(o) for o in outlets})
-    try:
-        from framing.report.charts import outlet_palette
+    """The charts' outlet colours (:func:`framing.report.charts.outlet_palette`) as hex strings."""
+    from framing.report.charts import outlet_palette
 
-        pal = outlet_palette(names)
-        return {n: "#{:02x}{:02x}{:02x}".format(*(round(255 * c) for c in pal[n][:3])) for n in names}
-    except Exception:  # seaborn missing or broken: same tab10 order, so the swatches still agree
-        return {n: _TAB10[i % len(_TAB10)] for i, n in enumerate(names)}
+    names = sorted({_s(o) for o in outlets})
+    pal = outlet_palette(names)
+    return {n: "#{:02x}{:02x}{:02x}".format(*(round(255 * c) for c in pal[n][:3])) for n in names}
 
 
 def _stance_style(value) -> str:
@@ -1114,7 +1107,8 @@ def _documents_section(p: _Page) -> str:
         shown = docs
     else:
         shown = docs[docs["doc_id"].isin(set(p.cited_docs))] if "doc_id" in docs else docs.iloc[0:0]
-    missing = [d for d in p.cited_docs if d not in set(shown.get("doc_id", []))]
+    present = set(shown["doc_id"].tolist()) if "doc_id" in shown else set()
+    missing = [d for d in p.cited_docs if d not in present]
     if missing:  # cited but not in documents.csv: still give the link a target
         shown = pd.concat([shown, pd.DataFrame({"doc_id": missing,
                                                 "outlet": [p.cited_docs[d] for d in missing]})],

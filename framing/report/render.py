@@ -71,11 +71,15 @@ def write_run(out: RunOutput, *, options, documents, outlets, terms, hits_eviden
 
 
 
-def render_charts(tables: ReportTables, save) -> list[tuple[str, str]]:
-    """Draw every chart from the report's tables; ``save(name, fig) -> [paths]``. Returns (title, png path)."""
+def render_charts(tables: ReportTables | RunData, save) -> list[tuple[str, str]]:
+    """Draw every chart from the report's tables; ``save(name, fig) -> [paths]``. Returns (title, png path).
+
+    The charts read only the per-outlet tables (outlets, terms, outlet topics), so a
+    :class:`RunData` read with ``summary_only`` is enough.
+    """
     from framing.report import charts
 
-    run: RunData = tables.run
+    run: RunData = tables.run if isinstance(tables, ReportTables) else tables
     made = []
     if len(run.outlets) and run.actors:
         made.append(("Actor stance by outlet", save("stance_heatmap", charts.plot_stance_heatmap(run.outlets,
@@ -95,15 +99,73 @@ def render_charts(tables: ReportTables, save) -> list[tuple[str, str]]:
     return made
 
 
+def _chart_saver(run_dir: Path, target: Path | None):
+    """``save(name, fig)`` for :func:`render_charts`: into ``target`` (an unfinished run folder, written
+    as :meth:`RunOutput.save_figure` does) or atomically in place in ``run_dir``."""
+
+    def save(name, fig):
+        import matplotlib.pyplot as plt
+
+        paths = []
+        for fmt in ("png", "svg"):
+            rel = f"charts/{name}.{fmt}"
+            meta = {"Date": None} if fmt == "svg" else {"Software": None}
+            if target is not None:
+                (target / "charts").mkdir(parents=True, exist_ok=True)
+                fig.savefig(target / rel, dpi=150, bbox_inches="tight", format=fmt, metadata=meta)
+            else:
+                buf = io.BytesIO()
+                fig.savefig(buf, format=fmt, dpi=150, bbox_inches="tight", metadata=meta)
+                atomic_write_bytes(run_dir / rel, buf.getvalue())
+            paths.append(rel)
+        plt.close(fig)
+        return paths
+
+    return save
+
+
+def draw_charts(run_dir: str | Path, target: str | Path | None = None) -> list[tuple[str, str]]:
+    """Draw the charts of a run folder (from its per-outlet tables only) into ``target`` or in place.
+
+    A plain function of paths, so it runs in a worker process beside the rest of the report.
+    """
+    run_dir = Path(run_dir)
+    return render_charts(load_run(run_dir, summary_only=True),
+                         _chart_saver(run_dir, Path(target) if target is not None else None))
+
+
+def _start_charts(run_dir: Path, target: Path | None, jobs: int | None):
+    """Start drawing the charts in a worker process (they take as long as all the rest of the report);
+    returns a future, or None to draw them here (``jobs=1`` or a single core)."""
+    import os
+
+    cores = os.cpu_count() or 1
+    if jobs == 1 or cores < 2 or (jobs is None and os.getloadavg()[0] > cores - 1):
+        return None  # asked for one process, or no idle core: a second process would only compete
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    try:
+        pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        future = pool.submit(draw_charts, str(run_dir), str(target) if target is not None else None)
+    except (OSError, RuntimeError):  # no process to spare: draw them here
+        return None
+    pool.shutdown(wait=False)
+    return future
+
+
 def render_reports(run_dir: str | Path, *, options=None, writer: RunOutput | None = None,
-                   timings: dict[str, float] | None = None) -> list[str]:
+                   timings: dict[str, float] | None = None, jobs: int | None = None) -> list[str]:
     """Render charts and reports of a run folder from its data files (no recomputation).
 
     With ``writer`` (during a run) files go into the run's unfinished folder; without
-    (``framing report RUN_DIR``) each file is replaced atomically in place. Returns the
-    files written; ``timings`` (if given) receives seconds per step.
+    (``framing report RUN_DIR``) each file is replaced atomically in place. The charts are
+    drawn in a second process while the tables are built when a core is idle (``jobs=1``, or
+    ``options.jobs == 1``: always in this process; the files are the same either way). Returns the files written; ``timings`` (if
+    given) receives seconds per step (``charts`` is the time waited for them).
     """
     timings = {} if timings is None else timings
+    jobs = jobs if jobs is not None else getattr(options, "jobs", None)
     clock = [time.perf_counter()]
 
     def lap(name: str) -> None:
@@ -112,28 +174,27 @@ def render_reports(run_dir: str | Path, *, options=None, writer: RunOutput | Non
         clock[0] = now
 
     run_dir = Path(run_dir)
-    run = load_run(run_dir)
-    lap("reading run")
-    tables = build_tables(run)
-    lap("tables")
-
-    def save(name, fig):
-        if writer is not None:
-            return writer.save_figure(name, fig)
-        import matplotlib.pyplot as plt
-
-        paths = []
-        for fmt in ("png", "svg"):
-            buf = io.BytesIO()
-            meta = {"Date": None} if fmt == "svg" else {"Software": None}
-            fig.savefig(buf, format=fmt, dpi=150, bbox_inches="tight", metadata=meta)
-            atomic_write_bytes(run_dir / "charts" / f"{name}.{fmt}", buf.getvalue())
-            paths.append(f"charts/{name}.{fmt}")
-        plt.close(fig)
-        return paths
-
-    charts = render_charts(tables, save) if (options is None or getattr(options, "charts", True)) else []
-    lap("charts")
+    target = writer.dir if writer is not None else None
+    want_charts = options is None or getattr(options, "charts", True)
+    if want_charts:
+        load_run(run_dir, summary_only=True)  # a damaged run folder fails here, before a process starts
+    future = _start_charts(run_dir, target, jobs) if want_charts else None
+    try:
+        run = load_run(run_dir)
+        lap("reading run")
+        tables = build_tables(run)
+        lap("tables")
+        if not want_charts:
+            charts = []
+        elif future is None:
+            charts = render_charts(tables, _chart_saver(run_dir, target))
+        else:
+            charts = [tuple(c) for c in future.result()]
+        lap("charts")
+    except BaseException:
+        if future is not None:
+            future.cancel()
+        raise
     md = render_markdown(tables, charts)
     written = ["report.md"] + [c[1] for c in charts]
     if writer is not None:

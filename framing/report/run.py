@@ -18,7 +18,7 @@ import pandas as pd
 
 from framing.errors import RunError
 
-__all__ = ["NUMERIC_COLUMNS", "REQUIRED_COLUMNS", "RunData", "load_run"]
+__all__ = ["NUMERIC_COLUMNS", "REQUIRED_COLUMNS", "SUMMARY_FILES", "RunData", "load_run"]
 
 
 @dataclass
@@ -97,8 +97,16 @@ def _read(path: Path, name: str, **kw) -> pd.DataFrame:
     return df
 
 
-def load_run(path: str | Path) -> RunData:
-    """Read a run folder written by ``framing compare``; a damaged file is a one-line :class:`RunError`."""
+#: the per-outlet tables (small at any corpus size): all the charts need
+SUMMARY_FILES = ("outlets.csv", "terms.csv", "outlet_topics.csv")
+
+
+def load_run(path: str | Path, *, summary_only: bool = False) -> RunData:
+    """Read a run folder written by ``framing compare``; a damaged file is a one-line :class:`RunError`.
+
+    ``summary_only`` reads only ``run.json`` and the per-outlet tables (:data:`SUMMARY_FILES`),
+    leaving the per-document and per-hit tables empty (what the charts need).
+    """
     path = Path(path)
     run_json = path / "run.json"
     if not run_json.exists():
@@ -120,16 +128,22 @@ def load_run(path: str | Path) -> RunData:
     if not all(isinstance(lx, dict) for lx in manifest.get("lexicons") or []):
         raise _damaged(run_json, "'lexicons' holds something else than objects")
     str_cols = {"doc_id": str, "outlet": str}
+
+    def big(name: str, **kw) -> pd.DataFrame:
+        return pd.DataFrame() if summary_only else _read(path, name, **kw)
+
     data = RunData(
         path=path, manifest=manifest,
-        documents=_read(path, "documents.csv", dtype=str_cols),
+        documents=big("documents.csv", dtype=str_cols),
         outlets=_read(path, "outlets.csv", dtype={"outlet": str}),
         terms=_read(path, "terms.csv", dtype={"outlet": str, "term": str}),
-        hits=_read(path, "hits.csv", dtype=str_cols),
-        attributions=_read(path, "attributions.csv", dtype=str_cols),
-        problems=_read(path, "problems.csv"),
+        hits=big("hits.csv", dtype=str_cols),
+        attributions=big("attributions.csv", dtype=str_cols),
+        problems=big("problems.csv"),
     )
     for name in ("topics.csv", "topic_mix.csv", "events.csv", "excluded_lines.csv", "outlet_topics.csv"):
+        if summary_only and name not in SUMMARY_FILES:
+            continue
         df = _read(path, name)
         if len(df):
             data.tables[name] = df

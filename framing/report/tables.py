@@ -26,6 +26,8 @@ __all__ = [
     "EVIDENCE_PER_CELL",
     "MAX_EVENTS",
     "REPORTED_PER_CELL",
+    "SIDE_BY_SIDE_TABLES",
+    "EventTables",
     "ReportTables",
     "build_tables",
     "evidence_by_cell",
@@ -38,6 +40,31 @@ EVIDENCE_PER_CELL = 5
 REPORTED_PER_CELL = 3
 #: multi-outlet events given side-by-side tables
 MAX_EVENTS = 20
+
+
+#: the side-by-side tables of an event, one row per actor / category / "sources" / "topics"
+SIDE_BY_SIDE_TABLES = ("labels", "reported", "loaded_terms", "sources", "topics")
+
+
+@dataclass
+class EventTables:
+    """One event's side-by-side tables (:class:`framing.events.SideBySide`), pivoted once."""
+
+    event_id: str
+    outlets: tuple[str, ...]
+    docs: pd.DataFrame
+    evidence: pd.DataFrame
+    copies: pd.DataFrame
+    tables: dict[str, pd.DataFrame]
+
+    def wide(self, table: str) -> pd.DataFrame:
+        """The pivoted table ``table`` (one of :data:`SIDE_BY_SIDE_TABLES`), one column per outlet."""
+        return self.tables[table]
+
+    @classmethod
+    def of(cls, sbs) -> EventTables:
+        return cls(sbs.event_id, tuple(sbs.outlets), sbs.docs, sbs.evidence, sbs.copies,
+                   {name: sbs.wide(name) for name in SIDE_BY_SIDE_TABLES})
 
 
 @dataclass
@@ -61,8 +88,8 @@ class ReportTables:
     term_evidence: pd.DataFrame
     #: events covered independently by two or more outlets, most outlets first
     multi_events: pd.DataFrame
-    #: event_id → :class:`framing.events.SideBySide` of the first ``max_events`` multi-outlet events
-    side_by_side: dict[str, object] = field(default_factory=dict)
+    #: event_id → :class:`EventTables` of the first ``max_events`` multi-outlet events
+    side_by_side: dict[str, EventTables] = field(default_factory=dict)
     #: outlet_topics.csv with clean types (outlet, topic, label, share), or None
     outlet_topics: pd.DataFrame | None = None
     #: problems.csv counted by (action, reason)
@@ -196,7 +223,7 @@ def _slice(frame: pd.DataFrame | None, index: dict[str, np.ndarray], doc_ids) ->
     return frame.iloc[np.sort(np.concatenate(pos))] if pos else frame.iloc[0:0]
 
 
-def _side_by_side(run: RunData, multi: pd.DataFrame, max_events: int) -> dict[str, object]:
+def _side_by_side(run: RunData, multi: pd.DataFrame, max_events: int) -> dict[str, EventTables]:
     if multi.empty or max_events <= 0 or "event_id" not in run.documents:
         return {}
     try:
@@ -209,12 +236,19 @@ def _side_by_side(run: RunData, multi: pd.DataFrame, max_events: int) -> dict[st
     topic_mix = run.tables.get("topic_mix.csv")
     # each event only needs its own documents' rows: index them once instead of scanning every table per event
     by_event = assignments.groupby(assignments["event_id"].astype(str), sort=False)["doc_id"].agg(list)
+    doc_rows = _rows_by_doc(assignments)
     hit_rows, attr_rows, topic_rows = _rows_by_doc(run.hits), _rows_by_doc(run.attributions), _rows_by_doc(topic_mix)
+    copies_of = (dict(zip(assignments["doc_id"].astype(str), assignments["duplicate_of"], strict=True))
+                 if "duplicate_of" in assignments else {})
     out = {}
     for eid in multi["event_id"].astype(str).head(max_events):
         ids = [str(d) for d in by_event.get(eid, [])]
-        out[eid] = side_by_side(eid, assignments, _slice(run.hits, hit_rows, ids),
-                                _slice(run.attributions, attr_rows, ids), _slice(topic_mix, topic_rows, ids))
+        originals = {str(copies_of[d]) for d in ids if isinstance(copies_of.get(d), str) and copies_of[d]}
+        # the event's documents and the ones they copy (side_by_side names the copied outlet)
+        own = _slice(assignments, doc_rows, [*ids, *sorted(originals - set(ids))])
+        out[eid] = EventTables.of(side_by_side(eid, own, _slice(run.hits, hit_rows, ids),
+                                               _slice(run.attributions, attr_rows, ids),
+                                               _slice(topic_mix, topic_rows, ids)))
     return out
 
 

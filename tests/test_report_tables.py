@@ -1,0 +1,110 @@
+"""The report's tables are computed once and every renderer formats the same tables.
+
+Fixture: the hand-made run folder of tests/data/html (three outlets, one of them named
+``<b>قناة</b> & «شركاء»``, an event whose label carries a ``<script>``).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from framing.report import build_tables, load_run, render_markdown, render_reports
+from framing.report.html import render_html
+
+DATA = Path(__file__).resolve().parent / "data" / "html"
+ODD = "<b>قناة</b> & «شركاء»"
+
+
+@pytest.fixture
+def run_dir(tmp_path) -> Path:
+    d = tmp_path / "run"
+    shutil.copytree(DATA / "run", d)
+    return d
+
+
+def test_side_by_side_is_computed_once_per_event_for_both_reports(run_dir, monkeypatch):
+    import framing.events
+
+    multi = build_tables(load_run(run_dir)).multi_events
+    calls = []
+    real = framing.events.side_by_side
+
+    def counting(event_id, *args, **kwargs):
+        calls.append(event_id)
+        return real(event_id, *args, **kwargs)
+
+    monkeypatch.setattr(framing.events, "side_by_side", counting)
+    render_reports(run_dir, jobs=1)
+    assert len(multi) >= 1
+    assert sorted(calls) == sorted(multi["event_id"].astype(str).head(20))  # once each, not once per report
+
+
+def test_renderers_do_not_compute(run_dir, monkeypatch):
+    tables = build_tables(load_run(run_dir))
+
+    def forbidden(*_a, **_k):
+        raise AssertionError("computed at render time")
+
+    import framing.events
+    import framing.report.tables as t
+
+    for name in ("evidence_by_cell", "outlet_profile_table", "_labels", "_side_by_side", "_evidence_counts"):
+        monkeypatch.setattr(t, name, forbidden)
+    monkeypatch.setattr(framing.events, "side_by_side", forbidden)
+    md = render_markdown(tables, [])
+    page = render_html(tables, [])
+    assert "«الاحتلال الروسي»" in md and "«الاحتلال الروسي»" in page
+
+
+def test_markdown_and_html_show_the_same_evidence(run_dir):
+    tables = build_tables(load_run(run_dir))
+    md = render_markdown(tables, [])
+    assert tables.evidence
+    for cell in tables.evidence.values():
+        for e in cell[:3]:  # report.md shows the first three of the cell, the page all of them
+            assert str(e["doc_id"]).replace("<", "&lt;").replace(">", "&gt;") in md
+
+
+def test_side_by_side_markdown_escapes_outlets_and_labels(run_dir):
+    md = render_markdown(build_tables(load_run(run_dir)), [])
+    assert "## Events" in md and "Outlets:" in md
+    assert "<b>" not in md and "<script" not in md
+    assert "&lt;b&gt;قناة&lt;/b&gt; &amp; «شركاء»" in md
+
+
+def test_the_report_is_timed_in_run_json(tmp_path, seeds_dir):
+    from framing.pipeline import CompareOptions, run_compare
+
+    corpus = tmp_path / "seeds"
+    shutil.copytree(seeds_dir, corpus)
+    result = run_compare(CompareOptions(corpus=str(corpus), out=str(tmp_path / "o"), topics=False, charts=False))
+    manifest = json.loads((result.out_dir / "run.json").read_text(encoding="utf-8"))
+    assert manifest["stage_seconds"]["writing report"] > 0
+    assert set(manifest["report_seconds"]) >= {"reading run", "tables", "markdown", "html"}
+
+
+@pytest.mark.slow
+def test_charts_in_a_second_process_give_the_same_files(run_dir, tmp_path, monkeypatch):
+    import os
+
+    other = tmp_path / "other"
+    shutil.copytree(run_dir, other)
+    render_reports(run_dir, jobs=1)
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.0, 0.0, 0.0))  # an idle machine: the charts get a process
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    render_reports(other, jobs=None)
+    names = sorted(p.relative_to(run_dir).as_posix() for p in run_dir.rglob("*") if p.is_file())
+    assert any(n.startswith("charts/") for n in names)
+    for name in names:
+        assert (run_dir / name).read_bytes() == (other / name).read_bytes(), name
+
+
+def test_summary_only_reads_only_the_per_outlet_tables(run_dir):
+    (run_dir / "hits.csv").write_bytes(b"\xff\xfe damaged")
+    run = load_run(run_dir, summary_only=True)
+    assert run.hits.empty and run.documents.empty and len(run.outlets) == 3
+    assert ODD in set(run.outlets["outlet"])
