@@ -81,6 +81,7 @@ __all__ = [
     "ASSIGNMENT_COLUMNS",
     "EVENT_COLUMNS",
     "PLACE_CUES",
+    "EventFeatureTable",
     "EventFeatures",
     "EventFeaturizer",
     "EventGrouper",
@@ -342,9 +343,10 @@ class EventGrouper:
         feats = self.featurizer()
         return self.fit_features((feats.features(doc) for doc in documents), featurizer=feats)
 
-    def fit_features(self, features: Iterable[EventFeatures], *, featurizer: EventFeaturizer | None = None
-                     ) -> EventGrouper:
-        """Group documents from their precomputed :class:`EventFeatures` (corpus order); return ``self``.
+    def fit_features(self, features: Iterable[EventFeatures] | EventFeatureTable, *,
+                     featurizer: EventFeaturizer | None = None) -> EventGrouper:
+        """Group documents from their precomputed :class:`EventFeatures` (corpus order, or an
+        :class:`EventFeatureTable` of them); return ``self``.
 
         ``featurizer`` is the one that computed them (for ``info``: stop and entity word counts).
         """
@@ -353,23 +355,14 @@ class EventGrouper:
         stop, entity_words = featurizer.stop, featurizer.entity_words
         from scipy import sparse
 
-        meta = _Meta()
-        t_idx: list[np.ndarray] = []
-        l_idx: list[np.ndarray] = []
-        sigs: list[np.ndarray] = []
-        sizes: list[int] = []
-        exact: list[int] = []
+        table = features if isinstance(features, EventFeatureTable) else EventFeatureTable(features)
+        meta = table.meta
         warns: list[str] = []
-        for f in features:
-            meta.add(f, f.title)
-            t_idx.append(f.title_features)
-            l_idx.append(f.lead_features)
-            sigs.append(f.signature)
-            sizes.append(f.shingles)
-            exact.append(f.exact)
-        title_blocks = [_hashed_matrix(t_idx, self.n_features)] if t_idx else []
-        blocks = [_hashed_matrix(l_idx, self.n_features)] if l_idx else []
-        del t_idx, l_idx
+        title_blocks = [table.matrix("title", self.n_features)] if len(table) else []
+        blocks = [table.matrix("lead", self.n_features)] if len(table) else []
+        sigs = [table.signatures(self.num_perm)] if len(table) else []
+        sizes = np.frombuffer(table.shingles, dtype=np.int64) if len(table) else []
+        exact = np.frombuffer(table.exact, dtype=np.int64) if len(table) else []
         n = len(meta.doc_ids)
         if n == 0:
             result = EventResult(pd.DataFrame(columns=ASSIGNMENT_COLUMNS), pd.DataFrame(columns=EVENT_COLUMNS),
@@ -397,7 +390,7 @@ class EventGrouper:
             warnings.warn(warns[-1], stacklevel=2)
 
         # copies
-        sig_matrix = np.vstack(sigs) if sigs else np.zeros((0, self.num_perm), dtype=np.uint32)
+        sig_matrix = sigs[0] if sigs else np.zeros((0, self.num_perm), dtype=np.uint32)
         del sigs
         sizes_arr = np.asarray(sizes, dtype=np.int64)
         dup_of, dup_sim = _find_copies(sig_matrix, sizes_arr, np.asarray(exact, dtype=np.int64), ordinals,
@@ -534,17 +527,54 @@ class EventFeaturizer:
                              sig, size, exact)
 
 
-def _hashed_matrix(rows: list[np.ndarray], n_features: int):
-    """CSR count matrix from per-row hashed indices (duplicates summed)."""
-    from scipy import sparse
+class EventFeatureTable:
+    """Many documents' :class:`EventFeatures` in flat arrays (a few hundred bytes per document,
+    no object per document): what the pipeline keeps between the map and the grouping.
 
-    indptr = np.zeros(len(rows) + 1, dtype=np.int64)
-    np.cumsum([len(r) for r in rows], out=indptr[1:])
-    indices = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int32)
-    data = np.ones(len(indices), dtype=np.float32)
-    X = sparse.csr_matrix((data, indices, indptr), shape=(len(rows), n_features))
-    X.sum_duplicates()
-    return X
+    >>> f = EventFeaturizer(frozenset(), frozenset(), frozenset())
+    >>> from framing.records import Document
+    >>> t = EventFeatureTable([f.features(Document("d1", "خبر عن سحل حمادة صابر", outlet="A"))])
+    >>> len(t), t.matrix("title", f.n_features).shape
+    (1, (1, 2097152))
+    """
+
+    def __init__(self, features: Iterable[EventFeatures] = ()):
+        from array import array
+
+        self.meta = _Meta()
+        self._idx = {"title": array("i"), "lead": array("i")}
+        self._off = {"title": array("q", [0]), "lead": array("q", [0])}
+        self._sig = bytearray()
+        self.shingles = array("q")
+        self.exact = array("q")
+        for f in features:
+            self.add(f)
+
+    def __len__(self) -> int:
+        return len(self.shingles)
+
+    def add(self, f: EventFeatures) -> None:
+        self.meta.add(f, f.title)
+        for name, values in (("title", f.title_features), ("lead", f.lead_features)):
+            self._idx[name].frombytes(np.ascontiguousarray(values, dtype=np.int32).tobytes())
+            self._off[name].append(len(self._idx[name]))
+        self._sig += np.ascontiguousarray(f.signature, dtype=np.uint32).tobytes()
+        self.shingles.append(int(f.shingles))
+        self.exact.append(int(f.exact))
+
+    def matrix(self, name: str, n_features: int):
+        """The CSR count matrix of the ``title`` or ``lead`` features (duplicates summed)."""
+        from scipy import sparse
+
+        indices = np.frombuffer(self._idx[name], dtype=np.int32)
+        indptr = np.frombuffer(self._off[name], dtype=np.int64)
+        X = sparse.csr_matrix((np.ones(len(indices), dtype=np.float32), indices.copy(), indptr.copy()),
+                              shape=(len(self), n_features))
+        X.sum_duplicates()
+        return X
+
+    def signatures(self, num_perm: int) -> np.ndarray:
+        return np.frombuffer(bytes(self._sig), dtype=np.uint32).reshape(len(self), num_perm)
 
 
 class _Featurizer:

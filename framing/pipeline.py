@@ -325,8 +325,8 @@ def _run(options, corpus, out: RunOutput, matcher: Matcher, extractor, actors, c
 
         grouper = EventGrouper(**kwargs, lexicons=None)
         featurizer = context_for(spec).featurizer
-        event_result = grouper.fit_features(red.events, featurizer=featurizer).result
-        red.events = []
+        event_result = grouper.fit_features(red.events or [], featurizer=featurizer).result
+        red.events = None
         stages["events"] = {**event_result.info, "lexicons": [lx.name for lx in lexicons
                                                               if lx.kind in ("framing", "sources")]}
         cols = ["doc_id", "event_id", "duplicate_of", "duplicate_similarity", "independent"]
@@ -486,7 +486,7 @@ class _Reduction:
         self._interned: dict[str, str] = {}
         self.excluded_reasons: Counter = Counter()
         self.units: list[tuple] = []
-        self.events: list = []
+        self.events = None  # an EventFeatureTable once the first document's features arrive
         self.problems: list[Problem] = []
 
     def counts_matrix(self):
@@ -561,7 +561,11 @@ def _reduce(results, streams: dict, spill, spec, progress) -> _Reduction:
             if r.units:
                 red.units.extend((r.doc_id, r.outlet, i, s, e, t) for i, (s, e, t) in enumerate(r.units))
             if r.event is not None:
-                red.events.append(r.event)
+                if red.events is None:
+                    from framing.events import EventFeatureTable
+
+                    red.events = EventFeatureTable()
+                red.events.add(r.event)
             spill.add(r.packed)
             n_bytes += r.bytes
             if progress is not None:
