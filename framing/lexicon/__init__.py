@@ -27,16 +27,14 @@ workflow functions (editing, validate, explore, exchange) under their historic n
 
 from __future__ import annotations
 
-from framing.lexicon.matcher import _GAP_RE, _SPLIT_RE, Matcher, surface_forms
+from framing.lexicon.matcher import Matcher
 from framing.lexicon.model import (
-    _TERM_PUNCT_OK,
     KINDS,
     MATCH_MODES,
     MAX_ENTRIES,
     Entry,
     Issue,
     Lexicon,
-    _entry_from_mapping,
     check_lexicon_data,
     default_lexicon_dir,
     lexicon_files,
@@ -49,6 +47,7 @@ from framing.lexicon.model import (
     read_lexicon_text,
 )
 from framing.lexicon.yamlio import read_yaml
+from framing.normalize import surface_forms
 
 __all__ = [
     "KINDS",
@@ -71,6 +70,3 @@ __all__ = [
     "read_yaml",
     "surface_forms",
 ]
-
-# kept importable for modules that used them before the split (pipeline: _SPLIT_RE)
-_ = (_GAP_RE, _SPLIT_RE, _TERM_PUNCT_OK, _entry_from_mapping)
