@@ -367,7 +367,7 @@ def test_compare_with_morphology_db_matches_broken_plurals(tiny_run):
     from framing.pipeline import CompareOptions, run_compare
 
     tmp, corpus, lex = tiny_run
-    options = CompareOptions(corpus=str(corpus), out=str(tmp / "out"), lexicons=str(lex), attribution=False,
+    options = CompareOptions(corpus=str(corpus), out=str(tmp / "out"), lexicons=[str(lex)], attribution=False,
                              topics=False, events=False, charts=False, html=False, n_boot=20,
                              morphology_db=str(TINY_DB))
     result = run_compare(options)
