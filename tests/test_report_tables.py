@@ -96,7 +96,14 @@ def test_charts_in_a_second_process_give_the_same_files(run_dir, tmp_path, monke
     render_reports(run_dir, jobs=1)
     monkeypatch.setattr(os, "getloadavg", lambda: (0.0, 0.0, 0.0))  # an idle machine: the charts get a process
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setattr("framing.report.render.PARALLEL_CHARTS_BYTES", 0)
+    import framing.report.render as render
+
+    started = []
+    real = render._start_charts
+    monkeypatch.setattr(render, "_start_charts", lambda *a: started.append(real(*a)) or started[-1])
     render_reports(other, jobs=None)
+    assert started and started[0] is not None  # the charts did get a process
     names = sorted(p.relative_to(run_dir).as_posix() for p in run_dir.rglob("*") if p.is_file())
     assert any(n.startswith("charts/") for n in names)
     for name in names:

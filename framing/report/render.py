@@ -24,6 +24,10 @@ from framing.report.tables import ReportTables, build_tables
 __all__ = ["EXCLUDED_LINE_COLUMNS", "render_charts", "render_reports", "write_run"]
 
 EXCLUDED_LINE_COLUMNS = ["outlet", "line", "documents", "outlet_documents"]
+#: the charts get a process of their own when the per-hit tables of a run exceed this many bytes
+#: (below it, building the report's tables takes less than starting a process)
+PARALLEL_CHARTS_BYTES = 40 << 20
+_BIG_TABLES = ("hits", "attributions", "documents")
 
 
 def write_run(out: RunOutput, *, options, documents, outlets, terms, hits_evidence, attributions, attr_profile,
@@ -140,8 +144,14 @@ def _start_charts(run_dir: Path, target: Path | None, jobs: int | None):
     import os
 
     cores = os.cpu_count() or 1
-    if jobs == 1 or cores < 2 or (jobs is None and os.getloadavg()[0] > cores - 1):
-        return None  # asked for one process, or no idle core: a second process would only compete
+    if jobs == 1 or cores < 2:
+        return None
+    if jobs is None:
+        if os.getloadavg()[0] > cores - 1:
+            return None  # no idle core: a second process would only compete
+        size = sum(p.stat().st_size for name in _BIG_TABLES for p in run_dir.glob(f"{name}.*") if p.is_file())
+        if size < PARALLEL_CHARTS_BYTES:
+            return None  # a small run: the tables take less time than starting a process
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
