@@ -133,6 +133,7 @@ def test_save_then_load_run_gives_equal_frames_and_dtypes(result, tmp_path):
     assert framing.load_run(path).hits.shape == result.hits.shape
 
 
+@pytest.mark.slow
 def test_report_renders_html_into_the_saved_folder(result, tmp_path):
     with pytest.raises(RunError, match="not saved yet"):
         framing.compare([dict(ARTICLES[0])], topics=False, events=False).report()

@@ -110,15 +110,37 @@ def test_write_table_csv_is_exactly_write_csv(tmp_path):
 # --- whole runs -----------------------------------------------------------------------------
 
 
-def _run(seeds_dir, out, fmt):
-    return run_compare(CompareOptions(corpus=str(seeds_dir), out=str(out), topics=False, charts=False, html=False,
-                                      n_boot=50, format=fmt))
+# three short articles written for these tests; the first has a skip link (an excluded span)
+ARTICLES = [
+    {"id": "c1", "outlet": "المدن", "date": "2019-05-14",
+     "text": "تخطى إلى المحتوى\nقصفت قوات النظام بدعم من الاحتلال الروسي قرى ريف إدلب الجنوبي.\n"
+             "وتصدى الثوار لمحاولة تقدم على محور كفرنبودة."},
+    {"id": "c2", "outlet": "روسيا اليوم", "date": "2019-05-14",
+     "text": "قال الكرملين إن التشكيلات المسلحة المتطرفة تخرق الهدنة في إدلب.\n"
+             "وأضاف أن الجيش السوري يرد على مصادر النيران."},
+    {"id": "c3", "outlet": "الشرق الأوسط", "date": "2019-05-15",
+     "text": "دعت تركيا روسيا إلى وقف التصعيد في إدلب، فيما واصلت قوات النظام قصفها لبلدات الريف."},
+]
+
+
+def _run(corpus, out, fmt):
+    return run_compare(CompareOptions(corpus=str(corpus), out=str(out), topics=False, events=False, charts=False,
+                                      html=False, n_boot=50, format=fmt))
 
 
 @pytest.fixture(scope="module")
-def runs(seeds_dir, tmp_path_factory):
+def corpus(tmp_path_factory):
+    import json
+
+    path = tmp_path_factory.mktemp("corpus") / "articles.jsonl"
+    path.write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for a in ARTICLES), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def runs(corpus, tmp_path_factory):
     base = tmp_path_factory.mktemp("runs")
-    return {fmt: _run(seeds_dir, base / fmt, fmt).out_dir for fmt in ("both", "csv", "parquet")}
+    return {fmt: _run(corpus, base / fmt, fmt).out_dir for fmt in ("both", "csv", "parquet")}
 
 
 def test_format_both_writes_csv_and_parquet(runs):
@@ -139,6 +161,7 @@ def test_format_parquet_writes_no_big_csv_and_still_reports(runs):
     report = (folder / "report.md").read_text(encoding="utf-8")
     assert report.split("\n", 3)[:3] == (runs["csv"] / "report.md").read_text(encoding="utf-8").split("\n", 3)[:3]
     assert "الاحتلال الروسي" in report  # labels behind the numbers come from hits.parquet
+    assert "تخطى إلى المحتوى" not in read_table(folder, "hits")["sentence"].str.cat()  # excluded line
 
 
 def test_parquet_and_csv_hold_the_same_tables(runs):
@@ -174,9 +197,8 @@ def test_duckdb_reads_the_parquet(runs):
     assert kinds["start"] == "BIGINT" and kinds["attribution_id"] == "BIGINT" and kinds["stance"] == "DOUBLE"
 
 
-@pytest.mark.slow
-def test_parquet_files_are_byte_identical_across_runs(runs, seeds_dir, tmp_path):
-    again = _run(seeds_dir, tmp_path / "again", "both").out_dir
+def test_parquet_files_are_byte_identical_across_runs(runs, corpus, tmp_path):
+    again = _run(corpus, tmp_path / "again", "both").out_dir
     for name in BIG_TABLES:
         a = hashlib.sha256((runs["both"] / f"{name}.parquet").read_bytes()).hexdigest()
         b = hashlib.sha256((again / f"{name}.parquet").read_bytes()).hexdigest()
@@ -193,6 +215,7 @@ def test_cli_refuses_a_bad_format_in_one_line(seeds_dir, tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_report_rerenders_a_parquet_only_run(runs, tmp_path):
     import shutil
 
