@@ -424,6 +424,9 @@ def evaluate_(
     seed: Seed = 0,
     show: Annotated[int, typer.Option(help="Misses and false positives to print.")] = 10,
     width: Annotated[int, typer.Option(help="Characters of context on each side.")] = 50,
+    morphology_db: Annotated[str | None, typer.Option(help="camel-tools morphology DB file: also match through "
+                                                      "analysed stems, as 'framing compare --morphology-db'.")
+                             ] = None,
     text_field: TextField = "text",
     outlet_field: OutletField = "outlet",
     date_field: DateField = "date",
@@ -432,9 +435,14 @@ def evaluate_(
     """Precision, recall and F1 of the lexicons against hand-coded gold spans; misses and false positives."""
     from framing.evaluate import OVERLAP_RULE, evaluate, sample_hits
 
+    lemmatizer = None
+    if morphology_db:
+        from framing.morphology import MorphologyLemmatizer
+
+        lemmatizer = _run(MorphologyLemmatizer, morphology_db)
     if sample is not None:
         sheet = _run(sample_hits, gold, sample, seed=seed, lexicons=lexicons or None, width=width,
-                     **_fields(text_field, outlet_field, date_field, id_field))
+                     lemmatizer=lemmatizer, **_fields(text_field, outlet_field, date_field, id_field))
         for r in sheet.itertuples(index=False):
             typer.echo(f"{r.sample:>4}. {r.outlet}  {r.doc_id}  {r.left.rstrip()} [{r.match}] {r.right.lstrip()}   "
                        f"({r.lexicon}:{r.term}, {r.category}, {r.stance:+.1f})")
@@ -445,7 +453,7 @@ def evaluate_(
             sheet.to_csv(Path(out) / "coding_sheet.csv", index=False, encoding="utf-8-sig")
             typer.echo(f"wrote {Path(out) / 'coding_sheet.csv'}", err=True)
         return
-    result = _run(evaluate, gold, lexicons=lexicons or None, mapping=map_, width=width)
+    result = _run(evaluate, gold, lexicons=lexicons or None, mapping=map_, width=width, lemmatizer=lemmatizer)
     typer.echo(_table(result.metrics, ["scope", "name", "hits", "correct_hits", "precision", "gold_spans",
                                        "recalled_spans", "recall", "f1"]))
     typer.echo("")

@@ -59,6 +59,14 @@ def test_jsonl_accepts_doccano_triples_and_json_lists(tmp_path):
     assert doc.doc_id == "line1" and doc.spans[0].text == "بالخونة"
 
 
+def test_compressed_gold_is_read_by_its_magic_bytes(tmp_path):
+    import gzip
+
+    p = tmp_path / "gold.data"  # the name says nothing: the gzip header does
+    p.write_bytes(gzip.compress((HERE / "gold.jsonl").read_bytes()))
+    assert [d.doc_id for d in read_gold(p)] == ["g1", "g2", "g3"]
+
+
 def test_brat_discontinuous_span_becomes_one_span_per_fragment(tmp_path):
     text = "العصابة التي تحكم البلاد الحاكمة"
     (tmp_path / "d.txt").write_text(text, encoding="utf-8")
@@ -296,3 +304,28 @@ def test_cli_evaluate_user_mistakes_are_one_line(tmp_path):
     bad.write_text('{"text": "نص", "spans": [{"start": 0, "end": 9, "label": "X"}]}\n', encoding="utf-8")
     result = runner.invoke(app, ["lexicon", "evaluate", str(bad), "-l", str(LEX)])
     assert result.exit_code == 2 and f"{bad}:1: span 1 (X 0–9) is outside the text" in result.output
+
+
+def test_cli_evaluate_matches_through_a_morphology_db_like_compare(tmp_path):
+    from typer.testing import CliRunner
+
+    from framing.cli import app
+
+    text = "وصلت قوات الثوار إلى المدينة."
+    i = text.index("الثوار")
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps({"text": text, "spans": [{"start": i, "end": i + 6, "label": "Name_Calling"}]},
+                               ensure_ascii=False) + "\n", encoding="utf-8")
+    lex = tmp_path / "lex.yaml"
+    lex.write_text("name: t\nkind: framing\ncategories: {name_calling: ''}\nentries:\n"
+                   "  - {term: ثائر, category: name_calling, stance: 0.6}\n", encoding="utf-8")
+    db = Path(__file__).resolve().parent / "data" / "morphology" / "tiny-morphology.db"
+    runner = CliRunner()
+    plain = runner.invoke(app, ["lexicon", "evaluate", str(gold), "-l", str(lex), "--out", str(tmp_path / "a")])
+    morph = runner.invoke(app, ["lexicon", "evaluate", str(gold), "-l", str(lex), "--morphology-db", str(db),
+                                "--out", str(tmp_path / "b")])
+    assert plain.exit_code == 0 and morph.exit_code == 0, (plain.output, morph.output)
+    # the broken plural ثوار is related to ثائر only through the morphology database
+    assert "overall,,0,0,,1,0,0.0000," in (tmp_path / "a" / "metrics.csv").read_text(encoding="utf-8-sig")
+    assert "overall,,1,1,1.0000,1,1,1.0000,1.0000" in (tmp_path / "b" / "metrics.csv").read_text(
+        encoding="utf-8-sig")
