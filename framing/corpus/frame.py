@@ -70,8 +70,9 @@ class FrameReader:
         return None
 
     def _records(self) -> Iterator[Any]:
-        if self.kind == "dataframe":
-            yield from self.data.to_dict("records")
+        if self.kind == "dataframe":  # a slice of rows at a time, not the whole table as dicts
+            for i in range(0, len(self.data), 2048):
+                yield from self.data.iloc[i:i + 2048].to_dict("records")
         else:
             yield from self.data
 
