@@ -31,7 +31,7 @@ import pandas as pd
 
 from framing.errors import ConfigError, StrictModeError
 from framing.lexicon import Lexicon, Matcher, default_lexicon_dir, load_lexicons, load_stopwords
-from framing.normalize import fold_article_clitics, normalize_ar
+from framing.normalize import article_clitic_variants, fold_article_clitics, normalize_ar
 from framing.output import RunOutput, table_formats
 from framing.records import (
     ATTRIBUTION_SCHEMA,
@@ -180,8 +180,9 @@ def run_compare(options: CompareOptions, *, progress: Callable[[int, int], None]
             stage(name)
 
     table_formats(options.format)  # refuse a bad --format before anything is written
+    lexicon_paths = [options.lexicons] if isinstance(options.lexicons, str | Path) else (options.lexicons or [])
     inputs = [options.corpus, options.manifest, options.boilerplate, options.morphology_db, options.topic_labels,
-              *(options.lexicons or [])]
+              *lexicon_paths]
     check_out_dir(options.resolved_out(), overwrite=options.overwrite, protect=inputs)  # before any work
     recorded = _read_run_json(replay) if replay is not None else None
     say("loading lexicons")
@@ -629,7 +630,7 @@ def term_evidence_from_texts(documents, terms: pd.DataFrame, *, per_term: int = 
     pending: dict[str, dict[str, str]] = {}  # outlet → {normalized variant: term}, for terms still short
     for outlet, term in zip(terms.get("outlet", []), terms.get("term", []), strict=True):
         variants = pending.setdefault(outlet, {})
-        for v in _clitic_variants(term):
+        for v in article_clitic_variants(term):
             variants.setdefault(v, term)
     found: dict[tuple[str, str], int] = {}
     normalized: dict[str, str] = {}
@@ -677,18 +678,6 @@ def _raw_word_re() -> re.Pattern[str]:
 
     deleted = re.escape("".join(chr(k) for k, v in _table(True, True, True, True).items() if v is None))
     return re.compile(f"(?:[^\\W_]|[{deleted}])*[^\\W_](?:[^\\W_]|[{deleted}])*")
-
-
-def _clitic_variants(term: str) -> set[str]:
-    """The normalized words that :func:`fold_article_clitics` folds into ``term`` (and ``term``)."""
-    out = {term}
-    if term.startswith("ال"):
-        rest = term[2:]
-        for cand in ("و" + term, "ف" + term, "ب" + term, "ك" + term, "لل" + rest,
-                     "وب" + term, "فب" + term, "ولل" + rest, "فلل" + rest):
-            if fold_article_clitics(cand) == term:
-                out.add(cand)
-    return out
 
 
 def _with_display_forms(terms: pd.DataFrame, evidence: pd.DataFrame) -> pd.DataFrame:
@@ -876,9 +865,10 @@ def _load(corpus, text_field, outlet_field, date_field, id_field):
 def run_topics(corpus: str, *, out: str | None = None, text_field: str = "text", outlet_field: str = "outlet",
                date_field: str = "date", id_field: str = "id", embedding_model: str | None = None,
                n_topics: str = "auto", labels: str | None = None, save_model: str | None = None, seed: int = 42,
-               limit: int | None = None, progress: bool = False) -> Path:
+               limit: int | None = None, progress: bool = False, overwrite: bool = False) -> Path:
     """The topic stage alone (``framing topics``): topics.csv, topic_mix.csv, outlet_topics.csv,
-    topic_labels.yaml, charts and run.json in ``out`` (default ``outputs/<corpus>-topics``)."""
+    topic_labels.yaml, charts and run.json in ``out`` (default ``outputs/<corpus>-topics``; an earlier
+    run there is replaced only with ``overwrite``)."""
     from framing import charts
     from framing.topics import fit_corpus_topics
 
@@ -887,7 +877,7 @@ def run_topics(corpus: str, *, out: str | None = None, text_field: str = "text",
     target = Path(out) if out else Path("outputs") / (Path(corpus.rstrip("/")).name.split(".")[0] + "-topics")
     result = fit_corpus_topics(lambda: _iter_docs(c, limit), seed=seed, embedding_model=embedding_model,
                                n_topics=n_topics, labels=labels, progress=progress)
-    output = RunOutput(target)
+    output = RunOutput(target, overwrite=overwrite, protect=[corpus, labels, save_model])
     try:
         result.write(output)
         output.save_figure("topic_mix", charts.plot_topic_mix(result.outlet_mix))
@@ -904,9 +894,9 @@ def run_topics(corpus: str, *, out: str | None = None, text_field: str = "text",
 
 def run_events(corpus: str, *, out: str | None = None, text_field: str = "text", outlet_field: str = "outlet",
                date_field: str = "date", id_field: str = "id", window_days: int = 2, threshold: float | None = None,
-               limit: int | None = None) -> Path:
+               limit: int | None = None, overwrite: bool = False) -> Path:
     """The event grouping alone (``framing events``): events.csv, event_assignments.csv and run.json
-    in ``out`` (default ``outputs/<corpus>-events``)."""
+    in ``out`` (default ``outputs/<corpus>-events``; an earlier run there is replaced only with ``overwrite``)."""
     from framing.events import group_events
 
     options = {k: v for k, v in locals().items() if k != "group_events"}
@@ -916,7 +906,7 @@ def run_events(corpus: str, *, out: str | None = None, text_field: str = "text",
     if threshold is not None:
         kwargs["threshold"] = threshold
     result = group_events(_iter_docs(c, limit), **kwargs)
-    output = RunOutput(target)
+    output = RunOutput(target, overwrite=overwrite, protect=[corpus])
     try:
         output.write_csv("events.csv", result.events)
         output.write_csv("event_assignments.csv", result.assignments)
