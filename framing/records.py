@@ -124,6 +124,7 @@ PROBLEM_KINDS: tuple[ProblemKind, ...] = (
     ProblemKind("not a regular file", SKIPPED, "a FIFO, socket or device: never opened for reading"),
     ProblemKind("documentation file", IGNORED, "README, LICENSE, NOTICE, AUTHORS, CHANGELOG or .md: listed, not read"),
     ProblemKind("hidden file", IGNORED, "a file whose name starts with '.': listed, not read"),
+    ProblemKind("unused manifest", IGNORED, "a manifest file in the folder other than the one given with --manifest"),
 )
 
 

@@ -135,6 +135,12 @@ def test_manifest_given_explicitly_outside_the_folder(tmp_path):
     manifest = write(tmp_path, "meta.csv", "file,outlet\na.txt,one\n")
     (doc,) = read_documents(folder, manifest=manifest)
     assert doc.outlet == "one"
+    # a manifest left in the folder is listed as not used, not silently passed over
+    write(folder, "manifest.csv", "file,outlet\na.txt,two\n")
+    corpus = load_corpus(folder, manifest=manifest)
+    assert [d.outlet for d in corpus] == ["one"]
+    assert [(Path(p.source).name, p.reason, p.action) for p in corpus.problems] == [
+        ("manifest.csv", "unused manifest", "ignored")]
 
 
 def test_manifest_missing_outlet_value(tmp_path):

@@ -115,7 +115,10 @@ def _scan_folder(folder: Path, manifest: Path | None
                                     "CHANGELOG, .md): not read; list it in the manifest to analyse it")
         elif _strip_suffixes(name)[1] == ".txt":
             texts[name] = child
-        elif name.lower() not in MANIFEST_NAMES:
+        elif name.lower() in MANIFEST_NAMES:  # not the manifest in use (that one was skipped above)
+            problems.append(Problem(str(child), "unused manifest", "ignored", None, None,
+                                    f"the manifest in use is {manifest}; this one is not read"))
+        else:
             listed(child, "not a .txt file", "only .txt files (optionally .gz/.xz/.bz2) are read from a folder")
     return texts, pending, problems
 
