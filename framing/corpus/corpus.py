@@ -402,7 +402,14 @@ class Corpus:
         Runs the scan first (once). ``[d for p in corpus.partitions() for d in
         p.iter_documents()]`` equals ``list(corpus.iter_documents())``; the problems are
         ``corpus.corpus_problems`` followed by each partition's ``problems`` in order
-        (:meth:`merge_partitions` does that).
+        (:meth:`merge_partitions` does that). A parallel engine::
+
+            def read(part):                      # runs in a worker
+                return list(part.iter_documents()), part.problems, part.line_texts
+
+            results = pool.map(read, corpus.partitions())      # in partition order
+            documents = [d for docs, _p, _l in results for d in docs]
+            corpus.merge_partitions([(p, lines) for _d, p, lines in results])
         """
         scan = self._ensure_scan()
         repeated = ({outlet: frozenset(counts) for outlet, counts in scan.repeated.items()}
