@@ -284,6 +284,9 @@ def topics(
     seed: Annotated[int, typer.Option(help="Random seed.")] = 42,
     limit: Annotated[int | None, typer.Option(help="Use only the first N documents.")] = None,
     progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Show progress bars.")] = True,
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace the earlier run in --out (a folder that "
+                                                                "is not a framing run is never replaced).")
+                         ] = False,
 ) -> None:
     """Fit the topic model alone; write topics.csv, topic_mix.csv and charts."""
     from framing.pipeline import run_topics
@@ -292,12 +295,14 @@ def topics(
         path = run_topics(corpus, out=out, text_field=text_field, outlet_field=outlet_field, date_field=date_field,
                           id_field=id_field, embedding_model=embedding_model, n_topics=n_topics, labels=labels,
                           save_model=save_model, seed=seed, limit=limit,
-                          progress=progress and sys.stderr.isatty())
+                          progress=progress and sys.stderr.isatty(), overwrite=overwrite)
     except FramingError as exc:
         _fail(exc)
+    except OSError as exc:
+        _fail_os(exc)
     except KeyboardInterrupt:
         _interrupted()
-    typer.echo(f"Wrote {path}/")
+    typer.echo(f"Wrote {safe_text(path)}/")
 
 
 @app.command()
@@ -314,18 +319,24 @@ def events(
                                                          "to join an event (default 0.3; higher: tighter "
                                                          "events).")] = None,
     limit: Annotated[int | None, typer.Option(help="Use only the first N documents.")] = None,
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace the earlier run in --out (a folder that "
+                                                                "is not a framing run is never replaced).")
+                         ] = False,
 ) -> None:
     """Group documents into cross-outlet events alone; write events.csv and event assignments."""
     from framing.pipeline import run_events
 
     try:
         path = run_events(corpus, out=out, text_field=text_field, outlet_field=outlet_field, date_field=date_field,
-                          id_field=id_field, window_days=window_days, threshold=threshold, limit=limit)
+                          id_field=id_field, window_days=window_days, threshold=threshold, limit=limit,
+                          overwrite=overwrite)
     except FramingError as exc:
         _fail(exc)
+    except OSError as exc:
+        _fail_os(exc)
     except KeyboardInterrupt:
         _interrupted()
-    typer.echo(f"Wrote {path}/")
+    typer.echo(f"Wrote {safe_text(path)}/")
 
 
 @app.command()

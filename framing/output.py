@@ -280,8 +280,8 @@ def check_out_dir(final_dir: str | Path, *, overwrite: bool = False, protect: It
     final = Path(final_dir)
     resolved = final.resolve()
     for p in protect:
-        if p is None or str(p) == "":
-            continue
+        if not isinstance(p, str | os.PathLike) or str(p) == "":
+            continue  # None, or a corpus given as a DataFrame / records (nothing on disk to protect)
         q = Path(p).resolve()
         if _inside(resolved, q) or _inside(q, resolved):
             what = "is" if resolved == q else ("is inside" if _inside(resolved, q) else "contains")

@@ -481,6 +481,32 @@ def test_corpus_bounds_are_options(corpus, tmp_path):
     one_line_error(compare(corpus, "--out", tmp_path / "p", "--max-json-depth", "0"), "max_json_depth")
 
 
+def test_the_events_command_follows_the_same_rules(corpus, tmp_path):
+    mine = tmp_path / "mydata"
+    mine.mkdir()
+    (mine / "thesis.docx").write_bytes(b"chapter one")
+    result = runner.invoke(app, ["events", str(corpus), "--out", str(mine)])
+    one_line_error(result, "not a framing run")
+    one_line_error(runner.invoke(app, ["events", str(corpus), "--out", str(corpus / "ev")]), "input of the run")
+    out = tmp_path / "ev"
+    assert runner.invoke(app, ["events", str(corpus), "--out", str(out)]).exit_code == 0
+    one_line_error(runner.invoke(app, ["events", str(corpus), "--out", str(out)]), "--overwrite")
+    assert runner.invoke(app, ["events", str(corpus), "--out", str(out), "--overwrite"]).exit_code == 0
+    assert (mine / "thesis.docx").read_bytes() == b"chapter one" and debris(tmp_path) == []
+
+
+def test_a_lexicon_path_given_as_one_string_is_protected_as_a_whole(corpus, tmp_path):
+    from framing.pipeline import CompareOptions, run_compare
+
+    lex = _lexicon_copy(tmp_path)
+    out = tmp_path / "o"
+    result = run_compare(CompareOptions(corpus=str(corpus), out=str(out), lexicons=str(lex), topics=False,
+                                        events=False, charts=False, html=False))
+    assert (result.out_dir / "run.json").is_file()
+    with pytest.raises(RunError, match="input of the run"):
+        run_compare(CompareOptions(corpus=str(corpus), out=str(lex / "o"), lexicons=str(lex), topics=False))
+
+
 def test_run_output_refuses_what_it_did_not_write(tmp_path):
     (tmp_path / "data").mkdir()
     (tmp_path / "data" / "x.csv").write_text("a\n1\n")
