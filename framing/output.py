@@ -287,7 +287,10 @@ def check_out_dir(final_dir: str | Path, *, overwrite: bool = False, protect: It
             what = "is" if resolved == q else ("is inside" if _inside(resolved, q) else "contains")
             raise RunError(f"the output folder {what} an input of the run ({p})", path=final,
                            hint="choose an --out outside the corpus and lexicon folders")
-    if final.is_symlink() or (final.exists() and not final.is_dir()):
+    if final.is_symlink():  # a run replaces the folder: it would replace the link, never write through it
+        raise RunError("the output path is a symbolic link", path=final,
+                       hint=f"pass the folder it points to ({os.path.realpath(final)}) or another --out")
+    if final.exists() and not final.is_dir():
         raise RunError("output path exists and is not a folder", path=final, hint="choose another --out")
     if not final.exists():
         return

@@ -94,3 +94,15 @@ def test_atomic_write_keeps_mode_and_leaves_no_temp(tmp_path):
     assert p.read_text() == "a: 2\n"
     assert stat.S_IMODE(p.stat().st_mode) == 0o640
     assert [q.name for q in tmp_path.iterdir()] == ["lex.yaml"]
+
+
+def test_an_output_path_that_is_a_link_is_refused_and_left_alone(tmp_path):
+    real = tmp_path / "real"
+    first = RunOutput(real)
+    first.write_text("run.json", RUN_JSON)
+    first.commit()
+    link = tmp_path / "link"
+    link.symlink_to(real, target_is_directory=True)
+    with pytest.raises(RunError, match="symbolic link"):
+        RunOutput(link, overwrite=True)
+    assert link.is_symlink() and (real / "run.json").is_file()
