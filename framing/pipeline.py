@@ -255,8 +255,9 @@ def _run(options, corpus, out: RunOutput, matcher: Matcher, extractor, actors, c
     _scan(corpus)
     say("analysing documents")
     with _TextSpill() as spill:
-        red = _reduce(_mapped(options, corpus, spec), streams, spill, spec, progress)
-        red.jobs = 1 if options_engine(options) == "in-process" else (options.jobs or _default_jobs())
+        jobs = _jobs(options, corpus)
+        red = _reduce(_mapped(options, corpus, spec, jobs), streams, spill, spec, progress)
+        red.jobs = jobs or _default_jobs()
         for stream in streams.values():  # complete on disk before the report reads them
             if stream is not None:
                 stream.close()
@@ -359,7 +360,7 @@ def _run(options, corpus, out: RunOutput, matcher: Matcher, extractor, actors, c
         # full passes over the input: the corpus reader's scan (document counts, repeated lines) and
         # the one analysis pass; every later stage works from the per-document results
         "corpus_reads": 2 if getattr(corpus, "repeated_rule", None) is not None else 1,
-        "engine": {"engine": options_engine(options), "jobs": red.jobs},
+        "engine": {"engine": options_engine(options, red.jobs), "jobs": red.jobs},
         "actors": list(actors),
         "categories": list(categories),
         "lexicons": [{"name": lx.name, "kind": lx.kind, "version": lx.version, "path": str(lx.path),
@@ -399,10 +400,10 @@ def _default_jobs() -> int:
     return default_jobs()
 
 
-def options_engine(options) -> str:
-    """``local`` or ``dask`` (``in-process`` for ``--jobs 1`` on the local engine)."""
+def options_engine(options, jobs: int | None = None) -> str:
+    """``local`` or ``dask`` (``in-process`` for one job on the local engine)."""
     engine = getattr(options, "engine", "local") or "local"
-    if engine == "local" and getattr(options, "jobs", None) == 1:
+    if engine == "local" and (jobs if jobs is not None else getattr(options, "jobs", None)) == 1:
         return "in-process"
     return engine
 
@@ -423,10 +424,29 @@ def _prime_context(spec, matcher: Matcher, extractor) -> None:
         analysis._CONTEXT[spec.key] = analysis.RunContext(spec, matcher=matcher, extractor=extractor)
 
 
-def _mapped(options, corpus, spec):
+#: below this many documents the default (no --jobs) runs in this process: starting workers costs more
+SMALL_CORPUS = 256
+
+
+def _jobs(options, corpus) -> int | None:
+    """``--jobs`` as given; by default every core, or 1 for a small corpus on the local engine."""
+    jobs = getattr(options, "jobs", None)
+    if jobs is None and (getattr(options, "engine", "local") or "local") == "local":
+        from framing.errors import FramingError
+
+        try:
+            n = len(corpus)
+        except FramingError:  # an unusable corpus is reported by the analysis pass
+            return jobs
+        if min(n, options.limit if options.limit is not None else n) < SMALL_CORPUS:
+            return 1
+    return jobs
+
+
+def _mapped(options, corpus, spec, jobs):
     from framing.engine import map_documents
 
-    return map_documents(_iter_docs(corpus, options.limit), spec, jobs=getattr(options, "jobs", None),
+    return map_documents(_iter_docs(corpus, options.limit), spec, jobs=jobs,
                          engine=getattr(options, "engine", "local") or "local",
                          scheduler=getattr(options, "scheduler", None))
 
