@@ -94,6 +94,20 @@ def test_alias_bomb_in_lexicon_validate_is_one_line(tmp_path):
     assert "Traceback" not in r.stdout + r.stderr
 
 
+def test_alias_bomb_in_compare_is_one_line_and_no_output(tmp_path, seeds_dir):
+    folder = tmp_path / "lexicons"
+    folder.mkdir()
+    _bomb_lexicon(folder)
+    out = tmp_path / "out"
+    r = subprocess.run([sys.executable, "-m", "framing", "compare", str(seeds_dir), "--lexicons", str(folder),
+                        "--no-topics", "--no-events", "--out", str(out)], capture_output=True, text=True,
+                       timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert r.returncode == 2, r.stderr
+    lines = [ln for ln in r.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1 and "bomb.yaml:" in lines[0] and "aliases expand" in lines[0], r.stderr
+    assert not out.exists()
+
+
 def test_alias_bomb_in_topic_labels_is_refused(tmp_path):
     from framing.topics import read_labels
 
