@@ -1,4 +1,11 @@
-"""Compatibility alias: the chart functions live in :mod:`framing.report.charts`."""
+"""Compatibility alias: the chart functions live in :mod:`framing.report.charts`.
 
-from framing.report.charts import *  # noqa: F403
-from framing.report.charts import __all__, _topic_name  # noqa: F401
+``framing.charts`` *is* that module (same object), so every name and every monkeypatch
+reaches the same functions.
+"""
+
+import sys
+
+from framing.report import charts as _charts
+
+sys.modules[__name__] = _charts

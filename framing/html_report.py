@@ -1,4 +1,11 @@
-"""Compatibility alias: the HTML report lives in :mod:`framing.report.html`."""
+"""Compatibility alias: the HTML report lives in :mod:`framing.report.html`.
 
-from framing.report.html import *  # noqa: F403
-from framing.report.html import __all__  # noqa: F401
+``framing.html_report`` *is* that module (same object), so every name and every monkeypatch
+reaches the same functions.
+"""
+
+import sys
+
+from framing.report import html as _html
+
+sys.modules[__name__] = _html

@@ -18,6 +18,8 @@ __all__ = [
     "plot_distinguishing_terms",
     "plot_source_types",
     "plot_stance_heatmap",
+    "plot_topic_heatmap",
+    "plot_topic_mix",
 ]
 
 #: fonts tried first (Arabic coverage); matplotlib's bundled DejaVu Sans covers Arabic too
