@@ -119,9 +119,9 @@ def run_measured(cmd: list[str], *, cwd: Path = ROOT) -> dict:
     wall = time.perf_counter() - t0
     sampler.stop()
     usage = _child_cpu()
-    # workers of a pool are children of the forkserver, which is not always reaped: add what the
-    # sampler saw of every process other than the main one
-    tree_cpu = usage + sum(c for pid, c in sampler.cpu_by_pid.items() if pid != proc.pid)
+    # workers of a pool are children of the forkserver, which is not always reaped (then wait4
+    # misses them): the sampled CPU of every process of the tree, whichever is larger
+    tree_cpu = sum(sampler.cpu_by_pid.values())
     if proc.returncode != 0:
         raise SystemExit(f"command failed ({proc.returncode}): {' '.join(cmd)}\n{err[-2000:]}")
     return {"wall": wall, "cpu": max(usage, tree_cpu), "peak_rss_total": sampler.peak_total,
