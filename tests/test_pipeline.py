@@ -277,3 +277,28 @@ def test_empty_folder_is_a_one_line_error_without_output(tmp_path):
     assert not out.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["empty"]
     assert os.listdir(empty) == []
+
+
+# --- (i) term evidence from the packed texts ---------------------------------------------------
+
+
+def test_term_evidence_finds_written_forms_with_diacritics_and_clitics():
+    import pandas as pd
+
+    from framing.pipeline import term_evidence_from_texts
+
+    texts = {
+        "d1": "قصفت القُوّاتُ المدينة.\nوقال شاهد إن والقوات انسحبت مساءً.",
+        "d2": "لا ذكر هنا للكلمة.",
+        "d3": "وصلت القــوات إلى الحي.",
+    }
+    docs = [(doc_id, "A", (lambda t=text: t)) for doc_id, text in texts.items()]
+    terms = pd.DataFrame({"outlet": ["A"], "term": ["القوات"]})
+    ev = term_evidence_from_texts(iter(docs), terms, per_term=5)
+    assert ev["doc_id"].tolist() == ["d1", "d1", "d3"]
+    for row in ev.to_dict("records"):
+        text = texts[row["doc_id"]]
+        assert text[row["start"]:row["end"]] == row["matched"]
+        assert text[row["sentence_start"]:row["sentence_end"]] == row["sentence"]
+    assert ev["matched"].tolist() == ["القُوّاتُ", "والقوات", "القــوات"]
+    assert term_evidence_from_texts(iter(docs), terms, per_term=1)["doc_id"].tolist() == ["d1"]
