@@ -469,7 +469,7 @@ class EventFeatures:
     """What event grouping needs of one document, computed once per document (picklable).
 
     ``title_features`` / ``lead_features`` are hashed feature indices (one per occurrence,
-    ``HashingVectorizer`` layout); ``signature`` the MinHash of the whole masked text,
+    CRC-32 modulo ``n_features``); ``signature`` the MinHash of the whole masked text,
     ``shingles`` its number of distinct 3-shingles and ``exact`` a hash of its words.
     """
 
@@ -507,10 +507,11 @@ class EventFeaturizer:
         self._hasher = _MinHasher(num_perm, seed)
 
     def _hash(self, feats: list[str]) -> np.ndarray:
-        from sklearn.utils import murmurhash3_32
-
+        # CRC-32 of the UTF-8 bytes: deterministic across processes and machines, C speed, and no
+        # scikit-learn import in every worker (it costs seconds)
         n = self.n_features
-        return np.fromiter((abs(murmurhash3_32(f, seed=0)) % n for f in feats), dtype=np.int32, count=len(feats))
+        crc = zlib.crc32
+        return np.fromiter((crc(f.encode("utf-8")) % n for f in feats), dtype=np.int32, count=len(feats))
 
     def features(self, doc: Document, *, masked: str | None = None, normalized: str | None = None
                  ) -> EventFeatures:
