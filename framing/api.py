@@ -116,10 +116,12 @@ def compare(corpus: Any, *, lexicons: str | os.PathLike | list | None = None, te
         hidden = {"corpus", "out"}
         raise ConfigError(f"unknown option {unknown[0]!r} for framing.compare",
                           hint="use one of " + ", ".join(sorted(known - hidden)))
-    for reserved in ("corpus", "out"):
-        if reserved in options:
-            raise ConfigError(f"{reserved}= is not an option of framing.compare",
-                              hint="pass the corpus as the first argument and save with result.save(folder)")
+    reserved = {"corpus": "pass the corpus as the first argument",
+                "out": "save with result.save(folder)", "overwrite": "use result.save(folder, overwrite=True)",
+                "charts": "result.report(folder) draws the charts", "html": "result.report(folder) writes report.html"}
+    for name, hint in reserved.items():
+        if name in options:
+            raise ConfigError(f"{name}= is not an option of framing.compare", hint=hint)
     table_formats(format)
     if isinstance(lexicons, (str, os.PathLike)):
         lexicons = [str(lexicons)]
@@ -133,6 +135,10 @@ def compare(corpus: Any, *, lexicons: str | os.PathLike | list | None = None, te
         if "jobs" not in known:
             raise ConfigError("jobs= is not supported by this version of the pipeline", hint="leave jobs unset")
         options["jobs"] = jobs
+    _check_types({"text_field": text_field, "outlet_field": outlet_field, "title_field": title_field,
+                  "date_field": date_field, "id_field": id_field, "topics": topics, "events": events,
+                  "attribution": attribution, "seed": seed, "limit": limit, "strict": strict, "lexicons": lexicons,
+                  **options}, options)
     explicit = {opt: name for opt, name, default in (("outlet_field", outlet_field, "outlet"),
                                                       ("title_field", title_field, "title"),
                                                       ("date_field", date_field, "date"),
@@ -205,6 +211,21 @@ def _relabel_problems(folder: Path, manifest: dict, path: str, label: str) -> No
                 manifest["files"]["problems.csv"] = hashlib.sha256(problems.read_bytes()).hexdigest()
     manifest["problems"] = json.loads(json.dumps(manifest.get("problems") or [], ensure_ascii=False)
                                       .replace(json.dumps(path)[1:-1], json.dumps(label)[1:-1]))
+
+
+def _check_types(values: dict[str, Any], options: dict[str, Any]) -> None:
+    """Each option has the type ``framing compare`` gives it (paths may be ``Path`` objects)."""
+    import typing
+
+    from framing.pipeline import CompareOptions, _type_name, _type_ok
+
+    hints = typing.get_type_hints(CompareOptions)
+    for name, value in values.items():
+        if isinstance(value, os.PathLike):
+            value = options[name] = os.fspath(value) if name in options else value
+        if name in hints and not isinstance(value, os.PathLike) and not _type_ok(value, hints[name]):
+            raise ConfigError(f"{name}={value!r} has the wrong type (expected {_type_name(hints[name])})",
+                              hint=f"pass {name}= as in 'framing compare --{name.replace('_', '-')}'")
 
 
 def _is_dataframe(obj: Any) -> bool:

@@ -184,6 +184,12 @@ def test_bad_options(frame, tmp_path):
         framing.compare(frame, outlet_field="source")
     with pytest.raises(FramingError):
         framing.compare(frame, lexicons=tmp_path / "no-such-lexicons")
+    with pytest.raises(ConfigError, match="charts= is not an option"):
+        framing.compare(frame, charts=True)
+    with pytest.raises(ConfigError, match=r"n_boot='many' has the wrong type \(expected int\)"):
+        framing.compare(frame, n_boot="many")
+    with pytest.raises(ConfigError, match=r"topics='no' has the wrong type \(expected bool\)"):
+        framing.compare(frame, topics="no")
     with pytest.raises(ConfigError, match="lexicons= takes a folder or file path"):
         framing.compare(frame, lexicons=[framing.load_lexicons()[0]])
     with pytest.raises(FramingError):
