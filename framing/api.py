@@ -90,10 +90,10 @@ def compare(corpus: Any, *, lexicons: str | os.PathLike | list | None = None, te
     ``.jsonl`` / ``.json`` file, optionally compressed), a pandas DataFrame with one row
     per article, or an iterable of dicts. ``*_field`` name the columns (or keys) holding
     the text, outlet, title, date and document id; without an id column the ids are the
-    DataFrame's index (or the position in the iterable), so results join back. ``lexicons`` is a folder or file (or a
-    list of them); default: the bundled lexicons. ``topics`` / ``events`` /
-    ``attribution`` switch stages; ``jobs`` sets the worker processes where the engine
-    supports it. Other keyword options are those of ``framing compare`` (``manifest``,
+    DataFrame's index (or the position in the iterable), so results join back.
+    ``lexicons`` is a folder or file (or a list of them); default: the bundled lexicons.
+    ``topics`` / ``events`` / ``attribution`` switch stages; ``jobs`` sets the worker
+    processes of the per-document map (``framing compare --jobs``). Other keyword options are those of ``framing compare`` (``manifest``,
     ``boilerplate``, ``morphology_db``, ``embedding_model``, ``n_topics``,
     ``event_window_days``, ``event_threshold``, ``n_boot``, ``top_terms`` …).
 
