@@ -2,13 +2,15 @@
 
 ::
 
-    corpus  →  normalize + match lexicons  →  attribution (voice)  →  scores per document
-            →  outlet comparison + distinguishing terms  →  topics  →  events
-            →  report (CSV, charts, report.md/html, run.json)
+    corpus ─(scan)─→ map: analysis.analyze_document per document (engine: in-process,
+                     process pool, Dask) ─→ ordered results
+           ─→ reductions: hits/attributions/excluded streamed to files, outlet scores,
+              distinguishing terms + term evidence, topics (units), events (features)
+           ─→ report (CSV/Parquet, charts, report.md/html, run.json)
 
-:func:`run_compare` streams the corpus once for matching and scoring (hits and
-attributions go straight to CSV; only compact per-document numbers stay in memory),
-then re-reads it for the topic and event stages, which need whole texts.
+:func:`run_compare` reads the corpus twice (the reader's scan, then the one analysis
+pass) and normalizes every document once; every later stage works from the compact
+per-document results (:class:`framing.analysis.DocumentResult`), never from the text again.
 
 >>> from framing.pipeline import CompareOptions, run_compare
 >>> result = run_compare(CompareOptions(corpus="seeds", out="outputs/seeds"))  # doctest: +SKIP
