@@ -214,7 +214,7 @@ def test_local_pool_gives_the_results_in_input_order():
 # --- byte-identical outputs across engines ---------------------------------------------------
 
 # run.json entries that record how and how long, not what
-_HOW = ("elapsed_seconds", "stage_seconds", "argv", "engine")
+_HOW = ("elapsed_seconds", "stage_seconds", "report_seconds", "argv", "engine")
 
 
 def _comparable(folder: Path) -> dict[str, str]:
