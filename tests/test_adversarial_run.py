@@ -226,6 +226,17 @@ def test_the_next_run_completes_an_interrupted_commit_before_its_own(tmp_path):
     assert debris(tmp_path) == []
 
 
+def test_framing_report_completes_an_interrupted_commit_and_says_so(tmp_path):
+    final = tmp_path / "run"
+    _first_run(final)
+    subprocess.run([sys.executable, "-c", KILL_IN_COMMIT, str(final)], cwd=ROOT, capture_output=True)
+    assert not final.exists()
+    result = runner.invoke(app, ["report", str(final)])
+    assert result.exit_code == 0, result.output
+    assert "WARNING" in result.stderr and "completed the interrupted commit" in result.stderr
+    assert (final / "report.md").is_file() and debris(tmp_path) == []
+
+
 def test_the_partial_folder_of_a_killed_run_is_removed_by_the_next_run(tmp_path):
     final = tmp_path / "run"
     code = ("import os, signal, sys\nfrom framing.output import RunOutput\nout = RunOutput(sys.argv[1])\n"
