@@ -40,7 +40,7 @@ from framing.analysis import DocumentResult, RunSpec, analyze_batch, analyze_saf
 from framing.errors import ConfigError, MissingDependencyError, RunError
 from framing.records import Document
 
-__all__ = ["ENGINES", "default_jobs", "map_documents"]
+__all__ = ["ENGINES", "default_jobs", "map_corpus", "map_documents"]
 
 ENGINES = ("local", "dask")
 #: documents per task: large enough to amortize pickling, small enough to keep workers busy
@@ -59,20 +59,45 @@ def map_documents(documents: Iterable[Document], spec: RunSpec, *, jobs: int | N
                   engine: str = "local", scheduler: str | None = None,
                   batch_size: int = DEFAULT_BATCH) -> Iterator[DocumentResult]:
     """Analyse ``documents`` with the chosen engine; results in input order."""
+    _check(engine, scheduler, jobs, batch_size)
+    n = jobs or default_jobs()
+    if engine == "dask":
+        return _dask_map(documents, spec, workers=n, scheduler=scheduler, batch_size=batch_size)
+    if n == 1:
+        return _in_process(documents, spec)
+    return _pool_map(documents, spec, workers=n, batch_size=batch_size)
+
+
+def map_corpus(corpus, spec: RunSpec, *, limit: int | None = None, jobs: int | None = None,
+               engine: str = "local", scheduler: str | None = None,
+               batch_size: int = DEFAULT_BATCH) -> Iterator[DocumentResult]:
+    """Analyse a corpus; results in corpus order.
+
+    On the Dask engine a corpus of several partitions (shards of a glob, files of a folder,
+    Parquet row groups: :meth:`framing.corpus.Corpus.partitions`) is read by the workers
+    themselves, one task per partition, and the partitions' problems are merged in order;
+    otherwise (and with ``limit``) this process reads the documents and ships them in batches.
+    """
+    _check(engine, scheduler, jobs, batch_size)
+    if engine == "dask" and limit is None and hasattr(corpus, "partitions"):
+        parts = corpus.partitions()
+        if len(parts) > 1:
+            return _dask_partitions(corpus, parts, spec, workers=jobs or default_jobs(), scheduler=scheduler)
+    docs = corpus.iter_documents()
+    if limit is not None:
+        docs = islice(docs, limit)
+    return map_documents(docs, spec, jobs=jobs, engine=engine, scheduler=scheduler, batch_size=batch_size)
+
+
+def _check(engine: str, scheduler: str | None, jobs: int | None, batch_size: int) -> None:
     if engine not in ENGINES:
         raise ConfigError(f"unknown engine {engine!r}", hint="use --engine local or --engine dask")
     if scheduler and engine != "dask":
         raise ConfigError("--scheduler needs --engine dask", hint="add --engine dask")
     if jobs is not None and (not isinstance(jobs, int) or jobs < 1):
         raise ConfigError(f"--jobs {jobs!r} is invalid", hint="use a whole number ≥ 1 (1 runs in this process)")
-    n = jobs or default_jobs()
     if batch_size < 1:
         raise ConfigError(f"batch size {batch_size} is invalid", hint="use a positive number")
-    if engine == "dask":
-        return _dask_map(documents, spec, workers=n, scheduler=scheduler, batch_size=batch_size)
-    if n == 1:
-        return _in_process(documents, spec)
-    return _pool_map(documents, spec, workers=n, batch_size=batch_size)
 
 
 def _batches(documents: Iterable[Document], size: int) -> Iterator[list[Document]]:
@@ -168,6 +193,12 @@ def _dask_batch(docs: list[Document], spec: RunSpec) -> list[DocumentResult]:
     return analyze_batch(docs, spec)
 
 
+def _dask_partition(part, spec: RunSpec):
+    ctx = context_for(spec)
+    results = [analyze_safely(doc, ctx) for doc in part.iter_documents()]
+    return results, part.problems, part.line_texts
+
+
 def _import_distributed():
     try:
         import distributed
@@ -177,8 +208,8 @@ def _import_distributed():
     return distributed
 
 
-def _dask_map(documents: Iterable[Document], spec: RunSpec, *, workers: int, scheduler: str | None,
-              batch_size: int) -> Iterator[DocumentResult]:
+def _dask_client(workers: int, scheduler: str | None):
+    """A client of the scheduler, or of a new local cluster (returned too, to close it)."""
     import logging
 
     distributed = _import_distributed()
@@ -199,6 +230,44 @@ def _dask_map(documents: Iterable[Document], spec: RunSpec, *, workers: int, sch
         if cluster is not None:
             cluster.close()
         raise
+    return client, cluster
+
+
+def _dask_partitions(corpus, parts, spec: RunSpec, *, workers: int, scheduler: str | None
+                     ) -> Iterator[DocumentResult]:
+    client, cluster = _dask_client(workers, scheduler)
+    n_workers = max(1, len(client.scheduler_info().get("workers", {})) or workers)
+    token = f"{os.getpid()}-{spec.key[:12]}"
+    pending: deque = deque()
+    merged: list = []
+    done = 0
+    try:
+        [spec_future] = client.scatter([spec], broadcast=True, hash=False)
+        for part in parts:
+            pending.append(client.submit(_dask_partition, part, spec_future,
+                                         key=f"framing-partition-{token}-{part.index}", pure=False, retries=0))
+            if len(pending) >= 2 * n_workers:
+                results, problems, texts = _dask_result(pending.popleft(), done)
+                merged.append((problems, texts))
+                done += len(results)
+                yield from results
+        while pending:
+            results, problems, texts = _dask_result(pending.popleft(), done)
+            merged.append((problems, texts))
+            done += len(results)
+            yield from results
+        corpus.merge_partitions(merged)
+    finally:
+        for fut in pending:
+            fut.cancel()
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def _dask_map(documents: Iterable[Document], spec: RunSpec, *, workers: int, scheduler: str | None,
+              batch_size: int) -> Iterator[DocumentResult]:
+    client, cluster = _dask_client(workers, scheduler)
     n_workers = max(1, len(client.scheduler_info().get("workers", {})) or workers)
     token = f"{os.getpid()}-{spec.key[:12]}"
     pending: deque = deque()

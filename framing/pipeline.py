@@ -446,11 +446,11 @@ def _jobs(options, corpus) -> int | None:
 
 
 def _mapped(options, corpus, spec, jobs):
-    from framing.engine import map_documents
+    from framing.engine import map_corpus
 
-    return map_documents(_iter_docs(corpus, options.limit), spec, jobs=jobs,
-                         engine=getattr(options, "engine", "local") or "local",
-                         scheduler=getattr(options, "scheduler", None))
+    return map_corpus(corpus, spec, limit=options.limit, jobs=jobs,
+                      engine=getattr(options, "engine", "local") or "local",
+                      scheduler=getattr(options, "scheduler", None))
 
 
 _ATTR_KEPT = ("doc", "kind", "speaker", "source_type", "cue_stance", "quote_start", "quote_end")

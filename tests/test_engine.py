@@ -355,3 +355,25 @@ def test_ctrl_c_during_the_parallel_map_exits_130_and_stops_the_workers(tmp_path
     alive = [w for w in workers if Path(f"/proc/{w}").exists() and
              "zombie" not in Path(f"/proc/{w}/status").read_text().lower()]
     assert not alive
+
+
+@pytest.mark.slow
+def test_dask_workers_read_the_shards_of_a_glob_with_the_same_outputs_and_problems(tmp_path):
+    shards = tmp_path / "shards"
+    shards.mkdir()
+    for k in range(3):  # three shards; an id repeated across them and a broken line in the middle one
+        rows = [dict(a, id=f"s{k}-{i}" if i != 1 else "dup") for i, a in enumerate(ARTICLES * 2)]
+        text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows) + ("{not json\n" if k == 1 else "")
+        (shards / f"part-{k}.jsonl").write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    snapshots, problems = {}, {}
+    for name, kw in (("jobs1", {"jobs": 1}), ("dask", {"engine": "dask", "jobs": 2})):
+        result = run_compare(options(shards / "*.jsonl", out, events=True, **kw))
+        snapshots[name] = _comparable(out)
+        problems[name] = [(p.source, p.reason, p.doc_id) for p in result.problems]
+    assert [(Path(s).name, r, d) for s, r, d in problems["dask"]] == [
+        ("part-1.jsonl", "duplicate id", "dup~2"), ("part-1.jsonl", "malformed row", None),
+        ("part-2.jsonl", "duplicate id", "dup~3")]
+    assert problems["dask"] == problems["jobs1"]
+    differ = sorted(k for k in snapshots["jobs1"] if snapshots["jobs1"][k] != snapshots["dask"].get(k))
+    assert snapshots["dask"].keys() == snapshots["jobs1"].keys() and not differ, differ
