@@ -49,6 +49,7 @@ import re
 from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from framing.errors import LexiconError
 from framing.lexicon import Entry, Lexicon, Matcher, default_lexicon_dir, load_lexicons
@@ -65,6 +66,8 @@ from framing.records import Attribution, Hit
 __all__ = [
     "ATTRIBUTION_FRAME_COLUMNS",
     "KINDS",
+    "NEUTRAL_SOURCES",
+    "NOT_SPEAKERS",
     "STANCES",
     "VOICE_KINDS",
     "AttributionExtractor",
@@ -73,6 +76,8 @@ __all__ = [
     "attribution_profile",
     "attributions_frame",
     "find_quotes",
+    "neutral_sources",
+    "untyped_warning",
 ]
 
 #: attribution kinds: the attributed span is a quotation, a reported clause, or a sourced claim
@@ -87,7 +92,7 @@ STANCES = ("neutral", "assertive", "distancing", "denial")
 ATTRIBUTION_FRAME_COLUMNS = [
     "doc_id", "outlet", "attribution_id", "kind", "speaker", "source_type", "cue", "cue_lemma", "cue_stance",
     "cue_stance_value", "quote_start", "quote_end", "quote_text", "speaker_start", "speaker_end", "cue_start",
-    "cue_end",
+    "cue_end", "via",
 ]
 
 # --- quote marks ------------------------------------------------------------------------------
@@ -238,6 +243,7 @@ _FUNCTION = _NP_STOP | _set("هذا هذه ذلك تلك هو هي هم")
 #: a verb after these ("كل ذلك يؤكد أن", "مما يؤكد أن") reports no speaker: it is the writer's reasoning
 _NOT_SPEAKER = _set("هذا هذه ذلك تلك ما مما وهذا وهو")
 _REL_COMP = frozenset(("الذي", "التي", "الذين")) | _COMP
+_REL_PRONOUNS = _set("الذي التي الذين اللذين اللتين")
 #: impersonal passives ("يذكر أن" = it is worth noting) are the writer's, not a speaker's
 _IMPERSONAL = _set("يذكر يشار يجدر يقال يبدو يعتقد يتوقع يلاحظ ويذكر ويشار")
 #: nouns for a statement, report or description: "بيان الرئاسة" → the speaker is الرئاسة
@@ -251,7 +257,7 @@ _SOURCE_HEADS = _SPEECH_NOUNS | _set("""
 """)
 #: words skipped at the start of a speaker phrase ("أكد فيه الجيش", "أكد أمس الوزير")
 _NP_LEAD_SKIP = _set("""
-فيه فيها بدوره بدورها ايضا كذلك اليوم امس مساء صباح السبت الاحد الاثنين الثلاثاء الاربعاء الخميس الجمعه
+فيه فيها بدوره بدورها ايضا كذلك بذلك بهذا اليوم امس مساء صباح السبت الاحد الاثنين الثلاثاء الاربعاء الخميس الجمعه
 """)
 #: speech events: "مسؤول في وزارة" continues a speaker phrase, "عارف في تصريحات" ends it
 _SPEECH_EVENTS = _SPEECH_NOUNS | _set("مقابله مداخله لقاء كلمه مؤتمر اتصال ندوه برنامج حوار جلسه")
@@ -265,6 +271,26 @@ _HONORIFICS = _set("الدكتور د المهندس الشيخ السيد ال�
 _TITLES = _HONORIFICS | _set("اللواء العميد العقيد المستشار السفير النائب الكابتن الفريق الامام القاضي")
 #: quantity nouns that take "من": "عدد من القيادات", "أحد المتظاهرين"
 _QUANTITY = _set("عدد بعض احد احدي كثير عشرات مئات الاف جميع معظم اغلب عده")
+#: The one stop list of non-speakers: a speaker phrase that is one of these words alone — pronouns,
+#: demonstratives, the name words of anonymity formulas, and common nouns a subject slot picks up
+#: by mistake ("ذكر اسمه أن", "وأكد ذلك أن", "نصت المبادرة على أن") — names nobody; the speaker is
+#: then resolved from context ("وأضاف" → the nearest earlier named speaker).
+NOT_SPEAKERS = _set("""
+هو هي هم هما هن انا نحن انت انتم انه انها انهم انهما ولكنه ولكنها لكنه لكنها وهو وهي وهم فهو فهي
+اسمه اسمها اسمهم اسمهما هويته هويتها هويتهم هويتهما
+ذلك هذا هذه تلك هؤلاء هولاء الذي التي الذين الامر المبادره الخبر الجميع احد كل بعضهم
+""")
+#: a phrase starting with one of these pronouns ("ولكنه في الوقت نفسه") names nobody either
+_PRONOUN_FIRST = _set("هو هي هم هما هن انه انها انهم ولكنه ولكنها لكنه لكنها وهو وهي وهم فهو فهي")
+#: anonymity formulas: a trigger, at most four words, then a name word — "رفض ذكر اسمه",
+#: "طلب عدم الكشف عن هويته", "فضل عدم ذكر اسمه", "شريطة عدم نشر اسمه" → speaker type anonymous
+_ANON_NAME = _set("اسمه اسمها اسمهم اسمهما اسماءهم اسمائهم هويته هويتها هويتهم هويتهما")
+_ANON_TRIGGER = _set("""
+رفض رفضت رفضوا رافضا رافضه رافضين طلب طلبت طلبوا طالبا طالبه فضل فضلت فضلوا مفضلا مفضله مفضلين
+شريطه شرط بشرط مشترطا مشترطه يشا تشا عدم
+""")
+#: the speaker name of an anonymity formula without any other word ("وقال رافضا ذكر اسمه إن")
+_ANON_SPEAKER = "مصدر"
 
 #: sourcing prepositions: normalized first word → (needs, lemma). ``needs``: "" (phrase follows),
 #: "l" (لـ / لما / ل+word follows), "an" (عن follows), "ila" (إلى follows), "hadd" (حد قول ...)
@@ -306,9 +332,38 @@ def _merge_abbreviations(text: str, sents: list[tuple[int, int]]) -> list[tuple[
     return out
 
 
+def _anonymity_formulas(norms: Sequence[str]) -> dict[int, int]:
+    """Token ranges of anonymity formulas ("رفض ذكر اسمه", "طلب عدم الكشف عن هويته"), first → after.
+
+    >>> from framing.normalize import normalize_ar
+    >>> _anonymity_formulas(normalize_ar("قال ضابط طلب عدم الكشف عن هويته إن").split())
+    {2: 7}
+    """
+    out: dict[int, int] = {}
+    for i, tok in enumerate(norms):
+        if tok not in _ANON_NAME:
+            continue
+        start = None
+        for j in range(i - 1, max(-1, i - 6), -1):
+            t = norms[j]
+            if t in _ANON_TRIGGER or (len(t) > 3 and t[0] in "وف" and t[1:] in _ANON_TRIGGER):
+                start = j
+        if start is None:
+            continue
+        if start > 0 and norms[start - 1] in ("الذي", "التي", "الذين", "والذي", "والتي"):
+            start -= 1
+        out[start] = i + 1
+    return out
+
+
 def _is_hal(tok: str) -> bool:
     """An adverbial participle in -اً ("معلقا", "متسائلا"): not a subject."""
     return len(tok) >= 5 and tok[0] == "م" and tok[-1] == "ا"
+
+
+def _is_participle(tok: str) -> bool:
+    """A participle cue: "موضحا" (forms II–X) or "قائلا"/"لافتا" (form I, فاعلاً)."""
+    return _is_hal(tok) or (len(tok) == 5 and tok[1] == "ا" and tok[-1] == "ا")
 
 
 #: the token without proclitics و ف ب ل ك and the article; the rule lives in :mod:`framing.normalize`
@@ -325,6 +380,7 @@ class _Speaker:
     start: int = -1
     end: int = -1
     words: frozenset[str] = frozenset()  # bare forms of the phrase's words, for coreference
+    via: str = ""  # the relay of "نقلت وكالة X عن Y": X (the speaker is Y)
 
 
 @dataclass(slots=True)
@@ -368,6 +424,7 @@ class _Doc:
     verbs: dict[int, _Cue]  # first token → verb cue
     sources: list[tuple[int, int, Hit]]  # (first token, token after, hit)
     source_starts: list[int]
+    anon: dict[int, int] = field(default_factory=dict)  # first token → token after, of anonymity formulas
     claimed: set[int] = field(default_factory=set)  # quote indices already attributed
     found: list[_Found] = field(default_factory=list)
 
@@ -409,6 +466,24 @@ class _Doc:
     def n_words(self, qi: int) -> int:
         q = self.quotes[qi]
         return bisect.bisect_left(self.starts, q.inner_end) - bisect.bisect_left(self.starts, q.inner_start)
+
+
+#: the file name of the domain-neutral sources lexicon in the default folder. A run with a
+#: researcher's own framing lexicons (and no sources lexicon) brings in only this one, not the
+#: domain packs beside it (``sources-syria.yaml`` goes with the bundled ``syria.yaml``).
+NEUTRAL_SOURCES = "sources.yaml"
+
+
+def neutral_sources(lexicons: Sequence[Lexicon]) -> list[Lexicon]:
+    """The domain-neutral sources lexicons among ``lexicons`` (file name :data:`NEUTRAL_SOURCES`).
+
+    >>> from framing.lexicon import default_lexicon_dir, load_lexicons
+    >>> folder = default_lexicon_dir()
+    >>> [lx.name for lx in neutral_sources(load_lexicons([folder / "sources-syria.yaml", folder / "sources.yaml"]))]
+    ['sources']
+    """
+    return [lx for lx in lexicons if lx.kind == "sources" and lx.path is not None
+            and Path(lx.path).name == NEUTRAL_SOURCES]
 
 
 def _default(kind: str) -> list[Lexicon]:
@@ -460,7 +535,11 @@ class AttributionExtractor:
                         rows.append({"term": f"{pre}{e.words[0]} {rest}".strip(), "category": e.category,
                                      "stance": e.stance, "match": "exact", "id": vid})
             lexicons.append(Lexicon.from_entries(name, rows, kind="reporting_verbs"))
+        #: precedence of source lexicons: the first listed wins where several name a phrase (a pack such
+        #: as sources-syria.yaml before the neutral sources.yaml)
+        self._source_rank: dict[str, int] = {}
         for lex in self.sources:
+            self._source_rank.setdefault(lex.name, len(self._source_rank))
             self._source_names.add(lex.name)
             for e in lex.entries:
                 self._source_entries[e.id] = e
@@ -535,8 +614,12 @@ class AttributionExtractor:
             elif h.lexicon in self._source_names:
                 sources.append((i0, i1, h))
         sources.sort(key=lambda s: (s[0], -s[1]))
+        anon = _anonymity_formulas(norms)
+        for a0, a1 in anon.items():  # "ذكر" in "رفض ذكر اسمه" is no cue
+            for k in range(a0, a1):
+                verbs.pop(k, None)
         return _Doc(text, norms, starts, ends, [s for s, _ in sents], [e for _, e in sents], newlines, quotes,
-                    quote_first, [q.start for q in quotes], verbs, sources, [s[0] for s in sources])
+                    quote_first, [q.start for q in quotes], verbs, sources, [s[0] for s in sources], anon)
 
     def _cues(self, d: _Doc) -> list[_Cue]:
         cues = []
@@ -657,6 +740,11 @@ class AttributionExtractor:
                     if mode == "source" or commas or n >= 7 or d.norms[k] in _NP_STOP:
                         break
                     commas += 1
+            a1 = d.anon.get(k)
+            if a1 is not None:  # "مسؤول، رفض ذكر اسمه، إن": the formula belongs to the phrase
+                n += 1
+                k = a1
+                continue
             qi = d.quote_before(k)
             if qi is not None:
                 # a short quoted name is part of the phrase, unless it ends the sentence (then it is
@@ -697,6 +785,10 @@ class AttributionExtractor:
             j += 1
         if not found:
             return None
+        if len(self._source_rank) > 1:
+            rank = self._source_rank
+            best = min(rank.get(f[2].lexicon, 0) for f in found)
+            found = [f for f in found if rank.get(f[2].lexicon, 0) == best]
         named = [f for f in found if f[2].category != "anonymous"]
         return (named or found)[-1]
 
@@ -704,6 +796,17 @@ class AttributionExtractor:
         """Resolve the phrase tokens [s, e) to a speaker (None when the phrase is empty)."""
         if e <= s:
             return None
+        a = next((k for k in range(s, e) if k in d.anon), None)
+        if a is not None:
+            # "مسؤول رفض ذكر اسمه": the words before the formula, typed anonymous
+            sp = self._speaker(d, s, a, [qi for qi in names if d.quotes[qi].start < d.starts[a]],
+                               strip_lam=strip_lam) if a > s else None
+            if sp is None:
+                return _Speaker(_ANON_SPEAKER, "anonymous", d.starts[s], d.ends[e - 1])
+            return _Speaker(sp.name, "anonymous", sp.start, max(sp.end, d.ends[e - 1]), sp.words)
+        first = d.norms[s]
+        if not names and ((e - s == 1 and first in NOT_SPEAKERS) or first in _PRONOUN_FIRST):
+            return None  # "ذكر اسمه أن", "ولكنه أكد": nobody named; the caller resolves from context
         words = frozenset(w for k in range(s, e) for w in _bare_forms(d.norms[k]))
         # an apposition after a comma describes a head that is itself a named source:
         # "موسكو، حليفة الرئيس السوري" is Moscow (but "المتحدث باسم أردوغان، إبراهيم كالين" is Kalin)
@@ -711,19 +814,38 @@ class AttributionExtractor:
         known = self._known(d, *head) if head[1] < e else None
         if known is None or known[0] != head[0]:
             known = self._known(d, s, e)
-        if known is not None:
-            _, i1, hit = known
-            entry = self._source_entries.get(hit.entry_id)
-            name = _light(entry.canonical or entry.term) if entry else _light(hit.term)
-            end = max(e, i1)
-            return _Speaker(name, hit.category, self._np_start(d, s, names), self._np_end(d, end, names), words)
-        # unknown speaker: a generic definite noun ("البيان", "المركز") refers back
-        if e - s == 1 and not names and d.norms[s].startswith(("ال", "لل")):
+        entry = self._source_entries.get(known[2].entry_id) if known is not None else None
+        if (known is None or (entry is not None and not entry.canonical)) and e - s == 1 and not names \
+                and d.norms[s].startswith(("ال", "لل")):
+            # a generic definite noun ("البيان", "المركز") refers back to a speaker it names
             bare = _bare_forms(d.norms[s]) - {d.norms[s]}
             for f in reversed(d.found[-20:]):
                 if f.speaker.name and bare & f.speaker.words:
                     sp = f.speaker
                     return _Speaker(sp.name, sp.source_type, sp.start, sp.end, sp.words | words)
+        if known is not None:
+            _, i1, hit = known
+            end = max(e, i1)
+            if entry is not None and not entry.canonical:
+                # a pattern without canonical ("وزير", "حزب"): named by the words of the text
+                name = self._phrase_name(d, s, e, names, strip_lam=strip_lam)
+            else:
+                name = _light(entry.canonical or entry.term) if entry else _light(hit.term)
+            return _Speaker(name, hit.category, self._np_start(d, s, names), self._np_end(d, end, names), words)
+        name = self._phrase_name(d, s, e, names, strip_lam=strip_lam)
+        # a short name seen in full earlier ("وأضاف الخميسي" after "قال نبيل الخميسي، رئيس ..."): that speaker
+        if e - s <= 2 and not names:
+            last = _bare_forms(d.norms[e - 1])
+            for f in reversed(d.found):
+                sp = f.speaker
+                if (sp.name and len(sp.words) > len(words) and last & sp.words and len(d.norms[e - 1]) > 3
+                        and all(_bare_forms(d.norms[k]) & sp.words for k in range(s, e))):
+                    return _Speaker(sp.name, sp.source_type, self._np_start(d, s, names), self._np_end(d, e, names),
+                                    sp.words | words)
+        return _Speaker(name, "other", self._np_start(d, s, names), self._np_end(d, e, names), words)
+
+    def _phrase_name(self, d: _Doc, s: int, e: int, names: list[int], *, strip_lam: bool = False) -> str:
+        """The speaker name of phrase tokens [s, e) as written: title and name, a few words."""
         # drop "بيان"/"وصف" + "صادر عن"/"لـ"/"في" in front of the real speaker
         t = s
         if e - t > 1 and _bare_forms(d.norms[t]) & _SPEECH_NOUNS:
@@ -746,7 +868,7 @@ class AttributionExtractor:
             name = _light(d.text[d.starts[a]:d.ends[b - 1]])
             if strip_lam and a == s and name[:1] == "ل" and len(d.norms[a]) > 2:
                 name = ("ا" + name[1:]) if name[:2] == "لل" else name[1:]
-        return _Speaker(name, "other", self._np_start(d, s, names), self._np_end(d, e, names), words)
+        return name
 
     @staticmethod
     def _chunks(d: _Doc, s: int, e: int) -> list[tuple[int, int]]:
@@ -816,20 +938,20 @@ class AttributionExtractor:
         # (2c) "وحمل محافظ خانشين، شاه محمود، طالبان المسؤولية، موضحا أن": a participle's subject is
         # the one of the verb that starts the sentence
         cue_tok = d.norms[cue.i0]
-        if svo and (_is_hal(cue_tok) or (len(cue_tok) == 5 and cue_tok[1] == "ا" and cue_tok[-1] == "ا")):
-            # a participle: "موضحا" (form II–X) or "قائلا"/"لافتا" (form I, فاعلاً)
+        if svo and _is_participle(cue_tok):
             k0 = d.tok_at_or_after(s_start)
-            if k0 < cue.i0 - 1 and d.norms[k0][:1] in "وف" and len(d.norms[k0]) >= 3:
+            if k0 < cue.i0 - 1 and ((d.norms[k0][:1] in "وف" and len(d.norms[k0]) >= 3) or k0 in d.verbs):
                 # (also when that verb is a reporting verb whose own attribution was not found:
                 # "وأكد أمير بشرى، أحد شباب الجبهة، على استحالة ...، قائلا: «...»")
                 s, e, names = self._np(d, k0 + 1, cue.i0)
                 sp = self._speaker(d, s, e, names)
                 if sp is not None:
                     return sp
-        # (3)
+        # (3) the nearest earlier named speaker, up to three paragraphs back (news text often puts
+        # each sentence in a paragraph of its own)
         para = d.para(pos)
         for f in reversed(d.found):
-            if f.para < para - 1:
+            if f.para < para - 3:
                 break
             if visible(f):
                 return f.speaker
@@ -840,6 +962,16 @@ class AttributionExtractor:
         if cue.proclitic or cue.i0 == 0:
             return None
         end = cue.i0
+        if d.norms[end - 1] in _REL_PRONOUNS and end >= 2 and not any(c in _PUNCT_BREAK for c in d.gap(end)):
+            # "تصريح رونالدو الذي قال": the speaker is the antecedent of the relative pronoun
+            k = end - 1
+            while (k > 0 and end - 1 - k < 4 and d.starts[k - 1] >= s_start
+                   and not any(c in _PUNCT_BREAK for c in d.gap(k))
+                   and not (_bare_forms(d.norms[k - 1]) & _FUNCTION) and k - 1 not in d.verbs):
+                k -= 1
+            if k < end - 1 and d.inside_quote(d.starts[k]) is None:
+                return self._speaker(d, k, end - 1, [])
+            return None
         if d.norms[end - 1] in ("قد", "لقد") and not any(c in _PUNCT_BREAK for c in d.gap(end)):
             end -= 1  # "وكانت صحيفة كتالونية قد أعلنت"
         k = end
@@ -861,6 +993,19 @@ class AttributionExtractor:
         return None
 
     # -- attributed spans ---------------------------------------------------------------------
+
+    def _object_start(self, d: _Doc, s: int, e: int) -> int | None:
+        """Where the object of a verb starts inside a speaker phrase [s, e) that swallowed it: the first
+        indefinite word after a definite one, past the named source ("المرصد السوري | مقتل 12 مدنيا")."""
+        known = self._known(d, s, e)
+        if known is None:
+            return None
+        for k in range(max(s + 1, known[1]), e):
+            tok, prev = d.norms[k], d.norms[k - 1]
+            if (prev.startswith(("ال", "وال")) and not tok.startswith("ال") and tok[0] not in "لبو" and not tok.isdigit()
+                    and k not in d.verbs and d.quote_before(k) is None):
+                return k
+        return None
 
     def _trim_end(self, d: _Doc, start: int, end: int) -> int:
         while end > start and d.text[end - 1] in _TRIM:
@@ -984,6 +1129,10 @@ class AttributionExtractor:
                     content_tok += 1
                 break
             if k in d.verbs:
+                if k == cue.i1 and _is_participle(tok):
+                    consumed.add(k)  # "قال معلقا", "وتابع قائلا": one cue, the speaker is the verb's
+                    k += 1
+                    continue
                 break
             src = self._sourcing_cue(d, k, tok)
             if src is not None:  # "وشدد الرئيسان، حسب البيان، على “...”": the quote is the statement's
@@ -995,11 +1144,18 @@ class AttributionExtractor:
         region_end = k
         # the speaker phrase right after the verb (VSO), or "عن" + the original speaker (نقلت X عن Y)
         s, e, names = self._np(d, cue.i1, region_end)
+        via = None
         if e < region_end and d.norms[e] == "عن":
             s2, e2, names2 = self._np(d, e + 1, region_end)
             if e2 > s2:
+                via = self._speaker(d, s, e, names)  # "نقلت وكالة الأنباء عن مصدر": the agency relays
                 s, e, names = s2, e2, names2
         speaker = self._speaker(d, s, e, names)
+        if speaker is not None and via is not None:
+            speaker = replace(speaker, via=via.name)
+        if speaker is not None and speaker.source_type != "anonymous" and any(k in d.anon for k in range(e, region_end)):
+            # "وقال أحد العاملين في المستشفى، فضل عدم ذكر اسمه، إن": the speaker declined to be named
+            speaker = replace(speaker, source_type="anonymous")
         if (speaker is not None and speaker.source_type == "other" and e - s == 1 and not names
                 and d.norms[s][:1] == "ل" and d.norms[s][:2] != "ال" and len(d.norms[s]) > 3):
             # "الفريق عنان قال لمبارك «...»": لـX after the verb is whom it was said to
@@ -1017,7 +1173,19 @@ class AttributionExtractor:
                 # "أفادت مصادر محلية بمقتل ...": ب-complement after a named source
                 b = next((t for t in range(e, min(region_end, e + 3)) if d.norms[t].startswith("ب")
                           and len(d.norms[t]) > 3 and d.norms[t] != "باسم"), None)
-                span = self._content(d, b) if b is not None else None
+                obj = False
+                if b is None and e < region_end and e not in d.verbs and d.norms[e] not in _NP_STOP \
+                        and d.quote_before(e) is None:
+                    b, obj = e, True  # "ورصد المرصد السوري، مقتل ...": the object clause is what the source reports
+                if b is None:
+                    b = self._object_start(d, s, e)
+                    if b is not None:  # "ووثقت منظمة العفو الدولية اعتقال 30": the phrase ends before the object
+                        obj = True
+                        speaker = self._speaker(d, s, b, [qi for qi in names if d.quotes[qi].end <= d.starts[b]])
+                span = self._content(d, b) if b is not None and speaker is not None else None
+                if obj and span is not None and span[0] == "reported_speech":
+                    # the outlet's wording of what a monitor recorded: a sourced claim, authorial voice
+                    span = ("sourcing", span[1], span[2])
             else:
                 span = None
             if span is None:
@@ -1064,7 +1232,8 @@ class AttributionExtractor:
         if not standalone and not self._is_source(d, cue, s, e):
             return  # "وفقا للقانون": not a source
         speaker = self._speaker(d, s, e, names, strip_lam=True)
-        assert speaker is not None
+        if speaker is None:  # "بحسب ذلك": nobody named
+            return
         # what is attributed
         span: tuple[str, int, int] | None = None
         after = e
@@ -1139,8 +1308,32 @@ class AttributionExtractor:
                     if f.speaker.name and (f.outer is None or f.outer[0] <= q.start < f.outer[1]):
                         speaker = f.speaker
                         break
+            if speaker is None and qi > 0:
+                # «...»، و«...»: the next item of a list of quotations has the first one's speaker
+                prev = d.quotes[qi - 1]
+                between = d.text[prev.end:q.start]
+                if len(between) <= 4 and not between.strip(" \t\u00a0،,و"):
+                    for f in reversed(d.found):
+                        if f.quote_start <= prev.inner_start < max(f.quote_end, f.quote_start + 1):
+                            speaker = f.speaker if f.speaker.name else None
+                            break
+            if speaker is None:
+                speaker = self._colon_speaker(d, q)
             self._add(d, "direct_quote", q.inner_start, q.inner_end, speaker or _Speaker("", "other"), None,
                       cue_pos=q.start)
+
+    def _colon_speaker(self, d: _Doc, q: Quote) -> _Speaker | None:
+        """"صبحي صالح: «...»" — a name and a colon opening the line or sentence: the speaker."""
+        s_start, _ = d.sentence(q.start)
+        line = d.text.rfind("\n", 0, q.start) + 1
+        k0 = d.tok_at_or_after(max(s_start, line))
+        k1 = d.tok_at_or_after(q.start)
+        if not 1 <= k1 - k0 <= _MAX_SPEAKER_WORDS or ":" not in d.text[d.ends[k1 - 1]:q.start]:
+            return None
+        if (any(k in d.verbs or d.norms[k] in _NP_STOP for k in range(k0, k1)) or d.inside_quote(d.starts[k0]) is not None
+                or (d.norms[k0][:1] in "وف" and len(d.norms[k0]) > 3)):  # "ويكمل المجند:" — a verb, not a name
+            return None
+        return self._speaker(d, k0, k1, [])
 
     def _source_lines(self, d: _Doc) -> None:
         """``المصدر: (وكالات)`` lines: one attribution per named source (or the line text)."""
@@ -1160,12 +1353,12 @@ class AttributionExtractor:
             if hits:
                 for i0, i1, _ in hits:
                     sp = self._speaker(d, i0, i1, [])
-                    assert sp is not None
-                    self._add(d, "sourcing", d.starts[i0], d.starts[i0], sp, cue)
+                    if sp is not None:
+                        self._add(d, "sourcing", d.starts[i0], d.starts[i0], sp, cue)
             else:
                 sp = self._speaker(d, s, min(e, s + _MAX_SPEAKER_WORDS), [])
-                assert sp is not None
-                self._add(d, "sourcing", d.starts[s], d.starts[s], sp, cue)
+                if sp is not None:
+                    self._add(d, "sourcing", d.starts[s], d.starts[s], sp, cue)
 
     def _add(self, d: _Doc, kind: str, qs: int, qe: int, speaker: _Speaker, cue: _Cue | None, *,
              cue_pos: int | None = None) -> None:
@@ -1195,7 +1388,7 @@ class AttributionExtractor:
                 cue=d.text[f.cue_start:f.cue_end], cue_lemma=cue.lemma if cue else "",
                 cue_stance=cue.stance if cue else "", cue_stance_value=cue.stance_value if cue else 0.0,
                 speaker_start=f.speaker.start, speaker_end=f.speaker.end, cue_start=f.cue_start if cue else -1,
-                cue_end=f.cue_end if cue else -1, quote_text=d.text[f.quote_start:f.quote_end],
+                cue_end=f.cue_end if cue else -1, via=f.speaker.via, quote_text=d.text[f.quote_start:f.quote_end],
             ))
         return out
 
@@ -1277,7 +1470,8 @@ def attributions_frame(attributions: Sequence[Attribution], outlets: Mapping[str
     assertive | distancing | denial | ``""`` for sourcing phrases and uncued quotes),
     ``cue_stance_value``, ``quote_start``/``quote_end`` (offsets into the original text;
     equal for ``المصدر:`` lines), ``quote_text`` (from the record, else from ``texts``),
-    ``speaker_start``/``speaker_end`` and ``cue_start``/``cue_end`` (-1 when absent).
+    ``speaker_start``/``speaker_end`` and ``cue_start``/``cue_end`` (-1 when absent), ``via`` (who
+    relays the speaker's words: X in "نقلت وكالة X عن Y"; ``""`` when direct).
 
     >>> attributions_frame([Attribution("d1", 1, "sourcing", 0, 4, "المرصد", "monitor_ngo")],
     ...                    {"d1": "orient"})[["outlet", "speaker", "source_type"]].values.tolist()
@@ -1297,9 +1491,33 @@ def attributions_frame(attributions: Sequence[Attribution], outlets: Mapping[str
             "cue_lemma": a.cue_lemma, "cue_stance": a.cue_stance, "cue_stance_value": a.cue_stance_value,
             "quote_start": a.quote_start, "quote_end": a.quote_end, "quote_text": qt,
             "speaker_start": a.speaker_start, "speaker_end": a.speaker_end, "cue_start": a.cue_start,
-            "cue_end": a.cue_end,
+            "cue_end": a.cue_end, "via": a.via,
         })
     return pd.DataFrame(rows, columns=ATTRIBUTION_FRAME_COLUMNS)
+
+
+def untyped_warning(outlets, *, threshold: float = 0.5) -> str | None:
+    """One line when more than ``threshold`` of a run's attributions are typed ``other``.
+
+    ``outlets``: the outlets table of a run (``n_attributions`` and ``share_other`` per outlet,
+    from :func:`attribution_profile`). ``None`` when the share is at most ``threshold``.
+
+    >>> import pandas as pd
+    >>> untyped_warning(pd.DataFrame({"n_attributions": [30, 10], "share_other": [0.9, 0.2]})).split(" (")[0]
+    '72% of the 40 attributions have source type other'
+    """
+    if outlets is None or "n_attributions" not in outlets or "share_other" not in outlets:
+        return None
+    n = outlets["n_attributions"].fillna(0)
+    total = float(n.sum())
+    if not total:
+        return None
+    share = float((outlets["share_other"].fillna(0) * n).sum()) / total
+    if share <= threshold:
+        return None
+    return (f"{share:.0%} of the {int(total):,} attributions have source type other (speaker not in the "
+            f"sources lexicons) — add the outlets' usual sources to a lexicon of kind sources and pass it "
+            f"with --lexicons")
 
 
 def _merged_length(spans: list[tuple[int, int]]) -> int:

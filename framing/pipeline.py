@@ -141,10 +141,13 @@ def _split_lexicons(lexicons: list[Lexicon], source) -> tuple[list[Lexicon], lis
         raise ConfigError("no framing lexicon (kind: framing) found", path=source,
                           hint="add one with 'framing lexicon new NAME' or pass --lexicons DIR")
     if source is not None and (not verbs or not sources):
-        # a researcher's folder with only framing lexicons: use the default verbs/sources
+        # a researcher's folder with only framing lexicons: use the default verbs and the neutral
+        # sources (not domain packs such as sources-syria.yaml)
+        from framing.attribution import neutral_sources
+
         defaults = load_lexicons(default_lexicon_dir())
         verbs = verbs or [lx for lx in defaults if lx.kind == "reporting_verbs"]
-        sources = sources or [lx for lx in defaults if lx.kind == "sources"]
+        sources = sources or neutral_sources(defaults)
     return framing_lex, verbs, sources
 
 
@@ -224,6 +227,10 @@ def run_compare(options: CompareOptions, *, progress: Callable[[int, int], None]
         result = _run(options, corpus, out, matcher, extractor, actors, categories, stopwords,
                       framing_lex + verbs + sources,  # every lexicon used, defaults brought in included
                       progress, say, t0, timings)
+        from framing.attribution import untyped_warning
+
+        if (message := untyped_warning(result.outlets)) is not None:
+            warn(message)
     except OSError as exc:
         out.abort()
         if out.owns_error(exc):

@@ -186,6 +186,7 @@ class Attribution:
     speaker_end: int = -1
     cue_start: int = -1
     cue_end: int = -1
+    via: str = ""  # who relays the speaker's words: X in "نقلت وكالة X عن Y" ("" when direct)
     quote_text: str = field(default="", compare=False)
 
 
@@ -253,6 +254,7 @@ ATTRIBUTION_SCHEMA = _cols(
     ("quote_end", "int64", "end offset of the attributed words"),
     ("speaker_start", "int64", "start offset of the speaker (-1 if unknown)"),
     ("speaker_end", "int64", "end offset of the speaker (-1 if unknown)"),
+    ("via", "string", "who relays the speaker's words (X in «نقلت وكالة X عن Y»; empty when direct)"),
     ("quote_text", "string", "the attributed words"),
 )
 
