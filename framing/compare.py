@@ -23,6 +23,7 @@ import pandas as pd
 __all__ = [
     "LogOddsDirichlet",
     "distinguishing_terms",
+    "keyness",
     "outlet_scores",
     "outlet_scores_from_counts",
 ]
@@ -95,6 +96,46 @@ def distinguishing_terms(counts: Mapping[str, Counter], *, strategy: LogOddsDiri
     if not frames:
         return pd.DataFrame(columns=columns)
     return pd.concat(frames, ignore_index=True)
+
+
+def keyness(counts_target: pd.Series, counts_reference: pd.Series, *, target: str = "target",
+            reference: str = "reference", strategy: LogOddsDirichlet | None = None, top: int | None = 25,
+            min_count: int = 3) -> pd.DataFrame:
+    """Terms over-used (``side = "target"``, z > 0) and under-used (``side = "reference"``, z < 0)
+    by a target group against a reference group, like quanteda's ``textstat_keyness``.
+
+    ``counts_*`` are term-indexed counts. Each side keeps its ``top`` strongest terms (None: all)
+    with at least ``min_count`` occurrences on that side, ranked by |z| (ties by term).
+    Columns: target, reference, side, rank, term, count_target, count_reference,
+    per_1000_target, per_1000_reference, log_odds, z, statistic.
+
+    >>> a = pd.Series({"الثوار": 12, "النظام": 3, "قال": 20})
+    >>> b = pd.Series({"الثوار": 1, "المتشددين": 9, "قال": 20})
+    >>> k = keyness(a, b, min_count=2)
+    >>> k[["side", "term"]].values.tolist()
+    [['target', 'الثوار'], ['target', 'النظام'], ['reference', 'المتشددين'], ['reference', 'قال']]
+    """
+    strategy = strategy or LogOddsDirichlet()
+    columns = ["target", "reference", "side", "rank", "term", "count_target", "count_reference",
+               "per_1000_target", "per_1000_reference", "log_odds", "z", "statistic"]
+    a = counts_target[counts_target > 0].astype(float)
+    b = counts_reference[counts_reference > 0].astype(float)
+    if a.empty or b.empty:
+        return pd.DataFrame(columns=columns)
+    s = strategy.score(a.sort_index(), b.sort_index())
+    s = s.rename(columns={"count": "count_target", "count_rest": "count_reference"})
+    s["term"] = s.index.astype(str)
+    s["per_1000_target"] = s["count_target"] / a.sum() * 1000.0
+    s["per_1000_reference"] = s["count_reference"] / b.sum() * 1000.0
+    frames = []
+    for side, keep, ascending in (("target", (s["z"] > 0) & (s["count_target"] >= min_count), False),
+                                  ("reference", (s["z"] < 0) & (s["count_reference"] >= min_count), True)):
+        part = s[keep].sort_values(["z", "term"], ascending=[ascending, True], kind="stable")
+        if top is not None:
+            part = part.head(top)
+        frames.append(part.assign(side=side, rank=np.arange(1, len(part) + 1)))
+    out = pd.concat(frames, ignore_index=True)
+    return out.assign(target=target, reference=reference, statistic=strategy.name)[columns]
 
 
 def _bootstrap_ratio(num: np.ndarray, den: np.ndarray, *, n_boot: int, rng: np.random.Generator,

@@ -15,11 +15,13 @@ Markdown and HTML reports cannot disagree about a figure.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
+from framing.errors import ConfigError, RunError
 from framing.report.run import RunData
 
 __all__ = [
@@ -30,8 +32,12 @@ __all__ = [
     "EventTables",
     "ReportTables",
     "build_tables",
+    "choose_granularity",
     "evidence_by_cell",
+    "keyness",
+    "label_shares",
     "outlet_profile_table",
+    "timeline",
 ]
 
 #: sentences kept per (outlet, actor) cell (the HTML shows them all, report.md the first 3)
@@ -287,3 +293,224 @@ def build_tables(run: RunData, *, evidence_per_cell: int = EVIDENCE_PER_CELL,
         term_evidence=_term_evidence(run), multi_events=multi, side_by_side=_side_by_side(run, multi, max_events),
         outlet_topics=_outlet_topics(run), problem_counts=counts, evidence_per_cell=evidence_per_cell,
         reported_per_cell=reported_per_cell, max_events=max_events)
+
+
+# --- label shares, framing over time, keyness (issue 15) -------------------------------------------
+
+#: columns of ``labels.csv`` (:func:`label_shares`)
+LABEL_COLUMNS = ["outlet", "actor", "voice", "lexicon", "entry_id", "term", "count", "share", "mean_stance"]
+#: columns of ``timeline.csv`` (:func:`timeline`)
+TIMELINE_COLUMNS = ["outlet", "granularity", "period", "period_start", "actor", "documents", "mentions",
+                    "stance", "stance_lo", "stance_hi", "loaded_hits", "tokens", "density"]
+#: columns of a keyness table (:func:`keyness`)
+KEYNESS_COLUMNS = ["target", "reference", "side", "rank", "term", "count_target", "count_reference",
+                   "per_1000_target", "per_1000_reference", "log_odds", "z", "statistic"]
+#: the largest date range (days) shown per day, and per week; beyond: per month
+DAY_MAX_DAYS = 60
+WEEK_MAX_DAYS = 730
+GRANULARITIES = ("day", "week", "month")
+#: hit categories that are not loaded wording (an actor's name is not a framing choice of its own)
+NOT_LOADED = ("actor_label",)
+
+
+def label_shares(run: RunData) -> pd.DataFrame:
+    """Per outlet, actor and voice, the share of each label (lexicon entry) in the outlet's mentions.
+
+    One row per (outlet, actor, voice, entry): ``count`` matches in ``hits``, ``share`` = count
+    / all matches of that actor by that outlet in that voice (the shares of a cell sum to 1),
+    ``mean_stance`` of those matches. Sorted by outlet, actor, voice, then the largest share.
+    Columns: :data:`LABEL_COLUMNS` (``labels.csv``).
+
+    >>> from framing.report import load_run  # doctest: +SKIP
+    >>> label_shares(load_run("outputs/seeds")).head(1)[["outlet", "actor", "term", "share"]]  # doctest: +SKIP
+    """
+    h = run.hits
+    if h.empty or not {"outlet", "actor", "term", "voice"} <= set(h.columns):
+        return pd.DataFrame(columns=LABEL_COLUMNS)
+    h = h[h["actor"].notna() & (h["actor"].astype(str) != "")]
+    if h.empty:
+        return pd.DataFrame(columns=LABEL_COLUMNS)
+    h = pd.DataFrame({
+        "outlet": h["outlet"].astype(str), "actor": h["actor"].astype(str), "voice": h["voice"].astype(str),
+        "lexicon": h["lexicon"].astype(str) if "lexicon" in h else "",
+        "entry_id": (h["entry_id"].astype(str) if "entry_id" in h else h["term"].astype(str)),
+        "term": h["term"].astype(str),
+        "stance": pd.to_numeric(h["stance"], errors="coerce") if "stance" in h else np.nan,
+    })
+    keys = ["outlet", "actor", "voice", "lexicon", "entry_id"]
+    g = h.groupby(keys, sort=True)
+    out = g.agg(term=("term", "first"), count=("term", "size"), mean_stance=("stance", "mean")).reset_index()
+    out["share"] = out["count"] / out.groupby(["outlet", "actor", "voice"])["count"].transform("sum")
+    out = out.sort_values(["outlet", "actor", "voice", "count", "term"], ascending=[True, True, True, False, True],
+                          kind="stable")
+    out["count"] = out["count"].astype(int)
+    return out[LABEL_COLUMNS].reset_index(drop=True)
+
+
+def choose_granularity(dates: pd.Series) -> str:
+    """``day`` when the dates span at most :data:`DAY_MAX_DAYS` days, ``week`` up to
+    :data:`WEEK_MAX_DAYS`, else ``month``.
+
+    >>> choose_granularity(pd.Series(pd.to_datetime(["2013-02-01", "2013-02-28"])))
+    'day'
+    >>> choose_granularity(pd.Series(pd.to_datetime(["2012-01-01", "2013-02-28"])))
+    'week'
+    """
+    d = pd.to_datetime(dates, errors="coerce").dropna()
+    if d.empty:
+        return "day"
+    span = (d.max() - d.min()).days
+    return "day" if span <= DAY_MAX_DAYS else "week" if span <= WEEK_MAX_DAYS else "month"
+
+
+def _period_start(d: pd.Series, granularity: str) -> pd.Series:
+    if granularity == "day":
+        return d.dt.normalize()
+    if granularity == "week":  # ISO weeks start on Monday
+        return (d - pd.to_timedelta(d.dt.weekday, unit="D")).dt.normalize()
+    return d.dt.to_period("M").dt.start_time
+
+
+def _period_label(start: pd.Series, granularity: str) -> pd.Series:
+    if granularity == "day":
+        return start.dt.strftime("%Y-%m-%d")
+    if granularity == "week":
+        iso = start.dt.isocalendar()
+        return iso["year"].astype(str) + "-W" + iso["week"].astype(int).map("{:02d}".format)
+    return start.dt.strftime("%Y-%m")
+
+
+def timeline(run: RunData, granularity: str | None = None) -> pd.DataFrame:
+    """Outlet × period × actor: documents, authorial mentions, mean stance with a 95 % normal
+    interval over the period's mentions, and the outlet's loaded-term density in the period
+    (authorial hits of a category other than :data:`NOT_LOADED` per 1,000 tokens; the same on
+    every actor row of the period).
+
+    ``granularity`` is ``day``, ``week`` (ISO, starting Monday) or ``month``; None chooses it
+    from the date range (:func:`choose_granularity`; a ``timeline_granularity`` run option
+    overrides). Documents without a date are left out and counted in
+    ``df.attrs["undated_documents"]`` (``df.attrs["documents"]`` is the total, and
+    ``df.attrs["granularity"]`` the one used). Columns: :data:`TIMELINE_COLUMNS` (``timeline.csv``).
+    Every actor mentioned anywhere in the run gets a row in every (outlet, period) with
+    documents; ``mentions`` 0 and an empty stance there.
+    """
+    docs = run.documents
+    empty = pd.DataFrame(columns=TIMELINE_COLUMNS)
+    empty.attrs = {"granularity": granularity or "", "undated_documents": 0, "documents": len(docs)}
+    if docs.empty or "date" not in docs:
+        empty.attrs["undated_documents"] = len(docs)
+        return empty
+    if granularity is None:
+        granularity = ((run.manifest.get("options") or {}).get("timeline_granularity")
+                       if isinstance(run.manifest.get("options"), dict) else None)
+    dates = pd.to_datetime(docs["date"], errors="coerce", utc=True).dt.tz_localize(None)
+    if granularity is None:
+        granularity = choose_granularity(dates)
+    if granularity not in GRANULARITIES:
+        raise ConfigError(f"unknown timeline granularity {granularity!r}",
+                          hint=f"use one of {', '.join(GRANULARITIES)} (or leave it out to choose from the dates)")
+    dated = dates.notna()
+    undated = int((~dated).sum())
+    d = pd.DataFrame({"doc_id": docs["doc_id"].astype(str), "outlet": docs["outlet"].astype(str),
+                      "tokens": pd.to_numeric(docs.get("tokens", 0), errors="coerce").fillna(0)})[dated]
+    if d.empty:
+        empty.attrs.update(granularity=granularity, undated_documents=undated)
+        return empty
+    d["period_start"] = _period_start(dates[dated], granularity)
+    d["period"] = _period_label(d["period_start"], granularity)
+    per = d.groupby(["outlet", "period", "period_start"], sort=True).agg(documents=("doc_id", "size"),
+                                                                          tokens=("tokens", "sum")).reset_index()
+    h = run.hits
+    if not h.empty and "voice" in h:
+        h = h[h["voice"].astype(str) == "authorial"]
+        h = h.assign(doc_id=h["doc_id"].astype(str)).merge(d[["doc_id", "period"]], on="doc_id", how="inner")
+    else:
+        h = pd.DataFrame(columns=["doc_id", "outlet", "actor", "category", "stance", "period"])
+    loaded = (h[h["category"].notna() & ~h["category"].astype(str).isin(["", *NOT_LOADED])] if "category" in h
+              else h.iloc[0:0])
+    loaded_n = loaded.groupby([loaded["outlet"].astype(str), "period"]).size().rename("loaded_hits")
+    per = per.merge(loaded_n.reset_index(), on=["outlet", "period"], how="left")
+    per["loaded_hits"] = per["loaded_hits"].fillna(0).astype(int)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        per["density"] = np.where(per["tokens"] > 0, per["loaded_hits"] / per["tokens"] * 1000.0, np.nan)
+    ha = h[h["actor"].notna() & (h["actor"].astype(str) != "")] if "actor" in h else h.iloc[0:0]
+    actors = [a for a in run.actors if a in set(ha["actor"].astype(str))] or sorted(set(ha["actor"].astype(str)))
+    if not actors:
+        empty.attrs.update(granularity=granularity, undated_documents=undated)
+        return empty
+    stance = pd.to_numeric(ha["stance"], errors="coerce")
+    by = stance.groupby([ha["outlet"].astype(str), ha["period"], ha["actor"].astype(str)])
+    stats = pd.DataFrame({"mentions": by.size(), "stance": by.mean(), "sd": by.std(ddof=1)})
+    stats.index.names = ["outlet", "period", "actor"]
+    grid = per.merge(pd.DataFrame({"actor": actors}), how="cross")
+    out = grid.merge(stats.reset_index(), on=["outlet", "period", "actor"], how="left")
+    out["mentions"] = out["mentions"].fillna(0).astype(int)
+    half = 1.96 * out["sd"] / np.sqrt(out["mentions"].where(out["mentions"] > 0))
+    out["stance_lo"] = (out["stance"] - half).clip(lower=-1.0)
+    out["stance_hi"] = (out["stance"] + half).clip(upper=1.0)
+    out["granularity"] = granularity
+    out["period_start"] = out["period_start"].dt.strftime("%Y-%m-%d")
+    out["tokens"] = out["tokens"].astype(int)
+    order = {a: i for i, a in enumerate(actors)}
+    out = out.sort_values(["outlet", "period"], kind="stable")
+    out = out.iloc[np.lexsort((out["actor"].map(order).to_numpy(), out["period"].to_numpy(),
+                               out["outlet"].to_numpy()))]
+    out = out[TIMELINE_COLUMNS].reset_index(drop=True)
+    out.attrs = {"granularity": granularity, "undated_documents": undated, "documents": len(docs)}
+    return out
+
+
+def term_counts(run: RunData) -> pd.DataFrame:
+    """The run's per-outlet term counts (``term_counts.parquet``: outlet, term, count).
+
+    A run written before these counts were kept has none: a :class:`RunError` says to re-run.
+    """
+    cached = run.tables.get("term_counts")
+    if cached is not None:
+        return cached
+    path = run.path / "term_counts.parquet"
+    if not path.exists():
+        raise RunError("this run has no per-outlet term counts (term_counts.parquet)", path=run.path,
+                       hint="re-run 'framing compare' with this version of framing to compute keyness")
+    try:
+        tc = pd.read_parquet(path)
+    except Exception as exc:  # pyarrow raises several types for a damaged file
+        raise RunError(f"this run file is damaged ({type(exc).__name__})", path=path,
+                       hint="re-run 'framing compare' (or restore the file)") from None
+    if not {"outlet", "term", "count"} <= set(tc.columns):
+        raise RunError("this run file is damaged (no column outlet, term or count)", path=path,
+                       hint="re-run 'framing compare' (or restore the file)")
+    tc = tc.assign(outlet=tc["outlet"].astype(str), term=tc["term"].astype(str))
+    run.tables["term_counts"] = tc
+    return tc
+
+
+def keyness(run: RunData, target: str, reference: str | Sequence[str] | None = None, *, top: int | None = 25,
+            min_count: int = 3) -> pd.DataFrame:
+    """Terms over- and under-used by outlet ``target`` against ``reference`` (an outlet, a list of
+    outlets, or None: every other outlet), both directions.
+
+    Log-odds with an informative Dirichlet prior (:class:`framing.compare.LogOddsDirichlet`):
+    ``side = "target"`` rows have z > 0 (more frequent in the target), ``side = "reference"``
+    rows z < 0; ``rank`` counts from the strongest term of each side; ``top`` terms per side
+    (None: all) with at least ``min_count`` occurrences on their side. ``count_target`` /
+    ``count_reference`` are the evidence counts. Columns: :data:`KEYNESS_COLUMNS`.
+    An unknown outlet is a :class:`ConfigError` listing the run's outlets.
+    """
+    from framing.compare import keyness as _keyness
+
+    tc = term_counts(run)
+    names = sorted(tc["outlet"].unique())
+    refs = ([r for r in names if r != target] if reference is None
+            else [reference] if isinstance(reference, str) else list(reference))
+    for name in [target, *refs]:
+        if name not in names:
+            raise ConfigError(f"no outlet {name!r} in this run",
+                              hint=f"use one of: {', '.join(names)}", path=run.path)
+    if target in refs:
+        raise ConfigError(f"outlet {target!r} is both the target and the reference",
+                          hint="choose two different outlets")
+    a = tc[tc["outlet"] == target].groupby("term")["count"].sum()
+    b = tc[tc["outlet"].isin(refs)].groupby("term")["count"].sum()
+    label = refs[0] if len(refs) == 1 else ("all other outlets" if reference is None else " + ".join(refs))
+    return _keyness(a, b, target=target, reference=label, top=top, min_count=min_count)[KEYNESS_COLUMNS]
