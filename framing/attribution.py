@@ -1002,7 +1002,7 @@ class AttributionExtractor:
             return None
         for k in range(max(s + 1, known[1]), e):
             tok, prev = d.norms[k], d.norms[k - 1]
-            if (prev.startswith(("ال", "وال")) and not tok.startswith("ال") and tok[0] not in "لبو" and not tok.isdigit()
+            if (prev.startswith(("ال", "وال", "لل", "بال")) and not tok.startswith("ال") and tok[0] not in "لبو" and not tok.isdigit()
                     and k not in d.verbs and d.quote_before(k) is None):
                 return k
         return None
@@ -1170,18 +1170,18 @@ class AttributionExtractor:
                 q = d.quotes[qi]
                 span = ("direct_quote", q.inner_start, q.inner_end)
             elif speaker is not None and self._known(d, s, e) is not None:
-                # "أفادت مصادر محلية بمقتل ...": ب-complement after a named source
-                b = next((t for t in range(e, min(region_end, e + 3)) if d.norms[t].startswith("ب")
-                          and len(d.norms[t]) > 3 and d.norms[t] != "باسم"), None)
                 obj = False
+                b = self._object_start(d, s, e)
+                if b is not None:  # "ووثقت منظمة العفو الدولية اعتقال 30": the phrase ends before the object
+                    obj = True
+                    speaker = self._speaker(d, s, b, [qi for qi in names if d.quotes[qi].end <= d.starts[b]])
+                else:
+                    # "أفادت مصادر محلية بمقتل ...": ب-complement after a named source
+                    b = next((t for t in range(e, min(region_end, e + 3)) if d.norms[t].startswith("ب")
+                              and len(d.norms[t]) > 3 and d.norms[t] != "باسم"), None)
                 if b is None and e < region_end and e not in d.verbs and d.norms[e] not in _NP_STOP \
                         and d.quote_before(e) is None:
                     b, obj = e, True  # "ورصد المرصد السوري، مقتل ...": the object clause is what the source reports
-                if b is None:
-                    b = self._object_start(d, s, e)
-                    if b is not None:  # "ووثقت منظمة العفو الدولية اعتقال 30": the phrase ends before the object
-                        obj = True
-                        speaker = self._speaker(d, s, b, [qi for qi in names if d.quotes[qi].end <= d.starts[b]])
                 span = self._content(d, b) if b is not None and speaker is not None else None
                 if obj and span is not None and span[0] == "reported_speech":
                     # the outlet's wording of what a monitor recorded: a sourced claim, authorial voice
