@@ -306,20 +306,108 @@ def test_evidence_links_reach_the_documents_table(page):
     assert 'd/7 "x" #y' in p.body_text
 
 
-def test_distinguishing_terms_link_to_sentences_containing_them(page):
+def test_distinguishing_terms_open_sentences_containing_them(page):
     p = Page(page)
-    target = anchor("tev", AJ, "الاحتلال")
-    assert f"#{target}" in p.hrefs
+    target = anchor("xt", AJ, "الاحتلال")
+    assert ("button", {"type": "button", "class": "x", "data-x": target}) in p.tags
     block = _block(page, target)
-    assert 1 <= block.count("<li>") <= 3
-    assert "<mark>الاحتلال</mark>" in block
+    assert block.startswith(f'<template id="{target}">')
+    assert block.count("<li>") == 8  # all eight sentences of term_evidence.csv (≤ 20 per term)
+    assert block.count("<mark>الاحتلال</mark>") == 8
+    # the Evidence section keeps its first three
+    assert 1 <= _block(page, anchor("tev", AJ, "الاحتلال")).count("<li>") <= 3
 
 
 def test_term_without_evidence_file_renders_without_links(run_dir):
     (run_dir / "term_evidence.csv").unlink()
     page = render_html(load_run(run_dir), [])
     assert 'href="#tev-' not in page
+    assert 'data-x="xt-' not in page and '<template id="xt-' not in page
     assert "الاحتلال" in page
+
+
+# --- explorer -------------------------------------------------------------------------------------
+
+
+def _templates(page: str) -> dict[str, str]:
+    return dict(re.findall(r'<template id="([^"]+)">(.*?)</template>', page, flags=re.S))
+
+
+def test_every_explorer_button_has_its_sentences_and_every_template_a_button(page):
+    p = Page(page)
+    buttons = [a["data-x"] for t, a in p.tags if t == "button" and "data-x" in a]
+    templates = _templates(page)
+    assert len(buttons) >= 12  # the labels of the labels table and the distinguishing terms with evidence
+    assert set(buttons) == set(templates)
+    assert len(templates) == len(re.findall(r"<template ", page))  # ids unique
+    # every button is a real <button> (keyboard: Tab and Enter), never a clickable div
+    assert not [a for t, a in p.tags if t != "button" and "data-x" in a]
+
+
+def test_label_sentences_highlight_the_label_and_keep_planted_markup_as_text(page):
+    templates = _templates(page)
+    aj = templates[anchor("xl", AJ, "russia", "الاحتلال الروسي")]
+    assert aj.count("<li>") == 8 and aj.count("<mark>الاحتلال الروسي</mark>") == 8
+    assert "8 sentences." in aj
+    eb = templates[anchor("xl", EB, "syrian_government", "قوات النظام")]
+    assert "<mark>قوات النظام</mark>" in eb
+    assert "&lt;/script&gt;" in eb and "<script" not in eb  # the planted sentence, escaped
+    # reported-voice labels say so, and name the speaker
+    rep = templates[anchor("xl", AJ, "syrian_government", "قوات النظام")]
+    assert "reported voice" in rep and "الدفاع المدني" in rep
+
+
+def test_explorer_keeps_its_sentence_caps_and_states_them(run):
+    page = render_html(run, [], explorer_per_term=2)
+    templates = _templates(page)
+    assert max(t.count("<li>") for t in templates.values()) == 2
+    assert "2 of 8 sentences; all in <code>hits.csv</code>." in templates[anchor("xl", AJ, "russia",
+                                                                                 "الاحتلال الروسي")]
+    assert "2 of 8 sentences; all in <code>term_evidence.csv</code>." in templates[anchor("xt", AJ, "الاحتلال")]
+    text = Page(page).body_text
+    assert "up to 2 per label or term, 2.0\u00a0MB in all" in text
+    # a budget of a few sentences: the page stays within it, every button still has its template
+    small = render_html(run, [], explorer_budget=3000)
+    templates = _templates(small)
+    items = re.findall(r"<li>.*?</li>", "".join(templates.values()), flags=re.S)
+    assert 0 < len(items) < 20
+    assert sum(len(i.encode()) for i in items) <= 3000
+    assert "the budget ran out" in Page(small).body_text
+    assert any("No sentence within this page" in t for t in templates.values())
+    # every label and term gets its first sentences before any gets more
+    counts = [t.count("<li>") for t in _templates(render_html(run, [], explorer_budget=12_000)).values()]
+    assert min(counts) >= 1 and max(counts) > 3
+
+
+def test_explorer_options_are_checked(run):
+    from framing.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="explorer_budget=-1"):
+        render_html(run, [], explorer_budget=-1)
+
+
+def test_filters_know_every_outlet_row_and_column(page):
+    p = Page(page)
+    outlet_cells = [a for t, a in p.tags if t == "td" and "outlet" in (a.get("class") or "").split()]
+    assert outlet_cells and all(a.get("data-outlet") in (AJ, EB, ODD) for a in outlet_cells)
+    # the labels table has one column per outlet, the stance table one per actor: both can be hidden
+    labels = Page(_block(page, "labels") + "</section>")
+    assert next(a.get("data-col-outlet") for t, a in labels.tags if t == "th") is None  # the actor column stays
+    assert sorted(a["data-col-outlet"] for t, a in labels.tags if t == "th" and "data-col-outlet" in a) == \
+        sorted([AJ, EB, ODD])
+    assert {a.get("data-actor") for t, a in labels.tags if t == "td" and a.get("class") == "actor"} == \
+        {"russia", "syrian_government", "armed_opposition"}
+    stance = Page(_block(page, "stance") + "</section>")
+    assert {a.get("data-col-actor") for t, a in stance.tags if t == "th"} >= {"russia", "syrian_government"}
+    # the controls offer the outlets (names escaped) and the actors
+    options = [a.get("value") for t, a in p.tags if t == "option"]
+    assert options.count("") == 2  # "all outlets", "all actors"
+    assert sorted(options) == sorted(["", "", AJ, EB, ODD, "russia", "syrian_government", "armed_opposition"])
+    assert escape(ODD) in page and f'value="{ODD}"' not in page
+    # evidence blocks and events carry their outlet (and actor)
+    ev = [a for t, a in p.tags if t == "section" and a.get("class") == "ev" and a["id"].startswith("ev-")]
+    assert ev and all(a.get("data-outlet") and a.get("data-actor") for a in ev)
+    assert any("data-outlets" in a for t, a in p.tags if t == "td")
 
 
 # --- kwic -----------------------------------------------------------------------------------------
@@ -392,9 +480,12 @@ def test_labels_table_has_an_actor_per_row_and_marks_labels_only_quoted(page):
     assert len(headers) == 1 + 3  # actor + the three outlets
     assert [a.get("class") for t, a in p.tags if t == "td"].count("actor") == 3  # armed_opposition, russia, syrian_g.
     # Enab Baladi only quotes «روسيا»: no "×0", but "reported ×2"
-    assert '«روسيا» <bdi dir="ltr" class="n">reported ×2</bdi>' in block
+    button = '<button type="button" class="x" data-x="{}" lang="ar" dir="rtl">«{}»</button>'
+    assert button.format(anchor("xl", EB, "russia", "روسيا"), "روسيا") + \
+        ' <bdi dir="ltr" class="n">reported ×2</bdi>' in block
     assert "×0" not in block
-    assert '«الاحتلال الروسي» <bdi dir="ltr">×8</bdi>' in block
+    assert button.format(anchor("xl", AJ, "russia", "الاحتلال الروسي"), "الاحتلال الروسي") + \
+        ' <bdi dir="ltr">×8</bdi>' in block
 
 
 def test_events_table_shows_outlets_with_their_colours(page):

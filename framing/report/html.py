@@ -42,11 +42,14 @@ from pathlib import Path
 
 import pandas as pd
 
+from framing.errors import ConfigError
 from framing.report.run import RunData
 from framing.report.tables import ReportTables, build_tables
 
 __all__ = [
     "EVIDENCE_PER_CELL",
+    "EXPLORER_BUDGET",
+    "EXPLORER_PER_TERM",
     "MAX_EVENTS",
     "REPORTED_PER_CELL",
     "TERM_EVIDENCE_PER_TERM",
@@ -65,6 +68,11 @@ REPORTED_PER_CELL = 3
 TERM_EVIDENCE_PER_TERM = 3
 #: multi-outlet events shown with side-by-side tables
 MAX_EVENTS = 20
+#: the explorer: sentences kept per label or distinguishing term, and the bytes all of them may
+#: take in the page; every label and term gets EXPLORER_FIRST sentences before any gets more
+EXPLORER_PER_TERM = 20
+EXPLORER_BUDGET = 2_000_000
+EXPLORER_FIRST = 3
 #: rows of the events table
 MAX_EVENT_ROWS = 100
 #: documents of one event listed in its side-by-side block
@@ -275,14 +283,16 @@ def _td(inner_html: str, *, sort=None, attrs: str = "") -> str:
     return f"<td{attrs}{data}>{inner_html}</td>"
 
 
-def _table(headers: Sequence[str], rows: Iterable[Sequence[str]], *, sortable: bool = True,
+def _table(headers: Sequence[str | tuple[str, str]], rows: Iterable[Sequence[str]], *, sortable: bool = True,
            cls: str = "", caption: str = "", numeric: Sequence[int] = ()) -> str:
-    """``headers``: HTML of each header cell (already escaped); ``rows``: ``<td>`` strings."""
+    """``headers``: HTML of each header cell (already escaped), or ``(html, attributes)`` for a column the
+    explorer can hide (``data-col-outlet``/``data-col-actor``); ``rows``: ``<td>`` strings."""
     body = "\n".join("<tr>" + "".join(r) + "</tr>" for r in rows)
     if not body:
         return '<p class="none">(none)</p>'
-    ths = "".join(f'<th scope="col"{" class=num" if i in numeric else ""}>{h}</th>'
-                  for i, h in enumerate(headers))
+    heads = [h if isinstance(h, tuple) else (h, "") for h in headers]
+    ths = "".join(f'<th scope="col"{" class=num" if i in numeric else ""}{attrs}>{h}</th>'
+                  for i, (h, attrs) in enumerate(heads))
     classes = " ".join(c for c in ("sortable" if sortable else "", cls) if c)
     cap = f"<caption>{caption}</caption>" if caption else ""
     return (f'<div class="scroll"><table class="{classes}">{cap}<thead><tr>{ths}</tr></thead>'
@@ -366,6 +376,82 @@ _SCRIPT = """(function () {
     });
   });
   document.documentElement.setAttribute("data-sortable", "ready");
+
+  // --- the explorer: filters by outlet and actor (state in the address's #outlet=…&actor=…&x=…),
+  // and a dialog with the sentences of a label or term (copied from its inert <template>)
+  var fo = document.getElementById("xf-outlet"), fa = document.getElementById("xf-actor");
+  var dialog = document.getElementById("xd"), status = document.getElementById("xf-status");
+  if (!fo || !fa || !dialog) { return; }
+  var state = {outlet: "", actor: "", x: ""};
+  function hide(el) { el.classList.add("xh"); }
+  function apply() {
+    var o = state.outlet, a = state.actor, rows = new Set();
+    document.querySelectorAll(".xh").forEach(function (el) { el.classList.remove("xh"); });
+    function row(el) { return el.matches("td, th") ? el.closest("tr") : el; }
+    document.querySelectorAll("[data-outlet]").forEach(function (el) {
+      if (o && el.getAttribute("data-outlet") !== o) { hide(row(el)); rows.add(row(el)); }
+    });
+    document.querySelectorAll("[data-outlets]").forEach(function (el) {
+      var names = JSON.parse(el.getAttribute("data-outlets"));
+      if (o && names.indexOf(o) < 0) { hide(row(el)); rows.add(row(el)); }
+    });
+    document.querySelectorAll("[data-actor]").forEach(function (el) {
+      if (a && el.getAttribute("data-actor") !== a) { hide(row(el)); rows.add(row(el)); }
+    });
+    var cols = 0;
+    document.querySelectorAll("th[data-col-outlet], th[data-col-actor]").forEach(function (th) {
+      var v = th.getAttribute("data-col-outlet"), want = o;
+      if (v === null) { v = th.getAttribute("data-col-actor"); want = a; }
+      if (!want || v === want) { return; }
+      var i = th.cellIndex, table = th.closest("table");
+      cols += 1;
+      Array.prototype.forEach.call(table.rows, function (r) { if (r.cells[i]) { hide(r.cells[i]); } });
+    });
+    fo.value = o;
+    fa.value = a;
+    status.textContent = (o || a) ? rows.size + " rows or blocks and " + cols + " columns hidden" : "";
+    document.documentElement.setAttribute("data-filtered", (o || a) ? "yes" : "no");
+  }
+  function save() {
+    var parts = [];
+    ["outlet", "actor", "x"].forEach(function (k) {
+      if (state[k]) { parts.push(k + "=" + encodeURIComponent(state[k])); }
+    });
+    history.replaceState(null, "", parts.length ? "#" + parts.join("&") : location.pathname + location.search);
+  }
+  function openX(id) {
+    var tpl = document.getElementById(id);
+    if (!tpl || tpl.tagName !== "TEMPLATE") { return; }
+    var body = document.getElementById("xd-body");
+    body.replaceChildren(tpl.content.cloneNode(true));
+    state.x = id;
+    if (!dialog.open) { dialog.showModal(); }
+    document.getElementById("xd-close").focus();
+  }
+  function load() {
+    var h = location.hash.slice(1);
+    if (!/^(outlet|actor|x)=/.test(h)) { return; }
+    var q = new URLSearchParams(h);
+    state.outlet = q.get("outlet") || "";
+    state.actor = q.get("actor") || "";
+    apply();
+    if (q.get("x")) { openX(q.get("x")); }
+  }
+  fo.addEventListener("change", function () { state.outlet = fo.value; apply(); save(); });
+  fa.addEventListener("change", function () { state.actor = fa.value; apply(); save(); });
+  document.getElementById("xf-clear").addEventListener("click", function () {
+    state.outlet = state.actor = ""; apply(); save();
+  });
+  document.addEventListener("click", function (e) {
+    var b = e.target.closest("button.x");
+    if (b) { openX(b.getAttribute("data-x")); save(); return; }
+    if (e.target.closest("#xd a[href^='#']")) { dialog.close(); }
+  });
+  document.getElementById("xd-close").addEventListener("click", function () { dialog.close(); });
+  dialog.addEventListener("close", function () { state.x = ""; save(); });
+  window.addEventListener("hashchange", load);
+  load();
+  document.documentElement.setAttribute("data-explorer", "ready");
 })();
 """
 
@@ -437,6 +523,20 @@ table.docs td.title { min-width: 13rem; overflow-wrap: anywhere; }
 details > summary { cursor: pointer; color: var(--accent); }
 footer { margin-top: 3rem; border-top: 1px solid var(--line); padding-top: .6rem; }
 .sbs td { min-width: 11rem; }
+.xh { display: none !important; }
+.explorer { position: sticky; top: 0; z-index: 5; background: #fff; border-bottom: 1px solid var(--line);
+            display: flex; flex-wrap: wrap; gap: .3rem .9rem; align-items: center; padding: .4rem 0; }
+.explorer select { font: inherit; max-width: 16rem; }
+.explorer button, #xd-close { font: inherit; }
+button.x { font: inherit; color: var(--accent); background: none; border: 0; padding: 0; cursor: pointer;
+           text-align: inherit; text-decoration: underline dotted; text-underline-offset: .2em; }
+button.x:hover { text-decoration-style: solid; }
+button:focus-visible, select:focus-visible { outline: 2px solid var(--accent); outline-offset: 2px; }
+dialog#xd { width: min(52rem, calc(100vw - 1rem)); max-height: 86vh; overflow: auto; padding: .6rem 1rem 1rem;
+            border: 1px solid var(--line); border-radius: 8px; }
+dialog#xd::backdrop { background: rgba(0, 0, 0, .35); }
+.xd-head { display: flex; justify-content: flex-end; position: sticky; top: -.6rem; background: #fff; }
+.xd-title { font-weight: 600; font-size: 1.08rem; margin: 0 0 .3rem; }
 @media (max-width: 700px) {
   body { padding: .5rem .6rem 3rem; font-size: 14px; }
   h1 { font-size: 1.3rem; }
@@ -462,13 +562,16 @@ def _csp(script: str) -> str:
 class _Page:
     """Collects what the sections link to, so that every link has a target."""
 
-    def __init__(self, tables: ReportTables, *, term_evidence_per_term: int):
+    def __init__(self, tables: ReportTables, *, term_evidence_per_term: int,
+                 explorer_per_term: int = EXPLORER_PER_TERM, explorer_budget: int = EXPLORER_BUDGET):
         run = tables.run
         self.run = run
         self.tables = tables
         self.evidence_per_cell = tables.evidence_per_cell
         self.reported_per_cell = tables.reported_per_cell
         self.term_evidence_per_term = term_evidence_per_term
+        self.explorer_per_term = explorer_per_term
+        self.explorer_budget = explorer_budget
         self.max_events = tables.max_events
         self.cited_docs: dict[str, str] = {}  # doc_id -> outlet (from the evidence)
         self.event_anchors: dict[str, str] = {}
@@ -485,6 +588,9 @@ class _Page:
             for k, v in (lx.get("categories") or {}).items():
                 self.category_names.setdefault(str(k), _s(v))
         self.doc_ids = set(run.documents["doc_id"].astype(str)) if "doc_id" in run.documents else set()
+        #: explorer: button id -> (kind, key, title HTML); actors the filter offers (in page order)
+        self.explorables: dict[str, tuple[str, tuple, str]] = {}
+        self.filter_actors: dict[str, None] = {}
 
     def outlet(self, name) -> str:
         """Outlet name with its chart colour (a class of the page's style: see :meth:`css`)."""
@@ -495,7 +601,29 @@ class _Page:
         return "\n".join(f".{self.colour_class[n]} {{ background: {escape(c)}; }}" for n, c in self.colours.items())
 
     def td_outlet(self, name) -> str:
-        return _td(self.outlet(name), attrs=' class="outlet"')
+        """The outlet cell of a row: ``data-outlet`` lets the explorer's outlet filter hide the row."""
+        return _td(self.outlet(name), attrs=f' class="outlet" data-outlet="{escape(_s(name))}"')
+
+    def outlet_col(self, name) -> tuple[str, str]:
+        """The header of an outlet's column (hidden with its cells by the outlet filter)."""
+        return self.outlet(name), f' data-col-outlet="{escape(_s(name))}"'
+
+    def actor_col(self, actor: str) -> tuple[str, str]:
+        """The header of an actor's column (hidden with its cells by the actor filter)."""
+        self.filter_actors.setdefault(actor, None)
+        return self.actor_header(actor), f' data-col-actor="{escape(actor)}"'
+
+    def explore(self, kind: str, key: tuple, title: str, inner: str, attrs: str = "") -> str:
+        """A button that opens the sentences of ``key`` in the explorer's dialog.
+
+        ``kind`` is ``"label"`` (key: outlet, actor, term; sentences from ``hits.csv``) or ``"term"``
+        (key: outlet, term; sentences from ``term_evidence.csv``); ``title`` is the dialog's heading
+        (HTML), ``inner`` the button's (HTML). The sentences are rendered once for every button at
+        the end of the page (:func:`_explorer`), within the page's sentence budget.
+        """
+        xid = anchor("x" + kind[0], *key)
+        self.explorables.setdefault(xid, (kind, key, title))
+        return f'<button type="button" class="x" data-x="{xid}"{attrs}>{inner}</button>'
 
     def doc_link(self, doc_id, outlet=None) -> str:
         did = _s(doc_id)
@@ -740,7 +868,7 @@ def _stance_section(p: _Page, charts, ev_auth, ev_rep) -> str:
                 cells.append(f'<td class="num stance" dir="ltr" data-v="{s!r}" '
                              f'style="{_stance_style(s)}">{inner}</td>')
             rows.append(cells)
-        return _table(["outlet", "docs", *(p.actor_header(a) for a in actors)], rows,
+        return _table(["outlet", "docs", *(p.actor_col(a) for a in actors)], rows,
                       numeric=tuple(range(1, len(actors) + 2)))
 
     out.append(table("authorial", ev_auth))
@@ -769,13 +897,15 @@ def _labels_section(p: _Page, ev_auth) -> str:
         for _, r in shown.iterrows():
             na, nr = int(r["authorial"]), int(r["reported"])
             term = "«" + _s(r["term"]) + "»"
+            button = p.explore("label", (o, a, _s(r["term"])), f"{p.outlet(o)} · {p.actor_header(str(a))} · "
+                               f"{_t(term)}", _esc_bidi(term), attrs=_dir_attrs(term))
             if na and nr:
                 count = f'<bdi dir="ltr">×{na}</bdi> <bdi dir="ltr" class="n">+{nr} reported</bdi>'
             elif na:
                 count = f'<bdi dir="ltr">×{na}</bdi>'
             else:  # only inside quotations or reported speech
                 count = f'<bdi dir="ltr" class="n">reported ×{nr}</bdi>'
-            parts.append(f'<div{_dir_attrs(term)}>{_esc_bidi(term)} {count}</div>')
+            parts.append(f'<div{_dir_attrs(term)}>{button} {count}</div>')
         if len(g) > len(shown):
             parts.append(f'<div class="n">… {len(g) - len(shown)} more in hits.csv</div>')
         html_cell = "".join(parts)
@@ -786,15 +916,17 @@ def _labels_section(p: _Page, ev_auth) -> str:
     # words for the same actor sit next to each other, and a page of many actors stays narrow
     rows = []
     for a in actors:
-        row = [_td(p.actor_header(a), attrs=' class="actor"')]
+        p.filter_actors.setdefault(a, None)
+        row = [_td(p.actor_header(a), attrs=f' class="actor" data-actor="{escape(a)}"')]
         for o in p.outlets:
             row.append(_td(cells.get((o, a), ""), attrs=' class="labels-cell"'))
         rows.append(row)
     return ('<section id="labels"><h2>Which labels each outlet uses</h2>'
             '<p class="note">Lexicon terms per actor with their count in the outlet\'s own voice (the '
             f"{LABELS_PER_CELL} most used, counting both voices), and how many more times they occur inside "
-            "quotations and reported speech (“reported ×1”: a label the outlet only quotes).</p>"
-            + _table(["actor", *(p.outlet(o) for o in p.outlets)], rows, sortable=False, cls="labels")
+            "quotations and reported speech (“reported ×1”: a label the outlet only quotes). Click a label "
+            "for its sentences.</p>"
+            + _table(["actor", *(p.outlet_col(o) for o in p.outlets)], rows, sortable=False, cls="labels")
             + "</section>")
 
 
@@ -883,7 +1015,7 @@ def _topics_section(p: _Page, charts) -> str:
             rows.append(row)
         note = f" (the {len(shown)} largest of {len(order)})" if len(order) > len(shown) else ""
         out.append(f"<h3>Share of each outlet's text per topic{escape(note)}</h3>")
-        out.append(_table(["topic", "label", *(p.outlet(o) for o in outs)], rows,
+        out.append(_table(["topic", "label", *(p.outlet_col(o) for o in outs)], rows,
                           numeric=tuple([0, *range(2, len(outs) + 2)])))
     out.append(_figure(run, charts, "Topic"))
     if "topics.csv" in run.tables:
@@ -917,19 +1049,19 @@ def _terms_section(p: _Page, charts, term_ev: pd.DataFrame) -> str:
             form = _s(r.get("form")) or term
             cell = _t(form, title=f"normalized: {term}" if form != term else None)
             if (o, term) in has_ev:
-                cell = f'<a href="#{anchor("tev", o, term)}">{cell}</a>'
+                cell = p.explore("term", (o, term), f"{p.outlet(o)} · {_t(form)}", cell)
             rows.append([_td_num(r.get("rank"), "d"), _td(cell), _td_num(r.get("count")),
                          _td_num(r.get("count_rest")), _td_num(r.get("per_1000"), ".2f"),
                          _td_num(r.get("z"), ".1f")])
-        cards.append(f'<div class="card" id="{anchor("terms", o)}"><h4>{p.outlet(o)}</h4>'
+        cards.append(f'<div class="card" id="{anchor("terms", o)}" data-outlet="{escape(o)}"><h4>{p.outlet(o)}</h4>'
                      + _table(["#", "term", "count", "others", "per 1k", "z"], rows, numeric=(0, 2, 3, 4, 5))
                      + "</div>")
     return ('<section id="terms"><h2>Distinguishing terms</h2>'
             f'<p class="note">Words each outlet uses more than all the others together: log-odds ratio with an '
             f"informative Dirichlet prior (Monroe, Colaresi &amp; Quinn 2008; <code>{escape(stat)}</code>), "
             "normalized forms, stop words removed; “others”: count in the other outlets; z ≥ 1.96. Click a term "
-            f"for sentences containing it (up to {p.term_evidence_per_term} per term; more in "
-            "<code>term_evidence.csv</code>).</p>"
+            f"for sentences containing it (up to {p.explorer_per_term} per term within the page's budget; more "
+            "in <code>term_evidence.csv</code>).</p>"
             + _figure(run, charts, "Distinguishing") + '<div class="grid">' + "\n".join(cards) + "</div></section>")
 
 
@@ -938,12 +1070,13 @@ def _wide_table(p: _Page, title: str, wide: pd.DataFrame, first: str, outlets: S
         return ""
     rows = []
     for idx, r in wide.iterrows():
-        row = [_td_text(idx if first else "")]
+        row = [_td(_t(idx), attrs=f' data-actor="{escape(_s(idx))}"') if first == "actor" else
+               _td_text(idx if first else "")]
         for o in outlets:
             row.append(_td_list(r.get(o, "")))
         rows.append(row)
     return (f"<h4>{escape(title)}</h4>"
-            + _table([escape(first), *(p.outlet(o) for o in outlets)], rows, sortable=False, cls="sbs"))
+            + _table([escape(first), *(p.outlet_col(o) for o in outlets)], rows, sortable=False, cls="sbs"))
 
 
 def _events_section(p: _Page) -> str:
@@ -967,7 +1100,9 @@ def _events_section(p: _Page) -> str:
         outs = " ".join(f'<span class="item">{p.outlet(o)}</span>' for o in names)
         rows.append([_td(link), _td_text(r.get("label")), _td_date(r.get("date_start")),
                      _td_date(r.get("date_end")), _td_num(r.get("n_docs")), _td_num(r.get("n_independent")),
-                     _td_num(r.get("n_outlets")), _td(outs, sort="; ".join(names))])
+                     _td_num(r.get("n_outlets")),
+                     _td(outs, sort="; ".join(names),
+                         attrs=f' data-outlets="{escape(json.dumps(names, ensure_ascii=False))}"')])
     if rows:
         more = (f" (the {MAX_EVENT_ROWS} with most outlets of {len(multi):,}; all in events.csv)"
                 if len(multi) > MAX_EVENT_ROWS else "")
@@ -997,7 +1132,8 @@ def _side_by_side_html(p: _Page, eid: str, label, sbs) -> str:
                 copy = ' <span class="n">(copy)</span>' if r.get("independent") is False else ""
                 links.append(f"{p.doc_link(r['doc_id'], o)} {_t(r.get('title'))}{copy}")
             more = f"; … {len(g) - MAX_EVENT_DOCS} more" if len(g) > MAX_EVENT_DOCS else ""
-            items.append(f"<li>{p.outlet(o)} ({len(g)}): " + "; ".join(links) + escape(more) + "</li>")
+            items.append(f'<li data-outlet="{escape(_s(o))}">{p.outlet(o)} ({len(g)}): ' + "; ".join(links)
+                         + escape(more) + "</li>")
         out.append('<ul class="docs">' + "\n".join(items) + "</ul>")
     out.append(_wide_table(p, "Actor labels (authorial; ×count, mean stance)", sbs.wide("labels"), "actor",
                            outlets))
@@ -1012,7 +1148,8 @@ def _side_by_side_html(p: _Page, eid: str, label, sbs) -> str:
         for _, r in ev.iterrows():
             sent = _s(r.get("sentence"))
             terms = _s(r.get("terms"))
-            out.append(f'<li><p class="kwic"{_dir_attrs(sent)}>{escape(" ".join(sent.split()))}</p>'
+            out.append(f'<li data-outlet="{escape(_s(r.get("outlet")))}"><p class="kwic"{_dir_attrs(sent)}>'
+                       f'{escape(" ".join(sent.split()))}</p>'
                        f'<div class="meta">{p.outlet(r.get("outlet"))} · {p.doc_link(r.get("doc_id"), r.get("outlet"))}'
                        + (f" · terms: {_t(terms)}" if terms else "") + "</div></li>")
         out.append("</ol>")
@@ -1020,7 +1157,7 @@ def _side_by_side_html(p: _Page, eid: str, label, sbs) -> str:
     return "\n".join(out)
 
 
-def _evidence_item(p: _Page, e: dict, *, width: int = CONTEXT_CHARS) -> str:
+def _evidence_item(p: _Page, e: dict, *, width: int = CONTEXT_CHARS, link: bool = True) -> str:
     sent = _s(e.get("sentence"))
     kwic = _kwic(sent, e.get("sentence_start"), e.get("start"), e.get("end"), e.get("matched"), width=width)
     meta = []
@@ -1035,7 +1172,7 @@ def _evidence_item(p: _Page, e: dict, *, width: int = CONTEXT_CHARS) -> str:
     st = _float(e.get("stance"))
     if st is not None:
         meta.append(f'stance <bdi dir="ltr">{_signed(st, 1)}</bdi>')
-    where = p.doc_link(e.get("doc_id"), e.get("outlet"))
+    where = p.doc_link(e.get("doc_id"), e.get("outlet")) if link else _t(e.get("doc_id"))
     if _int(e.get("start")) is not None:
         where += f' <bdi dir="ltr" class="n">[{_int(e.get("start"))}:{_int(e.get("end"))}]</bdi>'
     meta.append(where)
@@ -1071,7 +1208,8 @@ def _evidence_section(p: _Page, ev_auth, ev_rep, term_ev: pd.DataFrame) -> str:
                 n_text = f"{_plural(n, 'mention')} in {_plural(len(cell), 'sentence')}, all shown"
             else:
                 n_text = _plural(len(cell), "sentence")
-            out.append(f'<section class="ev" id="{anchor(kind, o, a)}"><h4>{p.outlet(o)} · {p.actor_header(str(a))}'
+            out.append(f'<section class="ev" id="{anchor(kind, o, a)}" data-outlet="{escape(o)}" '
+                       f'data-actor="{escape(a)}"><h4>{p.outlet(o)} · {p.actor_header(str(a))}'
                        f' <span class="n">({escape(n_text)})</span></h4><ol class="evidence">')
             out += [_evidence_item(p, {**e, "outlet": o}) for e in cell]
             out.append("</ol></section>")
@@ -1085,7 +1223,8 @@ def _evidence_section(p: _Page, ev_auth, ev_rep, term_ev: pd.DataFrame) -> str:
         out.append("<h3 id=\"term-evidence\">Distinguishing terms in context</h3>"
                    f'<p class="note">Up to {p.term_evidence_per_term} sentences per term.</p>')
         for (o, term), g in te.groupby(["outlet", "term"], sort=True):
-            out.append(f'<section class="ev" id="{anchor("tev", o, term)}"><h4>{p.outlet(o)} · '
+            out.append(f'<section class="ev" id="{anchor("tev", o, term)}" data-outlet="{escape(o)}"><h4>'
+                       f'{p.outlet(o)} · '
                        f'{_t(forms.get((o, term), term))}</h4><ol class="evidence">')
             for _, r in g.head(p.term_evidence_per_term).iterrows():
                 out.append(_evidence_item(p, {"outlet": o, "doc_id": r["doc_id"], "sentence": r["sentence"],
@@ -1095,6 +1234,96 @@ def _evidence_section(p: _Page, ev_auth, ev_rep, term_ev: pd.DataFrame) -> str:
             out.append("</ol></section>")
     out.append("</section>")
     return "\n".join(out)
+
+
+def _explorer_candidates(p: _Page) -> dict[str, tuple[list[dict], int]]:
+    """Each explorer button's sentences (distinct, first by document and position, at most
+    ``p.explorer_per_term``) and how many distinct sentences there are in all: the label's hits from
+    ``hits.csv``, the term's rows of ``term_evidence.csv`` (reshaped, nothing computed)."""
+    out: dict[str, tuple[list[dict], int]] = {}
+    want = {"label": {}, "term": {}}
+    for xid, (kind, key, _title) in p.explorables.items():
+        want[kind][tuple(str(k) for k in key)] = xid
+    sources = (("label", p.run.hits, ["outlet", "actor", "term"]),
+               ("term", p.tables.term_evidence, ["outlet", "term"]))
+    for kind, frame, cols in sources:
+        if not want[kind] or frame is None or frame.empty or not {*cols, "doc_id"} <= set(frame.columns):
+            continue
+        keys = pd.MultiIndex.from_arrays([frame[c].astype(str) for c in cols])
+        f = frame[keys.isin(list(want[kind]))]
+        if f.empty:
+            continue
+        f = f.assign(**{c: f[c].astype(str) for c in [*cols, "doc_id"]})
+        order = [*cols, "doc_id", *(["start"] if kind == "label" and "start" in f else [])]
+        f = f.sort_values(order, kind="stable")
+        f = f.drop_duplicates([*cols, "doc_id", "sentence_start" if "sentence_start" in f else "sentence"])
+        for key, g in f.groupby(cols, sort=False):
+            key = key if isinstance(key, tuple) else (key,)
+            out[want[kind][tuple(key)]] = (g.head(p.explorer_per_term).to_dict("records"), len(g))
+    return out
+
+
+def _explorer(p: _Page) -> tuple[str, dict]:
+    """The explorer's ``<template>`` per button (sentences within the page's budget) and what they cost.
+
+    Every label and term first gets :data:`EXPLORER_FIRST` sentences, then as many more as
+    ``p.explorer_per_term`` allows, in page order, until ``p.explorer_budget`` bytes are used.
+    """
+    cands = _explorer_candidates(p)
+    listed_all = len(p.doc_ids) <= LIST_ALL_DOCUMENTS
+    shown: dict[str, list[str]] = {xid: [] for xid in p.explorables}
+    used, full = 0, False
+    for limit in (min(EXPLORER_FIRST, p.explorer_per_term), p.explorer_per_term):
+        for xid in p.explorables:
+            rows = cands.get(xid, ([], 0))[0]
+            items = shown[xid]
+            while not full and len(items) < min(limit, len(rows)):
+                e = rows[len(items)]
+                kind = p.explorables[xid][0]
+                # a link to the document's row only where the page lists it anyway (no extra rows)
+                link = listed_all or _s(e.get("doc_id")) in p.cited_docs
+                item = _evidence_item(p, {**e, "voice": e.get("voice") if kind == "label" else None,
+                                          "term": None}, link=link)
+                n = len(item.encode("utf-8"))
+                if used + n > p.explorer_budget:
+                    full = True
+                    break
+                items.append(item)
+                used += n
+    out = []
+    for xid, (kind, _key, title) in p.explorables.items():
+        total = cands.get(xid, ([], 0))[1]
+        items = shown[xid]
+        src = "hits.csv" if kind == "label" else "term_evidence.csv"
+        if not items:
+            note = f"No sentence within this page's budget; see <code>{src}</code>."
+        elif total > len(items):
+            note = f"{len(items)} of {total:,} sentences; all in <code>{src}</code>."
+        else:
+            note = _plural(len(items), "sentence") + "."
+        out.append(f'<template id="{xid}"><p class="xd-title">{title}</p><p class="note">{note}</p>'
+                   f'<ol class="evidence">{"".join(items)}</ol></template>')
+    stats = {"items": len(p.explorables), "sentences": sum(len(v) for v in shown.values()), "bytes": used,
+             "full": full}
+    return "\n".join(out), stats
+
+
+def _explorer_controls(p: _Page, stats: dict) -> str:
+    """The filter bar at the top of the page and the sentences dialog."""
+    outlets = "".join(f'<option value="{escape(o)}"{_dir_attrs(o)}>{escape(o)}</option>' for o in p.outlets)
+    names = {a: a + (" — " + p.actor_names[a] if p.actor_names.get(a) not in (None, "", a) else "")
+             for a in p.filter_actors}
+    actors = "".join(f'<option value="{escape(a)}"{_dir_attrs(n)}>{escape(n)}</option>' for a, n in names.items())
+    bar = ('<div class="explorer" role="search" aria-label="filter the tables">'
+           '<label>Outlet <select id="xf-outlet"><option value="">all outlets</option>'
+           f"{outlets}</select></label>"
+           '<label>Actor <select id="xf-actor"><option value="">all actors</option>'
+           f"{actors}</select></label>"
+           '<button type="button" id="xf-clear">Show all</button>'
+           '<span id="xf-status" class="n" role="status"></span></div>')
+    dialog = ('<dialog id="xd" aria-label="sentences"><div class="xd-head">'
+              '<button type="button" id="xd-close">Close</button></div><div id="xd-body"></div></dialog>')
+    return bar + dialog
 
 
 def _documents_section(p: _Page) -> str:
@@ -1190,7 +1419,8 @@ def _human_size(n: int) -> str:
 def render_html(tables: ReportTables | RunData, charts: Sequence[tuple[str, str]] = (), *,
                 evidence_per_cell: int = EVIDENCE_PER_CELL, reported_per_cell: int = REPORTED_PER_CELL,
                 term_evidence_per_term: int = TERM_EVIDENCE_PER_TERM,
-                max_events: int = MAX_EVENTS) -> str:
+                max_events: int = MAX_EVENTS, explorer_per_term: int = EXPLORER_PER_TERM,
+                explorer_budget: int = EXPLORER_BUDGET) -> str:
     """Render a finished run as one self-contained HTML page (the text of ``report.html``).
 
     ``charts``: ``(title, "charts/<name>.png")`` pairs as returned by the report layer;
@@ -1199,6 +1429,10 @@ def render_html(tables: ReportTables | RunData, charts: Sequence[tuple[str, str]
     once and shared with report.md; given a :class:`RunData`, they are built here with the
     caps given (``evidence_per_cell``, ``reported_per_cell``, ``max_events``). Nothing is
     computed at render time.
+
+    The page's explorer filters every table by outlet and actor and opens the sentences of a label
+    or distinguishing term in a dialog: up to ``explorer_per_term`` sentences each, at most
+    ``explorer_budget`` bytes of them in all (the page states both).
 
     >>> from framing.report import load_run  # doctest: +SKIP
     >>> page = render_html(load_run("outputs/seeds"), [])  # doctest: +SKIP
@@ -1210,7 +1444,11 @@ def render_html(tables: ReportTables | RunData, charts: Sequence[tuple[str, str]
                               max_events=max_events)
     run = tables.run
     evidence_per_cell, reported_per_cell = tables.evidence_per_cell, tables.reported_per_cell
-    p = _Page(tables, term_evidence_per_term=term_evidence_per_term)
+    if explorer_per_term < 0 or explorer_budget < 0:
+        raise ConfigError(f"explorer_per_term={explorer_per_term}, explorer_budget={explorer_budget}: both "
+                          "must be ≥ 0", hint="pass 0 for no explorer sentences")
+    p = _Page(tables, term_evidence_per_term=term_evidence_per_term, explorer_per_term=explorer_per_term,
+              explorer_budget=explorer_budget)
     ev_auth = {(str(o), str(a)): cell for (o, a), cell in tables.evidence.items()}
     ev_rep = {(str(o), str(a)): cell for (o, a), cell in tables.evidence_reported.items()}
     term_ev = tables.term_evidence
@@ -1223,6 +1461,7 @@ def render_html(tables: ReportTables | RunData, charts: Sequence[tuple[str, str]
         _terms_section(p, charts, term_ev), _events_section(p),
         _evidence_section(p, ev_auth, ev_rep, term_ev),
     ]
+    templates, xstats = _explorer(p)  # after the evidence: links only to documents the page lists
     body.append(_documents_section(p))  # last: lists the documents the sections above cite
     body.append(_problems_section(p))
     toc = [(sid, title) for sid, title in (
@@ -1236,7 +1475,13 @@ def render_html(tables: ReportTables | RunData, charts: Sequence[tuple[str, str]
              f"Evidence is capped at {evidence_per_cell} sentences per outlet × actor cell ({reported_per_cell} "
              "for words in quotations and reported speech) and "
              f"{term_evidence_per_term} per distinguishing term; every figure and match is in the run's CSV files. "
-             f"Page size: {_SIZE_MARK}. Tables sort when you click a column header.</p>")
+             f"Page size: {_SIZE_MARK}. Tables sort when you click a column header. "
+             "Explorer: the filters below hide the other outlets' (or actors') rows and columns in every table "
+             "and the address keeps the view (copy it to share it); a click on a label or a distinguishing "
+             f"term opens its sentences — up to {p.explorer_per_term} per label or term, "
+             f"{escape(_human_size(p.explorer_budget))} in all (this page: {xstats['sentences']:,} sentences "
+             f"for {xstats['items']:,} labels and terms, {escape(_human_size(xstats['bytes']))}"
+             f"{'; the budget ran out, later ones have fewer' if xstats['full'] else ''}).</p>")
     head = (
         "<!DOCTYPE html>\n"
         '<html lang="en" dir="ltr">\n<head>\n<meta charset="utf-8">\n'
@@ -1250,7 +1495,8 @@ def render_html(tables: ReportTables | RunData, charts: Sequence[tuple[str, str]
     )
     foot = (f'<footer class="note">Generated by <code>framing</code> from the CSV files of the run folder '
             f"(<code>framing report RUN_DIR</code> re-renders it). Page size: {_SIZE_MARK}.</footer>\n")
-    page = (head + intro + nav + "\n<main>\n" + "\n".join(b for b in body if b) + "\n</main>\n" + foot
+    page = (head + intro + nav + _explorer_controls(p, xstats) + "\n<main>\n" + "\n".join(b for b in body if b)
+            + "\n</main>\n" + templates + "\n" + foot
             + f"<script>{_SCRIPT}</script>\n</body>\n</html>\n")
     size_text = "?"
     for _ in range(4):  # the size is part of the page: converge on it
