@@ -257,7 +257,7 @@ _SOURCE_HEADS = _SPEECH_NOUNS | _set("""
 """)
 #: words skipped at the start of a speaker phrase ("أكد فيه الجيش", "أكد أمس الوزير")
 _NP_LEAD_SKIP = _set("""
-فيه فيها بدوره بدورها ايضا كذلك بذلك بهذا اليوم امس مساء صباح السبت الاحد الاثنين الثلاثاء الاربعاء الخميس الجمعه
+فيه فيها بدوره بدورها ايضا كذلك بذلك بهذا اليه اليها عليه عليها منه منها اليوم امس مساء صباح السبت الاحد الاثنين الثلاثاء الاربعاء الخميس الجمعه
 """)
 #: speech events: "مسؤول في وزارة" continues a speaker phrase, "عارف في تصريحات" ends it
 _SPEECH_EVENTS = _SPEECH_NOUNS | _set("مقابله مداخله لقاء كلمه مؤتمر اتصال ندوه برنامج حوار جلسه")
@@ -904,9 +904,11 @@ class AttributionExtractor:
         In order: (0) the words right before the verb ("الكرملين قال إن", "إن ماليزيا أكدت
         أن"); (1) the speaker of the last attribution cued earlier in the sentence; (2) the
         first named source earlier in the sentence; (2c) for a participle ("موضحا"), the
-        subject of the verb that opens the sentence; (3) the speaker of the last attribution
-        in this or the previous paragraph. Attributions nested in another's quotation are
-        only seen from inside that quotation.
+        subject of the verb that opens the sentence (with or without و); (3) the speaker of the
+        last attribution up to three paragraphs back — for a verb with و/ف ("وأضاف", "وتابع"),
+        the nearest earlier named speaker of the document. Attributions nested in another's
+        quotation are only seen from inside that quotation. A relative pronoun before the verb
+        ("رونالدو الذي قال") names its antecedent in (0).
         """
         pos = d.starts[cue.i0]
         s_start, _ = d.sentence(pos)
@@ -949,9 +951,10 @@ class AttributionExtractor:
                     return sp
         # (3) the nearest earlier named speaker, up to three paragraphs back (news text often puts
         # each sentence in a paragraph of its own)
+        # (and, for a verb written with و/ف — "وأضاف", "وتابع" — the last named speaker of the document)
         para = d.para(pos)
         for f in reversed(d.found):
-            if f.para < para - 3:
+            if f.para < para - 3 and not cue.proclitic:
                 break
             if visible(f):
                 return f.speaker
@@ -1003,7 +1006,7 @@ class AttributionExtractor:
         for k in range(max(s + 1, known[1]), e):
             tok, prev = d.norms[k], d.norms[k - 1]
             if (prev.startswith(("ال", "وال", "لل", "بال")) and not tok.startswith("ال") and tok[0] not in "لبو" and not tok.isdigit()
-                    and k not in d.verbs and d.quote_before(k) is None):
+                    and k not in d.verbs and d.quote_before(k) is None and not any(c in "،," for c in d.gap(k))):
                 return k
         return None
 
@@ -1145,9 +1148,12 @@ class AttributionExtractor:
         # the speaker phrase right after the verb (VSO), or "عن" + the original speaker (نقلت X عن Y)
         s, e, names = self._np(d, cue.i1, region_end)
         via = None
-        if e < region_end and d.norms[e] == "عن":
+        if e > s and e < region_end and d.norms[e] == "عن":
             s2, e2, names2 = self._np(d, e + 1, region_end)
-            if e2 > s2:
+            # "نقلت وكالة X عن Y": a named relay or a named original speaker, not "أعرب X عن أمله"
+            if e2 > s2 and (self._known(d, s, e) is not None or self._known(d, s2, e2) is not None) \
+                    and not (e2 - s2 == 1 and d.norms[s2].endswith(("ه", "ها", "هم"))
+                             and self._known(d, s2, e2) is None):
                 via = self._speaker(d, s, e, names)  # "نقلت وكالة الأنباء عن مصدر": the agency relays
                 s, e, names = s2, e2, names2
         speaker = self._speaker(d, s, e, names)
@@ -1304,6 +1310,16 @@ class AttributionExtractor:
                     if f.cue_start >= q.start or f.cue is None:
                         continue
                     if f.cue_start < prev_start:
+                        break
+                    if f.speaker.name and (f.outer is None or f.outer[0] <= q.start < f.outer[1]):
+                        speaker = f.speaker
+                        break
+            else:
+                # "قال X إن ...، مختتما بطرح حلول تمثلت في «...»": the speaker cued earlier in the sentence
+                for f in reversed(d.found):
+                    if f.cue_start >= q.start or f.cue is None or f.kind not in VOICE_KINDS:
+                        continue
+                    if f.cue_start < s_start:
                         break
                     if f.speaker.name and (f.outer is None or f.outer[0] <= q.start < f.outer[1]):
                         speaker = f.speaker

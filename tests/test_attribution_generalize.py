@@ -232,3 +232,28 @@ def test_the_warning_when_most_attributions_are_typed_other():
     half = pd.DataFrame({"outlet": ["a", "b"], "n_attributions": [10, 10], "share_other": [0.5, 0.5]})
     assert untyped_warning(half) is None
     assert untyped_warning(pd.DataFrame({"outlet": ["a"], "n_attributions": [0]})) is None
+
+
+# --- chants, lists of quotations, and what «عن» does not relay ------------------------------------
+
+
+def test_chanted_slogans_are_the_chanters_and_a_list_of_quotations_keeps_its_speaker(neutral):
+    text = ("وتجمع المتظاهرون أمام مبنى المحافظة، وهتف المتظاهرون «يسقط يسقط حكم المرشد ولا للطوارئ»، "
+            "و«الشعب يريد إسقاط النظام من جديد الآن».")
+    first, second = neutral.extract(text)
+    assert (first.speaker, first.source_type, first.cue) == ("المتظاهرون", "witness", "وهتف")
+    assert first.quote_text == "يسقط يسقط حكم المرشد ولا للطوارئ"
+    assert (second.speaker, second.quote_text) == ("المتظاهرون", "الشعب يريد إسقاط النظام من جديد الآن")
+
+
+def test_about_is_not_a_relay(neutral):
+    # «أعرب X عن أمله» expresses X's hope: no speaker called «أمله», no via
+    text = "وأعرب عبد الهادي عن أمله في الحصول على الجنسية، وقال «هناك آلاف المحرومين من السفر عبر المعبر بسبب قضايا كيدية»."
+    attrs = neutral.extract(text)
+    assert attrs and all(a.speaker != "أمله" and a.via == "" for a in attrs)
+
+
+def test_an_apposition_after_the_verb_is_no_object(neutral):
+    # «حذر رئيس الوزراء الإيطالي المستقيل، ماريو مونتي من ...»: the name is not what was warned
+    text = "حذر رئيس الوزراء الإيطالي المستقيل، ماريو مونتي من خطورة نتائج الانتخابات على الاقتصاد."
+    assert all(not a.quote_text.startswith("ماريو") for a in neutral.extract(text))
