@@ -55,8 +55,12 @@ def generate(n: int, seed: int = 0) -> tuple[str, list[str]]:
         seen.add(term)
         terms.append(term)
         extra = ", match: exact" if rng.random() < 0.1 else ""
-        lines.append(f"  - {{term: {term}, actor: {rng.choice(ACTORS)}, category: {rng.choice(CATEGORIES)}, "
-                     f"stance: {rng.choice((-1.0, -0.5, 0.0, 0.5))}{extra}}}")
+        # actor, category and stance follow the words' beginnings: entries whose forms collide
+        # (same first words, last words sharing a stem) agree, as a valid lexicon must
+        core = [w[2:] if w.startswith("ال") and len(w) > 3 else w for w in words]
+        attr = random.Random(f"{len(words)}|{' '.join(core[:-1])}|{core[-1][:2]}")
+        lines.append(f"  - {{term: {term}, actor: {attr.choice(ACTORS)}, category: {attr.choice(CATEGORIES)}, "
+                     f"stance: {attr.choice((-1.0, -0.5, 0.0, 0.5))}{extra}}}")
     return "\n".join(lines) + "\n", terms
 
 

@@ -38,11 +38,14 @@ __all__ = [
     "CONJUNCTIONS",
     "PREPOSITIONS",
     "PRONOUN_SUFFIXES",
+    "SUFFIX_PREFIXES",
     "Normalized",
     "article_clitic_variants",
     "bare_forms",
     "fold_article_clitics",
     "is_arabic",
+    "name_bases",
+    "name_forms",
     "normalize_ar",
     "normalize_with_offsets",
     "proclitic_bases",
@@ -340,6 +343,44 @@ def proclitic_forms(word: str) -> set[str]:
     return forms
 
 
+def name_forms(word: str) -> set[str]:
+    """A proper name with the proclitics a name takes: و ف × ب ل ك — no article, no suffixes.
+
+    A name written with its article (الأسد) keeps it (ل + ال → لل); one written without
+    (مرسي) never takes it, so «المرسي» is not a form of «مرسي».
+
+    >>> sorted(name_forms("مرسي"))[:4]
+    ['بمرسي', 'فبمرسي', 'فكمرسي', 'فلمرسي']
+    >>> "المرسي" in name_forms("مرسي"), "للاسد" in name_forms("الاسد")
+    (False, True)
+    """
+    forms = set()
+    for conj in _CONJ:
+        for prep in _PREP:
+            if prep == "ل" and word.startswith("ال") and len(word) > 3:
+                forms.add(conj + "لل" + word[2:])
+            else:
+                forms.add(conj + prep + word)
+    return forms
+
+
+def name_bases(token: str) -> list[str]:
+    """Every ``w`` whose :func:`name_forms` may contain ``token`` (a superset; ``token`` first).
+
+    >>> name_bases("وبمرسي")
+    ['وبمرسي', 'بمرسي', 'مرسي']
+    """
+    out = [token]
+    r = token[1:] if token[:1] in CONJUNCTIONS else token
+    if r is not token:
+        out.append(r)
+    if r[:1] in PREPOSITIONS:
+        out.append(r[1:])
+    if r.startswith("لل"):
+        out.append("ال" + r[2:])
+    return [f for f in dict.fromkeys(out) if f]
+
+
 def suffix_forms(word: str) -> set[str]:
     """The word with plural, dual, feminine and possessive suffixes (ة → ت before a suffix).
 
@@ -372,7 +413,8 @@ def surface_forms(words: Sequence[str], mode: str = "affix") -> tuple[frozenset[
 
     The first word takes proclitics (:func:`proclitic_forms`), the last word suffixes
     (:func:`suffix_forms`; a one-word term both); ``mode="exact"`` and words of one or two
-    letters take neither.
+    letters take neither; ``mode="name"`` (a proper name) gives its first word only the
+    proclitics of :func:`name_forms` and no word any suffix.
 
     >>> forms = surface_forms(["الاحتلال"])
     >>> {"والاحتلال", "للاحتلال", "بالاحتلال", "الاحتلال"} <= forms[0]
@@ -383,6 +425,9 @@ def surface_forms(words: Sequence[str], mode: str = "affix") -> tuple[frozenset[
     for i, word in enumerate(words):
         if mode == "exact" or len(word) <= 2:
             out.append(frozenset({word}))
+            continue
+        if mode == "name":
+            out.append(frozenset(name_forms(word)) if i == 0 else frozenset({word}))
             continue
         forms = {word}
         last_forms = suffix_forms(word) if i == n - 1 else {word}
@@ -406,6 +451,10 @@ _SUFFIXES_TA_MARBUTA = frozenset(
     (*("ت" + p for p in _PRONOUNS), "ات", "تان", "تين", *("ات" + p for p in _PRONOUNS)))
 _SUFFIXES_PLURAL = frozenset(("ون", "ين", "و", "ي", *("ي" + p for p in _PRONOUNS if p != "ي")))
 _MAX_SUFFIX = max(map(len, _SUFFIXES_PLAIN | _SUFFIXES_TA_MARBUTA | _SUFFIXES_PLURAL))
+#: every non-empty beginning of a suffix string (what one word's stem may have more than another's
+#: when both give the same suffixed form; used to find colliding lexicon entries)
+SUFFIX_PREFIXES = frozenset(x[:i] for x in _SUFFIXES_PLAIN | _SUFFIXES_TA_MARBUTA | _SUFFIXES_PLURAL | {"ه"}
+                            for i in range(1, len(x) + 1))
 
 
 def proclitic_bases(token: str) -> list[str]:

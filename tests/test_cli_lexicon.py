@@ -152,9 +152,9 @@ def test_validate_exit_codes(data_dir, folder):
     assert any(line.endswith("invalid.yaml:15: error: 'الارهابيين' duplicates 'الإرهابيين' at line 14 "
                              "('الارهابيين' after normalization) — remove one of them or merge their notes")
                for line in lines)
-    assert "8 error(s), 5 warning(s)" in r.stderr
+    assert "9 error(s), 4 warning(s)" in r.stderr
     r = run("validate", data_dir / "codebook" / "invalid.yaml", "--errors-only")
-    assert len(r.stdout.splitlines()) == 8
+    assert len(r.stdout.splitlines()) == 9
     # warnings only: exit 0, unless --strict
     path = folder / "commented.yaml"
     text = path.read_text(encoding="utf-8").replace("version: 0.3.0   # bumped by hand\n", "")

@@ -401,7 +401,7 @@ def test_validate_collects_every_problem_with_its_line(cb):
         ("invalid.yaml", 19, "error", "stance"),  # 'high'
         ("invalid.yaml", 20, "error", "unmatchable"),
         ("invalid.yaml", 21, "error", "schema"),  # no term
-        ("invalid.yaml", 22, "warning", "overlap"),  # الثوار is a form of ثوار
+        ("invalid.yaml", 23, "error", "collision"),  # ثوار (0.5) shares every form of الثوار (0.8)
         ("invalid.yaml", 24, "error", "schema"),  # unknown field colour
         ("other.yaml", 11, "warning", "cross-duplicate"),
     }

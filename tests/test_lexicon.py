@@ -99,10 +99,14 @@ def test_surface_forms_cover_clitic_combinations():
     assert surface_forms(("قال",), "exact") == (frozenset({"قال"}),)
 
 
-def test_lexicons_are_independent_codebooks(mini):
+def test_layered_lexicons_give_one_hit_per_span(mini):
+    # the longest match wins across lexicons too: «النظام» of the second lexicon is inside it
     other = Lexicon.from_entries("other", [{"term": "النظام", "category": "x", "actor": "sg"}])
     hits = Matcher([mini, other]).find("قوات النظام")
-    assert sorted((h.lexicon, h.term) for h in hits) == [("mini", "قوات النظام"), ("other", "النظام")]
+    assert [(h.lexicon, h.term) for h in hits] == [("mini", "قوات النظام")]
+    # the same term in both: the lexicon given first wins
+    assert [(h.lexicon, h.actor) for h in Matcher([mini, other]).find("إن النظام")] == [("mini", "syrian_government")]
+    assert [(h.lexicon, h.category) for h in Matcher([other, mini]).find("إن النظام")] == [("other", "x")]
 
 
 # --- errors: every message names file:line and the fix -----------------------------------

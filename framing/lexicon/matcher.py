@@ -20,14 +20,18 @@ match wins; a match never crosses a sentence boundary.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
 
-from framing.lexicon.model import Entry, Lexicon
+from framing.lexicon.model import RULE_FIELDS, Entry, Lexicon, match_rank, normalize_term
 from framing.normalize import (
     WORD_RE,
     Normalized,
+    name_bases,
+    name_forms,
     normalize_with_offsets,
     proclitic_bases,
     proclitic_forms,
@@ -39,7 +43,7 @@ from framing.normalize import (
 )
 from framing.records import Hit
 
-__all__ = ["Matcher", "surface_forms"]
+__all__ = ["Excluded", "Matcher", "as_written_forms", "surface_forms"]
 
 # --- matching -------------------------------------------------------------------------------
 
@@ -52,11 +56,25 @@ _SPLIT_RE = re.compile(f"({WORD_RE.pattern})")
 class _Compiled:
     """An entry ready to match; its surface forms are computed the first time it is a candidate."""
 
-    __slots__ = ("_forms", "entry", "lexicon", "order", "words")
+    __slots__ = ("_forms", "_rules", "entry", "lexicon", "order", "words")
 
     def __init__(self, entry: Entry, lexicon: str, words: tuple[str, ...], order: int):
         self.entry, self.lexicon, self.words, self.order = entry, lexicon, words, order
         self._forms: tuple[frozenset[str], ...] | None = None
+        self._rules: list[tuple[str, str, tuple[frozenset[str], ...]]] | None = None
+
+    def rank(self, tokens: Sequence[str]) -> tuple[int, int]:
+        """:func:`~framing.lexicon.model.match_rank`: lower wins a span several entries match."""
+        return match_rank(self.entry, tokens)
+
+    @property
+    def rules(self) -> list[tuple[str, str, tuple[frozenset[str], ...]]]:
+        """(rule, phrase as written, forms of its words) for each context rule of the entry."""
+        if self._rules is None:
+            e = self.entry
+            self._rules = [(key, phrase, surface_forms(normalize_term(phrase), "affix"))
+                           for key in RULE_FIELDS for phrase in getattr(e, key)]
+        return self._rules
 
     @property
     def forms(self) -> tuple[frozenset[str], ...]:
@@ -83,6 +101,22 @@ def _prefix_set(word: str) -> frozenset[str]:
 @lru_cache(maxsize=16_384)
 def _suffix_set(word: str) -> frozenset[str]:
     return frozenset(suffix_forms(word))
+
+
+@lru_cache(maxsize=16_384)
+def _name_set(word: str) -> frozenset[str]:
+    return frozenset(name_forms(word))
+
+
+def as_written_forms(word: str, match: str = "affix") -> set[str]:
+    """The forms of an entry's first word that keep it as written: proclitics only, no suffix.
+
+    >>> "والمتظاهرين" in as_written_forms("المتظاهرين"), "المتظاهرون" in as_written_forms("المتظاهرين")
+    (True, False)
+    """
+    if match == "exact" or len(word) <= 2:
+        return {word}
+    return name_forms(word) if match == "name" else proclitic_forms(word)
 
 
 _LL_STARTS = ("لل", "ولل", "فلل")
@@ -114,6 +148,7 @@ class Matcher:
         self._exact_heads: dict[str, list[_Compiled]] = {}  # only as written (exact, or ≤ 2 letters)
         self._single_heads: dict[str, list[_Compiled]] = {}  # one-word entries: proclitics × suffixes
         self._multi_heads: dict[str, list[_Compiled]] = {}  # first of several words: proclitics
+        self._name_heads: dict[str, list[_Compiled]] = {}  # proper names: و ف ب ل ك only
         self._base_first: dict[str, list[_Compiled]] = {}
         order = 0
         for lex in self.lexicons:
@@ -126,11 +161,13 @@ class Matcher:
                 head = words[0]
                 if entry.match == "exact" or len(head) <= 2:
                     self._exact_heads.setdefault(head, []).append(compiled)
+                elif entry.match == "name":
+                    self._name_heads.setdefault(head, []).append(compiled)
                 elif len(words) == 1:
                     self._single_heads.setdefault(head, []).append(compiled)
                 else:
                     self._multi_heads.setdefault(head, []).append(compiled)
-                if entry.match != "exact":  # exact entries never match through a lemma
+                if entry.match == "affix":  # exact entries and names never match through a lemma
                     self._base_first.setdefault(head, []).append(compiled)
         # a cheap superset test: every affix form of a head word holds the word's first two letters
         # within its first six (after at most four proclitic letters), except forms written
@@ -161,6 +198,12 @@ class Matcher:
         found: dict[int, _Compiled] = {}
         for comp in self._exact_heads.get(token, ()):
             found[comp.order] = comp
+        if self._name_heads:
+            for f in name_bases(token):
+                comps = self._name_heads.get(f)
+                if comps and token in _name_set(f):
+                    for comp in comps:
+                        found[comp.order] = comp
         singles, multis, starts = self._single_heads, self._multi_heads, self._starts
         if not token.startswith(_LL_STARTS) and not any(token[a:a + 2] in starts for a in range(5)):
             return [found[k] for k in sorted(found)]
@@ -240,12 +283,15 @@ class Matcher:
         self._learn(tokens)
         return not self._keys.isdisjoint(tokens)
 
-    def find(self, text: str, *, doc_id: str = "", normalized: str | Normalized | None = None) -> list[Hit]:
+    def find(self, text: str, *, doc_id: str = "", normalized: str | Normalized | None = None,
+             excluded: list[Excluded] | None = None) -> list[Hit]:
         """All matches in ``text`` (original or masked text), ordered by position.
 
         Offsets index ``text``; ``matched == text[start:end]``. ``normalized`` may pass
         ``normalize_with_offsets(text)`` (reused) or ``normalize_ar(text)`` (a prefilter)
-        when the caller has it already.
+        when the caller has it already. A span yields at most one hit across all lexicons
+        (longest match, then the entry written as in the text, then the first lexicon).
+        ``excluded``, a list, receives the matches a context rule of their entry removed.
         """
         if isinstance(normalized, Normalized):
             norm = normalized
@@ -313,27 +359,30 @@ class Matcher:
                 ok = True
                 words = comp.words
                 for k in range(1, n):
-                    if _GAP_RE.fullmatch(pieces[2 * (i + k)]) is None or not self._word_ok(words_in_text[i + k], comp.forms[k], words[k],
-                                                        lemma=comp.entry.match != "exact"):
+                    if _GAP_RE.fullmatch(pieces[2 * (i + k)]) is None or not self._word_ok(
+                            words_in_text[i + k], comp.forms[k], words[k], lemma=comp.entry.match == "affix"):
                         ok = False
                         break
                 if ok:
                     candidates.setdefault(comp.lexicon, []).append((i, i + n, comp))
         if not candidates:
             return []
+        pool = [c for cands in candidates.values() for c in cands]
+        bounds = list(accumulate(map(len, pieces)))  # character offsets of the pieces in the normalized text
+        if any(c[2].entry.has_rules for c in pool):
+            pool = self._apply_rules(pool, words_in_text, pieces, bounds, ntext, text, norm, doc_id, excluded)
+        # one hit per span across all lexicons: longest first, then leftmost, then the entry
+        # written as the text has it, then the first lexicon (the order given), then file order
         chosen: list[tuple[int, int, _Compiled]] = []
-        for cands in candidates.values():
-            # longest first, then leftmost; keep non-overlapping
-            taken: set[int] = set()
-            for start, end, comp in sorted(cands, key=lambda c: (-(c[1] - c[0]), c[0], c[2].entry.id)):
-                span = range(start, end)
-                if any(t in taken for t in span):
-                    continue
-                taken.update(span)
-                chosen.append((start, end, comp))
-        chosen.sort(key=lambda c: (c[0], c[1], c[2].lexicon))
-        # character offsets of the pieces in the normalized text
-        bounds = list(accumulate(map(len, pieces)))
+        taken: set[int] = set()
+        for start, end, comp in sorted(pool, key=lambda c: (
+                -(c[1] - c[0]), c[0], c[2].rank(words_in_text[c[0]:c[1]]), c[2].order)):
+            span = range(start, end)
+            if any(t in taken for t in span):
+                continue
+            taken.update(span)
+            chosen.append((start, end, comp))
+        chosen.sort(key=lambda c: (c[0], c[1]))
         ends = sentence_ends(text)
         hits = []
         for start, end, comp in chosen:
@@ -346,5 +395,83 @@ class Matcher:
                 entry_id=e.id, sentence_start=s_start, sentence_end=max(s_end, o_end),
             ))
         return hits
+
+    def _apply_rules(self, pool, words, pieces, bounds, ntext, text, norm, doc_id, excluded):
+        """Drop the candidates a context rule of their entry excludes (and report them)."""
+        n = len(words)
+        sent_of: list[int] | None = None
+
+        def phrase_at(j: int, forms: tuple[frozenset[str], ...], glued: bool) -> bool:
+            """Whether the phrase's words are the tokens from ``j`` (``glued``: no punctuation between)."""
+            m = len(forms)
+            return j >= 0 and j + m <= n and all(
+                words[j + k] in forms[k] and (not glued or k == 0 or _GAP_RE.fullmatch(pieces[2 * (j + k)]))
+                for k in range(m))
+
+        kept = []
+        for start, end, comp in pool:
+            if not comp.entry.has_rules:
+                kept.append((start, end, comp))
+                continue
+            broken = None
+            wanted: list[str] = []  # in_sentence phrases, one of which must be found
+            found_wanted = False
+            for key, phrase, forms in comp.rules:
+                if key == "not_followed_by":
+                    if _GAP_RE.fullmatch(pieces[2 * end] if end < n else "") and phrase_at(end, forms, True):
+                        broken = (key, phrase)
+                elif key == "not_preceded_by":
+                    j = start - len(forms)
+                    if _GAP_RE.fullmatch(pieces[2 * start]) and phrase_at(j, forms, True):
+                        broken = (key, phrase)
+                else:
+                    if sent_of is None:
+                        ends = sentence_ends(ntext)
+                        sent_of = [bisect_right(ends, bounds[2 * k]) for k in range(n)]
+                    sid = sent_of[start]
+                    lo, hi = start, end
+                    while lo > 0 and sent_of[lo - 1] == sid:
+                        lo -= 1
+                    while hi < n and sent_of[hi] == sid:
+                        hi += 1
+                    there = any(phrase_at(j, forms, False) and (j + len(forms) <= start or j >= end)
+                                for j in range(lo, hi - len(forms) + 1))
+                    if key == "not_in_sentence" and there:
+                        broken = (key, phrase)
+                    elif key == "in_sentence":
+                        wanted.append(phrase)
+                        found_wanted = found_wanted or there
+                if broken is not None:
+                    break
+            if broken is None and wanted and not found_wanted:
+                broken = ("in_sentence", " / ".join(wanted))
+            if broken is None:
+                kept.append((start, end, comp))
+            elif excluded is not None:
+                o_start, o_end = norm.original_span(bounds[2 * start], bounds[2 * end - 1])
+                e = comp.entry
+                excluded.append(Excluded(doc_id=doc_id, lexicon=comp.lexicon, term=e.term, entry_id=e.id,
+                                         matched=text[o_start:o_end], start=o_start, end=o_end,
+                                         rule=broken[0], phrase=broken[1]))
+        return kept
+
+
+@dataclass(frozen=True, slots=True)
+class Excluded:
+    """A match that a context rule of its entry removed: ``rule`` and the ``phrase`` that did."""
+
+    doc_id: str
+    lexicon: str
+    term: str
+    entry_id: str
+    matched: str
+    start: int
+    end: int
+    rule: str
+    phrase: str
+
+    def describe(self) -> str:
+        """E.g. ``excluded by rule not_followed_by: التقليدي``."""
+        return f"excluded by rule {self.rule}: {self.phrase}"
 
 

@@ -20,30 +20,43 @@ from pathlib import Path
 
 from framing.errors import LexiconError
 from framing.lexicon.yamlio import gc_paused, read_yaml
-from framing.normalize import WORD_RE, normalize_ar
+from framing.normalize import SUFFIX_PREFIXES, WORD_RE, normalize_ar, suffix_forms, surface_forms
 
 __all__ = [
+    "ENTRY_KEYS",
     "KINDS",
     "MATCH_MODES",
     "MAX_ENTRIES",
+    "PERSON_CATEGORY",
+    "RULE_FIELDS",
     "TOP_KEYS",
+    "Collision",
     "Entry",
     "Issue",
     "Lexicon",
     "check_lexicon_data",
+    "collisions",
     "default_lexicon_dir",
     "lexicon_files",
     "lexicon_from_data",
     "load_lexicon",
     "load_lexicons",
     "load_stopwords",
+    "match_rank",
     "max_entries",
     "normalize_term",
+    "overlap_lines",
     "read_lexicon_text",
 ]
 
 KINDS = ("framing", "reporting_verbs", "sources")
-MATCH_MODES = ("affix", "exact")
+MATCH_MODES = ("affix", "exact", "name")
+#: entries of this category are proper names unless they say otherwise (``match: name``)
+PERSON_CATEGORY = "person"
+#: context rules an entry may carry: words that must not follow / precede it, words one of
+#: which must be in its sentence, words none of which may be
+RULE_FIELDS = ("not_followed_by", "not_preceded_by", "in_sentence", "not_in_sentence")
+ENTRY_KEYS = ("term", "category", "actor", "stance", "note", "match", "canonical", "id", *RULE_FIELDS)
 
 # --- records --------------------------------------------------------------------------------
 
@@ -63,7 +76,14 @@ def normalize_term(term: str) -> tuple[str, ...]:
 
 @dataclass(frozen=True, slots=True)
 class Entry:
-    """One lexicon entry. ``line`` is its 1-based line in the file (0 if built in code)."""
+    """One lexicon entry. ``line`` is its 1-based line in the file (0 if built in code).
+
+    ``match`` is ``affix`` (clitics and suffixes), ``exact`` or ``name`` (a proper name:
+    only و ف ب ل ك before it). The four rule fields hold words or phrases, as written:
+    a match is dropped when one of ``not_followed_by`` comes right after it or one of
+    ``not_preceded_by`` right before it, when its sentence holds none of ``in_sentence``
+    (if given) or one of ``not_in_sentence``.
+    """
 
     term: str
     category: str
@@ -74,10 +94,19 @@ class Entry:
     canonical: str = ""
     id: str = ""
     line: int = 0
+    not_followed_by: tuple[str, ...] = ()
+    not_preceded_by: tuple[str, ...] = ()
+    in_sentence: tuple[str, ...] = ()
+    not_in_sentence: tuple[str, ...] = ()
 
     @property
     def words(self) -> tuple[str, ...]:
         return normalize_term(self.term)
+
+    @property
+    def has_rules(self) -> bool:
+        """Whether a context rule can drop a match of this entry."""
+        return bool(self.not_followed_by or self.not_preceded_by or self.in_sentence or self.not_in_sentence)
 
 
 @dataclass
@@ -126,10 +155,11 @@ def _entry_from_mapping(raw, *, name: str, path, line: int) -> Entry:
     if not isinstance(raw, dict):
         raise LexiconError("an entry must be a mapping like {term: ..., category: ...}", path=path, line=line,
                            hint="write each entry as '- {term: ..., category: ..., stance: ...}'")
-    unknown = set(raw) - {"term", "category", "actor", "stance", "note", "match", "canonical", "id"}
+    unknown = set(raw) - set(ENTRY_KEYS)
     if unknown:
+        close = difflib.get_close_matches(str(sorted(unknown)[0]), ENTRY_KEYS, n=1)
         raise LexiconError(f"unknown entry field(s) {sorted(unknown)}", path=path, line=line,
-                           hint="allowed: term, category, actor, stance, note, match, canonical, id")
+                           hint=(f"did you mean '{close[0]}'? " if close else "") + f"allowed: {', '.join(ENTRY_KEYS)}")
     term = raw.get("term")
     if not isinstance(term, str) or not term.strip():
         raise LexiconError("entry has no 'term'", path=path, line=line, hint="add term: <Arabic words>")
@@ -146,10 +176,11 @@ def _entry_from_mapping(raw, *, name: str, path, line: int) -> Entry:
     if not -1.0 <= float(stance) <= 1.0:
         raise LexiconError(f"stance of '{term}' is {stance}, outside [-1, 1]", path=path, line=line,
                            hint="use a number between -1 (delegitimizing) and 1 (legitimizing)")
-    match = raw.get("match", "affix") or "affix"
+    match = raw.get("match") or ("name" if category == PERSON_CATEGORY else "affix")
     if match not in MATCH_MODES:
         raise LexiconError(f"match of '{term}' is {match!r}", path=path, line=line,
-                           hint="use match: affix (default) or match: exact")
+                           hint="use match: affix (default), match: exact or match: name (a proper name)")
+    rules = {key: _rule_words(raw.get(key), key=key, term=term, path=path, line=line) for key in RULE_FIELDS}
     actor = raw.get("actor") or None
     words = normalize_term(term)
     return Entry(
@@ -162,7 +193,239 @@ def _entry_from_mapping(raw, *, name: str, path, line: int) -> Entry:
         canonical=str(raw.get("canonical") or ""),
         id=str(raw.get("id") or f"{name}:{' '.join(words)}"),
         line=line,
+        **rules,
     )
+
+
+def _rule_words(value, *, key: str, term: str, path, line: int) -> tuple[str, ...]:
+    """The words or phrases of a context rule (a string or a list of strings), as written."""
+    if value is None:
+        return ()
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list) or not all(isinstance(v, str) for v in items):
+        raise LexiconError(f"{key} of '{term}' must be a word or a list of words, not {value!r}", path=path,
+                           line=line, hint=f"write {key}: [word, other phrase]")
+    out = []
+    for v in items:
+        if not _TERM_PUNCT_OK.match(normalize_ar(v).strip()):
+            raise LexiconError(f"{key} of '{term}' has {v!r}, which is not words separated by spaces", path=path,
+                               line=line, hint="give words or phrases without punctuation")
+        out.append(v.strip())
+    return tuple(out)
+
+
+# --- collisions: entries that can match the same words ------------------------------------------
+# Two entries collide when one token sequence is a form of both (clitics, the article and
+# suffixes considered). Listing every form of every entry costs seconds on 100k entries, so
+# candidates come from a stem key: every suffix form of a word starts with the word minus
+# at most two letters (ة, ون/ين), and adds at most five; two words share a form only if one
+# key is the other or the other minus up to five letters. Candidates are then checked with
+# the forms themselves (exact); the article is compared away, so «جيش» meets «الجيش».
+
+_MAX_ADDED = 5
+
+
+def _stem_key(words: tuple[str, ...]) -> tuple[str, str]:
+    """(the words before the last, article stripped from the first; the last word's stem)."""
+    last = words[-1]
+    if last.endswith("ه") and len(last) > 2:
+        stem = last[:-1]
+    elif last.endswith(("ون", "ين")) and len(last) > 4:
+        stem = last[:-2]
+    else:
+        stem = last
+    if len(words) == 1:
+        return "", (stem[2:] if stem.startswith("ال") and len(last) > 3 else stem)
+    return " ".join((_core(words[0]), *words[1:-1])), stem
+
+
+@dataclass(frozen=True, slots=True)
+class Collision:
+    """Two entries that match the same words. ``kind``: ``same-term`` (the same normalized
+    words, in two lexicons), ``agree`` (other written forms, same actor, category and
+    stance: each counts where the text has its own written form), ``resolved`` (they
+    differ, but every shared text is closer to one entry as written) or ``conflict``
+    (they differ and some text is as close to both: an error)."""
+
+    first: Entry
+    first_lexicon: Lexicon
+    second: Entry
+    second_lexicon: Lexicon
+    shared: tuple[str, ...]  # a few forms of the last word that both match
+    kind: str
+
+    def where(self, which: str) -> str:
+        e, lex = (self.first, self.first_lexicon) if which == "first" else (self.second, self.second_lexicon)
+        return f"{lex.path if lex.path is not None else lex.name}:{e.line}"
+
+
+def collisions(lexicons: Sequence[Lexicon], *, across_only: bool = False) -> list[Collision]:
+    """Every pair of entries of framing lexicons that can match the same words.
+
+    ``first`` is the entry that comes first (earlier lexicon, then earlier line).
+    With ``across_only``, pairs inside one lexicon are left out. Linear in the entries
+    (stem keys), then exact on the few candidates.
+    """
+    items = [(lex, e) for lex in lexicons if lex.kind == "framing" for e in lex.entries]
+    index: dict[tuple[str, str], list[int]] = {}
+    keys = []
+    for i, (_, e) in enumerate(items):
+        key = _stem_key(e.words) if e.words else ("\x00", "")
+        keys.append(key)
+        index.setdefault(key, []).append(i)
+
+    def cores(i: int) -> frozenset[str]:  # the last word's suffix forms, article stripped
+        got = cores_cache.get(i)
+        if got is None:
+            e = items[i][1]
+            last = e.words[-1]
+            got = cores_cache[i] = frozenset(
+                _core(f) for f in (suffix_forms(last) if e.match == "affix" and len(last) > 2 else (last,)))
+        return got
+
+    cores_cache: dict[int, frozenset[str]] = {}
+    out = []
+    for b, (head, stem) in enumerate(keys):
+        if head == "\x00":
+            continue
+        for j in range(min(_MAX_ADDED, len(stem) - 1) + 1):
+            if j and stem[len(stem) - j:] not in SUFFIX_PREFIXES:
+                continue
+            for a in index.get((head, stem[:len(stem) - j]), ()):
+                if a == b or (j == 0 and a > b):
+                    continue
+                lo, hi = (a, b) if a < b else (b, a)
+                (la, ea), (lb, eb) = items[lo], items[hi]
+                if (la is lb and across_only) or len(ea.words) != len(eb.words):
+                    continue
+                shared = cores(lo) & cores(hi)
+                if not shared:
+                    continue
+                if len(ea.words) == 1 and ea.match == eb.match == "affix":
+                    fa = fb = ()  # one-word affix entries: sharing a suffix form is sharing a form
+                    sample = tuple(sorted(shared, key=lambda f: (len(f), f))[:3])
+                else:
+                    fa, fb = surface_forms(ea.words, ea.match), surface_forms(eb.words, eb.match)
+                    if not all(x & y for x, y in zip(fa, fb, strict=True)):
+                        continue
+                    sample = tuple(sorted(fa[-1] & fb[-1], key=lambda f: (len(f), f))[:3])
+                if ea.words == eb.words:
+                    kind = "same-term"
+                elif (ea.actor, ea.category, ea.stance) == (eb.actor, eb.category, eb.stance):
+                    kind = "agree"
+                elif _ambiguous(ea, eb, fa, fb, shared):
+                    kind = "conflict"
+                else:
+                    kind = "resolved"
+                out.append(Collision(ea, la, eb, lb, sample, kind))
+    return out
+
+
+@lru_cache(maxsize=65_536)
+def _written_forms(word: str, first: bool, match: str) -> frozenset[str]:
+    from framing.normalize import name_forms, proclitic_forms
+
+    if not first or match == "exact" or len(word) <= 2:
+        return frozenset({word})
+    return frozenset(name_forms(word) if match == "name" else proclitic_forms(word))
+
+
+def _last_closeness(e: Entry, token: str) -> int:
+    """How many letters the last matched token shares with the entry's last word as written
+    (after the proclitics a one-word entry may take)."""
+    from framing.normalize import proclitic_bases
+
+    w = e.words[-1]
+    if len(e.words) > 1:
+        return _common_prefix(token, w)
+    w = _core(w)
+    return max(_common_prefix(_core(c), w) for c in proclitic_bases(token))
+
+
+def _core(word: str) -> str:
+    """The word without its article (the article is compared away)."""
+    return word[2:] if word.startswith("ال") and len(word) > 3 else word
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def match_rank(e: Entry, tokens: Sequence[str]) -> tuple[int, int]:
+    """How far the matched (normalized) tokens are from ``e`` as written: the words that are
+    not as written (proclitics on the first word allowed), then minus the letters the last
+    token shares with the last word. Of entries matching one span the lowest rank counts, so
+    the text «المتظاهرين» counts under «المتظاهرين», not «المتظاهرون».
+
+    >>> e1, e2 = Entry("المتظاهرين", "x"), Entry("المتظاهرون", "x")
+    >>> match_rank(e1, ["والمتظاهرين"]) < match_rank(e2, ["والمتظاهرين"])
+    True
+    """
+    words = e.words
+    off = sum(t not in _written_forms(w, k == 0, e.match) for k, (t, w) in enumerate(zip(tokens, words, strict=False)))
+    return off, -_last_closeness(e, tokens[-1])
+
+
+def _ambiguous(ea: Entry, eb: Entry, fa, fb, shared_cores: frozenset[str]) -> bool:
+    """Whether some text both entries match ranks them equal (:func:`match_rank`): the
+    matcher's tie-break would then be file order, not the text. One-word entries are
+    compared on their suffix forms without the article (``shared_cores``)."""
+    n = len(ea.words)
+    if n == 1:
+        ca, cb = _core(ea.words[0]), _core(eb.words[0])
+        for c in shared_cores:
+            if (c != ca) == (c != cb) and _common_prefix(c, ca) == _common_prefix(c, cb):
+                return True
+        return False
+    sums = {0}
+    for k in range(n - 1):
+        wa = _written_forms(ea.words[k], k == 0, ea.match)
+        wb = _written_forms(eb.words[k], k == 0, eb.match)
+        diffs = {(t not in wa) - (t not in wb) for t in fa[k] & fb[k]}
+        sums = {s + d for s in sums for d in diffs}
+    k = n - 1
+    wa = _written_forms(ea.words[k], k == 0, ea.match)
+    wb = _written_forms(eb.words[k], k == 0, eb.match)
+    for t in fa[k] & fb[k]:
+        d = (t not in wa) - (t not in wb)
+        if -d in sums and _last_closeness(ea, t) == _last_closeness(eb, t):
+            return True
+    return False
+
+
+def _conflict_error(c: Collision) -> LexiconError:
+    a, b = c.first, c.second
+    diff = [f"{k} {getattr(a, k)!r} vs {getattr(b, k)!r}" for k in ("actor", "category", "stance")
+            if getattr(a, k) != getattr(b, k)]
+    return LexiconError(
+        f"'{b.term}' and '{a.term}' ({c.where('first')}) match the same words (e.g. «{c.shared[0]}») "
+        f"but differ: {', '.join(diff)}", path=c.second_lexicon.path, line=b.line or None,
+        hint="give both the same actor, category and stance, make one match: exact, or remove one")
+
+
+def overlap_lines(lexicons: Sequence[Lexicon]) -> list[str]:
+    """One line per pair of framing lexicons that share terms, e.g.
+    ``3 terms of mine.yaml also in syria.yaml; mine.yaml wins`` (the first given wins)."""
+    counts: dict[tuple[int, int], set[str]] = {}
+    order = {id(lex): i for i, lex in enumerate(lexicons)}
+    for c in collisions(lexicons, across_only=True):
+        key = (order[id(c.first_lexicon)], order[id(c.second_lexicon)])
+        counts.setdefault(key, set()).add(c.first.id)
+
+    def label(lex: Lexicon) -> str:
+        return lex.path.name if lex.path is not None else lex.name
+
+    out = []
+    for (i, j), ids in sorted(counts.items()):
+        a, b = lexicons[i], lexicons[j]
+        n = len(ids)
+        out.append(f"{n} term{'s' if n != 1 else ''} of {label(a)} also in {label(b)}; {label(a)} wins")
+    return out
 
 
 # --- loading ----------------------------------------------------------------------------------
@@ -234,7 +497,7 @@ class Issue:
     ``severity`` is ``error`` (the file cannot be used as it is) or ``warning``.
     ``code``: yaml, encoding, missing-file, not-a-file, schema, metadata, unknown-category,
     unknown-actor, stance, duplicate, unmatchable, size, shadowed, overlap, cross-duplicate,
-    name-clash, unknown-key.
+    name-clash, unknown-key, collision.
     """
 
     path: str
@@ -383,6 +646,12 @@ def check_lexicon_data(data, *, path: Path | str | None = None) -> tuple[list[Is
         entries=entries,
         path=Path(path) if path is not None else None,
     )
+    for c in collisions([lex]):
+        if c.kind == "conflict":
+            err = _conflict_error(c)
+            issues.append(_issue(where, c.second.line, "error", "collision", err.message, err.hint or ""))
+    if any(i.code == "collision" for i in issues):
+        issues.sort(key=lambda i: i.line)
     return issues, lex
 
 
@@ -442,6 +711,10 @@ def load_lexicons(source: str | Path | Sequence[str | Path] | None = None, *, ki
             raise LexiconError(f"two lexicons are named {lex.name!r} (also {names[lex.name].path})", path=lex.path,
                                line=1, hint="give each lexicon a unique 'name'")
         names[lex.name] = lex
+    if sum(lex.kind == "framing" for lex in lexicons) > 1:
+        for c in collisions(lexicons, across_only=True):
+            if c.kind == "conflict":
+                raise _conflict_error(c)
     if kind is not None:
         lexicons = [lex for lex in lexicons if lex.kind == kind]
     return lexicons

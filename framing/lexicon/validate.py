@@ -19,9 +19,12 @@ from framing.lexicon.editing import (
     _read_text,
 )
 from framing.lexicon.model import (
+    Collision,
     Issue,
+    _conflict_error,
     _issue,
     check_lexicon_data,
+    collisions,
     lexicon_files,
 )
 from framing.normalize import surface_forms
@@ -37,6 +40,7 @@ class _Checked:
     name: str | None
     kind: str
     entries: list[tuple[int, Any]]  # (line, Entry)
+    lexicon: Any = None
 
 
 def _validate_file(path: Path) -> tuple[list[Issue], _Checked | None]:
@@ -61,8 +65,41 @@ def _validate_file(path: Path) -> tuple[list[Issue], _Checked | None]:
     name = lex.name or None
     kind = lex.kind
     checked = _Checked(path, name, kind, [(e.line, e) for e in lex.entries])
+    checked.lexicon = lex
     issues.extend(_shadow_issues(checked))
+    issues.extend(_collision_issues(collisions([lex])))
     return issues, checked
+
+
+def _collision_issues(found: list[Collision]) -> list[Issue]:
+    """Which entry counts where, for entries that match the same words (conflicts are errors
+    of the model's validator, or of :func:`validate` across files)."""
+    out = []
+    for c in found:
+        a, b = c.first, c.second
+        one_file = c.first_lexicon is c.second_lexicon
+        where_a = f"line {a.line}" if one_file else c.where("first")
+        path = c.second_lexicon.path or c.second_lexicon.name
+        if c.kind == "conflict":
+            if not one_file:
+                err = _conflict_error(c)
+                out.append(_issue(path, b.line, "error", "collision", err.message, err.hint or ""))
+            continue
+        if c.kind == "same-term":
+            out.append(_issue(path, b.line, "warning", "cross-duplicate",
+                              f"'{b.term}' is also in lexicon {c.first_lexicon.name} ({where_a}, "
+                              f"{_describe_entry({'actor': a.actor, 'category': a.category, 'stance': a.stance})}): "
+                              f"{c.first_lexicon.name} comes first and wins, this entry never counts",
+                              "fine if you layer lexicons on purpose (the order of --lexicons decides); "
+                              "else remove one"))
+            continue
+        out.append(_issue(path, b.line, "warning", "overlap",
+                          f"'{b.term}' and '{a.term}' ({where_a}) match the same words (e.g. «{c.shared[0]}»): "
+                          f"text written «{' '.join(a.words)}» counts under {where_a}, «{' '.join(b.words)}» "
+                          f"under this entry, other shared forms under the closer spelling"
+                          + (f", ties under {where_a} (first)" if c.kind == "agree" else ""),
+                          "fine if both spellings are wanted; else remove one, or give one match: exact"))
+    return out
 
 
 def _shadow_issues(checked: _Checked) -> list[Issue]:
@@ -84,12 +121,7 @@ def _shadow_issues(checked: _Checked) -> list[Issue]:
                 if not all(words[j + i] in forms[i] for i in range(n)):
                     continue
                 reported.add(sline)
-                if n == len(words):
-                    out.append(_issue(checked.path, line, "warning", "overlap",
-                                      f"'{longer.term}' is also a form of '{short.term}' (line {sline}): both "
-                                      "match the same words and only one of them counts",
-                                      "keep one entry, or give one of them match: exact"))
-                else:
+                if n < len(words):  # same length: a collision, reported by _collision_issues
                     out.append(_issue(checked.path, sline, "warning", "shadowed",
                                       f"'{short.term}' is inside the longer entry '{longer.term}' (line {line}): "
                                       "where the longer term occurs only it counts",
@@ -127,12 +159,17 @@ def validate(source: str | Path | Sequence[str | Path] | None = None) -> list[Is
             checked.append(c)
     names: dict[str, Path] = {}
     terms: dict[tuple[str, tuple[str, ...]], tuple[_Checked, int, Any]] = {}
+    framing = [c.lexicon for c in checked if c.lexicon is not None and c.kind == "framing"]
+    if len(framing) > 1:
+        issues.extend(_collision_issues(collisions(framing, across_only=True)))
     for c in checked:
         if c.name:
             if c.name in names:
                 issues.append(_issue(c.path, 1, "error", "name-clash", f"two lexicons are named {c.name!r} "
                                      f"(also {names[c.name]})", "give each lexicon a unique 'name'"))
             names.setdefault(c.name, c.path)
+        if c.kind == "framing":  # reported above, with which one wins
+            continue
         for line, e in c.entries:
             key = (c.kind, e.words)
             if key in terms and terms[key][0] is not c:
