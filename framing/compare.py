@@ -125,6 +125,7 @@ def keyness(counts_target: pd.Series, counts_reference: pd.Series, *, target: st
     s = strategy.score(a.sort_index(), b.sort_index())
     s = s.rename(columns={"count": "count_target", "count_rest": "count_reference"})
     s["term"] = s.index.astype(str)
+    s.index.name = None
     s["per_1000_target"] = s["count_target"] / a.sum() * 1000.0
     s["per_1000_reference"] = s["count_reference"] / b.sum() * 1000.0
     frames = []

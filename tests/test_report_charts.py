@@ -88,12 +88,224 @@ def test_source_types_list_outlets_top_down_like_the_tables():
     plt.close(fig)
 
 
-def test_outlet_palette_is_seaborns_without_importing_it():
-    import seaborn as sns
+# --- the outlet palette: 15 colours, colour-blind safe -------------------------------------------
 
-    for n in (1, 3, 10, 11, 20, 23):
-        names = [f"منفذ {i:02d}" for i in range(n)]
-        expected = sns.color_palette("tab10" if n <= 10 else "tab20", n_colors=n)
-        pal = charts.outlet_palette(names)
-        for i, name in enumerate(sorted(names)):
-            assert pal[name] == pytest.approx(tuple(expected[i % len(expected)]), abs=1e-12)
+def _linear(c):
+    c = np.asarray(c, float)
+    return np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+
+
+def _lab(rgb):
+    xyz = _linear(rgb) @ np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722],
+                                   [0.0193, 0.1192, 0.9505]]).T / np.array([0.95047, 1.0, 1.08883])
+    f = np.where(xyz > (6 / 29) ** 3, np.cbrt(xyz), xyz / (3 * (6 / 29) ** 2) + 4 / 29)
+    return 116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])
+
+
+def _delta_e2000(lab1, lab2):
+    """CIEDE2000 colour difference (Sharma, Wu & Dalal 2005)."""
+    (L1, a1, b1), (L2, a2, b2) = lab1, lab2
+    cbar = (np.hypot(a1, b1) + np.hypot(a2, b2)) / 2
+    g = 0.5 * (1 - np.sqrt(cbar ** 7 / (cbar ** 7 + 25 ** 7)))
+    a1p, a2p = (1 + g) * a1, (1 + g) * a2
+    c1, c2 = np.hypot(a1p, b1), np.hypot(a2p, b2)
+    h1, h2 = np.degrees(np.arctan2(b1, a1p)) % 360, np.degrees(np.arctan2(b2, a2p)) % 360
+    dh = 0 if c1 * c2 == 0 else (h2 - h1 - 360 if h2 - h1 > 180 else h2 - h1 + 360 if h2 - h1 < -180 else h2 - h1)
+    dH = 2 * np.sqrt(c1 * c2) * np.sin(np.radians(dh / 2))
+    lbar, cbarp = (L1 + L2) / 2, (c1 + c2) / 2
+    if c1 * c2 == 0:
+        hbar = h1 + h2
+    elif abs(h1 - h2) <= 180:
+        hbar = (h1 + h2) / 2
+    else:
+        hbar = (h1 + h2 + 360) / 2 if h1 + h2 < 360 else (h1 + h2 - 360) / 2
+    t = (1 - 0.17 * np.cos(np.radians(hbar - 30)) + 0.24 * np.cos(np.radians(2 * hbar))
+         + 0.32 * np.cos(np.radians(3 * hbar + 6)) - 0.20 * np.cos(np.radians(4 * hbar - 63)))
+    rt = -np.sin(np.radians(60 * np.exp(-(((hbar - 275) / 25) ** 2)))) * 2 * np.sqrt(cbarp ** 7 / (cbarp ** 7 + 25 ** 7))
+    sl = 1 + 0.015 * (lbar - 50) ** 2 / np.sqrt(20 + (lbar - 50) ** 2)
+    sc, sh = 1 + 0.045 * cbarp, 1 + 0.015 * cbarp * t
+    return float(np.sqrt(((L2 - L1) / sl) ** 2 + ((c2 - c1) / sc) ** 2 + (dH / sh) ** 2 + rt * (c2 - c1) / sc * dH / sh))
+
+
+#: colour-vision deficiency simulation, severity 1 (Machado, Oliveira & Fernandes 2009), on linear RGB
+CVD = {
+    "protanopia": [[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216], [-0.003882, -0.048116, 1.051998]],
+    "deuteranopia": [[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413], [-0.011820, 0.042940, 0.968881]],
+    "tritanopia": [[1.255528, -0.076749, -0.178779], [-0.078411, 0.930809, 0.147602], [0.004733, 0.691367, 0.303900]],
+}
+
+
+def _seen(rgb, vision):
+    if vision == "normal":
+        return np.asarray(rgb, float)
+    lin = np.clip(_linear(rgb) @ np.array(CVD[vision]).T, 0, 1)
+    return np.where(lin <= 0.0031308, 12.92 * lin, 1.055 * lin ** (1 / 2.4) - 0.055)
+
+
+def test_delta_e2000_matches_the_published_test_pairs():
+    # Sharma, Wu & Dalal (2005), table 1: pairs 1 and 17
+    assert _delta_e2000((50.0, 2.6772, -79.7751), (50.0, 0.0, -82.7485)) == pytest.approx(2.0425, abs=1e-4)
+    assert _delta_e2000((50.0, 2.5, 0.0), (73.0, 25.0, -18.0)) == pytest.approx(27.1492, abs=1e-4)
+
+
+@pytest.mark.parametrize("vision", ["normal", "protanopia", "deuteranopia", "tritanopia"])
+def test_fifteen_outlet_colours_stay_apart_with_every_kind_of_colour_vision(vision):
+    names = [f"منفذ {i:02d}" for i in range(15)]
+    pal = charts.outlet_palette(names)
+    labs = [_lab(_seen(pal[n], vision)) for n in names]
+    dist = min(_delta_e2000(labs[i], labs[j]) for i in range(15) for j in range(i + 1, 15))
+    assert dist >= 10.0, dist
+    # and none so pale that it vanishes on the white background (CIE L* below 82)
+    assert max(_lab(np.array(c))[0] for c in pal.values()) < 82
+
+
+def test_outlet_palette_cycles_beyond_fifteen_and_the_first_colours_are_the_farthest_apart():
+    pal = charts.outlet_palette([f"o{i:02d}" for i in range(17)])
+    assert pal["o15"] == pal["o00"] and len(set(pal.values())) == 15
+    labs = [_lab(np.array(charts._rgb(c))) for c in charts.OUTLET_COLOURS]
+    first5 = min(_delta_e2000(labs[i], labs[j]) for i in range(5) for j in range(i + 1, 5))
+    assert first5 > 20
+
+
+# --- stance with intervals, label shares, over time, keyness --------------------------------------
+
+def _overlaps(texts, renderer):
+    boxes = [t.get_window_extent(renderer) for t in texts if t.get_text()]
+    return [(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:] if a.overlaps(b)]
+
+
+def test_stance_intervals_draw_the_bootstrap_interval_of_each_outlet(outlets):
+    df = outlets.assign(documents=[4, 1, 9], **{"stance_lo:russia": [-0.7, np.nan, -0.2],
+                                               "stance_hi:russia": [-0.1, np.nan, 0.3],
+                                               "stance_lo:syrian_government": [-0.8, np.nan, -0.9],
+                                               "stance_hi:syrian_government": [-0.2, np.nan, -0.3]})
+    fig = charts.plot_stance_intervals(df, ["russia", "syrian_government", "civilians", "iran"])
+    titled = {ax.get_title(): ax for ax in fig.axes if ax.get_title()}
+    assert list(titled) == ["russia", "syrian_government", "civilians"]  # most mentioned first; iran never
+    ax = titled["russia"]
+    # one error bar per outlet with an interval (the one-document outlet has a dot only)
+    segs = [seg for coll in ax.collections for seg in coll.get_segments()]
+    spans = sorted((round(s[0][0], 4), round(s[1][0], 4), int(s[0][1])) for s in segs)
+    assert spans == [(-0.7, -0.1, 0), (-0.2, 0.3, 2)]
+    # outlets top-down in the table's order, each dot in its outlet colour
+    first = fig.axes[0]
+    assert [t.get_text() for t in first.get_yticklabels()] == OUTLETS and first.yaxis_inverted()
+    pal = charts.outlet_palette(OUTLETS)
+    dots = [ln for ln in ax.lines if ln.get_marker() == "o"]
+    assert [tuple(matplotlib.colors.to_rgb(d.get_color())) for d in dots] == [pal[o] for o in OUTLETS]
+    assert ax.get_xlabel() == "mean stance (95 % CI)" and ax.get_xlim() == (-1.05, 1.05)
+    assert {t.get_text() for t in ax.texts} == {"n=6", "n=7"}
+    plt.close(fig)
+
+
+@pytest.fixture
+def labels():
+    rows = [("المدن", "syrian_government", "قوات النظام", 6, -0.6), ("المدن", "syrian_government", "النظام", 3, -0.4),
+            ("المدن", "syrian_government", "قوات الأسد", 1, -0.7),
+            ("الوطن", "syrian_government", "الجيش العربي السوري", 8, 0.6),
+            ("الوطن", "syrian_government", "الدولة السورية", 2, 0.3),
+            ("المدن", "russia", "الاحتلال الروسي", 4, -1.0), ("الوطن", "russia", "روسيا", 5, 0.0)]
+    df = pd.DataFrame(rows, columns=["outlet", "actor", "term", "count", "mean_stance"])
+    df["voice"] = "authorial"
+    df["share"] = df["count"] / df.groupby(["outlet", "actor"])["count"].transform("sum")
+    return df
+
+
+def test_label_shares_stack_each_outlets_labels_coloured_by_stance_and_name_the_big_ones(labels):
+    fig = charts.plot_label_shares(labels, outlets=["المدن", "الوطن"], threshold=0.15)
+    panels = [ax for ax in fig.axes if ax.get_title(loc="left")]
+    assert [ax.get_title(loc="left") for ax in panels] == ["syrian_government", "russia"]  # most mentioned first
+    gov = panels[0]
+    widths = {}
+    for p in gov.patches:
+        y = round(p.get_y() + p.get_height() / 2)
+        widths[y] = widths.get(y, 0) + p.get_width()
+    assert widths == {0: pytest.approx(1.0), 1: pytest.approx(1.0)}
+    # the largest label of each outlet starts the row; red for a delegitimizing label, blue for a legitimizing one
+    first = sorted(gov.patches, key=lambda p: (p.get_y(), p.get_x()))
+    assert first[0].get_width() == pytest.approx(0.6) and first[0].get_facecolor()[0] > first[0].get_facecolor()[2]
+    watan = [p for p in first if round(p.get_y() + p.get_height() / 2) == 1]
+    assert watan[0].get_width() == pytest.approx(0.8) and watan[0].get_facecolor()[2] > watan[0].get_facecolor()[0]
+    # shares of 15 % or more are named (in Arabic), smaller ones (قوات الأسد, 10 %) are not
+    named = {t.get_text() for t in gov.texts}
+    assert {"قوات النظام", "النظام", "الجيش العربي السوري", "الدولة السورية"} <= named
+    assert "قوات الأسد" not in named and {"n=10"} <= named
+    assert [t.get_text() for t in gov.get_yticklabels()] == ["المدن", "الوطن"] and gov.yaxis_inverted()
+    fig.canvas.draw()
+    assert not _overlaps(gov.texts, fig.canvas.get_renderer())
+    assert panels[-1].get_xlabel() == "share of the outlet's authorial mentions of the actor, by label"
+    assert any("label stance" in ax.get_ylabel() for ax in fig.axes)  # the colour bar is labelled
+    plt.close(fig)
+
+
+def test_label_shares_drop_a_name_that_does_not_fit_its_segment():
+    long = "التشكيلات المسلحة المتطرفة في ريف إدلب الجنوبي"
+    df = pd.DataFrame({"outlet": ["المدن"] * 3, "actor": ["armed_opposition"] * 3, "voice": ["authorial"] * 3,
+                       "term": [long, "الثوار", "الفصائل"], "count": [2, 6, 2], "mean_stance": [-0.9, 0.8, 0.0]})
+    df["share"] = df["count"] / 10
+    fig = charts.plot_label_shares(df, threshold=0.15)
+    named = [t.get_text() for t in fig.axes[0].texts]
+    assert "الثوار" in named and "الفصائل" in named and long not in named
+    plt.close(fig)
+
+
+@pytest.fixture
+def timeline():
+    rows = []
+    for outlet, base in (("المدن", -0.6), ("الوطن", 0.5)):
+        for day in range(1, 8):
+            n = 0 if (outlet, day) == ("الوطن", 4) else day
+            s = np.nan if n == 0 else base + 0.02 * day
+            rows.append({"outlet": outlet, "granularity": "day", "period": f"2013-02-{day:02d}",
+                         "period_start": f"2013-02-{day:02d}", "actor": "syrian_government", "documents": 2,
+                         "mentions": n, "stance": s, "stance_lo": s - 0.1, "stance_hi": s + 0.1})
+    return pd.DataFrame(rows)
+
+
+def test_timeline_draws_a_line_and_a_band_per_outlet_and_numbers_the_largest_events(timeline):
+    events = pd.DataFrame({"event_id": ["e1", "e2", "e3"], "label": ["قصف حمص (2013-02-03)", "مؤتمر جنيف", "هدنة"],
+                           "date_start": ["2013-02-03", "2013-02-05", "2013-02-06"], "n_docs": [12, 30, 2]})
+    fig = charts.plot_timeline(timeline, "syrian_government", events=events, max_events=2)
+    ax, ax2 = fig.axes[:2]
+    lines = [ln for ln in ax.lines if ln.get_label() in ("المدن", "الوطن")]
+    assert sorted(ln.get_label() for ln in lines) == ["المدن", "الوطن"]
+    watan = next(ln for ln in lines if ln.get_label() == "الوطن")
+    assert len(watan.get_xdata()) == 6  # the day without a mention is no point
+    assert len(ax.collections) == 2  # one interval band per outlet
+    # the two largest events (30 and 12 documents) are numbered from the largest; the small one is not
+    marks = [t.get_text() for t in ax.texts]
+    assert marks == ["E1", "E2"]
+    listed = fig.texts[0].get_text().splitlines()
+    assert listed[1] == "E1 · 2013-02-05 · مؤتمر جنيف (30 documents)"
+    assert listed[2] == "E2 · 2013-02-03 · قصف حمص (12 documents)"  # the date in the label is not repeated
+    assert ax.get_ylabel().startswith("mean stance") and ax2.get_ylabel() == "mentions"
+    assert ax2.get_xlabel() == "day (start)"
+    fig.canvas.draw()
+    r = fig.canvas.get_renderer()
+    assert not _overlaps([*ax.texts, ax.title], r)
+    assert fig.texts[0].get_window_extent(r).y1 < ax2.xaxis.label.get_window_extent(r).y0
+    plt.close(fig)
+
+
+def test_keyness_puts_the_target_terms_above_the_reference_terms_in_two_colours():
+    k = pd.DataFrame({
+        "target": "المدن", "reference": "الوطن",
+        "side": ["target", "target", "target", "reference", "reference"], "rank": [1, 2, 3, 1, 2],
+        "term": ["الثوار", "قوات النظام", "الاحتلال", "الارهابيين", "الجيش"], "z": [4.2, 3.1, 2.0, -5.0, -2.5]})
+    fig = charts.plot_keyness(k, n=10)
+    ax = fig.axes[0]
+    bars = sorted(ax.patches, key=lambda p: p.get_y())  # y grows downwards: the first bar is on top
+    assert [round(p.get_width(), 1) for p in bars] == [4.2, 3.1, 2.0, -2.5, -5.0]
+    assert len({p.get_facecolor() for p in bars[:3]}) == 1 and bars[0].get_facecolor() != bars[-1].get_facecolor()
+    words = [t.get_text() for t in sorted(ax.texts, key=lambda t: t.get_position()[1])]
+    assert words == ["الثوار", "قوات النظام", "الاحتلال", "الجيش", "الارهابيين"]
+    # target terms labelled right of their bar, reference terms left of theirs
+    assert all(t.get_ha() == ("left" if t.get_position()[0] > 0 else "right") for t in ax.texts)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["المدن", "الوطن"]
+    assert ax.get_xlabel().startswith("z-score") and "المدن" in ax.get_title()
+    fig.canvas.draw()
+    r = fig.canvas.get_renderer()
+    assert not _overlaps(ax.texts, r)
+    frame = ax.get_window_extent(r)
+    assert all(frame.x0 <= t.get_window_extent(r).x0 and t.get_window_extent(r).x1 <= frame.x1 for t in ax.texts)
+    plt.close(fig)

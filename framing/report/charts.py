@@ -3,21 +3,29 @@ only the report layer writes files.
 
 Arabic labels are passed to matplotlib as they are: matplotlib ≥ 3.11 shapes and
 orders Arabic itself (running them through arabic-reshaper/python-bidi breaks them).
-Every chart uses one colour per outlet (:func:`outlet_palette`), stable across charts.
+Every chart uses one colour per outlet (:func:`outlet_palette`, :data:`OUTLET_COLOURS`: 15
+colours told apart with normal vision and the three colour-vision deficiencies), stable across
+charts and the HTML page.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import pandas as pd
 
 __all__ = [
+    "OUTLET_COLOURS",
     "outlet_palette",
     "plot_category_density",
     "plot_distinguishing_terms",
+    "plot_keyness",
+    "plot_label_shares",
     "plot_source_types",
     "plot_stance_heatmap",
+    "plot_stance_intervals",
+    "plot_timeline",
     "plot_topic_heatmap",
     "plot_topic_mix",
 ]
@@ -50,20 +58,45 @@ TAB20 = ("#1f77b4", "#aec7e8", "#ff7f0e", "#ffbb78", "#2ca02c", "#98df8a", "#d62
          "#17becf", "#9edae5")
 
 
+#: the outlet colours, drawn from Okabe–Ito and Paul Tol's colour-blind-safe schemes (none too pale
+#: to read on white): every pair is at least 10 CIEDE2000 apart with normal vision and under
+#: simulated protanopia, deuteranopia and tritanopia (Machado et al. 2009; Okabe–Ito's own 7
+#: colours reach 10.9), ordered so that the first few are the farthest apart (tested)
+OUTLET_COLOURS = ("#0072B2", "#DDCC77", "#000000", "#666633", "#66CCEE", "#222255", "#EE6677", "#225555",
+                  "#BBBBBB", "#AAAA00", "#997700", "#AA3377", "#663333", "#CC79A7", "#009E73")
+
+
 def _rgb(hex_colour: str) -> tuple[float, float, float]:
     return tuple(int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5))
 
 
 def outlet_palette(outlets: Sequence[str]) -> dict[str, tuple]:
-    """One colour per outlet (RGB in [0, 1]), assigned in sorted order so every chart agrees:
-    ``tab10`` up to 10 outlets, else ``tab20`` (cycled beyond 20).
+    """One colour per outlet (RGB in [0, 1]) from :data:`OUTLET_COLOURS`, assigned in sorted
+    order so every chart (and the HTML page) agrees; cycled beyond 15 outlets.
 
-    >>> outlet_palette(["b", "a"])["a"] == _rgb("#1f77b4")
+    >>> outlet_palette(["b", "a"])["a"] == _rgb("#0072B2")
     True
     """
     names = sorted(set(outlets))
-    colours = TAB10 if len(names) <= 10 else TAB20
-    return {name: _rgb(colours[i % len(colours)]) for i, name in enumerate(names)}
+    return {name: _rgb(OUTLET_COLOURS[i % len(OUTLET_COLOURS)]) for i, name in enumerate(names)}
+
+
+def _text_colour(rgb) -> str:
+    """Black or white, whichever reads better on ``rgb`` (relative luminance)."""
+    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb[:3])
+    return "black" if 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.22 else "white"
+
+
+def _drop_overflowing(fig, labels) -> None:
+    """Remove every (text, x0, x1) label wider than its segment [x0, x1] (data coordinates), so that
+    no annotation spills over a neighbour."""
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    for text, x0, x1 in labels:
+        ax = text.axes
+        px0, px1 = (ax.transData.transform((x, 0))[0] for x in (x0, x1))
+        if text.get_window_extent(renderer).width > abs(px1 - px0) - 3:
+            text.remove()
 
 
 def _short(label: str, width: int = 28) -> str:
@@ -101,6 +134,230 @@ def plot_stance_heatmap(outlets: pd.DataFrame, actors: Sequence[str], *, min_men
     ax.set_yticklabels([_short(t.get_text()) for t in ax.get_yticklabels()], rotation=0)
     ax.set_xticklabels(ax.get_xticklabels(), rotation=30, ha="right")
     ax.set_title("How each outlet labels each actor (authorial voice; hatched: no mention)")
+    fig.tight_layout()
+    return fig
+
+
+def plot_stance_intervals(outlets: pd.DataFrame, actors: Sequence[str], *, max_actors: int = 8):
+    """Mean label stance per outlet with its 95 % bootstrap interval (``stance_lo:`` / ``stance_hi:``
+    of ``outlets.csv``), one panel per actor (the most mentioned first), outlets as rows in the
+    tables' order, each in its outlet colour; ``n`` = authorial mentions. An outlet with one
+    document has no interval (a dot only); one without a mention is left out of the panel.
+    """
+    plt, _ = _setup()
+    actors = [a for a in actors if f"stance:{a}" in outlets and outlets[f"mentions:{a}"].fillna(0).sum() > 0]
+    actors = sorted(actors, key=lambda a: (-outlets[f"mentions:{a}"].fillna(0).sum(), a))[:max_actors]
+    names = outlets["outlet"].astype(str).tolist()
+    palette = outlet_palette(names)
+    n = max(len(actors), 1)
+    cols = min(n, 4)
+    rows = (n + cols - 1) // cols
+    fig, axes = plt.subplots(rows, cols, figsize=(3.3 * cols + 2.2, (0.32 * len(names) + 1.1) * rows),
+                             squeeze=False, sharey=True)
+    for i, actor in enumerate(actors):
+        ax = axes[i // cols][i % cols]
+        for y, (_, r) in enumerate(outlets.iterrows()):
+            s, m = r.get(f"stance:{actor}"), r.get(f"mentions:{actor}", 0)
+            if s is None or pd.isna(s) or not m:
+                continue
+            lo, hi = r.get(f"stance_lo:{actor}"), r.get(f"stance_hi:{actor}")
+            colour = palette[str(r["outlet"])]
+            if lo is not None and hi is not None and pd.notna(lo) and pd.notna(hi):
+                ax.errorbar(s, y, xerr=[[max(s - lo, 0)], [max(hi - s, 0)]], fmt="none", ecolor=colour,
+                            elinewidth=1.6, capsize=3)
+            ax.plot(s, y, "o", color=colour, markeredgecolor="black", markeredgewidth=0.6, markersize=6)
+            ax.annotate(f"n={int(m)}", (1.0, y), xycoords=("axes fraction", "data"), xytext=(3, 0),
+                        textcoords="offset points", va="center", ha="left", fontsize=7, color="#444444")
+        ax.axvline(0, color="#888888", linewidth=0.8, zorder=0)
+        ax.set_xlim(-1.05, 1.05)
+        ax.set_ylim(len(names) - 0.5, -0.5)  # the first outlet on top, as in the tables
+        ax.set_title(actor, fontsize=10)
+        ax.set_xlabel("mean stance (95 % CI)")
+        ax.grid(axis="y", visible=False)
+    axes[0][0].set_yticks(range(len(names)))
+    axes[0][0].set_yticklabels([_short(o) for o in names])
+    for j in range(len(actors), rows * cols):
+        axes[j // cols][j % cols].axis("off")
+    fig.suptitle("Mean label stance per outlet with 95 % bootstrap intervals (authorial voice)")
+    fig.tight_layout(rect=(0, 0, 1, 1 - 0.3 / fig.get_figheight()), w_pad=2.5)
+    return fig
+
+
+def plot_label_shares(labels: pd.DataFrame, *, voice: str = "authorial", actors: Sequence[str] | None = None,
+                      outlets: Sequence[str] | None = None, max_actors: int = 6, threshold: float = 0.12):
+    """Which label each outlet uses for each actor: one panel per actor, outlets as rows, each row
+    the outlet's mentions of the actor split by label (stacked shares), coloured by the label's
+    stance on a diverging scale (red −1 … blue +1); labels with a share ≥ ``threshold`` are written
+    in their segment (in Arabic, as written in the lexicon) where they fit.
+
+    ``labels`` is ``labels.csv`` (:func:`framing.report.tables.label_shares`); ``voice`` selects
+    authorial or reported mentions; ``actors`` (default: the most mentioned ``max_actors``).
+    """
+    plt, _ = _setup()
+    from matplotlib import cm, colors
+
+    df = labels[labels["voice"] == voice]
+    if actors is None:
+        totals = df.groupby("actor")["count"].sum()
+        actors = sorted(totals.index, key=lambda a: (-totals[a], a))[:max_actors]
+    actors = [a for a in actors if (df["actor"] == a).any()]
+    names = list(outlets) if outlets is not None else sorted(df["outlet"].unique())
+    cmap, norm = plt.get_cmap("RdBu"), colors.Normalize(vmin=-1, vmax=1)
+    n = max(len(actors), 1)
+    fig, axes = plt.subplots(n, 1, figsize=(11, sum(0.34 * len(names) + 0.9 for _ in range(n)) + 0.6),
+                             squeeze=False)
+    annotations = []
+    for i, actor in enumerate(actors):
+        ax = axes[i][0]
+        sub = df[df["actor"] == actor]
+        for y, outlet in enumerate(names):
+            rows = sub[sub["outlet"] == outlet].sort_values(["share", "term"], ascending=[False, True])
+            left = 0.0
+            for _, r in rows.iterrows():
+                stance = 0.0 if pd.isna(r["mean_stance"]) else float(r["mean_stance"])
+                colour = cmap(norm(stance))
+                ax.barh(y, r["share"], left=left, color=colour, edgecolor="#9a9a9a", linewidth=0.5, height=0.8)
+                if r["share"] >= threshold:
+                    t = ax.text(left + r["share"] / 2, y, str(r["term"]), ha="center", va="center", fontsize=8,
+                                color=_text_colour(colour))
+                    annotations.append((t, left, left + r["share"]))
+                left += r["share"]
+            total = int(rows["count"].sum())
+            if total:
+                ax.annotate(f"n={total}", (1.0, y), xycoords=("axes fraction", "data"), xytext=(4, 0),
+                            textcoords="offset points", va="center", ha="left", fontsize=8, color="#444444")
+        ax.set_xlim(0, 1)
+        ax.set_ylim(len(names) - 0.5, -0.5)
+        ax.set_yticks(range(len(names)))
+        ax.set_yticklabels([_short(o) for o in names])
+        ax.xaxis.set_major_formatter(plt.matplotlib.ticker.PercentFormatter(1.0))
+        ax.set_title(actor, fontsize=10, loc="left")
+        ax.grid(False)
+        ax.tick_params(axis="x", labelbottom=i == len(actors) - 1)
+        if i == len(actors) - 1:
+            ax.set_xlabel(f"share of the outlet's {voice} mentions of the actor, by label")
+    if not actors:
+        axes[0][0].text(0.5, 0.5, "no actor label", ha="center", va="center", transform=axes[0][0].transAxes)
+    fig.suptitle(f"Which label each outlet uses for each actor ({voice} voice; colour: the label's stance)")
+    fig.tight_layout(rect=(0, 0, 0.9, 1 - 0.4 / fig.get_figheight()))
+    cax = fig.add_axes((0.93, 0.25, 0.015, 0.5))
+    fig.colorbar(cm.ScalarMappable(norm=norm, cmap=cmap), cax=cax,
+                 label="label stance  −1 delegitimizing … +1 legitimizing")
+    _drop_overflowing(fig, annotations)
+    return fig
+
+
+def plot_timeline(timeline: pd.DataFrame, actor: str, *, events: pd.DataFrame | None = None,
+                  max_events: int = 5):
+    """Framing of one actor over time: per outlet, the mean authorial stance per period (a line,
+    with its 95 % interval as a band) above the number of mentions per period; the ``max_events``
+    largest events (most documents, from ``events.csv``) marked by numbered lines, listed below.
+
+    ``timeline`` is ``timeline.csv`` (:func:`framing.report.tables.timeline`).
+    """
+    plt, _ = _setup()
+    df = timeline[timeline["actor"] == actor].copy()
+    df["when"] = pd.to_datetime(df["period_start"])
+    names = sorted(df["outlet"].unique())
+    palette = outlet_palette(timeline["outlet"].unique())
+    fig, (ax, ax2) = plt.subplots(2, 1, figsize=(11, 6.4), sharex=True, gridspec_kw={"height_ratios": [2.2, 1]})
+    for outlet in names:
+        d = df[df["outlet"] == outlet].sort_values("when")
+        colour = palette[outlet]
+        seen = d[d["mentions"] > 0]
+        ax.plot(seen["when"], seen["stance"], "-o", color=colour, markersize=3.5, linewidth=1.4,
+                label=_short(outlet))
+        band = seen.dropna(subset=["stance_lo", "stance_hi"])
+        if len(band):
+            ax.fill_between(band["when"], band["stance_lo"], band["stance_hi"], color=colour, alpha=0.12,
+                            linewidth=0)
+        ax2.plot(d["when"], d["mentions"], "-o", color=colour, markersize=2.5, linewidth=1.1)
+    ax.axhline(0, color="#888888", linewidth=0.8, zorder=0)
+    ax.set_ylim(-1.05, 1.05)
+    ax.set_ylabel("mean stance\n(95 % interval)")
+    ax2.set_ylabel("mentions")
+    ax2.set_ylim(0, max(float(df["mentions"].max()) if len(df) else 1.0, 1.0) * 1.18)
+    gran = str(df["granularity"].iloc[0]) if len(df) else ""
+    ax2.set_xlabel(f"{gran} (start)" if gran else "period")
+    ax.set_title(f"{actor}: label stance over time by outlet (authorial voice, per {gran or 'period'})", pad=24)
+    listed = []
+    if events is not None and len(events) and "date_start" in events:
+        ev = events.assign(_d=pd.to_datetime(events["date_start"], errors="coerce")).dropna(subset=["_d"])
+        size = "n_docs" if "n_docs" in ev else None
+        if size:
+            ev = ev.sort_values([size, "_d"], ascending=[False, True], kind="stable")
+        lo, hi = (df["when"].min(), df["when"].max()) if len(df) else (None, None)
+        if lo is not None:
+            ev = ev[(ev["_d"] >= lo) & (ev["_d"] <= hi + pd.Timedelta(days=31))]
+        for k, (_, e) in enumerate(ev.head(max_events).iterrows(), start=1):
+            when = _period_of(e["_d"], gran)  # on the period its documents are counted in
+            for a in (ax, ax2):
+                a.axvline(when, color="#555555", linestyle="--", linewidth=0.8, zorder=0)
+            ax.annotate(f"E{k}", (when, 1.0), xycoords=("data", "axes fraction"), xytext=(0, 2 + 9 * ((k - 1) % 2)),
+                        textcoords="offset points", ha="center", va="bottom", fontsize=8,
+                        bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "#555555", "lw": 0.6})
+            # the date is listed already (and a date inside an Arabic label is reordered by the bidi rules)
+            label = re.sub(r"\s*\([0-9\s–-]+\)\s*$", "", str(e.get("label", e.get("event_id", ""))))
+            # a Latin first letter keeps each line left-to-right whatever the label's script
+            listed.append(f"E{k} · {e['_d']:%Y-%m-%d} · {_short(label, 60)}"
+                          + (f" ({int(e[size])} documents)" if size else ""))
+    ax.legend(bbox_to_anchor=(1.01, 1), loc="upper left", fontsize=8, title="outlet", frameon=False)
+    ax.grid(axis="x", visible=False)
+    fig.autofmt_xdate()
+    if listed:
+        fig.text(0.01, 0.005, "Largest events (most documents):\n" + "\n".join(listed), fontsize=8, va="bottom",
+                 ha="left")
+        fig.tight_layout(rect=(0, 0.035 + 0.026 * (len(listed) + 1), 1, 1))
+    else:
+        fig.tight_layout()
+    return fig
+
+
+def _period_of(when: pd.Timestamp, granularity: str) -> pd.Timestamp:
+    """The start of the day, ISO week or month holding ``when`` (as in ``timeline.csv``)."""
+    when = pd.Timestamp(when).normalize()
+    if granularity == "week":
+        return when - pd.Timedelta(days=when.weekday())
+    if granularity == "month":
+        return when.replace(day=1)
+    return when
+
+
+def plot_keyness(keyness: pd.DataFrame, *, n: int = 10, colours: tuple[str, str] = ("#0072B2", "#D55E00")):
+    """Keyness of a target against a reference, like quanteda's ``textplot_keyness``: the ``n``
+    strongest terms of the target (z > 0, on top) and of the reference (z < 0, below) as
+    horizontal bars of their log-odds z-score, each labelled with the term at its end.
+
+    ``keyness`` is one pair of :func:`framing.report.tables.keyness` (columns side, rank, term, z,
+    target, reference; ``form`` is shown instead of ``term`` when present).
+    """
+    plt, _ = _setup()
+    top = keyness[keyness["side"] == "target"].nsmallest(n, "rank")
+    bottom = keyness[keyness["side"] == "reference"].nsmallest(n, "rank")
+    rows = pd.concat([top, bottom.iloc[::-1]], ignore_index=True)
+    target = str(keyness["target"].iloc[0]) if len(keyness) else "target"
+    reference = str(keyness["reference"].iloc[0]) if len(keyness) else "reference"
+    fig, ax = plt.subplots(figsize=(8.5, 0.3 * max(len(rows), 4) + 1.6))
+    y = list(range(len(rows)))
+    colour = [colours[0] if s == "target" else colours[1] for s in rows["side"]]
+    ax.barh(y, rows["z"], color=colour, height=0.7)
+    span = float(rows["z"].abs().max()) if len(rows) else 1.0
+    words = rows["form"] if "form" in rows else rows["term"]
+    for yi, z, w in zip(y, rows["z"], words, strict=True):
+        ax.text(z + (0.02 if z >= 0 else -0.02) * span, yi, str(w), va="center",
+                ha="left" if z >= 0 else "right", fontsize=9)
+    ax.set_xlim(-1.35 * span if (rows["z"] < 0).any() else -0.1 * span,
+                1.35 * span if (rows["z"] > 0).any() else 0.1 * span)
+    ax.set_ylim(len(rows) - 0.5, -0.5)
+    ax.set_yticks([])
+    ax.axvline(0, color="#333333", linewidth=0.8)
+    ax.set_xlabel("z-score of the log-odds ratio (informative Dirichlet prior)")
+    from matplotlib.patches import Patch
+
+    ax.legend(handles=[Patch(color=colours[0], label=_short(target, 40)),
+                       Patch(color=colours[1], label=_short(reference, 40))], loc="lower right", fontsize=8)
+    ax.set_title(f"Keyness: {_short(target, 40)} against {_short(reference, 40)}")
+    ax.grid(axis="y", visible=False)
     fig.tight_layout()
     return fig
 

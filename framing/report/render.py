@@ -21,7 +21,8 @@ from framing.report.markdown import render_markdown
 from framing.report.run import RunData, load_run
 from framing.report.tables import ReportTables, build_tables
 
-__all__ = ["EXCLUDED_LINE_COLUMNS", "render_charts", "render_reports", "write_run"]
+__all__ = ["EXCLUDED_LINE_COLUMNS", "render_charts", "render_reports", "render_table_charts", "term_counts_parquet",
+           "write_run"]
 
 EXCLUDED_LINE_COLUMNS = ["outlet", "line", "documents", "outlet_documents"]
 #: the charts get a process of their own when the per-hit tables of a run exceed this many bytes
@@ -30,9 +31,28 @@ PARALLEL_CHARTS_BYTES = 40 << 20
 _BIG_TABLES = ("hits", "attributions", "documents")
 
 
+def term_counts_parquet(term_counts) -> bytes:
+    """``term_counts.parquet`` (outlet, term, count; sorted, zstd) from outlet → Counter of terms:
+    the full per-outlet counts keyness needs (``terms.csv`` holds only each outlet's top terms)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rows = sorted((str(o), str(t), int(n)) for o, c in (term_counts or {}).items() for t, n in c.items() if n)
+    table = pa.table({"outlet": pa.array([r[0] for r in rows], pa.string()),
+                      "term": pa.array([r[1] for r in rows], pa.string()),
+                      "count": pa.array([r[2] for r in rows], pa.int64())})
+    buf = io.BytesIO()
+    pq.write_table(table, buf, compression="zstd", row_group_size=100_000)
+    return buf.getvalue()
+
+
 def write_run(out: RunOutput, *, options, documents, outlets, terms, hits_evidence, attributions, attr_profile,
-              topic_result, event_result, problems, manifest, actors, categories, lexicons, corpus) -> None:
+              topic_result, event_result, problems, manifest, actors, categories, lexicons, corpus,
+              term_counts=None) -> None:
     """Write every data file of a run into ``out`` and render the reports.
+
+    ``term_counts`` (outlet → Counter of normalized terms, all of them) is written as
+    ``term_counts.parquet`` for keyness over the finished run (:func:`term_counts_parquet`).
 
     ``run.json`` gets the time this took as ``stage_seconds["writing report"]`` (with the
     rendering split into ``report_seconds``: tables, charts, markdown, html).
@@ -45,6 +65,8 @@ def write_run(out: RunOutput, *, options, documents, outlets, terms, hits_eviden
                     table_formats(getattr(options, "format", "both")))
     out.write_csv("outlets.csv", outlets.sort_values("outlet", kind="stable"))
     out.write_csv("terms.csv", terms)
+    if term_counts is not None:
+        out.write_bytes("term_counts.parquet", term_counts_parquet(term_counts))
     prob_df = pd.DataFrame([asdict(p) for p in problems],
                            columns=["source", "line", "doc_id", "action", "reason", "detail"])
     out.write_csv("problems.csv", prob_df, columns=["source", "line", "doc_id", "action", "reason", "detail"])
@@ -101,6 +123,70 @@ def render_charts(tables: ReportTables | RunData, save) -> list[tuple[str, str]]
         made.append(("Topic mix by outlet", save("topic_mix", charts.plot_topic_mix(ot))[0]))
         made.append(("Topics by outlet", save("topic_heatmap", charts.plot_topic_heatmap(ot))[0]))
     return made
+
+
+#: charts drawn per actor over time (the most mentioned actors)
+MAX_TIMELINE_CHARTS = 6
+#: keyness charts against the reference outlet (the rest is in keyness.csv)
+MAX_KEYNESS_CHARTS = 6
+
+
+def _file_part(name: str) -> str:
+    import re
+
+    return re.sub(r"[^0-9A-Za-z_-]+", "_", str(name)).strip("_") or "x"
+
+
+def render_table_charts(tables: ReportTables, save) -> list[tuple[str, str]]:
+    """The charts drawn from tables built out of the per-hit tables (so after :func:`build_tables`):
+    stance intervals, label shares (authorial and reported), over time per actor, keyness against
+    the run's reference outlet. ``save(name, fig) -> [paths]``; returns (title, png path)."""
+    from framing.report import charts
+
+    run = tables.run
+    made = []
+    if len(run.outlets) and run.actors and any(f"stance_lo:{a}" in run.outlets for a in run.actors):
+        made.append(("Stance by outlet with 95 % intervals",
+                     save("stance_intervals", charts.plot_stance_intervals(run.outlets, run.actors))[0]))
+    ls = tables.label_shares
+    for voice in ("authorial", "reported"):
+        if len(ls) and (ls["voice"] == voice).any():
+            made.append((f"Label shares by outlet ({voice})",
+                         save(f"label_shares_{voice}", charts.plot_label_shares(ls, voice=voice,
+                                                                                outlets=tables.outlets))[0]))
+    tl = tables.timeline
+    if len(tl) and tl["period"].nunique() >= 1:
+        mentions = tl.groupby("actor")["mentions"].sum()
+        events = run.tables.get("events.csv")
+        for actor in sorted(mentions[mentions > 0].index, key=lambda a: (-mentions[a], a))[:MAX_TIMELINE_CHARTS]:
+            made.append((f"{actor} over time", save(f"timeline_{_file_part(actor)}",
+                                                     charts.plot_timeline(tl, actor, events=events))[0]))
+    k = tables.keyness
+    if k is not None and len(k):
+        for i, target in enumerate(list(dict.fromkeys(k["target"]))[:MAX_KEYNESS_CHARTS], start=1):
+            pair = k[k["target"] == target]
+            made.append((f"Keyness: {target} against {pair['reference'].iloc[0]}",
+                         save(f"keyness_{i:02d}", charts.plot_keyness(pair))[0]))
+    return made
+
+
+#: tables of the report written as files of the run (``docs/outputs.md``)
+def _table_files(tables: ReportTables) -> dict[str, pd.DataFrame]:
+    from framing.report.tables import KEYNESS_COLUMNS, LABEL_COLUMNS, TIMELINE_COLUMNS
+
+    files = {"labels.csv": tables.label_shares.reindex(columns=LABEL_COLUMNS),
+             "timeline.csv": tables.timeline.reindex(columns=TIMELINE_COLUMNS)}
+    if tables.keyness is not None:
+        files["keyness.csv"] = tables.keyness.reindex(columns=KEYNESS_COLUMNS)
+    return files
+
+
+def _csv_text(frame: pd.DataFrame) -> str:
+    from framing.output import FLOAT_FORMAT
+
+    buf = io.StringIO()
+    frame.to_csv(buf, index=False, float_format=FLOAT_FORMAT, lineterminator="\n")
+    return buf.getvalue()
 
 
 def _chart_saver(run_dir: Path, target: Path | None):
@@ -193,13 +279,20 @@ def render_reports(run_dir: str | Path, *, options=None, writer: RunOutput | Non
         run = load_run(run_dir)
         lap("reading run")
         tables = build_tables(run)
+        for name, frame in _table_files(tables).items():
+            if writer is not None:
+                writer.write_text(name, _csv_text(frame))
+            else:
+                atomic_write_text(run_dir / name, _csv_text(frame))
         lap("tables")
         if not want_charts:
             charts = []
-        elif future is None:
-            charts = render_charts(tables, _chart_saver(run_dir, target))
         else:
-            charts = [tuple(c) for c in future.result()]
+            charts = render_table_charts(tables, _chart_saver(run_dir, target))
+            if future is None:
+                charts = render_charts(tables, _chart_saver(run_dir, target)) + charts
+            else:
+                charts = [tuple(c) for c in future.result()] + charts
         lap("charts")
     except BaseException:
         if future is not None:

@@ -37,6 +37,8 @@ __all__ = [
     "keyness",
     "label_shares",
     "outlet_profile_table",
+    "reference_keyness",
+    "term_counts",
     "timeline",
 ]
 
@@ -100,6 +102,12 @@ class ReportTables:
     outlet_topics: pd.DataFrame | None = None
     #: problems.csv counted by (action, reason)
     problem_counts: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: labels.csv (:func:`label_shares`)
+    label_shares: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=LABEL_COLUMNS))
+    #: timeline.csv (:func:`timeline`; ``attrs``: granularity, undated_documents, documents)
+    timeline: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=TIMELINE_COLUMNS))
+    #: keyness.csv: every other outlet against the run's ``reference`` option (:func:`keyness`), or None
+    keyness: pd.DataFrame | None = None
     evidence_per_cell: int = EVIDENCE_PER_CELL
     reported_per_cell: int = REPORTED_PER_CELL
     max_events: int = MAX_EVENTS
@@ -291,7 +299,8 @@ def build_tables(run: RunData, *, evidence_per_cell: int = EVIDENCE_PER_CELL,
         profile=outlet_profile_table(run), profile_reported=outlet_profile_table(run, voice="reported"),
         evidence=ev, evidence_reported=ev_rep, evidence_counts=_evidence_counts(run), labels=_labels(run),
         term_evidence=_term_evidence(run), multi_events=multi, side_by_side=_side_by_side(run, multi, max_events),
-        outlet_topics=_outlet_topics(run), problem_counts=counts, evidence_per_cell=evidence_per_cell,
+        outlet_topics=_outlet_topics(run), problem_counts=counts, label_shares=label_shares(run),
+        timeline=timeline(run), keyness=reference_keyness(run), evidence_per_cell=evidence_per_cell,
         reported_per_cell=reported_per_cell, max_events=max_events)
 
 
@@ -367,7 +376,7 @@ def _period_start(d: pd.Series, granularity: str) -> pd.Series:
     if granularity == "day":
         return d.dt.normalize()
     if granularity == "week":  # ISO weeks start on Monday
-        return (d - pd.to_timedelta(d.dt.weekday, unit="D")).dt.normalize()
+        return (d - pd.to_timedelta(d.dt.day_of_week, unit="D")).dt.normalize()
     return d.dt.to_period("M").dt.start_time
 
 
@@ -401,8 +410,7 @@ def timeline(run: RunData, granularity: str | None = None) -> pd.DataFrame:
         empty.attrs["undated_documents"] = len(docs)
         return empty
     if granularity is None:
-        granularity = ((run.manifest.get("options") or {}).get("timeline_granularity")
-                       if isinstance(run.manifest.get("options"), dict) else None)
+        granularity = _option(run, "timeline_granularity")
     dates = pd.to_datetime(docs["date"], errors="coerce", utc=True).dt.tz_localize(None)
     if granularity is None:
         granularity = choose_granularity(dates)
@@ -514,3 +522,26 @@ def keyness(run: RunData, target: str, reference: str | Sequence[str] | None = N
     b = tc[tc["outlet"].isin(refs)].groupby("term")["count"].sum()
     label = refs[0] if len(refs) == 1 else ("all other outlets" if reference is None else " + ".join(refs))
     return _keyness(a, b, target=target, reference=label, top=top, min_count=min_count)[KEYNESS_COLUMNS]
+
+
+def _option(run: RunData, name: str):
+    options = run.manifest.get("options")
+    return options.get(name) if isinstance(options, dict) else None
+
+
+def reference_keyness(run: RunData, reference: str | None = None, *, top: int | None = 25) -> pd.DataFrame | None:
+    """Every other outlet against ``reference`` (default: the run's ``reference`` option), one
+    :func:`keyness` table after the other (``keyness.csv``); None when there is no reference.
+    A run without term counts gives None too (the report says so instead of failing)."""
+    reference = reference or _option(run, "reference")
+    if not reference:
+        return None
+    try:
+        names = sorted(term_counts(run)["outlet"].unique())
+    except RunError:
+        return None
+    if reference not in names:
+        raise ConfigError(f"no outlet {reference!r} in this run (--reference)", hint=f"use one of: {', '.join(names)}",
+                          path=run.path)
+    frames = [keyness(run, o, reference, top=top) for o in names if o != reference]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=KEYNESS_COLUMNS)
