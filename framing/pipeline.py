@@ -100,11 +100,19 @@ class CompareOptions:
     jobs: int | None = None  # worker processes of the per-document map (None: every core; 1: in this process)
     engine: str = "local"  # local (process pool) | dask
     scheduler: str | None = None  # tcp://HOST:PORT of a Dask scheduler (engine dask; default: a local cluster)
+    # document filters applied while reading (framing.corpus.filters; left-out records counted in run.json)
+    since: str | None = None  # YYYY-MM-DD, inclusive; documents without a date are left out
+    until: str | None = None
+    outlets: list[str] | None = None
+    config: str | None = None  # the project config (framing.toml / pyproject.toml) the CLI took defaults from
 
     def resolved_out(self) -> Path:
         if self.out:
             return Path(self.out)
-        stem = Path(self.corpus.rstrip("/")).name.split(".")[0] or "corpus"
+        path = Path(self.corpus.rstrip("/"))
+        if set("*?[") & set(path.name) and path.parent.name:  # a glob: name it after its folder
+            path = path.parent
+        stem = path.name.split(".")[0] or "corpus"
         return Path("outputs") / stem
 
 
@@ -212,7 +220,8 @@ def run_compare(options: CompareOptions, *, progress: Callable[[int, int], None]
     corpus = load_corpus(options.corpus, text_field=options.text_field, outlet_field=options.outlet_field,
                          date_field=options.date_field, id_field=options.id_field, title_field=options.title_field,
                          manifest=options.manifest, boilerplate=options.boilerplate,
-                         repeated_lines=options.repeated_lines, **corpus_limits(options))
+                         repeated_lines=options.repeated_lines, since=options.since, until=options.until,
+                         outlets=options.outlets, **corpus_limits(options))
     if recorded is not None:
         changes = provenance_changes(recorded, corpus, lexicons)
         if changes and not allow_changed:
@@ -261,7 +270,9 @@ def _run(options, corpus, out: RunOutput, matcher: Matcher, extractor, actors, c
                "attributions": out.table_stream("attributions", ATTRIBUTION_SCHEMA, formats) if extractor else None,
                "excluded": out.table_stream("excluded", EXCLUDED_SCHEMA, formats)}
     say("scanning corpus")  # the reader's first pass (document counts, repeated lines), timed on its own
-    _scan(corpus)
+    n_total = _scan(corpus)
+    if n_total is not None and hasattr(progress, "total"):  # the CLI's bar: percentage and ETA
+        progress.total(n_total if options.limit is None else min(n_total, options.limit))
     say("analysing documents")
     with _TextSpill() as spill:
         jobs = _jobs(options, corpus)
@@ -279,9 +290,9 @@ def _run(options, corpus, out: RunOutput, matcher: Matcher, extractor, actors, c
                               path=options.corpus,
                               hint="check the input files and the field names (--text-field ...)")
         # --strict refuses as soon as the input has been read, before the slower stages
-        if options.strict and problems:
-            raise StrictModeError(f"{len(problems)} input problem(s) found (first: {problems[0].source}: "
-                                  f"{problems[0].reason})", hint="fix the input or run without --strict")
+        if options.strict and (refused := [p for p in problems if p.action != "ignored"]):
+            raise StrictModeError(f"{len(refused)} input problem(s) found (first: {refused[0].source}: "
+                                  f"{refused[0].reason})", hint="fix the input or run without --strict")
 
         documents = red.documents_frame(actors, categories)
         say("comparing outlets")
@@ -365,7 +376,8 @@ def _run(options, corpus, out: RunOutput, matcher: Matcher, extractor, actors, c
                    "documents_skipped": sum(1 for p in problems if p.action == "skipped"),
                    "documents_altered": len({p.doc_id for p in problems if p.action == "altered"}),
                    "outlets": sorted(documents["outlet"].unique().tolist()),
-                   "date_range": _date_range(documents)},
+                   "date_range": _date_range(documents),
+                   "filtered_out": corpus.filtered_out()},  # --since/--until/--outlets, per reason
         # full passes over the input: the corpus reader's scan (document counts, repeated lines) and
         # the one analysis pass; every later stage works from the per-document results
         "corpus_reads": 2 if getattr(corpus, "repeated_rule", None) is not None else 1,
@@ -392,15 +404,17 @@ def _run(options, corpus, out: RunOutput, matcher: Matcher, extractor, actors, c
     return RunResult(final, documents, outlets, terms, problems, manifest)
 
 
-def _scan(corpus) -> None:
-    """Run the corpus reader's scan now (it would run at the first document otherwise); an
-    unusable corpus is reported by the analysis pass itself, with its problems."""
+def _scan(corpus) -> int | None:
+    """Run the corpus reader's scan now (it would run at the first document otherwise) and return
+    the number of documents; an unusable corpus is reported by the analysis pass itself, with its
+    problems (``None`` here)."""
     from contextlib import suppress
 
     from framing.errors import FramingError
 
     with suppress(FramingError):
-        len(corpus)
+        return len(corpus)
+    return None
 
 
 def _default_jobs() -> int:

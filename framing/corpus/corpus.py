@@ -41,6 +41,7 @@ from framing.corpus.fields import (
     normalize_date,
 )
 from framing.corpus.files import _Budget, _NotRegular, _open_regular, _size, _TooLarge
+from framing.corpus.filters import DocumentFilter
 from framing.corpus.limits import CorpusLimits, split_text
 from framing.errors import CorpusError
 from framing.records import Document, Problem, Span, mask_spans
@@ -56,6 +57,7 @@ class _Settings:
     html: str
     limits: CorpusLimits
     manifest: Path | None
+    filter: DocumentFilter | None = None  # --since/--until/--outlets: records left out (counted, not problems)
 
 
 @dataclass(slots=True)
@@ -65,6 +67,7 @@ class _Scan:
     repeated: dict[str, dict[int, int]]
     renames: list[dict[int, str]]  # per partition: ordinal of a document -> its unique id
     line_documents: dict[str, int] = field(default_factory=dict)  # per outlet, split documents counted once
+    filtered: dict[str, int] = field(default_factory=dict)  # records left out by the filter, per reason
 
 
 class MultiReader:
@@ -113,12 +116,18 @@ def _iter_raw(reader: Any, settings: _Settings, sink: Callable[[Problem], Any], 
                           hint="raise the bound with --max-corpus-bytes (max_corpus_bytes= in Python)") from None
 
 
-def _documents(reader: Any, settings: _Settings, sink: Callable[[Problem], Any], path: Any
-               ) -> Iterator[tuple[_Raw, str]]:
+def _documents(reader: Any, settings: _Settings, sink: Callable[[Problem], Any], path: Any,
+               filtered: Callable[[str, _Raw], Any] | None = None) -> Iterator[tuple[_Raw, str]]:
     """Usable records with their prepared text; a text over ``max_document_chars`` is split
-    into parts ``id#1``, ``id#2``, … (one ``split document`` problem)."""
+    into parts ``id#1``, ``id#2``, … (one ``split document`` problem). Records the filter
+    leaves out are passed to ``filtered(reason, raw)`` (before any check: they are not problems)."""
     max_chars = settings.limits.max_document_chars
+    keep = settings.filter
     for raw in _iter_raw(reader, settings, sink, path):
+        if keep is not None and (why := keep.reason(raw.outlet, raw.date)) is not None:
+            if filtered is not None:
+                filtered(why, raw)
+            continue
         text = _prepare(raw, settings, sink)
         if text is None:
             continue
@@ -326,7 +335,7 @@ class Corpus:
     def __init__(self, path: Path | str, kind: str, reader: Any, *, fields: FieldMap,
                  boilerplate: Boilerplate | None = None, repeated_lines: RepeatedLineRule | None = None,
                  html: str = "strip", limits: CorpusLimits | None = None, manifest: Path | None = None,
-                 corpus_problems: Sequence[Problem] = ()):
+                 corpus_problems: Sequence[Problem] = (), filter: DocumentFilter | None = None):
         self.path = path
         self.kind = kind  # folder | txt | csv | jsonl | json | parquet | shards | dataframe | records
         self.fields = fields
@@ -336,7 +345,8 @@ class Corpus:
         self.html = html
         self.limits = limits if limits is not None else CorpusLimits()
         self._reader = reader
-        self._settings = _Settings(fields, boilerplate, repeated_lines, html, self.limits, manifest)
+        self.filter = filter
+        self._settings = _Settings(fields, boilerplate, repeated_lines, html, self.limits, manifest, filter)
         self._corpus_problems = tuple(corpus_problems)
         self._parts: list[Any] | None = None
         self._scan: _Scan | None = None
@@ -372,6 +382,11 @@ class Corpus:
     @property
     def outlets(self) -> list[str]:
         return list(self.outlet_counts())
+
+    def filtered_out(self) -> dict[str, int]:
+        """Records the ``since``/``until``/``outlets`` filter left out, per reason (``no date``,
+        ``before since``, ``after until``, ``outlet not selected``); empty without a filter."""
+        return dict(sorted(self._ensure_scan().filtered.items()))
 
     def iter_documents(self) -> Iterator[Document]:
         """Stream the documents, in a stable order (file name, then record order).
@@ -510,14 +525,22 @@ class Corpus:
         line_docs: Counter[str] = Counter()
         pooled: set[int] = set()
         pooled_outlet = ""
+        filtered: Counter[str] = Counter()
+        seen_outlets: set[str] = set()
+
+        def left_out(reason: str, raw: _Raw) -> None:
+            filtered[reason] += 1
+            seen_outlets.add(_clean(raw.outlet) or UNKNOWN_OUTLET)
+
         for reader in self._partition_readers():
             part_renames: dict[int, str] = {}
-            for k, (raw, text) in enumerate(_documents(reader, settings, sink, self.path)):
+            for k, (raw, text) in enumerate(_documents(reader, settings, sink, self.path, left_out)):
                 new_id = _unique_id(raw.doc_id, seen_ids)
                 if new_id != raw.doc_id:
                     part_renames[k] = new_id
                 outlet = _clean(raw.outlet) or UNKNOWN_OUTLET
                 outlet_docs[outlet] += 1
+                seen_outlets.add(outlet)
                 if counter is not None:
                     masked = _masked(text, self.html)
                     min_chars = rule.min_chars
@@ -537,11 +560,19 @@ class Corpus:
             renames.append(part_renames)
         if counter is not None and pooled_outlet:
             counter.add(pooled_outlet, pooled)
+        if self.filter is not None and self.filter.outlets is not None:
+            unknown = sorted(self.filter.outlets - seen_outlets)
+            if unknown:
+                from framing.errors import ConfigError
+
+                known = ", ".join(sorted(seen_outlets)) or "none"
+                raise ConfigError(f"outlet(s) {', '.join(map(repr, unknown))} not in the corpus (outlets: {known})",
+                                  path=self.path, hint="give --outlets names exactly as the corpus writes them")
         total = sum(outlet_docs.values())
         if total == 0:
-            raise self._empty_error(list(self._corpus_problems) + problems)
+            raise self._empty_error(list(self._corpus_problems) + problems, filtered)
         repeated = counter.frequent(line_docs, rule) if counter is not None else {}
-        return _Scan(total, dict(outlet_docs), repeated, renames, dict(line_docs))
+        return _Scan(total, dict(outlet_docs), repeated, renames, dict(line_docs), dict(filtered))
 
     def _collect_line_texts(self, scan: _Scan) -> dict[str, dict[int, str]]:
         wanted = {outlet: set(counts) for outlet, counts in scan.repeated.items()}
@@ -571,15 +602,21 @@ class Corpus:
     def _first_usable(self) -> None:
         """Raise :class:`CorpusError` unless at least one document is usable (stops at the first)."""
         problems: list[Problem] = []
-        documents = _documents(self._reader, self._settings, problems.append, self.path)
+        filtered: Counter[str] = Counter()
+        documents = _documents(self._reader, self._settings, problems.append, self.path,
+                               lambda reason, _raw: filtered.update((reason,)))
         try:
             for _raw_text in documents:
                 return
         finally:
             documents.close()
-        raise self._empty_error(list(self._corpus_problems) + problems)
+        raise self._empty_error(list(self._corpus_problems) + problems, filtered)
 
-    def _empty_error(self, problems: Sequence[Problem]) -> CorpusError:
+    def _empty_error(self, problems: Sequence[Problem], filtered: Counter[str] | None = None) -> CorpusError:
+        if filtered and self.filter is not None:
+            counts = ", ".join(f"{n} {reason}" for reason, n in sorted(filtered.items()))
+            return CorpusError(f"no document passes {self.filter.describe()} ({counts})", path=self.path,
+                               hint="widen the dates or the outlets (dates are inclusive, YYYY-MM-DD)")
         skipped = [p for p in problems if p.action == "skipped"]
         if not skipped:
             return CorpusError("no documents found", path=self.path,

@@ -13,6 +13,7 @@ from framing.corpus.cleaning import Boilerplate, RepeatedLineRule, _resolve_boil
 from framing.corpus.corpus import Corpus, MultiReader
 from framing.corpus.fields import FieldMap
 from framing.corpus.files import _file_type, _os_message, _strip_suffixes
+from framing.corpus.filters import DocumentFilter
 from framing.corpus.folder import TextFilesReader, open_folder, open_text_file
 from framing.corpus.frame import is_dataframe, open_frame, open_parquet
 from framing.corpus.limits import (
@@ -53,6 +54,9 @@ def load_corpus(
     max_file_bytes: int = MAX_FILE_BYTES,
     max_corpus_bytes: int = MAX_CORPUS_BYTES,
     max_json_depth: int = MAX_JSON_DEPTH,
+    since: Any = None,
+    until: Any = None,
+    outlets: Any = None,
 ) -> Corpus:
     """Open a corpus and check it can be read; documents are streamed later.
 
@@ -70,6 +74,9 @@ def load_corpus(
     ``repeated_lines``: exclude lines an outlet repeats across its documents (``True`` =
     default :class:`RepeatedLineRule`). ``html``: ``"strip"`` excludes markup as spans,
     ``"keep"`` leaves it to be scored. ``max_*``: the bounds of :class:`CorpusLimits`.
+    ``since``/``until`` (``YYYY-MM-DD``, inclusive) and ``outlets`` (names, or ``"A,B"``) keep
+    only those documents while reading; a document without a date is left out by a date
+    filter. Left-out records are counted (:meth:`Corpus.filtered_out`), not listed as problems.
 
     Raises :class:`CorpusError` for a missing path, an unknown field, a bad manifest row,
     or a corpus without a single usable document.
@@ -95,7 +102,8 @@ def load_corpus(
                           hint="give True, False or a RepeatedLineRule")
     limits = CorpusLimits(max_document_chars, max_record_bytes, max_file_bytes, max_corpus_bytes, max_json_depth)
     bp = _resolve_boilerplate(boilerplate)
-    common = {"fields": fields, "boilerplate": bp, "repeated_lines": rule, "html": html, "limits": limits}
+    common = {"fields": fields, "boilerplate": bp, "repeated_lines": rule, "html": html, "limits": limits,
+              "filter": DocumentFilter.build(since=since, until=until, outlets=outlets)}
 
     if is_dataframe(path) or not isinstance(path, (str, os.PathLike)):
         if isinstance(path, (list, tuple)) and path and all(isinstance(p, (str, os.PathLike)) for p in path):

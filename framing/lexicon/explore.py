@@ -165,7 +165,9 @@ def _documents(corpus: Any, *, limit: int | None = None, sample_docs: int | None
     wanted = set(outlets) if outlets else None
     docs = corpus.iter_documents() if hasattr(corpus, "iter_documents") else iter(corpus)
     n = 0
+    seen: set[str] = set()
     for doc in docs:
+        seen.add(doc.outlet)
         if wanted is not None and doc.outlet not in wanted:
             continue
         if share < 1.0 and _unit(doc.doc_id, seed) >= share:
@@ -174,6 +176,10 @@ def _documents(corpus: Any, *, limit: int | None = None, sample_docs: int | None
         n += 1
         if limit is not None and n >= limit:
             break
+    else:  # the whole corpus was read: an outlet asked for that it never names is a mistake
+        if wanted is not None and (missing := sorted(wanted - seen)):
+            raise ConfigError(f"outlet(s) {', '.join(map(repr, missing))} not in the corpus (outlets: "
+                              f"{', '.join(sorted(seen)) or 'none'})", hint="give the names exactly as written")
 
 
 def _lexicon_list(lexicons: Any, *, kind: str | None = None) -> list[Lexicon]:
