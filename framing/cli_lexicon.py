@@ -249,9 +249,10 @@ def validate(
 def kwic(
     term: Term,
     corpus: CorpusArg,
-    lexicons: Annotated[str | None, typer.Option("--lexicons", "-l", help="Also show which longer entry of "
-                                                                          "these lexicons counts instead.")] = None,
-    match: Annotated[str, typer.Option(help="affix (as scoring: clitics, suffixes) or exact.")] = "affix",
+    lexicons: Annotated[str | None, typer.Option("--lexicons", "-l", help="Also show which entry of these "
+                                                                          "lexicons counts instead; an entry of "
+                                                                          "TERM lends its match and rules.")] = None,
+    match: Annotated[str, typer.Option(help="affix (as scoring: clitics, suffixes), exact or name.")] = "affix",
     sample: Annotated[int | None, typer.Option("--sample", help="Show a random sample of N lines.")] = None,
     width: Annotated[int, typer.Option(help="Characters of context on each side.")] = 50,
     outlet: Annotated[list[str] | None, typer.Option("--outlet", help="Only this outlet (repeatable).")] = None,
@@ -272,11 +273,14 @@ def kwic(
                  **_fields(text_field, outlet_field, date_field, id_field))
     for r in frame.itertuples(index=False):
         covered = f"   (counts as {r.covered_by})" if r.covered_by else ""
+        if r.excluded:
+            covered = f"   ({r.excluded})"
         typer.echo(f"{r.outlet}  {r.doc_id}  {r.left} [{r.match}] {r.right}{covered}")
     a = frame.attrs
     per = ", ".join(f"{o} {n}" for o, n in a["per_outlet"].items())
-    shown = f"; showing {len(frame)}" if len(frame) != a["hits"] else ""
-    typer.echo(f"{a['hits']} hits in {a['documents']} of {a['documents_read']} documents{shown}"
+    shown = f"; showing {len(frame)}" if len(frame) != a["hits"] + a.get("excluded", 0) else ""
+    excluded = f" (and {a['excluded']} excluded by a rule)" if a.get("excluded") else ""
+    typer.echo(f"{a['hits']} hits{excluded} in {a['documents']} of {a['documents_read']} documents{shown}"
                + (f" — {per}" if per else ""), err=True)
     _write_csv(frame, csv)
 

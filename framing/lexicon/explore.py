@@ -27,6 +27,7 @@ from framing.lexicon.matcher import Matcher
 from framing.lexicon.model import (
     _TERM_PUNCT_OK,
     MATCH_MODES,
+    RULE_FIELDS,
     Lexicon,
     lexicon_files,
     load_lexicon,
@@ -201,14 +202,16 @@ def _lexicon_list(lexicons: Any, *, kind: str | None = None) -> list[Lexicon]:
     return [lx for lx in out if kind is None or lx.kind == kind]
 
 
-def _one_term_lexicon(term: str, match: str = "affix") -> Lexicon:
+def _one_term_lexicon(term: str, match: str = "affix", like: Any = None) -> Lexicon:
+    """A lexicon of the one term; ``like`` (an entry of the same words) lends its context rules."""
     words = normalize_term(term)
     if not words or not _TERM_PUNCT_OK.match(normalize_ar(term).strip()):
         raise LexiconError(f"term '{term}' can never match: it must be words separated by spaces",
                            hint="remove punctuation from the term")
     if match not in MATCH_MODES:
         raise ConfigError(f"match {match!r} is not one of {', '.join(MATCH_MODES)}")
-    return Lexicon.from_entries("kwic", [{"term": term, "category": "kwic", "match": match}])
+    rules = {k: list(getattr(like, k)) for k in RULE_FIELDS if like is not None and getattr(like, k)}
+    return Lexicon.from_entries("kwic", [{"term": term, "category": "kwic", "match": match, **rules}])
 
 
 def _core(words: Sequence[str], match: str) -> str:
@@ -230,7 +233,8 @@ def _context(text: str, start: int, end: int, width: int) -> tuple[str, str]:
     return left, right
 
 
-KWIC_COLUMNS = ["outlet", "doc_id", "date", "start", "end", "left", "match", "right", "term", "covered_by"]
+KWIC_COLUMNS = ["outlet", "doc_id", "date", "start", "end", "left", "match", "right", "term", "covered_by",
+                "excluded"]
 
 
 def kwic(term: str, corpus: Any, *, match: str = "affix", lexicons: Any = None, width: int = 50,
@@ -241,14 +245,18 @@ def kwic(term: str, corpus: Any, *, match: str = "affix", lexicons: Any = None, 
     The term is matched with the same :class:`~framing.lexicon.Matcher` as in scoring (clitics,
     suffixes, normalization; ``match="exact"`` for the words alone) on each document's
     ``masked_text`` (boilerplate excluded). With ``lexicons``, ``covered_by`` names the entry
-    that scoring would count instead of this occurrence (``lexicon:term``): an overlapping
-    entry that is longer, or as long and starting earlier (the longest, then leftmost match
-    wins).
+    that scoring counts instead of this occurrence (``lexicon:term``): a longer overlapping
+    entry, or one of the same words written closer to the text, or the same term in an
+    earlier lexicon (see :meth:`~framing.lexicon.Matcher.find`); and an entry of the lexicons
+    with the term's words lends its ``match`` (unless ``match`` is given as other than
+    ``affix``) and its context rules: the occurrences a rule removes are rows too, with
+    ``excluded`` saying which rule (``excluded by rule not_followed_by: التقليدي``).
     ``sample`` keeps a seeded random sample of that many lines (reservoir sampling: bounded
     memory on any corpus). Returns a DataFrame with columns ``outlet, doc_id, date, start, end,
     left, match, right, term, covered_by`` (``start``/``end`` index the document text;
     ``match == text[start:end]``); ``.attrs`` holds ``hits``, ``documents``, ``per_outlet``
-    (all occurrences, before sampling) and ``documents_read``.
+    (all occurrences, before sampling), ``excluded`` (occurrences a rule removed) and
+    ``documents_read``.
 
     >>> rows = kwic("الإخوان", "corpus.jsonl.xz", outlet_field="source", sample=20)  # doctest: +SKIP
     """
@@ -256,10 +264,17 @@ def kwic(term: str, corpus: Any, *, match: str = "affix", lexicons: Any = None, 
 
     import pandas as pd
 
-    lex = _one_term_lexicon(term, match)
+    full_lexs = _lexicon_list(lexicons) if lexicons is not None else []
+    words = normalize_term(term)
+    like = next((e for lx in full_lexs if lx.kind == "framing" for e in lx.entries if e.words == words), None)
+    if like is not None and match == "affix":
+        match = like.match
+    lex = _one_term_lexicon(term, match, like)
     entry = lex.entries[0]
     matcher = Matcher([lex])
-    full = Matcher(_lexicon_list(lexicons)) if lexicons is not None else None
+    # scoring with the term added after the given lexicons: which entry counts where it occurs
+    full = Matcher([*full_lexs, lex]) if lexicons is not None else None
+    n_excluded = 0
     core = _core(entry.words, entry.match)
     rng = random.Random(seed)
     rows: list[dict[str, Any]] = []
@@ -273,11 +288,19 @@ def kwic(term: str, corpus: Any, *, match: str = "affix", lexicons: Any = None, 
         norm = normalize_ar(text)
         if core and core not in norm:
             continue
-        hits = matcher.find(text, doc_id=doc.doc_id, normalized=norm)
-        if not hits:
+        excluded: list = []
+        hits = matcher.find(text, doc_id=doc.doc_id, normalized=norm, excluded=excluded)
+        n_excluded += len(excluded)
+        if not hits and not excluded:
             continue
-        others = full.find(text, doc_id=doc.doc_id, normalized=norm) if full is not None else []
-        docs_with.add(doc.doc_id)
+        others = full.find(text, doc_id=doc.doc_id, normalized=norm) if full is not None and hits else []
+        if hits:
+            docs_with.add(doc.doc_id)
+        for x in excluded:
+            left, right = _context(doc.text, x.start, x.end, width)
+            rows.append({"outlet": doc.outlet, "doc_id": doc.doc_id, "date": doc.date or "", "start": x.start,
+                         "end": x.end, "left": left, "match": x.matched, "right": right, "term": entry.term,
+                         "covered_by": "", "excluded": x.describe(), "_order": (read, x.start)})
         for h in hits:
             total += 1
             per_outlet[doc.outlet] += 1
@@ -289,17 +312,15 @@ def kwic(term: str, corpus: Any, *, match: str = "affix", lexicons: Any = None, 
             else:
                 slot = None
             covered = ""
-            for o in others:  # scoring keeps the longest match, then the leftmost one
-                if not (o.start < h.end and h.start < o.end):
-                    continue
-                n = len(normalize_term(o.term))
-                if n > len(entry.words) or (n == len(entry.words) and o.start < h.start):
+            for o in others:  # the hit scoring counts where this occurrence is
+                if o.start < h.end and h.start < o.end and o.lexicon != lex.name and not (
+                        (o.start, o.end) == (h.start, h.end) and normalize_term(o.term) == entry.words):
                     covered = f"{o.lexicon}:{o.term}"
                     break
             left, right = _context(doc.text, h.start, h.end, width)
             row = {"outlet": doc.outlet, "doc_id": doc.doc_id, "date": doc.date or "", "start": h.start,
                    "end": h.end, "left": left, "match": h.matched, "right": right, "term": entry.term,
-                   "covered_by": covered, "_order": (read, h.start)}
+                   "covered_by": covered, "excluded": "", "_order": (read, h.start)}
             if slot is None:
                 rows.append(row)
             else:
@@ -307,7 +328,7 @@ def kwic(term: str, corpus: Any, *, match: str = "affix", lexicons: Any = None, 
     rows.sort(key=lambda r: r["_order"])
     frame = pd.DataFrame([{k: v for k, v in r.items() if k != "_order"} for r in rows], columns=KWIC_COLUMNS)
     frame.attrs.update(hits=total, documents=len(docs_with), per_outlet=dict(per_outlet.most_common()),
-                       documents_read=read)
+                       documents_read=read, excluded=n_excluded)
     return frame
 
 
