@@ -164,6 +164,11 @@ class Tab:
     def call(self, method: str, params: dict | None = None) -> dict:
         return self.browser.call(method, params, self.session)
 
+    def close(self) -> None:
+        """Close this tab (its target)."""
+        target = self.call("Target.getTargetInfo")["targetInfo"]["targetId"]
+        self.browser.call("Target.closeTarget", {"targetId": target})
+
     def resize(self, width: int, height: int) -> None:
         self.call("Emulation.setDeviceMetricsOverride", {"width": width, "height": height, "deviceScaleFactor": 1,
                                                          "mobile": width < 600})
@@ -289,6 +294,143 @@ _SORT = r"""
 """
 
 
+#: what the explorer shows: rows and columns left visible, the dialog's sentences
+_EXPLORER_STATE = r"""
+(async () => {
+  await new Promise(r => setTimeout(r, 30));  // the dialog's close event is queued after Escape
+  const shown = (el) => getComputedStyle(el).display !== "none";
+  const rows = [...document.querySelectorAll("#outlets tbody tr")];
+  const dialog = document.getElementById("xd");
+  const items = [...dialog.querySelectorAll("#xd-body li")];
+  const box = dialog.getBoundingClientRect();
+  return {
+    hash: decodeURIComponent(location.hash),
+    filtered: document.documentElement.getAttribute("data-filtered"),
+    outletRows: rows.filter(shown).map(r => r.querySelector("td.outlet").getAttribute("data-outlet")),
+    outletRowsHidden: rows.filter(r => !shown(r)).length,
+    labelColumns: [...document.querySelectorAll("#labels th[data-col-outlet]")].filter(shown)
+                    .map(th => th.getAttribute("data-col-outlet")),
+    labelCells: [...document.querySelectorAll("#labels tbody tr")].filter(shown).map(r => [...r.cells].filter(shown).length),
+    stanceColumns: [...document.querySelectorAll("#stance th[data-col-actor]")].filter(shown)
+                     .map(th => th.getAttribute("data-col-actor")),
+    evidenceShown: [...document.querySelectorAll("section.ev[data-actor]")].filter(shown)
+                     .map(s => [s.getAttribute("data-outlet"), s.getAttribute("data-actor")]),
+    open: dialog.open,
+    title: dialog.open ? dialog.querySelector(".xd-title").innerText : "",
+    items: items.length,
+    marks: items.map(li => [...li.querySelectorAll("mark")].map(m => m.textContent)),
+    text: dialog.open ? dialog.innerText : "",
+    focus: document.activeElement ? document.activeElement.id : "",
+    dialogRight: box.right, dialogLeft: box.left, innerWidth: innerWidth,
+    pwned: document.body.getAttribute("data-pwned") || document.documentElement.getAttribute("data-pwned"),
+  };
+})()
+"""
+
+
+def click(tab: Tab, selector: str) -> None:
+    """A real mouse click (DevTools input events) in the middle of the first element matching ``selector``."""
+    box = tab.evaluate(f"(() => {{ const el = document.querySelector({json.dumps(selector)}); "
+                       "el.scrollIntoView({block: 'center'}); const r = el.getBoundingClientRect(); "
+                       "return {x: r.left + r.width / 2, y: r.top + r.height / 2}; })()")
+    for kind in ("mousePressed", "mouseReleased"):
+        tab.call("Input.dispatchMouseEvent", {"type": kind, "x": box["x"], "y": box["y"], "button": "left",
+                                              "clickCount": 1})
+
+
+def press(tab: Tab, key: str, code: str, keycode: int, text: str = "") -> None:
+    """A key typed on the keyboard (DevTools input events) into the focused element."""
+    for kind in ("keyDown", "keyUp"):
+        params = {"type": kind, "key": key, "code": code, "windowsVirtualKeyCode": keycode}
+        if text and kind == "keyDown":
+            params["text"] = text
+        tab.call("Input.dispatchKeyEvent", params)
+
+
+def choose(tab: Tab, select_id: str, value: str) -> None:
+    """Pick ``value`` in the ``<select>`` as a user would (the element's value, then its change event)."""
+    tab.evaluate(f"(() => {{ const s = document.getElementById({json.dumps(select_id)}); "
+                 f"s.value = {json.dumps(value)}; s.dispatchEvent(new Event('change', {{bubbles: true}})); }})()")
+
+
+def check_explorer(browser: Browser, report: Path, *, outlet: str, actor: str, label: tuple[str, str, str],
+                   term: tuple[str, str] | None = None) -> dict:
+    """Filter by ``outlet`` and ``actor``, open a ``label`` (outlet, actor, term) with a mouse click and a
+    distinguishing ``term`` (outlet, form) with the keyboard; assert what the explorer must show."""
+    tab = browser.open(report.resolve().as_uri(), width=1280, height=900)
+    assert tab.evaluate("document.documentElement.getAttribute('data-explorer')") == "ready"
+    outlets = tab.evaluate("[...document.querySelectorAll('#outlets td.outlet')].map(td => td.getAttribute('data-outlet'))")
+    assert outlet in outlets and len(outlets) >= 3
+    # an outlet: the other outlets' rows and columns are hidden, the address keeps the view
+    choose(tab, "xf-outlet", outlet)
+    st = tab.evaluate(_EXPLORER_STATE)
+    assert st["filtered"] == "yes"
+    assert st["outletRows"] == [outlet] and st["outletRowsHidden"] == len(outlets) - 1
+    assert st["labelColumns"] == [outlet] and set(st["labelCells"]) == {2}  # actor + the outlet
+    assert {o for o, _ in st["evidenceShown"]} == {outlet}
+    assert st["hash"] == f"#outlet={outlet}"
+    # … and an actor: the other actors' columns and rows go too
+    choose(tab, "xf-actor", actor)
+    st = tab.evaluate(_EXPLORER_STATE)
+    assert set(st["stanceColumns"]) == {actor}  # authorial and reported tables
+    assert {tuple(e) for e in st["evidenceShown"]} == {(outlet, actor)}  # authorial, reported
+    assert st["hash"] == f"#outlet={outlet}&actor={actor}"
+    # a shared address opens the same view
+    shared = browser.open(report.resolve().as_uri() + tab.evaluate("location.hash"), width=1280, height=900)
+    again = shared.evaluate(_EXPLORER_STATE)
+    assert (again["outletRows"], set(again["stanceColumns"])) == ([outlet], {actor})
+    urls = [e["params"]["request"]["url"] for e in shared.events("Network.requestWillBeSent")]
+    assert all(u.startswith(("file:", "data:")) for u in urls), urls
+    shared.close()
+    tab.call("Page.bringToFront")  # a page in the background runs its queued tasks late
+    # "Show all" brings everything back
+    click(tab, "#xf-clear")
+    st = tab.evaluate(_EXPLORER_STATE)
+    assert st["filtered"] == "no" and len(st["outletRows"]) == len(outlets) and st["hash"] == ""
+    # a click on a label: its sentences, the label in <mark> in every one
+    lo, la, lt = label
+    xid = tab.evaluate("[...document.querySelectorAll('#labels button.x')].find(b => "
+                       f"b.textContent === {json.dumps('«' + lt + '»')} && b.closest('td').cellIndex === "
+                       "[...document.querySelectorAll('#labels th')].findIndex(th => th.getAttribute("
+                       f"'data-col-outlet') === {json.dumps(lo)}) && b.closest('tr').querySelector("
+                       f"'td.actor').getAttribute('data-actor') === {json.dumps(la)}).getAttribute('data-x')")
+    click(tab, f'button[data-x="{xid}"]')
+    st = tab.evaluate(_EXPLORER_STATE)
+    assert st["open"] and st["items"] >= 1
+    assert all(marks and all(m for m in marks) for marks in st["marks"]), st["marks"]
+    assert lt in st["title"] and lo in st["title"]
+    assert st["focus"] == "xd-close"  # keyboard users land in the dialog
+    assert f"x={xid}" in st["hash"]
+    assert st["pwned"] is None
+    press(tab, "Escape", "Escape", 27)
+    st = tab.evaluate(_EXPLORER_STATE)
+    assert not st["open"] and "x=" not in st["hash"]
+    label_state = st
+    if term is not None:  # a distinguishing term, opened with the keyboard (focus, Enter)
+        to, form = term
+        tid = tab.evaluate(f"[...document.querySelectorAll('#terms .card[data-outlet] button.x')].find(b => "
+                           f"b.closest('.card').getAttribute('data-outlet') === {json.dumps(to)} && "
+                           f"b.textContent === {json.dumps(form)}).getAttribute('data-x')")
+        tab.evaluate(f"document.querySelector('button[data-x=\"{tid}\"]').focus()")
+        press(tab, "Enter", "Enter", 13, "\r")
+        st = tab.evaluate(_EXPLORER_STATE)
+        assert st["open"] and st["items"] >= 1
+        assert all(len(m) == 1 for m in st["marks"]), st["marks"]
+        tab.evaluate("document.getElementById('xd').close()")
+    # at 390 px the dialog fits the screen and the page does not overflow
+    tab.resize(390, 800)
+    click(tab, f'button[data-x="{xid}"]')
+    st = tab.evaluate(_EXPLORER_STATE)
+    assert st["open"] and st["dialogLeft"] >= 0 and st["dialogRight"] <= st["innerWidth"]
+    narrow = tab.evaluate("({w: document.documentElement.scrollWidth, v: window.innerWidth})")
+    assert narrow["w"] <= narrow["v"] + 1, narrow
+    # nothing was fetched while exploring
+    urls = [e["params"]["request"]["url"] for e in tab.events("Network.requestWillBeSent")]
+    assert all(u.startswith(("file:", "data:")) for u in urls), urls
+    label_state["open_text"] = st["text"]
+    return label_state
+
+
 @pytest.fixture(scope="module")
 def browser():
     binary = find_browser()
@@ -360,6 +502,19 @@ def test_fixture_report_in_browser(browser, tmp_path):
     assert "Evidence is capped at 5 sentences" in probe["bodyText"]
 
 
+def test_fixture_report_explorer(browser, tmp_path):
+    """Filters and sentences in the hand-made run; the planted sentence behind a label shows as text."""
+    from framing.report import render_reports
+
+    run = tmp_path / "run"
+    shutil.copytree(DATA / "run", run)
+    render_reports(run)
+    st = check_explorer(browser, run / "report.html", outlet="الجزيرة", actor="russia",
+                        label=("Enab Baladi", "syrian_government", "قوات النظام"), term=("الجزيرة", "الاحتلال"))
+    assert "etAttribute('data-pwned','1')</script> تدعم قوات النظام" in st["open_text"]  # the fixture's cut sentence
+    assert st["pwned"] is None
+
+
 def _seed_corpus(seeds: Path, dest: Path) -> Path:
     """The seeds plus tests/data/html/planted.txt (script and onerror in its text and title)."""
     dest.mkdir()
@@ -396,6 +551,11 @@ def test_seed_report_in_browser(browser, seeds_dir, tmp_path):
     assert "Page size:" in probe["bodyText"]
     # at 1280 px every table of the seeds' report fits: nothing to scroll sideways
     assert probe["overflow_1280"] == []
+    # the explorer on the real pipeline's page (the corpus reader strips the planted tags from the text; the
+    # outlet name keeps its markup, shown as text in the dialog's heading)
+    st = check_explorer(browser, report, outlet="المدن", actor="russia",
+                        label=("<b>منفذ مزروع</b>", "russia", "الاحتلال الروسي"))
+    assert "<b>منفذ مزروع</b> · russia" in st["open_text"] and st["pwned"] is None
 
 
 def main(argv: list[str]) -> None:  # pragma: no cover - a helper for the docs' screenshots
