@@ -47,10 +47,14 @@ EXAMPLES: dict[str, str] = {
 #: readable placeholders for options and arguments that do not name their own (lexicon commands)
 METAVARS: dict[str, str] = {
     "corpus": "CORPUS", "csv": "FILE", "file": "FILE", "gold": "GOLD", "into": "LEXICON", "lexicon": "LEXICON",
-    "lexicons": "DIR", "map_": "LABEL=CATEGORY", "morphology_db": "FILE", "outlet": "OUTLET", "paths": "PATH...",
+    "lexicons": "DIR", "map_": "LABEL=CATEGORY", "morphology_db": "FILE", "outlet": "OUTLET", "paths": "PATH",
     "stopwords": "FILE", "by": "outlet|actor", "stance": "STANCE", "out": "DIR", "term": "TERM", "name": "NAME",
     "new_term": "TERM", "actor": "ACTOR", "new_actor": "ACTOR", "category": "CATEGORY", "new_category": "CATEGORY",
 }
+
+
+#: placeholders that depend on the command (``--out`` of ``lexicon export`` is a file)
+COMMAND_METAVARS: dict[str, dict[str, str]] = {"lexicon export": {"out": "FILE"}}
 
 
 def _readable(command) -> None:
@@ -66,8 +70,9 @@ def _readable(command) -> None:
                 continue
             kind = param.display_type(None) if hasattr(param, "display_type") else ""
             name = param.name or "value"
-            param.metavar = METAVARS.get(name) or {"<int>": "N", "<float>": "X"}.get(
-                kind, "FIELD" if name.endswith("_field") else name.rstrip("_").upper())
+            fallback = {"<int>": "N", "<float>": "X"}.get(kind, "FIELD" if name.endswith("_field")
+                                                          else name.rstrip("_").upper())
+            param.metavar = COMMAND_METAVARS.get(path_name, {}).get(name) or METAVARS.get(name) or fallback
 
 
 def _walk(command, path: tuple[str, ...]):
@@ -472,13 +477,16 @@ def topics(
     outlet_field: OutletField = "outlet",
     date_field: DateField = "date",
     id_field: IdField = "id",
-    embedding_model: Annotated[str | None, typer.Option(help="sentence-transformers model name or local "
+    embedding_model: Annotated[str | None, typer.Option(metavar="NAME_OR_PATH",
+                                                        help="sentence-transformers model name or local "
                                                              "path (default: offline TF-IDF+SVD).")] = None,
-    n_topics: Annotated[str, typer.Option(help="Number of topics or 'auto'.")] = "auto",
-    labels: Annotated[str | None, typer.Option(help="Topic labels file (rename/merge topics).")] = None,
-    save_model: Annotated[str | None, typer.Option(help="Save the fitted model to this folder.")] = None,
-    seed: Annotated[int, typer.Option(help="Random seed.")] = 42,
-    limit: Annotated[int | None, typer.Option(help="Use only the first N documents.")] = None,
+    n_topics: Annotated[str, typer.Option(metavar="auto|N", help="Number of topics or 'auto'.")] = "auto",
+    labels: Annotated[str | None, typer.Option(metavar="FILE", help="Topic labels file (rename/merge "
+                                                                    "topics).")] = None,
+    save_model: Annotated[str | None, typer.Option(metavar="DIR", help="Save the fitted model to this "
+                                                                       "folder.")] = None,
+    seed: Annotated[int, typer.Option(metavar="N", help="Random seed.")] = 42,
+    limit: Limit = None,
     progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Show progress bars.")] = True,
     overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace the earlier run in --out (a folder that "
                                                                 "is not a framing run is never replaced).")
@@ -509,12 +517,12 @@ def events(
     outlet_field: OutletField = "outlet",
     date_field: DateField = "date",
     id_field: IdField = "id",
-    window_days: Annotated[int, typer.Option(help="Documents more than this many days apart are never one "
-                                                  "event.")] = 2,
-    threshold: Annotated[float | None, typer.Option(help="Mean cosine similarity (title + lead) a group needs "
-                                                         "to join an event (default 0.3; higher: tighter "
-                                                         "events).")] = None,
-    limit: Annotated[int | None, typer.Option(help="Use only the first N documents.")] = None,
+    window_days: Annotated[int, typer.Option(metavar="N", help="Documents more than this many days apart are "
+                                                               "never one event.")] = 2,
+    threshold: Annotated[float | None, typer.Option(metavar="X", help="Mean cosine similarity (title + lead) a "
+                                                                      "group needs to join an event (default 0.3; "
+                                                                      "higher: tighter events).")] = None,
+    limit: Limit = None,
     overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace the earlier run in --out (a folder that "
                                                                 "is not a framing run is never replaced).")
                          ] = False,
@@ -536,8 +544,8 @@ def events(
 
 
 @app.command()
-def report(run_dir: Annotated[str, typer.Argument(help="Output folder of a finished 'framing compare' run.")]
-           ) -> None:
+def report(run_dir: Annotated[str, typer.Argument(metavar="RUN_DIR", help="Output folder of a finished "
+                                                                       "'framing compare' run.")]) -> None:
     """Re-render report.md, report.html and charts from a finished run's CSVs (no recomputation)."""
     from framing.output import recover
     from framing.report import render_reports
