@@ -193,8 +193,18 @@ def test_stance_intervals_draw_the_bootstrap_interval_of_each_outlet(outlets):
     pal = charts.outlet_palette(OUTLETS)
     dots = [ln for ln in ax.lines if ln.get_marker() == "o"]
     assert [tuple(matplotlib.colors.to_rgb(d.get_color())) for d in dots] == [pal[o] for o in OUTLETS]
-    assert ax.get_xlabel() == "mean stance (95 % CI)" and ax.get_xlim() == (-1.05, 1.05)
+    lo, hi = ax.get_xlim()  # the interval down to -0.9 is inside, 0 in the middle
+    assert ax.get_xlabel() == "mean stance (95 % CI)" and -1.05 <= lo < -0.9 and hi == -lo
     assert {t.get_text() for t in ax.texts} == {"n=6", "n=7"}
+    plt.close(fig)
+
+
+def test_stance_intervals_zoom_on_stances_close_to_zero(outlets):
+    small = outlets.assign(**{"stance:russia": [-0.05, 0.02, 0.1], "stance:syrian_government": [0.0, -0.12, 0.04],
+                              "stance:civilians": [np.nan, 0.0, 0.08]})
+    fig = charts.plot_stance_intervals(small, ["russia", "syrian_government", "civilians"])
+    lo, hi = fig.axes[0].get_xlim()
+    assert hi == -lo and 0.12 < hi < 0.4  # not ±1: differences of a tenth stay visible
     plt.close(fig)
 
 

@@ -154,6 +154,11 @@ def plot_stance_intervals(outlets: pd.DataFrame, actors: Sequence[str], *, max_a
     rows = (n + cols - 1) // cols
     fig, axes = plt.subplots(rows, cols, figsize=(3.3 * cols + 2.2, (0.32 * len(names) + 1.1) * rows),
                              squeeze=False, sharey=True)
+    # one x range for every panel: the data and 0, at least ±0.25 wide, never beyond ±1
+    ends = [outlets[f"{k}:{a}"] for a in actors for k in ("stance", "stance_lo", "stance_hi") if f"{k}:{a}" in outlets]
+    values = pd.concat(ends).dropna() if ends else pd.Series([0.0])
+    half = min(max(float(values.abs().max()) if len(values) else 0.0, 0.2) * 1.15 + 0.05, 1.05)
+    xlim = (-half, half)
     for i, actor in enumerate(actors):
         ax = axes[i // cols][i % cols]
         for y, (_, r) in enumerate(outlets.iterrows()):
@@ -169,7 +174,7 @@ def plot_stance_intervals(outlets: pd.DataFrame, actors: Sequence[str], *, max_a
             ax.annotate(f"n={int(m)}", (1.0, y), xycoords=("axes fraction", "data"), xytext=(3, 0),
                         textcoords="offset points", va="center", ha="left", fontsize=7, color="#444444")
         ax.axvline(0, color="#888888", linewidth=0.8, zorder=0)
-        ax.set_xlim(-1.05, 1.05)
+        ax.set_xlim(*xlim)
         ax.set_ylim(len(names) - 0.5, -0.5)  # the first outlet on top, as in the tables
         ax.set_title(actor, fontsize=10)
         ax.set_xlabel("mean stance (95 % CI)")
@@ -178,8 +183,8 @@ def plot_stance_intervals(outlets: pd.DataFrame, actors: Sequence[str], *, max_a
     axes[0][0].set_yticklabels([_short(o) for o in names])
     for j in range(len(actors), rows * cols):
         axes[j // cols][j % cols].axis("off")
-    fig.suptitle("Mean label stance per outlet with 95 % bootstrap intervals (authorial voice)")
-    fig.tight_layout(rect=(0, 0, 1, 1 - 0.3 / fig.get_figheight()), w_pad=2.5)
+    fig.suptitle("Mean label stance per outlet with 95 % bootstrap intervals (authorial voice; −1 … +1)")
+    fig.tight_layout(w_pad=2.5)
     return fig
 
 
@@ -204,8 +209,7 @@ def plot_label_shares(labels: pd.DataFrame, *, voice: str = "authorial", actors:
     names = list(outlets) if outlets is not None else sorted(df["outlet"].unique())
     cmap, norm = plt.get_cmap("RdBu"), colors.Normalize(vmin=-1, vmax=1)
     n = max(len(actors), 1)
-    fig, axes = plt.subplots(n, 1, figsize=(11, sum(0.34 * len(names) + 0.9 for _ in range(n)) + 0.6),
-                             squeeze=False)
+    fig, axes = plt.subplots(n, 1, figsize=(11, max(n * (0.34 * len(names) + 0.9) + 0.6, 3.2)), squeeze=False)
     annotations = []
     for i, actor in enumerate(actors):
         ax = axes[i][0]

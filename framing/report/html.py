@@ -498,6 +498,7 @@ figure .fig { overflow-x: auto; -webkit-overflow-scrolling: touch; }
 figure img { display: block; max-width: 100%; height: auto; border: 1px solid var(--line); background: #fff; }
 figcaption { color: var(--muted); font-size: .88rem; }
 .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(330px, 1fr)); gap: .4rem 1.4rem; }
+.grid > * { min-width: 0; }  /* a wide table scrolls inside its card instead of widening the page */
 .card h4 { margin-top: .6rem; }
 .card th, .card td { padding: .25rem .35rem; }
 [lang="ar"] { font-size: 1.07em; }

@@ -84,8 +84,12 @@ def render_markdown(tables: ReportTables | RunData, charts: Sequence[tuple[str, 
         _table(tables.profile),
     ]
     for title, png in charts:
-        if title.startswith("Actor stance"):
+        if title.startswith(("Actor stance", "Stance by outlet")):
             lines += [f"![{title}]({png})", ""]
+    evidence_no = {key: i for i, key in enumerate(tables.evidence, start=1)}
+    lines += _label_shares_markdown(tables, charts, evidence_no)
+    lines += _timeline_markdown(tables, charts)
+    lines += _keyness_markdown(tables, charts)
     # labels used
     if not tables.labels.empty:  # loaded-term lexicons have no actor
         lines += ["## Which labels each outlet uses", "",
@@ -180,7 +184,7 @@ def render_markdown(tables: ReportTables | RunData, charts: Sequence[tuple[str, 
         lines += ["## Evidence", "", "Sentences behind each outlet × actor figure (first "
                   f"{EVIDENCE_PER_CELL} per cell; all hits are in `hits.csv` with offsets).", ""]
         for (outlet, actor), cell in ev.items():
-            lines.append(f"**{md_escape(outlet)} · {md_escape(actor)}**")
+            lines.append(f"**[{evidence_no[(outlet, actor)]}] {md_escape(outlet)} · {md_escape(actor)}**")
             lines.append("")
             for e in cell:
                 lines.append(f"- {md_escape(e['doc_id'])} [{e['start']}:{e['end']}] "
@@ -203,6 +207,108 @@ def render_markdown(tables: ReportTables | RunData, charts: Sequence[tuple[str, 
                   "lines (see `excluded_lines.csv`).", ""]
     return "\n".join(lines).rstrip() + "\n"
 
+
+
+#: labels listed per (outlet, actor) cell of the label-share tables (the rest: labels.csv)
+LABELS_PER_CELL = 6
+
+
+def _n(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "es" if word.endswith("ch") else "s")
+
+
+def _share(v: float) -> str:
+    return f"{v:.0%}" if v >= 0.01 else "<1%"
+
+
+def _stance(v) -> str:
+    return "" if v is None or pd.isna(v) else f"{v:+.1f}".replace("-", "−").replace("+0.0", "0").replace("−0.0", "0")
+
+
+def _label_shares_markdown(tables: ReportTables, charts, evidence_no: dict) -> list[str]:
+    ls = tables.label_shares
+    if ls.empty:
+        return []
+    lines = ["## Label shares: which label each outlet uses for each actor", "",
+             "Share of each label (lexicon entry) in an outlet's mentions of the actor, with the label's stance; "
+             f"the {LABELS_PER_CELL} largest per cell (every label in `labels.csv`). *evidence* points to the "
+             "numbered sentences in [Evidence](#evidence) (sentences / matches in `hits.csv`).", ""]
+    counts = tables.evidence_counts
+    for voice in ("authorial", "reported"):
+        v = ls[ls["voice"] == voice]
+        if v.empty:
+            continue
+        if voice == "reported":
+            lines += ["Inside quotations and reported speech (the quoted speakers' words):", ""]
+        order = [a for a in tables.run.actors if a in set(v["actor"])] or sorted(v["actor"].unique())
+        for actor in order:
+            rows = []
+            for outlet, g in v[v["actor"] == actor].groupby("outlet", sort=False):
+                cell = "; ".join(f"«{r.term}» {_share(r.share)} ({_stance(r.mean_stance)})"
+                                 for r in g.head(LABELS_PER_CELL).itertuples())
+                if len(g) > LABELS_PER_CELL:
+                    cell += f"; … {len(g) - LABELS_PER_CELL} more"
+                sent, matches = counts.get((outlet, actor, voice), (0, int(g["count"].sum())))
+                ref = f"[{evidence_no[(outlet, actor)]}] · " if voice == "authorial" and (outlet, actor) in evidence_no \
+                    else ""
+                rows.append({"outlet": outlet, "n": int(g["count"].sum()), "labels (share, stance)": cell,
+                             "evidence": f"{ref}{_n(sent, 'sentence')} / {_n(matches, 'match')}"})
+            lines += [f"**{md_escape(actor)}**" + (" (reported)" if voice == "reported" else ""), "",
+                      _table(pd.DataFrame(rows)), ""]
+        for title, png in charts:
+            if title == f"Label shares by outlet ({voice})":
+                lines += [f"![{title}]({png})", ""]
+    return lines
+
+
+def _timeline_markdown(tables: ReportTables, charts) -> list[str]:
+    tl = tables.timeline
+    attrs = tl.attrs or {}
+    undated, total = int(attrs.get("undated_documents", 0)), int(attrs.get("documents", 0))
+    if tl.empty and not undated:
+        return []
+    lines = ["## Over time", ""]
+    note = (f"{undated} of {total} documents have no date and are left out of this section."
+            if undated else "Every document has a date.")
+    if tl.empty:
+        return [*lines, note, ""]
+    gran = attrs.get("granularity") or str(tl["granularity"].iloc[0])
+    lines += [f"Mentions and mean label stance per {gran} ({tl['period'].nunique()} {gran}s, "
+              f"{tl['period'].min()} – {tl['period'].max()}; the granularity follows the date range, "
+              "`--timeline-granularity` overrides it), with a 95 % normal interval over the period's mentions, "
+              "and the loaded-term density; all in `timeline.csv`. " + note, ""]
+    seen = tl[tl["mentions"] > 0]
+    summary = pd.DataFrame({"mentions": tl.groupby("actor", sort=False)["mentions"].sum(),
+                            "periods": seen.groupby("actor", sort=False)["period"].nunique()}).fillna(0)
+    summary = summary.astype(int).rename_axis("actor").reset_index()
+    summary = summary[summary["mentions"] > 0].sort_values("mentions", ascending=False, kind="stable")
+    lines += [_table(summary.rename(columns={"periods": f"{gran}s with a mention"})), ""]
+    for title, png in charts:
+        if title.endswith(" over time"):
+            lines += [f"![{title}]({png})", ""]
+    return lines
+
+
+def _keyness_markdown(tables: ReportTables, charts, per_side: int = 10) -> list[str]:
+    k = tables.keyness
+    if k is None:
+        return []
+    ref = str(k["reference"].iloc[0]) if len(k) else str((tables.run.manifest.get("options") or {}).get("reference"))
+    lines = [f"## Keyness against {md_escape(ref)}", "",
+             f"Terms each outlet over-uses (z > 0) and under-uses (z < 0) compared with **{md_escape(ref)}**: "
+             "log-odds ratio with an informative Dirichlet prior, z-scores; counts are target / reference "
+             "occurrences. All terms in `keyness.csv`; any pair: `framing keyness RUN_DIR A B`.", ""]
+    def fmt(g: pd.DataFrame, side: str) -> str:
+        part = g[g["side"] == side].nsmallest(per_side, "rank")
+        return "، ".join(f"{r.term} ({r.z:+.1f}; {r.count_target}/{r.count_reference})" for r in part.itertuples())
+
+    rows = [{"outlet": target, "over-used": fmt(g, "target"), "under-used": fmt(g, "reference")}
+            for target, g in k.groupby("target", sort=False)]
+    lines += [_table(pd.DataFrame(rows)), ""]
+    for title, png in charts:
+        if title.startswith("Keyness"):
+            lines += [f"![{title}]({png})", ""]
+    return lines
 
 
 def _events_markdown(tables: ReportTables) -> list[str]:

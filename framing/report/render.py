@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 import time
+from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from framing.report.run import RunData, load_run
 from framing.report.tables import ReportTables, build_tables
 
 __all__ = ["EXCLUDED_LINE_COLUMNS", "render_charts", "render_reports", "render_table_charts", "term_counts_parquet",
-           "write_run"]
+           "write_keyness", "write_run"]
 
 EXCLUDED_LINE_COLUMNS = ["outlet", "line", "documents", "outlet_documents"]
 #: the charts get a process of their own when the per-hit tables of a run exceed this many bytes
@@ -187,6 +188,41 @@ def _csv_text(frame: pd.DataFrame) -> str:
     buf = io.StringIO()
     frame.to_csv(buf, index=False, float_format=FLOAT_FORMAT, lineterminator="\n")
     return buf.getvalue()
+
+
+def _slug(name: str) -> str:
+    """A file-name part from an outlet name: letters (any script) and digits kept, the rest ``_``."""
+    import re
+
+    return re.sub(r"[^\w]+", "_", str(name)).strip("_")[:60] or "outlet"
+
+
+def write_keyness(run_dir: str | Path, target: str, reference: str | Sequence[str] | None = None, *,
+                  top: int = 25, charts: bool = True) -> tuple[pd.DataFrame, list[str]]:
+    """Keyness of outlet ``target`` against ``reference`` (an outlet, several, or None: every other
+    outlet) over a finished run (:func:`framing.report.tables.keyness`), written into the run folder
+    as ``keyness_<target>_vs_<reference>.csv`` and ``charts/keyness_<…>.png``/``.svg``.
+
+    Returns the table and the files written (relative to ``run_dir``). Unknown outlets and runs
+    without ``term_counts.parquet`` are one-line :class:`~framing.errors.FramingError`s.
+
+    >>> table, files = write_keyness("outputs/seeds", "المدن", "unnamed outlet (001)")  # doctest: +SKIP
+    """
+    from framing.report.tables import keyness
+
+    run_dir = Path(run_dir)
+    run = load_run(run_dir, summary_only=True)
+    table = keyness(run, target, reference, top=top)
+    ref = (table["reference"].iloc[0] if len(table) else
+           reference if isinstance(reference, str) else "rest" if reference is None else "+".join(reference))
+    stem = f"keyness_{_slug(target)}_vs_{_slug(ref)}"
+    atomic_write_text(run_dir / f"{stem}.csv", _csv_text(table))
+    written = [f"{stem}.csv"]
+    if charts and len(table):
+        from framing.report import charts as plots
+
+        written += _chart_saver(run_dir, None)(stem, plots.plot_keyness(table, n=min(top, 20)))
+    return table, written
 
 
 def _chart_saver(run_dir: Path, target: Path | None):

@@ -312,7 +312,7 @@ LABEL_COLUMNS = ["outlet", "actor", "voice", "lexicon", "entry_id", "term", "cou
 TIMELINE_COLUMNS = ["outlet", "granularity", "period", "period_start", "actor", "documents", "mentions",
                     "stance", "stance_lo", "stance_hi", "loaded_hits", "tokens", "density"]
 #: columns of a keyness table (:func:`keyness`)
-KEYNESS_COLUMNS = ["target", "reference", "side", "rank", "term", "count_target", "count_reference",
+KEYNESS_COLUMNS = ["target", "reference", "side", "rank", "term", "form", "count_target", "count_reference",
                    "per_1000_target", "per_1000_reference", "log_odds", "z", "statistic"]
 #: the largest date range (days) shown per day, and per week; beyond: per month
 DAY_MAX_DAYS = 60
@@ -502,7 +502,8 @@ def keyness(run: RunData, target: str, reference: str | Sequence[str] | None = N
     ``side = "target"`` rows have z > 0 (more frequent in the target), ``side = "reference"``
     rows z < 0; ``rank`` counts from the strongest term of each side; ``top`` terms per side
     (None: all) with at least ``min_count`` occurrences on their side. ``count_target`` /
-    ``count_reference`` are the evidence counts. Columns: :data:`KEYNESS_COLUMNS`.
+    ``count_reference`` are the evidence counts; ``form`` is the written form where ``terms.csv``
+    has one (else the normalized term). Columns: :data:`KEYNESS_COLUMNS`.
     An unknown outlet is a :class:`ConfigError` listing the run's outlets.
     """
     from framing.compare import keyness as _keyness
@@ -521,7 +522,13 @@ def keyness(run: RunData, target: str, reference: str | Sequence[str] | None = N
     a = tc[tc["outlet"] == target].groupby("term")["count"].sum()
     b = tc[tc["outlet"].isin(refs)].groupby("term")["count"].sum()
     label = refs[0] if len(refs) == 1 else ("all other outlets" if reference is None else " + ".join(refs))
-    return _keyness(a, b, target=target, reference=label, top=top, min_count=min_count)[KEYNESS_COLUMNS]
+    out = _keyness(a, b, target=target, reference=label, top=top, min_count=min_count)
+    # the written form of the terms terms.csv knows (the counts are of normalized terms)
+    terms = run.terms
+    forms = (dict(zip(terms["term"].astype(str), terms["form"].astype(str), strict=True))
+             if len(terms) and "form" in terms else {})
+    out["form"] = [forms.get(t, t) for t in out["term"]]
+    return out[KEYNESS_COLUMNS]
 
 
 def _option(run: RunData, name: str):
