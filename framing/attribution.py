@@ -931,8 +931,11 @@ class AttributionExtractor:
         if sentence_sources:
             j = bisect.bisect_left(d.source_starts, d.tok_at_or_after(s_start))
             while j < len(d.sources) and d.sources[j][0] < cue.i0:
-                i0, i1, _ = d.sources[j]
-                if d.inside_quote(d.starts[i0]) is None:
+                i0, i1, hit = d.sources[j]
+                entry = self._source_entries.get(hit.entry_id)
+                dependent = (entry is not None and not entry.canonical and d.norms[i0][:1] in "لب"
+                             and not d.norms[i0].startswith("ال"))  # "الأمين العام لنقابة": not the speaker
+                if d.inside_quote(d.starts[i0]) is None and not dependent:
                     sp = self._speaker(d, i0, i1, [])
                     if sp is not None:
                         return sp
@@ -982,6 +985,14 @@ class AttributionExtractor:
         while k > 0 and d.starts[k - 1] >= s_start and not any(c in _PUNCT_BREAK for c in d.gap(k)) \
                 and end - k < 10 and not (_bare_forms(d.norms[k - 1]) & _FUNCTION) and k - 1 not in d.verbs:
             k -= 1
+        if k == end and end > 0 and d.gap(end).strip() in ("،", ",") and not _is_participle(d.norms[cue.i0]):
+            # "ناريمان عطية، عضو لجنة الجمعية، قالت إن": a subject opening the sentence, then a comma
+            k = end - 1
+            while k > 0 and d.starts[k - 1] >= s_start and end - k < 10 and k - 1 not in d.verbs \
+                    and not any(c in ":؛;()" for c in d.gap(k)) and not (_bare_forms(d.norms[k - 1]) & _FUNCTION):
+                k -= 1
+            if d.starts[k] != s_start or (d.norms[k][:1] in "وف" and len(d.norms[k]) > 3 and k in d.verbs):
+                k = end
         at_start = d.starts[k] == s_start
         if end - k >= 2 and d.norms[k] in ("كان", "كانت", "وكان", "وكانت", "فكان", "فكانت"):
             k += 1
@@ -1001,7 +1012,7 @@ class AttributionExtractor:
         """Where the object of a verb starts inside a speaker phrase [s, e) that swallowed it: the first
         indefinite word after a definite one, past the named source ("المرصد السوري | مقتل 12 مدنيا")."""
         known = self._known(d, s, e)
-        if known is None:
+        if known is None or known[0] > s + 1:  # the source opens the phrase ("تم نقل المجني عليه ... النيابة")
             return None
         for k in range(max(s + 1, known[1]), e):
             tok, prev = d.norms[k], d.norms[k - 1]

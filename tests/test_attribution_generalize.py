@@ -257,3 +257,11 @@ def test_an_apposition_after_the_verb_is_no_object(neutral):
     # «حذر رئيس الوزراء الإيطالي المستقيل، ماريو مونتي من ...»: the name is not what was warned
     text = "حذر رئيس الوزراء الإيطالي المستقيل، ماريو مونتي من خطورة نتائج الانتخابات على الاقتصاد."
     assert all(not a.quote_text.startswith("ماريو") for a in neutral.extract(text))
+
+
+def test_a_subject_before_a_comma_and_no_dependent_noun_as_speaker(neutral):
+    a = _one(neutral, "ناريمان عطية عضو لجنة جمعية بيوت الشباب بالسويس، قالت إنه تم إلغاء الرحلات الشتوية.")
+    assert a.speaker == "ناريمان عطية عضو لجنة جمعية" and a.source_type == "ngo"
+    # «لنقابة» depends on «الأمين العام»: it is not the speaker of «لافتا»
+    text = "واستنكر الأمين العام لنقابة الأطباء اجتماع الاتحاد دون دعوة النقابات، لافتا إلى أن النقابات لم تدع."
+    assert all(a.speaker != "لنقابة" for a in neutral.extract(text))
