@@ -272,6 +272,11 @@ def timeline():
     return pd.DataFrame(rows)
 
 
+def _day(x) -> str:
+    """A date on a time axis (a matplotlib date number or a Timestamp) as YYYY-MM-DD."""
+    return (pd.Timestamp(x) if isinstance(x, pd.Timestamp) else matplotlib.dates.num2date(x)).strftime("%Y-%m-%d")
+
+
 def test_timeline_draws_a_line_and_a_band_per_outlet_and_numbers_the_largest_events(timeline):
     events = pd.DataFrame({"event_id": ["e1", "e2", "e3"], "label": ["قصف حمص (2013-02-03)", "مؤتمر جنيف", "هدنة"],
                            "date_start": ["2013-02-03", "2013-02-05", "2013-02-06"], "n_docs": [12, 30, 2]})
@@ -283,8 +288,8 @@ def test_timeline_draws_a_line_and_a_band_per_outlet_and_numbers_the_largest_eve
     assert len(watan.get_xdata()) == 6  # the day without a mention is no point
     assert len(ax.collections) == 2  # one interval band per outlet
     # the two largest events (30 and 12 documents) are numbered from the largest; the small one is not
-    marks = [t.get_text() for t in ax.texts]
-    assert marks == ["E1", "E2"]
+    marks = {t.get_text(): _day(t.xy[0]) for t in ax.texts}
+    assert marks == {"E1": "2013-02-05", "E2": "2013-02-03"}
     listed = fig.texts[0].get_text().splitlines()
     assert listed[1] == "E1 · 2013-02-05 · مؤتمر جنيف (30 documents)"
     assert listed[2] == "E2 · 2013-02-03 · قصف حمص (12 documents)"  # the date in the label is not repeated
@@ -318,4 +323,24 @@ def test_keyness_puts_the_target_terms_above_the_reference_terms_in_two_colours(
     assert not _overlaps(ax.texts, r)
     frame = ax.get_window_extent(r)
     assert all(frame.x0 <= t.get_window_extent(r).x0 and t.get_window_extent(r).x1 <= frame.x1 for t in ax.texts)
+    plt.close(fig)
+
+
+def test_timeline_joins_events_of_one_day_and_keeps_stray_dates_from_squeezing_the_axis(timeline):
+    stray = timeline.iloc[:1].assign(period="2012-11-02", period_start="2012-11-02", documents=1, mentions=1,
+                                     stance=0.0, stance_lo=np.nan, stance_hi=np.nan)
+    tl = pd.concat([stray, timeline], ignore_index=True).assign(documents=lambda d: d["documents"] * 50)
+    tl.loc[0, "documents"] = 1
+    events = pd.DataFrame({"event_id": ["a", "b", "c", "d"], "label": ["قصف حمص", "مؤتمر جنيف", "هدنة", "قديم"],
+                           "date_start": ["2013-02-03", "2013-02-03", "2013-02-04", "2012-11-02"],
+                           "n_docs": [30, 20, 10, 40]})
+    fig = charts.plot_timeline(tl, "syrian_government", events=events)
+    ax, ax2 = fig.axes[:2]
+    lo, hi = (_day(x) for x in ax2.get_xlim())
+    assert (lo, hi) == ("2013-01-31", "2013-02-07")  # half a day either side of 1–7 February
+    assert "1 of 1401 documents dated outside the range shown" in ax2.get_xlabel()
+    # the stray event of November is off the axis: not marked; the two of 3 February share one mark
+    assert sorted(t.get_text() for t in ax.texts) == ["E1 E2", "E3"]
+    fig.canvas.draw()
+    assert not _overlaps(ax.texts, fig.canvas.get_renderer())
     plt.close(fig)

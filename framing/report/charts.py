@@ -252,16 +252,19 @@ def plot_label_shares(labels: pd.DataFrame, *, voice: str = "authorial", actors:
 
 
 def plot_timeline(timeline: pd.DataFrame, actor: str, *, events: pd.DataFrame | None = None,
-                  max_events: int = 5):
+                  max_events: int = 5, trim: float = 0.005):
     """Framing of one actor over time: per outlet, the mean authorial stance per period (a line,
     with its 95 % interval as a band) above the number of mentions per period; the ``max_events``
     largest events (most documents, from ``events.csv``) marked by numbered lines, listed below.
 
-    ``timeline`` is ``timeline.csv`` (:func:`framing.report.tables.timeline`).
+    The x axis spans the periods of all but the first and last ``trim`` of the documents (a few
+    stray dates would squeeze a month of news into a corner); how many documents fall outside is
+    written under the axis. ``timeline`` is ``timeline.csv`` (:func:`framing.report.tables.timeline`).
     """
     plt, _ = _setup()
     df = timeline[timeline["actor"] == actor].copy()
     df["when"] = pd.to_datetime(df["period_start"])
+    gran = str(df["granularity"].iloc[0]) if len(df) else ""
     names = sorted(df["outlet"].unique())
     palette = outlet_palette(timeline["outlet"].unique())
     fig, (ax, ax2) = plt.subplots(2, 1, figsize=(11, 6.4), sharex=True, gridspec_kw={"height_ratios": [2.2, 1]})
@@ -277,34 +280,50 @@ def plot_timeline(timeline: pd.DataFrame, actor: str, *, events: pd.DataFrame | 
                             linewidth=0)
         ax2.plot(d["when"], d["mentions"], "-o", color=colour, markersize=2.5, linewidth=1.1)
     ax.axhline(0, color="#888888", linewidth=0.8, zorder=0)
-    ax.set_ylim(-1.05, 1.05)
+    # zoomed on the stances (at least ±0.25, never beyond ±1): bands wider than that are cut at the frame
+    top = float(df.loc[df["mentions"] > 0, "stance"].abs().max()) if (df["mentions"] > 0).any() else 0.0
+    half = min(max(top * 1.3, 0.25), 1.05)
+    ax.set_ylim(-half, half)
     ax.set_ylabel("mean stance\n(95 % interval)")
     ax2.set_ylabel("mentions")
     ax2.set_ylim(0, max(float(df["mentions"].max()) if len(df) else 1.0, 1.0) * 1.18)
-    gran = str(df["granularity"].iloc[0]) if len(df) else ""
-    ax2.set_xlabel(f"{gran} (start)" if gran else "period")
-    ax.set_title(f"{actor}: label stance over time by outlet (authorial voice, per {gran or 'period'})", pad=24)
-    listed = []
-    if events is not None and len(events) and "date_start" in events:
+    xlabel = f"{gran} (start)" if gran else "period"
+    lo = hi = None
+    if len(df):
+        docs = df.groupby("when")["documents"].sum().sort_index()
+        cum = docs.cumsum() / docs.sum()
+        lo, hi = cum.index[cum > trim][0], cum.index[cum >= 1 - trim][0]
+        outside = int(docs[(docs.index < lo) | (docs.index > hi)].sum())
+        if outside:
+            step = pd.Timedelta(days={"day": 1, "week": 7}.get(gran, 31))
+            ax2.set_xlim(lo - step / 2, hi + step / 2)
+            xlabel += f" — {outside} of {int(docs.sum())} documents dated outside the range shown"
+    ax2.set_xlabel(xlabel)
+    if lo is not None:
+        _date_ticks(ax2, gran, lo, hi)
+    ax.set_title(f"{actor}: label stance over time by outlet (authorial voice, per {gran or 'period'})", pad=26)
+    listed, marks = [], {}
+    if events is not None and len(events) and "date_start" in events and lo is not None:
         ev = events.assign(_d=pd.to_datetime(events["date_start"], errors="coerce")).dropna(subset=["_d"])
         size = "n_docs" if "n_docs" in ev else None
         if size:
             ev = ev.sort_values([size, "_d"], ascending=[False, True], kind="stable")
-        lo, hi = (df["when"].min(), df["when"].max()) if len(df) else (None, None)
-        if lo is not None:
-            ev = ev[(ev["_d"] >= lo) & (ev["_d"] <= hi + pd.Timedelta(days=31))]
+        ev = ev.assign(_p=[_period_of(d, gran) for d in ev["_d"]])  # the period its documents are counted in
+        ev = ev[(ev["_p"] >= lo) & (ev["_p"] <= hi)]
         for k, (_, e) in enumerate(ev.head(max_events).iterrows(), start=1):
-            when = _period_of(e["_d"], gran)  # on the period its documents are counted in
-            for a in (ax, ax2):
-                a.axvline(when, color="#555555", linestyle="--", linewidth=0.8, zorder=0)
-            ax.annotate(f"E{k}", (when, 1.0), xycoords=("data", "axes fraction"), xytext=(0, 2 + 9 * ((k - 1) % 2)),
-                        textcoords="offset points", ha="center", va="bottom", fontsize=8,
-                        bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "#555555", "lw": 0.6})
+            marks.setdefault(e["_p"], []).append(f"E{k}")
             # the date is listed already (and a date inside an Arabic label is reordered by the bidi rules)
             label = re.sub(r"\s*\([0-9\s–-]+\)\s*$", "", str(e.get("label", e.get("event_id", ""))))
             # a Latin first letter keeps each line left-to-right whatever the label's script
             listed.append(f"E{k} · {e['_d']:%Y-%m-%d} · {_short(label, 60)}"
                           + (f" ({int(e[size])} documents)" if size else ""))
+    boxes = []
+    for when, ids in sorted(marks.items()):
+        for a in (ax, ax2):
+            a.axvline(when, color="#555555", linestyle="--", linewidth=0.8, zorder=0)
+        boxes.append(ax.annotate(" ".join(ids), (when, 1.0), xycoords=("data", "axes fraction"), xytext=(0, 2),
+                                 textcoords="offset points", ha="center", va="bottom", fontsize=8,
+                                 bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "#555555", "lw": 0.6}))
     ax.legend(bbox_to_anchor=(1.01, 1), loc="upper left", fontsize=8, title="outlet", frameon=False)
     ax.grid(axis="x", visible=False)
     fig.autofmt_xdate()
@@ -314,7 +333,39 @@ def plot_timeline(timeline: pd.DataFrame, actor: str, *, events: pd.DataFrame | 
         fig.tight_layout(rect=(0, 0.035 + 0.026 * (len(listed) + 1), 1, 1))
     else:
         fig.tight_layout()
+    _stagger(fig, boxes)
     return fig
+
+
+def _date_ticks(ax, granularity: str, lo: pd.Timestamp, hi: pd.Timestamp, most: int = 10) -> None:
+    """Ticks on whole periods (days, Mondays, first days of months), at most about ``most``."""
+    from matplotlib import dates
+
+    days = max((hi - lo).days, 1)
+    if granularity == "month":
+        locator, fmt = dates.MonthLocator(interval=max(1, -(-days // 30 // most))), "%Y-%m"
+    elif granularity == "week":
+        locator, fmt = dates.WeekdayLocator(byweekday=dates.MO, interval=max(1, -(-days // 7 // most))), "%Y-%m-%d"
+    else:
+        locator, fmt = dates.DayLocator(interval=max(1, -(-days // most))), "%Y-%m-%d"
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(dates.DateFormatter(fmt))
+
+
+def _stagger(fig, boxes, step: float = 11.0, levels: int = 3) -> None:
+    """Raise event labels that would overlap a neighbour to the next free level (``step`` points up)."""
+    if not boxes:
+        return
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    placed: list = []
+    for box in boxes:
+        for level in range(levels):
+            box.set_position((0, 2 + step * level))
+            extent = box.get_window_extent(renderer).padded(2)
+            if not any(extent.overlaps(other) for other in placed):
+                break
+        placed.append(box.get_window_extent(renderer).padded(2))
 
 
 def _period_of(when: pd.Timestamp, granularity: str) -> pd.Timestamp:
