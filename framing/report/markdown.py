@@ -300,7 +300,7 @@ def _keyness_markdown(tables: ReportTables, charts, per_side: int = 10) -> list[
              "occurrences. All terms in `keyness.csv`; any pair: `framing keyness RUN_DIR A B`.", ""]
     def fmt(g: pd.DataFrame, side: str) -> str:
         part = g[g["side"] == side].nsmallest(per_side, "rank")
-        return "، ".join(f"{r.term} ({r.z:+.1f}; {r.count_target}/{r.count_reference})" for r in part.itertuples())
+        return "، ".join(f"{r.form} ({r.z:+.1f}; {r.count_target}/{r.count_reference})" for r in part.itertuples())
 
     rows = [{"outlet": target, "over-used": fmt(g, "target"), "under-used": fmt(g, "reference")}
             for target, g in k.groupby("target", sort=False)]
