@@ -22,6 +22,7 @@ import pytest
 from framing.report import RunData, load_run, render_reports
 from framing.report.html import (
     EVIDENCE_PER_CELL,
+    EXPLORER_BUDGET,
     _esc_bidi,
     _kwic,
     _signed,
@@ -622,9 +623,15 @@ def test_a_large_run_gives_a_small_page(tmp_path):
                   attributions=pd.DataFrame(), problems=pd.DataFrame())
     page = render_html(run, [])
     size = len(page.encode("utf-8"))
-    assert size < 1_500_000
+    bare = len(render_html(run, [], explorer_budget=0).encode("utf-8"))
+    assert bare < 1_500_000
+    # the explorer's sentences stay within their budget (plus one small heading per label)
+    assert 100 * 20 * 200 < size - bare <= EXPLORER_BUDGET + 100 * 1_000
+    templates = _templates(page)
+    assert len(templates) == 100 and {t.count("<li>") for t in templates.values()} == {20}
     assert page.count('class="ev"') == 100  # 20 outlets × 5 actors
-    assert page.count('<p class="kwic"') == 100 * EVIDENCE_PER_CELL
+    outside = re.sub(r"<template .*?</template>", "", page, flags=re.S)
+    assert outside.count('<p class="kwic"') == 100 * EVIDENCE_PER_CELL
     p = Page(page)
     doc_rows = [a for t, a in p.tags if t == "tr" and a.get("id", "").startswith("doc-")]
     assert len(doc_rows) <= 100 * EVIDENCE_PER_CELL

@@ -465,6 +465,7 @@ h1 { font-size: 1.6rem; margin: .4rem 0 .2rem; }
 h2 { font-size: 1.3rem; margin: 2.2rem 0 .6rem; padding-top: .4rem; border-top: 2px solid var(--fg); }
 h3 { font-size: 1.08rem; margin: 1.4rem 0 .4rem; }
 h4 { font-size: 1rem; margin: 1rem 0 .3rem; }
+h3, h4, .xd-title { overflow-wrap: anywhere; }  /* a long scraped word in a title does not widen a phone's page */
 p, li { max-width: 80ch; }
 a { color: var(--accent); }
 nav.toc { background: var(--bg-alt); padding: .5rem .8rem; border-radius: 6px; margin: .8rem 0; }
