@@ -344,3 +344,17 @@ def test_timeline_joins_events_of_one_day_and_keeps_stray_dates_from_squeezing_t
     fig.canvas.draw()
     assert not _overlaps(ax.texts, fig.canvas.get_renderer())
     plt.close(fig)
+
+
+def test_label_shares_merge_the_smallest_labels_of_a_long_row_into_one_grey_segment():
+    terms = ["قوات النظام", "النظام", "قوات الأسد", "النظام السوري", "ميليشيات الأسد", "جيش النظام"]
+    df = pd.DataFrame({"outlet": "المدن", "actor": "syrian_government", "voice": "authorial", "term": terms,
+                       "count": [10, 5, 2, 1, 1, 1], "mean_stance": [-0.6, -0.4, -0.7, -0.5, -0.9, -0.6]})
+    df["share"] = df["count"] / 20
+    fig = charts.plot_label_shares(df, max_labels=4, threshold=0.1)
+    ax = fig.axes[0]
+    assert len(ax.patches) == 4
+    grey = sorted(ax.patches, key=lambda p: p.get_x())[-1]
+    assert grey.get_width() == pytest.approx(0.15) and grey.get_facecolor()[:3] == pytest.approx((0.62,) * 3)
+    assert "3 other labels" in [t.get_text() for t in ax.texts]
+    plt.close(fig)

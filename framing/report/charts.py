@@ -188,15 +188,21 @@ def plot_stance_intervals(outlets: pd.DataFrame, actors: Sequence[str], *, max_a
     return fig
 
 
+#: the colour of the "other labels" segment (not a stance)
+_OTHER_LABELS = (0.62, 0.62, 0.62, 1.0)
+
+
 def plot_label_shares(labels: pd.DataFrame, *, voice: str = "authorial", actors: Sequence[str] | None = None,
-                      outlets: Sequence[str] | None = None, max_actors: int = 6, threshold: float = 0.12):
+                      outlets: Sequence[str] | None = None, max_actors: int = 6, threshold: float = 0.12,
+                      max_labels: int = 10):
     """Which label each outlet uses for each actor: one panel per actor, outlets as rows, each row
     the outlet's mentions of the actor split by label (stacked shares), coloured by the label's
     stance on a diverging scale (red −1 … blue +1); labels with a share ≥ ``threshold`` are written
     in their segment (in Arabic, as written in the lexicon) where they fit.
 
     ``labels`` is ``labels.csv`` (:func:`framing.report.tables.label_shares`); ``voice`` selects
-    authorial or reported mentions; ``actors`` (default: the most mentioned ``max_actors``).
+    authorial or reported mentions; ``actors`` (default: the most mentioned ``max_actors``). Beyond
+    ``max_labels`` labels in a row, the smallest are one grey "N other labels" segment.
     """
     plt, _ = _setup()
     from matplotlib import cm, colors
@@ -216,10 +222,15 @@ def plot_label_shares(labels: pd.DataFrame, *, voice: str = "authorial", actors:
         sub = df[df["actor"] == actor]
         for y, outlet in enumerate(names):
             rows = sub[sub["outlet"] == outlet].sort_values(["share", "term"], ascending=[False, True])
+            if len(rows) > max_labels:  # the small rest as one grey segment
+                rest = rows.iloc[max_labels - 1:]
+                rows = pd.concat([rows.iloc[:max_labels - 1], pd.DataFrame(
+                    [{"term": f"{len(rest)} other labels", "share": rest["share"].sum(),
+                      "count": rest["count"].sum(), "mean_stance": None}])], ignore_index=True)
             left = 0.0
             for _, r in rows.iterrows():
                 stance = 0.0 if pd.isna(r["mean_stance"]) else float(r["mean_stance"])
-                colour = cmap(norm(stance))
+                colour = _OTHER_LABELS if r["mean_stance"] is None else cmap(norm(stance))
                 ax.barh(y, r["share"], left=left, color=colour, edgecolor="#9a9a9a", linewidth=0.5, height=0.8)
                 if r["share"] >= threshold:
                     t = ax.text(left + r["share"] / 2, y, str(r["term"]), ha="center", va="center", fontsize=8,
