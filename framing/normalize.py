@@ -44,6 +44,7 @@ __all__ = [
     "bare_forms",
     "fold_article_clitics",
     "is_arabic",
+    "is_construct",
     "name_bases",
     "name_forms",
     "normalize_ar",
@@ -323,11 +324,16 @@ _PREP = ("", *PREPOSITIONS)
 _PRONOUNS = PRONOUN_SUFFIXES
 
 
-def proclitic_forms(word: str) -> set[str]:
+def proclitic_forms(word: str, *, article: bool = True) -> set[str]:
     """The word with every proclitic combination: و ف × ب ل ك × ال (ل+ال → لل).
+
+    ``article=False``: a word written without the article never takes it (the first word of
+    a construct «جيش النظام» is never «الجيش النظام»).
 
     >>> sorted(proclitic_forms("الجيش"))[:4]
     ['الجيش', 'بالجيش', 'فالجيش', 'فبالجيش']
+    >>> "الجيش" in proclitic_forms("جيش"), "الجيش" in proclitic_forms("جيش", article=False)
+    (True, False)
     """
     if word.startswith("ال") and len(word) > 3:
         bases, definite_only = [word[2:]], True
@@ -337,10 +343,22 @@ def proclitic_forms(word: str) -> set[str]:
     for base in bases:
         for conj in _CONJ:
             for prep in _PREP:
-                forms.add(conj + ("لل" + base if prep == "ل" else prep + "ال" + base))
+                if definite_only or article:
+                    forms.add(conj + ("لل" + base if prep == "ل" else prep + "ال" + base))
                 if not definite_only:
                     forms.add(conj + prep + base)
     return forms
+
+
+def is_construct(words: Sequence[str]) -> bool:
+    """Whether a term opens with a construct (idafa): a first word without the article
+    followed by a definite word («قوات النظام», «حزب الله»); its first word never takes ال.
+
+    >>> is_construct(["قوات", "النظام"]), is_construct(["الجيش", "الحر"]), is_construct(["جيش"])
+    (True, False, False)
+    """
+    return (len(words) > 1 and not (words[0].startswith("ال") and len(words[0]) > 3)
+            and words[1].startswith("ال") and len(words[1]) > 3)
 
 
 def name_forms(word: str) -> set[str]:
@@ -414,7 +432,8 @@ def surface_forms(words: Sequence[str], mode: str = "affix") -> tuple[frozenset[
     The first word takes proclitics (:func:`proclitic_forms`), the last word suffixes
     (:func:`suffix_forms`; a one-word term both); ``mode="exact"`` and words of one or two
     letters take neither; ``mode="name"`` (a proper name) gives its first word only the
-    proclitics of :func:`name_forms` and no word any suffix.
+    proclitics of :func:`name_forms` and no word any suffix. The first word of a construct
+    (:func:`is_construct`) takes no article.
 
     >>> forms = surface_forms(["الاحتلال"])
     >>> {"والاحتلال", "للاحتلال", "بالاحتلال", "الاحتلال"} <= forms[0]
@@ -432,8 +451,9 @@ def surface_forms(words: Sequence[str], mode: str = "affix") -> tuple[frozenset[
         forms = {word}
         last_forms = suffix_forms(word) if i == n - 1 else {word}
         if i == 0:
+            article = not is_construct(words)
             for f in last_forms:
-                forms |= proclitic_forms(f)
+                forms |= proclitic_forms(f, article=article)
         else:
             forms |= last_forms
         out.append(frozenset(forms))

@@ -30,6 +30,7 @@ from framing.lexicon.model import RULE_FIELDS, Entry, Lexicon, match_rank, norma
 from framing.normalize import (
     WORD_RE,
     Normalized,
+    is_construct,
     name_bases,
     name_forms,
     normalize_with_offsets,
@@ -43,7 +44,7 @@ from framing.normalize import (
 )
 from framing.records import Hit
 
-__all__ = ["Excluded", "Matcher", "as_written_forms", "surface_forms"]
+__all__ = ["Excluded", "Matcher", "surface_forms"]
 
 # --- matching -------------------------------------------------------------------------------
 
@@ -56,10 +57,11 @@ _SPLIT_RE = re.compile(f"({WORD_RE.pattern})")
 class _Compiled:
     """An entry ready to match; its surface forms are computed the first time it is a candidate."""
 
-    __slots__ = ("_forms", "_rules", "entry", "lexicon", "order", "words")
+    __slots__ = ("_forms", "_rules", "construct", "entry", "lexicon", "order", "words")
 
     def __init__(self, entry: Entry, lexicon: str, words: tuple[str, ...], order: int):
         self.entry, self.lexicon, self.words, self.order = entry, lexicon, words, order
+        self.construct = entry.match == "affix" and is_construct(words)
         self._forms: tuple[frozenset[str], ...] | None = None
         self._rules: list[tuple[str, str, tuple[frozenset[str], ...]]] | None = None
 
@@ -99,6 +101,11 @@ def _prefix_set(word: str) -> frozenset[str]:
 
 
 @lru_cache(maxsize=16_384)
+def _bare_prefix_set(word: str) -> frozenset[str]:
+    return frozenset(proclitic_forms(word, article=False))
+
+
+@lru_cache(maxsize=16_384)
 def _suffix_set(word: str) -> frozenset[str]:
     return frozenset(suffix_forms(word))
 
@@ -106,17 +113,6 @@ def _suffix_set(word: str) -> frozenset[str]:
 @lru_cache(maxsize=16_384)
 def _name_set(word: str) -> frozenset[str]:
     return frozenset(name_forms(word))
-
-
-def as_written_forms(word: str, match: str = "affix") -> set[str]:
-    """The forms of an entry's first word that keep it as written: proclitics only, no suffix.
-
-    >>> "والمتظاهرين" in as_written_forms("المتظاهرين"), "المتظاهرون" in as_written_forms("المتظاهرين")
-    (True, False)
-    """
-    if match == "exact" or len(word) <= 2:
-        return {word}
-    return name_forms(word) if match == "name" else proclitic_forms(word)
 
 
 _LL_STARTS = ("لل", "ولل", "فلل")
@@ -213,7 +209,13 @@ class Matcher:
             if comps:
                 in_prefix_forms = token in _prefix_set(f)
                 if in_prefix_forms:
+                    bare = None  # whether the token is a form without the article (for constructs)
                     for comp in comps:
+                        if comp.construct:
+                            if bare is None:
+                                bare = token in _bare_prefix_set(f)
+                            if not bare:
+                                continue
                         found[comp.order] = comp
             if f[:2] not in starts:  # a suffixed form keeps its word's first two letters
                 continue

@@ -13,14 +13,21 @@ import difflib
 import hashlib
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from framing.errors import LexiconError
 from framing.lexicon.yamlio import gc_paused, read_yaml
-from framing.normalize import SUFFIX_PREFIXES, WORD_RE, normalize_ar, suffix_forms, surface_forms
+from framing.normalize import (
+    SUFFIX_PREFIXES,
+    WORD_RE,
+    normalize_ar,
+    proclitic_bases,
+    suffix_forms,
+    surface_forms,
+)
 
 __all__ = [
     "ENTRY_KEYS",
@@ -223,17 +230,36 @@ def _rule_words(value, *, key: str, term: str, path, line: int) -> tuple[str, ..
 # the forms themselves (exact); the article is compared away, so «جيش» meets «الجيش».
 
 _MAX_ADDED = 5
+_GLUED = frozenset("وفبلك")  # letters that may be a proclitic glued to a word
+
+
+def _raw_stem(last: str) -> str:
+    """What every suffix form of ``last`` starts with (see :func:`framing.normalize.suffix_forms`)."""
+    if last.endswith("ه") and len(last) > 2:
+        return last[:-1]
+    if last.endswith(("ون", "ين")) and len(last) > 4:
+        return last[:-2]
+    return last
+
+
+def _glued_keys(words: tuple[str, ...]) -> Iterator[tuple[str, str]]:
+    """Stem keys of the term read with a leading proclitic letter taken off its first word."""
+    w = words[0]
+    stem = _raw_stem(w) if len(words) == 1 else ""
+    for base in proclitic_bases(w)[1:]:
+        if len(words) > 1:
+            yield _stem_key((base, *words[1:]))
+            continue
+        st = stem[len(w) - len(base):] if w.endswith(base) else "ال" + stem[2:]  # لل → ال
+        yield "", st
+        if st.startswith("ال"):  # a short word keeps ال in its key («الب»), a longer one drops it
+            yield "", st[2:]
 
 
 def _stem_key(words: tuple[str, ...]) -> tuple[str, str]:
     """(the words before the last, article stripped from the first; the last word's stem)."""
     last = words[-1]
-    if last.endswith("ه") and len(last) > 2:
-        stem = last[:-1]
-    elif last.endswith(("ون", "ين")) and len(last) > 4:
-        stem = last[:-2]
-    else:
-        stem = last
+    stem = _raw_stem(last)
     if len(words) == 1:
         return "", (stem[2:] if stem.startswith("ال") and len(last) > 3 else stem)
     return " ".join((_core(words[0]), *words[1:-1])), stem
@@ -242,10 +268,10 @@ def _stem_key(words: tuple[str, ...]) -> tuple[str, str]:
 @dataclass(frozen=True, slots=True)
 class Collision:
     """Two entries that match the same words. ``kind``: ``same-term`` (the same normalized
-    words, in two lexicons), ``agree`` (other written forms, same actor, category and
-    stance: each counts where the text has its own written form), ``resolved`` (they
-    differ, but every shared text is closer to one entry as written) or ``conflict``
-    (they differ and some text is as close to both: an error)."""
+    words, in two lexicons: the first lexicon wins), ``agree`` (other written forms, same
+    actor, category and stance: each counts where the text has its own written form) or
+    ``conflict`` (they differ: an error, as a text both match would change scores by which
+    entry wins)."""
 
     first: Entry
     first_lexicon: Lexicon
@@ -285,49 +311,72 @@ def collisions(lexicons: Sequence[Lexicon], *, across_only: bool = False) -> lis
 
     cores_cache: dict[int, frozenset[str]] = {}
     out = []
+    done: set[tuple[int, int]] = set()  # pairs found through a glued proclitic (may be found twice)
+
+    def check(a: int, b: int, glued: bool) -> None:
+        lo, hi = (a, b) if a < b else (b, a)
+        (la, ea), (lb, eb) = items[lo], items[hi]
+        if (la is lb and across_only) or len(ea.words) != len(eb.words):
+            return
+        if glued:
+            if (lo, hi) in done:
+                return
+            done.add((lo, hi))
+        elif not (shared := cores(lo) & cores(hi)):
+            return
+        if not glued and len(ea.words) == 1 and ea.match == eb.match == "affix" and min(
+                len(ea.words[0]), len(eb.words[0])) > 3:
+            # one-word affix entries: sharing a suffix form (article aside) is sharing a form
+            sample = tuple(sorted(shared, key=lambda f: (len(f), f))[:3])
+        else:
+            fa, fb = surface_forms(ea.words, ea.match), surface_forms(eb.words, eb.match)
+            if not all(x & y for x, y in zip(fa, fb, strict=True)):
+                return
+            sample = tuple(sorted(fa[-1] & fb[-1], key=lambda f: (len(f), f))[:3])
+        if ea.words == eb.words:
+            kind = "same-term"
+        elif (ea.actor, ea.category, ea.stance) == (eb.actor, eb.category, eb.stance):
+            kind = "agree"
+        else:
+            kind = "conflict"
+        out.append(Collision(ea, la, eb, lb, sample, kind))
+
+    # «لجنة» is also ل + «جنة»: a word that opens with a proclitic letter is indexed without it too
+    glued_index: dict[tuple[str, str], list[int]] = {}
+    for b, key in enumerate(keys):
+        words = items[b][1].words
+        if key[0] != "\x00" and words[0][:1] in _GLUED:
+            for head, stem in _glued_keys(words):
+                glued_index.setdefault((head, stem), []).append(b)
+                for j in range(1, min(_MAX_ADDED, len(stem) - 1) + 1):  # the glued stem is the longer
+                    if stem[len(stem) - j:] in SUFFIX_PREFIXES:
+                        for a in index.get((head, stem[:len(stem) - j]), ()):
+                            if a != b:
+                                check(a, b, True)
+
     for b, (head, stem) in enumerate(keys):
         if head == "\x00":
             continue
         for j in range(min(_MAX_ADDED, len(stem) - 1) + 1):
             if j and stem[len(stem) - j:] not in SUFFIX_PREFIXES:
                 continue
-            for a in index.get((head, stem[:len(stem) - j]), ()):
-                if a == b or (j == 0 and a > b):
-                    continue
-                lo, hi = (a, b) if a < b else (b, a)
-                (la, ea), (lb, eb) = items[lo], items[hi]
-                if (la is lb and across_only) or len(ea.words) != len(eb.words):
-                    continue
-                shared = cores(lo) & cores(hi)
-                if not shared:
-                    continue
-                if len(ea.words) == 1 and ea.match == eb.match == "affix":
-                    fa = fb = ()  # one-word affix entries: sharing a suffix form is sharing a form
-                    sample = tuple(sorted(shared, key=lambda f: (len(f), f))[:3])
-                else:
-                    fa, fb = surface_forms(ea.words, ea.match), surface_forms(eb.words, eb.match)
-                    if not all(x & y for x, y in zip(fa, fb, strict=True)):
-                        continue
-                    sample = tuple(sorted(fa[-1] & fb[-1], key=lambda f: (len(f), f))[:3])
-                if ea.words == eb.words:
-                    kind = "same-term"
-                elif (ea.actor, ea.category, ea.stance) == (eb.actor, eb.category, eb.stance):
-                    kind = "agree"
-                elif _ambiguous(ea, eb, fa, fb, shared):
-                    kind = "conflict"
-                else:
-                    kind = "resolved"
-                out.append(Collision(ea, la, eb, lb, sample, kind))
+            k = (head, stem[:len(stem) - j])
+            for a in index.get(k, ()):
+                if a != b and (j or a < b):
+                    check(a, b, False)
+            for a in glued_index.get(k, ()):
+                if a != b:
+                    check(a, b, True)
     return out
 
 
 @lru_cache(maxsize=65_536)
-def _written_forms(word: str, first: bool, match: str) -> frozenset[str]:
+def _written_forms(word: str, first: bool, match: str, article: bool = True) -> frozenset[str]:
     from framing.normalize import name_forms, proclitic_forms
 
     if not first or match == "exact" or len(word) <= 2:
         return frozenset({word})
-    return frozenset(name_forms(word) if match == "name" else proclitic_forms(word))
+    return frozenset(name_forms(word) if match == "name" else proclitic_forms(word, article=article))
 
 
 def _last_closeness(e: Entry, token: str) -> int:
@@ -366,36 +415,13 @@ def match_rank(e: Entry, tokens: Sequence[str]) -> tuple[int, int]:
     >>> match_rank(e1, ["والمتظاهرين"]) < match_rank(e2, ["والمتظاهرين"])
     True
     """
+    from framing.normalize import is_construct
+
     words = e.words
-    off = sum(t not in _written_forms(w, k == 0, e.match) for k, (t, w) in enumerate(zip(tokens, words, strict=False)))
+    article = not is_construct(words)
+    off = sum(t not in _written_forms(w, k == 0, e.match, article)
+              for k, (t, w) in enumerate(zip(tokens, words, strict=False)))
     return off, -_last_closeness(e, tokens[-1])
-
-
-def _ambiguous(ea: Entry, eb: Entry, fa, fb, shared_cores: frozenset[str]) -> bool:
-    """Whether some text both entries match ranks them equal (:func:`match_rank`): the
-    matcher's tie-break would then be file order, not the text. One-word entries are
-    compared on their suffix forms without the article (``shared_cores``)."""
-    n = len(ea.words)
-    if n == 1:
-        ca, cb = _core(ea.words[0]), _core(eb.words[0])
-        for c in shared_cores:
-            if (c != ca) == (c != cb) and _common_prefix(c, ca) == _common_prefix(c, cb):
-                return True
-        return False
-    sums = {0}
-    for k in range(n - 1):
-        wa = _written_forms(ea.words[k], k == 0, ea.match)
-        wb = _written_forms(eb.words[k], k == 0, eb.match)
-        diffs = {(t not in wa) - (t not in wb) for t in fa[k] & fb[k]}
-        sums = {s + d for s in sums for d in diffs}
-    k = n - 1
-    wa = _written_forms(ea.words[k], k == 0, ea.match)
-    wb = _written_forms(eb.words[k], k == 0, eb.match)
-    for t in fa[k] & fb[k]:
-        d = (t not in wa) - (t not in wb)
-        if -d in sums and _last_closeness(ea, t) == _last_closeness(eb, t):
-            return True
-    return False
 
 
 def _conflict_error(c: Collision) -> LexiconError:
@@ -405,7 +431,8 @@ def _conflict_error(c: Collision) -> LexiconError:
     return LexiconError(
         f"'{b.term}' and '{a.term}' ({c.where('first')}) match the same words (e.g. «{c.shared[0]}») "
         f"but differ: {', '.join(diff)}", path=c.second_lexicon.path, line=b.line or None,
-        hint="give both the same actor, category and stance, make one match: exact, or remove one")
+        hint="give both the same actor, category and stance, make one match: exact (or match: name for a "
+             "proper name), or remove one")
 
 
 def overlap_lines(lexicons: Sequence[Lexicon]) -> list[str]:

@@ -96,8 +96,8 @@ def _collision_issues(found: list[Collision]) -> list[Issue]:
         out.append(_issue(path, b.line, "warning", "overlap",
                           f"'{b.term}' and '{a.term}' ({where_a}) match the same words (e.g. «{c.shared[0]}»): "
                           f"text written «{' '.join(a.words)}» counts under {where_a}, «{' '.join(b.words)}» "
-                          f"under this entry, other shared forms under the closer spelling"
-                          + (f", ties under {where_a} (first)" if c.kind == "agree" else ""),
+                          f"under this entry, other shared forms under the closer spelling, ties under "
+                          f"{where_a} (first)",
                           "fine if both spellings are wanted; else remove one, or give one match: exact"))
     return out
 
