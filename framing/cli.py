@@ -344,6 +344,11 @@ def compare(
     scheduler: Annotated[str | None, typer.Option("--scheduler", metavar="tcp://HOST:PORT",
                                                   help="With --engine dask: a running Dask scheduler (default: "
                                                        "start a local cluster).")] = None,
+    reference: Annotated[str | None, typer.Option("--reference", metavar="OUTLET", help="Keyness of every other "
+                                                  "outlet against this one (keyness.csv, report).")] = None,
+    timeline_granularity: Annotated[str | None, typer.Option("--timeline-granularity", metavar="day|week|month",
+                                                             help="Periods of timeline.csv (default: from the "
+                                                                  "date range).")] = None,
 ) -> None:
     """Compare outlets: lexicon hits, scores, attribution, topics, events; write CSVs, charts and reports.
 
@@ -360,7 +365,7 @@ def compare(
                  strict=strict, format=format, overwrite=overwrite, max_document_chars=max_document_chars,
                  max_record_bytes=max_record_bytes, max_file_bytes=max_file_bytes,
                  max_corpus_bytes=max_corpus_bytes, max_json_depth=max_json_depth, jobs=jobs, engine=engine,
-                 scheduler=scheduler)
+                 scheduler=scheduler, reference=reference, timeline_granularity=timeline_granularity)
     try:
         if allow_changed and not from_run:
             from framing.errors import ConfigError
@@ -559,6 +564,31 @@ def report(run_dir: Annotated[str, typer.Argument(metavar="RUN_DIR", help="Outpu
     except OSError as exc:
         _fail_os(exc)
     typer.echo(f"Re-rendered {len(written)} files in {safe_text(run_dir)}/")
+
+
+@app.command(epilog="\b\nExample:\n  framing keyness outputs/seeds المدن \"unnamed outlet (001)\" --top 10\n"
+                     "  framing keyness outputs/seeds المدن            # against every other outlet")
+def keyness(run_dir: Annotated[str, typer.Argument(metavar="RUN_DIR", help="Output folder of a finished 'framing "
+                                                                           "compare' run.")],
+            target: Annotated[str, typer.Argument(metavar="OUTLET", help="The outlet whose words are scored.")],
+            reference: Annotated[list[str] | None, typer.Argument(metavar="REFERENCE", help="Outlet(s) to "
+                                                                  "compare with (default: every other one).")] = None,
+            top: Annotated[int, typer.Option("--top", metavar="N", help="Terms per side.")] = 25) -> None:
+    """Terms an outlet over- and under-uses against another (or a group): log-odds with a Dirichlet prior, z."""
+    from framing.report.render import write_keyness
+
+    try:
+        table, written = write_keyness(Path(run_dir), target, reference or None, top=top)
+    except FramingError as exc:
+        _fail(exc)
+    except OSError as exc:
+        _fail_os(exc)
+    for side, head in (("target", "over-used by"), ("reference", "under-used by")):
+        part = table[table["side"] == side]
+        typer.echo(f"{head} {safe_text(target)}: " + ("، ".join(
+            f"{safe_text(r.form)} ({r.z:+.1f}; {r.count_target}/{r.count_reference})" for r in part.itertuples())
+            or "none"))
+    typer.echo(f"Wrote {', '.join(safe_text(w) for w in written)} in {safe_text(run_dir)}/")
 
 
 def main() -> None:  # console-script entry point
