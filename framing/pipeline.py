@@ -100,6 +100,8 @@ class CompareOptions:
     jobs: int | None = None  # worker processes of the per-document map (None: every core; 1: in this process)
     engine: str = "local"  # local (process pool) | dask
     scheduler: str | None = None  # tcp://HOST:PORT of a Dask scheduler (engine dask; default: a local cluster)
+    reference: str | None = None  # keyness of every other outlet against this one (keyness.csv, report)
+    timeline_granularity: str | None = None  # day | week | month (None: chosen from the date range)
     # document filters applied while reading (framing.corpus.filters; left-out records counted in run.json)
     since: str | None = None  # YYYY-MM-DD, inclusive; documents without a date are left out
     until: str | None = None
@@ -399,7 +401,8 @@ def _run(options, corpus, out: RunOutput, matcher: Matcher, extractor, actors, c
     report.write_run(out, options=options, documents=documents, outlets=outlets, terms=terms,
                      hits_evidence=red.evidence, attributions=attr_df, attr_profile=attr_profile,
                      topic_result=topic_result, event_result=event_result, problems=problems,
-                     manifest=manifest, actors=actors, categories=categories, lexicons=lexicons, corpus=corpus)
+                     manifest=manifest, actors=actors, categories=categories, lexicons=lexicons, corpus=corpus,
+                     term_counts=red.term_counts)
     final = out.commit()
     return RunResult(final, documents, outlets, terms, problems, manifest)
 
