@@ -145,7 +145,8 @@ Category = Annotated[str | None, typer.Option(help="Category id (declared under 
 Actor = Annotated[str | None, typer.Option(help="Actor id (declared under actors:).")]
 Stance = Annotated[float | None, typer.Option(help="-1 (delegitimizing) … 0 (neutral) … 1 (legitimizing).")]
 Note = Annotated[str | None, typer.Option(help="Free text: why the entry is there, a source, an example.")]
-Match = Annotated[str | None, typer.Option(help="affix (default: with clitics and suffixes) or exact.")]
+Match = Annotated[str | None, typer.Option(help="affix (default: with clitics and suffixes), exact, or name (a "
+                                                "proper name: only و ف ب ل ك before it).")]
 Canonical = Annotated[str | None, typer.Option(help="(sources lexicons) normalized speaker name.")]
 NewCategory = Annotated[str | None, typer.Option("--new-category", help="Declare the category with this "
                                                                         "description if it is new.")]

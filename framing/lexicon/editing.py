@@ -717,7 +717,7 @@ def _check_fields(t: _Text, fields: dict[str, Any], *, new_category: str | None,
                            hint="use a number between -1 (delegitimizing) and 1 (legitimizing)")
     if fields.get("match", "affix") not in MATCH_MODES:
         raise LexiconError(f"match {fields['match']!r} is not one of {', '.join(MATCH_MODES)}", path=t.path,
-                           hint="use --match affix (default) or --match exact")
+                           hint="use --match affix (default), --match exact or --match name")
     term = fields.get("term", "")
     if not normalize_term(term) or not _TERM_PUNCT_OK.match(normalize_ar(term).strip()):
         raise LexiconError(f"term '{term}' can never match: it must be words separated by spaces",
