@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from framing.report import RunData, load_run, render_reports
+from framing.report import RunData, build_tables, load_run, render_reports
 from framing.report.html import (
     EVIDENCE_PER_CELL,
     EXPLORER_BUDGET,
@@ -664,3 +664,54 @@ def test_a_large_png_chart_is_embedded_in_256_colours(run_dir):
         assert np.array_equal(np.asarray(im.convert("RGB")), pixels.astype(np.uint8))  # 6 colours: lossless
     assert "charts/stance_heatmap.png in 256 colours" in page
     assert (charts / "stance_heatmap.png").read_bytes() == buf.getvalue()
+
+
+# --- label shares, over time, keyness (issue 15) ---------------------------------------------------
+
+
+def test_label_shares_per_actor_open_their_sentences_and_filter(page):
+    block = _block(page, "label-shares")
+    p = Page(block + "</section>")
+    blocks = [a["data-actor"] for t, a in p.tags if t == "div" and a.get("class") == "actor-block"]
+    assert blocks == ["armed_opposition", "russia", "syrian_government"]  # the run's actor order
+    # Al Jazeera names Russia only «الاحتلال الروسي» in its own voice: 100 %, stance −1.0 (a red bar)
+    xid = anchor("xl", AJ, "russia", "الاحتلال الروسي")
+    assert ('<span class="bar" style="width:100%;background:rgba(214,96,77,0.45)"></span><button type="button" '
+            f'class="x" data-x="{xid}" lang="ar" dir="rtl">«الاحتلال الروسي»</button> <bdi dir="ltr">100%</bdi> '
+            '<bdi dir="ltr" class="n">(-1.0)</bdi>') in block
+    assert xid in _templates(page)
+    # a neutral label keeps the grey bar
+    assert '<span class="bar" style="width:100%;"></span>' in block
+    # rows carry their outlet for the filter (the odd outlet name escaped)
+    outlets = [a.get("data-outlet") for t, a in p.tags if t == "td" and a.get("class") == "outlet"]
+    assert sorted(outlets) == sorted([EB, AJ, ODD, EB])  # armed_opposition: EB; russia: AJ; syrian_g.: ODD, EB
+
+
+def test_timeline_table_per_actor_by_period(page):
+    block = _block(page, "timeline")
+    p = Page(block + "</section>")
+    assert "Mean stance per day" in p.body_text  # the fixture spans a few days
+    russia = _block(page, "timeline")[block.index('data-actor="russia"'):]
+    russia = russia[:russia.index("</details>")]
+    heads = re.findall(r'<th scope="col" class=num><bdi dir="ltr">(\d{4}-\d{2}-\d{2})</bdi></th>', russia)
+    assert heads and heads == sorted(set(heads))
+    # Al Jazeera's eight «الاحتلال الروسي» (−1.0) are the only authorial mentions of Russia in one day each
+    assert russia.count('<td class="num" dir="ltr" data-v="-1.0"') >= 1
+    assert "-1.00 <span class=\"n\">(1)</span>" in russia
+
+
+def test_keyness_cards_show_both_directions(run):
+    tables = build_tables(run)
+    tables.keyness = pd.DataFrame({
+        "target": [AJ, AJ], "reference": [EB, EB], "side": ["target", "reference"], "rank": [1, 1],
+        "term": ["الاحتلال", "روسيا"], "form": ["الاحتلال", "روسيا"], "count_target": [8, 0],
+        "count_reference": [0, 2], "per_1000_target": [60.2, 0.0], "per_1000_reference": [0.0, 50.0],
+        "log_odds": [2.1, -1.5], "z": [3.4, -2.2], "statistic": "log_odds_dirichlet"})
+    page = render_html(tables, [])
+    block = _block(page, "keyness")
+    p = Page(block + "</section>")
+    assert "more" in p.body_text and "less" in p.body_text and "+3.4" in p.body_text and "-2.2" in p.body_text
+    assert [a["data-outlet"] for t, a in p.tags if t == "div" and a.get("class") == "card"] == [AJ]
+    # a term with evidence for the target opens it (the same template as the distinguishing term)
+    assert f'data-x="{anchor("xt", AJ, "الاحتلال")}"' in block
+    assert 'href="#keyness"' in page

@@ -526,6 +526,13 @@ details > summary { cursor: pointer; color: var(--accent); }
 footer { margin-top: 3rem; border-top: 1px solid var(--line); padding-top: .6rem; }
 .sbs td { min-width: 11rem; }
 .xh { display: none !important; }
+td.shares { min-width: 16rem; }
+.share { position: relative; padding: 0 .3rem; margin: .1rem 0; }
+.share .bar { position: absolute; inset-block: 0; inset-inline-start: 0; z-index: -1; border-radius: 2px;
+              background: rgba(0,0,0,.08); }
+table.shares { position: relative; z-index: 0; }
+.actor-block > summary { font-weight: 600; margin: .5rem 0; }
+table.timeline td.num { min-width: 4.5rem; }
 .explorer { position: sticky; top: 0; z-index: 5; background: #fff; border-bottom: 1px solid var(--line);
             display: flex; flex-wrap: wrap; gap: .3rem .9rem; align-items: center; padding: .4rem 0; }
 .explorer select { font: inherit; max-width: 16rem; }
@@ -875,6 +882,7 @@ def _stance_section(p: _Page, charts, ev_auth, ev_rep) -> str:
 
     out.append(table("authorial", ev_auth))
     out.append(_figure(run, charts, "Actor stance"))
+    out.append(_figure(run, charts, "Stance by outlet with"))
     reported = p.tables.profile_reported
     if len(reported.columns) > 3:
         out.append('<h3 id="stance-reported">Inside quotations and reported speech</h3>'
@@ -930,6 +938,135 @@ def _labels_section(p: _Page, ev_auth) -> str:
             "for its sentences.</p>"
             + _table(["actor", *(p.outlet_col(o) for o in p.outlets)], rows, sortable=False, cls="labels")
             + "</section>")
+
+
+#: labels listed per outlet row of a label-share table; periods shown per over-time table
+SHARES_PER_ROW = 6
+MAX_PERIODS = 60
+
+
+def _label_shares_section(p: _Page, charts) -> str:
+    """``labels.csv``: per actor, each outlet's mentions split by label (share, mean stance), labels
+    opening their sentences; the label-share charts."""
+    ls = p.tables.label_shares
+    if ls is None or ls.empty:
+        return ""
+    ls = ls[ls["voice"].astype(str) == "authorial"]
+    actors = [a for a in p.run.actors if a in set(ls["actor"])] or sorted(set(ls["actor"]))
+    out = ['<section id="label-shares"><h2>Label shares</h2>',
+           '<p class="note">Of an outlet\'s mentions of an actor in its own voice, the share of each label '
+           f"(the {SHARES_PER_ROW} largest; all in <code>labels.csv</code>, which also has the reported voice), "
+           "coloured by the label's stance (red −, blue +); mean stance in brackets. Click a label for its "
+           "sentences.</p>", _figure(p.run, charts, "Label shares")]
+    for a in actors:
+        g = ls[ls["actor"] == a]
+        p.filter_actors.setdefault(a, None)
+        rows = []
+        for o in [o for o in p.outlets if o in set(g["outlet"])]:
+            go = g[g["outlet"] == o]
+            items = []
+            for _, r in go.head(SHARES_PER_ROW).iterrows():
+                term = "«" + _s(r["term"]) + "»"
+                share = _float(r["share"]) or 0.0
+                st = _float(r.get("mean_stance"))
+                button = p.explore("label", (o, a, _s(r["term"])), f"{p.outlet(o)} · {p.actor_header(a)} · "
+                                   f"{_t(term)}", _esc_bidi(term), attrs=_dir_attrs(term))
+                stance = f' <bdi dir="ltr" class="n">({_signed(st, 1)})</bdi>' if st is not None else ""
+                colour = _stance_style(st) if st is not None and abs(st) >= 0.05 else ""  # else the grey bar
+                items.append(f'<div class="share"{_dir_attrs(term)}><span class="bar" style="width:'
+                             f'{max(2.0, 100 * share):.0f}%;{colour}"></span>{button} '
+                             f'<bdi dir="ltr">{share:.0%}</bdi>{stance}</div>')
+            if len(go) > SHARES_PER_ROW:
+                items.append(f'<div class="n">… {len(go) - SHARES_PER_ROW} more in labels.csv</div>')
+            rows.append([p.td_outlet(o), _td_num(go["count"].sum()), _td("".join(items), attrs=' class="shares"')])
+        out.append(f'<div class="actor-block" data-actor="{escape(a)}"><h3>{p.actor_header(a)}</h3>'
+                   + _table(["outlet", "mentions", "labels"], rows, numeric=(1,), cls="shares") + "</div>")
+    out.append("</section>")
+    return "\n".join(out)
+
+
+def _timeline_section(p: _Page, charts) -> str:
+    """``timeline.csv``: per actor, outlet rows × period columns of mean stance (mentions); the charts."""
+    tl = p.tables.timeline
+    if tl is None or tl.empty:
+        return ""
+    attrs = getattr(tl, "attrs", {}) or {}
+    gran = _s(attrs.get("granularity")) or _s(tl["granularity"].iloc[0])
+    undated = _int(attrs.get("undated_documents")) or 0
+    periods = sorted(set(tl["period"].astype(str)))
+    shown = periods[-MAX_PERIODS:]
+    more = f" (the last {len(shown)} of {len(periods)}; all in <code>timeline.csv</code>)" if len(shown) < len(
+        periods) else ""
+    out = ['<section id="timeline"><h2>Over time</h2>',
+           f'<p class="note">Mean stance per {escape(gran)} in each outlet\'s own voice (mentions in brackets; '
+           "95% interval over the period's mentions in <code>timeline.csv</code>, with the loaded-term density)"
+           f"{more}. "
+           + (f"{_plural(undated, 'document')} without a date left out. " if undated else "")
+           + "The charts mark the largest events.</p>", _figures_ending(p.run, charts, " over time")]
+    tl = tl.assign(period=tl["period"].astype(str), outlet=tl["outlet"].astype(str), actor=tl["actor"].astype(str))
+    tl = tl[tl["period"].isin(set(shown))]
+    for a in [a for a in p.run.actors if a in set(tl["actor"])] or sorted(set(tl["actor"])):
+        g = tl[tl["actor"] == a]
+        if not (pd.to_numeric(g["mentions"], errors="coerce").fillna(0) > 0).any():
+            continue
+        p.filter_actors.setdefault(a, None)
+        cells = {(r.outlet, r.period): r for r in g.itertuples(index=False)}
+        rows = []
+        for o in [o for o in p.outlets if o in set(g["outlet"])]:
+            row = [p.td_outlet(o)]
+            for per in shown:
+                r = cells.get((o, per))
+                st = _float(getattr(r, "stance", None)) if r is not None else None
+                n = _int(getattr(r, "mentions", None)) if r is not None else None
+                if st is None:
+                    row.append(f'<td class="num" dir="ltr" data-v="">{"·" if n == 0 else ""}</td>')
+                else:
+                    row.append(f'<td class="num" dir="ltr" data-v="{st!r}" style="{_stance_style(st)}">'
+                               f'{_signed(st)} <span class="n">({n:,})</span></td>')
+            rows.append(row)
+        heads = ["outlet", *(f'<bdi dir="ltr">{escape(per)}</bdi>' for per in shown)]
+        out.append(f'<details class="actor-block" data-actor="{escape(a)}"><summary>{p.actor_header(a)}</summary>'
+                   + _table(heads, rows, numeric=tuple(range(1, len(shown) + 1)), cls="timeline") + "</details>")
+    out.append("</section>")
+    return "\n".join(out)
+
+
+def _keyness_section(p: _Page, charts) -> str:
+    """``keyness.csv`` (``--reference``): each outlet's over- and under-used terms against the reference."""
+    k = p.tables.keyness
+    if k is None or k.empty:
+        return ""
+    k = k.assign(target=k["target"].astype(str))
+    te = p.tables.term_evidence
+    has_ev = set(zip(te["outlet"], te["term"], strict=True)) if not te.empty else set()
+    ref = _s(k["reference"].iloc[0])
+    cards = []
+    for target in dict.fromkeys(k["target"]):
+        g = k[k["target"] == target]
+        rows = []
+        for _, r in g.iterrows():
+            term, form = _s(r["term"]), _s(r.get("form")) or _s(r["term"])
+            cell = _t(form, title=f"normalized: {term}" if form != term else None)
+            if (target, term) in has_ev:
+                cell = p.explore("term", (target, term), f"{p.outlet(target)} · {_t(form)}", cell)
+            side = "more" if _s(r["side"]) == "target" else "less"
+            rows.append([_td_text(side), _td_num(r.get("rank"), "d"), _td(cell), _td_num(r.get("count_target")),
+                         _td_num(r.get("count_reference")), _td_num(r.get("z"), "+.1f")])
+        cards.append(f'<div class="card" data-outlet="{escape(target)}"><h4>{p.outlet(target)} '
+                     f'<span class="n">against</span> {p.outlet(ref)}</h4>'
+                     + _table(["uses", "#", "term", "count", "reference", "z"], rows, numeric=(1, 3, 4, 5))
+                     + "</div>")
+    return ('<section id="keyness"><h2>Keyness against a reference outlet</h2>'
+            f'<p class="note">Terms each outlet uses more (z &gt; 0) and less (z &lt; 0) than {p.outlet(ref)}: '
+            "log-odds with an informative Dirichlet prior, both directions (like quanteda's "
+            "<code>textstat_keyness(target=…)</code>); all in <code>keyness.csv</code>. A term opens its sentences "
+            "where the run kept some.</p>"
+            + _figure(p.run, charts, "Keyness") + '<div class="grid">' + "\n".join(cards) + "</div></section>")
+
+
+def _figures_ending(run: RunData, charts: Sequence[tuple[str, str]], suffix: str) -> str:
+    """The figures of the charts whose title ends with ``suffix``."""
+    return _figure(run, [(t, c) for t, c in charts if t.endswith(suffix)], "")
 
 
 def _categories_section(p: _Page, charts) -> str:
@@ -1459,8 +1596,9 @@ def render_html(tables: ReportTables | RunData, charts: Sequence[tuple[str, str]
 
     body = [
         _summary(p), _outlets_overview(p), _stance_section(p, charts, ev_auth, ev_rep), _labels_section(p, ev_auth),
+        _label_shares_section(p, charts), _timeline_section(p, charts),
         _categories_section(p, charts), _sources_section(p, charts), _topics_section(p, charts),
-        _terms_section(p, charts, term_ev), _events_section(p),
+        _terms_section(p, charts, term_ev), _keyness_section(p, charts), _events_section(p),
         _evidence_section(p, ev_auth, ev_rep, term_ev),
     ]
     templates, xstats = _explorer(p)  # after the evidence: links only to documents the page lists
@@ -1468,8 +1606,10 @@ def render_html(tables: ReportTables | RunData, charts: Sequence[tuple[str, str]
     body.append(_problems_section(p))
     toc = [(sid, title) for sid, title in (
         ("summary", "Corpus and run"), ("outlets", "Outlets"), ("stance", "Actor stance"),
-        ("labels", "Labels used"), ("categories", "Loaded-term categories"), ("sources", "Sources cited"),
-        ("topics", "Topics"), ("terms", "Distinguishing terms"), ("events", "Events"), ("evidence", "Evidence"),
+        ("labels", "Labels used"), ("label-shares", "Label shares"), ("timeline", "Over time"),
+        ("categories", "Loaded-term categories"), ("sources", "Sources cited"),
+        ("topics", "Topics"), ("terms", "Distinguishing terms"), ("keyness", "Keyness"), ("events", "Events"),
+        ("evidence", "Evidence"),
         ("documents", "Documents"), ("problems", "Input problems")) if any(f'id="{sid}"' in b for b in body)]
     nav = '<nav class="toc" aria-label="contents"><ol>' + "".join(
         f'<li><a href="#{sid}">{escape(t)}</a></li>' for sid, t in toc) + "</ol></nav>"
