@@ -715,3 +715,20 @@ def test_keyness_cards_show_both_directions(run):
     # a term with evidence for the target opens it (the same template as the distinguishing term)
     assert f'data-x="{anchor("xt", AJ, "الاحتلال")}"' in block
     assert 'href="#keyness"' in page
+
+
+def test_keyness_and_timeline_charts_follow_the_filters(run, run_dir):
+    from PIL import Image
+
+    (run_dir / "charts").mkdir(exist_ok=True)
+    for name in ("timeline_russia", "keyness_01"):
+        Image.new("RGB", (30, 20), "white").save(run_dir / "charts" / f"{name}.png", dpi=(150, 150))
+    tables = build_tables(run)
+    tables.keyness = pd.DataFrame({
+        "target": [AJ], "reference": [EB], "side": ["target"], "rank": [1], "term": ["الاحتلال"],
+        "form": ["الاحتلال"], "count_target": [8], "count_reference": [0], "per_1000_target": [60.2],
+        "per_1000_reference": [0.0], "log_odds": [2.1], "z": [3.4], "statistic": "log_odds_dirichlet"})
+    page = render_html(tables, [("russia over time", "charts/timeline_russia.png"),
+                                (f"Keyness: {AJ} against {EB}", "charts/keyness_01.png")])
+    assert '<div data-actor="russia"><figure>' in _block(page, "timeline")
+    assert f'<div data-outlet="{AJ}"><figure>' in _block(page, "keyness")

@@ -1002,7 +1002,9 @@ def _timeline_section(p: _Page, charts) -> str:
            "95% interval over the period's mentions in <code>timeline.csv</code>, with the loaded-term density)"
            f"{more}. "
            + (f"{_plural(undated, 'document')} without a date left out. " if undated else "")
-           + "The charts mark the largest events.</p>", _figures_ending(p.run, charts, " over time")]
+           + "The charts mark the largest events.</p>"]
+    out += [f'<div data-actor="{escape(t[:-len(" over time")])}">{_figure(p.run, [(t, c)], "")}</div>'
+            for t, c in charts if t.endswith(" over time")]
     tl = tl.assign(period=tl["period"].astype(str), outlet=tl["outlet"].astype(str), actor=tl["actor"].astype(str))
     tl = tl[tl["period"].isin(set(shown))]
     for a in [a for a in p.run.actors if a in set(tl["actor"])] or sorted(set(tl["actor"])):
@@ -1061,12 +1063,10 @@ def _keyness_section(p: _Page, charts) -> str:
             "log-odds with an informative Dirichlet prior, both directions (like quanteda's "
             "<code>textstat_keyness(target=…)</code>); all in <code>keyness.csv</code>. A term opens its sentences "
             "where the run kept some.</p>"
-            + _figure(p.run, charts, "Keyness") + '<div class="grid">' + "\n".join(cards) + "</div></section>")
-
-
-def _figures_ending(run: RunData, charts: Sequence[tuple[str, str]], suffix: str) -> str:
-    """The figures of the charts whose title ends with ``suffix``."""
-    return _figure(run, [(t, c) for t, c in charts if t.endswith(suffix)], "")
+            + "".join(f'<div data-outlet="{escape(t[len("Keyness: "):t.rindex(" against ")])}">'
+                      f"{_figure(p.run, [(t, c)], '')}</div>"
+                      for t, c in charts if t.startswith("Keyness: ") and " against " in t)
+            + '<div class="grid">' + "\n".join(cards) + "</div></section>")
 
 
 def _categories_section(p: _Page, charts) -> str:
