@@ -87,7 +87,7 @@ def sample_attributions(attributions, documents, *, n: int = 50, seed: int = 201
     return pool.iloc[idx]
 
 
-def show(text: str, a, width: int = 220) -> str:
+def show(text: str, a, width: int = 600) -> str:
     """The attribution in context: [[attributed span]], {{speaker phrase}}, <<cue>>."""
     marks = [(int(a.quote_start), "[["), (int(a.quote_end), "]]")]
     if int(a.speaker_start) >= 0:
