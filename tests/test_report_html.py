@@ -700,6 +700,12 @@ def test_timeline_table_per_actor_by_period(page):
     assert "-1.00 <span class=\"n\">(1)</span>" in russia
 
 
+def test_timeline_without_dates_says_how_to_get_one(run):
+    run.documents = run.documents.drop(columns=["date"])
+    block = _block(render_html(run, []), "timeline")
+    assert "No document has a date" in block and "--date-field" in block
+
+
 def test_keyness_cards_show_both_directions(run):
     tables = build_tables(run)
     tables.keyness = pd.DataFrame({

@@ -988,9 +988,15 @@ def _label_shares_section(p: _Page, charts) -> str:
 def _timeline_section(p: _Page, charts) -> str:
     """``timeline.csv``: per actor, outlet rows × period columns of mean stance (mentions); the charts."""
     tl = p.tables.timeline
-    if tl is None or tl.empty:
+    if tl is None:
         return ""
     attrs = getattr(tl, "attrs", {}) or {}
+    if tl.empty:
+        undated = _int(attrs.get("undated_documents")) or 0
+        if not undated or undated < len(p.run.documents):
+            return ""
+        return ('<section id="timeline"><h2>Over time</h2><p class="none">No document has a date, so there is no '
+                "timeline: give the corpus's date column with <code>--date-field</code>.</p></section>")
     gran = _s(attrs.get("granularity")) or _s(tl["granularity"].iloc[0])
     undated = _int(attrs.get("undated_documents")) or 0
     periods = sorted(set(tl["period"].astype(str)))
