@@ -531,10 +531,15 @@ class _Reduction:
         # 10,000 times is one string), document by index
         self.attr_cols: dict[str, list] = {k: [] for k in _ATTR_KEPT}
         self._interned: dict[str, str] = {}
+        self._strings: dict[str, str] = {}
         self.excluded_reasons: Counter = Counter()
         self.units: list[tuple] = []
         self.events = None  # an EventFeatureTable once the first document's features arrive
         self.problems: list[Problem] = []
+
+    def intern(self, s: str) -> str:
+        """One shared object per distinct string (outlets, terms)."""
+        return self._strings.setdefault(s, s)
 
     def counts_matrix(self):
         return self.counts.matrix()
@@ -601,10 +606,17 @@ def _reduce(results, streams: dict, spill, spec, progress) -> _Reduction:
                 cell = red.evidence.setdefault((r.outlet, actor), [])
                 if len(cell) < EVIDENCE_PER_CELL:
                     cell.append(ev)
-            counter = red.term_counts.get(r.outlet)
+            outlet = red.intern(r.outlet)
+            counter = red.term_counts.get(outlet)
             if counter is None:
-                counter = red.term_counts[r.outlet] = Counter()
-            counter.update(r.term_counts)
+                counter = red.term_counts[outlet] = Counter()
+            intern = red.intern  # one string per term across outlets, not one per outlet
+            for term, n in r.term_counts.items():
+                if term in counter:
+                    counter[term] += n
+                else:
+                    counter[intern(term)] = n
+            red.outlets[-1] = outlet
             if r.units:
                 red.units.extend((r.doc_id, r.outlet, i, s, e, t) for i, (s, e, t) in enumerate(r.units))
             if r.event is not None:
@@ -695,7 +707,7 @@ def term_evidence_from_texts(documents, terms: pd.DataFrame, *, per_term: int = 
             norm = normalized.get(raw)
             if norm is None:
                 norm = normalize_ar(raw)
-                if len(normalized) < 1_000_000:
+                if len(normalized) < 200_000:
                     normalized[raw] = norm
             term = variants.get(norm)
             if term is None:
