@@ -573,6 +573,9 @@ def main(argv: list[str]) -> None:  # pragma: no cover - a helper for the docs' 
         tab.screenshot(out_dir / "report-desktop-labels.png", width=1280, height=1500, scroll_to="labels")
         tab.screenshot(out_dir / "report-desktop-events.png", width=1280, height=1500, scroll_to="events")
         tab.screenshot(out_dir / "report-desktop-evidence.png", width=1280, height=1400, scroll_to="evidence")
+        for section in ("label-shares", "timeline"):
+            if tab.evaluate(f"!!document.getElementById({json.dumps(section)})"):
+                tab.screenshot(out_dir / f"report-desktop-{section}.png", width=1280, height=1400, scroll_to=section)
         tab.screenshot(out_dir / "report-narrow.png", width=390, height=2000)
         tab.screenshot(out_dir / "report-narrow-evidence.png", width=390, height=1400, scroll_to="evidence")
         # the explorer: the first outlet selected, then the sentences of its most used label
