@@ -383,6 +383,11 @@ def check_explorer(browser: Browser, report: Path, *, outlet: str, actor: str, l
     assert all(u.startswith(("file:", "data:")) for u in urls), urls
     shared.close()
     tab.call("Page.bringToFront")  # a page in the background runs its queued tasks late
+    # an address naming an outlet this page does not have shows everything
+    other = browser.open(report.resolve().as_uri() + "#outlet=" + "no-such-outlet", width=1280, height=900)
+    assert len(other.evaluate(_EXPLORER_STATE)["outletRows"]) == len(outlets)
+    other.close()
+    tab.call("Page.bringToFront")
     # "Show all" brings everything back
     click(tab, "#xf-clear")
     st = tab.evaluate(_EXPLORER_STATE)

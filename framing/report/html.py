@@ -432,8 +432,11 @@ _SCRIPT = """(function () {
     var h = location.hash.slice(1);
     if (!/^(outlet|actor|x)=/.test(h)) { return; }
     var q = new URLSearchParams(h);
-    state.outlet = q.get("outlet") || "";
-    state.actor = q.get("actor") || "";
+    function known(select, v) {  // a value this page offers (an address from another run shows everything)
+      return Array.prototype.some.call(select.options, function (o) { return o.value === v; }) ? v : "";
+    }
+    state.outlet = known(fo, q.get("outlet") || "");
+    state.actor = known(fa, q.get("actor") || "");
     apply();
     if (q.get("x")) { openX(q.get("x")); }
   }
