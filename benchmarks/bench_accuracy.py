@@ -18,6 +18,18 @@ Default corpus: the February 2013 Egyptian corpus (``../shared/corpora/egypt-201
 ``text``/``source``/``title``/``crawl_time``/``id`` fields. Corpus text is printed, never saved.
 Another part of the benchmark (mention counts against an independent matcher) can reuse
 :func:`run_tool`.
+
+Last measured (commit 652db45, whole February corpus, ``docs/examples/egypt-2013.yaml``): 85,676
+documents, 274,527 attributions, no speaker 5.5 % (target ≤ 5 %; 5.1 % on the first 1,500
+documents the rules were developed on), typed ``other`` 47.4 %. The seed-777 sample of 50 (documents
+after the first 1,500), checked by reading: 34 fully right (span, speaker and cue). The 16 wrong:
+6 garbage speaker phrases or spans after a verb that reports no speech there («عَلق في ذهن»,
+«تحدث عن», «اعترف بحيازته», «تفيد حصيلة … بالاستناد الى», «نفت الرئاسة ذلك، ولكن …», «أكد
+المشاركون ألا …»), 3 uncued quotations without a speaker (a headline, «ويتابع X، "…"», «X :"…"»),
+2 relayed words credited to the relay («حسبما ذكرت قناة X» inside the speaker's sentence, «كما
+ذكرت وكالة X» for a report), 2 possessives left as the name («مكتبه», «بيان لهما»), 1 object span
+cut at a name («… الرئيس السوري | بشار الأسد …»), 1 subject split by a line break
+(«مسؤولي الحكومة / اليمنية»), 1 bare title («الدكتور») not resolved.
 """
 
 from __future__ import annotations
