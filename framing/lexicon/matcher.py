@@ -57,11 +57,12 @@ _SPLIT_RE = re.compile(f"({WORD_RE.pattern})")
 class _Compiled:
     """An entry ready to match; its surface forms are computed the first time it is a candidate."""
 
-    __slots__ = ("_forms", "_rules", "construct", "entry", "lexicon", "order", "words")
+    __slots__ = ("_forms", "_rules", "construct", "entry", "group", "lexicon", "order", "words")
 
     def __init__(self, entry: Entry, lexicon: str, words: tuple[str, ...], order: int):
         self.entry, self.lexicon, self.words, self.order = entry, lexicon, words, order
         self.construct = entry.match == "affix" and is_construct(words)
+        self.group = ""
         self._forms: tuple[frozenset[str], ...] | None = None
         self._rules: list[tuple[str, str, tuple[frozenset[str], ...]]] | None = None
 
@@ -153,6 +154,9 @@ class Matcher:
                 if not words:
                     continue
                 compiled = _Compiled(entry, lex.name, tuple(words), order)
+                # framing lexicons are layered (one hit per span across them); a lexicon of
+                # another kind (reporting verbs, sources) keeps its own hits
+                compiled.group = "" if lex.kind == "framing" else lex.name
                 order += 1
                 head = words[0]
                 if entry.match == "exact" or len(head) <= 2:
@@ -291,8 +295,9 @@ class Matcher:
 
         Offsets index ``text``; ``matched == text[start:end]``. ``normalized`` may pass
         ``normalize_with_offsets(text)`` (reused) or ``normalize_ar(text)`` (a prefilter)
-        when the caller has it already. A span yields at most one hit across all lexicons
-        (longest match, then the entry written as in the text, then the first lexicon).
+        when the caller has it already. A span yields at most one hit across all framing
+        lexicons (longest match, then the entry written as in the text, then the first
+        lexicon); a lexicon of another kind (reporting verbs, sources) keeps its own hits.
         ``excluded``, a list, receives the matches a context rule of their entry removed.
         """
         if isinstance(normalized, Normalized):
@@ -331,7 +336,7 @@ class Matcher:
             for i in at:
                 singles, seconds = by_first[words_in_text[i]]
                 for comp in singles:
-                    candidates.setdefault(comp.lexicon, []).append((i, i + 1, comp))
+                    candidates.setdefault(comp.group, []).append((i, i + 1, comp))
                 if not seconds or i + 1 >= n_tokens:
                     continue
                 multi = seconds.get(words_in_text[i + 1])
@@ -343,7 +348,7 @@ class Matcher:
                         continue
                     if all(words_in_text[i + k] in comp.forms[k] and _GAP_RE.fullmatch(pieces[2 * (i + k)])
                            for k in range(2, n)):
-                        candidates.setdefault(comp.lexicon, []).append((i, i + n, comp))
+                        candidates.setdefault(comp.group, []).append((i, i + n, comp))
             at = []  # done
         for i in at:
             tok = words_in_text[i]
@@ -366,25 +371,28 @@ class Matcher:
                         ok = False
                         break
                 if ok:
-                    candidates.setdefault(comp.lexicon, []).append((i, i + n, comp))
+                    candidates.setdefault(comp.group, []).append((i, i + n, comp))
         if not candidates:
             return []
-        pool = [c for cands in candidates.values() for c in cands]
         bounds = list(accumulate(map(len, pieces)))  # character offsets of the pieces in the normalized text
-        if any(c[2].entry.has_rules for c in pool):
-            pool = self._apply_rules(pool, words_in_text, pieces, bounds, ntext, text, norm, doc_id, excluded)
-        # one hit per span across all lexicons: longest first, then leftmost, then the entry
-        # written as the text has it, then the first lexicon (the order given), then file order
         chosen: list[tuple[int, int, _Compiled]] = []
-        taken: set[int] = set()
-        for start, end, comp in sorted(pool, key=lambda c: (
-                -(c[1] - c[0]), c[0], c[2].rank(words_in_text[c[0]:c[1]]), c[2].order)):
-            span = range(start, end)
-            if any(t in taken for t in span):
-                continue
-            taken.update(span)
-            chosen.append((start, end, comp))
-        chosen.sort(key=lambda c: (c[0], c[1]))
+        for group, pool in candidates.items():
+            if any(c[2].entry.has_rules for c in pool):
+                pool = self._apply_rules(pool, words_in_text, pieces, bounds, ntext, text, norm, doc_id, excluded)
+            if group == "":
+                # framing lexicons, one hit per span across them: longest first, then leftmost, then
+                # the entry written as the text has it, then the first lexicon given, then file order
+                key = lambda c: (-(c[1] - c[0]), c[0], c[2].rank(words_in_text[c[0]:c[1]]), c[2].order)  # noqa: E731
+            else:
+                key = lambda c: (-(c[1] - c[0]), c[0], c[2].entry.id)  # noqa: E731
+            taken: set[int] = set()
+            for start, end, comp in sorted(pool, key=key):
+                span = range(start, end)
+                if any(t in taken for t in span):
+                    continue
+                taken.update(span)
+                chosen.append((start, end, comp))
+        chosen.sort(key=lambda c: (c[0], c[1], c[2].group))
         ends = sentence_ends(text)
         hits = []
         for start, end, comp in chosen:
