@@ -84,7 +84,7 @@ def render_markdown(tables: ReportTables | RunData, charts: Sequence[tuple[str, 
         _table(tables.profile),
     ]
     for title, png in charts:
-        if title.startswith(("Actor stance", "Stance by outlet")):
+        if title.startswith("Actor stance"):
             lines += [f"![{title}]({png})", ""]
     evidence_no = {key: i for i, key in enumerate(tables.evidence, start=1)}
     lines += _label_shares_markdown(tables, charts, evidence_no)

@@ -147,7 +147,7 @@ def render_table_charts(tables: ReportTables, save) -> list[tuple[str, str]]:
     run = tables.run
     made = []
     if len(run.outlets) and run.actors and any(f"stance_lo:{a}" in run.outlets for a in run.actors):
-        made.append(("Stance by outlet with 95 % intervals",
+        made.append(("Actor stance by outlet with 95 % intervals",
                      save("stance_intervals", charts.plot_stance_intervals(run.outlets, run.actors))[0]))
     ls = tables.label_shares
     for voice in ("authorial", "reported"):
