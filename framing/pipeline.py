@@ -32,7 +32,14 @@ from pathlib import Path
 import pandas as pd
 
 from framing.errors import ConfigError, StrictModeError
-from framing.lexicon import Lexicon, Matcher, default_lexicon_dir, load_lexicons, load_stopwords
+from framing.lexicon import (
+    Lexicon,
+    Matcher,
+    default_lexicon_dir,
+    load_lexicons,
+    load_stopwords,
+    overlap_lines,
+)
 from framing.normalize import article_clitic_variants, fold_article_clitics, normalize_ar
 from framing.output import RunOutput, table_formats
 from framing.records import (
@@ -211,6 +218,8 @@ def run_compare(options: CompareOptions, *, progress: Callable[[int, int], None]
 
         lemmatizer = MorphologyLemmatizer(options.morphology_db)
     matcher = Matcher(framing_lex, lemmatizer=lemmatizer)
+    for line in overlap_lines(framing_lex):  # layered lexicons: the first given wins
+        warn(line)
     extractor = None
     if options.attribution:
         from framing.attribution import AttributionExtractor
