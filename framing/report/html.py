@@ -884,8 +884,7 @@ def _stance_section(p: _Page, charts, ev_auth, ev_rep) -> str:
                       numeric=tuple(range(1, len(actors) + 2)))
 
     out.append(table("authorial", ev_auth))
-    out.append(_figure(run, charts, "Actor stance"))
-    out.append(_figure(run, charts, "Stance by outlet with"))
+    out.append(_figure(run, charts, "Actor stance"))  # the heatmap and the stance intervals
     reported = p.tables.profile_reported
     if len(reported.columns) > 3:
         out.append('<h3 id="stance-reported">Inside quotations and reported speech</h3>'
