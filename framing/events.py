@@ -50,12 +50,13 @@ first doc id; manifest event ids are kept as given.
 >>> result.assignments.set_index("doc_id")["event_id"].to_dict()
 {'a1': 'E0001', 'b1': 'E0001', 'c1': 'E0002'}
 
-Side by side (:func:`side_by_side`, :func:`side_by_side_markdown`)
-------------------------------------------------------------------
+Side by side (:func:`side_by_side`)
+-----------------------------------
 
 For one event, from the lexicon hits, attributions and topic mix of its documents: the
 labels each outlet used for each actor (with counts and stances), the loaded terms, the
-sources cited, the topic mix, and one or two evidence sentences per outlet.
+sources cited, the topic mix, and one or two evidence sentences per outlet. The report layer
+renders it (:func:`framing.report.markdown.side_by_side_markdown`, the HTML report).
 """
 
 from __future__ import annotations
@@ -90,7 +91,6 @@ __all__ = [
     "group_events",
     "light_stem",
     "side_by_side",
-    "side_by_side_markdown",
 ]
 
 #: columns of :attr:`EventResult.assignments` (one row per document, corpus order)
@@ -1319,52 +1319,3 @@ def _by_sentence(hh: pd.DataFrame, texts) -> dict[tuple, tuple[list[str], set[st
         if isinstance(actor, str) and actor:
             actors.add(actor)
     return groups
-
-
-def side_by_side_markdown(sbs: SideBySide, *, max_chars: int = 300) -> str:
-    """Render a :class:`SideBySide` as Markdown tables (one column per outlet).
-
-    >>> a = pd.DataFrame({"doc_id": ["1"], "outlet": ["A"], "event_id": ["E1"]})
-    >>> print(side_by_side_markdown(side_by_side("E1", a, None)).splitlines()[0])
-    Outlets: A (1 document).
-    """
-    outlets = list(sbs.outlets)
-    counts = sbs.docs.groupby("outlet")["doc_id"].count().to_dict()
-    parts = ["Outlets: " + ", ".join(f"{o} ({counts.get(o, 0)} document{'s' if counts.get(o, 0) != 1 else ''})"
-                                     for o in outlets) + "."]
-    if not sbs.copies.empty:
-        notes = "; ".join(f"{r.outlet} `{r.doc_id}` copies {r.duplicate_outlet} `{r.duplicate_of}`"
-                          for r in sbs.copies.itertuples())
-        parts.append(f"Copies (not counted as independent framing): {notes}.")
-    parts.append("")
-
-    def table(title: str, wide: pd.DataFrame, first: str) -> None:
-        if wide.empty:
-            return
-        parts.append(f"**{title}**")
-        parts.append("")
-        parts.append("| " + " | ".join([first, *outlets]) + " |")
-        parts.append("|" + "---|" * (len(outlets) + 1))
-        for idx, row in wide.iterrows():
-            cells = [_md(str(row.get(o, "")), max_chars) for o in outlets]
-            parts.append("| " + " | ".join([_md(str(idx), max_chars), *cells]) + " |")
-        parts.append("")
-
-    table("Actor labels (authorial; ×count, mean stance)", sbs.wide("labels"), "actor")
-    table("Actor labels in quoted or reported speech", sbs.wide("reported"), "actor")
-    table("Loaded terms (†: also in reported speech)", sbs.wide("loaded_terms"), "category")
-    table("Sources cited", sbs.wide("sources"), "")
-    table("Topic mix", sbs.wide("topics"), "")
-    if not sbs.evidence.empty:
-        parts.append("**Evidence**")
-        parts.append("")
-        for r in sbs.evidence.itertuples():
-            where = f"`{r.doc_id}`" + (f" [{r.start}:{r.end}]" if r.start >= 0 else "")
-            parts.append(f"- {r.outlet} {where}: «{_md(r.sentence, max_chars * 2)}»")
-        parts.append("")
-    return "\n".join(parts).rstrip() + "\n"
-
-
-def _md(text: str, limit: int) -> str:
-    text = " ".join(text.split()).replace("|", "\\|")
-    return text if len(text) <= limit else text[: limit - 1] + "…"

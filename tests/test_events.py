@@ -17,10 +17,10 @@ from framing.events import (
     group_events,
     light_stem,
     side_by_side,
-    side_by_side_markdown,
 )
 from framing.lexicon import Lexicon, Matcher
 from framing.records import Document
+from framing.report.markdown import side_by_side_markdown
 
 DOCS = Path(__file__).resolve().parent / "data" / "events" / "docs.jsonl"
 
@@ -384,8 +384,8 @@ def test_side_by_side_markdown_renders_the_tables():
     assert md.startswith("Outlets: A (2 documents)".replace("2 documents", "1 document"))
     assert "| actor | A | B | C |" in md
     assert "| syrian_government | «قوات النظام» ×1 (−0.6) | «الجيش السوري» ×2 (+0.5); «القوات السورية» ×1 (0) |  |" in md
-    assert "Copies (not counted as independent framing): C `C-1` copies B `B-2`." in md
-    assert "- A `A-1` [0:56]: «قصفت قوات النظام بلدات ريف إدلب بدعم من الاحتلال الروسي.»" in md
+    assert "Copies (not counted as independent framing): C C-1 copies B B-2." in md
+    assert "- A A-1 [0:56]: «قصفت قوات النظام بلدات ريف إدلب بدعم من الاحتلال الروسي.»" in md
     assert "**Sources cited**" in md and "سانا ×2" in md
 
 
