@@ -306,6 +306,55 @@ def test_cli_evaluate_user_mistakes_are_one_line(tmp_path):
     assert result.exit_code == 2 and f"{bad}:1: span 1 (X 0–9) is outside the text" in result.output
 
 
+# --- the bundled loaded-language lexicon -------------------------------------------------------
+
+LOADED = Path(__file__).resolve().parents[1] / "lexicons" / "loaded-ar.yaml"
+
+
+def test_loaded_lexicon_is_domain_neutral_and_valenced():
+    from framing.lexicon import load_lexicon
+
+    lex = load_lexicon(LOADED)
+    assert lex.kind == "framing" and lex.actors == {}
+    assert set(lex.categories) == {"loaded_language", "name_calling", "exaggeration", "doubt", "fear_appeal"}
+    assert all(e.actor is None and e.stance != 0 for e in lex.entries)
+
+
+@pytest.mark.parametrize("text, matched, category", [
+    # proclitics and the article on the first word, broken plural as its own entry
+    ("وصف البيان المعارضين بالخونة.", "بالخونة", "name_calling"),
+    ("هاجمت العصابة الحاكمة المتظاهرين.", "العصابة", "name_calling"),
+    # feminine and definite from the bare masculine form
+    ("اقتحم المستوطنون الأراضي المحتلة.", "المحتلة", "name_calling"),
+    # nisba adjective from the noun, indefinite and feminine
+    ("نفذت مجموعة إجرامية الهجوم.", "إجرامية", "name_calling"),
+    # accusative indefinite listed as its own entry
+    ("شكّل القرار تهديداً خطيراً للسلم.", "خطيراً", "exaggeration"),
+    # a verb form with a plural suffix
+    ("يزعمون أن الحرب انتهت.", "يزعمون", "doubt"),
+    # a multiword phrase counts once
+    ("حذر من عواقب وخيمة للقرار.", "عواقب وخيمة", "fear_appeal"),
+    ("غرقت البلاد في مستنقع الحرب.", "مستنقع", "loaded_language"),
+    ("رضخت الحكومة للضغوط.", "رضخت", "loaded_language"),
+    ("استقبل فخامة الرئيس الوفد.", "فخامة", "name_calling"),
+    ("تعيش البلاد أزمة غير مسبوقة.", "غير مسبوقة", "exaggeration"),
+])
+def test_loaded_lexicon_matches_inflected_forms(text, matched, category):
+    from framing.lexicon import Matcher, load_lexicon
+
+    hits = Matcher([load_lexicon(LOADED)]).find(text)
+    assert [(h.matched, h.category) for h in hits if h.matched == matched] == [(matched, category)]
+    for h in hits:
+        assert text[h.start:h.end] == h.matched
+
+
+def test_loaded_lexicon_leaves_neutral_news_alone():
+    from framing.lexicon import Matcher, load_lexicon
+
+    text = "عقد وزيرا الخارجية اجتماعا في القاهرة يوم الأحد وبحثا العلاقات الثنائية وسبل التعاون."
+    assert Matcher([load_lexicon(LOADED)]).find(text) == []
+
+
 def test_cli_evaluate_matches_through_a_morphology_db_like_compare(tmp_path):
     from typer.testing import CliRunner
 
