@@ -40,6 +40,7 @@ from framing.lexicon import (
     load_stopwords,
     overlap_lines,
 )
+from framing.lexicon.model import category_kinds
 from framing.normalize import article_clitic_variants, fold_article_clitics, normalize_ar
 from framing.output import RunOutput, table_formats
 from framing.records import (
@@ -395,6 +396,7 @@ def _run(options, corpus, out: RunOutput, matcher: Matcher, extractor, actors, c
         "engine": {"engine": options_engine(options, red.jobs), "jobs": red.jobs},
         "actors": list(actors),
         "categories": list(categories),
+        "category_kinds": category_kinds(lexicons),  # loaded | topic | label (docs/lexicon-format.md)
         "lexicons": [{"name": lx.name, "kind": lx.kind, "version": lx.version, "path": str(lx.path),
                       "sha256": lx.sha256, "entries": len(lx.entries)} for lx in lexicons],
         "excluded_spans": dict(sorted(red.excluded_reasons.items())),

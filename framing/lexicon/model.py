@@ -41,6 +41,7 @@ __all__ = [
     "Entry",
     "Issue",
     "Lexicon",
+    "category_kinds",
     "check_lexicon_data",
     "collisions",
     "default_lexicon_dir",
@@ -49,6 +50,7 @@ __all__ = [
     "load_lexicon",
     "load_lexicons",
     "load_stopwords",
+    "loaded_categories",
     "match_rank",
     "max_entries",
     "normalize_term",
@@ -60,6 +62,12 @@ KINDS = ("framing", "reporting_verbs", "sources")
 MATCH_MODES = ("affix", "exact", "name")
 #: entries of this category are proper names unless they say otherwise (``match: name``)
 PERSON_CATEGORY = "person"
+#: what a category marks (``categories: {id: {description: ..., kind: ...}}``): ``loaded``
+#: wording (the default), a ``topic`` (the subject, not a framing choice: counted and charted
+#: apart, never in the loaded-term density) or an actor ``label``
+CATEGORY_KINDS = ("loaded", "topic", "label")
+#: categories whose default kind is ``label`` (an actor's name is not loaded wording)
+LABEL_CATEGORIES = ("actor_label", PERSON_CATEGORY)
 #: context rules an entry may carry: words that must not follow / precede it, words one of
 #: which must be in its sentence, words none of which may be
 RULE_FIELDS = ("not_followed_by", "not_preceded_by", "in_sentence", "not_in_sentence")
@@ -130,6 +138,19 @@ class Lexicon:
     entries: list[Entry] = field(default_factory=list)
     path: Path | None = None
     sha256: str = ""
+    #: category → its declared kind (one of :data:`CATEGORY_KINDS`); see :meth:`kind_of`
+    category_kinds: dict[str, str] = field(default_factory=dict)
+
+    def kind_of(self, category: str) -> str:
+        """The kind of ``category``: as declared, else ``label`` for :data:`LABEL_CATEGORIES`,
+        else ``loaded``.
+
+        >>> Lexicon("x", categories={"aid": ""}, category_kinds={"aid": "topic"}).kind_of("aid")
+        'topic'
+        >>> Lexicon("x").kind_of("actor_label"), Lexicon("x").kind_of("aggression")
+        ('label', 'loaded')
+        """
+        return self.category_kinds.get(category) or default_category_kind(category)
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -156,6 +177,54 @@ class Lexicon:
                 actors.setdefault(e.actor, "")
             built.append(e)
         return cls(name=name, kind=kind, categories=cats, actors=actors, entries=built, **meta)
+
+
+def default_category_kind(category: str) -> str:
+    """``label`` for :data:`LABEL_CATEGORIES`, else ``loaded`` (a category declared without a kind)."""
+    return "label" if category in LABEL_CATEGORIES else "loaded"
+
+
+def category_kinds(lexicons: Iterable[Lexicon]) -> dict[str, str]:
+    """Category → kind over the framing lexicons of a run (what ``run.json`` records as
+    ``category_kinds``); a category two lexicons declare with different kinds is a
+    :class:`LexiconError` naming both files.
+
+    >>> a = Lexicon("a", categories={"aid": "", "massacre": ""}, category_kinds={"aid": "topic"})
+    >>> category_kinds([a])
+    {'aid': 'topic', 'massacre': 'loaded'}
+    """
+    kinds: dict[str, str] = {}
+    source: dict[str, Lexicon] = {}
+    for lex in lexicons:
+        if lex.kind != "framing":
+            continue
+        for cat in lex.categories:
+            k = lex.kind_of(cat)
+            if cat in kinds and kinds[cat] != k:
+                other = source[cat]
+                raise LexiconError(
+                    f"category {cat!r} is kind {k!r} here but {kinds[cat]!r} in {other.path or other.name}",
+                    path=lex.path, line=_category_line(lex, cat),
+                    hint=f"declare {cat!r} with the same kind in both lexicons (kind: loaded | topic | label)")
+            kinds.setdefault(cat, k)
+            source.setdefault(cat, lex)
+    return dict(sorted(kinds.items()))
+
+
+def loaded_categories(lexicons: Iterable[Lexicon]) -> list[str]:
+    """The categories of kind ``loaded`` over the framing lexicons (what "loaded-term density" counts)."""
+    return [c for c, k in category_kinds(lexicons).items() if k == "loaded"]
+
+
+def _category_line(lex: Lexicon, category: str) -> int | None:
+    """The line declaring ``category`` in the lexicon's file (None if unknown)."""
+    if lex.path is None:
+        return None
+    try:
+        data = read_yaml(Path(lex.path).read_text(encoding="utf-8-sig"))
+        return _line_of(data.get("categories") or {}, category)
+    except Exception:
+        return None
 
 
 def _entry_from_mapping(raw, *, name: str, path, line: int) -> Entry:
@@ -599,7 +668,30 @@ def check_lexicon_data(data, *, path: Path | str | None = None) -> tuple[list[Is
                                  "description", f"write '{key}:' then '  some_id: description'"))
             value = {}
         declared[key] = value
-    categories = {str(k) for k in declared["categories"]}
+    cat_desc: dict[str, str] = {}
+    cat_kinds: dict[str, str] = {}
+    for key, value in declared["categories"].items():
+        cline = _line_of(declared["categories"], key) or line_of("categories")
+        if isinstance(value, dict):
+            unknown = [str(k) for k in value if k not in ("description", "kind")]
+            if unknown:
+                issues.append(_issue(where, cline, "error", "category-kind", f"category {key!r} has unknown "
+                                     f"key(s) {', '.join(map(repr, unknown))}",
+                                     "write '  id: {description: ..., kind: loaded | topic | label}'"))
+            k = value.get("kind", "loaded")
+            if k not in CATEGORY_KINDS:
+                issues.append(_issue(where, cline, "error", "category-kind", f"category {key!r} has unknown "
+                                     f"kind {k!r}", f"use one of {', '.join(CATEGORY_KINDS)}"))
+            elif "kind" in value:
+                cat_kinds[str(key)] = str(k)
+            value = value.get("description")
+        elif value is not None and not isinstance(value, str):
+            issues.append(_issue(where, cline, "error", "schema", f"category {key!r} must be a description or "
+                                 "{description: ..., kind: ...}", "write '  id: description' or "
+                                 "'  id: {description: ..., kind: topic}'"))
+            value = ""
+        cat_desc[str(key)] = str(value or "")
+    categories = set(cat_desc)
     actors = {str(k) for k in declared["actors"]}
     entries_raw = data.get("entries")
     if entries_raw is None:
@@ -668,10 +760,11 @@ def check_lexicon_data(data, *, path: Path | str | None = None) -> tuple[list[Is
         language=str(data.get("language", "ar")),
         version=str(data.get("version", "0")),
         description=str(data.get("description", "") or "").strip(),
-        categories={str(k): str(v or "") for k, v in declared["categories"].items()},
+        categories=cat_desc,
         actors={str(k): str(v or "") for k, v in declared["actors"].items()},
         entries=entries,
         path=Path(path) if path is not None else None,
+        category_kinds=cat_kinds,
     )
     for c in collisions([lex]):
         if c.kind == "conflict":
@@ -742,6 +835,7 @@ def load_lexicons(source: str | Path | Sequence[str | Path] | None = None, *, ki
         for c in collisions(lexicons, across_only=True):
             if c.kind == "conflict":
                 raise _conflict_error(c)
+        category_kinds(lexicons)  # a category of two kinds is an error naming both files
     if kind is not None:
         lexicons = [lex for lex in lexicons if lex.kind == kind]
     return lexicons

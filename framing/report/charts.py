@@ -11,7 +11,7 @@ charts and the HTML page.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
@@ -428,32 +428,53 @@ def plot_keyness(keyness: pd.DataFrame, *, n: int = 10, colours: tuple[str, str]
     return fig
 
 
-def plot_category_density(outlets: pd.DataFrame, categories: Sequence[str]):
-    """Grouped horizontal bars: hits per 1,000 tokens for each category and outlet,
-    with bootstrap confidence intervals where an outlet has several documents."""
+#: the panels of :func:`plot_category_density`, one per category kind, in this order
+CATEGORY_PANELS = (("loaded", "Loaded wording"), ("topic", "Topic markers (subjects, not loaded wording)"),
+                   ("label", "Actor labels"))
+
+
+def plot_category_density(outlets: pd.DataFrame, categories: Sequence[str],
+                          kinds: Mapping[str, str] | None = None):
+    """Grouped horizontal bars: hits per 1,000 tokens for each category and outlet, with
+    bootstrap confidence intervals where an outlet has several documents; one panel per
+    category kind (loaded wording, topic markers, actor labels: see :data:`CATEGORY_PANELS`),
+    each on its own scale. ``kinds`` maps category → kind (``run.json``'s ``category_kinds``);
+    without it every category but the actor labels is loaded."""
+    from framing.lexicon.model import default_category_kind
+
     plt, sns = _setup()
-    rows = []
-    for _, r in outlets.iterrows():
-        for c in categories:
-            rows.append({"outlet": r["outlet"], "category": c, "density": r.get(f"density:{c}", 0.0),
-                         "lo": r.get(f"density_lo:{c}"), "hi": r.get(f"density_hi:{c}")})
-    df = pd.DataFrame(rows)
-    palette = outlet_palette(df["outlet"])
-    fig, ax = plt.subplots(figsize=(9, 0.5 * len(categories) * max(1, len(palette)) ** 0.5 + 2.5))
-    sns.barplot(df, y="category", x="density", hue="outlet", hue_order=sorted(palette), palette=palette, ax=ax,
-                orient="h")
-    # error bars from the bootstrap
-    bars = [p for p in ax.patches if p.get_height() > 0]
-    ordered = df.sort_values(["outlet"], kind="stable")
-    if len(bars) == len(ordered):
-        for patch, (_, r) in zip(bars, ordered.iterrows(), strict=True):
-            if pd.notna(r["lo"]) and pd.notna(r["hi"]):
-                y = patch.get_y() + patch.get_height() / 2
-                ax.plot([r["lo"], r["hi"]], [y, y], color="black", linewidth=1)
-    ax.set_xlabel("hits per 1,000 tokens (authorial voice)")
-    ax.set_ylabel("")
-    ax.set_title("Loaded-term categories per outlet")
-    ax.legend(title="outlet", bbox_to_anchor=(1.01, 1), loc="upper left", fontsize=8)
+    kinds = dict(kinds or {})
+    panels = [(title, [c for c in categories if (kinds.get(c) or default_category_kind(c)) == kind])
+              for kind, title in CATEGORY_PANELS]
+    panels = [(t, cats) for t, cats in panels if cats]
+    palette = outlet_palette(outlets["outlet"].astype(str)) if len(outlets) else {}
+    per_cat = 0.5 * max(1, len(palette)) ** 0.5
+    heights = [max(1.2, per_cat * len(cats)) for _, cats in panels] or [1.2]
+    fig, axes = plt.subplots(len(heights), 1, figsize=(9, sum(heights) + 1.2 * len(heights) + 1),
+                             gridspec_kw={"height_ratios": heights}, squeeze=False)
+    for ax, (title, cats) in zip(axes[:, 0], panels, strict=False):
+        rows = []
+        for _, r in outlets.iterrows():
+            for c in cats:
+                rows.append({"outlet": str(r["outlet"]), "category": c, "density": r.get(f"density:{c}", 0.0),
+                             "lo": r.get(f"density_lo:{c}"), "hi": r.get(f"density_hi:{c}")})
+        df = pd.DataFrame(rows)
+        sns.barplot(df, y="category", x="density", hue="outlet", hue_order=sorted(palette), palette=palette,
+                    ax=ax, orient="h", legend=ax is axes[0, 0])
+        # error bars from the bootstrap
+        bars = [p for p in ax.patches if p.get_height() > 0]
+        ordered = df.sort_values(["outlet"], kind="stable")
+        if len(bars) == len(ordered):
+            for patch, (_, r) in zip(bars, ordered.iterrows(), strict=True):
+                if pd.notna(r["lo"]) and pd.notna(r["hi"]):
+                    y = patch.get_y() + patch.get_height() / 2
+                    ax.plot([r["lo"], r["hi"]], [y, y], color="black", linewidth=1)
+        ax.set_xlabel("hits per 1,000 tokens (authorial voice)")
+        ax.set_ylabel("")
+        ax.set_title(title, loc="left", fontsize=10)
+    if panels:
+        axes[0, 0].legend(title="outlet", bbox_to_anchor=(1.01, 1), loc="upper left", fontsize=8)
+    fig.suptitle("Category density per outlet")
     fig.tight_layout()
     return fig
 

@@ -44,7 +44,7 @@ import pandas as pd
 
 from framing.errors import ConfigError
 from framing.report.run import RunData
-from framing.report.tables import ReportTables, build_tables
+from framing.report.tables import ReportTables, build_tables, category_kinds
 
 __all__ = [
     "EVIDENCE_PER_CELL",
@@ -1079,7 +1079,8 @@ def _keyness_section(p: _Page, charts) -> str:
 
 def _categories_section(p: _Page, charts) -> str:
     run = p.run
-    cats = [c for c in run.categories if f"density:{c}" in run.outlets]
+    kinds = category_kinds(run)  # loaded categories first; topic markers and labels marked as such
+    cats = sorted((c for c in run.categories if f"density:{c}" in run.outlets), key=lambda c: kinds[c] != "loaded")
     if not cats:
         return ""
     rows = []
@@ -1093,10 +1094,12 @@ def _categories_section(p: _Page, charts) -> str:
             rep_s = f' <span class="n">rep. {rep:.2f}</span>' if rep else ""
             row.append(_td_num(v, ".2f", extra=ci + rep_s))
         rows.append(row)
-    return ('<section id="categories"><h2>Loaded-term categories</h2>'
+    return ('<section id="categories"><h2>Loaded-term categories and topic markers</h2>'
             '<p class="note">Hits per 1,000 tokens in the outlet\'s own voice, with 95% bootstrap intervals; '
-            "“rep.”: the same inside quotations and reported speech.</p>"
-            + _table(["outlet", *(p.category_header(c) for c in cats)], rows, numeric=tuple(range(1, len(cats) + 1)))
+            "“rep.”: the same inside quotations and reported speech. Columns marked (topic) or (label) mark a "
+            "subject or name an actor: they are not loaded wording.</p>"
+            + _table(["outlet", *(p.category_header(c) + ("" if kinds[c] == "loaded" else f" ({kinds[c]})")
+                                  for c in cats)], rows, numeric=tuple(range(1, len(cats) + 1)))
             + _figure(run, charts, "Category") + "</section>")
 
 

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from framing.report.run import RunData
-from framing.report.tables import ReportTables, build_tables
+from framing.report.tables import ReportTables, build_tables, category_kinds
 
 __all__ = ["EVIDENCE_PER_CELL", "md_escape", "render_markdown", "side_by_side_markdown"]
 
@@ -109,15 +109,25 @@ def render_markdown(tables: ReportTables | RunData, charts: Sequence[tuple[str, 
         lines += [_table(tdf[cols]), ""]
     # categories
     if run.categories and len(run.outlets):
-        lines += ["## Loaded-term categories (hits per 1,000 tokens, authorial voice)", ""]
-        cat_rows = []
-        for _, r in run.outlets.iterrows():
-            row = {"outlet": r["outlet"]}
-            for c in run.categories:
-                v, lo, hi = r.get(f"density:{c}"), r.get(f"density_lo:{c}"), r.get(f"density_hi:{c}")
-                row[c] = f"{v:.2f}" + (f" [{lo:.2f}, {hi:.2f}]" if pd.notna(lo) and pd.notna(hi) else "")
-            cat_rows.append(row)
-        lines += [_table(pd.DataFrame(cat_rows)), ""]
+        kinds = category_kinds(run)
+        loaded = [c for c in run.categories if kinds.get(c) == "loaded"]
+        other = [c for c in run.categories if kinds.get(c) != "loaded"]
+        for heading, cats, note in (
+                ("Loaded-term categories", loaded, "Loaded wording only: the loaded-term density of an outlet."),
+                ("Topic markers and actor labels", other,
+                 "Categories that mark a subject (kind: topic) or name an actor (kind: label): counted, but "
+                 "not loaded wording. " + ", ".join(f"{c}: {kinds.get(c)}" for c in other) + ".")):
+            if not cats:
+                continue
+            lines += [f"## {heading} (hits per 1,000 tokens, authorial voice)", "", note, ""]
+            cat_rows = []
+            for _, r in run.outlets.iterrows():
+                row = {"outlet": r["outlet"]}
+                for c in cats:
+                    v, lo, hi = r.get(f"density:{c}"), r.get(f"density_lo:{c}"), r.get(f"density_hi:{c}")
+                    row[c] = f"{v:.2f}" + (f" [{lo:.2f}, {hi:.2f}]" if pd.notna(lo) and pd.notna(hi) else "")
+                cat_rows.append(row)
+            lines += [_table(pd.DataFrame(cat_rows)), ""]
         for title, png in charts:
             if title.startswith("Category"):
                 lines += [f"![{title}]({png})", ""]
@@ -276,7 +286,7 @@ def _timeline_markdown(tables: ReportTables, charts) -> list[str]:
     lines += [f"Mentions and mean label stance per {gran} ({tl['period'].nunique()} {gran}s, "
               f"{tl['period'].min()} – {tl['period'].max()}; the granularity follows the date range, "
               "`--timeline-granularity` overrides it), with a 95 % normal interval over the period's mentions, "
-              "and the loaded-term density; all in `timeline.csv`. " + note, ""]
+              "and the loaded-term density (loaded categories only, not topic markers); all in `timeline.csv`. " + note, ""]
     seen = tl[tl["mentions"] > 0]
     summary = pd.DataFrame({"mentions": tl.groupby("actor", sort=False)["mentions"].sum(),
                             "periods": seen.groupby("actor", sort=False)["period"].nunique()}).fillna(0)

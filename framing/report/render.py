@@ -20,7 +20,7 @@ import pandas as pd
 from framing.output import RunOutput, atomic_write_bytes, atomic_write_text
 from framing.report.markdown import render_markdown
 from framing.report.run import RunData, load_run
-from framing.report.tables import ReportTables, build_tables
+from framing.report.tables import ReportTables, build_tables, category_kinds
 
 __all__ = ["EXCLUDED_LINE_COLUMNS", "render_charts", "render_reports", "render_table_charts", "term_counts_parquet",
            "write_keyness", "write_run"]
@@ -113,7 +113,8 @@ def render_charts(tables: ReportTables | RunData, save) -> list[tuple[str, str]]
                                                                                                   run.actors))[0]))
     if len(run.outlets) and run.categories:
         made.append(("Category density by outlet",
-                     save("category_density", charts.plot_category_density(run.outlets, run.categories))[0]))
+                     save("category_density", charts.plot_category_density(
+                         run.outlets, run.categories, category_kinds(run)))[0]))
     if len(run.terms):
         made.append(("Distinguishing terms", save("distinguishing_terms",
                                                   charts.plot_distinguishing_terms(run.terms))[0]))

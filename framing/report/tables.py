@@ -16,7 +16,7 @@ Markdown and HTML reports cannot disagree about a figure.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -32,14 +32,17 @@ __all__ = [
     "EventTables",
     "ReportTables",
     "build_tables",
+    "category_kinds",
     "choose_granularity",
     "evidence_by_cell",
     "keyness",
     "label_shares",
+    "loaded_categories",
     "outlet_profile_table",
     "reference_keyness",
     "term_counts",
     "timeline",
+    "topic_categories",
 ]
 
 #: sentences kept per (outlet, actor) cell (the HTML shows them all, report.md the first 3)
@@ -255,14 +258,16 @@ def _side_by_side(run: RunData, multi: pd.DataFrame, max_events: int) -> dict[st
     copies_of = (dict(zip(assignments["doc_id"].astype(str), assignments["duplicate_of"], strict=True))
                  if "duplicate_of" in assignments else {})
     out = {}
+    loaded = loaded_categories(run)
     for eid in multi["event_id"].astype(str).head(max_events):
         ids = [str(d) for d in by_event.get(eid, [])]
         originals = {str(copies_of[d]) for d in ids if isinstance(copies_of.get(d), str) and copies_of[d]}
         # the event's documents and the ones they copy (side_by_side names the copied outlet)
         own = _slice(assignments, doc_rows, [*ids, *sorted(originals - set(ids))])
-        out[eid] = EventTables.of(side_by_side(eid, own, _slice(run.hits, hit_rows, ids),
-                                               _slice(run.attributions, attr_rows, ids),
-                                               _slice(topic_mix, topic_rows, ids)))
+        sbs = side_by_side(eid, own, _slice(run.hits, hit_rows, ids), _slice(run.attributions, attr_rows, ids),
+                           _slice(topic_mix, topic_rows, ids))
+        lt = sbs.loaded_terms  # loaded categories only: topic markers are subjects, not wording
+        out[eid] = EventTables.of(replace(sbs, loaded_terms=lt[lt["category"].astype(str).isin(loaded)]))
     return out
 
 
@@ -318,8 +323,37 @@ KEYNESS_COLUMNS = ["target", "reference", "side", "rank", "term", "form", "count
 DAY_MAX_DAYS = 60
 WEEK_MAX_DAYS = 730
 GRANULARITIES = ("day", "week", "month")
-#: hit categories that are not loaded wording (an actor's name is not a framing choice of its own)
-NOT_LOADED = ("actor_label",)
+
+
+def category_kinds(run: RunData) -> dict[str, str]:
+    """Category → kind (``loaded``, ``topic`` or ``label``) of a run: ``run.json``'s
+    ``category_kinds``; a run written before kinds existed gets the defaults (``label`` for
+    actor labels and persons, every other category ``loaded``).
+
+    >>> from framing.report import load_run  # doctest: +SKIP
+    >>> category_kinds(load_run("outputs/seeds"))["humanitarian"]  # doctest: +SKIP
+    'topic'
+    """
+    from framing.lexicon.model import CATEGORY_KINDS, default_category_kind
+
+    recorded = run.manifest.get("category_kinds")
+    recorded = recorded if isinstance(recorded, dict) else {}
+    out = {c: default_category_kind(c) for c in run.categories}
+    out.update({str(c): str(k) for c, k in recorded.items() if k in CATEGORY_KINDS})
+    return out
+
+
+def loaded_categories(run: RunData) -> list[str]:
+    """The run's categories of kind ``loaded``, in run order: what "loaded-term density", the
+    loaded-term tables and the timeline's ``density`` count (topic markers and labels are not)."""
+    kinds = category_kinds(run)
+    return [c for c in [*run.categories, *(k for k in kinds if k not in run.categories)] if kinds.get(c) == "loaded"]
+
+
+def topic_categories(run: RunData) -> list[str]:
+    """The run's categories of kind ``topic`` (subjects, not wording), in run order."""
+    kinds = category_kinds(run)
+    return [c for c in run.categories if kinds.get(c) == "topic"]
 
 
 def label_shares(run: RunData) -> pd.DataFrame:
@@ -392,7 +426,7 @@ def _period_label(start: pd.Series, granularity: str) -> pd.Series:
 def timeline(run: RunData, granularity: str | None = None) -> pd.DataFrame:
     """Outlet × period × actor: documents, authorial mentions, mean stance with a 95 % normal
     interval over the period's mentions, and the outlet's loaded-term density in the period
-    (authorial hits of a category other than :data:`NOT_LOADED` per 1,000 tokens; the same on
+    (authorial hits of a :func:`loaded_categories` category per 1,000 tokens; the same on
     every actor row of the period).
 
     ``granularity`` is ``day``, ``week`` (ISO, starting Monday) or ``month``; None chooses it
@@ -434,8 +468,7 @@ def timeline(run: RunData, granularity: str | None = None) -> pd.DataFrame:
         h = h.assign(doc_id=h["doc_id"].astype(str)).merge(d[["doc_id", "period"]], on="doc_id", how="inner")
     else:
         h = pd.DataFrame(columns=["doc_id", "outlet", "actor", "category", "stance", "period"])
-    loaded = (h[h["category"].notna() & ~h["category"].astype(str).isin(["", *NOT_LOADED])] if "category" in h
-              else h.iloc[0:0])
+    loaded = (h[h["category"].astype(str).isin(loaded_categories(run))] if "category" in h else h.iloc[0:0])
     loaded_n = loaded.groupby([loaded["outlet"].astype(str), "period"]).size().rename("loaded_hits")
     per = per.merge(loaded_n.reset_index(), on=["outlet", "period"], how="left")
     per["loaded_hits"] = per["loaded_hits"].fillna(0).astype(int)
