@@ -8,6 +8,7 @@ A category may be declared ``{description: ..., kind: topic}``: its hits are sti
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -143,3 +144,28 @@ def test_a_run_without_recorded_kinds_keeps_the_old_meaning(run_dir):
     del run.manifest["category_kinds"]
     tl = timeline(run)
     assert tl[tl["outlet"] == "الوطن"].iloc[0]["loaded_hits"] == 2  # as before kinds: «المدنيين», «النازحين»
+
+
+def test_csv_export_and_import_keep_the_kind(tmp_path):
+    from framing.lexicon.exchange import export_lexicon, import_entries
+
+    src = _write(tmp_path / "k.yaml", LEXICON)
+    text = export_lexicon(src, tmp_path / "k.csv", format="csv")
+    assert text.splitlines()[0].endswith(",category_kind")
+    assert "النازحين,,humanitarian,0.0,,topic" in text
+    import_entries(tmp_path / "k.csv", tmp_path / "copy.yaml")
+    copy = load_lexicon(tmp_path / "copy.yaml")
+    assert copy.category_kinds == {"humanitarian": "topic"}
+    assert loaded_categories([copy]) == ["aggression"]
+    # a lexicon that declares the category as loaded refuses the rows, naming both files
+    other = _write(tmp_path / "other.yaml", LEXICON.replace("    kind: topic", "    kind: loaded"))
+    with pytest.raises(LexiconError, match=re.escape("humanitarian is 'topic' in k.csv but 'loaded' in other.yaml")):
+        import_entries(tmp_path / "k.csv", other)
+
+
+def test_csv_import_refuses_an_unknown_kind_with_its_line(tmp_path):
+    from framing.lexicon.exchange import import_entries
+
+    csv = _write(tmp_path / "bad.csv", "term,category,category_kind\nالنازحين,humanitarian,subject\n")
+    with pytest.raises(LexiconError, match=re.escape("line 2: category_kind 'subject'")):
+        import_entries(csv, tmp_path / "new.yaml")

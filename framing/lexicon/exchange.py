@@ -41,6 +41,8 @@ from framing.lexicon.editing import (
     user_lexicon_dir,
 )
 from framing.lexicon.model import (
+    CATEGORY_KINDS,
+    default_category_kind,
     lexicon_from_data,
     load_lexicon,
     normalize_term,
@@ -78,7 +80,8 @@ def export_lexicon(lexicon: str | Path, out: str | Path | None = None, *, format
 
     * ``csv``: columns ``term, actor, category, stance, note`` (plus ``match``/``canonical``
       when an entry uses them), UTF-8 (with a BOM when ``excel=True``, so Excel reads the
-      Arabic correctly). Lossless.
+      Arabic correctly), and ``category_kind`` when the lexicon declares category kinds
+      (``loaded``/``topic``/``label``, docs/lexicon-format.md). Lossless.
     * ``liwc``: a ``%``-delimited header numbering the categories, then actors as categories
       named ``actor:<id>``; one term per line with its category numbers. ``match: affix`` terms
       end with ``*`` (LIWC's prefix wildcard — the closest LIWC has to suffixes; LIWC has no
@@ -97,12 +100,15 @@ def export_lexicon(lexicon: str | Path, out: str | Path | None = None, *, format
             cols.append("match")
         if any(e.canonical for e in lex.entries):
             cols.append("canonical")
+        if lex.category_kinds:  # topic markers stay topic markers through a round trip
+            cols.append("category_kind")
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
         w.writerow(cols)
         for e in lex.entries:
             rec = {"term": e.term, "actor": e.actor or "", "category": e.category,
-                   "stance": _stance_text(e.stance), "note": e.note, "match": e.match, "canonical": e.canonical}
+                   "stance": _stance_text(e.stance), "note": e.note, "match": e.match, "canonical": e.canonical,
+                   "category_kind": lex.kind_of(e.category)}
             w.writerow([rec[c] for c in cols])
         text = ("\ufeff" if excel else "") + buf.getvalue()
     elif fmt == "liwc":
@@ -164,7 +170,7 @@ def _rows_from_csv(path: Path, text: str) -> list[tuple[int, dict[str, Any]]]:
     except StopIteration:
         raise LexiconError("the CSV file is empty", path=path, hint=f"first row: {', '.join(CSV_COLUMNS)}") from None
     header = [h.strip().lower().lstrip("\ufeff") for h in header]
-    allowed = {*CSV_COLUMNS, "match", "canonical", "id"}
+    allowed = {*CSV_COLUMNS, "match", "canonical", "id", "category_kind"}
     for required in ("term", "category"):
         if required not in header:
             raise LexiconError(f"the CSV has no '{required}' column (columns: {', '.join(header)})", path=path,
@@ -193,6 +199,11 @@ def _rows_from_csv(path: Path, text: str) -> list[tuple[int, dict[str, Any]]]:
                     continue
             else:
                 fields[k] = v
+        kind = rec.get("category_kind", "")
+        if kind and kind not in CATEGORY_KINDS:
+            problems.append(f"line {line}: category_kind {kind!r} is not one of {', '.join(CATEGORY_KINDS)}")
+        elif kind:
+            fields["category_kind"] = kind
         rows.append((line, fields))
     if problems:
         raise LexiconError(f"{len(problems)} bad row(s): " + "; ".join(problems[:10]), path=path,
@@ -348,6 +359,28 @@ def _apply_batch(t: _Text, inserts: list[dict[str, Any]], replaces: list[tuple[_
     return "".join(lines)
 
 
+def _declared_kind(value: Any, category: str) -> str:
+    """The kind of a category as declared in a lexicon file's ``categories:`` mapping."""
+    if isinstance(value, dict) and value.get("kind"):
+        return str(value["kind"])
+    return default_category_kind(category)
+
+
+def _with_category_kind(t: _Text, category: str, kind: str) -> _Text:
+    """``t`` with the one-line declaration ``category: description`` rewritten as a block
+    mapping ``{description, kind}``."""
+    mapping = t.data.get("categories")
+    at = _line_of_key(mapping, category)
+    line = t.lines[at]
+    indent = line[:len(line) - len(line.lstrip())]
+    value = line.strip()[len(category) + 1:].strip()
+    new = [f"{indent}{category}:{t.newline}", f"{indent}  description: {value}{t.newline}",
+           f"{indent}  kind: {kind}{t.newline}"]
+    lines = list(t.lines)
+    lines[at:at + 1] = new
+    return _load_text("".join(lines), t.path)
+
+
 def import_entries(source: str | Path, lexicon: str | Path, *, format: str | None = None,
                    lexicons: str | Path | None = None, update: bool = False, declare: bool = False,
                    description: str | None = None, backup: bool = True) -> ImportResult:
@@ -395,6 +428,12 @@ def import_entries(source: str | Path, lexicon: str | Path, *, format: str | Non
         if key in seen:
             problems.append(f"line {line}: '{f['term']}' repeats line {seen[key]}")
         seen.setdefault(key, line)
+    kinds: dict[str, str] = {}
+    for line, f in rows:
+        kind = f.pop("category_kind", None)
+        if kind and kinds.setdefault(f.get("category", ""), kind) != kind:
+            problems.append(f"line {line}: category {f.get('category')!r} is {kind!r} here but "
+                            f"{kinds[f['category']]!r} on an earlier row")
     if problems:
         raise LexiconError(f"{len(problems)} bad row(s): " + "; ".join(problems[:10]), path=src,
                            hint="fix them and import again")
@@ -415,7 +454,7 @@ def import_entries(source: str | Path, lexicon: str | Path, *, format: str | Non
         declare = True
     try:
         return _import_into(path, rows, src=src, update=update, declare=declare, backup=backup and not created,
-                            created=created, notes=notes)
+                            created=created, notes=notes, kinds=kinds)
     except BaseException:
         if created and path.exists():
             path.unlink()
@@ -424,7 +463,7 @@ def import_entries(source: str | Path, lexicon: str | Path, *, format: str | Non
 
 @_edits_file("path")
 def _import_into(path: Path, rows, *, src: Path, update: bool, declare: bool, backup: bool, created: bool,
-                 notes: list[str]) -> ImportResult:
+                 notes: list[str], kinds: dict[str, str] | None = None) -> ImportResult:
     text, bom = _read_text(path)
     t = _load_text(text, path)
     _check_editable(t)
@@ -437,7 +476,15 @@ def _import_into(path: Path, rows, *, src: Path, update: bool, declare: bool, ba
                                hint="declare them in the file, or import with --declare")
         for m in missing:
             t = _declare(t, section, m, f"(imported from {src.name}; describe it)")
+            if section == "categories" and (kinds or {}).get(m, default_category_kind(m)) != default_category_kind(m):
+                t = _with_category_kind(t, m, kinds[m])
             declared_now.append(f"{key} {m}")
+    declared_cats = t.data.get("categories") or {}
+    differ = [f"{c} is {k!r} in {src.name} but {_declared_kind(declared_cats.get(c), c)!r} in {path.name}"
+              for c, k in sorted((kinds or {}).items()) if c in declared_cats and _declared_kind(declared_cats[c], c) != k]
+    if differ:
+        raise LexiconError("category kinds differ: " + "; ".join(differ), path=path,
+                           hint="give the category the same kind in both (kind: loaded | topic | label)")
     inserts, replaces, unchanged, conflicts = [], [], 0, []
     for line, fields in rows:
         stance = fields.get("stance")
