@@ -98,6 +98,11 @@ def test_a_category_of_two_kinds_across_lexicons_names_both_files(tmp_path):
     msg = str(exc.value)
     assert "humanitarian" in msg and "a.yaml" in msg and "b.yaml" in msg
     assert "'topic'" in msg and "'loaded'" in msg
+    # framing lexicon validate lists it too, at the line of the second declaration
+    from framing.lexicon.validate import validate
+
+    found = [i for i in validate(tmp_path) if i.code == "category-kind"]
+    assert [(Path(i.path).name, i.line, i.severity) for i in found] == [("b.yaml", 9, "error")]
 
 
 @pytest.fixture(scope="module")

@@ -23,6 +23,7 @@ from framing.lexicon.model import (
     Issue,
     _conflict_error,
     _issue,
+    category_kinds,
     check_lexicon_data,
     collisions,
     lexicon_files,
@@ -162,6 +163,10 @@ def validate(source: str | Path | Sequence[str | Path] | None = None) -> list[Is
     framing = [c.lexicon for c in checked if c.lexicon is not None and c.kind == "framing"]
     if len(framing) > 1:
         issues.extend(_collision_issues(collisions(framing, across_only=True)))
+        try:  # a category declared with two kinds (loaded / topic / label) across the lexicons
+            category_kinds(framing)
+        except LexiconError as exc:
+            issues.append(_issue(exc.path, exc.line, "error", "category-kind", exc.message, exc.hint or ""))
     for c in checked:
         if c.name:
             if c.name in names:
