@@ -27,10 +27,11 @@ the context from it once per process (a worker of a process pool or of a Dask cl
 from __future__ import annotations
 
 import hashlib
+import re
 import zlib
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 import numpy as np
@@ -61,6 +62,7 @@ class RunSpec:
     attribution: bool = True
     topics: bool = True
     events: bool = True
+    titles: bool = True
     morphology_db: str | None = None
     events_params: tuple[tuple[str, Any], ...] = ()
     key: str = field(default="", compare=False)
@@ -70,7 +72,7 @@ class RunSpec:
         for lx in self.lexicons:
             digest.update(f"{lx.kind}\0{lx.name}\0{lx.sha256}\0{len(lx.entries)}\n".encode())
         digest.update(repr((sorted(self.stopwords), self.attribution, self.topics, self.events,
-                            self.morphology_db, self.events_params)).encode())
+                            self.morphology_db, self.events_params, self.titles)).encode())
         object.__setattr__(self, "key", digest.hexdigest())
 
     @classmethod
@@ -129,6 +131,17 @@ class RunContext:
                 sources=[lx for lx in spec.lexicons if lx.kind == "sources"])
         #: token → its folded term for the distinguishing-terms counts (None: a stop word, a digit …)
         self.term_of: dict[str, str | None] = {}
+        #: the sources lexicons' matcher that types a headline's colon speaker («بكار: مرسي …»)
+        self.source_matcher = None
+        #: source lexicon name → precedence (first listed wins, as in the extractor); entry id → entry
+        self.source_rank: dict[str, int] = {}
+        self.source_entries: dict[str, Any] = {}
+        if self.extractor is not None and spec.titles:
+            sources = [lx for lx in spec.lexicons if lx.kind == "sources"]
+            for lx in sources:
+                self.source_rank.setdefault(lx.name, len(self.source_rank))
+                self.source_entries.update({e.id: e for e in lx.entries})
+            self.source_matcher = Matcher(sources) if sources else None
         self.featurizer = None
         if spec.events:
             from framing.events import EventGrouper
@@ -210,8 +223,76 @@ def _attribution_fields() -> tuple[str, ...]:
 _ATTRIBUTION_FIELDS = _attribution_fields()
 
 
+#: a headline "SPEAKER: CLAIM" — a few words, a colon, the claim (no quotation marks needed)
+_HEADLINE_COLON_RE = re.compile(r"^\s*([^:：«»\"“”\d\n]{2,80}?)\s*[:：]\s*(\S.*?)\s*$", re.S)
+_HEADLINE_SPEAKER_WORDS = 5
+_NAME_STRIP = str.maketrans({c: " " for c in "\"'“”«»()[]{}<>.،,؛;:!?؟…-–—/\\"})
+
+
+def _headline_colon(title: str, norm, doc_id: str, attrs: list, ctx: RunContext) -> list:
+    """The colon attribution of a headline «بكار: مرسي يحافظ على امن اسرائيل» (speaker بكار),
+    added when the extractor found none covering the claim: headlines drop the reporting verb."""
+    from framing.records import Attribution
+
+    m = _HEADLINE_COLON_RE.match(title)
+    if m is None:
+        return attrs
+    s0, s1 = m.span(1)
+    q0, q1 = m.span(2)
+    words = WORD_RE.findall(m.group(1))
+    if not 1 <= len(words) <= _HEADLINE_SPEAKER_WORDS or (words[0][:1] in "وف" and words[0][1:2] in "يتنأ"):
+        return attrs  # "ويكمل المجند:", "وأضاف:" read as a verb, not a name
+    if any(a.quote_start < q1 and q0 < a.quote_end for a in attrs):
+        return attrs
+    name = " ".join(_normalize.normalize_ar(m.group(1), alef=False, alef_maksura=False,
+                                            teh_marbuta=False).translate(_NAME_STRIP).split())
+    source_type = "other"
+    if ctx.source_matcher is not None:
+        typed = [h for h in ctx.source_matcher.find(title, doc_id=doc_id, normalized=norm)
+                 if s0 <= h.start and h.end <= s1]
+        if typed:  # as the extractor: the first-listed lexicon, a named source before an anonymous one
+            best = min(ctx.source_rank.get(h.lexicon, 0) for h in typed)
+            typed = [h for h in typed if ctx.source_rank.get(h.lexicon, 0) == best]
+            hit = ([h for h in typed if h.category != "anonymous"] or typed)[-1]
+            source_type = hit.category
+            entry = ctx.source_entries.get(hit.entry_id)
+            if entry is not None and getattr(entry, "canonical", None):
+                name = " ".join(_normalize.normalize_ar(entry.canonical, alef=False, alef_maksura=False,
+                                                        teh_marbuta=False).translate(_NAME_STRIP).split())
+    colon = title.find(":", s1) if ":" in title[s1:q0] else title.find("：", s1)
+    new = Attribution(doc_id=doc_id, attribution_id=0, kind="reported_speech", quote_start=q0, quote_end=q1,
+                      speaker=name, source_type=source_type, cue=title[colon:colon + 1], speaker_start=s0,
+                      speaker_end=s1, cue_start=colon, cue_end=colon + 1, quote_text=title[q0:q1])
+    out = sorted([*attrs, new], key=lambda a: (a.quote_start, a.cue_start, a.quote_end))
+    return [replace(a, attribution_id=k) for k, a in enumerate(out, 1)]
+
+
+def _analyze_title(doc: Document, ctx: RunContext, n_body_attrs: int) -> tuple[list, list, int]:
+    """The title's hits and attributions (offsets into the title; attribution ids after the
+    body's) and its token count; ``([], [], 0)`` when titles are off or there is none."""
+    title = doc.title
+    if not ctx.spec.titles or not isinstance(title, str) or not title.strip():
+        return [], [], 0
+    norm = _normalize.normalize_with_offsets(title)  # the title's one normalization
+    hits = ctx.matcher.find(title, doc_id=doc.doc_id, normalized=norm)
+    attrs = []
+    if ctx.extractor is not None:
+        from framing.attribution import assign_voice
+
+        attrs = _headline_colon(title, norm, doc.doc_id,
+                                ctx.extractor.extract(title, doc_id=doc.doc_id, normalized=norm), ctx)
+        attrs = [replace(a, attribution_id=a.attribution_id + n_body_attrs) for a in attrs]
+        if hits and attrs:
+            hits = assign_voice(hits, attrs)
+    return hits, attrs, len(WORD_RE.findall(norm.text))
+
+
 def analyze_document(doc: Document, ctx: RunContext) -> DocumentResult:
-    """Analyse one document completely (normalizing its text exactly once)."""
+    """Analyse one document completely (normalizing its text, and its title, exactly once).
+
+    The title (unless ``ctx.spec.titles`` is off) is analysed like the body: its hits and
+    attributions carry ``field = "title"`` and offsets into the title; body rows carry
+    ``field = "text"`` and offsets into the text, as without a title."""
     from framing.scoring import hit_counts
 
     text = doc.masked_text
@@ -225,6 +306,7 @@ def analyze_document(doc: Document, ctx: RunContext) -> DocumentResult:
         attrs = ctx.extractor.extract(text, doc_id=doc.doc_id, normalized=normalized)
         if hits and attrs:
             hits = assign_voice(hits, attrs)
+    title_hits, title_attrs, title_tokens = _analyze_title(doc, ctx, len(attrs))
     excluded_rows = [{"doc_id": doc.doc_id, "outlet": doc.outlet, "start": span.start, "end": span.end,
                       "reason": span.reason, "text": doc.text[span.start:span.end][:300]}
                      for span in doc.excluded if span.reason != "html"]  # markup tags are counted, not listed
@@ -232,28 +314,36 @@ def analyze_document(doc: Document, ctx: RunContext) -> DocumentResult:
     evidence: list[tuple[str, dict]] = []
     per_actor: Counter = Counter()
     seen: set[tuple[str, str]] = set()
-    for h in hits:
-        # the masked text: markup (an inline <script>) is blanked in the evidence, offsets unchanged
-        sentence = text[h.sentence_start:h.sentence_end]
-        hit_rows.append({"doc_id": h.doc_id, "outlet": doc.outlet, "lexicon": h.lexicon, "entry_id": h.entry_id,
-                         "actor": h.actor, "category": h.category, "term": h.term, "matched": h.matched,
-                         "start": h.start, "end": h.end, "stance": h.stance, "voice": h.voice,
-                         "speaker": h.speaker, "source_type": h.source_type, "attribution_id": h.attribution_id,
-                         "sentence_start": h.sentence_start, "sentence_end": h.sentence_end,
-                         "sentence": sentence})
-        if h.actor and h.voice == "authorial" and per_actor[h.actor] < EVIDENCE_PER_CELL:
-            key = (h.actor, sentence)
-            if key not in seen:
-                seen.add(key)
-                per_actor[h.actor] += 1
-                evidence.append((h.actor, {"doc_id": h.doc_id, "term": h.term, "matched": h.matched,
-                                           "start": h.start, "end": h.end, "sentence": sentence,
-                                           "stance": h.stance}))
+    title = doc.title or ""
+    for fld, field_hits in (("title", title_hits), ("text", hits)):
+        for h in field_hits:
+            if fld == "title":  # the evidence sentence of a title hit is the whole title
+                s_start, s_end, sentence = 0, len(title), title
+            else:  # the masked text: markup (an inline <script>) is blanked in the evidence, offsets unchanged
+                s_start, s_end = h.sentence_start, h.sentence_end
+                sentence = text[s_start:s_end]
+            hit_rows.append({"doc_id": h.doc_id, "outlet": doc.outlet, "field": fld, "lexicon": h.lexicon,
+                             "entry_id": h.entry_id, "actor": h.actor, "category": h.category, "term": h.term,
+                             "matched": h.matched, "start": h.start, "end": h.end, "stance": h.stance,
+                             "voice": h.voice, "speaker": h.speaker, "source_type": h.source_type,
+                             "attribution_id": h.attribution_id, "sentence_start": s_start,
+                             "sentence_end": s_end, "sentence": sentence})
+            if h.actor and h.voice == "authorial" and per_actor[h.actor] < EVIDENCE_PER_CELL:
+                key = (h.actor, sentence)
+                if key not in seen:
+                    seen.add(key)
+                    per_actor[h.actor] += 1
+                    evidence.append((h.actor, {"doc_id": h.doc_id, "field": fld, "term": h.term,
+                                               "matched": h.matched, "start": h.start, "end": h.end,
+                                               "sentence": sentence, "stance": h.stance}))
+    all_hits = [*title_hits, *hits]
     attr_rows = []
-    for a in attrs:
-        row = {f: getattr(a, f) for f in _ATTRIBUTION_FIELDS}
-        row["outlet"] = doc.outlet
-        attr_rows.append(row)
+    for fld, field_attrs in (("text", attrs), ("title", title_attrs)):
+        for a in field_attrs:
+            row = {f: getattr(a, f) for f in _ATTRIBUTION_FIELDS}
+            row["outlet"] = doc.outlet
+            row["field"] = fld
+            attr_rows.append(row)
     # term counts: each distinct token folded and filtered once (counting first is C speed)
     terms: dict[str, int] = {}
     keep = ctx.term_of
@@ -273,9 +363,11 @@ def analyze_document(doc: Document, ctx: RunContext) -> DocumentResult:
         event = ctx.featurizer.features(doc, masked=text, normalized=normalized.text)
     return DocumentResult(
         doc_id=doc.doc_id, outlet=doc.outlet, date=doc.date, title=doc.title, source=doc.source,
-        chars=len(doc.text), bytes=len(doc.text.encode("utf-8")), excluded_chars=sum(s.end - s.start for s in doc.excluded), tokens=len(tokens),
-        hits=sum(h.voice == "authorial" for h in hits), hits_reported=sum(h.voice == "reported" for h in hits),
-        attributions=len(attrs), counts=hit_counts(hits, actors=ctx.actors, categories=ctx.categories),
+        chars=len(doc.text), bytes=len(doc.text.encode("utf-8")), excluded_chars=sum(s.end - s.start for s in doc.excluded), tokens=len(tokens) + title_tokens,
+        hits=sum(h.voice == "authorial" for h in all_hits),
+        hits_reported=sum(h.voice == "reported" for h in all_hits),
+        attributions=len(attrs) + len(title_attrs),
+        counts=hit_counts(all_hits, actors=ctx.actors, categories=ctx.categories),
         hit_rows=hit_rows, attribution_rows=attr_rows, excluded_rows=excluded_rows,
         excluded_reasons=tuple(span.reason for span in doc.excluded), evidence=evidence, term_counts=terms,
         event=event, units=units, packed=zlib.compress(text.encode("utf-8"), 1),

@@ -295,6 +295,8 @@ def compare(
     events: Annotated[bool, typer.Option("--events/--no-events", help="Group documents into events.")] = True,
     attribution: Annotated[bool, typer.Option("--attribution/--no-attribution",
                                               help="Find quotes and sources (voice of each hit).")] = True,
+    titles: Annotated[bool, typer.Option("--titles/--no-titles",
+                                         help="Analyse each title like the body (hits with field = title).")] = True,
     charts: Annotated[bool, typer.Option("--charts/--no-charts", help="Draw charts.")] = True,
     embedding_model: Annotated[str | None, typer.Option(metavar="NAME_OR_PATH",
                                                         help="sentence-transformers model name or local path "
@@ -360,7 +362,7 @@ def compare(
     given = dict(corpus=corpus, out=out, lexicons=lexicons or None, text_field=text_field,
                  outlet_field=outlet_field, date_field=date_field, id_field=id_field, title_field=title_field,
                  manifest=manifest, boilerplate=boilerplate, since=since, until=until, outlets=outlets or None,
-                 topics=topics, events=events, attribution=attribution, charts=charts,
+                 topics=topics, events=events, attribution=attribution, titles=titles, charts=charts,
                  embedding_model=embedding_model, morphology_db=morphology_db, seed=seed, limit=limit,
                  strict=strict, format=format, overwrite=overwrite, max_document_chars=max_document_chars,
                  max_record_bytes=max_record_bytes, max_file_bytes=max_file_bytes,

@@ -82,6 +82,7 @@ class CompareOptions:
     boilerplate: str | None = None
     repeated_lines: bool = True
     attribution: bool = True
+    titles: bool = True  # analyse each document's title like its body (hits/attributions with field = title)
     topics: bool = True
     events: bool = True
     charts: bool = True
@@ -449,7 +450,8 @@ def _run_spec(options, lexicons, stopwords):
     from framing.analysis import RunSpec
 
     return RunSpec(lexicons=tuple(lexicons), stopwords=frozenset(stopwords), attribution=bool(options.attribution),
-                   topics=bool(options.topics), events=bool(options.events), morphology_db=options.morphology_db)
+                   topics=bool(options.topics), events=bool(options.events), morphology_db=options.morphology_db,
+                   titles=bool(getattr(options, "titles", True)))
 
 
 def _prime_context(spec, matcher: Matcher, extractor) -> None:

@@ -221,6 +221,7 @@ def _cols(*specs: tuple[str, str, str]) -> tuple[Column, ...]:
 HIT_SCHEMA = _cols(
     ("doc_id", "string", "document id"),
     ("outlet", "string", "outlet of the document"),
+    ("field", "string", "title | text: the field the hit is in (offsets index that field)"),
     ("lexicon", "string", "lexicon name"),
     ("entry_id", "string", "lexicon entry id"),
     ("actor", "string", "actor the term labels (empty for loaded terms)"),
@@ -242,6 +243,7 @@ HIT_SCHEMA = _cols(
 ATTRIBUTION_SCHEMA = _cols(
     ("doc_id", "string", "document id"),
     ("outlet", "string", "outlet of the document"),
+    ("field", "string", "title | text: the field the attribution is in (offsets index that field)"),
     ("attribution_id", "int64", "id within the run"),
     ("kind", "string", "direct_quote | reported_speech | sourcing"),
     ("speaker", "string", "normalized speaker name"),

@@ -43,10 +43,12 @@ def result(frame, tmp_path_factory):
 
 def test_dataframe_gives_hits_with_offsets_into_the_texts(result, frame):
     texts = dict(zip(frame["id"], frame["text"], strict=True))
+    titles = dict(zip(frame["id"], frame["title"], strict=True))
     hits = result.hits
     assert set(hits["doc_id"]) == {"a1", "a2", "a3"}
-    for row in hits.itertuples():
-        assert texts[row.doc_id][row.start:row.end] == row.matched
+    assert set(hits["field"]) == {"text", "title"}
+    for row in hits.itertuples():  # offsets index the field the hit is in
+        assert (texts if row.field == "text" else titles)[row.doc_id][row.start:row.end] == row.matched
     a1 = hits[hits["doc_id"] == "a1"]
     assert {"قوات النظام", "الاحتلال الروسي", "الثوار"} <= set(a1["term"])
     assert a1.set_index("term").loc["الاحتلال الروسي", "actor"] == "russia"

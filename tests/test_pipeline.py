@@ -80,8 +80,9 @@ def test_hit_offsets_slice_the_original_text(seed_run, seeds_copy):
     hits = read_rows(seed_run / "hits.csv")
     assert len(hits) > 100
     assert {h["doc_id"] for h in hits} == set(texts)
-    for h in hits:
-        text = texts[h["doc_id"]]
+    titles = {d["doc_id"]: d["title"] for d in read_rows(seed_run / "documents.csv")}
+    for h in hits:  # offsets index the field the hit is in (the text, or the title)
+        text = texts[h["doc_id"]] if h["field"] == "text" else titles[h["doc_id"]]
         start, end = int(h["start"]), int(h["end"])
         s_start, s_end = int(h["sentence_start"]), int(h["sentence_end"])
         assert text[start:end] == h["matched"], h
@@ -99,8 +100,9 @@ def test_term_evidence_and_attribution_offsets(seed_run, seeds_copy):
         assert text[int(row["sentence_start"]):int(row["sentence_end"])] == row["sentence"]
     attributions = read_rows(seed_run / "attributions.csv")
     assert attributions
+    titles = {d["doc_id"]: d["title"] for d in read_rows(seed_run / "documents.csv")}
     for a in attributions:
-        text = texts[a["doc_id"]]
+        text = texts[a["doc_id"]] if a["field"] == "text" else titles[a["doc_id"]]
         assert text[int(a["quote_start"]):int(a["quote_end"])] == a["quote_text"], a
         if int(a["speaker_start"]) >= 0:
             assert a["speaker"], a

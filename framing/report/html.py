@@ -1406,7 +1406,8 @@ def _explorer_candidates(p: _Page) -> dict[str, tuple[list[dict], int]]:
         f = f.assign(**{c: f[c].astype(str) for c in [*cols, "doc_id"]})
         order = [*cols, "doc_id", *(["start"] if kind == "label" and "start" in f else [])]
         f = f.sort_values(order, kind="stable")
-        f = f.drop_duplicates([*cols, "doc_id", "sentence_start" if "sentence_start" in f else "sentence"])
+        f = f.drop_duplicates([*cols, "doc_id", *(["field"] if "field" in f else []),
+                               "sentence_start" if "sentence_start" in f else "sentence"])
         for key, g in f.groupby(cols, sort=False):
             key = key if isinstance(key, tuple) else (key,)
             out[want[kind][tuple(key)]] = (g.head(p.explorer_per_term).to_dict("records"), len(g))

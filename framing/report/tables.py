@@ -155,7 +155,7 @@ def evidence_by_cell(run: RunData, *, per_cell: int = EVIDENCE_PER_CELL, voice: 
         return out
     # first by document and position, one hit per sentence, ``per_cell`` per (outlet, actor)
     h = h.sort_values(["outlet", "actor", "doc_id", "start"], kind="stable")
-    h = h.drop_duplicates(["outlet", "actor", "doc_id", "sentence_start"])
+    h = h.drop_duplicates(["outlet", "actor", "doc_id", *(["field"] if "field" in h else []), "sentence_start"])
     h = h.groupby(["outlet", "actor"], sort=False).head(per_cell)
     for (outlet, actor), grp in h.groupby(["outlet", "actor"], sort=True):
         out[(outlet, actor)] = grp.to_dict("records")
@@ -168,6 +168,8 @@ def _evidence_counts(run: RunData) -> dict[tuple[str, str, str], tuple[int, int]
         return {}
     h = h[h["actor"].notna()]
     keys = h["doc_id"].astype(str) + "\x1f" + h["sentence_start"].astype(str)
+    if "field" in h:  # a title's sentence starts at 0 like the text's first one
+        keys = keys + "\x1f" + h["field"].astype(str)
     by = keys.groupby([h["outlet"].astype(str), h["actor"].astype(str), h["voice"].astype(str)])
     sentences, matches = by.nunique(), by.size()
     return {k: (int(sentences[k]), int(matches[k])) for k in matches.index}
