@@ -16,8 +16,16 @@ themselves) and prints
 
 Default corpus: the February 2013 Egyptian corpus (``../shared/corpora/egypt-2013``), read with
 ``text``/``source``/``title``/``crawl_time``/``id`` fields. Corpus text is printed, never saved.
-Another part of the benchmark (mention counts against an independent matcher) can reuse
-:func:`run_tool`.
+With ``--mentions`` it prints instead the mention counts per actor of the tool (both voices, titles
+included) against an independent plain matcher written here (:class:`PlainMatcher`: its own
+normalization and clitic rules, not framing's), and per actor the Spearman correlation of the
+outlets' mean stances (targets: counts within ±5 %, Spearman ≥ 0.95)::
+
+    python benchmarks/bench_accuracy.py --mentions [--limit 20000] [--jobs 2] [--min-mentions 20]
+
+Last measured (--mentions --limit 20000, 13 outlets): brotherhood 16,586 vs 16,862 (0.984,
+Spearman 0.994), opposition 6,805 vs 6,739 (1.010, 1.000), police 19,142 vs 19,996 (0.957, 1.000),
+protesters 13,498 vs 13,609 (0.992, 1.000): every actor within ±5 % and ≥ 0.95.
 
 Last measured (commit 652db45, whole February corpus, ``docs/examples/egypt-2013.yaml``): 85,676
 documents, 274,527 attributions, no speaker 5.5 % (target ≤ 5 %; 5.1 % on the first 1,500
@@ -36,6 +44,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import re
 import sys
 import time
 from collections import Counter
@@ -146,6 +155,234 @@ def print_sample(sample, texts: dict[str, tuple[str, str]], seed: int) -> None:
         print("   ", show(text, a) if text else a.quote_text)
 
 
+# --- mention counts against an independent plain matcher (engineer L) ----------------------------
+#
+# A deliberately simple matcher written here, not framing's: its own normalization (diacritics,
+# tatweel, hamza forms of alef, ى/ي, ة/ه), its own clitic rules (و/ف + ب/ل/ك + the article before
+# the first word; a short list of suffixes after the last; persons (match: name) take only
+# و/ف/ب/ل/ك), longest match first, never across a sentence, the lexicon's not_followed_by /
+# not_preceded_by rules, titles included. It reads the corpus file itself (json + lzma).
+
+_PLAIN_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
+_PLAIN_LETTERS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه"})
+_PLAIN_WORD = re.compile(r"[\u0621-\u064a\u0660-\u0669\w]+")
+_PLAIN_SENTENCE = re.compile(r"[.!?؟\n]+")
+_PLAIN_PLURAL = ("ين", "ون")
+_PLAIN_SUFFIXES = ("يين", "يون", "ين", "ون", "ان", "ات", "يه", "ي", "ه", "ها", "هم", "هما", "هن", "كم", "نا")
+
+
+def plain_normalize(text: str) -> str:
+    """Presentation forms folded (NFKC), zero-width joiners, diacritics and tatweel removed,
+    alef/yeh/teh-marbuta forms unified (the plain matcher's own)."""
+    import unicodedata
+
+    text = unicodedata.normalize("NFKC", text).replace("\u200c", "").replace("\u200d", "")
+    return _PLAIN_DIACRITICS.sub("", text).translate(_PLAIN_LETTERS)
+
+
+def _plain_bare(word: str) -> str:
+    """A word without و/ف, ب/ل/ك and the article (for the context rules' neighbour words)."""
+    for pre in ("وال", "فال", "بال", "كال", "ولل", "فلل", "لل", "ال", "و", "ف", "ب", "ل", "ك"):
+        if word.startswith(pre) and len(word) - len(pre) >= 3:
+            return word[len(pre):]
+    return word
+
+
+def _plain_prefixes(word: str, *, name: bool) -> list[str]:
+    """The forms a first word takes with proclitics (the word itself included)."""
+    bases = {word}
+    if not name and not word.startswith("ال"):
+        bases.add("ال" + word)  # the article may be added (never removed: الشرطة is not شرطة)
+    out = set()
+    for b in bases:
+        for conj in ("", "و", "ف"):
+            for prep in ("", "ب", "ل", "ك"):
+                if prep == "ل" and b.startswith("ال"):
+                    out.add(conj + "ل" + b[1:])  # ل + ال → لل
+                out.add(conj + prep + b)
+    return sorted(out)
+
+
+class PlainMatcher:
+    """Counts lexicon entries in text: ``count(text) -> list[(actor, stance)]`` (one per match)."""
+
+    def __init__(self, lexicon_path: str | Path):
+        import yaml
+
+        data = yaml.safe_load(Path(lexicon_path).read_text(encoding="utf-8"))
+        #: first-word form → [(the remaining words, entry)], longest first
+        self.index: dict[str, list[tuple[tuple[str, ...], dict]]] = {}
+        self.actors: set[str] = set()
+        for e in data.get("entries") or []:
+            if not e.get("actor"):
+                continue
+            self.actors.add(e["actor"])
+            name = e.get("match") == "name"
+            words = _PLAIN_WORD.findall(plain_normalize(str(e["term"])))
+            entry = {"actor": e["actor"], "stance": float(e.get("stance") or 0.0), "name": name,
+                     "n": len(words), "term": e["term"],
+                     "not_followed": [tuple(map(_plain_bare, _PLAIN_WORD.findall(plain_normalize(str(w)))))
+                                      for w in e.get("not_followed_by") or []],
+                     "not_preceded": [tuple(map(_plain_bare, _PLAIN_WORD.findall(plain_normalize(str(w)))))
+                                      for w in e.get("not_preceded_by") or []]}
+            for first in _plain_prefixes(words[0], name=name):
+                self.index.setdefault(first, []).append((tuple(words[1:]), entry))
+        for options in self.index.values():
+            options.sort(key=lambda o: -o[1]["n"])
+
+    @staticmethod
+    def _last_ok(token: str, word: str, *, name: bool) -> bool:
+        if token == word:
+            return True
+        if name:
+            return False
+        if token.startswith(word) and token[len(word):] in _PLAIN_SUFFIXES:
+            return True
+        # a plural ending is one of its case forms: المتظاهرين / المتظاهرون / المتظاهري (construct)
+        return (len(word) > 4 and word.endswith(_PLAIN_PLURAL) and token != word[:-2]
+                and token.startswith(word[:-2]) and token[len(word) - 2:] in (*_PLAIN_PLURAL, "ي"))
+
+    def _match_at(self, toks: list[str], i: int):
+        for first in (toks[i],):
+            for rest, entry in self.index.get(first, ()):
+                n = entry["n"]
+                if i + n > len(toks):
+                    continue
+                if n == 1:
+                    ok = True
+                else:
+                    ok = all(toks[i + k] == rest[k - 1] for k in range(1, n - 1)) and \
+                        self._last_ok(toks[i + n - 1], rest[-1], name=entry["name"])
+                if ok:
+                    return entry, n
+        # a one-word entry with a suffix on its only word ("الإخواني")
+        if not toks[i]:
+            return None, 0
+        for cut in sorted({len(s) for s in _PLAIN_SUFFIXES}, reverse=True):
+            w, suf = toks[i][:-cut], toks[i][-cut:]
+            if len(w) < 2 or suf not in _PLAIN_SUFFIXES:
+                continue
+            for _rest, entry in self.index.get(w, ()):
+                if entry["n"] == 1 and not entry["name"]:
+                    return entry, 1
+        # a one-word plural in another case: المتظاهرون for المتظاهرين
+        tok = toks[i]
+        stem = tok[:-2] if tok.endswith("ون") else tok[:-1] if tok.endswith("ي") else None
+        if stem and len(stem) > 3:
+            for _rest, entry in self.index.get(stem + "ين", ()):
+                if entry["n"] == 1 and not entry["name"]:
+                    return entry, 1
+        return None, 0
+
+    def count(self, text: str) -> list[tuple[str, float]]:
+        """``(actor, stance)`` of every match in ``text``."""
+        out = []
+        for sentence in _PLAIN_SENTENCE.split(plain_normalize(text)):
+            toks = _PLAIN_WORD.findall(sentence)
+            i = 0
+            while i < len(toks):
+                entry, n = self._match_at(toks, i)
+                if entry is None:
+                    i += 1
+                    continue
+                after = tuple(_plain_bare(t) for t in toks[i + n:i + n + 4])
+                before = tuple(_plain_bare(t) for t in toks[max(0, i - 4):i])
+                if any(after[:len(w)] == w for w in entry["not_followed"]) or \
+                        any(len(w) <= len(before) and before[len(before) - len(w):] == w
+                            for w in entry["not_preceded"]):
+                    i += 1
+                    continue
+                out.append((entry["actor"], entry["stance"]))
+                i += n
+        return out
+
+
+def plain_counts(corpus: str | Path, lexicon: str | Path, doc_ids: set[str] | None = None, *,
+                 titles: bool = True) -> dict[tuple[str, str], list[float]]:
+    """(outlet, actor) → the stances of every plain match, over the corpus records ``doc_ids``
+    (all when None): the JSONL (optionally .xz/.gz) read here with ``json``."""
+    import gzip
+    import json
+    import lzma
+
+    matcher = PlainMatcher(lexicon)
+    path = str(corpus)
+    opener = lzma.open if path.endswith(".xz") else gzip.open if path.endswith(".gz") else open
+    out: dict[tuple[str, str], list[float]] = {}
+    with opener(path, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            if not line.strip():
+                continue
+            rec = json.loads(line)
+            if doc_ids is not None and str(rec.get(FIELDS["id_field"])) not in doc_ids:
+                continue
+            text = rec.get(FIELDS["text_field"])
+            if not isinstance(text, str):
+                continue
+            outlet = str(rec.get(FIELDS["outlet_field"]) or "unknown")
+            parts = [text]
+            title = rec.get(FIELDS["title_field"])
+            if titles and isinstance(title, str):
+                parts.append(title)
+            for part in parts:
+                for actor, stance in matcher.count(part):
+                    out.setdefault((outlet, actor), []).append(stance)
+    return out
+
+
+def tool_counts(hits) -> dict[tuple[str, str], list[float]]:
+    """(outlet, actor) → the stances of every hit of a run (both voices, titles included)."""
+    h = hits[hits["actor"].notna() & (hits["actor"].astype(str) != "")]
+    out: dict[tuple[str, str], list[float]] = {}
+    for (outlet, actor), g in h.groupby([h["outlet"].astype(str), h["actor"].astype(str)]):
+        out[(outlet, actor)] = [float(s) for s in g["stance"]]
+    return out
+
+
+def compare_mentions(tool: dict, plain: dict, *, min_mentions: int = 20) -> list[dict]:
+    """Per actor: mentions by the tool and by the plain matcher (ratio, within ±5 %?) and the
+    Spearman correlation of outlet mean stances over outlets with ≥ ``min_mentions`` plain mentions."""
+    from scipy.stats import spearmanr
+
+    rows = []
+    for actor in sorted({a for _, a in plain} | {a for _, a in tool}):
+        outlets = sorted({o for o, a in plain if a == actor} | {o for o, a in tool if a == actor})
+        n_tool = sum(len(tool.get((o, actor), [])) for o in outlets)
+        n_plain = sum(len(plain.get((o, actor), [])) for o in outlets)
+        keep = [o for o in outlets if len(plain.get((o, actor), [])) >= min_mentions
+                and tool.get((o, actor))]
+        x = [sum(tool[(o, actor)]) / len(tool[(o, actor)]) for o in keep]
+        y = [sum(plain[(o, actor)]) / len(plain[(o, actor)]) for o in keep]
+        rho = float(spearmanr(x, y).statistic) if len(keep) >= 3 and len(set(x)) > 1 and len(set(y)) > 1 \
+            else float("nan")
+        ratio = n_tool / n_plain if n_plain else float("nan")
+        rows.append({"actor": actor, "tool": n_tool, "plain": n_plain, "ratio": ratio,
+                     "within_5pct": bool(n_plain and abs(ratio - 1) <= 0.05), "outlets": len(keep),
+                     "spearman": rho, "spearman_ok": bool(rho == rho and rho >= 0.95)})
+    return rows
+
+
+def print_mentions(rows: list[dict], docs: int, seconds: float) -> None:
+    print(f"\nMention counts, tool vs an independent plain matcher (titles included), {docs:,} documents,"
+          f" {seconds:.0f} s")
+    print(f"{'actor':<12} {'tool':>8} {'plain':>8} {'ratio':>7} {'±5%':>4} {'outlets':>7} {'spearman':>9} {'≥0.95':>5}")
+    for r in rows:
+        print(f"{r['actor']:<12} {r['tool']:>8,} {r['plain']:>8,} {r['ratio']:>7.3f} "
+              f"{'yes' if r['within_5pct'] else 'NO':>4} {r['outlets']:>7} {r['spearman']:>9.3f} "
+              f"{'yes' if r['spearman_ok'] else 'NO':>5}")
+
+
+def mentions_main(args) -> int:
+    """``--mentions``: the tool's mentions per outlet and actor against the plain matcher's."""
+    t0 = time.perf_counter()
+    result = run_tool(args.corpus, args.lexicons, limit=args.limit, jobs=args.jobs)
+    ids = set(result.documents["doc_id"].astype(str))
+    plain = plain_counts(args.corpus, args.lexicons, ids)
+    rows = compare_mentions(tool_counts(result.hits), plain, min_mentions=args.min_mentions)
+    print_mentions(rows, len(ids), time.perf_counter() - t0)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("corpus", nargs="?", default=str(DEFAULT_CORPUS))
@@ -156,7 +393,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=2013)
     ap.add_argument("--dev-docs", type=int, default=1500,
                     help="the first N documents were used to develop the rules: the sample skips them")
+    ap.add_argument("--mentions", action="store_true",
+                    help="instead: mention counts per outlet and actor against an independent plain matcher")
+    ap.add_argument("--min-mentions", type=int, default=20,
+                    help="--mentions: outlets with fewer plain mentions of an actor leave its Spearman out")
     args = ap.parse_args(argv)
+    if args.mentions:
+        return mentions_main(args)
 
     t0 = time.perf_counter()
     result = run_tool(args.corpus, args.lexicons, limit=args.limit, jobs=args.jobs)
