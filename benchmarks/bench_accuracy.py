@@ -26,6 +26,9 @@ outlets' mean stances (targets: counts within ±5 %, Spearman ≥ 0.95)::
 Last measured (--mentions --limit 20000, 13 outlets): brotherhood 16,586 vs 16,862 (0.984,
 Spearman 0.994), opposition 6,805 vs 6,739 (1.010, 1.000), police 19,142 vs 19,996 (0.957, 1.000),
 protesters 13,498 vs 13,609 (0.992, 1.000): every actor within ±5 % and ≥ 0.95.
+Whole February (85,676 documents, 212 s): brotherhood 60,187 vs 61,199 (0.983, 0.995), opposition
+26,256 vs 25,845 (1.016, 1.000), police 54,698 vs 55,829 (0.980, 1.000), protesters 34,078 vs 34,228
+(0.996, 1.000).
 
 Last measured (commit 652db45, whole February corpus, ``docs/examples/egypt-2013.yaml``): 85,676
 documents, 274,527 attributions, no speaker 5.5 % (target ≤ 5 %; 5.1 % on the first 1,500
