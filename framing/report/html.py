@@ -486,6 +486,7 @@ table.sortable thead th::after { content: " \\21C5"; color: #aaa; font-size: .8e
 table.sortable thead th[aria-sort="ascending"]::after { content: " \\25B2"; color: var(--fg); }
 table.sortable thead th[aria-sort="descending"]::after { content: " \\25BC"; color: var(--fg); }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+table.cats td.num { white-space: normal; }
 td.outlet { min-width: 7.5rem; }
 @media (min-width: 701px) { td.outlet { white-space: nowrap; } }
 td.date { white-space: nowrap; }
@@ -520,7 +521,7 @@ section.ev:target, tr:target, section.event:target { background: #fff8d6; }
 section.ev:target { border-inline-start-color: #e0a800; }
 .labels-cell { min-width: 9rem; }
 td.label { min-width: 9rem; }
-table.labels thead th, table.sbs thead th { white-space: normal; }
+table.labels thead th, table.sbs thead th, table.cats thead th { white-space: normal; }
 table.events td:nth-child(1) { min-width: 10rem; }
 table.events td:nth-child(2) { min-width: 14rem; }
 table.docs td:nth-child(1) { white-space: nowrap; }
@@ -1079,28 +1080,41 @@ def _keyness_section(p: _Page, charts) -> str:
 
 def _categories_section(p: _Page, charts) -> str:
     run = p.run
-    kinds = category_kinds(run)  # loaded categories first; topic markers and labels marked as such
-    cats = sorted((c for c in run.categories if f"density:{c}" in run.outlets), key=lambda c: kinds[c] != "loaded")
+    kinds = category_kinds(run)  # one table per kind: loaded wording, topic markers, actor labels
+    cats = [c for c in run.categories if f"density:{c}" in run.outlets]
     if not cats:
         return ""
-    rows = []
-    for _, r in run.outlets.iterrows():
-        o = _s(r.get("outlet"))
-        row = [p.td_outlet(o)]
-        for c in cats:
-            v, lo, hi = (_float(r.get(f"density{x}:{c}")) for x in ("", "_lo", "_hi"))
-            ci = f' <span class="ci">[{lo:.2f}, {hi:.2f}]</span>' if lo is not None and hi is not None else ""
-            rep = _float(r.get(f"density_reported:{c}"))
-            rep_s = f' <span class="n">rep. {rep:.2f}</span>' if rep else ""
-            row.append(_td_num(v, ".2f", extra=ci + rep_s))
-        rows.append(row)
+    titles = {"loaded": "Loaded wording", "topic": "Topic markers (not loaded wording)",
+              "label": "Actor labels (not loaded wording)"}
+    tables = []
+    for kind in ("loaded", "topic", "label"):
+        group = [c for c in cats if kinds[c] == kind]
+        if not group:
+            continue
+        rows = []
+        for _, r in run.outlets.iterrows():
+            row = [p.td_outlet(_s(r.get("outlet")))]
+            for c in group:
+                v, lo, hi = (_float(r.get(f"density{x}:{c}")) for x in ("", "_lo", "_hi"))
+                ci = f' <span class="ci">[{lo:.2f}, {hi:.2f}]</span>' if lo is not None and hi is not None else ""
+                rep = _float(r.get(f"density_reported:{c}"))
+                rep_s = f' <span class="n">rep. {rep:.2f}</span>' if rep else ""
+                row.append(_td_num(v, ".2f", extra=ci + rep_s))
+            rows.append(row)
+        tables.append(f"<h3>{escape(titles[kind])}</h3>"
+                      + _table(["outlet", *(_wrap_underscores(p.category_header(c)) for c in group)], rows,
+                               cls="cats", numeric=tuple(range(1, len(group) + 1))))
     return ('<section id="categories"><h2>Loaded-term categories and topic markers</h2>'
             '<p class="note">Hits per 1,000 tokens in the outlet\'s own voice, with 95% bootstrap intervals; '
-            "“rep.”: the same inside quotations and reported speech. Columns marked (topic) or (label) mark a "
-            "subject or name an actor: they are not loaded wording.</p>"
-            + _table(["outlet", *(p.category_header(c) + ("" if kinds[c] == "loaded" else f" ({kinds[c]})")
-                                  for c in cats)], rows, numeric=tuple(range(1, len(cats) + 1)))
-            + _figure(run, charts, "Category") + "</section>")
+            "“rep.”: the same inside quotations and reported speech. Topic markers mark a subject and actor "
+            "labels name an actor: neither counts as loaded wording.</p>"
+            + "".join(tables) + _figure(run, charts, "Category") + "</section>")
+
+
+def _wrap_underscores(element: str) -> str:
+    """Let a header such as ``terrorism_framing`` break after its underscores (text only, not attributes)."""
+    head, sep, rest = element.partition(">")
+    return head + sep + rest.replace("_", "_<wbr>") if sep else element
 
 
 def _sources_section(p: _Page, charts) -> str:
