@@ -423,8 +423,7 @@ def test_validate_missing_file_name_clash_and_encoding(tmp_path, cb):
 
 def test_validate_the_shipped_example(data_dir):
     example = data_dir.parent.parent / "docs" / "examples" / "egypt-2013.yaml"
-    if not example.exists():
-        pytest.skip("docs/examples/egypt-2013.yaml not written yet")
+    assert example.exists(), example
     assert [i for i in validate(example) if i.severity == "error"] == []
 
 

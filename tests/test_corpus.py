@@ -32,7 +32,6 @@ from framing.records import Document
 
 DATA = Path(__file__).parent / "data" / "corpus"
 ROOT = Path(__file__).resolve().parents[1]
-EGYPT = Path("/work/shared/corpora/egypt-2013/egypt-2013-02.jsonl.xz")
 
 ARTICLE = (
     "أعلنت وزارة الصحة اليوم عن حملة تطعيم جديدة تشمل جميع المحافظات.\n"
@@ -869,21 +868,6 @@ def test_ten_megabyte_document(tmp_path):
         (whole,) = read_documents(path, max_document_chars=len(text))
         assert whole.text == text
     assert time.perf_counter() - start < 60
-
-
-@pytest.mark.slow
-@pytest.mark.skipif(not EGYPT.exists(), reason="the Egyptian 2013 corpus is not available")
-def test_egyptian_corpus_field_mapping():
-    corpus = load_corpus(EGYPT, outlet_field="source", date_field="crawl_time", repeated_lines=False)
-    docs = list(islice(corpus.iter_documents(), 300))
-    assert len(docs) == 300
-    outlets = {d.outlet for d in docs}
-    assert outlets <= {"fjp", "Alahram.Newspaper", "akhbarelyomgate", "almasryalyoum", "shorouknews",
-                       "ElWatanNews", "officialyoum77", "El.Dostor.News", "Tahrir.News.Official", "elfagr",
-                       "masrawy", "bbcarabicnews", "cnnarabic"}
-    assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", d.date) for d in docs)
-    assert all(dict(d.meta).keys() == {"feed", "crawl_time"} for d in docs)
-    assert sum(1 for d in docs if d.title) > 250
 
 
 # --------------------------------------------------------------------------- in-memory tables, Parquet, shards

@@ -454,7 +454,6 @@ def test_outlet_colours_match_the_charts(run):
 
 
 def test_events_side_by_side(page):
-    pytest.importorskip("framing.events")
     block = _block(page, anchor("event", "E0001"))
     assert "Actor labels (authorial; ×count, mean stance)" in block
     assert '«الاحتلال الروسي» <bdi dir="ltr">×2</bdi>\u00a0(<bdi dir="ltr">−1.0</bdi>)' in block
@@ -536,7 +535,6 @@ def test_charts_are_embedded_as_data_uris(run_dir):
 
 def test_charts_are_shown_at_their_size_on_paper(run_dir):
     """A 150-dpi PNG of 300 × 150 px is 2 × 1 inches: 192 × 96 CSS px, times CHART_SCALE (1.25)."""
-    pytest.importorskip("PIL")
     import io
 
     from PIL import Image
@@ -641,7 +639,6 @@ def test_a_large_run_gives_a_small_page(tmp_path):
 
 def test_a_large_png_chart_is_embedded_in_256_colours(run_dir):
     """A chart whose PNG and SVG are both large is embedded as a palette PNG (the files stay as they are)."""
-    pytest.importorskip("PIL")
     import io
 
     import numpy as np
