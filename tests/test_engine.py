@@ -275,7 +275,7 @@ def test_outputs_are_byte_identical_for_jobs_1_jobs_2_and_dask(tmp_path, seeds_d
 # --- failures never leave a complete-looking output ------------------------------------------
 
 
-def _big_corpus(folder: Path, n: int = 3000) -> Path:
+def _big_corpus(folder: Path, n: int = 30000) -> Path:  # long enough that the map is still running when hit
     articles = [dict(ARTICLES[i % len(ARTICLES)], id=f"n{i:05d}") for i in range(n)]
     return write_corpus(folder, articles)
 
@@ -310,7 +310,7 @@ def _wait_for_workers(proc: subprocess.Popen, n: int = 2) -> list[int]:
         kids = _descendants(proc.pid)
         workers = [k for k in kids if k not in _children(proc.pid)]
         if len(workers) >= n:
-            time.sleep(1.0)  # inside the map
+            time.sleep(0.3)  # inside the map
             return workers
         time.sleep(0.05)
     proc.kill()
@@ -327,7 +327,15 @@ def test_a_killed_worker_stops_the_run_with_one_line_and_no_output(tmp_path):
     out = tmp_path / "out"
     proc = _start(corpus, out)
     workers = _wait_for_workers(proc)
-    os.kill(workers[0], signal.SIGKILL)
+    for _attempt in range(50):  # a process listed a moment ago may have gone: kill one that is there
+        try:
+            os.kill(workers[0], signal.SIGKILL)
+            break
+        except ProcessLookupError:
+            time.sleep(0.1)
+            workers = _wait_for_workers(proc)
+    else:
+        pytest.fail("no live worker process to kill")
     _stdout, stderr = proc.communicate(timeout=120)
     assert proc.returncode not in (0, None), stderr
     assert "Traceback" not in stderr
