@@ -21,6 +21,9 @@ from framing.lexicon import Matcher, load_lexicons
 from framing.pipeline import CompareOptions, run_compare
 from tests.conftest import DATA, ROOT
 
+#: end-to-end runs of the whole pipeline: the slow tier (CI runs every tier)
+pytestmark = pytest.mark.slow
+
 ADV = DATA / "adversarial"
 FOLDER = ADV / "folder"
 JSONL = ADV / "records.jsonl"

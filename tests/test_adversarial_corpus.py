@@ -342,6 +342,7 @@ def test_the_corpus_bound_is_a_one_line_error_naming_the_option(tmp_path):
     assert len(list(load_corpus(tmp_path, max_corpus_bytes=size * 5))) == 5
 
 
+@pytest.mark.slow
 def test_a_4_gib_single_line_in_a_jsonl_gz_is_skipped_in_bounded_memory(tmp_path):
     path = tmp_path / "line.jsonl.gz"
     first = json.dumps({"id": "ok", "outlet": "صحيفة النهر", "text": ARTICLE}, ensure_ascii=False) + "\n"

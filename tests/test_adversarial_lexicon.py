@@ -204,6 +204,7 @@ SUFFIXES = ["", "ه", "ها", "هم", "ات", "ون", "ين", "ان", "ي", "ي�
             "اتهم", "و", "نا", "ته"]
 
 
+@pytest.mark.slow
 def test_matcher_finds_exactly_the_documented_surface_forms():
     """Every token with every affix: a one-word entry matches it iff the token is one of its
     surface forms (the rules of :func:`surface_forms`), exact entries only as written."""

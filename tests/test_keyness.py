@@ -141,6 +141,7 @@ def run_dir(tmp_path_factory):
     return out
 
 
+@pytest.mark.slow
 def test_a_run_keeps_every_term_count_and_writes_keyness_against_its_reference(run_dir):
     tc = pd.read_parquet(run_dir / "term_counts.parquet")
     counts = tc.set_index(["outlet", "term"])["count"]

@@ -23,6 +23,9 @@ from framing.corpus import load_corpus
 from framing.pipeline import CompareOptions, run_compare
 from tests.conftest import ROOT
 
+#: end-to-end runs of the whole pipeline: the slow tier (CI runs every tier)
+pytestmark = pytest.mark.slow
+
 LEXICONS = ROOT / "lexicons"
 
 

@@ -571,6 +571,7 @@ def test_empty_run_renders(tmp_path):
     assert "Corpus and run" in p.body_text and "Input problems" in p.body_text
 
 
+@pytest.mark.slow
 def test_framing_report_rerenders_report_html_from_the_csvs(run_dir):
     from typer.testing import CliRunner
 

@@ -26,6 +26,7 @@ def run_dir(tmp_path) -> Path:
     return d
 
 
+@pytest.mark.slow
 def test_side_by_side_is_computed_once_per_event_for_both_reports(run_dir, monkeypatch):
     import framing.events
 
