@@ -217,13 +217,14 @@ def _check_types(values: dict[str, Any], options: dict[str, Any]) -> None:
     """Each option has the type ``framing compare`` gives it (paths may be ``Path`` objects)."""
     import typing
 
-    from framing.pipeline import CompareOptions, _type_name, _type_ok
+    from framing.config import option_fits
+    from framing.pipeline import CompareOptions, _type_name
 
     hints = typing.get_type_hints(CompareOptions)
     for name, value in values.items():
         if isinstance(value, os.PathLike):
             value = options[name] = os.fspath(value) if name in options else value
-        if name in hints and not isinstance(value, os.PathLike) and not _type_ok(value, hints[name]):
+        if name in hints and not isinstance(value, os.PathLike) and not option_fits(value, hints[name]):
             raise ConfigError(f"{name}={value!r} has the wrong type (expected {_type_name(hints[name])})",
                               hint=f"pass {name}= as in 'framing compare --{name.replace('_', '-')}'")
 

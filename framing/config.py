@@ -125,7 +125,7 @@ def _check(data: dict[str, Any], path: Path, text: str, table: str | None) -> di
             value = value.isoformat()[:10]
         if name in ("lexicons", "outlets") and isinstance(value, str):
             value = [value]
-        if not _fits(value, hints[name]):
+        if not option_fits(value, hints[name]):
             raise ConfigError(f"option {key!r} is {_show(value)}, expected {_type_name(hints[name])}",
                               path=path, line=line, hint="fix the value in the config file")
         values[name] = value
@@ -146,10 +146,14 @@ def _line_of(text: str, key: str, table: str | None) -> int | None:
     return None
 
 
-def _fits(value: Any, annotation: Any) -> bool:
+def option_fits(value: Any, annotation: Any) -> bool:
+    """Whether a value fits a :class:`~framing.pipeline.CompareOptions` field type (str, int, bool,
+    list[str], X | None …): the one check for config files, ``run.json`` replays and the API."""
     origin = typing.get_origin(annotation)
     if origin in (typing.Union, types.UnionType):
-        return any(_fits(value, a) for a in typing.get_args(annotation) if a is not type(None))
+        return any(option_fits(value, a) for a in typing.get_args(annotation))
+    if annotation is type(None):
+        return value is None
     if annotation is bool:
         return isinstance(value, bool)
     if annotation is int:
@@ -160,8 +164,8 @@ def _fits(value: Any, annotation: Any) -> bool:
         return isinstance(value, str)
     if origin is list:
         (item,) = typing.get_args(annotation) or (Any,)
-        return isinstance(value, list) and all(_fits(v, item) for v in value)
-    return True
+        return isinstance(value, list) and all(option_fits(v, item) for v in value)
+    return True  # a type this check does not know: the run itself validates it
 
 
 def _type_name(annotation: Any) -> str:

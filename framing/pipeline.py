@@ -825,30 +825,6 @@ def _read_run_json(run_json: str | Path) -> dict:
     return data
 
 
-def _type_ok(value, annotation) -> bool:
-    """Whether a JSON value fits a :class:`CompareOptions` field type (str, int, bool, list[str], X | None…)."""
-    import types
-    import typing
-
-    origin = typing.get_origin(annotation)
-    if origin in (typing.Union, types.UnionType):
-        return any(_type_ok(value, a) for a in typing.get_args(annotation))
-    if annotation is type(None):
-        return value is None
-    if annotation is bool:
-        return isinstance(value, bool)
-    if annotation is int:
-        return isinstance(value, int) and not isinstance(value, bool)
-    if annotation is float:
-        return isinstance(value, int | float) and not isinstance(value, bool)
-    if annotation is str:
-        return isinstance(value, str)
-    if origin is list:
-        (item,) = typing.get_args(annotation) or (typing.Any,)
-        return isinstance(value, list) and all(_type_ok(v, item) for v in value)
-    return True  # a type this check does not know: the run itself validates it
-
-
 def _type_name(annotation) -> str:
     return str(annotation).replace("typing.", "").replace("<class '", "").replace("'>", "")
 
@@ -861,6 +837,8 @@ def load_run_options(run_json: str | Path) -> CompareOptions:
     """
     import typing
 
+    from framing.config import option_fits
+
     path = Path(run_json)
     opts = _read_run_json(path)["options"]
     hints = typing.get_type_hints(CompareOptions)
@@ -869,7 +847,7 @@ def load_run_options(run_json: str | Path) -> CompareOptions:
         raise ConfigError(f"run.json has unknown option(s) {', '.join(map(repr, unknown))}", path=path,
                           hint="remove them, or replay with the framing version that wrote this run")
     for name, value in opts.items():
-        if not _type_ok(value, hints[name]):
+        if not option_fits(value, hints[name]):
             raise ConfigError(f"option {name!r} is {json.dumps(value, ensure_ascii=False)[:60]}, expected "
                               f"{_type_name(hints[name])}", path=path, hint="fix the value in run.json")
     if not opts.get("corpus"):
