@@ -1,0 +1,303 @@
+"""The reductions: what the run keeps of the ordered per-document results.
+
+:func:`reduce_results` consumes the :class:`~framing.analysis.DocumentResult` stream of the map
+(any engine): it streams the hit, attribution and excluded rows to the output tables and keeps
+only compact parts (per-document counts, term counts, evidence candidates, event features, topic
+units, the masked texts spilled to a temporary file). :func:`term_evidence_from_texts` then cuts
+the sentences behind the distinguishing terms from the spilled texts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import pandas as pd
+
+from framing.analysis import EVIDENCE_PER_CELL
+from framing.normalize import article_clitic_variants, fold_article_clitics, normalize_ar
+from framing.records import TERM_EVIDENCE_SCHEMA, Problem, column_names
+
+__all__ = ["Reduction", "TextSpill", "reduce_results", "term_evidence_from_texts", "with_display_forms"]
+
+TERM_EVIDENCE_COLUMNS = column_names(TERM_EVIDENCE_SCHEMA)
+
+
+_ATTR_KEPT = ("doc", "kind", "speaker", "source_type", "cue_stance", "quote_start", "quote_end")
+
+
+class _SparseRows:
+    """Rows of per-document hit counts kept sparse (most documents name few actors)."""
+
+    def __init__(self):
+        from array import array
+
+        self._index = array("i")
+        self._value = array("d")
+        self._offsets = array("q", [0])
+        self.width = 0
+
+    def add(self, row) -> None:
+        import numpy as np
+
+        nz = np.flatnonzero(row)
+        self._index.extend(nz.astype("i4").tolist())
+        self._value.extend(row[nz].tolist())
+        self._offsets.append(len(self._index))
+        self.width = len(row)
+
+    def __len__(self) -> int:
+        return len(self._offsets) - 1
+
+    def matrix(self):
+        import numpy as np
+
+        out = np.zeros((len(self), self.width), dtype=np.float64)
+        offsets = np.frombuffer(self._offsets, dtype=np.int64)
+        rows = np.repeat(np.arange(len(self)), np.diff(offsets))
+        out[rows, np.frombuffer(self._index, dtype=np.int32)] = np.frombuffer(self._value, dtype=np.float64)
+        return out
+
+
+class Reduction:
+    """What the run keeps of the per-document results: compact numbers, not hits."""
+
+    def __init__(self, jobs):
+        self.jobs = jobs
+        self.doc_ids: list[str] = []
+        self.outlets: list[str] = []
+        self.dates: list[str | None] = []
+        self.titles: list[str | None] = []
+        self.base = {k: [] for k in ("chars", "excluded_chars", "tokens", "hits", "hits_reported", "attributions")}
+        self.counts = _SparseRows()
+        self.tokens: list[int] = self.base["tokens"]
+        self.term_counts: dict[str, Counter] = {}
+        self.evidence: dict[tuple[str, str], list[dict]] = {}
+        # the attribution columns the outlet profile needs; strings interned (a speaker named
+        # 10,000 times is one string), document by index
+        self.attr_cols: dict[str, list] = {k: [] for k in _ATTR_KEPT}
+        self._interned: dict[str, str] = {}
+        self._strings: dict[str, str] = {}
+        self.excluded_reasons: Counter = Counter()
+        self.units: list[tuple] = []
+        self.events = None  # an EventFeatureTable once the first document's features arrive
+        self.problems: list[Problem] = []
+
+    def intern(self, s: str) -> str:
+        """One shared object per distinct string (outlets, terms)."""
+        return self._strings.setdefault(s, s)
+
+    def counts_matrix(self):
+        return self.counts.matrix()
+
+    def add_attribution(self, doc_index: int, row: dict) -> None:
+        cols = self.attr_cols
+        interned = self._interned
+        cols["doc"].append(doc_index)
+        for k in ("kind", "speaker", "source_type", "cue_stance"):
+            v = row.get(k)
+            if isinstance(v, str):
+                v = interned.setdefault(v, v)
+            cols[k].append(v)
+        cols["quote_start"].append(row.get("quote_start"))
+        cols["quote_end"].append(row.get("quote_end"))
+
+    def attributions_frame(self) -> pd.DataFrame:
+        """The kept attribution columns with ``doc_id`` and ``outlet`` (for the outlet profile)."""
+        cols = self.attr_cols
+        docs = cols.get("doc", [])
+        frame = {"doc_id": [self.doc_ids[i] for i in docs], "outlet": [self.outlets[i] for i in docs]}
+        frame.update({k: v for k, v in cols.items() if k != "doc"})
+        return pd.DataFrame(frame)
+
+    def documents_frame(self, actors, categories) -> pd.DataFrame:
+        from framing.scoring import scores_from_counts
+
+        frame = {"doc_id": self.doc_ids, "outlet": self.outlets, "date": self.dates, "title": self.titles}
+        frame.update(self.base)
+        frame.update(scores_from_counts(self.counts_matrix(), self.tokens, actors=actors, categories=categories))
+        return pd.DataFrame(frame)
+
+
+def reduce_results(results, streams: dict, spill, spec, progress) -> Reduction:
+    """Consume the ordered per-document results: stream the rows, keep the compact parts."""
+    from contextlib import closing
+
+    red = Reduction(None)
+    hits_out, attr_out, excl_out = streams["hits"], streams["attributions"], streams["excluded"]
+    n_bytes = 0
+    with closing(results):
+        for n_docs, r in enumerate(results, start=1):
+            if r.error is not None:
+                red.problems.append(Problem(source=r.source or r.doc_id, reason=f"analysis failed: {r.error}",
+                                            action="skipped", doc_id=r.doc_id))
+                continue
+            red.doc_ids.append(r.doc_id)
+            red.outlets.append(r.outlet)
+            red.dates.append(r.date)
+            red.titles.append(r.title)
+            for k, values in red.base.items():
+                values.append(getattr(r, k))
+            red.counts.add(r.counts)
+            red.excluded_reasons.update(r.excluded_reasons)
+            for row in r.excluded_rows:
+                excl_out.write(row)
+            for row in r.hit_rows:
+                hits_out.write(row)
+            for row in r.attribution_rows:
+                if attr_out is not None:
+                    attr_out.write(row)
+                red.add_attribution(len(red.doc_ids) - 1, row)
+            for actor, ev in r.evidence:
+                cell = red.evidence.setdefault((r.outlet, actor), [])
+                if len(cell) < EVIDENCE_PER_CELL:
+                    cell.append(ev)
+            outlet = red.intern(r.outlet)
+            counter = red.term_counts.get(outlet)
+            if counter is None:
+                counter = red.term_counts[outlet] = Counter()
+            intern = red.intern  # one string per term across outlets, not one per outlet
+            for term, n in r.term_counts.items():
+                if term in counter:
+                    counter[term] += n
+                else:
+                    counter[intern(term)] = n
+            red.outlets[-1] = outlet
+            if r.units:
+                red.units.extend((r.doc_id, r.outlet, i, s, e, t) for i, (s, e, t) in enumerate(r.units))
+            if r.event is not None:
+                if red.events is None:
+                    from framing.events import EventFeatureTable
+
+                    red.events = EventFeatureTable()
+                red.events.add(r.event)
+            spill.add(r.packed)
+            n_bytes += r.bytes
+            if progress is not None:
+                progress(n_docs, n_bytes)
+    return red
+
+
+class TextSpill:
+    """The masked texts of the analysed documents, compressed in a temporary file (not in
+    memory), for the term-evidence sentences once the distinguishing terms are known."""
+
+    def __init__(self):
+        import tempfile
+
+        self._fh = tempfile.TemporaryFile(prefix="framing-texts-")  # noqa: SIM115 (closed by __exit__)
+        self._spans: list[tuple[int, int]] = []
+        self._pos = 0
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._fh.close()
+
+    def add(self, packed: bytes | None) -> None:
+        data = packed or b""
+        self._fh.write(data)
+        self._spans.append((self._pos, len(data)))
+        self._pos += len(data)
+
+    def texts(self, doc_ids, outlets):
+        """``(doc_id, outlet, text_loader)`` in corpus order (``text_loader()`` unpacks the text)."""
+        import zlib
+
+        self._fh.flush()
+
+        def loader(pos: int, size: int):
+            def load() -> str:
+                if not size:
+                    return ""
+                self._fh.seek(pos)
+                return zlib.decompress(self._fh.read(size)).decode("utf-8")
+            return load
+
+        for doc_id, outlet, (pos, size) in zip(doc_ids, outlets, self._spans, strict=True):
+            yield doc_id, outlet, loader(pos, size)
+
+
+def term_evidence_from_texts(documents, terms: pd.DataFrame, *, per_term: int = 5) -> pd.DataFrame:
+    """Sentences behind each distinguishing term: the first ``per_term`` occurrences of each
+    (outlet, term) in that outlet's documents, with offsets into the original text.
+
+    ``documents`` yields ``(doc_id, outlet, text_loader)`` in corpus order; a text is unpacked
+    only for outlets still short of evidence. Words are cut from the original (masked) text
+    with the characters normalization deletes (diacritics, tatweel, invisible marks) kept
+    inside them, and each distinct written word is normalized once (a cache), so no document
+    is normalized again. Stops as soon as every term has its evidence.
+    """
+    from framing.normalize import sentence_ends, sentence_of
+
+    pending: dict[str, dict[str, str]] = {}  # outlet → {normalized variant: term}, for terms still short
+    for outlet, term in zip(terms.get("outlet", []), terms.get("term", []), strict=True):
+        variants = pending.setdefault(outlet, {})
+        for v in article_clitic_variants(term):
+            variants.setdefault(v, term)
+    found: dict[tuple[str, str], int] = {}
+    normalized: dict[str, str] = {}
+    rows = []
+    word_re = _raw_word_re()
+    for doc_id, outlet, load in documents:
+        variants = pending.get(outlet)
+        if not variants:
+            if not any(pending.values()):
+                break
+            continue
+        text = load()
+        ends = None
+        for m in word_re.finditer(text):
+            raw = m.group()
+            norm = normalized.get(raw)
+            if norm is None:
+                norm = normalize_ar(raw)
+                if len(normalized) < 200_000:
+                    normalized[raw] = norm
+            term = variants.get(norm)
+            if term is None:
+                continue
+            key = (outlet, term)
+            start, end = m.span()
+            if ends is None:
+                ends = sentence_ends(text)
+            s_start, s_end = sentence_of(text, start, ends)
+            found[key] = found.get(key, 0) + 1
+            rows.append({"outlet": outlet, "term": term, "doc_id": doc_id, "start": start, "end": end,
+                         "matched": text[start:end], "sentence_start": s_start, "sentence_end": s_end,
+                         "sentence": text[s_start:s_end]})
+            if found[key] >= per_term:
+                for v in [v for v, t in variants.items() if t == term]:
+                    del variants[v]
+                if not variants:
+                    break
+    return pd.DataFrame(rows, columns=TERM_EVIDENCE_COLUMNS)
+
+
+def _raw_word_re() -> re.Pattern[str]:
+    """A word of the original text as normalization sees it: letters and digits, with the
+    characters it deletes (diacritics, tatweel, zero-width marks) allowed inside."""
+    from framing.normalize import _table
+
+    deleted = re.escape("".join(chr(k) for k, v in _table(True, True, True, True).items() if v is None))
+    return re.compile(f"(?:[^\\W_]|[{deleted}])*[^\\W_](?:[^\\W_]|[{deleted}])*")
+
+
+def with_display_forms(terms: pd.DataFrame, evidence: pd.DataFrame) -> pd.DataFrame:
+    """Add ``form``: the most common written form (e.g. السورية) of each normalized term (السوريه)."""
+    terms = terms.copy()
+    if evidence.empty or terms.empty:
+        terms["form"] = terms["term"] if "term" in terms else pd.Series(dtype=str)
+        return terms
+    written = evidence.assign(form=evidence["matched"].map(lambda m: fold_article_clitics(_strip_diacritics(m))))
+    best = {}
+    for (outlet, term), group in written.groupby(["outlet", "term"], sort=True):
+        counts = group["form"].value_counts()
+        best[(outlet, term)] = sorted(counts.index, key=lambda f: (-counts[f], f))[0]
+    terms["form"] = [best.get((o, t), t) for o, t in zip(terms["outlet"], terms["term"], strict=True)]
+    return terms
+
+
+def _strip_diacritics(text: str) -> str:
+    return normalize_ar(text, alef=False, alef_maksura=False, teh_marbuta=False)
