@@ -1,0 +1,890 @@
+"""Attribution in English news text: quotations, reported speech and sourcing phrases.
+
+:class:`EnglishAttributionExtractor` is the English counterpart of
+:class:`framing.attribution.AttributionExtractor`: the same :class:`framing.records.Attribution`
+records, kinds (``direct_quote``, ``reported_speech``, ``sourcing``) and fields, so
+:func:`framing.attribution.assign_voice` gives every hit of an English document its voice.
+It finds
+
+* **direct quotes** in every mark (“ ” " and ‘ ’ ' where they pair; the pairing is
+  :func:`framing.attribution.find_quotes`, apostrophes inside words are no marks),
+  attributed by a reporting verb before or after them ('"...," Lavrov said', 'said Lavrov',
+  'he told Reuters', 'X said: "..."');
+* **reported speech** after a reporting verb, with or without "that" ("X said that ...",
+  "X said the army ...", "X told Reuters on Monday ..."), and before a final verb
+  ("the army shelled the town, the Observatory said on Sunday" — also without the comma,
+  since some corpora strip punctuation);
+* **sourcing phrases** ("according to X", "citing X", "quoting X", "as reported by X").
+
+The speaker is the phrase naming who speaks: before the verb ("The Syrian Observatory for
+Human Rights said"), after it ('said the spokesman'), or — for a pronoun ("he said", "it
+added") or a participle ("..., adding that") — the nearest earlier named speaker of the
+paragraph: a pronoun is never a speaker. A short re-mention ("Barazi said" after "Homs
+Governor Talal Barazi said") is the earlier speaker. The source type comes from the
+``sources`` lexicons (``other`` when the speaker is not listed), the cue's stance class from
+the ``reporting_verbs`` lexicons (``neutral``, ``assertive``, ``distancing``, ``denial``).
+
+>>> from framing.lexicon import Lexicon
+>>> verbs = Lexicon.from_entries("v", [{"term": "said", "category": "neutral", "match": "exact",
+...                                     "canonical": "say"}], kind="reporting_verbs", language="en")
+>>> sources = Lexicon.from_entries("s", [{"term": "Kremlin", "category": "russian_official"}],
+...                                kind="sources", language="en")
+>>> text = 'The Kremlin said that "the fight against terrorist groups will go on".'
+>>> [a] = EnglishAttributionExtractor([verbs], [sources]).extract(text, doc_id="d")
+>>> (a.kind, a.speaker, a.source_type, a.cue, a.cue_lemma, a.quote_text)
+('direct_quote', 'Kremlin', 'russian_official', 'said', 'say', 'the fight against terrorist groups will go on')
+
+What is data and what is code: verbs and sources are lexicons researchers edit
+(``lexicons/reporting_verbs-en.yaml``, ``lexicons/sources-en.yaml``); the closed-class
+grammar — determiners, pronouns, auxiliaries, the prepositions of "said in a statement on
+Monday", the sourcing prepositions — is in this module as module-level tables.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from framing.attribution import find_quotes
+from framing.lexicon import Entry, Lexicon
+from framing.records import Attribution
+
+__all__ = ["EnglishAttributionExtractor", "sentence_spans_en"]
+
+
+def _set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+# --- closed-class grammar (lower case) ------------------------------------------------------
+
+#: words that open a noun phrase and belong to it ("the ministry", "a source")
+_DET = _set("the a an its his her their this these those another")
+#: personal pronouns: never a speaker; resolved to the nearest earlier named speaker
+_PRONOUNS = _set("he she it they we i you him her them us")
+#: inside a name, between capitalized words ("Ministry of Defence", "Observatory for Human Rights")
+_NAME_LINK = _set("of for on and al el de bin ibn")
+#: auxiliaries and adverbs between a subject and its verb ("Russia has also said", "he later told")
+_AUX = _set("""
+has have had is was are were will would could can may might shall should did does do
+also later earlier previously repeatedly further again then already reportedly recently often
+had been has been once still yet now just however
+""")
+#: before a verb, these mean nobody is reported as saying it ("did not say", "refused to say")
+_NEGATORS = _set("not never n't no to neither nor without")
+#: a verb right after these belongs to a relative clause or a coordination: the subject is earlier
+_REL = _set("who which that whom whose")
+_COORD = _set("and but while as then")
+#: complementizer after the verb (and what may follow it): "said that", "told Reuters that"
+_COMP = _set("that")
+#: words that open an adverbial after the verb ("said on Monday", "said in a statement")
+_PREP = _set("in on at during via through after before late early earlier later from over by with to")
+#: the heads that close such an adverbial (or time words on their own)
+_ADVERBIAL_HEADS = _set("""
+statement statements interview interviews conference briefing briefings speech address remarks comments
+communique message post posts tweet tweets twitter facebook telegram website site page channel television tv
+radio broadcast call phone telephone session meeting meetings summit talks visit letter report reports
+video footage audio recording event rally ceremony forum sidelines parliament council press
+monday tuesday wednesday thursday friday saturday sunday today yesterday tonight morning afternoon evening
+night week weekend month year day hours time date
+january february march april may june july august september october november december
+""")
+_TIME_WORDS = _set("""
+today yesterday tonight monday tuesday wednesday thursday friday saturday sunday also earlier later
+separately previously recently meanwhile again too however last this
+""")
+#: objects of "told": whom it was said to, never the speaker
+_AUDIENCE = _set("""
+reporters journalists correspondents the press media audience crowd parliament lawmakers supporters
+""")
+#: sourcing prepositions: token sequence → lemma
+_SOURCING: dict[tuple[str, ...], str] = {
+    ("according", "to"): "according to",
+    ("citing",): "citing",
+    ("quoting",): "quoting",
+    ("as", "reported", "by"): "as reported by",
+    ("as", "quoted", "by"): "as quoted by",
+    ("in", "the", "words", "of"): "in the words of",
+    ("cited", "by"): "cited by",
+}
+_SOURCING_FIRST = frozenset(k[0] for k in _SOURCING)
+#: nouns for a statement or report: "a statement by the ministry" → the ministry speaks
+_SPEECH_NOUNS = _set("""
+statement statements report reports remarks comments words account version figures data tally toll
+estimate estimates communique announcement claim claims
+""")
+#: heads that make "according to X" a source and not "according to the plan"
+_SOURCE_HEADS = _SPEECH_NOUNS | _set("""
+source sources official officials spokesman spokeswoman spokesperson spokespeople minister ministry
+ministries agency agencies monitor observatory group groups activist activists resident residents
+witness witnesses media news newspaper paper daily channel tv television radio website outlet
+army military command forces police authorities government presidency president governor ambassador
+envoy diplomat diplomats analyst analysts expert experts observers correspondent correspondents reporter
+witness doctor doctors medics hospital rescuers commander commanders fighters rebels leader leaders
+""")
+#: heads that make "according to X" no source ("according to the agreement")
+_NOT_SOURCE_HEADS = _set("""
+agreement deal plan law laws resolution constitution ceasefire truce terms schedule rules treaty
+memorandum roadmap proposal timetable protocol principle principles
+""")
+#: a quotation without a cue counts as one from this many words
+_UNCUED_MIN_WORDS = 6
+_MAX_NP = 9  # tokens of a speaker phrase
+_MAX_SPEAKER_WORDS = 8  # words of a speaker name as written
+_MAX_AFTER = 6  # tokens of adverbials skipped after a verb
+
+_TOKEN_RE = re.compile(r"(?:[A-Za-z]\.){2,}|[^\W_]+(?:['’\-][^\W_]+)*")
+_ABBREV = _set("""
+mr mrs ms dr gen lt col maj capt sgt st prof rev sen rep gov brig adm cmdr jr sr no vs etc inc co corp
+jan feb mar apr jun jul aug sep sept oct nov dec
+""")
+_SENT_END_RE = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+|$)")
+_PARA_RE = re.compile(r"\n(?:[ \t\r\u00a0]*\n)*")
+_TRIM = " \t\n\r\u00a0.,;:!?…-–—"
+_BREAK = frozenset(".;:!?()[]\n")
+
+
+def _fold(tok: str) -> str:
+    """The lookup form of a token: lower case, ’ as ', a final possessive 's / s' removed."""
+    t = tok.lower().replace("’", "'")
+    if t.endswith("'s"):
+        return t[:-2]
+    if t.endswith("s'"):
+        return t[:-1]
+    return t
+
+
+def sentence_spans_en(text: str) -> list[tuple[int, int]]:
+    """Sentence spans of English ``text``: a break after . ! ? (and a closing quote) before a
+    space and a word that does not start in lower case, never after an abbreviation ("Mr.",
+    "U.S." before a lower-case word), and at every line break.
+
+    >>> t = 'Mr. Lavrov said "no." The U.S. army left. He said so'
+    >>> [t[s:e] for s, e in sentence_spans_en(t)]
+    ['Mr. Lavrov said "no."', 'The U.S. army left.', 'He said so']
+    """
+    spans: list[tuple[int, int]] = []
+    for line in re.finditer(r"[^\n]+", text):
+        base, chunk = line.start(), line.group()
+        start = 0
+        for m in _SENT_END_RE.finditer(chunk):
+            end = m.end()
+            before = chunk[start:m.start()]
+            word = re.search(r"([A-Za-z]+(?:\.[A-Za-z]+)*)$", before)
+            nxt = chunk[end:].lstrip()
+            if m.group() == "." and word is not None:
+                w = word.group(1)
+                # "Mr. X", "Gen. X", a middle initial "J. Smith"; "U.S." ends a sentence only before
+                # a word that clearly starts a new one ("The", "He")
+                if (w.lower() in _ABBREV or len(w) == 1 or "." in w) and not (
+                        "." in w and nxt[:1].isupper() and nxt.split(" ", 1)[0].lower() in _DET | _PRONOUNS):
+                    continue
+            if nxt and nxt[0].islower():
+                continue
+            seg = chunk[start:end]
+            lead = len(seg) - len(seg.lstrip())
+            if seg.strip():
+                spans.append((base + start + lead, base + end))
+            start = end
+        seg = chunk[start:]
+        if seg.strip():
+            lead = len(seg) - len(seg.lstrip())
+            spans.append((base + start + lead, base + start + len(seg.rstrip())))
+    return spans
+
+
+# --- records internal to one document ---------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Speaker:
+    name: str
+    source_type: str
+    start: int = -1
+    end: int = -1
+    words: frozenset[str] = frozenset()  # folded words of the name, for re-mentions
+    via: str = ""
+
+
+@dataclass(slots=True)
+class _Cue:
+    i0: int
+    i1: int
+    kind: str  # verb | sourcing
+    lemma: str
+    stance: str = ""
+    stance_value: float = 0.0
+    participle: bool = False
+
+
+@dataclass(slots=True)
+class _Found:
+    kind: str
+    quote_start: int
+    quote_end: int
+    speaker: _Speaker
+    cue: _Cue | None
+    cue_start: int
+    cue_end: int
+    para: int
+
+
+@dataclass
+class _Doc:
+    text: str
+    toks: list[str]  # as written
+    low: list[str]  # folded
+    starts: list[int]
+    ends: list[int]
+    sent_starts: list[int]
+    sent_ends: list[int]
+    newlines: list[int]
+    quotes: list
+    quote_starts: list[int]
+    verbs: dict[int, _Cue]
+    sources: list[tuple[int, int, Entry]]
+    claimed: set[int] = field(default_factory=set)
+    found: list[_Found] = field(default_factory=list)
+
+    def sentence(self, pos: int) -> tuple[int, int]:
+        j = bisect.bisect_right(self.sent_starts, pos) - 1
+        if j < 0:
+            return (0, self.sent_ends[0]) if self.sent_ends else (0, len(self.text))
+        return self.sent_starts[j], self.sent_ends[j]
+
+    def para(self, pos: int) -> int:
+        return bisect.bisect_left(self.newlines, pos)
+
+    def tok_at_or_after(self, pos: int) -> int:
+        return bisect.bisect_left(self.starts, pos)
+
+    def gap(self, k: int) -> str:
+        """Original text between token ``k-1`` and token ``k``."""
+        return self.text[self.ends[k - 1] if k > 0 else 0:self.starts[k] if k < len(self.starts) else len(self.text)]
+
+    def inside_quote(self, pos: int) -> int | None:
+        j = bisect.bisect_right(self.quote_starts, pos) - 1
+        if j >= 0 and self.quotes[j].start <= pos < self.quotes[j].end:
+            return j
+        return None
+
+    def quote_opening_at(self, k: int) -> int | None:
+        """The quote whose opening mark stands in the gap right before token ``k``."""
+        if k >= len(self.starts):
+            return None
+        lo = self.ends[k - 1] if k > 0 else 0
+        j = bisect.bisect_left(self.quote_starts, lo)
+        if j < len(self.quotes) and self.quotes[j].start < self.starts[k]:
+            return j
+        return None
+
+    def quote_closing_before(self, k: int) -> int | None:
+        """A balanced quote whose closing mark stands in the gap right before token ``k``."""
+        if k <= 0:
+            return None
+        lo, hi = self.ends[k - 1], self.starts[k] if k < len(self.starts) else len(self.text)
+        j = bisect.bisect_right(self.quote_starts, lo) - 1
+        if j >= 0 and self.quotes[j].balanced and lo < self.quotes[j].end <= hi:
+            return j
+        return None
+
+    def n_words(self, qi: int) -> int:
+        q = self.quotes[qi]
+        return bisect.bisect_left(self.starts, q.inner_end) - bisect.bisect_left(self.starts, q.inner_start)
+
+
+# --- phrase tables built from lexicons --------------------------------------------------------
+
+
+def _term_words(term: str) -> tuple[str, ...]:
+    return tuple(_fold(t) for t in _TOKEN_RE.findall(term))
+
+
+def _plurals(word: str) -> set[str]:
+    """The word and its plural (-s, -es, -ies): the forms a source phrase's last word takes."""
+    out = {word, word + "s"}
+    if word.endswith(("s", "x", "z", "ch", "sh")):
+        out.add(word + "es")
+    if len(word) > 2 and word.endswith("y") and word[-2] not in "aeiou":
+        out.add(word[:-1] + "ies")
+    return out
+
+
+class _PhraseTable:
+    """Token sequences of lexicon entries (folded), longest match first, with context rules."""
+
+    def __init__(self, entries: Sequence[Entry], *, plurals: bool):
+        self.table: dict[tuple[str, ...], Entry] = {}
+        #: entry id → per word: "upper" (an acronym: "WHO", not "who"), "cap" (a name), ""
+        self.case: dict[str, tuple[str, ...]] = {}
+        self.max_len = 1
+        for e in entries:
+            words = _term_words(e.term)
+            if not words:
+                continue
+            forms = {words}
+            if plurals and e.match not in ("exact", "name"):
+                forms = {(*words[:-1], w) for w in _plurals(words[-1])}
+            for f in forms:
+                self.table.setdefault(f, e)
+            self.case[e.id] = tuple(
+                "upper" if len(w) >= 2 and w.isupper() else ("cap" if e.match == "name" and w[:1].isupper() else "")
+                for w in _TOKEN_RE.findall(e.term))
+            self.max_len = max(self.max_len, len(words))
+
+    def _case_ok(self, d: _Doc, k: int, e: Entry) -> bool:
+        for off, need in enumerate(self.case.get(e.id, ())):
+            tok = d.toks[k + off] if k + off < len(d.toks) else ""
+            if need == "upper" and not tok.rstrip("'’s").isupper():
+                return False
+            if need == "cap" and not tok[:1].isupper():
+                return False
+        return True
+
+    def find(self, d: _Doc) -> list[tuple[int, int, Entry]]:
+        out = []
+        n = len(d.low)
+        k = 0
+        while k < n:
+            best = None
+            for m in range(min(self.max_len, n - k), 0, -1):
+                if any(c in _BREAK for c in "".join(d.gap(j) for j in range(k + 1, k + m))):
+                    continue
+                e = self.table.get(tuple(w.lower() for w in d.low[k:k + m]))
+                if e is not None and self._case_ok(d, k, e) and _rules_ok(d, k, k + m, e):
+                    best = (k, k + m, e)
+                    break
+            if best is None:
+                k += 1
+            else:
+                out.append(best)
+                k = best[1]
+        return out
+
+
+def _rules_ok(d: _Doc, i0: int, i1: int, e: Entry) -> bool:
+    """The context rules of ``e`` (not_followed_by, not_preceded_by, in_sentence, not_in_sentence)."""
+    if not e.has_rules:
+        return True
+    for phrase in e.not_followed_by:
+        w = _term_words(phrase)
+        if w and tuple(d.low[i1:i1 + len(w)]) == w:
+            return False
+    for phrase in e.not_preceded_by:
+        w = _term_words(phrase)
+        if w and i0 >= len(w) and tuple(d.low[i0 - len(w):i0]) == w:
+            return False
+    if e.in_sentence or e.not_in_sentence:
+        s, t = d.sentence(d.starts[i0])
+        a, b = d.tok_at_or_after(s), d.tok_at_or_after(t)
+        sent = " " + " ".join(d.low[a:b]) + " "
+        def has(p: str) -> bool:
+            return f" {' '.join(_term_words(p))} " in sent
+        if e.in_sentence and not any(has(p) for p in e.in_sentence):
+            return False
+        if any(has(p) for p in e.not_in_sentence):
+            return False
+    return True
+
+
+class EnglishAttributionExtractor:
+    """Find quotations, reported speech and sourcing phrases in English text.
+
+    ``verbs``: lexicons of kind ``reporting_verbs`` (every form listed, ``canonical`` = the
+    lemma, category = stance class); ``sources``: lexicons of kind ``sources`` (category =
+    source type, ``canonical`` = the speaker's name; the last word of an entry also matches
+    its plural and possessive, unless ``match: exact``). Lexicons of another language are
+    ignored.
+
+    >>> ex = EnglishAttributionExtractor([], [])
+    >>> [(a.kind, a.speaker, a.cue) for a in ex.extract("Five died, according to local sources.", doc_id="d")]
+    [('sourcing', 'local sources', 'according to')]
+    """
+
+    def __init__(self, verbs: Sequence[Lexicon], sources: Sequence[Lexicon]):
+        self.verbs = [lx for lx in verbs if getattr(lx, "language", "en") == "en"]
+        self.sources = [lx for lx in sources if getattr(lx, "language", "en") == "en"]
+        self._verbs = _PhraseTable([e for lx in self.verbs for e in lx.entries], plurals=False)
+        # the first source lexicon listed wins where several name a phrase (a pack before sources-en)
+        self._sources = _PhraseTable([e for lx in self.sources for e in lx.entries], plurals=True)
+
+    # -- public -------------------------------------------------------------------------------
+
+    def extract(self, text: str, *, doc_id: str = "", normalized=None) -> list[Attribution]:
+        """All attributions of ``text``, ordered by position, ids 1, 2, ... within the document.
+
+        Offsets index ``text``: ``text[a.quote_start:a.quote_end] == a.quote_text``.
+        ``normalized`` is accepted for symmetry with the Arabic extractor and not needed:
+        English tokens are found on the original text (folding keeps lengths).
+        """
+        if not text or not text.strip():
+            return []
+        d = self._prepare(text)
+        cues = self._cues(d)
+        for cue in cues:
+            qi = d.inside_quote(d.starts[cue.i0])
+            if qi is not None and d.quotes[qi].balanced:
+                continue  # the quoted speaker's own verbs
+            if cue.kind == "verb":
+                self._verb(d, cue)
+            else:
+                self._sourcing(d, cue)
+        self._uncued(d)
+        return self._records(d, doc_id)
+
+    # -- preparation --------------------------------------------------------------------------
+
+    def _prepare(self, text: str) -> _Doc:
+        toks, starts, ends = [], [], []
+        for m in _TOKEN_RE.finditer(text):
+            toks.append(m.group())
+            starts.append(m.start())
+            ends.append(m.end())
+        # an acronym keeps its capitals, so that "WHO" or "US" is never the pronoun "who" / "us"
+        low = [_fold(t) if not (len(t) > 1 and t.rstrip("'’s").isupper()) else _fold(t).upper() for t in toks]
+        sents = sentence_spans_en(text)
+        newlines = [m.start() for m in _PARA_RE.finditer(text)]
+        quotes = find_quotes(text)
+        d = _Doc(text, toks, low, starts, ends, [s for s, _ in sents], [e for _, e in sents], newlines,
+                 quotes, [q.start for q in quotes], {}, [])
+        for i0, i1, e in self._verbs.find(d):
+            lemma = e.canonical or e.term
+            d.verbs[i0] = _Cue(i0, i1, "verb", lemma, e.category, e.stance,
+                               participle=low[i1 - 1].endswith("ing"))
+        d.sources = self._sources.find(d)
+        return d
+
+    def _cues(self, d: _Doc) -> list[_Cue]:
+        cues: list[_Cue] = []
+        covered: set[int] = set()
+        for i, tok in enumerate(d.low):
+            if tok not in _SOURCING_FIRST:
+                continue
+            for key, lemma in _SOURCING.items():
+                if tuple(d.low[i:i + len(key)]) == key and not any(
+                        c in _BREAK for j in range(i + 1, i + len(key)) for c in d.gap(j)):
+                    cues.append(_Cue(i, i + len(key), "sourcing", lemma))
+                    covered.update(range(i, i + len(key)))
+                    break
+        cues.extend(v for i, v in d.verbs.items() if i not in covered)
+        cues.sort(key=lambda c: c.i0)
+        return cues
+
+    # -- speaker phrases ----------------------------------------------------------------------
+
+    def _np_back(self, d: _Doc, end: int, floor: int) -> int:
+        """Start token of the speaker phrase that ends before token ``end`` (``end`` if none).
+
+        Back over capitalized words, the links of names ("of", "for"), source heads and known
+        sources, up to a determiner (included), punctuation, a quote or the sentence start.
+        """
+        known_start = {s: e for s, e, _ in d.sources}
+        known_end = {e: s for s, e, _ in d.sources}
+        k = end
+        n = 0
+        while k > floor and n < _MAX_NP:
+            j = k - 1
+            if k < end and any(c in _BREAK or c in ",\"“”" for c in d.gap(k)):
+                break
+            if j in d.verbs:
+                break
+            if d.quote_closing_before(k) is not None and k < end:
+                break
+            ks = known_end.get(k)
+            if ks is not None and ks >= floor:
+                k = ks
+                n += 1
+                continue
+            tok, low = d.toks[j], d.low[j]
+            if low in _DET:
+                k = j
+                break
+            if low in _PRONOUNS or low in _REL or low in _COORD or low in _AUX or low in _NEGATORS:
+                break
+            if tok[:1].isupper() or low in _SOURCE_HEADS:
+                k = j
+                n += 1
+                continue
+            if low in _NAME_LINK and k < end and d.toks[k][:1].isupper() and j > floor \
+                    and (d.toks[j - 1][:1].isupper() or low in ("al", "el", "bin", "ibn")):
+                k = j
+                n += 1
+                continue
+            # a lower-case modifier of a head ("monitoring group", "military source", "state media")
+            if k < end and (d.low[k] in _SOURCE_HEADS or k in known_start) and low.isalpha() and len(low) > 2 \
+                    and not low.endswith("ly"):
+                k = j
+                n += 1
+                continue
+            break
+        # a phrase never starts with a name link ("of the ...")
+        while k < end and d.low[k] in _NAME_LINK:
+            k += 1
+        return k
+
+    def _np_forward(self, d: _Doc, start: int, limit: int) -> int:
+        """End token (exclusive) of a speaker phrase starting at ``start`` (``start`` if none)."""
+        k = start
+        n = 0
+        if k < limit and d.low[k] in _DET:
+            k += 1
+        while k < limit and n < _MAX_NP:
+            if k > start and any(c in _BREAK or c in ",\"“”" for c in d.gap(k)):
+                break
+            if k > start and d.quote_opening_at(k) is not None:
+                break
+            if k in d.verbs and k > start:
+                break
+            tok, low = d.toks[k], d.low[k]
+            known = next((e for s, e, _ in d.sources if s == k), None)
+            if known is not None:
+                k = known
+                n += 1
+                continue
+            if low in _PRONOUNS or low in _REL or low in _AUX or low in _COMP or low in _NEGATORS:
+                break
+            if low in _DET and k > start:
+                break
+            if tok[:1].isupper() or low in _SOURCE_HEADS:
+                k += 1
+                n += 1
+                continue
+            if low in ("by", "from", "of", "for", "at", "in") and n >= 1 and k + 1 < limit and (
+                    d.low[k - 1] in _SOURCE_HEADS or d.toks[k - 1][:1].isupper()) and (
+                    d.toks[k + 1][:1].isupper() or d.low[k + 1] in _DET or d.low[k + 1] in _SOURCE_HEADS):
+                k += 1
+                continue
+            # a lower-case modifier before a head ("local sources", "a military source")
+            if low.isalpha() and k + 1 < limit and (d.low[k + 1] in _SOURCE_HEADS or d.toks[k + 1][:1].isupper()) \
+                    and not low.endswith("ly") and n < 3:
+                k += 1
+                n += 1
+                continue
+            break
+        while k > start and d.low[k - 1] in _NAME_LINK | _DET | {"by", "from", "at", "in"}:
+            k -= 1
+        return k if k > start + (1 if d.low[start] in _DET else 0) else start
+
+    def _speaker(self, d: _Doc, s: int, e: int) -> _Speaker | None:
+        """Resolve tokens [s, e) to a speaker; ``None`` for an empty phrase or a pronoun."""
+        if e <= s:
+            return None
+        if e - s == 1 and d.low[s] in _PRONOUNS:
+            return None
+        # "a statement by the ministry": the speaker is the ministry
+        for k in range(s, min(e, s + 4)):
+            if d.low[k] in ("by", "from", "of") and k > s and d.low[k - 1] in _SPEECH_NOUNS and k + 1 < e:
+                s = k + 1
+                break
+        t = s
+        while t < e - 1 and d.low[t] in _DET:
+            t += 1
+        words = frozenset(d.low[k] for k in range(t, e) if d.low[k] not in _NAME_LINK)
+        known = [x for x in d.sources if s <= x[0] < e]
+        named = [x for x in known if x[2].category != "anonymous"]
+        hit = (named or known)[-1] if known else None
+        start, end = d.starts[s], d.ends[e - 1]
+        name = d.text[d.starts[t]:d.ends[min(e, t + _MAX_SPEAKER_WORDS) - 1]]
+        name = re.sub(r"\s+", " ", name).strip(_TRIM + "\"'“”‘’")
+        if hit is not None:
+            entry = hit[2]
+            if entry.canonical:
+                name = entry.canonical
+            return _Speaker(name, entry.category, start, end, words)
+        # a re-mention of an earlier speaker: "Barazi" after "Homs Governor Talal Barazi",
+        # "the Observatory" after "the Syrian Observatory for Human Rights"
+        if e - t <= 2:
+            para = d.para(start)
+            for f in reversed(d.found):
+                if f.para < para - 3:
+                    break
+                sp = f.speaker
+                if sp.name and words and words <= sp.words and len(sp.words) > len(words):
+                    return _Speaker(sp.name, sp.source_type, start, end, sp.words)
+        return _Speaker(name, "other", start, end, words)
+
+    def _context(self, d: _Doc, pos: int) -> _Speaker | None:
+        """The nearest earlier named speaker in the paragraph of ``pos``."""
+        para = d.para(pos)
+        for f in reversed(d.found):
+            if f.cue_start >= pos:
+                continue
+            if f.para < para:
+                break
+            if f.speaker.name:
+                return f.speaker
+        return None
+
+    def _sentence_subject(self, d: _Doc, s_start: int, before: int) -> _Speaker | None:
+        """The subject phrase opening the sentence, when it ends at a verb ("X did not say ... but said")."""
+        k0 = d.tok_at_or_after(s_start)
+        e = self._np_forward(d, k0, before)
+        if e <= k0:
+            return None
+        return self._speaker(d, k0, e)
+
+    # -- cue handlers ---------------------------------------------------------------------------
+
+    def _skip_adverbials(self, d: _Doc, k: int, limit: int) -> int:
+        """Past "in a statement", "on Monday", "late on Tuesday", "also" after a verb."""
+        while k < limit:
+            low = d.low[k]
+            if low in _TIME_WORDS and low not in ("last", "this"):
+                k += 1
+                continue
+            if low in ("last", "this") and k + 1 < limit and d.low[k + 1] in _ADVERBIAL_HEADS:
+                k += 2
+                continue
+            if low in _PREP:
+                stop = None
+                for j in range(k + 1, min(limit, k + _MAX_AFTER)):
+                    if any(c in _BREAK for c in d.gap(j)):
+                        break
+                    if d.low[j] in _ADVERBIAL_HEADS or d.low[j].isdigit():
+                        stop = j
+                        # "on Monday April 3", "in a statement on its website": the longest run
+                        if j + 1 < limit and (d.low[j + 1] in _ADVERBIAL_HEADS or d.low[j + 1].isdigit()):
+                            continue
+                        break
+                    if d.low[j] in _COMP or j in d.verbs:
+                        break
+                if stop is None:
+                    return k
+                k = stop + 1
+                continue
+            return k
+        return k
+
+    def _verb(self, d: _Doc, cue: _Cue) -> None:
+        pos = d.starts[cue.i0]
+        s_start, s_end = d.sentence(pos)
+        first = d.tok_at_or_after(s_start)
+        last = d.tok_at_or_after(s_end)  # token after the sentence
+        # --- the speaker before the verb -------------------------------------------------------
+        k = cue.i0
+        while k > first and d.low[k - 1] in _AUX and not any(c in _BREAK for c in d.gap(k)):
+            k -= 1
+        if k > first and d.low[k - 1] in _NEGATORS and not any(c in _BREAK for c in d.gap(k)):
+            return  # "did not say", "refused to say", "without saying"
+        if k >= 2 and d.low[k - 2] in ("not", "never") and d.low[k - 1] in _AUX:
+            return  # "has not yet said"
+        speaker: _Speaker | None = None
+        subj_s = subj_e = k
+        pronoun = False
+        if not cue.participle and k > first:
+            prev = d.low[k - 1]
+            if prev in _PRONOUNS:
+                pronoun = True
+                subj_s = k - 1
+            elif prev in _REL and k - 1 > first:
+                # "Lavrov who said ...": the antecedent
+                s = self._np_back(d, k - 1, first)
+                if s < k - 1:
+                    speaker = self._speaker(d, s, k - 1)
+                    subj_s = s
+            elif prev not in _COORD:
+                s = self._np_back(d, k, first)
+                if s < k:
+                    speaker = self._speaker(d, s, k)
+                    subj_s = s
+        # --- after the verb: inverted subject, "told X", adverbials, "that" -------------------
+        j = cue.i1
+        inverted = False
+        if speaker is None and not pronoun and j < last and cue.lemma not in ("tell",):
+            # '"...," said the spokesman.' / '..., said Lavrov.'
+            e = self._np_forward(d, j, last)
+            after_np = self._skip_adverbials(d, e, last) if e > j else j
+            if e > j and (after_np >= last or any(c in ",;" for c in d.gap(after_np))) and (
+                    d.quote_closing_before(subj_e) is not None or any(c in "," for c in d.gap(cue.i0))):
+                speaker = self._speaker(d, j, e)
+                inverted = speaker is not None
+                if inverted:
+                    j = after_np
+        if (d.low[cue.i0] == "told" or cue.lemma == "tell") and j < last and d.quote_opening_at(j) is None:
+            # "told Reuters", "told reporters": whom it was said to
+            e = self._np_forward(d, j, last)
+            if e == j and d.low[j] in _AUDIENCE:
+                e = j + 1
+            while e < last and d.low[e] in _AUDIENCE and not d.gap(e).strip():
+                e += 1
+            j = e
+        j = self._skip_adverbials(d, j, last)
+        quote_after = d.quote_opening_at(j) if j < last else None
+        if j < last and d.low[j] in _COMP and quote_after is None:
+            j += 1
+            quote_after = d.quote_opening_at(j) if j < last else None
+        # --- the attributed span ---------------------------------------------------------------
+        span: tuple[str, int, int] | None = None
+        if not inverted:
+            qb = d.quote_closing_before(subj_s)
+            if qb is not None and qb not in d.claimed and (j >= last or quote_after is None):
+                # '"...," he said.' — the quote before the speaker
+                d.claimed.add(qb)
+                q = d.quotes[qb]
+                span = ("direct_quote", q.inner_start, q.inner_end)
+        else:
+            qb = d.quote_closing_before(cue.i0)
+            if qb is not None and qb not in d.claimed:
+                d.claimed.add(qb)
+                q = d.quotes[qb]
+                span = ("direct_quote", q.inner_start, q.inner_end)
+        if span is None and quote_after is not None and quote_after not in d.claimed \
+                and d.quotes[quote_after].start < s_end + 1:
+            d.claimed.add(quote_after)
+            q = d.quotes[quote_after]
+            span = ("direct_quote", q.inner_start, q.inner_end)
+        if span is None and last - j >= 2:
+            # "X said (that) the army ...": to the end of the sentence, or before a participle cue
+            end_tok = last
+            for t in range(j + 1, last):
+                c = d.verbs.get(t)
+                if (c is not None and c.participle) or (d.low[t] in _SOURCING_FIRST and t > j + 1 and any(
+                        ch == "," for ch in d.gap(t))):
+                    end_tok = t
+                    break
+            start = d.starts[j]
+            end = d.ends[end_tok - 1]
+            end = _trim_end(d.text, start, end)
+            if end > start:
+                span = ("reported_speech", start, end)
+        if span is None and not inverted and (speaker is not None or pronoun) and subj_s > first:
+            # "the army shelled the town(,) the Observatory said on Sunday."
+            start = s_start
+            for f in reversed(d.found):
+                if f.cue_start < s_start:
+                    break
+                start = max(start, f.quote_end)
+                break
+            end = _trim_end(d.text, start, d.starts[subj_s])
+            if end > start and d.tok_at_or_after(end) - d.tok_at_or_after(start) >= 2:
+                span = ("reported_speech", start, end)
+                qb = d.inside_quote(start)
+                if qb is not None:
+                    d.claimed.add(qb)
+        if span is None:
+            return
+        if speaker is None:
+            if not pronoun and (cue.participle or (k > first and d.low[k - 1] in _COORD)):
+                # "X did not say ... but said", "..., adding that": the speaker cued earlier in the
+                # sentence, else the subject that opens it
+                speaker = next((f.speaker for f in reversed(d.found) if f.cue_start >= s_start
+                                and f.cue_start < pos and f.speaker.name), None)
+                if speaker is None:
+                    speaker = self._sentence_subject(d, s_start, cue.i0)
+            if speaker is None:
+                speaker = self._context(d, pos)
+            if speaker is None:
+                speaker = _Speaker("", "other")
+        kind, qs, qe = span
+        self._add(d, kind, qs, qe, speaker, cue)
+
+    def _sourcing(self, d: _Doc, cue: _Cue) -> None:
+        pos = d.starts[cue.i0]
+        s_start, s_end = d.sentence(pos)
+        first = d.tok_at_or_after(s_start)
+        last = d.tok_at_or_after(s_end)
+        s = cue.i1
+        e = self._np_forward(d, s, last)
+        if e <= s:
+            return
+        heads = {d.low[k] for k in range(s, e)}
+        if not any(x[0] >= s and x[0] < e for x in d.sources) and not (heads & _SOURCE_HEADS) \
+                and not any(d.toks[k][:1].isupper() for k in range(s, e)):
+            return
+        if heads & _NOT_SOURCE_HEADS and not heads & (_SOURCE_HEADS - _SPEECH_NOUNS):
+            return  # "according to the agreement"
+        speaker = self._speaker(d, s, e)
+        if speaker is None:
+            return
+        span: tuple[str, int, int] | None = None
+        qa = d.quote_opening_at(e) if e < last else None
+        if qa is not None and qa not in d.claimed:
+            d.claimed.add(qa)
+            q = d.quotes[qa]
+            span = ("direct_quote", q.inner_start, q.inner_end)
+        if span is None:
+            qb = d.quote_closing_before(cue.i0)
+            if qb is not None and qb not in d.claimed:
+                d.claimed.add(qb)
+                q = d.quotes[qb]
+                span = ("direct_quote", q.inner_start, q.inner_end)
+        if span is None and cue.i0 == first and last - e >= 2:  # "According to X, the army ..."
+            k = e + (1 if e < last and d.low[e] in _COMP else 0)
+            start = d.starts[k]
+            end = _trim_end(d.text, start, s_end)
+            span = ("sourcing", start, end) if end > start else None
+        if span is None and cue.i0 > first:
+            start = s_start
+            for f in reversed(d.found):
+                if f.cue_start < s_start:
+                    break
+                if f.quote_start < pos:
+                    start = max(start, min(f.quote_start, pos))
+                    break
+            end = s_end if last - e >= 3 else pos
+            end = _trim_end(d.text, start, end)
+            if end > start:
+                span = ("sourcing", start, end)
+        if span is None:
+            span = ("sourcing", pos, pos)
+        self._add(d, span[0], span[1], span[2], speaker, cue)
+
+    def _uncued(self, d: _Doc) -> None:
+        """Long quotations without a cue: the speaker of the sentence before, else unknown."""
+        for qi, q in enumerate(d.quotes):
+            if qi in d.claimed or d.n_words(qi) < _UNCUED_MIN_WORDS:
+                continue
+            if any(f.quote_start <= q.start < f.quote_end for f in d.found):
+                continue  # inside a reported clause: that speaker's words already
+            d.claimed.add(qi)
+            speaker = None
+            s_start, _ = d.sentence(q.start)
+            if d.tok_at_or_after(q.start) - d.tok_at_or_after(s_start) <= 2:
+                j = bisect.bisect_right(d.sent_starts, q.start) - 1
+                prev_start = d.sent_starts[j - 1] if j >= 1 else s_start
+                for f in reversed(d.found):
+                    if f.cue_start >= q.start or f.cue is None:
+                        continue
+                    if f.cue_start < prev_start:
+                        break
+                    if f.speaker.name:
+                        speaker = f.speaker
+                        break
+            self._add(d, "direct_quote", q.inner_start, q.inner_end, speaker or _Speaker("", "other"), None,
+                      cue_pos=q.start)
+
+    def _add(self, d: _Doc, kind: str, qs: int, qe: int, speaker: _Speaker, cue: _Cue | None, *,
+             cue_pos: int | None = None) -> None:
+        if cue is not None:
+            cs, ce = d.starts[cue.i0], d.ends[cue.i1 - 1]
+        else:
+            cs = ce = cue_pos if cue_pos is not None else qs
+        d.found.append(_Found(kind, qs, qe, speaker, cue, cs, ce, d.para(cs)))
+
+    def _records(self, d: _Doc, doc_id: str) -> list[Attribution]:
+        out = []
+        seen = set()
+        for f in sorted(d.found, key=lambda f: (f.quote_start, f.cue_start, f.quote_end)):
+            key = (f.quote_start, f.quote_end, f.speaker.name, f.cue_start)
+            if key in seen:
+                continue
+            seen.add(key)
+            cue = f.cue
+            out.append(Attribution(
+                doc_id=doc_id, attribution_id=len(out) + 1, kind=f.kind, quote_start=f.quote_start,
+                quote_end=f.quote_end, speaker=f.speaker.name, source_type=f.speaker.source_type,
+                cue=d.text[f.cue_start:f.cue_end], cue_lemma=cue.lemma if cue else "",
+                cue_stance=cue.stance if cue else "", cue_stance_value=cue.stance_value if cue else 0.0,
+                speaker_start=f.speaker.start, speaker_end=f.speaker.end, cue_start=f.cue_start if cue else -1,
+                cue_end=f.cue_end if cue else -1, via=f.speaker.via, quote_text=d.text[f.quote_start:f.quote_end],
+            ))
+        return out
+
+
+def _trim_end(text: str, start: int, end: int) -> int:
+    """``end`` moved left past spaces and punctuation (not past a closing quote mark)."""
+    while end > start and text[end - 1] in _TRIM:
+        end -= 1
+    return end
