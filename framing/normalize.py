@@ -400,7 +400,7 @@ def name_bases(token: str) -> list[str]:
 
 
 def suffix_forms(word: str) -> set[str]:
-    """The word with plural, dual, feminine and possessive suffixes (ة → ت before a suffix).
+    """The word with plural, dual, feminine, possessive and indefinite accusative (-ا) suffixes (ة → ت before a suffix).
 
     >>> {"حكومتها", "حكومات", "حكومتين"} <= suffix_forms("حكومه")
     True
@@ -421,6 +421,8 @@ def suffix_forms(word: str) -> set[str]:
         forms |= {word + "ات" + p for p in _PRONOUNS}
         if word.endswith("ا"):
             forms |= {word + "ت" + p for p in _PRONOUNS}
+        elif not word.endswith("اء"):  # indefinite accusative -ًا, diacritics gone: شبيحاً → شبيحا
+            forms.add(word + "ا")
         if word.endswith("ي"):
             forms |= {word + "ه", word + "ات"}
     return forms
@@ -465,7 +467,7 @@ def surface_forms(words: Sequence[str], mode: str = "affix") -> tuple[frozenset[
 # only if the forward rule (proclitic_forms / suffix_forms) really gives the token from it.
 
 _SUFFIXES_PLAIN = frozenset(
-    ("ون", "ين", "ان", "ات", "ه", "يه", "يون", "يين", *_PRONOUNS, *("ات" + p for p in _PRONOUNS),
+    ("ون", "ين", "ان", "ات", "ه", "يه", "يون", "يين", "ا", *_PRONOUNS, *("ات" + p for p in _PRONOUNS),
      *("ت" + p for p in _PRONOUNS)))
 _SUFFIXES_TA_MARBUTA = frozenset(
     (*("ت" + p for p in _PRONOUNS), "ات", "تان", "تين", *("ات" + p for p in _PRONOUNS)))

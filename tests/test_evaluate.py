@@ -328,7 +328,7 @@ def test_loaded_lexicon_is_domain_neutral_and_valenced():
     ("اقتحم المستوطنون الأراضي المحتلة.", "المحتلة", "name_calling"),
     # nisba adjective from the noun, indefinite and feminine
     ("نفذت مجموعة إجرامية الهجوم.", "إجرامية", "name_calling"),
-    # accusative indefinite listed as its own entry
+    # the indefinite accusative -ًا by rule, from the entry خطير
     ("شكّل القرار تهديداً خطيراً للسلم.", "خطيراً", "exaggeration"),
     # a verb form with a plural suffix
     ("يزعمون أن الحرب انتهت.", "يزعمون", "doubt"),

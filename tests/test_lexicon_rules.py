@@ -365,3 +365,36 @@ def test_kwic_shows_the_matches_a_rule_excluded(tmp_path):
     assert r.exit_code == 0, r.output
     assert "[بالنظام] التقليدي ولا بغيره.   (excluded by rule not_followed_by: التقليدي)" in r.stdout
     assert "1 hits (and 1 excluded by a rule) in 1 of 2 documents" in r.stderr
+
+
+# --- the indefinite accusative -ًا is a suffix (framing/normalize.py suffix_forms) -------------
+
+ACCUSATIVE = lex({"term": "شبيح", "actor": "sg", "category": "actor_label", "stance": -0.9},
+                 {"term": "إرهابي", "category": "loaded", "stance": -0.9},
+                 {"term": "خطير", "category": "loaded", "stance": -0.6},
+                 {"term": "اعتداء", "category": "loaded", "stance": -0.6})
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("اعتقلوا شبيحاً من الحي", [("شبيح", "شبيحاً")]),  # written with its tanwin
+    ("اعتقلوا شبيحا من الحي", [("شبيح", "شبيحا")]),  # and without
+    ("صنفته الحكومة إرهابياً خطيراً", [("إرهابي", "إرهابياً"), ("خطير", "خطيراً")]),
+    ("شكل القرار تهديدا خطيرا وإرهابيا", [("خطير", "خطيرا"), ("إرهابي", "وإرهابيا")]),
+    ("وصف الهجوم بأنه كان اعتداءً", [("اعتداء", "اعتداءً")]),  # ...اءً takes no alif
+    ("وصف الهجوم بأنه كان اعتداءا", []),  # so «اعتداءا» is no form of it
+    ("خطيرات وخطيرة", [("خطير", "خطيرات"), ("خطير", "وخطيرة")]),  # the other suffixes stay
+])
+def test_the_indefinite_accusative_alif_is_a_suffix(text, expected):
+    assert terms(Matcher([ACCUSATIVE]), text) == expected
+
+
+def test_accusative_forms_by_rule_not_by_hand():
+    from framing.normalize import suffix_bases, suffix_forms
+
+    assert "شبيحا" in suffix_forms("شبيح") and "شبيح" in suffix_bases("شبيحا")
+    assert "حكومها" not in suffix_forms("حكومه")  # ة takes no alif: حكومةً normalizes to حكومه
+    assert "اعتداءا" not in suffix_forms("اعتداء")
+    lx = load_lexicon("lexicons/loaded-ar.yaml")
+    listed = {e.term for e in lx.entries if e.match == "affix"}
+    hand_typed = [t for t in listed if " " not in t and t.endswith("ا") and not t.endswith("ها") and t[:-1] in listed]
+    assert hand_typed == [], f"{hand_typed} are forms of an entry by rule: remove them"
