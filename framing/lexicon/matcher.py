@@ -57,11 +57,12 @@ _SPLIT_RE = re.compile(f"({WORD_RE.pattern})")
 class _Compiled:
     """An entry ready to match; its surface forms are computed the first time it is a candidate."""
 
-    __slots__ = ("_forms", "_rules", "construct", "entry", "group", "lexicon", "order", "words")
+    __slots__ = ("_forms", "_rules", "construct", "entry", "group", "lang", "lexicon", "order", "words")
 
-    def __init__(self, entry: Entry, lexicon: str, words: tuple[str, ...], order: int):
+    def __init__(self, entry: Entry, lexicon: str, words: tuple[str, ...], order: int, lang=None):
         self.entry, self.lexicon, self.words, self.order = entry, lexicon, words, order
-        self.construct = entry.match == "affix" and is_construct(words)
+        self.lang = lang  # None: the Arabic rules of framing.normalize; else e.g. framing.english.ENGLISH
+        self.construct = lang is None and entry.match == "affix" and is_construct(words)
         self.group = ""
         self._forms: tuple[frozenset[str], ...] | None = None
         self._rules: list[tuple[str, str, tuple[frozenset[str], ...]]] | None = None
@@ -75,6 +76,10 @@ class _Compiled:
         """(rule, phrase as written, forms of its words) for each context rule of the entry."""
         if self._rules is None:
             e = self.entry
+            if self.lang is not None:
+                self._rules = [(key, phrase, self.lang.forms(self.lang.term_words(phrase), e))
+                               for key in RULE_FIELDS for phrase in getattr(e, key)]
+                return self._rules
             self._rules = [(key, phrase, surface_forms(normalize_term(phrase), "affix"))
                            for key in RULE_FIELDS for phrase in getattr(e, key)]
         return self._rules
@@ -82,7 +87,8 @@ class _Compiled:
     @property
     def forms(self) -> tuple[frozenset[str], ...]:
         if self._forms is None:
-            self._forms = surface_forms(self.words, self.entry.match)
+            self._forms = (surface_forms(self.words, self.entry.match) if self.lang is None
+                           else self.lang.forms(self.words, self.entry))
         return self._forms
 
 
@@ -138,9 +144,19 @@ class Matcher:
     [('بالجيشِ السوريّ', 6, 21)]
     """
 
-    def __init__(self, lexicons: Sequence[Lexicon], *, lemmatizer: Callable[[str], Iterable[str]] | None = None):
+    def __init__(self, lexicons: Sequence[Lexicon], *, lemmatizer: Callable[[str], Iterable[str]] | None = None,
+                 rules=None):
         self.lexicons = list(lexicons)
         self.lemmatizer = lemmatizer
+        # the language rules: None, the Arabic ones of framing.normalize; else an object such as
+        # framing.english.ENGLISH (normalize, word_re, split_re, sentence_ends, sentence_of,
+        # term_words, forms, bases, accepts); every other step of matching is shared
+        self.rules = rules
+        self._normalize = normalize_with_offsets if rules is None else rules.normalize
+        self._split = _SPLIT_RE.split if rules is None else rules.split_re.split
+        self._sentence_ends = sentence_ends if rules is None else rules.sentence_ends
+        self._sentence_of = sentence_of if rules is None else rules.sentence_of
+        self._rule_heads: dict[str, list[_Compiled]] = {}  # with rules: first word as written → entries
         # first word → entries, by how the first word may be inflected
         self._exact_heads: dict[str, list[_Compiled]] = {}  # only as written (exact, or ≤ 2 letters)
         self._single_heads: dict[str, list[_Compiled]] = {}  # one-word entries: proclitics × suffixes
@@ -153,12 +169,15 @@ class Matcher:
                 words = entry.words
                 if not words:
                     continue
-                compiled = _Compiled(entry, lex.name, tuple(words), order)
+                compiled = _Compiled(entry, lex.name, tuple(words), order, rules)
                 # framing lexicons are layered (one hit per span across them); a lexicon of
                 # another kind (reporting verbs, sources) keeps its own hits
                 compiled.group = "" if lex.kind == "framing" else lex.name
                 order += 1
                 head = words[0]
+                if rules is not None:
+                    self._rule_heads.setdefault(head, []).append(compiled)
+                    continue
                 if entry.match == "exact" or len(head) <= 2:
                     self._exact_heads.setdefault(head, []).append(compiled)
                 elif entry.match == "name":
@@ -196,6 +215,12 @@ class Matcher:
     def _heads(self, token: str) -> list[_Compiled]:
         """The entries whose first word has ``token`` among its forms, in lexicon order."""
         found: dict[int, _Compiled] = {}
+        if self.rules is not None:
+            for base in self.rules.bases(token):
+                for comp in self._rule_heads.get(base, ()):
+                    if token in comp.forms[0]:
+                        found[comp.order] = comp
+            return [found[k] for k in sorted(found)]
         for comp in self._exact_heads.get(token, ()):
             found[comp.order] = comp
         if self._name_heads:
@@ -285,7 +310,7 @@ class Matcher:
         """Cheap prefilter: can anything match in this (normalized) text?"""
         if self.lemmatizer is not None:
             return True
-        tokens = WORD_RE.findall(normalized_text)
+        tokens = (WORD_RE if self.rules is None else self.rules.word_re).findall(normalized_text)
         self._learn(tokens)
         return not self._keys.isdisjoint(tokens)
 
@@ -305,10 +330,10 @@ class Matcher:
         elif normalized is not None and not self.might_match(normalized):
             return []
         else:
-            norm = normalize_with_offsets(text)
+            norm = self._normalize(text)
         ntext = norm.text
         # [gap, word, gap, word, ..., gap]: word k is pieces[2k + 1], the gap before it pieces[2k]
-        pieces = _SPLIT_RE.split(ntext)
+        pieces = self._split(ntext)
         words_in_text = pieces[1::2]
         self._learn(words_in_text)
         first = self._first
@@ -377,6 +402,10 @@ class Matcher:
         bounds = list(accumulate(map(len, pieces)))  # character offsets of the pieces in the normalized text
         chosen: list[tuple[int, int, _Compiled]] = []
         for group, pool in candidates.items():
+            if self.rules is not None:  # e.g. an English proper name needs its capital letter
+                accepts = self.rules.accepts
+                pool = [c for c in pool if accepts(c[2].entry, text, norm.original_span(bounds[2 * c[0]],
+                                                                                       bounds[2 * c[0] + 1])[0])]
             if any(c[2].entry.has_rules for c in pool):
                 pool = self._apply_rules(pool, words_in_text, pieces, bounds, ntext, text, norm, doc_id, excluded)
             if group == "":
@@ -393,11 +422,11 @@ class Matcher:
                 taken.update(span)
                 chosen.append((start, end, comp))
         chosen.sort(key=lambda c: (c[0], c[1], c[2].group))
-        ends = sentence_ends(text)
+        ends = self._sentence_ends(text)
         hits = []
         for start, end, comp in chosen:
             o_start, o_end = norm.original_span(bounds[2 * start], bounds[2 * end - 1])
-            s_start, s_end = sentence_of(text, o_start, ends)
+            s_start, s_end = self._sentence_of(text, o_start, ends)
             e = comp.entry
             hits.append(Hit(
                 doc_id=doc_id, lexicon=comp.lexicon, term=e.term, matched=text[o_start:o_end],
@@ -436,7 +465,7 @@ class Matcher:
                         broken = (key, phrase)
                 else:
                     if sent_of is None:
-                        ends = sentence_ends(ntext)
+                        ends = self._sentence_ends(ntext)
                         sent_of = [bisect_right(ends, bounds[2 * k]) for k in range(n)]
                     sid = sent_of[start]
                     lo, hi = start, end

@@ -31,6 +31,7 @@ from framing.normalize import (
 
 __all__ = [
     "ENTRY_KEYS",
+    "INFLECT_MODES",
     "KINDS",
     "MATCH_MODES",
     "MAX_ENTRIES",
@@ -56,6 +57,7 @@ __all__ = [
     "normalize_term",
     "overlap_lines",
     "read_lexicon_text",
+    "term_words",
 ]
 
 KINDS = ("framing", "reporting_verbs", "sources")
@@ -71,7 +73,11 @@ LABEL_CATEGORIES = ("actor_label", PERSON_CATEGORY)
 #: context rules an entry may carry: words that must not follow / precede it, words one of
 #: which must be in its sentence, words none of which may be
 RULE_FIELDS = ("not_followed_by", "not_preceded_by", "in_sentence", "not_in_sentence")
-ENTRY_KEYS = ("term", "category", "actor", "stance", "note", "match", "canonical", "id", *RULE_FIELDS)
+#: how the words of an English entry inflect (``inflect:``): ``noun`` (the default: the last word
+#: takes the plural and possessive) or ``verb`` (the first word takes -s, -ed, -ing); see
+#: :mod:`framing.english`
+INFLECT_MODES = ("noun", "verb")
+ENTRY_KEYS = ("term", "category", "actor", "stance", "note", "match", "inflect", "canonical", "id", *RULE_FIELDS)
 
 # --- records --------------------------------------------------------------------------------
 
@@ -86,6 +92,29 @@ def normalize_term(term: str) -> tuple[str, ...]:
     return tuple(WORD_RE.findall(normalize_ar(term)))
 
 
+def term_words(term: str, language: str = "ar") -> tuple[str, ...]:
+    """The normalized words of a term in a lexicon of ``language`` (English terms are folded
+    by :mod:`framing.english`, every other language as Arabic).
+
+    >>> term_words("Regime Forces", "en"), term_words("قوات النظام")
+    (('regime', 'forces'), ('قوات', 'النظام'))
+    """
+    if language == "en":
+        from framing.english import term_words as en_words
+
+        return en_words(term)
+    return normalize_term(term)
+
+
+def _term_ok(term: str, language: str) -> bool:
+    """Whether a term (or rule phrase) is words separated by spaces (or hyphens) once normalized."""
+    if language == "en":
+        from framing.english import term_ok
+
+        return term_ok(term)
+    return _TERM_PUNCT_OK.match(normalize_ar(term).strip()) is not None
+
+
 # --- records --------------------------------------------------------------------------------
 
 
@@ -94,7 +123,9 @@ class Entry:
     """One lexicon entry. ``line`` is its 1-based line in the file (0 if built in code).
 
     ``match`` is ``affix`` (clitics and suffixes), ``exact`` or ``name`` (a proper name:
-    only و ف ب ل ك before it). The four rule fields hold words or phrases, as written:
+    only و ف ب ل ك before it). ``language`` is the lexicon's; an English entry's words are
+    folded by :mod:`framing.english` and ``inflect`` (``noun``/``verb``, empty: noun) says how
+    they inflect. The four rule fields hold words or phrases, as written:
     a match is dropped when one of ``not_followed_by`` comes right after it or one of
     ``not_preceded_by`` right before it, when its sentence holds none of ``in_sentence``
     (if given) or one of ``not_in_sentence``.
@@ -113,9 +144,13 @@ class Entry:
     not_preceded_by: tuple[str, ...] = ()
     in_sentence: tuple[str, ...] = ()
     not_in_sentence: tuple[str, ...] = ()
+    inflect: str = ""
+    language: str = "ar"
 
     @property
     def words(self) -> tuple[str, ...]:
+        if self.language == "en":
+            return term_words(self.term, "en")
         return normalize_term(self.term)
 
     @property
@@ -156,12 +191,12 @@ class Lexicon:
         return len(self.entries)
 
     def __contains__(self, term: str) -> bool:
-        key = normalize_term(term)
+        key = term_words(term, self.language)
         return any(e.words == key for e in self.entries)
 
     def find(self, term: str) -> list[Entry]:
         """Entries whose normalized term equals the normalized ``term``."""
-        key = normalize_term(term)
+        key = term_words(term, self.language)
         return [e for e in self.entries if e.words == key]
 
     @classmethod
@@ -170,8 +205,9 @@ class Lexicon:
         built = []
         cats: dict[str, str] = dict(meta.pop("categories", {}))
         actors: dict[str, str] = dict(meta.pop("actors", {}))
+        language = str(meta.get("language", "ar"))
         for raw in entries:
-            e = _entry_from_mapping(raw, name=name, path=None, line=0)
+            e = _entry_from_mapping(raw, name=name, path=None, line=0, language=language)
             cats.setdefault(e.category, "")
             if e.actor:
                 actors.setdefault(e.actor, "")
@@ -227,7 +263,7 @@ def _category_line(lex: Lexicon, category: str) -> int | None:
         return None
 
 
-def _entry_from_mapping(raw, *, name: str, path, line: int) -> Entry:
+def _entry_from_mapping(raw, *, name: str, path, line: int, language: str = "ar") -> Entry:
     if not isinstance(raw, dict):
         raise LexiconError("an entry must be a mapping like {term: ..., category: ...}", path=path, line=line,
                            hint="write each entry as '- {term: ..., category: ..., stance: ...}'")
@@ -256,9 +292,14 @@ def _entry_from_mapping(raw, *, name: str, path, line: int) -> Entry:
     if match not in MATCH_MODES:
         raise LexiconError(f"match of '{term}' is {match!r}", path=path, line=line,
                            hint="use match: affix (default), match: exact or match: name (a proper name)")
-    rules = {key: _rule_words(raw.get(key), key=key, term=term, path=path, line=line) for key in RULE_FIELDS}
+    inflect = raw.get("inflect") or ""
+    if inflect and inflect not in INFLECT_MODES:
+        raise LexiconError(f"inflect of '{term}' is {inflect!r}", path=path, line=line,
+                           hint="use inflect: noun (default: plural and possessive) or inflect: verb (-s, -ed, -ing)")
+    rules = {key: _rule_words(raw.get(key), key=key, term=term, path=path, line=line, language=language)
+             for key in RULE_FIELDS}
     actor = raw.get("actor") or None
-    words = normalize_term(term)
+    words = term_words(term, language)
     return Entry(
         term=str(term).strip(),
         category=str(category),
@@ -269,11 +310,13 @@ def _entry_from_mapping(raw, *, name: str, path, line: int) -> Entry:
         canonical=str(raw.get("canonical") or ""),
         id=str(raw.get("id") or f"{name}:{' '.join(words)}"),
         line=line,
+        inflect=str(inflect),
+        language=language,
         **rules,
     )
 
 
-def _rule_words(value, *, key: str, term: str, path, line: int) -> tuple[str, ...]:
+def _rule_words(value, *, key: str, term: str, path, line: int, language: str = "ar") -> tuple[str, ...]:
     """The words or phrases of a context rule (a string or a list of strings), as written."""
     if value is None:
         return ()
@@ -283,7 +326,7 @@ def _rule_words(value, *, key: str, term: str, path, line: int) -> tuple[str, ..
                            line=line, hint=f"write {key}: [word, other phrase]")
     out = []
     for v in items:
-        if not _TERM_PUNCT_OK.match(normalize_ar(v).strip()):
+        if not _term_ok(v, language):
             raise LexiconError(f"{key} of '{term}' has {v!r}, which is not words separated by spaces", path=path,
                                line=line, hint="give words or phrases without punctuation")
         out.append(v.strip())
@@ -693,6 +736,7 @@ def check_lexicon_data(data, *, path: Path | str | None = None) -> tuple[list[Is
         cat_desc[str(key)] = str(value or "")
     categories = set(cat_desc)
     actors = {str(k) for k in declared["actors"]}
+    language = str(data.get("language", "ar"))
     entries_raw = data.get("entries")
     if entries_raw is None:
         entries_raw = []
@@ -722,7 +766,8 @@ def check_lexicon_data(data, *, path: Path | str | None = None) -> tuple[list[Is
                                      "(legitimizing)"))
                 raw_d = {**raw, "stance": 0.0}
         try:
-            entry = _entry_from_mapping(raw_d, name=name or Path(str(where)).stem, path=path, line=line)
+            entry = _entry_from_mapping(raw_d, name=name or Path(str(where)).stem, path=path, line=line,
+                                        language=language)
         except LexiconError as exc:
             issues.append(_issue(where, line, "error", "schema", exc.message, exc.hint or ""))
             continue
@@ -739,7 +784,7 @@ def check_lexicon_data(data, *, path: Path | str | None = None) -> tuple[list[Is
                                  (f"did you mean '{close[0]}'? " if close else "") +
                                  f"declare it under 'actors:' or use one of {sorted(actors)}"))
         words = entry.words
-        if not words or not _TERM_PUNCT_OK.match(normalize_ar(entry.term).strip()):
+        if not words or not _term_ok(entry.term, language):
             issues.append(_issue(where, line, "error", "unmatchable",
                                  f"term '{entry.term}' can never match: after normalization it is not words "
                                  "separated by spaces", "remove punctuation (matches never cross , . : or "
@@ -757,7 +802,7 @@ def check_lexicon_data(data, *, path: Path | str | None = None) -> tuple[list[Is
     lex = Lexicon(
         name=(name or "").strip(),
         kind=kind if kind in KINDS else "framing",
-        language=str(data.get("language", "ar")),
+        language=language,
         version=str(data.get("version", "0")),
         description=str(data.get("description", "") or "").strip(),
         categories=cat_desc,
