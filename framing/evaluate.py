@@ -15,8 +15,11 @@ spans:
   ``mapping={technique: categories}`` only spans whose label is mapped count, and a span is
   relevant to a hit only when the hit's category is one it is mapped to (``*`` = any
   category); spans of unmapped labels are ignored in the scores but still listed by label.
-* **Valenced hits** are hits with a non-zero stance: the lexicon's claim that a wording is
-  loaded. Their precision is reported on its own (``scope = valenced``).
+* **Valenced hits** are hits with a non-zero stance in a category that is not a topic
+  marker (``kind: topic``, docs/lexicon-format.md): the lexicon's claim that a wording is
+  loaded. A topic marker's stance (a victim label's sympathy for its actor) claims no loaded
+  wording, so its hits count in ``overall`` but not here. Their precision is reported on its
+  own (``scope = valenced``); ``hits.csv`` has each hit's ``kind`` and ``valenced``.
 
 Gold layouts read (see :func:`read_gold`): JSONL (or a JSON list) of ``{text, spans}``
 records, the ArMPro layout (``paragraph`` + ``labels: [{technique, start, end, text}]``)
@@ -49,6 +52,7 @@ from typing import Any
 
 from framing.errors import ConfigError, CorpusError
 from framing.lexicon import Lexicon, Matcher, load_lexicons
+from framing.lexicon.model import category_kinds
 
 __all__ = [
     "OVERLAP_RULE",
@@ -336,8 +340,8 @@ METRIC_COLUMNS = ["scope", "name", "hits", "correct_hits", "precision", "gold_sp
                   "recall", "f1"]
 TECHNIQUE_COLUMNS = ["label", "gold_spans", "recalled", "recall", "recalled_valenced", "recall_valenced",
                      "categories"]
-HIT_COLUMNS = ["doc_id", "source", "lexicon", "entry_id", "term", "matched", "category", "stance", "actor", "start",
-               "end", "correct", "gold_labels", "left", "right"]
+HIT_COLUMNS = ["doc_id", "source", "lexicon", "entry_id", "term", "matched", "category", "kind", "stance", "valenced",
+               "actor", "start", "end", "correct", "gold_labels", "left", "right"]
 MISS_COLUMNS = ["doc_id", "source", "label", "start", "end", "text", "left", "right", "near_hits", "code", "note"]
 ENTRY_COLUMNS = ["lexicon", "entry_id", "term", "category", "stance", "hits", "correct_hits", "precision"]
 FP_COLUMNS = ["doc_id", "source", "lexicon", "entry_id", "term", "matched", "category", "stance", "start", "end",
@@ -349,8 +353,8 @@ class EvaluationResult:
     """What :func:`evaluate` measured. Every frame is a :class:`pandas.DataFrame`.
 
     * ``metrics``: one row per category (``scope = category``, ``name`` = the category), one
-      ``overall`` and one ``valenced`` (hits with stance ≠ 0), and per lexicon a ``lexicon`` and
-      a ``lexicon_valenced`` row (``name`` = the lexicon) — ``hits, correct_hits, precision,
+      ``overall`` and one ``valenced`` (hits with stance ≠ 0 outside topic markers), and per
+      lexicon a ``lexicon`` and a ``lexicon_valenced`` row (``name`` = the lexicon) — ``hits, correct_hits, precision,
       gold_spans, recalled_spans, recall, f1``.
     * ``labels``: per gold label (technique): ``gold_spans, recalled, recall`` (by any hit
       of a relevant category), ``recalled_valenced, recall_valenced`` (by valenced hits).
@@ -449,6 +453,10 @@ def evaluate(gold: str | Path | Sequence[GoldDocument], *, lexicons: Any = None,
                 raise ConfigError(f"--map {label}=…: no lexicon declares the category {unknown[0]!r}",
                                   hint=f"categories: {', '.join(sorted(known))} (or * for any)")
     matcher = Matcher(lexs, lemmatizer=lemmatizer)
+    kinds = category_kinds(lexs)
+
+    def valenced(h: Any) -> bool:
+        return h.stance != 0 and kinds.get(h.category) != "topic"
 
     hit_rows: list[dict[str, Any]] = []
     miss_rows: list[dict[str, Any]] = []
@@ -477,13 +485,13 @@ def evaluate(gold: str | Path | Sequence[GoldDocument], *, lexicons: Any = None,
         for i, h in enumerate(hits):
             n_hits += 1
             n_correct += hit_correct[i]
-            if h.stance != 0:
+            if valenced(h):
                 n_val += 1
                 n_val_correct += hit_correct[i]
             lh = lex_hits[h.lexicon]
             lh[0] += 1
             lh[1] += hit_correct[i]
-            if h.stance != 0:
+            if valenced(h):
                 lh[2] += 1
                 lh[3] += hit_correct[i]
             ch = cat_hits.setdefault(h.category, [0, 0])
@@ -491,7 +499,8 @@ def evaluate(gold: str | Path | Sequence[GoldDocument], *, lexicons: Any = None,
             ch[1] += hit_correct[i]
             left, right = _context(doc.text, h.start, h.end, width)
             hit_rows.append({"doc_id": doc.doc_id, "source": doc.source, "lexicon": h.lexicon, "entry_id": h.entry_id,
-                             "term": h.term, "matched": h.matched, "category": h.category, "stance": h.stance,
+                             "term": h.term, "matched": h.matched, "category": h.category,
+                             "kind": kinds.get(h.category, ""), "stance": h.stance, "valenced": valenced(h),
                              "actor": h.actor or "", "start": h.start, "end": h.end, "correct": hit_correct[i],
                              "gold_labels": ";".join(sorted(hit_labels[i])), "left": left, "right": right})
         for j, s in enumerate(spans):
@@ -500,17 +509,17 @@ def evaluate(gold: str | Path | Sequence[GoldDocument], *, lexicons: Any = None,
             lr = label_rows.setdefault(s.label, [0, 0, 0, set()])
             lr[0] += 1
             lr[1] += bool(rel)
-            lr[2] += any(h.stance != 0 for h in rel)
+            lr[2] += any(valenced(h) for h in rel)
             lr[3].update(h.category for h in rel)
             is_relevant = cmap is None or s.label in cmap
             if not is_relevant:
                 continue
             n_gold += 1
             n_gold_recalled += bool(rel)
-            n_gold_val += any(h.stance != 0 for h in rel)
+            n_gold_val += any(valenced(h) for h in rel)
             for name in {h.lexicon for h in rel}:
                 lex_gold[name][0] += 1
-            for name in {h.lexicon for h in rel if h.stance != 0}:
+            for name in {h.lexicon for h in rel if valenced(h)}:
                 lex_gold[name][1] += 1
             for cat in categories:
                 if _relevant(cmap, s.label, cat):

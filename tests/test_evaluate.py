@@ -148,6 +148,29 @@ def test_scores_per_lexicon_and_per_entry():
                                        "precision"]
 
 
+def test_topic_markers_with_a_stance_are_not_valenced_hits():
+    """A topic marker (kind: topic) may carry an actor stance (sympathy for victims) but claims
+    no loaded wording: it counts in ``overall``, not in ``valenced``."""
+    text = "قصف المستشفى في المدينة، وقال البيان إن العصابة مسؤولة."
+    i = text.index("العصابة")
+    gold = [GoldDocument("t1", text, (GoldSpan(i, i + 7, "Name_Calling"),))]
+    lex = Lexicon.from_entries("k", [{"term": "مستشفى", "category": "humanitarian", "stance": -0.2},
+                                     {"term": "عصابة", "category": "name_calling", "stance": -0.8}],
+                               categories={"humanitarian": "", "name_calling": ""},
+                               category_kinds={"humanitarian": "topic"})
+    r = evaluate(gold, lexicons=[lex])
+    assert (r.overall["hits"], r.overall["correct_hits"]) == (2, 1)
+    assert (r.valenced["hits"], r.valenced["precision"]) == (1, 1.0)
+    assert _metric(r, "lexicon_valenced", "k")["hits"] == 1
+    rows = r.hits.set_index("term")
+    assert rows.loc["مستشفى", ["kind", "valenced"]].tolist() == ["topic", False]
+    assert rows.loc["عصابة", ["kind", "valenced"]].tolist() == ["loaded", True]
+    # the same lexicon with every category loaded: the hospital hit is a wrong valenced hit
+    plain = Lexicon.from_entries("k", [{"term": e.term, "category": e.category, "stance": e.stance}
+                                       for e in lex.entries])
+    assert evaluate(gold, lexicons=[plain]).valenced["precision"] == 0.5
+
+
 def test_misses_and_false_positives_come_with_context():
     r = evaluate(HERE / "gold.jsonl", lexicons=LEX)
     (miss,) = r.misses.to_dict("records")
