@@ -48,10 +48,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from framing.attribution import find_quotes
-from framing.lexicon import Entry, Lexicon
+from framing.english import ENGLISH, WORD_RE_EN, fold_term, normalize_en, sentence_spans_en
+from framing.lexicon import Entry, Lexicon, Matcher
+from framing.normalize import Normalized
 from framing.records import Attribution
 
-__all__ = ["EnglishAttributionExtractor", "sentence_spans_en"]
+__all__ = ["EnglishAttributionExtractor"]
 
 
 def _set(words: str) -> frozenset[str]:
@@ -135,64 +137,9 @@ _MAX_NP = 9  # tokens of a speaker phrase
 _MAX_SPEAKER_WORDS = 8  # words of a speaker name as written
 _MAX_AFTER = 6  # tokens of adverbials skipped after a verb
 
-_TOKEN_RE = re.compile(r"(?:[A-Za-z]\.){2,}|[^\W_]+(?:['’\-][^\W_]+)*")
-_ABBREV = _set("""
-mr mrs ms dr gen lt col maj capt sgt st prof rev sen rep gov brig adm cmdr jr sr no vs etc inc co corp
-jan feb mar apr jun jul aug sep sept oct nov dec
-""")
-_SENT_END_RE = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+|$)")
 _PARA_RE = re.compile(r"\n(?:[ \t\r\u00a0]*\n)*")
 _TRIM = " \t\n\r\u00a0.,;:!?…-–—"
 _BREAK = frozenset(".;:!?()[]\n")
-
-
-def _fold(tok: str) -> str:
-    """The lookup form of a token: lower case, ’ as ', a final possessive 's / s' removed."""
-    t = tok.lower().replace("’", "'")
-    if t.endswith("'s"):
-        return t[:-2]
-    if t.endswith("s'"):
-        return t[:-1]
-    return t
-
-
-def sentence_spans_en(text: str) -> list[tuple[int, int]]:
-    """Sentence spans of English ``text``: a break after . ! ? (and a closing quote) before a
-    space and a word that does not start in lower case, never after an abbreviation ("Mr.",
-    "U.S." before a lower-case word), and at every line break.
-
-    >>> t = 'Mr. Lavrov said "no." The U.S. army left. He said so'
-    >>> [t[s:e] for s, e in sentence_spans_en(t)]
-    ['Mr. Lavrov said "no."', 'The U.S. army left.', 'He said so']
-    """
-    spans: list[tuple[int, int]] = []
-    for line in re.finditer(r"[^\n]+", text):
-        base, chunk = line.start(), line.group()
-        start = 0
-        for m in _SENT_END_RE.finditer(chunk):
-            end = m.end()
-            before = chunk[start:m.start()]
-            word = re.search(r"([A-Za-z]+(?:\.[A-Za-z]+)*)$", before)
-            nxt = chunk[end:].lstrip()
-            if m.group() == "." and word is not None:
-                w = word.group(1)
-                # "Mr. X", "Gen. X", a middle initial "J. Smith"; "U.S." ends a sentence only before
-                # a word that clearly starts a new one ("The", "He")
-                if (w.lower() in _ABBREV or len(w) == 1 or "." in w) and not (
-                        "." in w and nxt[:1].isupper() and nxt.split(" ", 1)[0].lower() in _DET | _PRONOUNS):
-                    continue
-            if nxt and nxt[0].islower():
-                continue
-            seg = chunk[start:end]
-            lead = len(seg) - len(seg.lstrip())
-            if seg.strip():
-                spans.append((base + start + lead, base + end))
-            start = end
-        seg = chunk[start:]
-        if seg.strip():
-            lead = len(seg) - len(seg.lstrip())
-            spans.append((base + start + lead, base + start + len(seg.rstrip())))
-    return spans
 
 
 # --- records internal to one document ---------------------------------------------------------
@@ -295,108 +242,16 @@ class _Doc:
         return bisect.bisect_left(self.starts, q.inner_end) - bisect.bisect_left(self.starts, q.inner_start)
 
 
-# --- phrase tables built from lexicons --------------------------------------------------------
-
-
-def _term_words(term: str) -> tuple[str, ...]:
-    return tuple(_fold(t) for t in _TOKEN_RE.findall(term))
-
-
-def _plurals(word: str) -> set[str]:
-    """The word and its plural (-s, -es, -ies): the forms a source phrase's last word takes."""
-    out = {word, word + "s"}
-    if word.endswith(("s", "x", "z", "ch", "sh")):
-        out.add(word + "es")
-    if len(word) > 2 and word.endswith("y") and word[-2] not in "aeiou":
-        out.add(word[:-1] + "ies")
-    return out
-
-
-class _PhraseTable:
-    """Token sequences of lexicon entries (folded), longest match first, with context rules."""
-
-    def __init__(self, entries: Sequence[Entry], *, plurals: bool):
-        self.table: dict[tuple[str, ...], Entry] = {}
-        #: entry id → per word: "upper" (an acronym: "WHO", not "who"), "cap" (a name), ""
-        self.case: dict[str, tuple[str, ...]] = {}
-        self.max_len = 1
-        for e in entries:
-            words = _term_words(e.term)
-            if not words:
-                continue
-            forms = {words}
-            if plurals and e.match not in ("exact", "name"):
-                forms = {(*words[:-1], w) for w in _plurals(words[-1])}
-            for f in forms:
-                self.table.setdefault(f, e)
-            self.case[e.id] = tuple(
-                "upper" if len(w) >= 2 and w.isupper() else ("cap" if e.match == "name" and w[:1].isupper() else "")
-                for w in _TOKEN_RE.findall(e.term))
-            self.max_len = max(self.max_len, len(words))
-
-    def _case_ok(self, d: _Doc, k: int, e: Entry) -> bool:
-        for off, need in enumerate(self.case.get(e.id, ())):
-            tok = d.toks[k + off] if k + off < len(d.toks) else ""
-            if need == "upper" and not tok.rstrip("'’s").isupper():
-                return False
-            if need == "cap" and not tok[:1].isupper():
-                return False
-        return True
-
-    def find(self, d: _Doc) -> list[tuple[int, int, Entry]]:
-        out = []
-        n = len(d.low)
-        k = 0
-        while k < n:
-            best = None
-            for m in range(min(self.max_len, n - k), 0, -1):
-                if any(c in _BREAK for c in "".join(d.gap(j) for j in range(k + 1, k + m))):
-                    continue
-                e = self.table.get(tuple(w.lower() for w in d.low[k:k + m]))
-                if e is not None and self._case_ok(d, k, e) and _rules_ok(d, k, k + m, e):
-                    best = (k, k + m, e)
-                    break
-            if best is None:
-                k += 1
-            else:
-                out.append(best)
-                k = best[1]
-        return out
-
-
-def _rules_ok(d: _Doc, i0: int, i1: int, e: Entry) -> bool:
-    """The context rules of ``e`` (not_followed_by, not_preceded_by, in_sentence, not_in_sentence)."""
-    if not e.has_rules:
-        return True
-    for phrase in e.not_followed_by:
-        w = _term_words(phrase)
-        if w and tuple(d.low[i1:i1 + len(w)]) == w:
-            return False
-    for phrase in e.not_preceded_by:
-        w = _term_words(phrase)
-        if w and i0 >= len(w) and tuple(d.low[i0 - len(w):i0]) == w:
-            return False
-    if e.in_sentence or e.not_in_sentence:
-        s, t = d.sentence(d.starts[i0])
-        a, b = d.tok_at_or_after(s), d.tok_at_or_after(t)
-        sent = " " + " ".join(d.low[a:b]) + " "
-        def has(p: str) -> bool:
-            return f" {' '.join(_term_words(p))} " in sent
-        if e.in_sentence and not any(has(p) for p in e.in_sentence):
-            return False
-        if any(has(p) for p in e.not_in_sentence):
-            return False
-    return True
-
-
 class EnglishAttributionExtractor:
     """Find quotations, reported speech and sourcing phrases in English text.
 
-    ``verbs``: lexicons of kind ``reporting_verbs`` (every form listed, ``canonical`` = the
-    lemma, category = stance class); ``sources``: lexicons of kind ``sources`` (category =
-    source type, ``canonical`` = the speaker's name; the last word of an entry also matches
-    its plural and possessive, unless ``match: exact``). Lexicons of another language are
-    ignored.
+    ``verbs``: lexicons of kind ``reporting_verbs`` (``canonical`` = the lemma, category =
+    stance class; ``inflect: verb`` entries match their -s, -ed and -ing forms, irregular
+    forms are entries of their own); ``sources``: lexicons of kind ``sources`` (category =
+    source type, ``canonical`` = the speaker's name). Both are matched by
+    :class:`framing.lexicon.Matcher` with the English rules of :mod:`framing.english`
+    (inflection, context rules, longest match; the first lexicon listed wins a tie, so a
+    domain pack goes before ``sources-en.yaml``). Lexicons of another language are ignored.
 
     >>> ex = EnglishAttributionExtractor([], [])
     >>> [(a.kind, a.speaker, a.cue) for a in ex.extract("Five died, according to local sources.", doc_id="d")]
@@ -406,9 +261,10 @@ class EnglishAttributionExtractor:
     def __init__(self, verbs: Sequence[Lexicon], sources: Sequence[Lexicon]):
         self.verbs = [lx for lx in verbs if getattr(lx, "language", "en") == "en"]
         self.sources = [lx for lx in sources if getattr(lx, "language", "en") == "en"]
-        self._verbs = _PhraseTable([e for lx in self.verbs for e in lx.entries], plurals=False)
-        # the first source lexicon listed wins where several name a phrase (a pack before sources-en)
-        self._sources = _PhraseTable([e for lx in self.sources for e in lx.entries], plurals=True)
+        self._verb_entries = {e.id: e for lx in self.verbs for e in lx.entries}
+        self._source_entries = {e.id: e for lx in self.sources for e in lx.entries}
+        self._verb_matcher = Matcher(self.verbs, rules=ENGLISH) if self.verbs else None
+        self._source_matcher = Matcher(self.sources, rules=ENGLISH) if self.sources else None
 
     # -- public -------------------------------------------------------------------------------
 
@@ -416,12 +272,11 @@ class EnglishAttributionExtractor:
         """All attributions of ``text``, ordered by position, ids 1, 2, ... within the document.
 
         Offsets index ``text``: ``text[a.quote_start:a.quote_end] == a.quote_text``.
-        ``normalized`` is accepted for symmetry with the Arabic extractor and not needed:
-        English tokens are found on the original text (folding keeps lengths).
+        ``normalized`` may pass ``framing.english.normalize_en(text)`` when the caller has it.
         """
         if not text or not text.strip():
             return []
-        d = self._prepare(text)
+        d = self._prepare(text, doc_id, normalized)
         cues = self._cues(d)
         for cue in cues:
             qi = d.inside_quote(d.starts[cue.i0])
@@ -436,24 +291,43 @@ class EnglishAttributionExtractor:
 
     # -- preparation --------------------------------------------------------------------------
 
-    def _prepare(self, text: str) -> _Doc:
-        toks, starts, ends = [], [], []
-        for m in _TOKEN_RE.finditer(text):
-            toks.append(m.group())
-            starts.append(m.start())
-            ends.append(m.end())
-        # an acronym keeps its capitals, so that "WHO" or "US" is never the pronoun "who" / "us"
-        low = [_fold(t) if not (len(t) > 1 and t.rstrip("'’s").isupper()) else _fold(t).upper() for t in toks]
+    def _prepare(self, text: str, doc_id: str, norm: Normalized | None) -> _Doc:
+        if norm is None or not isinstance(norm, Normalized):
+            norm = normalize_en(text)
+        toks, low, starts, ends = [], [], [], []
+        for m in WORD_RE_EN.finditer(norm.text):
+            a, b = norm.original_span(*m.span())
+            tok = text[a:b]
+            toks.append(tok)
+            starts.append(a)
+            ends.append(b)
+            # an acronym keeps its capitals, so that "WHO" or "US" is never the pronoun "who" / "us"
+            letters = [c for c in tok if c.isalpha()]
+            acronym = len(letters) > 1 and all(c.isupper() for c in letters[:-1]) and tok.rstrip("'’s").isupper()
+            word = fold_term(m.group())
+            low.append(word.upper() if acronym else word)
         sents = sentence_spans_en(text)
         newlines = [m.start() for m in _PARA_RE.finditer(text)]
         quotes = find_quotes(text)
         d = _Doc(text, toks, low, starts, ends, [s for s, _ in sents], [e for _, e in sents], newlines,
                  quotes, [q.start for q in quotes], {}, [])
-        for i0, i1, e in self._verbs.find(d):
-            lemma = e.canonical or e.term
-            d.verbs[i0] = _Cue(i0, i1, "verb", lemma, e.category, e.stance,
-                               participle=low[i1 - 1].endswith("ing"))
-        d.sources = self._sources.find(d)
+        tok_at = {st: i for i, st in enumerate(starts)}
+
+        def spans(matcher: Matcher | None, entries: dict[str, Entry]):
+            if matcher is None:
+                return
+            for h in matcher.find(text, doc_id=doc_id, normalized=norm):
+                i0 = tok_at.get(h.start)
+                e = entries.get(h.entry_id)
+                if i0 is None or e is None:
+                    continue
+                yield i0, max(i0 + 1, bisect.bisect_left(starts, h.end)), e
+
+        for i0, i1, e in spans(self._verb_matcher, self._verb_entries):
+            if i0 not in d.verbs:
+                d.verbs[i0] = _Cue(i0, i1, "verb", e.canonical or e.term, e.category, e.stance,
+                                   participle=low[i1 - 1].endswith("ing"))
+        d.sources = sorted(spans(self._source_matcher, self._source_entries), key=lambda x: (x[0], -x[1]))
         return d
 
     def _cues(self, d: _Doc) -> list[_Cue]:
