@@ -112,7 +112,8 @@ PROBLEM_KINDS: tuple[ProblemKind, ...] = (
     ProblemKind("html markup", EXCLUDED, "HTML tags and entities excluded from scoring (offsets kept)"),
     ProblemKind("empty document", SKIPPED, "no text, or only white space"),
     ProblemKind("missing text", SKIPPED, "a record without the text field"),
-    ProblemKind("no Arabic letters", SKIPPED, "a text without a single Arabic letter"),
+    ProblemKind("unsupported language", SKIPPED, "neither Arabic nor English, by its language field or its text "
+                "(framing.language): the detail names the language or script found"),
     ProblemKind("malformed row", SKIPPED, "a record that cannot be parsed (JSON, CSV, nesting deeper than max_json_depth)"),
     ProblemKind("cannot decode", SKIPPED, "not UTF-8, UTF-16 or an Arabic code page"),
     ProblemKind("cannot read", SKIPPED, "the file cannot be opened or read (permission, I/O error, corrupt compression)"),

@@ -390,7 +390,7 @@ def test_empty_corpus_says_what_was_skipped(tmp_path):
         load_corpus(tmp_path)
     text = str(info.value)
     assert "no usable documents" in text
-    assert "empty document" in text and "no Arabic letters" in text
+    assert "empty document" in text and "unsupported language" in text
     assert "blank.txt" in text and "english.txt" in text
 
 
@@ -482,7 +482,7 @@ def test_empty_and_non_arabic_records_are_skipped(tmp_path):
     assert [d.doc_id for d in corpus] == ["a"]
     assert [(p.doc_id, p.reason, p.action) for p in corpus.problems] == [
         ("b", "empty document", "skipped"),
-        ("c", "no Arabic letters", "skipped"),
+        ("c", "unsupported language", "skipped"),
         ("d", "missing text", "skipped"),
         ("e", "malformed row", "skipped"),
     ]
@@ -897,7 +897,7 @@ def _check_table_corpus(corpus, source_prefix: str) -> None:
     assert docs[0].source == f"{source_prefix}:1"
     got = sorted((p.reason, p.line, p.doc_id) for p in corpus.problems)
     assert got == sorted([("html markup", 2, "t2"), ("duplicate id", 3, "t1~2"), ("missing outlet", 4, "t4"),
-                          ("no Arabic letters", 5, "t5"), ("missing text", 6, "t6")])
+                          ("unsupported language", 5, "t5"), ("missing text", 6, "t6")])
 
 
 def test_dataframe_corpus(tmp_path):

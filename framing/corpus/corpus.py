@@ -28,7 +28,7 @@ from framing.corpus.cleaning import (
     html_spans,
     line_hash,
 )
-from framing.corpus.decoding import _ARABIC_LETTER, _SURROGATE
+from framing.corpus.decoding import _SURROGATE
 from framing.corpus.fields import (
     UNKNOWN_OUTLET,
     FieldMap,
@@ -44,6 +44,7 @@ from framing.corpus.files import _Budget, _NotRegular, _open_regular, _size, _To
 from framing.corpus.filters import DocumentFilter
 from framing.corpus.limits import CorpusLimits, split_text
 from framing.errors import CorpusError
+from framing.language import language_of
 from framing.records import Document, Problem, Span, mask_spans
 
 
@@ -181,10 +182,13 @@ def _prepare(raw: _Raw, settings: _Settings, sink: Callable[[Problem], Any]) -> 
     if text.isspace():
         sink(Problem(raw.source, "empty document", "skipped", doc_id, raw.line, where))
         return None
-    if _ARABIC_LETTER.search(text) is None:
-        sink(Problem(raw.source, "no Arabic letters", "skipped", doc_id, raw.line,
-                     _join(where, _truncate(" ".join(text.split()), 60))))
+    detection = language_of(raw.language, text)  # the language field, else the text's script and words
+    if not detection.supported:
+        sink(Problem(raw.source, "unsupported language", "skipped", doc_id, raw.line,
+                     _join(where, f"{detection.language}: {detection.reason}: "
+                                  f"{_truncate(' '.join(text.split()), 60)}")))
         return None
+    raw.language = detection.language
     return text
 
 
