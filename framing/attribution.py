@@ -47,8 +47,10 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from itertools import accumulate
 from pathlib import Path
 
 from framing.errors import LexiconError
@@ -307,14 +309,24 @@ _MAX_SPEAKER_WORDS = 5  # words of an unknown speaker's normalized name
 _TRIM = " \t\n\r\u00a0.،,؛;:!?؟…-–—"
 _SOURCE_LINE_RE = re.compile(r"(?m)^[ \t]*(?:ال)?مصا?در[ \t]*[:：][ \t]*(\S[^\n]*)$")
 _SPACES_RE = re.compile(r"\s+")
+_SPLIT_RE = re.compile(f"({WORD_RE.pattern})")  # words and the gaps between them
 _PARA_RE = re.compile(r"\n(?:[ \t\r\u00a0]*\n)*")  # a paragraph break (blank lines count once)
 _STRIP_CHARS = "\"'“”„‟«»‹›‘’‚‛()[]{}<>.،,؛;:!?؟…-–—/\\"
+_STRIP_TABLE = {ord(c): " " for c in _STRIP_CHARS}
 
 
+def _arange(n: int):
+    """``numpy.arange(n)``: the offsets of a text normalization left in place."""
+    import numpy as np
+
+    return np.arange(n)
+
+
+@lru_cache(maxsize=65_536)
 def _light(s: str) -> str:
     """A speaker name for display: diacritics, tatweel and marks removed, letters kept."""
     s = normalize_ar(s, alef=False, alef_maksura=False, teh_marbuta=False)
-    s = s.translate({ord(c): " " for c in _STRIP_CHARS})
+    s = s.translate(_STRIP_TABLE)
     return _SPACES_RE.sub(" ", s).strip()
 
 
@@ -340,9 +352,7 @@ def _anonymity_formulas(norms: Sequence[str]) -> dict[int, int]:
     {2: 7}
     """
     out: dict[int, int] = {}
-    for i, tok in enumerate(norms):
-        if tok not in _ANON_NAME:
-            continue
+    for i in _positions(norms, _ANON_NAME.intersection(norms)):
         start = None
         for j in range(i - 1, max(-1, i - 6), -1):
             t = norms[j]
@@ -353,6 +363,21 @@ def _anonymity_formulas(norms: Sequence[str]) -> dict[int, int]:
         if start > 0 and norms[start - 1] in ("الذي", "التي", "الذين", "والذي", "والتي"):
             start -= 1
         out[start] = i + 1
+    return out
+
+
+def _positions(tokens: list[str], wanted: Collection[str]) -> list[int]:
+    """The indices of ``tokens`` that are in ``wanted`` (a few words), in order (scans at C speed)."""
+    out: list[int] = []
+    for w in wanted:
+        i = tokens.index(w)
+        while True:
+            out.append(i)
+            try:
+                i = tokens.index(w, i + 1)
+            except ValueError:
+                break
+    out.sort()
     return out
 
 
@@ -422,11 +447,28 @@ class _Doc:
     quote_first: dict[int, int]  # first token index → quote index
     quote_starts: list[int]
     verbs: dict[int, _Cue]  # first token → verb cue
-    sources: list[tuple[int, int, Hit]]  # (first token, token after, hit)
-    source_starts: list[int]
+    #: sentence index → its named sources, (first token, token after, hit) by position; a sentence is
+    #: matched the first time a speaker phrase in it is looked up (no lexicon term spans a sentence end)
+    sentence_sources: Callable[[int], list[tuple[int, int, Hit]]]
+    types: set[str]  # the distinct tokens
     anon: dict[int, int] = field(default_factory=dict)  # first token → token after, of anonymity formulas
     claimed: set[int] = field(default_factory=set)  # quote indices already attributed
     found: list[_Found] = field(default_factory=list)
+    _sources: dict[int, list[tuple[int, int, Hit]]] = field(default_factory=dict)
+
+    def sources_in(self, s: int, e: int) -> list[tuple[int, int, Hit]]:
+        """The named sources whose first token is in [s, e), by position (longer first at a token)."""
+        if e <= s:
+            return []
+        j0 = max(0, bisect.bisect_right(self.sent_starts, self.starts[s]) - 1)
+        j1 = bisect.bisect_right(self.sent_starts, self.starts[e - 1]) - 1
+        out = []
+        for j in range(j0, j1 + 1):
+            hits = self._sources.get(j)
+            if hits is None:
+                hits = self._sources[j] = self.sentence_sources(j)
+            out.extend(h for h in hits if s <= h[0] < e)
+        return out
 
     # -- navigation --
     def sentence(self, pos: int) -> tuple[int, int]:
@@ -535,6 +577,11 @@ class AttributionExtractor:
                         rows.append({"term": f"{pre}{e.words[0]} {rest}".strip(), "category": e.category,
                                      "stance": e.stance, "match": "exact", "id": vid})
             lexicons.append(Lexicon.from_entries(name, rows, kind="reporting_verbs"))
+        #: normalized verb form → (entry, proclitic), when every verb is one word matched as written
+        #: (the bundled lexicon): a dict lookup per token, the same hits as the matcher gives
+        self._verb_forms: dict[str, tuple[Entry, bool]] | None = self._verb_lookup(lexicons)
+        if self._verb_forms is not None:
+            lexicons = []
         #: precedence of source lexicons: the first listed wins where several name a phrase (a pack such
         #: as sources-syria.yaml before the neutral sources.yaml)
         self._source_rank: dict[str, int] = {}
@@ -545,6 +592,20 @@ class AttributionExtractor:
                 self._source_entries[e.id] = e
             lexicons.append(lex)
         self._matcher = Matcher(lexicons)
+
+    def _verb_lookup(self, verb_lexicons: Sequence[Lexicon]) -> dict[str, tuple[Entry, bool]] | None:
+        """Form → (entry, proclitic) of one-word ``match: exact`` verbs without context rules; None when
+        some verb needs the matcher. Where several entries share a form, the matcher's choice wins: the
+        first lexicon by name, then the lowest entry id."""
+        best: dict[str, tuple[str, str]] = {}
+        for lex in verb_lexicons:
+            for e in lex.entries:
+                if e.match != "exact" or len(e.words) != 1 or e.has_rules:
+                    return None
+                key = (lex.name, e.id)
+                if e.words[0] not in best or key < best[e.words[0]]:
+                    best[e.words[0]] = key
+        return {form: self._verb_entries[eid] for form, (_, eid) in best.items() if eid in self._verb_entries}
 
     # -- public -------------------------------------------------------------------------------
 
@@ -579,16 +640,16 @@ class AttributionExtractor:
         if norm is None:
             norm = normalize_with_offsets(text)
         ntext = norm.text
-        spans = [m.span() for m in WORD_RE.finditer(ntext)]
-        norms = [ntext[s:e] for s, e in spans]
-        if len(ntext) == len(text):
-            starts = [s for s, _ in spans]
-            ends = [e for _, e in spans]
-        else:
+        # [gap, word, gap, ..., word, gap]: word k is pieces[2k + 1], at bounds[2k]:bounds[2k + 1]
+        pieces = _SPLIT_RE.split(ntext)
+        norms = pieces[1::2]
+        bounds = list(accumulate(map(len, pieces)))
+        starts, ends = bounds[0:-1:2], bounds[1::2]
+        if not (ntext == text or (len(ntext) == len(text) and bool((norm.starts == _arange(len(text))).all()))):
             nst = norm.starts.tolist()
             n = len(nst)
-            starts = [nst[s] for s, _ in spans]
-            ends = [nst[e] if e < n else len(text) for _, e in spans]
+            starts = [nst[s] for s in starts]
+            ends = [nst[e] if e < n else len(text) for e in ends]
         sents = _merge_abbreviations(text, sentence_spans(text))
         newlines = [m.start() for m in _PARA_RE.finditer(text)]
         quotes = find_quotes(text)
@@ -597,35 +658,70 @@ class AttributionExtractor:
             k = bisect.bisect_left(starts, q.inner_start)
             if k < len(starts) and starts[k] < q.inner_end:
                 quote_first.setdefault(k, qi)
-        tok_index = {s: i for i, s in enumerate(starts)}
         verbs: dict[int, _Cue] = {}
-        sources: list[tuple[int, int, Hit]] = []
-        for h in self._matcher.find(text, doc_id=doc_id, normalized=norm):
-            i0 = tok_index.get(h.start)
-            if i0 is None:
-                continue
-            i1 = bisect.bisect_left(starts, h.end)
-            if h.lexicon in self._verb_names:
-                entry, proclitic = self._verb_entries.get(h.entry_id, (None, False))
-                if entry is None or i0 in verbs:
+        forms = self._verb_forms
+        types = set(norms)
+        if forms is not None:
+            for i in _positions(norms, types.intersection(forms)):
+                entry, proclitic = forms[norms[i]]
+                verbs[i] = _Cue(i, i + 1, "verb", entry.canonical or entry.term, entry.category, entry.stance,
+                                proclitic=proclitic)
+
+        def find_sources(lo: int = 0, hi: int | None = None) -> list[tuple[int, int, Hit]]:
+            """Source hits of tokens [lo, hi) (and, without the verb lookup, verb cues into ``verbs``)."""
+            if hi is None:
+                hi = len(norms)
+            if hi <= lo:
+                return []
+            if lo == 0 and hi == len(norms):
+                sub, sub_norm, offset = text, norm, 0
+            else:  # the words lo..hi-1 and the marks after the last one, as one text
+                na, nb = bounds[2 * lo], bounds[2 * hi - 1]
+                offset = int(norm.starts[na])
+                o_end = int(norm.starts[nb]) if nb < len(ntext) else len(text)
+                sub = text[offset:o_end]
+                sub_norm = Normalized(ntext[na:nb], sub, norm.starts[na:nb] - offset, norm.ends[na:nb] - offset)
+            sources: list[tuple[int, int, Hit]] = []
+            for h in self._matcher.find(sub, doc_id=doc_id, normalized=sub_norm):
+                h_start, h_end = h.start + offset, h.end + offset
+                i0 = bisect.bisect_left(starts, h_start)
+                if i0 == len(starts) or starts[i0] != h_start:
                     continue
-                verbs[i0] = _Cue(i0, i1, "verb", entry.canonical or entry.term, entry.category, entry.stance,
-                                 proclitic=proclitic)
-            elif h.lexicon in self._source_names:
-                sources.append((i0, i1, h))
-        sources.sort(key=lambda s: (s[0], -s[1]))
+                i1 = bisect.bisect_left(starts, h_end)
+                if h.lexicon in self._verb_names:
+                    entry, proclitic = self._verb_entries.get(h.entry_id, (None, False))
+                    if entry is None or i0 in verbs:
+                        continue
+                    verbs[i0] = _Cue(i0, i1, "verb", entry.canonical or entry.term, entry.category, entry.stance,
+                                     proclitic=proclitic)
+                elif h.lexicon in self._source_names:
+                    sources.append((i0, i1, h))
+            sources.sort(key=lambda s: (s[0], -s[1]))
+            return sources
+
+        sent_starts, sent_ends = [s for s, _ in sents], [e for _, e in sents]
+        if forms is not None:
+            def sentence_sources(j: int) -> list[tuple[int, int, Hit]]:
+                return find_sources(bisect.bisect_left(starts, sent_starts[j]),
+                                    bisect.bisect_left(starts, sent_ends[j]))
+        else:  # verbs come from the matcher too: match the whole text now
+            every = find_sources()
+
+            def sentence_sources(j: int) -> list[tuple[int, int, Hit]]:
+                lo, hi = bisect.bisect_left(starts, sent_starts[j]), bisect.bisect_left(starts, sent_ends[j])
+                return [h for h in every if lo <= h[0] < hi]
+
         anon = _anonymity_formulas(norms)
         for a0, a1 in anon.items():  # "ذكر" in "رفض ذكر اسمه" is no cue
             for k in range(a0, a1):
                 verbs.pop(k, None)
-        return _Doc(text, norms, starts, ends, [s for s, _ in sents], [e for _, e in sents], newlines, quotes,
-                    quote_first, [q.start for q in quotes], verbs, sources, [s[0] for s in sources], anon)
+        return _Doc(text, norms, starts, ends, sent_starts, sent_ends, newlines, quotes,
+                    quote_first, [q.start for q in quotes], verbs, sentence_sources, types, anon)
 
     def _cues(self, d: _Doc) -> list[_Cue]:
         cues = []
         covered: set[int] = set()
-        first = _SOURCING_FIRST
-        for i in [i for i, tok in enumerate(d.norms) if tok in first]:
+        for i in _positions(d.norms, _SOURCING_FIRST.intersection(d.types)):
             cue = self._sourcing_cue(d, i, d.norms[i])
             if cue is not None:
                 cues.append(cue)
@@ -778,11 +874,7 @@ class AttributionExtractor:
 
     def _known(self, d: _Doc, s: int, e: int) -> tuple[int, int, Hit] | None:
         """The named source in tokens [s, e): the last one, a named one before an anonymous one."""
-        j = bisect.bisect_left(d.source_starts, s)
-        found = []
-        while j < len(d.sources) and d.sources[j][0] < e:
-            found.append(d.sources[j])
-            j += 1
+        found = d.sources_in(s, e)
         if not found:
             return None
         if len(self._source_rank) > 1:
@@ -929,9 +1021,7 @@ class AttributionExtractor:
                 return f.speaker
         # (2)
         if sentence_sources:
-            j = bisect.bisect_left(d.source_starts, d.tok_at_or_after(s_start))
-            while j < len(d.sources) and d.sources[j][0] < cue.i0:
-                i0, i1, hit = d.sources[j]
+            for i0, i1, hit in d.sources_in(d.tok_at_or_after(s_start), cue.i0):
                 entry = self._source_entries.get(hit.entry_id)
                 dependent = (entry is not None and not entry.canonical and d.norms[i0][:1] in "لب"
                              and not d.norms[i0].startswith("ال"))  # "الأمين العام لنقابة": not the speaker
@@ -939,7 +1029,6 @@ class AttributionExtractor:
                     sp = self._speaker(d, i0, i1, [])
                     if sp is not None:
                         return sp
-                j += 1
         # (2c) "وحمل محافظ خانشين، شاه محمود، طالبان المسؤولية، موضحا أن": a participle's subject is
         # the one of the verb that starts the sentence
         cue_tok = d.norms[cue.i0]
@@ -1148,7 +1237,7 @@ class AttributionExtractor:
                     k += 1
                     continue
                 break
-            src = self._sourcing_cue(d, k, tok)
+            src = self._sourcing_cue(d, k, tok) if tok in _SOURCING_FIRST else None
             if src is not None:  # "وشدد الرئيسان، حسب البيان، على “...”": the quote is the statement's
                 s, e, names = self._np(d, src.np_start, n, mode="source")
                 override = (src, self._speaker(d, s, e, names, strip_lam=True))
@@ -1372,11 +1461,7 @@ class AttributionExtractor:
             if e <= s:
                 continue
             cue = _Cue(d.tok_at_or_after(m.start()), s, "sourcing", "المصدر")
-            j = bisect.bisect_left(d.source_starts, s)
-            hits = []
-            while j < len(d.sources) and d.sources[j][0] < e:
-                hits.append(d.sources[j])
-                j += 1
+            hits = d.sources_in(s, e)
             if hits:
                 for i0, i1, _ in hits:
                     sp = self._speaker(d, i0, i1, [])
