@@ -65,6 +65,8 @@ class RunSpec:
     titles: bool = True
     morphology_db: str | None = None
     events_params: tuple[tuple[str, Any], ...] = ()
+    #: the English stop words (documents of ``language: en``); None: the bundled list
+    stopwords_en: frozenset[str] | None = None
     key: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
@@ -73,6 +75,8 @@ class RunSpec:
             digest.update(f"{lx.kind}\0{lx.name}\0{lx.sha256}\0{len(lx.entries)}\n".encode())
         digest.update(repr((sorted(self.stopwords), self.attribution, self.topics, self.events,
                             self.morphology_db, self.events_params, self.titles)).encode())
+        if self.stopwords_en is not None:
+            digest.update(repr(sorted(self.stopwords_en)).encode())
         object.__setattr__(self, "key", digest.hexdigest())
 
     @classmethod
@@ -114,21 +118,24 @@ class RunContext:
         self.actors = spec.actors
         self.categories = spec.categories
         self.stopwords = spec.stopwords
+        # lexicons of language: en apply to English documents (framing.english); all others to Arabic ones
+        arabic = [lx for lx in spec.lexicons if lx.language != "en"]
         if matcher is None:
             lemmatizer = None
             if spec.morphology_db:
                 from framing.morphology import MorphologyLemmatizer
 
                 lemmatizer = MorphologyLemmatizer(spec.morphology_db)
-            matcher = Matcher(framing_lex, lemmatizer=lemmatizer)
+            matcher = Matcher([lx for lx in framing_lex if lx.language != "en"], lemmatizer=lemmatizer)
         self.matcher = matcher
         self.extractor = extractor if spec.attribution else None
         if spec.attribution and extractor is None:
             from framing.attribution import AttributionExtractor
 
             self.extractor = AttributionExtractor(
-                verbs=[lx for lx in spec.lexicons if lx.kind == "reporting_verbs"],
-                sources=[lx for lx in spec.lexicons if lx.kind == "sources"])
+                verbs=[lx for lx in arabic if lx.kind == "reporting_verbs"],
+                sources=[lx for lx in arabic if lx.kind == "sources"])
+        self._english: _EnglishPath | None = None
         #: token → its folded term for the distinguishing-terms counts (None: a stop word, a digit …)
         self.term_of: dict[str, str | None] = {}
         #: the sources lexicons' matcher that types a headline's colon speaker («بكار: مرسي …»)
@@ -138,6 +145,7 @@ class RunContext:
         self.source_entries: dict[str, Any] = {}
         if self.extractor is not None and spec.titles:
             sources = [lx for lx in spec.lexicons if lx.kind == "sources"]
+            sources = [lx for lx in sources if lx.language != "en"]
             for lx in sources:
                 self.source_rank.setdefault(lx.name, len(self.source_rank))
                 self.source_entries.update({e.id: e for e in lx.entries})
@@ -147,8 +155,15 @@ class RunContext:
             from framing.events import EventGrouper
 
             self.featurizer = EventGrouper(**dict(spec.events_params)).featurizer(
-                lexicons=list(spec.lexicons), stopwords=spec.stopwords)
+                lexicons=arabic, stopwords=spec.stopwords)
 
+
+    @property
+    def english(self) -> _EnglishPath:
+        """The English side of the context (built the first time an English document comes)."""
+        if self._english is None:
+            self._english = _EnglishPath(self.spec)
+        return self._english
 
     def learn_term(self, token: str) -> str | None:
         """The term a normalized token counts as (article clitics folded), or None (stop word,
@@ -158,6 +173,58 @@ class RunContext:
         if len(self.term_of) < 2_000_000:
             self.term_of[token] = out
         return out
+
+
+class _EnglishPath:
+    """What the analysis of an English document reads (:mod:`framing.english`): the matcher of
+    the ``language: en`` framing lexicons, the English attribution extractor with the English
+    verbs and sources, the English stop words and event featurizer."""
+
+    def __init__(self, spec: RunSpec):
+        from framing.english import ENGLISH, load_stopwords_en
+        from framing.lexicon import Matcher
+
+        english = [lx for lx in spec.lexicons if lx.language == "en"]
+        self.matcher = Matcher([lx for lx in english if lx.kind == "framing"], rules=ENGLISH)
+        self.extractor = None
+        if spec.attribution:
+            from framing.attribution_en import EnglishAttributionExtractor
+
+            self.extractor = EnglishAttributionExtractor(
+                verbs=[lx for lx in english if lx.kind == "reporting_verbs"],
+                sources=[lx for lx in english if lx.kind == "sources"])
+        self.stopwords = spec.stopwords_en if spec.stopwords_en is not None else load_stopwords_en()
+        self.term_of: dict[str, str | None] = {}
+        self.featurizer = None
+        if spec.events:
+            from framing.events import EventGrouper
+
+            self.featurizer = EventGrouper(**dict(spec.events_params)).featurizer(
+                lexicons=english, stopwords=self.stopwords)
+
+    def learn_term(self, token: str) -> str | None:
+        """The term an English token counts as (possessive folded), or None (a stop word …)."""
+        from framing.english import fold_term
+
+        w = fold_term(token)
+        out = w if w not in self.stopwords and len(w) > 1 and not w.isdigit() else None
+        if len(self.term_of) < 2_000_000:
+            self.term_of[token] = out
+        return out
+
+    def event(self, doc: Document, text: str, normalized) -> Any:
+        """The event features of an English document, from its folded words (title as written)."""
+        from framing.english import normalize_en
+
+        title = normalize_en(doc.title).text if isinstance(doc.title, str) and doc.title.strip() else None
+        ev = self.featurizer.features(replace(doc, title=title), masked=normalized.text, normalized=normalized.text)
+        if title is not None:
+            return replace(ev, title=doc.title)
+        i = normalized.text.find(ev.title) if ev.title else -1
+        if i < 0:
+            return ev
+        a, b = normalized.original_span(i, i + len(ev.title))
+        return replace(ev, title=text[a:b])
 
 
 _CONTEXT: dict[str, RunContext] = {}
@@ -190,6 +257,7 @@ class DocumentResult:
     date: str | None
     title: str | None
     source: str | None
+    language: str = "ar"
     chars: int = 0
     bytes: int = 0
     excluded_chars: int = 0
@@ -273,6 +341,8 @@ def _analyze_title(doc: Document, ctx: RunContext, n_body_attrs: int) -> tuple[l
     title = doc.title
     if not ctx.spec.titles or not isinstance(title, str) or not title.strip():
         return [], [], 0
+    if doc.language == "en":
+        return _analyze_english_title(doc, ctx, n_body_attrs)
     norm = _normalize.normalize_with_offsets(title)  # the title's one normalization
     hits = ctx.matcher.find(title, doc_id=doc.doc_id, normalized=norm)
     attrs = []
@@ -287,6 +357,24 @@ def _analyze_title(doc: Document, ctx: RunContext, n_body_attrs: int) -> tuple[l
     return hits, attrs, len(WORD_RE.findall(norm.text))
 
 
+def _analyze_english_title(doc: Document, ctx: RunContext, n_body_attrs: int) -> tuple[list, list, int]:
+    """:func:`_analyze_title` of an English document (its matcher and extractor)."""
+    from framing.english import WORD_RE_EN, normalize_en
+
+    title, en = doc.title, ctx.english
+    norm = normalize_en(title)
+    hits = en.matcher.find(title, doc_id=doc.doc_id, normalized=norm)
+    attrs = []
+    if en.extractor is not None and ctx.extractor is not None:
+        from framing.attribution import assign_voice
+
+        attrs = [replace(a, attribution_id=a.attribution_id + n_body_attrs)
+                 for a in en.extractor.extract(title, doc_id=doc.doc_id, normalized=norm)]
+        if hits and attrs:
+            hits = assign_voice(hits, attrs)
+    return hits, attrs, len(WORD_RE_EN.findall(norm.text))
+
+
 def analyze_document(doc: Document, ctx: RunContext) -> DocumentResult:
     """Analyse one document completely (normalizing its text, and its title, exactly once).
 
@@ -296,14 +384,23 @@ def analyze_document(doc: Document, ctx: RunContext) -> DocumentResult:
     from framing.scoring import hit_counts
 
     text = doc.masked_text
-    normalized = _normalize.normalize_with_offsets(text)
-    tokens = WORD_RE.findall(normalized.text)
-    hits = ctx.matcher.find(text, doc_id=doc.doc_id, normalized=normalized)
+    english = doc.language == "en"  # framing.language decided it; every other language reads as Arabic
+    if english:
+        from framing.english import WORD_RE_EN, normalize_en
+
+        normalized = normalize_en(text)
+        tokens = WORD_RE_EN.findall(normalized.text)
+        matcher, extractor = ctx.english.matcher, ctx.english.extractor if ctx.extractor is not None else None
+    else:
+        normalized = _normalize.normalize_with_offsets(text)
+        tokens = WORD_RE.findall(normalized.text)
+        matcher, extractor = ctx.matcher, ctx.extractor
+    hits = matcher.find(text, doc_id=doc.doc_id, normalized=normalized)
     attrs = []
-    if ctx.extractor is not None:
+    if extractor is not None:
         from framing.attribution import assign_voice
 
-        attrs = ctx.extractor.extract(text, doc_id=doc.doc_id, normalized=normalized)
+        attrs = extractor.extract(text, doc_id=doc.doc_id, normalized=normalized)
         if hits and attrs:
             hits = assign_voice(hits, attrs)
     title_hits, title_attrs, title_tokens = _analyze_title(doc, ctx, len(attrs))
@@ -346,11 +443,11 @@ def analyze_document(doc: Document, ctx: RunContext) -> DocumentResult:
             attr_rows.append(row)
     # term counts: each distinct token folded and filtered once (counting first is C speed)
     terms: dict[str, int] = {}
-    keep = ctx.term_of
+    keep, learn = (ctx.english.term_of, ctx.english.learn_term) if english else (ctx.term_of, ctx.learn_term)
     for tok, n in Counter(tokens).items():
         w = keep.get(tok, _MISSING)
         if w is _MISSING:
-            w = ctx.learn_term(tok)
+            w = learn(tok)
         if w is not None:
             terms[w] = terms.get(w, 0) + n
     units = None
@@ -359,11 +456,13 @@ def analyze_document(doc: Document, ctx: RunContext) -> DocumentResult:
 
         units = [(s, e, text[s:e]) for s, e in document_units(text)]
     event = None
-    if ctx.featurizer is not None:
+    if ctx.featurizer is not None and english:
+        event = ctx.english.event(doc, text, normalized)
+    elif ctx.featurizer is not None:
         event = ctx.featurizer.features(doc, masked=text, normalized=normalized.text)
     return DocumentResult(
         doc_id=doc.doc_id, outlet=doc.outlet, date=doc.date, title=doc.title, source=doc.source,
-        chars=len(doc.text), bytes=len(doc.text.encode("utf-8")), excluded_chars=sum(s.end - s.start for s in doc.excluded), tokens=len(tokens) + title_tokens,
+        language=doc.language, chars=len(doc.text), bytes=len(doc.text.encode("utf-8")), excluded_chars=sum(s.end - s.start for s in doc.excluded), tokens=len(tokens) + title_tokens,
         hits=sum(h.voice == "authorial" for h in all_hits),
         hits_reported=sum(h.voice == "reported" for h in all_hits),
         attributions=len(attrs) + len(title_attrs),

@@ -23,6 +23,7 @@ import pandas as pd
 __all__ = [
     "LogOddsDirichlet",
     "distinguishing_terms",
+    "distinguishing_terms_by_language",
     "keyness",
     "outlet_scores",
     "outlet_scores_from_counts",
@@ -96,6 +97,31 @@ def distinguishing_terms(counts: Mapping[str, Counter], *, strategy: LogOddsDiri
     if not frames:
         return pd.DataFrame(columns=columns)
     return pd.concat(frames, ignore_index=True)
+
+
+def distinguishing_terms_by_language(counts: Mapping[str, Mapping[str, Counter]], **options) -> pd.DataFrame:
+    """:func:`distinguishing_terms` computed within each language, never across two: ``counts``
+    maps language → outlet → Counter (the outlets of one language are compared with each
+    other only; an outlet publishing in two languages has a list in each). The rows of every
+    language follow one another (in the order given) with a ``language`` column after ``outlet``.
+
+    >>> ar = {"A": Counter({"الاحتلال": 9, "روسيا": 1}), "B": Counter({"الاحتلال": 1, "روسيا": 9})}
+    >>> en = {"A": Counter({"occupation": 9, "russia": 1}), "C": Counter({"occupation": 1, "russia": 9})}
+    >>> t = distinguishing_terms_by_language({"ar": ar, "en": en}, min_count=3, z_min=1.0)
+    >>> list(zip(t["language"], t["outlet"], t["term"]))
+    [('ar', 'A', 'الاحتلال'), ('ar', 'B', 'روسيا'), ('en', 'A', 'occupation'), ('en', 'C', 'russia')]
+    """
+    frames = []
+    for language, by_outlet in counts.items():
+        t = distinguishing_terms({o: c for o, c in by_outlet.items() if c}, **options)
+        t.insert(1, "language", pd.Series([language] * len(t), index=t.index, dtype=object))
+        frames.append(t)
+    if not frames:
+        t = distinguishing_terms({}, **options)
+        t.insert(1, "language", pd.Series([], dtype=object))
+        return t
+    non_empty = [f for f in frames if len(f)]
+    return pd.concat(non_empty, ignore_index=True) if non_empty else frames[0]
 
 
 def keyness(counts_target: pd.Series, counts_reference: pd.Series, *, target: str = "target",

@@ -305,11 +305,12 @@ def _run(options, corpus, out: RunOutput, matcher: Matcher, extractor, actors, c
 
         documents = red.documents_frame(actors, categories)
         say("comparing outlets")
-        from framing.compare import distinguishing_terms, outlet_scores_from_counts
+        from framing.compare import distinguishing_terms_by_language, outlet_scores_from_counts
 
         outlets = outlet_scores_from_counts(red.outlets, red.tokens, red.counts_matrix(), actors=actors,
                                             categories=categories, n_boot=options.n_boot, seed=options.seed)
-        terms = distinguishing_terms(red.term_counts, top_n=options.top_terms)
+        terms = distinguishing_terms_by_language({"ar": red.term_counts, "en": red.term_counts_en},
+                                                 top_n=options.top_terms)  # within a language only
         say("collecting term evidence")
         term_ev = term_evidence_from_texts(spill.texts(red.doc_ids, red.outlets), terms)
         terms = with_display_forms(terms, term_ev)

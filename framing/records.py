@@ -275,6 +275,7 @@ DOCUMENT_BASE_SCHEMA = _cols(
     ("outlet", "string", "outlet"),
     ("date", "string", "ISO date (or timestamp) as read"),
     ("title", "string", "title"),
+    ("language", "string", "ar | en: the document's language (its language field, else detected)"),
     ("event_id", "string", "event the document belongs to"),
     ("duplicate_of", "string", "doc_id this document copies"),
     ("duplicate_similarity", "float64", "estimated containment in the copied document"),

@@ -68,10 +68,13 @@ class Reduction:
         self.outlets: list[str] = []
         self.dates: list[str | None] = []
         self.titles: list[str | None] = []
+        self.languages: list[str] = []
         self.base = {k: [] for k in ("chars", "excluded_chars", "tokens", "hits", "hits_reported", "attributions")}
         self.counts = _SparseRows()
         self.tokens: list[int] = self.base["tokens"]
         self.term_counts: dict[str, Counter] = {}
+        #: the term counts of English documents (distinguishing terms never mix two languages)
+        self.term_counts_en: dict[str, Counter] = {}
         self.evidence: dict[tuple[str, str], list[dict]] = {}
         # the attribution columns the outlet profile needs; strings interned (a speaker named
         # 10,000 times is one string), document by index
@@ -113,7 +116,8 @@ class Reduction:
     def documents_frame(self, actors, categories) -> pd.DataFrame:
         from framing.scoring import scores_from_counts
 
-        frame = {"doc_id": self.doc_ids, "outlet": self.outlets, "date": self.dates, "title": self.titles}
+        frame = {"doc_id": self.doc_ids, "outlet": self.outlets, "date": self.dates, "title": self.titles,
+                 "language": self.languages}
         frame.update(self.base)
         frame.update(scores_from_counts(self.counts_matrix(), self.tokens, actors=actors, categories=categories))
         return pd.DataFrame(frame)
@@ -136,6 +140,7 @@ def reduce_results(results, streams: dict, spill, spec, progress) -> Reduction:
             red.outlets.append(r.outlet)
             red.dates.append(r.date)
             red.titles.append(r.title)
+            red.languages.append(r.language)
             for k, values in red.base.items():
                 values.append(getattr(r, k))
             red.counts.add(r.counts)
@@ -153,9 +158,10 @@ def reduce_results(results, streams: dict, spill, spec, progress) -> Reduction:
                 if len(cell) < EVIDENCE_PER_CELL:
                     cell.append(ev)
             outlet = red.intern(r.outlet)
-            counter = red.term_counts.get(outlet)
+            by_outlet = red.term_counts_en if r.language == "en" else red.term_counts
+            counter = by_outlet.get(outlet)
             if counter is None:
-                counter = red.term_counts[outlet] = Counter()
+                counter = by_outlet[outlet] = Counter()
             intern = red.intern  # one string per term across outlets, not one per outlet
             for term, n in r.term_counts.items():
                 if term in counter:
