@@ -329,7 +329,7 @@ def _run(options, corpus, out: RunOutput, matcher: Matcher, extractor, actors, c
             outlets = outlets.merge(attr_profile, on="outlet", how="left")
 
     topic_result = None
-    if options.topics:
+    if options.topics and (red.units or "en" not in red.languages):  # English-only: no (Arabic) topics
         say("fitting topics")
         from framing.topics import fit_corpus_topics, units_frame
 
