@@ -243,10 +243,13 @@ def outlet_scores(documents: pd.DataFrame, hits: pd.DataFrame, *, actors: Sequen
 
 def outlet_scores_from_counts(outlets: Sequence[str], tokens: np.ndarray, counts: np.ndarray, *,
                               actors: Sequence[str], categories: Sequence[str], n_boot: int = 1000,
-                              seed: int = 0, level: float = 0.95) -> pd.DataFrame:
+                              seed: int = 0, level: float = 0.95, languages: Sequence[str] | None = None
+                              ) -> pd.DataFrame:
     """:func:`outlet_scores` from per-document hit counts instead of a table of every hit.
 
-    ``outlets`` and ``tokens`` give each document's outlet and token count; ``counts`` is the
+    ``outlets`` and ``tokens`` give each document's outlet and token count (``languages``, if
+    given, its language: the outlets get a ``language`` column, ``ar``, ``en`` or ``ar+en``
+    for an outlet publishing in both); ``counts`` is the
     documents × :func:`framing.scoring.count_columns` matrix of :func:`framing.scoring.hit_counts`
     (what the per-document analysis keeps). Same columns and bootstrap as :func:`outlet_scores`.
 
@@ -265,10 +268,14 @@ def outlet_scores_from_counts(outlets: Sequence[str], tokens: np.ndarray, counts
     counts = np.asarray(counts, dtype=np.float64).reshape(-1, 2 * width)
     outlet_arr = np.asarray(list(outlets), dtype=object)
     tokens = np.asarray(tokens, dtype=np.float64)
+    language_arr = np.asarray(list(languages), dtype=object) if languages is not None else None
     rows = []
     for outlet in sorted(set(outlet_arr.tolist())):
         idx = np.flatnonzero(outlet_arr == outlet)
-        row: dict[str, object] = {"outlet": outlet, "documents": len(idx), "tokens": int(tokens[idx].sum())}
+        row: dict[str, object] = {"outlet": outlet, "documents": len(idx)}
+        if language_arr is not None:
+            row["language"] = "+".join(sorted(set(language_arr[idx].tolist())))
+        row["tokens"] = int(tokens[idx].sum())
         tok = tokens[idx][:, None]
         for v, (voice, suffix) in enumerate((("authorial", ""), ("reported", "_reported"))):
             base = v * width

@@ -308,7 +308,8 @@ def _run(options, corpus, out: RunOutput, matcher: Matcher, extractor, actors, c
         from framing.compare import distinguishing_terms_by_language, outlet_scores_from_counts
 
         outlets = outlet_scores_from_counts(red.outlets, red.tokens, red.counts_matrix(), actors=actors,
-                                            categories=categories, n_boot=options.n_boot, seed=options.seed)
+                                            categories=categories, n_boot=options.n_boot, seed=options.seed,
+                                            languages=red.languages)
         terms = distinguishing_terms_by_language({"ar": red.term_counts, "en": red.term_counts_en},
                                                  top_n=options.top_terms)  # within a language only
         say("collecting term evidence")
