@@ -636,7 +636,7 @@ class Issue:
     ``severity`` is ``error`` (the file cannot be used as it is) or ``warning``.
     ``code``: yaml, encoding, missing-file, not-a-file, schema, metadata, unknown-category,
     unknown-actor, stance, duplicate, unmatchable, size, shadowed, overlap, cross-duplicate,
-    name-clash, unknown-key, collision.
+    name-clash, unknown-key, collision, one-language.
     """
 
     path: str

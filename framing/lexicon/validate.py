@@ -23,6 +23,7 @@ from framing.lexicon.model import (
     Issue,
     _conflict_error,
     _issue,
+    _line_of,
     category_kinds,
     check_lexicon_data,
     collisions,
@@ -167,6 +168,7 @@ def validate(source: str | Path | Sequence[str | Path] | None = None) -> list[Is
             category_kinds(framing)
         except LexiconError as exc:
             issues.append(_issue(exc.path, exc.line, "error", "category-kind", exc.message, exc.hint or ""))
+    issues.extend(_one_language_actors(framing))
     for c in checked:
         if c.name:
             if c.name in names:
@@ -187,5 +189,46 @@ def validate(source: str | Path | Sequence[str | Path] | None = None) -> list[Is
                 terms.setdefault(key, (c, line, e))
     order = {"error": 0, "warning": 1}
     return sorted(issues, key=lambda i: (i.path, i.line, order.get(i.severity, 2)))
+
+
+def _one_language_actors(framing: list) -> list[Issue]:
+    """Where the framing lexicons are in several languages (``syria.yaml`` and ``syria-en.yaml``),
+    an actor that the lexicons of one language have and those of another lack: its stance
+    columns would compare one language's outlets only."""
+    by_language: dict[str, dict[str, Any]] = {}  # language → actor → the first lexicon declaring it
+    for lex in framing:
+        actors = by_language.setdefault(lex.language, {})
+        for actor in [*lex.actors, *(e.actor for e in lex.entries if e.actor)]:
+            actors.setdefault(actor, lex)
+    if len(by_language) < 2:
+        return []
+    out = []
+    for language, actors in sorted(by_language.items()):
+        others = [lang for lang in sorted(by_language) if lang != language and by_language[lang]]
+        for actor, lex in sorted(actors.items()):
+            missing = [lang for lang in others if actor not in by_language[lang]]
+            if not missing:
+                continue
+            out.append(_issue(lex.path or lex.name, _actor_line(lex, actor), "warning", "one-language",
+                              f"actor {actor!r} exists in the {language!r} lexicons only (none of language "
+                              f"{', '.join(map(repr, missing))} has it): its stance:{actor} compares "
+                              f"{language!r} documents only",
+                              f"add {actor!r} and its labels to a lexicon of language {missing[0]!r}, or use an "
+                              "actor id both languages share"))
+    return out
+
+
+def _actor_line(lex, actor: str) -> int:
+    """The line declaring ``actor`` in the lexicon's file (else its first entry naming it; 0 if unknown)."""
+    if lex.path is not None:
+        try:
+            text, _ = _read_text(Path(lex.path))
+            data = _parse_yaml(text, Path(lex.path))
+            line = _line_of(data.get("actors") or {}, actor)
+            if line:
+                return line
+        except LexiconError:
+            pass
+    return next((e.line for e in lex.entries if e.actor == actor), 0)
 
 
