@@ -93,7 +93,7 @@ def main() -> int:
         print(f"\n-- {args.misses} misses of half A (of {len(m)}) --")
         for row in m.head(args.misses).itertuples(index=False):
             print(f"{row.label[:6]}  …{row.left[-30:]} [{row.text}] {row.right[:30]}…")
-        fp = a.false_positives[a.false_positives["stance"] != 0]
+        fp = a.hits[a.hits["valenced"] & ~a.hits["correct"].astype(bool)]
         print(f"\n-- {args.misses} valenced false positives of half A (of {len(fp)}) --")
         for row in fp.head(args.misses).itertuples(index=False):
             print(f"{row.lexicon[:8]} {row.category[:12]:<12} …{row.left[-30:]} [{row.matched}] {row.right[:30]}…")
