@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from framing.errors import ConfigError, FramingError
-from framing.result import Result, _result_from_private_run
+from framing.result import Result
 
 __all__ = ["compare"]
 
@@ -78,12 +78,14 @@ def _write_frame(frame, path: Path, text_field: str, id_field: str, explicit: di
     return len(frame), f"<pandas.DataFrame of {len(frame)} rows>"
 
 
-def compare(corpus: Any, *, lexicons: str | os.PathLike | list | None = None, text_field: str = "text",
-            outlet_field: str = "outlet", title_field: str = "title", date_field: str = "date",
-            id_field: str = "id", topics: bool = True, events: bool = True, attribution: bool = True,
-            jobs: int | None = None, seed: int = 42, limit: int | None = None, strict: bool = False,
-            format: str = "both", progress: Callable[[int, int], None] | None = None,
-            stage: Callable[[str], None] | None = None, **options: Any) -> Result:
+def compare(corpus: Any, *, out: str | os.PathLike | None = None, lexicons: str | os.PathLike | list | None = None,
+            text_field: str = "text", outlet_field: str = "outlet", title_field: str = "title",
+            date_field: str = "date", id_field: str = "id", topics: bool = True, events: bool = True,
+            attribution: bool = True, jobs: int | None = None, seed: int = 42, limit: int | None = None,
+            strict: bool = False, format: str = "both", overwrite: bool = False, charts: bool = True,
+            html: bool = True, progress: Callable[[int, int], None] | None = None,
+            stage: Callable[[str], None] | None = None, replay: str | os.PathLike | None = None,
+            allow_changed: bool = False, warn: Callable[[str], None] | None = None, **options: Any) -> Result:
     """Compare the outlets of a corpus and return the tables as a :class:`~framing.result.Result`.
 
     ``corpus`` is a path (a folder of ``.txt`` files with a manifest, or a ``.csv`` /
@@ -93,11 +95,17 @@ def compare(corpus: Any, *, lexicons: str | os.PathLike | list | None = None, te
     DataFrame's index (or the position in the iterable), so results join back.
     ``lexicons`` is a folder or file (or a list of them); default: the bundled lexicons.
     ``topics`` / ``events`` / ``attribution`` switch stages; ``jobs`` sets the worker
-    processes of the per-document map (``framing compare --jobs``). Other keyword options are those of ``framing compare`` (``manifest``,
-    ``boilerplate``, ``morphology_db``, ``embedding_model``, ``n_topics``,
+    processes of the per-document map (``framing compare --jobs``). Other keyword options are those of
+    ``framing compare`` (``manifest``, ``boilerplate``, ``morphology_db``, ``embedding_model``, ``n_topics``,
     ``event_window_days``, ``event_threshold``, ``n_boot``, ``top_terms`` …).
 
-    Nothing is written to your folders: call :meth:`Result.save` or :meth:`Result.report`.
+    Without ``out`` nothing is written: the tables are held in memory until
+    :meth:`Result.save` or :meth:`Result.report`. With ``out`` the run streams its large
+    tables straight into that folder and writes it atomically, as ``framing compare`` does
+    (``overwrite``, ``charts``, ``html`` as on the command line), for corpora too big for
+    memory; the result reads the folder. ``progress(documents, bytes)`` and ``stage(name)``
+    report progress; ``replay`` (a ``run.json``) checks that the corpus and lexicons are the
+    recorded ones (``allow_changed``: warn instead); ``warn(message)`` receives warnings.
     User mistakes raise a :class:`~framing.errors.FramingError` subclass (e.g. a
     DataFrame without the text column → :class:`~framing.errors.ConfigError`).
 
@@ -108,20 +116,19 @@ def compare(corpus: Any, *, lexicons: str | os.PathLike | list | None = None, te
     >>> result.hits[["outlet", "term", "actor", "voice"]]            # doctest: +SKIP
     """
     from framing.output import table_formats
-    from framing.pipeline import CompareOptions, run_compare
+    from framing.pipeline import CompareOptions
 
     known = _options_fields()
     unknown = sorted(set(options) - known)
     if unknown:
-        hidden = {"corpus", "out"}
         raise ConfigError(f"unknown option {unknown[0]!r} for framing.compare",
-                          hint="use one of " + ", ".join(sorted(known - hidden)))
-    reserved = {"corpus": "pass the corpus as the first argument",
-                "out": "save with result.save(folder)", "overwrite": "use result.save(folder, overwrite=True)",
-                "charts": "result.report(folder) draws the charts", "html": "result.report(folder) writes report.html"}
-    for name, hint in reserved.items():
-        if name in options:
-            raise ConfigError(f"{name}= is not an option of framing.compare", hint=hint)
+                          hint="use one of " + ", ".join(sorted(known - {"corpus"})))
+    if out is None:  # an in-memory result: these belong to writing it
+        for name, given, hint in (("overwrite", overwrite, "use result.save(folder, overwrite=True)"),
+                                  ("charts", not charts, "result.report(folder) draws the charts"),
+                                  ("html", not html, "result.report(folder) writes report.html")):
+            if given:
+                raise ConfigError(f"{name}= needs out= (framing.compare writes nothing without it)", hint=hint)
     table_formats(format)
     if isinstance(lexicons, (str, os.PathLike)):
         lexicons = [str(lexicons)]
@@ -131,59 +138,63 @@ def compare(corpus: Any, *, lexicons: str | os.PathLike | list | None = None, te
             raise ConfigError("lexicons= takes a folder or file path, or a list of them",
                               hint="save an edited Lexicon to a file and pass its path")
         lexicons = [str(x) for x in lexicons]
-    if jobs is not None:
-        if "jobs" not in known:
-            raise ConfigError("jobs= is not supported by this version of the pipeline", hint="leave jobs unset")
-        options["jobs"] = jobs
+    options["jobs"] = jobs
     _check_types({"text_field": text_field, "outlet_field": outlet_field, "title_field": title_field,
                   "date_field": date_field, "id_field": id_field, "topics": topics, "events": events,
                   "attribution": attribution, "seed": seed, "limit": limit, "strict": strict, "lexicons": lexicons,
-                  **options}, options)
+                  "overwrite": overwrite, "charts": charts, "html": html, **options}, options)
     explicit = {opt: name for opt, name, default in (("outlet_field", outlet_field, "outlet"),
                                                       ("title_field", title_field, "title"),
                                                       ("date_field", date_field, "date"),
                                                       ("id_field", id_field, "id")) if name != default}
 
-    owner = tempfile.TemporaryDirectory(prefix="framing-result-")
-    try:
-        tmp = Path(owner.name)
+    with tempfile.TemporaryDirectory(prefix="framing-input-") as tmp:
         described = None
         if isinstance(corpus, (str, os.PathLike)):
             path = str(corpus)
         elif _is_dataframe(corpus):
-            path = str(tmp / "dataframe.jsonl")
+            path = str(Path(tmp) / "dataframe.jsonl")
             _, described = _write_frame(corpus, Path(path), text_field, id_field, explicit)
         elif isinstance(corpus, (Mapping, bytes, bytearray)) or not isinstance(corpus, Iterable):
             raise ConfigError(f"cannot read a corpus from a {type(corpus).__name__}",
                               hint="give a path, a pandas DataFrame or an iterable of dicts (one per article)")
         else:
-            path = str(tmp / "records.jsonl")
+            path = str(Path(tmp) / "records.jsonl")
             _, described = _write_records(corpus, Path(path), text_field, id_field, explicit)
-        opts = CompareOptions(corpus=path, out=str(tmp / "run"), lexicons=lexicons, text_field=text_field,
-                              outlet_field=outlet_field, title_field=title_field, date_field=date_field,
-                              id_field=id_field, topics=topics, events=events, attribution=attribution, seed=seed,
-                              limit=limit, strict=strict, format=format, charts=False, html=False, **options)
+        opts = CompareOptions(corpus=path, out=None if out is None else os.fspath(out), lexicons=lexicons,
+                              text_field=text_field, outlet_field=outlet_field, title_field=title_field,
+                              date_field=date_field, id_field=id_field, topics=topics, events=events,
+                              attribution=attribution, seed=seed, limit=limit, strict=strict, format=format,
+                              overwrite=overwrite, charts=charts and out is not None, html=html and out is not None,
+                              **options)
         # problems and errors name the rows as "<DataFrame>:ROW" (1-based), not the temporary file
         label = ("<DataFrame>" if _is_dataframe(corpus) else "<records>") if described is not None else None
+
+        def provenance(data) -> None:
+            if described is not None:  # the temporary JSONL is gone once the run is computed
+                data.relabel(path, label, described)
+            if out is None:
+                data.manifest["command"] = "framing.compare"
+
+        run = {"progress": progress, "stage": stage, "replay": replay, "allow_changed": allow_changed, "warn": warn}
         try:
-            run = run_compare(opts, progress=progress, stage=stage)
+            return _run(opts, provenance, **run)
         except FramingError as exc:
             if label is None:
                 raise
             raise _relabelled(exc, path, label) from None
-        folder = Path(run.out_dir)
 
-        def provenance(manifest: dict) -> None:
-            if described is not None:  # the temporary JSONL is gone once the result is dropped
-                manifest.setdefault("corpus", {})["path"] = described
-                manifest.setdefault("options", {})["corpus"] = described
-                _relabel_problems(folder, manifest, path, label)
-            manifest["command"] = "framing.compare"
 
-        return _result_from_private_run(folder, owner, provenance)
-    except BaseException:
-        owner.cleanup()
-        raise
+def _run(options, provenance: Callable, **run: Any) -> Result:
+    """Compute in memory (no ``out``) or straight into the run folder, then the :class:`Result`."""
+    from framing.pipeline import MemorySink, compute, run_compare
+    from framing.result import load_run
+
+    if options.out is not None:
+        return load_run(run_compare(options, edit=provenance, **run).out_dir)
+    data = compute(options, MemorySink(), **run)
+    provenance(data)
+    return Result(manifest=data.manifest, data=data)
 
 
 def _relabelled(exc: FramingError, path: str, label: str) -> FramingError:
@@ -196,21 +207,6 @@ def _relabelled(exc: FramingError, path: str, label: str) -> FramingError:
     new.path = label if exc.path == path else (exc.path.replace(path, label) if exc.path else exc.path)
     new.args = (new.format(),)
     return new
-
-
-def _relabel_problems(folder: Path, manifest: dict, path: str, label: str) -> None:
-    """problems.csv and run.json name the rows of the DataFrame, not the temporary file."""
-    import hashlib
-
-    problems = folder / "problems.csv"
-    if problems.exists():
-        text = problems.read_text(encoding="utf-8")
-        if path in text:
-            problems.write_text(text.replace(path, label), encoding="utf-8")
-            if "problems.csv" in (manifest.get("files") or {}):
-                manifest["files"]["problems.csv"] = hashlib.sha256(problems.read_bytes()).hexdigest()
-    manifest["problems"] = json.loads(json.dumps(manifest.get("problems") or [], ensure_ascii=False)
-                                      .replace(json.dumps(path)[1:-1], json.dumps(label)[1:-1]))
 
 
 def _check_types(values: dict[str, Any], options: dict[str, Any]) -> None:

@@ -357,7 +357,10 @@ def compare(
     Defaults for any option can come from framing.toml (or [tool.framing] in pyproject.toml)
     in the working folder; options given here win.
     """
-    from framing.pipeline import CompareOptions, load_run_options, run_compare
+    from dataclasses import asdict
+
+    import framing
+    from framing.pipeline import CompareOptions, load_run_options
 
     given = dict(corpus=corpus, out=out, lexicons=lexicons or None, text_field=text_field,
                  outlet_field=outlet_field, date_field=date_field, id_field=id_field, title_field=title_field,
@@ -381,9 +384,11 @@ def compare(
             options.jobs, options.engine, options.scheduler = jobs, engine, scheduler  # how, not what
         else:
             options = CompareOptions(**_with_config(ctx, given, config))
+        settings = asdict(options)
+        settings["out"] = str(options.resolved_out())  # default: outputs/<corpus name>
         with _Progress(progress) as bar:
-            result = run_compare(options, progress=bar, stage=bar.stage, replay=from_run,
-                                 allow_changed=allow_changed, warn=_warn)
+            result = framing.compare(settings.pop("corpus"), **settings, progress=bar, stage=bar.stage,
+                                     replay=from_run, allow_changed=allow_changed, warn=_warn)
     except FramingError as exc:
         _fail(exc)
     except OSError as exc:
@@ -445,7 +450,7 @@ def _written(result) -> str:
     if options.get("charts", True):
         files.append("charts/")
     files.append("run.json")
-    return f"Wrote {safe_text(result.out_dir)}/ ({', '.join(files)})"
+    return f"Wrote {safe_text(result.saved_to)}/ ({', '.join(files)})"
 
 
 def _print_summary(result) -> None:

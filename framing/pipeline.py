@@ -1,16 +1,25 @@
-"""The one place that runs the stages in order.
+"""The one place that runs the stages in order — computing apart from writing.
 
 ::
 
     corpus ─(scan)─→ map: analysis.analyze_document per document (engine: in-process,
                      process pool, Dask) ─→ ordered results
-           ─→ reductions: hits/attributions/excluded streamed to files, outlet scores,
+           ─→ reductions: hits/attributions/excluded streamed to a sink, outlet scores,
               distinguishing terms + term evidence, topics (units), events (features)
-           ─→ report (CSV/Parquet, charts, report.md/html, run.json)
+           ─→ RunData (what the run computed; nothing written yet)
+    RunData ─→ write_run_folder: CSV/Parquet, charts, report.md/html, run.json (atomic)
 
-:func:`run_compare` reads the corpus twice (the reader's scan, then the one analysis
-pass) and normalizes every document once; every later stage works from the compact
-per-document results (:class:`framing.analysis.DocumentResult`), never from the text again.
+:func:`compute` runs the stages, each a function of its own (``_load_lexicons``,
+``_open_corpus``, ``_analyse``, ``_attribution_profile``, ``_fit_topics``, ``_group_events``,
+``_documents_table``, ``_manifest``), timed for ``run.json`` (``stage_seconds``). The row
+tables go to a *sink*: :class:`FolderSink` streams them into the run folder (any corpus
+size), :class:`MemorySink` keeps them in memory (``framing.compare`` without ``out``).
+:func:`write_run_folder` writes a :class:`RunData` through :class:`~framing.output.RunOutput`
+(never replacing an earlier run silently; journals); :func:`run_compare` is the two in a row.
+
+The corpus is read twice (the reader's scan, then the one analysis pass) and every document
+is normalized once; every later stage works from the compact per-document results
+(:class:`framing.analysis.DocumentResult`), never from the text again.
 
 >>> from framing.pipeline import CompareOptions, run_compare
 >>> result = run_compare(CompareOptions(corpus="seeds", out="outputs/seeds"))  # doctest: +SKIP
@@ -24,7 +33,7 @@ import platform
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -52,7 +61,8 @@ from framing.records import (
 from framing.reduce import TextSpill, reduce_results, term_evidence_from_texts, with_display_forms
 from framing.scoring import score_columns
 
-__all__ = ["HIT_COLUMNS", "CompareOptions", "RunResult", "run_compare"]
+__all__ = ["HIT_COLUMNS", "CompareOptions", "FolderSink", "MemorySink", "RunData", "RunResult", "compute",
+           "run_compare", "write_run_folder"]
 
 # the column lists are declared once, with their types, in framing.records (shared by CSV and Parquet)
 EXCLUDED_COLUMNS = column_names(EXCLUDED_SCHEMA)
@@ -166,10 +176,175 @@ def _split_lexicons(lexicons: list[Lexicon], source) -> tuple[list[Lexicon], lis
     return framing_lex, verbs, sources
 
 
+class StageClock:
+    """Times the stages of a run (``run.json``: ``stage_seconds``) and reports each start to ``stage``."""
+
+    def __init__(self, stage: Callable[[str], None] | None = None):
+        self.t0 = time.time()
+        self.timings: dict[str, float] = {}
+        self._stage = stage
+        self._current: str | None = None
+        self._since = self.t0
+
+    def __call__(self, name: str | None) -> None:
+        """Start stage ``name`` (``None``: stop the clock of the running stage)."""
+        now = time.time()
+        if self._current is not None:
+            self.timings[self._current] = round(self.timings.get(self._current, 0.0) + now - self._since, 2)
+        self._current, self._since = name, now
+        if name is not None and self._stage is not None:
+            self._stage(name)
+
+
+class FolderSink:
+    """The row tables (hits, attributions, excluded) streamed into the files of a run folder, so a
+    corpus of any size runs in bounded memory; the folder is written atomically (:class:`RunOutput`)."""
+
+    def __init__(self, target: str | Path, *, overwrite: bool = False, protect=()):
+        self.target = Path(target)
+        self.overwrite = overwrite
+        self.protect = [p for p in protect if p is not None]
+        self.out: RunOutput | None = None
+
+    def check(self) -> None:
+        """Refuse an output folder the run may not write, before any work."""
+        from framing.output import check_out_dir
+
+        check_out_dir(self.target, overwrite=self.overwrite, protect=self.protect)
+
+    def open(self, warn: Callable[[str], None]) -> None:
+        """Start the unfinished folder (and say what was recovered of an interrupted earlier run)."""
+        self.out = RunOutput(self.target, overwrite=self.overwrite, protect=self.protect)
+        for message in self.out.recovered:
+            warn(message)
+
+    def stream(self, name: str, schema, formats):
+        return self.out.table_stream(name, schema, formats)
+
+    def frames(self) -> dict[str, pd.DataFrame]:
+        return {}  # on disk, read from the folder
+
+    def abort(self) -> None:
+        if self.out is not None:
+            self.out.abort()
+
+
+class MemorySink:
+    """The row tables held in memory (``framing.compare`` without ``out``): nothing is written;
+    :meth:`frames` gives them as DataFrames with their declared types."""
+
+    def __init__(self):
+        self._tables: dict = {}
+
+    def check(self) -> None:
+        pass
+
+    def open(self, warn: Callable[[str], None]) -> None:
+        pass
+
+    def stream(self, name: str, schema, formats):
+        from framing.result import parquet_buffer
+
+        self._tables[name] = parquet_buffer(schema)  # compressed row groups, whatever ``formats`` says
+        return self._tables[name]
+
+    def frames(self) -> dict[str, pd.DataFrame]:
+        from framing.result import read_parquet_buffer
+
+        return {name: read_parquet_buffer(stream, name) for name, stream in self._tables.items()}
+
+    def abort(self) -> None:
+        self._tables.clear()
+
+
+class _ExcludedLines:
+    """The corpus reader's repeated lines, kept once the corpus is read (for ``excluded_lines.csv``)."""
+
+    def __init__(self, corpus):
+        self._rows = corpus.excluded_lines()
+
+    def excluded_lines(self) -> list[dict]:
+        return self._rows
+
+
+@dataclass
+class RunData:
+    """Everything a comparison computed, before anything is written (:func:`compute`).
+
+    ``tables`` holds the row tables (hits, attributions, excluded) as DataFrames when they were
+    kept in memory (:class:`MemorySink`); with a :class:`FolderSink` they are already in its files.
+    :func:`write_run_folder` writes the rest.
+    """
+
+    options: CompareOptions
+    documents: pd.DataFrame
+    outlets: pd.DataFrame
+    terms: pd.DataFrame
+    term_evidence: pd.DataFrame
+    attributions: pd.DataFrame  # the attribution columns the outlet profile used (not the attributions table)
+    attr_profile: pd.DataFrame | None
+    topic_result: object | None
+    event_result: object | None
+    problems: list[Problem]
+    manifest: dict
+    actors: list[str]
+    categories: list[str]
+    lexicons: list[Lexicon]
+    hits_evidence: dict
+    term_counts: dict
+    corpus: object  # what the writer still needs of the corpus (its repeated lines)
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    def relabel(self, path: str, label: str, described: str) -> None:
+        """Name the rows of an in-memory corpus (``<DataFrame>:ROW``) instead of the temporary
+        file it was read through, in the problems and the manifest."""
+        self.problems = [replace(p, source=p.source.replace(path, label)) if isinstance(p.source, str) else p
+                         for p in self.problems]
+        m = self.manifest
+        m["corpus"]["path"] = described
+        m["options"]["corpus"] = described
+        m["problems"] = [asdict(p) for p in self.problems[:1000]]
+        m["command"] = "framing.compare"
+        self.options = replace(self.options, corpus=described)
+
+
+@dataclass
+class _Setup:
+    """The run's lexicons and the matcher and extractor built from them."""
+
+    lexicons: list[Lexicon]  # every lexicon loaded (the user's)
+    used: list[Lexicon]  # every lexicon used, defaults brought in for verbs and sources included
+    matcher: Matcher
+    extractor: object | None
+    actors: list[str]
+    categories: list[str]
+    stopwords: frozenset
+
+
+def _default_warn(message: str) -> None:
+    import warnings
+
+    warnings.warn(message, ReplayWarning, stacklevel=4)
+
+
+def _inputs(options: CompareOptions) -> list:
+    """The run's input paths: the output folder may never be one of them."""
+    lexicon_paths = [options.lexicons] if isinstance(options.lexicons, str | Path) else (options.lexicons or [])
+    return [options.corpus, options.manifest, options.boilerplate, options.morphology_db, options.topic_labels,
+            *lexicon_paths]
+
+
+def folder_sink(options: CompareOptions) -> FolderSink:
+    """The sink writing ``options``' run folder (``--out``, default ``outputs/<corpus name>``)."""
+    return FolderSink(options.resolved_out(), overwrite=options.overwrite, protect=_inputs(options))
+
+
 def run_compare(options: CompareOptions, *, progress: Callable[[int, int], None] | None = None,
                 stage: Callable[[str], None] | None = None, replay: str | Path | None = None,
-                allow_changed: bool = False, warn: Callable[[str], None] | None = None) -> RunResult:
-    """Run the whole comparison and write the output folder atomically.
+                allow_changed: bool = False, warn: Callable[[str], None] | None = None,
+                edit: Callable[[RunData], None] | None = None) -> RunResult:
+    """Run the whole comparison and write the output folder atomically (:func:`compute` into a
+    :class:`FolderSink`, then :func:`write_run_folder`).
 
     ``progress(documents_done, bytes_done)`` is called while streaming; ``stage(name)``
     when a stage starts. With ``replay`` (the ``run.json`` the options came from, see
@@ -177,39 +352,68 @@ def run_compare(options: CompareOptions, *, progress: Callable[[int, int], None]
     there are checked against the files found: a difference is a :class:`ConfigError`, or,
     with ``allow_changed``, a warning. ``warn(message)`` receives warnings (default:
     :func:`warnings.warn`), including what was recovered from an interrupted earlier run.
+    ``edit(data)`` may change the computed :class:`RunData` before it is written.
     """
-    from framing.corpus import load_corpus
-    from framing.output import check_out_dir, output_error
+    sink = folder_sink(options)
+    data = compute(options, sink, progress=progress, stage=stage, replay=replay, allow_changed=allow_changed,
+                   warn=warn)
+    try:
+        if edit is not None:
+            edit(data)
+        final = write_run_folder(data, sink.out, stage=stage)
+    except BaseException as exc:
+        _abort(sink, exc)
+    return RunResult(final, data.documents, data.outlets, data.terms, data.problems, data.manifest)
 
-    if warn is None:
-        import warnings
 
-        def warn(message: str) -> None:
-            warnings.warn(message, ReplayWarning, stacklevel=3)
+def _abort(sink, exc: BaseException):
+    """Remove the unfinished output and raise ``exc`` (a write failure as a one-line :class:`RunError`)."""
+    from framing.output import output_error
 
-    t0 = time.time()
-    timings: dict[str, float] = {}
-    current: list = [None, t0]
+    sink.abort()
+    out = getattr(sink, "out", None)
+    if isinstance(exc, OSError) and out is not None and out.owns_error(exc):
+        raise output_error(exc, out.dir) from None
+    raise exc
 
-    def say(name: str) -> None:  # report a stage and time it (run.json: stage_seconds)
-        now = time.time()
-        if current[0] is not None:
-            timings[current[0]] = round(timings.get(current[0], 0.0) + now - current[1], 2)
-        current[:] = [name, now]
-        if stage is not None:
-            stage(name)
 
+def compute(options: CompareOptions, sink, *, progress: Callable[[int, int], None] | None = None,
+            stage: Callable[[str], None] | None = None, replay: str | Path | None = None,
+            allow_changed: bool = False, warn: Callable[[str], None] | None = None) -> RunData:
+    """Compute the comparison of ``options``; the row tables go to ``sink`` (:class:`FolderSink`
+    or :class:`MemorySink`), nothing else is written. The stages, in order (each one function):
+    lexicons → corpus → per-document map and reductions → outlets and terms → attribution
+    profile → topics → events → documents table → manifest.
+
+    With a :class:`FolderSink` the unfinished folder stays open for :func:`write_run_folder`;
+    on any error it is removed.
+    """
+    warn = warn or _default_warn
+    clock = StageClock(stage)
     table_formats(options.format)  # refuse a bad --format before anything is written
-    lexicon_paths = [options.lexicons] if isinstance(options.lexicons, str | Path) else (options.lexicons or [])
-    inputs = [options.corpus, options.manifest, options.boilerplate, options.morphology_db, options.topic_labels,
-              *lexicon_paths]
-    check_out_dir(options.resolved_out(), overwrite=options.overwrite, protect=inputs)  # before any work
+    sink.check()  # before any work
     recorded = _read_run_json(replay) if replay is not None else None
+    setup = _load_lexicons(options, clock, warn)
+    corpus = _open_corpus(options, clock)
+    if recorded is not None:
+        _check_replay(recorded, replay, corpus, setup.lexicons, allow_changed, warn)
+    sink.open(warn)
+    try:
+        data = _compute(options, corpus, setup, sink, progress, clock)
+        from framing.attribution import untyped_warning
+
+        if (message := untyped_warning(data.outlets)) is not None:
+            warn(message)
+    except BaseException as exc:
+        _abort(sink, exc)
+    return data
+
+
+def _load_lexicons(options: CompareOptions, say: StageClock, warn) -> _Setup:
+    """Load the lexicons and build the matcher (and the attribution extractor) once."""
     say("loading lexicons")
     lexicons = load_lexicons(options.lexicons)
     framing_lex, verbs, sources = _split_lexicons(lexicons, options.lexicons)
-    actors = sorted({a for lx in framing_lex for a in lx.actors})
-    categories = sorted({c for lx in framing_lex for c in lx.categories})
     lemmatizer = None
     if options.morphology_db:
         from framing.morphology import MorphologyLemmatizer
@@ -223,41 +427,32 @@ def run_compare(options: CompareOptions, *, progress: Callable[[int, int], None]
         from framing.attribution import AttributionExtractor
 
         extractor = AttributionExtractor(verbs=verbs, sources=sources)
-    stopwords = load_stopwords()
+    return _Setup(lexicons=lexicons, used=framing_lex + verbs + sources, matcher=matcher, extractor=extractor,
+                  actors=sorted({a for lx in framing_lex for a in lx.actors}),
+                  categories=sorted({c for lx in framing_lex for c in lx.categories}),
+                  stopwords=frozenset(load_stopwords()))
+
+
+def _open_corpus(options: CompareOptions, say: StageClock):
+    """The corpus reader with the run's fields, filters and bounds (nothing is read yet)."""
+    from framing.corpus import load_corpus
 
     say("loading corpus")
-    corpus = load_corpus(options.corpus, text_field=options.text_field, outlet_field=options.outlet_field,
-                         date_field=options.date_field, id_field=options.id_field, title_field=options.title_field,
-                         manifest=options.manifest, boilerplate=options.boilerplate,
-                         repeated_lines=options.repeated_lines, since=options.since, until=options.until,
-                         outlets=options.outlets, **corpus_limits(options))
-    if recorded is not None:
-        changes = provenance_changes(recorded, corpus, lexicons)
-        if changes and not allow_changed:
-            raise ConfigError(f"the inputs differ from the recorded run: {'; '.join(changes)}", path=replay,
-                              hint="restore the recorded files, or pass --allow-changed to replay anyway")
-        if changes:
-            warn(f"REPLAYING WITH CHANGED INPUTS — the results will differ from {replay}: {'; '.join(changes)}")
-    out = RunOutput(options.resolved_out(), overwrite=options.overwrite, protect=inputs)
-    for message in out.recovered:
-        warn(message)
-    try:
-        result = _run(options, corpus, out, matcher, extractor, actors, categories, stopwords,
-                      framing_lex + verbs + sources,  # every lexicon used, defaults brought in included
-                      progress, say, t0, timings)
-        from framing.attribution import untyped_warning
+    return load_corpus(options.corpus, text_field=options.text_field, outlet_field=options.outlet_field,
+                       date_field=options.date_field, id_field=options.id_field, title_field=options.title_field,
+                       manifest=options.manifest, boilerplate=options.boilerplate,
+                       repeated_lines=options.repeated_lines, since=options.since, until=options.until,
+                       outlets=options.outlets, **corpus_limits(options))
 
-        if (message := untyped_warning(result.outlets)) is not None:
-            warn(message)
-    except OSError as exc:
-        out.abort()
-        if out.owns_error(exc):
-            raise output_error(exc, out.dir) from None
-        raise
-    except BaseException:
-        out.abort()
-        raise
-    return result
+
+def _check_replay(recorded: dict, replay, corpus, lexicons, allow_changed: bool, warn) -> None:
+    """A replay refuses changed inputs (or, with ``allow_changed``, warns)."""
+    changes = provenance_changes(recorded, corpus, lexicons)
+    if changes and not allow_changed:
+        raise ConfigError(f"the inputs differ from the recorded run: {'; '.join(changes)}", path=replay,
+                          hint="restore the recorded files, or pass --allow-changed to replay anyway")
+    if changes:
+        warn(f"REPLAYING WITH CHANGED INPUTS — the results will differ from {replay}: {'; '.join(changes)}")
 
 
 def _iter_docs(corpus, limit: int | None):
@@ -267,17 +462,45 @@ def _iter_docs(corpus, limit: int | None):
         yield doc
 
 
-def _run(options, corpus, out: RunOutput, matcher: Matcher, extractor, actors, categories, stopwords,
-         lexicons, progress, say, t0, timings: dict[str, float]) -> RunResult:
-    """The map over documents (any engine) and the reductions, then the report."""
-    from framing import report
+def _compute(options, corpus, setup: _Setup, sink, progress, say: StageClock) -> RunData:
+    """The map over documents (any engine) and the reductions, in stage order."""
+    spec = _run_spec(options, setup.used, setup.stopwords)
+    _prime_context(spec, setup.matcher, setup.extractor)
+    red, problems, documents, outlets, terms, term_ev = _analyse(options, corpus, spec, setup, sink, progress, say)
+    attr_df = red.attributions_frame()
+    red.attr_cols = {}
+    attr_profile = _attribution_profile(documents, attr_df) if setup.extractor is not None else None
+    if attr_profile is not None and len(attr_profile):
+        outlets = outlets.merge(attr_profile, on="outlet", how="left")
+    stages: dict[str, dict] = {}
+    topic_result = None
+    if options.topics and (red.units or "en" not in red.languages):  # English-only: no (Arabic) topics
+        topic_result, outlets = _fit_topics(options, red, outlets, say)
+        stages["topics"] = topic_result.info
+    event_result = None
+    if options.events:
+        event_result, documents = _group_events(options, red, spec, documents, say)
+        stages["events"] = {**event_result.info, "lexicons": [lx.name for lx in setup.used
+                                                              if lx.kind in ("framing", "sources")]}
+    documents = _documents_table(documents, setup.actors, setup.categories)
+    say(None)
+    manifest = _manifest(options, corpus, red, documents, problems, setup, stages, say)
+    return RunData(options=options, documents=documents, outlets=outlets, terms=terms, term_evidence=term_ev,
+                   attributions=attr_df, attr_profile=attr_profile, topic_result=topic_result,
+                   event_result=event_result, problems=problems, manifest=manifest, actors=setup.actors,
+                   categories=setup.categories, lexicons=setup.used, hits_evidence=red.evidence,
+                   term_counts=red.term_counts, tables=sink.frames(),
+                   corpus=_ExcludedLines(corpus) if callable(getattr(corpus, "excluded_lines", None)) else None)
 
+
+def _analyse(options, corpus, spec, setup: _Setup, sink, progress, say: StageClock):
+    """The one pass over the corpus: the per-document map, the row tables streamed to ``sink``,
+    the reductions; then the outlet comparison and the distinguishing terms with their evidence
+    (from the spilled texts, before the spill is removed)."""
     formats = table_formats(options.format)  # CSV and/or Parquet, columns and types from framing.records
-    spec = _run_spec(options, lexicons, stopwords)
-    _prime_context(spec, matcher, extractor)
-    streams = {"hits": out.table_stream("hits", HIT_SCHEMA, formats),
-               "attributions": out.table_stream("attributions", ATTRIBUTION_SCHEMA, formats) if extractor else None,
-               "excluded": out.table_stream("excluded", EXCLUDED_SCHEMA, formats)}
+    streams = {"hits": sink.stream("hits", HIT_SCHEMA, formats),
+               "attributions": sink.stream("attributions", ATTRIBUTION_SCHEMA, formats) if setup.extractor else None,
+               "excluded": sink.stream("excluded", EXCLUDED_SCHEMA, formats)}
     say("scanning corpus")  # the reader's first pass (document counts, repeated lines), timed on its own
     n_total = _scan(corpus)
     if n_total is not None and hasattr(progress, "total"):  # the CLI's bar: percentage and ETA
@@ -291,90 +514,94 @@ def _run(options, corpus, out: RunOutput, matcher: Matcher, extractor, actors, c
             if stream is not None:
                 stream.close()
         problems = list(corpus.problems) + red.problems
-        if not red.doc_ids:
-            from framing.errors import CorpusError
-
-            first = f"; first: {problems[0].source}: {problems[0].reason}" if problems else ""
-            raise CorpusError(f"no document could be analysed ({len(problems)} input problem(s){first})",
-                              path=options.corpus,
-                              hint="check the input files and the field names (--text-field ...)")
-        # --strict refuses as soon as the input has been read, before the slower stages
-        if options.strict and (refused := [p for p in problems if p.action != "ignored"]):
-            raise StrictModeError(f"{len(refused)} input problem(s) found (first: {refused[0].source}: "
-                                  f"{refused[0].reason})", hint="fix the input or run without --strict")
-
-        documents = red.documents_frame(actors, categories)
+        _check_analysed(options, red, problems)
+        documents = red.documents_frame(setup.actors, setup.categories)
         say("comparing outlets")
         from framing.compare import distinguishing_terms_by_language, outlet_scores_from_counts
 
-        outlets = outlet_scores_from_counts(red.outlets, red.tokens, red.counts_matrix(), actors=actors,
-                                            categories=categories, n_boot=options.n_boot, seed=options.seed,
+        outlets = outlet_scores_from_counts(red.outlets, red.tokens, red.counts_matrix(), actors=setup.actors,
+                                            categories=setup.categories, n_boot=options.n_boot, seed=options.seed,
                                             languages=red.languages)
         terms = distinguishing_terms_by_language({"ar": red.term_counts, "en": red.term_counts_en},
                                                  top_n=options.top_terms)  # within a language only
         say("collecting term evidence")
         term_ev = term_evidence_from_texts(spill.texts(red.doc_ids, red.outlets), terms)
         terms = with_display_forms(terms, term_ev)
+    return red, problems, documents, outlets, terms, term_ev
 
-    stages: dict[str, dict] = {}
-    attr_df = red.attributions_frame()
-    red.attr_cols = {}
-    attr_profile = None
-    if extractor is not None:
-        from framing.attribution import attribution_profile
 
-        lengths = dict(zip(documents["doc_id"], documents["chars"] - documents["excluded_chars"], strict=True))
-        doc_outlets = dict(zip(documents["doc_id"], documents["outlet"], strict=True))
-        attr_profile = attribution_profile(attr_df, lengths, doc_outlets=doc_outlets)
-        if attr_profile is not None and len(attr_profile):
-            outlets = outlets.merge(attr_profile, on="outlet", how="left")
+def _check_analysed(options, red, problems: list[Problem]) -> None:
+    """No document analysed is an error; ``--strict`` refuses input problems as soon as the input
+    has been read, before the slower stages."""
+    if not red.doc_ids:
+        from framing.errors import CorpusError
 
-    topic_result = None
-    if options.topics and (red.units or "en" not in red.languages):  # English-only: no (Arabic) topics
-        say("fitting topics")
-        from framing.topics import fit_corpus_topics, units_frame
+        first = f"; first: {problems[0].source}: {problems[0].reason}" if problems else ""
+        raise CorpusError(f"no document could be analysed ({len(problems)} input problem(s){first})",
+                          path=options.corpus, hint="check the input files and the field names (--text-field ...)")
+    if options.strict and (refused := [p for p in problems if p.action != "ignored"]):
+        raise StrictModeError(f"{len(refused)} input problem(s) found (first: {refused[0].source}: "
+                              f"{refused[0].reason})", hint="fix the input or run without --strict")
 
-        units = units_frame(red.units)
-        red.units = []
-        topic_result = fit_corpus_topics(units, seed=options.seed, embedding_model=options.embedding_model,
-                                         n_topics=options.n_topics, labels=options.topic_labels)
-        del units
-        stages["topics"] = topic_result.info
-        # one column per topic id (labels live in topics.csv and may be renamed later)
-        wide = topic_result.outlet_mix.pivot_table(index="outlet", columns="topic", values="share",
-                                                   aggfunc="sum", fill_value=0.0)
-        wide.columns = [f"topic:{int(c)}" for c in wide.columns]
-        outlets = outlets.merge(wide.reset_index(), on="outlet", how="left")
 
-    event_result = None
-    if options.events:
-        say("grouping events")
-        from framing.events import EventGrouper
+def _attribution_profile(documents: pd.DataFrame, attr_df: pd.DataFrame) -> pd.DataFrame | None:
+    """Per outlet: who is cited, how (source types, cue stances), per 1,000 characters."""
+    from framing.attribution import attribution_profile
 
-        kwargs = {"window_days": options.event_window_days}
-        if options.event_threshold is not None:
-            kwargs["threshold"] = options.event_threshold
-        from framing.analysis import context_for
+    lengths = dict(zip(documents["doc_id"], documents["chars"] - documents["excluded_chars"], strict=True))
+    doc_outlets = dict(zip(documents["doc_id"], documents["outlet"], strict=True))
+    return attribution_profile(attr_df, lengths, doc_outlets=doc_outlets)
 
-        grouper = EventGrouper(**kwargs, lexicons=None)
-        featurizer = context_for(spec).featurizer
-        event_result = grouper.fit_features(red.events or [], featurizer=featurizer).result
-        red.events = None
-        stages["events"] = {**event_result.info, "lexicons": [lx.name for lx in lexicons
-                                                              if lx.kind in ("framing", "sources")]}
-        cols = ["doc_id", "event_id", "duplicate_of", "duplicate_similarity", "independent"]
-        documents = documents.merge(event_result.assignments[cols], on="doc_id", how="left")
+
+def _fit_topics(options, red, outlets: pd.DataFrame, say: StageClock):
+    """The topic model over the paragraphs kept by the map; the outlets get one column per topic."""
+    say("fitting topics")
+    from framing.topics import fit_corpus_topics, units_frame
+
+    units = units_frame(red.units)
+    red.units = []
+    topic_result = fit_corpus_topics(units, seed=options.seed, embedding_model=options.embedding_model,
+                                     n_topics=options.n_topics, labels=options.topic_labels)
+    del units
+    # one column per topic id (labels live in topics.csv and may be renamed later)
+    wide = topic_result.outlet_mix.pivot_table(index="outlet", columns="topic", values="share",
+                                               aggfunc="sum", fill_value=0.0)
+    wide.columns = [f"topic:{int(c)}" for c in wide.columns]
+    return topic_result, outlets.merge(wide.reset_index(), on="outlet", how="left")
+
+
+def _group_events(options, red, spec, documents: pd.DataFrame, say: StageClock):
+    """Events from the features kept by the map; the documents get their event and copy columns."""
+    say("grouping events")
+    from framing.analysis import context_for
+    from framing.events import EventGrouper
+
+    kwargs = {"window_days": options.event_window_days}
+    if options.event_threshold is not None:
+        kwargs["threshold"] = options.event_threshold
+    grouper = EventGrouper(**kwargs, lexicons=None)
+    featurizer = context_for(spec).featurizer
+    event_result = grouper.fit_features(red.events or [], featurizer=featurizer).result
+    red.events = None
+    cols = ["doc_id", "event_id", "duplicate_of", "duplicate_similarity", "independent"]
+    return event_result, documents.merge(event_result.assignments[cols], on="doc_id", how="left")
+
+
+def _documents_table(documents: pd.DataFrame, actors, categories) -> pd.DataFrame:
+    """The documents table in its declared column order, sorted by outlet and id."""
     for col in ("event_id", "duplicate_of", "duplicate_similarity", "independent"):
         if col not in documents:
             documents[col] = None
+    documents = documents.reindex(columns=DOC_BASE_COLUMNS + score_columns(actors, categories))
+    return documents.sort_values(["outlet", "doc_id"], kind="stable").reset_index(drop=True)
 
-    score_cols = score_columns(actors, categories)
-    documents = documents.reindex(columns=DOC_BASE_COLUMNS + score_cols)
-    documents = documents.sort_values(["outlet", "doc_id"], kind="stable").reset_index(drop=True)
 
-    say("writing report")
+def _manifest(options, corpus, red, documents: pd.DataFrame, problems: list[Problem], setup: _Setup,
+              stages: dict, clock: StageClock) -> dict:
+    """The run's ``run.json``: options, versions, corpus counts, lexicons with SHA-256, stage times."""
     n_docs = len(red.doc_ids)
-    manifest = {
+    lexicons = setup.used
+    return {
         "framing_run": 1,
         "command": "compare",
         "options": asdict(options),
@@ -393,28 +620,46 @@ def _run(options, corpus, out: RunOutput, matcher: Matcher, extractor, actors, c
         # the one analysis pass; every later stage works from the per-document results
         "corpus_reads": 2 if getattr(corpus, "repeated_rule", None) is not None else 1,
         "engine": {"engine": options_engine(options, red.jobs), "jobs": red.jobs},
-        "actors": list(actors),
-        "categories": list(categories),
+        "actors": list(setup.actors),
+        "categories": list(setup.categories),
         "category_kinds": category_kinds(lexicons),  # loaded | topic | label (docs/lexicon-format.md)
         "lexicons": [{"name": lx.name, "kind": lx.kind, "version": lx.version, "path": str(lx.path),
                       "sha256": lx.sha256, "entries": len(lx.entries)} for lx in lexicons],
         "excluded_spans": dict(sorted(red.excluded_reasons.items())),
         "stages": stages,
-        "morphology_db": ({"path": options.morphology_db, "sha256": matcher.lemmatizer.sha256}
+        "morphology_db": ({"path": options.morphology_db, "sha256": setup.matcher.lemmatizer.sha256}
                           if options.morphology_db else None),
         "problems": [asdict(p) for p in problems[:1000]],
         "problems_total": len(problems),
-        "elapsed_seconds": round(time.time() - t0, 2),
-        "stage_seconds": timings,
+        "elapsed_seconds": round(time.time() - clock.t0, 2),
+        "stage_seconds": clock.timings,
     }
-    out.write_csv("term_evidence.csv", term_ev, columns=TERM_EVIDENCE_COLUMNS)
-    report.write_run(out, options=options, documents=documents, outlets=outlets, terms=terms,
-                     hits_evidence=red.evidence, attributions=attr_df, attr_profile=attr_profile,
-                     topic_result=topic_result, event_result=event_result, problems=problems,
-                     manifest=manifest, actors=actors, categories=categories, lexicons=lexicons, corpus=corpus,
-                     term_counts=red.term_counts)
-    final = out.commit()
-    return RunResult(final, documents, outlets, terms, problems, manifest)
+
+
+def write_run_folder(data: RunData, out: RunOutput, *, stage: Callable[[str], None] | None = None) -> Path:
+    """Write a computed run into ``out`` (an unfinished :class:`RunOutput`) and move it into place.
+
+    The row tables the run kept in memory (``data.tables``) are written first; with a
+    :class:`FolderSink` they are already there. Then term evidence, the other tables, charts,
+    ``report.md`` / ``report.html`` and ``run.json`` (:func:`framing.report.write_run`, which
+    times itself as ``stage_seconds["writing report"]``). Returns the final folder.
+    """
+    from framing import report
+
+    if stage is not None:
+        stage("writing report")
+    formats = table_formats(data.options.format)
+    schemas = {"hits": HIT_SCHEMA, "attributions": ATTRIBUTION_SCHEMA, "excluded": EXCLUDED_SCHEMA}
+    for name, frame in data.tables.items():
+        out.write_table(name, frame, schemas[name], formats)
+    out.write_csv("term_evidence.csv", data.term_evidence, columns=TERM_EVIDENCE_COLUMNS)
+    report.write_run(out, options=data.options, documents=data.documents, outlets=data.outlets, terms=data.terms,
+                     hits_evidence=data.hits_evidence, attributions=data.attributions,
+                     attr_profile=data.attr_profile, topic_result=data.topic_result,
+                     event_result=data.event_result, problems=data.problems, manifest=data.manifest,
+                     actors=data.actors, categories=data.categories, lexicons=data.lexicons, corpus=data.corpus,
+                     term_counts=data.term_counts)
+    return out.commit()
 
 
 def _scan(corpus) -> int | None:
@@ -486,14 +731,6 @@ def _mapped(options, corpus, spec, jobs):
     return map_corpus(corpus, spec, limit=options.limit, jobs=jobs,
                       engine=getattr(options, "engine", "local") or "local",
                       scheduler=getattr(options, "scheduler", None))
-
-
-def _hit_dict(h) -> dict:
-    return {"doc_id": h.doc_id, "lexicon": h.lexicon, "entry_id": h.entry_id, "actor": h.actor,
-            "category": h.category, "term": h.term, "matched": h.matched, "start": h.start, "end": h.end,
-            "stance": h.stance, "voice": h.voice, "speaker": h.speaker, "source_type": h.source_type,
-            "attribution_id": h.attribution_id, "sentence_start": h.sentence_start,
-            "sentence_end": h.sentence_end}
 
 
 def _date_range(documents: pd.DataFrame) -> list[str | None]:

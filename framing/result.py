@@ -20,7 +20,6 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -68,35 +67,94 @@ def read_table(folder: str | Path, name: str, *, columns: list[str] | None = Non
     a table the run did not produce (``topics`` after ``--no-topics``) is an empty DataFrame.
     """
     folder = Path(folder)
-    schema = TABLES.get(name)
     parquet, csv = folder / f"{name}.parquet", folder / f"{name}.csv"
     if parquet.exists():
-        import pyarrow.parquet as pq
-
-        try:
-            if columns is not None:
-                _check_columns(name, columns, pq.read_schema(parquet).names)
-            table = pq.read_table(parquet, columns=columns)
-        except (OSError, ValueError) as exc:
-            raise RunError(f"cannot read this Parquet file ({exc})", path=parquet,
-                           hint="the run folder is damaged: run 'framing compare' again") from None
-        # the declared types: int64 → Int64, string → string, bool → boolean, float64 stays float64
-        return table.to_pandas(types_mapper=_arrow_types_mapper())
+        return _read_parquet(parquet, name, columns=columns, where=parquet)
     if not csv.exists() or csv.stat().st_size == 0:
         return pd.DataFrame()
+    return _read_csv(csv, name, columns=columns, where=csv)
+
+
+def _read_parquet(source, name: str, *, columns: list[str] | None, where) -> pd.DataFrame:
+    """A Parquet file (a path or a buffer) with the declared types: int64 → Int64, string → string,
+    bool → boolean, float64 stays float64."""
+    import pyarrow.parquet as pq
+
     try:
-        header = pd.read_csv(csv, nrows=0).columns
+        if columns is not None:
+            _check_columns(name, columns, pq.read_schema(source).names)
+        table = pq.read_table(source, columns=columns)
+    except (OSError, ValueError) as exc:
+        raise RunError(f"cannot read this Parquet file ({exc})", path=where,
+                       hint="the run folder is damaged: run 'framing compare' again") from None
+    return table.to_pandas(types_mapper=_arrow_types_mapper())
+
+
+def _read_csv(source, name: str, *, columns: list[str] | None, where) -> pd.DataFrame:
+    """A CSV table (a path or a text buffer) with its declared types (small tables: inferred)."""
+    import io
+
+    schema = TABLES.get(name)
+    try:
+        if isinstance(source, str):  # the text of a table
+            header = pd.read_csv(io.StringIO(source), nrows=0).columns
+            source = io.StringIO(source)
+        else:
+            header = pd.read_csv(source, nrows=0).columns
         _check_columns(name, columns, header)
         if schema is None:
-            frame = pd.read_csv(csv, keep_default_na=False, na_values=[""], usecols=columns,
+            frame = pd.read_csv(source, keep_default_na=False, na_values=[""], usecols=columns,
                                 dtype={c: "string" for c in header if c in _TEXT_COLUMNS})
             return _text_and_flags(frame)
         if name == "documents":
             schema = document_schema(header)
-        return pd.read_csv(csv, keep_default_na=False, na_values=[""], dtype=pandas_dtypes(schema), usecols=columns)
+        return pd.read_csv(source, keep_default_na=False, na_values=[""], dtype=pandas_dtypes(schema),
+                           usecols=columns)
     except (ValueError, pd.errors.ParserError) as exc:
-        raise RunError(f"cannot read this table ({str(exc).splitlines()[0]})", path=csv,
+        raise RunError(f"cannot read this table ({str(exc).splitlines()[0]})", path=where,
                        hint="the run folder is damaged or was edited: run 'framing compare' again") from None
+
+
+def parquet_buffer(schema):
+    """A :class:`framing.output.ParquetStream` into memory; :func:`read_parquet_buffer` reads it back."""
+    import pyarrow as pa
+
+    from framing.output import ParquetStream
+
+    return ParquetStream(pa.BufferOutputStream(), schema)
+
+
+def read_parquet_buffer(stream, name: str) -> pd.DataFrame:
+    """The rows of a closed :func:`parquet_buffer` as a DataFrame typed exactly as the saved table reads."""
+    import pyarrow as pa
+
+    stream.close()
+    return _read_parquet(pa.BufferReader(stream.path.getvalue()), name, columns=None, where=f"<{name} in memory>")
+
+
+class _MemoryFiles:
+    """The subset of :class:`framing.output.RunOutput` the small-table writers use, kept in memory:
+    a result that is not saved reads its small tables exactly as they will be saved (``%.6g``)."""
+
+    def __init__(self):
+        self.texts: dict[str, str] = {}
+
+    def write_csv(self, name: str, frame: pd.DataFrame, columns=None) -> None:
+        import io
+
+        buf = io.StringIO()
+        self.to_file(frame if columns is None else frame.reindex(columns=list(columns)), buf)
+        self.texts[name] = buf.getvalue()
+
+    @staticmethod
+    def to_file(frame: pd.DataFrame, target) -> None:
+        """``frame`` as CSV exactly as :meth:`framing.output.RunOutput.write_csv` writes it."""
+        from framing.output import FLOAT_FORMAT
+
+        frame.to_csv(target, index=False, float_format=FLOAT_FORMAT, lineterminator="\n")
+
+    def write_text(self, name: str, text: str) -> None:
+        pass  # topic_labels.yaml: written by save
 
 
 def _check_columns(name: str, columns: list[str] | None, available) -> None:
@@ -135,13 +193,15 @@ class Result:
     Nothing is written until :meth:`save` or :meth:`report`.
     """
 
-    def __init__(self, folder: str | Path, *, manifest: dict, owner: tempfile.TemporaryDirectory | None = None,
-                 saved_to: Path | None = None):
-        self._folder = Path(folder)
-        self._owner = owner  # a private temporary folder that lives as long as this object
+    def __init__(self, folder: str | Path | None = None, *, manifest: dict,
+                 owner: tempfile.TemporaryDirectory | None = None, saved_to: Path | None = None, data=None):
+        self._folder = Path(folder) if folder is not None else None  # a run folder (load_run), or
+        self._data = data  # a computed run held in memory (framing.compare without out=)
+        self._owner = owner  # a private temporary folder (files for path()) that lives as long as this object
         self.manifest = manifest
         self.saved_to = saved_to
         self._frames: dict[str, pd.DataFrame] = {}
+        self._small: dict[str, str] | None = None
 
     # --- tables ---------------------------------------------------------------------------
 
@@ -153,27 +213,104 @@ class Result:
         """
         self._check_name(name)
         if columns is not None:
-            if name in self._frames:
-                _check_columns(name, columns, self._frames[name].columns)
-                return self._frames[name][list(columns)]
+            if name in self._frames or self._data is not None:
+                frame = self.table(name)
+                _check_columns(name, columns, frame.columns)
+                return frame[list(columns)]
             return read_table(self._folder, name, columns=list(columns))
         if name not in self._frames:
-            self._frames[name] = read_table(self._folder, name)
+            self._frames[name] = self._memory_table(name) if self._data is not None else read_table(self._folder, name)
         return self._frames[name]
+
+    def _memory_table(self, name: str) -> pd.DataFrame:
+        """A table of the computed run, typed exactly as it reads back once saved."""
+        data = self._data
+        if name in LAZY_TABLES:
+            return data.tables.get(name, pd.DataFrame())
+        if name == "documents":
+            from framing.output import table_formats
+            from framing.records import document_schema
+
+            if "parquet" in table_formats(data.options.format):
+                stream = parquet_buffer(document_schema(data.documents.columns))
+                stream.write_frame(data.documents)
+                return read_parquet_buffer(stream, name)
+        text = self._small_texts().get(f"{name}.csv")
+        return pd.DataFrame() if not text else _read_csv(text, name, columns=None, where=f"<{name} in memory>")
+
+    def _small_texts(self) -> dict[str, str]:
+        """The CSV text of every small table, as :meth:`save` writes it (``framing.report.write_run``)."""
+        if self._small is None:
+            from dataclasses import asdict
+
+            from framing.records import column_names, document_schema
+            from framing.report.render import EXCLUDED_LINE_COLUMNS
+
+            data, files = self._data, _MemoryFiles()
+            files.write_csv("documents.csv", data.documents, column_names(document_schema(data.documents.columns)))
+            files.write_csv("outlets.csv", data.outlets.sort_values("outlet", kind="stable"))
+            files.write_csv("terms.csv", data.terms)
+            files.write_csv("term_evidence.csv", data.term_evidence, column_names(TERM_EVIDENCE_SCHEMA))
+            files.write_csv("problems.csv", pd.DataFrame([asdict(p) for p in data.problems],
+                                                         columns=column_names(PROBLEM_SCHEMA)))
+            if data.corpus is not None:
+                files.write_csv("excluded_lines.csv", pd.DataFrame(data.corpus.excluded_lines(),
+                                                                   columns=EXCLUDED_LINE_COLUMNS))
+            if data.topic_result is not None:
+                data.topic_result.write(files)
+            if data.event_result is not None:
+                files.write_csv("events.csv", data.event_result.events)
+            self._small = files.texts
+        return self._small
 
     def path(self, name: str) -> Path | None:
         """The file behind a table (Parquet when written, else CSV; ``None`` if the run has none),
-        for DuckDB or ``pd.read_parquet(..., filters=...)``. A result that is not saved lives in
-        a private temporary folder, removed with the result.
+        for DuckDB or ``pd.read_parquet(..., filters=...)``. For a result computed in memory the
+        table is written on first call into a private temporary folder, removed with the result.
 
         >>> duckdb.sql(f"SELECT outlet, count(*) FROM '{result.path('hits')}' GROUP BY outlet")  # doctest: +SKIP
         """
         self._check_name(name)
+        if self._data is not None:
+            return self._private_file(name)
         for suffix in (".parquet", ".csv"):
             candidate = self._folder / f"{name}{suffix}"
             if candidate.exists():
                 return candidate
         return None
+
+    def _private_file(self, name: str) -> Path | None:
+        """``name`` written into this result's private temporary folder (as a run folder would hold it)."""
+        from framing.output import table_formats
+        from framing.records import TABLE_SCHEMAS, document_schema
+
+        if self._owner is None:
+            self._owner = tempfile.TemporaryDirectory(prefix="framing-result-")
+        folder = Path(self._owner.name)
+        formats = table_formats(self._data.options.format)
+        big = name in TABLE_SCHEMAS and name != "term_evidence"
+        if big and name not in self._data.tables and name != "documents":
+            return None  # attributions of a run without the attribution stage
+        if big and "parquet" in formats:
+            target = folder / f"{name}.parquet"
+            if not target.exists():
+                from framing.output import ParquetStream
+
+                frame = self.table(name)
+                schema = document_schema(frame.columns) if name == "documents" else TABLE_SCHEMAS[name]
+                stream = ParquetStream(target, schema)
+                stream.write_frame(frame)
+                stream.close()
+            return target
+        target = folder / f"{name}.csv"
+        if not target.exists():
+            if big:  # as Result.save writes it (RunOutput.write_table)
+                _MemoryFiles.to_file(self.table(name), target)
+            elif f"{name}.csv" in self._small_texts():
+                target.write_text(self._small_texts()[f"{name}.csv"], encoding="utf-8")
+            else:
+                return None
+        return target
 
     @staticmethod
     def _check_name(name: str) -> None:
@@ -202,7 +339,7 @@ class Result:
         return list(self.manifest.get("categories") or [])
 
     def _rows(self, name: str) -> str:
-        if name in self._frames or name not in LAZY_TABLES:
+        if name in self._frames or name not in LAZY_TABLES or self._data is not None:
             frame = self.table(name)
             return f"{len(frame):,} × {frame.shape[1]}" if name == "documents" else f"{len(frame):,}"
         parquet, csv = self._folder / f"{name}.parquet", self._folder / f"{name}.csv"
@@ -251,6 +388,8 @@ class Result:
         from framing.output import RunOutput
 
         target = Path(path)
+        if self._data is not None:
+            return self._write_computed(target, overwrite=overwrite, charts=False, html=False)
         if target.resolve() == self._folder.resolve():
             return target
         if self._folder.resolve() in target.resolve().parents:
@@ -293,6 +432,8 @@ class Result:
             if path is None:
                 raise RunError("this result is not saved yet", hint="pass a folder: result.report('outputs/NAME')")
         elif self.saved_to is None or Path(path).resolve() != self.saved_to.resolve():
+            if self._data is not None:  # one atomic write: tables, charts, report.md and report.html
+                return self._write_computed(Path(path), overwrite=overwrite, charts=True, html=True)
             path = self.save(path, overwrite=overwrite)
         path = Path(path)
         render_reports(path)
@@ -309,6 +450,34 @@ class Result:
                                                         default=str))
         self.manifest = manifest
         return path
+
+
+    def _write_computed(self, target: Path, *, overwrite: bool, charts: bool, html: bool) -> Path:
+        """Write the computed run held in memory into ``target`` (atomically, as ``framing compare`` does)."""
+        from dataclasses import replace
+
+        from framing.output import RunOutput
+        from framing.pipeline import write_run_folder
+
+        data = self._data
+        try:
+            out = RunOutput(target, overwrite=overwrite)
+        except OSError as exc:
+            raise _write_error(exc, target) from None
+        where = {"out": str(target), "charts": charts, "html": html}  # run.json says where the run now lives
+        saved = replace(data, options=replace(data.options, **where),
+                        manifest={**data.manifest, "options": {**data.manifest["options"], **where}})
+        try:
+            final = write_run_folder(saved, out)
+        except OSError as exc:
+            out.abort()
+            raise _write_error(exc, target) from None
+        except BaseException:
+            out.abort()
+            raise
+        self.saved_to = final
+        self.manifest = json.loads((final / "run.json").read_text(encoding="utf-8"))
+        return final
 
 
 def _write_error(exc: OSError, target: Path) -> RunError:
@@ -343,15 +512,3 @@ def load_run(path: str | Path) -> Result:
         raise RunError("not a run.json written by framing", path=run_json,
                        hint="pass the output folder of 'framing compare'")
     return Result(folder, manifest=manifest, saved_to=folder)
-
-
-def _result_from_private_run(folder: Path, owner: tempfile.TemporaryDirectory,
-                             edit_manifest: Callable[[dict], None] | None = None) -> Result:
-    """A :class:`Result` over a run written into a private temporary folder (not saved)."""
-    result = load_run(folder)
-    if edit_manifest is not None:
-        edit_manifest(result.manifest)
-        (folder / "run.json").write_text(json.dumps(result.manifest, ensure_ascii=False, indent=2, sort_keys=True,
-                                                    default=str), encoding="utf-8")
-    return Result(folder, manifest=result.manifest, owner=owner)
-

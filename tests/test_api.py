@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -186,8 +187,10 @@ def test_bad_options(frame, tmp_path):
         framing.compare(frame, outlet_field="source")
     with pytest.raises(FramingError):
         framing.compare(frame, lexicons=tmp_path / "no-such-lexicons")
-    with pytest.raises(ConfigError, match="charts= is not an option"):
-        framing.compare(frame, charts=True)
+    with pytest.raises(ConfigError, match="overwrite= needs out="):
+        framing.compare(frame, overwrite=True)
+    with pytest.raises(ConfigError, match="charts= needs out="):
+        framing.compare(frame, charts=False)
     with pytest.raises(ConfigError, match=r"n_boot='many' has the wrong type \(expected int\)"):
         framing.compare(frame, n_boot="many")
     with pytest.raises(ConfigError, match=r"topics='no' has the wrong type \(expected bool\)"):
@@ -246,9 +249,15 @@ def test_unwritable_target_is_a_run_error(result, tmp_path, monkeypatch):
     def full(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(shutil, "copyfile", full)
+    loaded = framing.load_run(result.save(tmp_path / "saved"))
+    with monkeypatch.context() as patch:  # a result held in memory: the tables are written
+        patch.setattr(Path, "write_bytes", full)
+        with pytest.raises(RunError, match="No space left on device"):
+            result.save(tmp_path / "full")
+    assert not (tmp_path / "full").exists()
+    monkeypatch.setattr(shutil, "copyfile", full)  # a loaded run: its files are copied
     with pytest.raises(RunError, match="No space left on device"):
-        result.save(tmp_path / "full")
+        loaded.save(tmp_path / "full")
     assert not (tmp_path / "full").exists()
 
 
@@ -267,8 +276,14 @@ def test_damaged_tables_are_a_one_line_run_error(result, tmp_path):
 
 
 def test_csv_only_run_reads_with_the_same_dtypes(frame, result):
+    import tempfile
+
     csv_only = framing.compare(frame, topics=False, format="csv")
-    assert "not loaded (hits.csv" in repr(csv_only)  # counted without reading the big table
+    assert f"hits          {len(result.hits)}" in repr(csv_only)  # held in memory
+    with tempfile.TemporaryDirectory() as tmp:
+        saved = framing.load_run(csv_only.save(Path(tmp) / "run"))
+        assert "not loaded (hits.csv" in repr(saved)  # counted without reading the big table
+        pd.testing.assert_frame_equal(saved.hits, result.hits)
     pd.testing.assert_frame_equal(csv_only.hits, result.hits)  # floats of the fixture survive %.6g
     assert csv_only.hits.dtypes.equals(result.hits.dtypes)
 
@@ -323,3 +338,21 @@ def test_input_problems_and_strict_mode(frame):
 
     gc.collect()
     assert set(glob.glob(f"{tempfile.gettempdir()}/framing-result-*")) <= before  # private folders removed
+
+
+def test_out_streams_the_run_folder_that_save_writes(frame, result, tmp_path):
+    res = framing.compare(frame, out=tmp_path / "direct", topics=False, charts=False, html=False)
+    direct = tmp_path / "direct"
+    assert res.saved_to == direct and (direct / "run.json").exists() and not (direct / "report.html").exists()
+    assert res.manifest["corpus"]["path"] == "<pandas.DataFrame of 3 rows>"
+    assert res.manifest["options"]["out"] == str(direct)
+    pd.testing.assert_frame_equal(res.hits, result.hits)
+    saved = result.save(tmp_path / "saved")
+    names = sorted(p.name for p in direct.iterdir() if p.suffix in (".csv", ".parquet", ".md"))
+    assert names == sorted(p.name for p in saved.iterdir() if p.suffix in (".csv", ".parquet", ".md"))
+    assert {"hits.csv", "hits.parquet", "attributions.csv", "documents.csv", "outlets.csv", "report.md"} <= set(names)
+    for name in names:  # streamed while analysing, or written from memory by save: the same bytes
+        assert (direct / name).read_bytes() == (saved / name).read_bytes(), name
+    with pytest.raises(RunError, match="overwrite"):
+        framing.compare(frame, out=direct, topics=False)
+    assert framing.load_run(direct).manifest == res.manifest
