@@ -238,8 +238,14 @@ def term_evidence_from_texts(documents, terms: pd.DataFrame, *, per_term: int = 
     from framing.normalize import sentence_ends, sentence_of
 
     pending: dict[str, dict[str, str]] = {}  # outlet → {normalized variant: term}, for terms still short
-    for outlet, term in zip(terms.get("outlet", []), terms.get("term", []), strict=True):
+    english: set[str] = set()  # outlets with English terms: their words are also looked up lower-cased
+    languages = terms.get("language", [""] * len(terms))
+    for outlet, term, language in zip(terms.get("outlet", []), terms.get("term", []), languages, strict=True):
         variants = pending.setdefault(outlet, {})
+        if language == "en":  # an English term is a folded word (framing.english): "\0" keys it apart
+            english.add(outlet)
+            variants.setdefault("\0" + term, term)
+            continue
         for v in article_clitic_variants(term):
             variants.setdefault(v, term)
     found: dict[tuple[str, str], int] = {}
@@ -262,6 +268,8 @@ def term_evidence_from_texts(documents, terms: pd.DataFrame, *, per_term: int = 
                 if len(normalized) < 200_000:
                     normalized[raw] = norm
             term = variants.get(norm)
+            if term is None and outlet in english:
+                term = variants.get("\0" + norm.lower())
             if term is None:
                 continue
             key = (outlet, term)
