@@ -489,7 +489,7 @@ def _compute(options, corpus, setup: _Setup, sink, progress, say: StageClock) ->
                    attributions=attr_df, attr_profile=attr_profile, topic_result=topic_result,
                    event_result=event_result, problems=problems, manifest=manifest, actors=setup.actors,
                    categories=setup.categories, lexicons=setup.used, hits_evidence=red.evidence,
-                   term_counts=red.term_counts, tables=sink.frames(),
+                   term_counts=red.term_counts or red.term_counts_en, tables=sink.frames(),
                    corpus=_ExcludedLines(corpus) if callable(getattr(corpus, "excluded_lines", None)) else None)
 
 
