@@ -86,7 +86,8 @@ def main() -> int:
           f"{_pct(with_topics['correct'].mean()).strip()}")
     per_lex = held.metrics[held.metrics["scope"] == "lexicon_valenced"]
     print("valenced precision per lexicon (half B): " + "; ".join(
-        f"{row.name} {_pct(row.precision).strip()} of {int(row.hits)}" for row in per_lex.itertuples(index=False)))
+        f"{row.name} {_pct(row.precision).strip()} of {int(row.hits)}" for row in per_lex.itertuples(index=False)
+        if row.hits))
     if args.misses:
         a = results["A (read)"]
         m = a.misses[a.misses["label"].isin(["Loaded_Language", "Name_Calling-Labeling"])]
