@@ -19,7 +19,7 @@ import pytest
 from typer.testing import CliRunner
 
 from framing import codebook
-from framing.cli_lexicon import app
+from framing.cli.lexicon import app
 from framing.errors import ConfigError, LexiconError
 from framing.lexicon import Lexicon, Matcher, editing, load_lexicon, load_lexicons, surface_forms
 from framing.normalize import normalize_ar

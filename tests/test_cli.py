@@ -245,7 +245,7 @@ def test_default_output_folder_of_a_glob_is_named_after_its_folder():
 
 
 def test_progress_bar_has_percentage_and_eta_and_stage_lines(capsys):
-    from framing.cli import _Progress
+    from framing.cli.compare import _Progress
 
     with _Progress("always") as bar:
         bar.total(4)

@@ -9,7 +9,7 @@ import pytest
 import typer.main
 from typer.testing import CliRunner
 
-from framing.cli_lexicon import app
+from framing.cli.lexicon import app
 from framing.lexicon import load_lexicon
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -63,7 +63,7 @@ def test_every_command_and_option_has_help():
 
 
 def test_importing_the_sub_app_is_light():
-    code = ("import sys\nimport framing.cli_lexicon\n"
+    code = ("import sys\nimport framing.cli.lexicon\n"
             "print(','.join(m for m in ('pandas', 'sklearn', 'bertopic', 'torch', 'seaborn', 'ruamel.yaml') "
             "if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)

@@ -1,182 +1,28 @@
-"""The ``framing`` command line: thin commands over the library.
-
-Every command calls one library function. A :class:`~framing.errors.FramingError`
-becomes a one-line message on stderr and a non-zero exit code; no traceback.
-Heavy libraries (bertopic, torch, seaborn) are imported only by the commands that
-need them, so ``framing --help`` is instant.
-"""
+"""``framing compare``: the whole comparison, a thin layer over :func:`framing.compare`."""
 
 from __future__ import annotations
 
-import signal
 import sys
 import time
-from pathlib import Path
 from typing import Annotated
 
 import typer
-from typer.core import TyperGroup
 
-from framing.errors import FramingError
-
-#: an example for every command's --help (the lexicon commands' own epilogs win where they have one)
-EXAMPLES: dict[str, str] = {
-    "compare": "framing compare seeds --no-topics\n"
-               "framing compare corpus.jsonl.xz --outlet-field source --since 2013-02-01 --outlets A,B -o out/\n"
-               "framing compare --from-run outputs/seeds/run.json --out outputs/seeds-again",
-    "topics": "framing topics seeds --n-topics 3 --save-model outputs/seeds-topics/model",
-    "events": "framing events seeds --window-days 3 --threshold 0.4",
-    "report": "framing report outputs/seeds",
-    "lexicon": "framing lexicon list\nframing lexicon kwic \"الاحتلال الروسي\" seeds",
-    "lexicon list": "framing lexicon list --kind framing",
-    "lexicon show": "framing lexicon show syria --actor russia",
-    "lexicon new": "framing lexicon new egypt --kind framing --description \"Egyptian politics\"",
-    "lexicon add": "framing lexicon add syria \"الاحتلال الروسي\" --actor russia --category actor_label "
-                   "--stance -1",
-    "lexicon remove": "framing lexicon remove syria \"الاحتلال الروسي\"",
-    "lexicon set": "framing lexicon set syria \"الثوار\" --stance 0.6",
-    "lexicon validate": "framing lexicon validate lexicons/",
-    "lexicon kwic": "framing lexicon kwic \"قوات النظام\" seeds --outlet المدن",
-    "lexicon suggest": "framing lexicon suggest seeds --by outlet --top 5",
-    "lexicon test": "framing lexicon test seeds --status dead",
-    "lexicon import": "framing lexicon import terms.csv --into syria",
-    "lexicon export": "framing lexicon export syria --format csv",
-    "lexicon evaluate": "framing lexicon evaluate gold.jsonl --out eval/",
-}
-
-#: readable placeholders for options and arguments that do not name their own (lexicon commands)
-METAVARS: dict[str, str] = {
-    "corpus": "CORPUS", "csv": "FILE", "file": "FILE", "gold": "GOLD", "into": "LEXICON", "lexicon": "LEXICON",
-    "lexicons": "DIR", "map_": "LABEL=CATEGORY", "morphology_db": "FILE", "outlet": "OUTLET", "paths": "PATH",
-    "stopwords": "FILE", "by": "outlet|actor", "stance": "STANCE", "out": "DIR", "term": "TERM", "name": "NAME",
-    "new_term": "TERM", "actor": "ACTOR", "new_actor": "ACTOR", "category": "CATEGORY", "new_category": "CATEGORY",
-}
-
-
-#: placeholders that depend on the command (``--out`` of ``lexicon export`` is a file)
-COMMAND_METAVARS: dict[str, dict[str, str]] = {"lexicon export": {"out": "FILE"}}
-
-
-def _readable(command) -> None:
-    """Give every option and argument of ``command`` (and its subcommands) a readable placeholder
-    (``DIR``, ``N``, ``OUTLET`` instead of ``<list[str]>``) and an example epilog."""
-    for path_name, cmd in _walk(command, ()):
-        if not cmd.epilog and path_name in EXAMPLES:
-            cmd.epilog = "\b\nExample:\n" + "\n".join(f"  {line}" for line in EXAMPLES[path_name].splitlines())
-        for param in cmd.params:
-            if param.param_type_name == "argument":  # Typer would add "<str>" after an argument's name
-                param.display_type_rich = lambda ctx=None: None
-            if getattr(param, "is_flag", False) or param.metavar is not None or param.name in ("help",):
-                continue
-            kind = param.display_type(None) if hasattr(param, "display_type") else ""
-            name = param.name or "value"
-            fallback = {"<int>": "N", "<float>": "X"}.get(kind, "FIELD" if name.endswith("_field")
-                                                          else name.rstrip("_").upper())
-            param.metavar = COMMAND_METAVARS.get(path_name, {}).get(name) or METAVARS.get(name) or fallback
-
-
-def _walk(command, path: tuple[str, ...]):
-    yield " ".join(path), command
-    for name, sub in sorted((getattr(command, "commands", None) or {}).items()):
-        yield from _walk(sub, (*path, name))
-
-
-class _Group(TyperGroup):
-    """The root command group: placeholders and examples filled in once it is built."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        _readable(self)
-
-
-app = typer.Typer(
-    name="framing",
-    cls=_Group,
-    help="Compare how news outlets frame the same events: actor labels, loaded terms, sources, topics.",
-    epilog="\b\nExample:\n  framing compare seeds\n  framing compare -h",
-    no_args_is_help=True,
-    add_completion=True,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-    context_settings={"help_option_names": ["-h", "--help"]},
+from framing.cli.common import (
+    CorpusArg,
+    DateField,
+    IdField,
+    Out,
+    OutletField,
+    Overwrite,
+    Progress,
+    TextField,
+    calling,
+    safe_text,
+    warn,
 )
 
-
-from framing.cli_lexicon import app as lexicon_app  # noqa: E402  (light: no heavy imports)
-
-app.add_typer(lexicon_app, name="lexicon", help="Inspect, edit, validate and test lexicons.")
-
-
-def _version(value: bool) -> None:
-    if value:
-        from framing import __version__
-
-        typer.echo(f"framing {__version__} (Python {sys.version.split()[0]})")
-        raise typer.Exit()
-
-
-@app.callback()
-def _main(
-    version: Annotated[bool, typer.Option("--version", "-V", callback=_version, is_eager=True,
-                                          help="Print the version and exit.")] = False,
-) -> None:
-    """Compare how news outlets frame the same events: actor labels, loaded terms, sources, topics."""
-
-
-def _interrupted() -> None:
-    """Ctrl-C: say so in one line and exit 130 (the run has already removed its partial folder).
-
-    ``os._exit``: if the interrupt landed while a C extension was running Python code (e.g.
-    during ``import torch``), CPython would otherwise re-kill itself with SIGINT at exit and
-    the caller would see -2 instead of 130.
-    """
-    import os
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the message short
-    typer.echo("framing: interrupted — the previous output (if any) is untouched; the partial output is "
-               "removed", err=True)
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(130)
-
-
-_CONTROL_RE = None
-
-
-def safe_text(value) -> str:
-    r"""``value`` as one line of plain text for the terminal: control characters (ESC, BEL, CSI,
-    line breaks… — terminal escape sequences such as OSC-8 links or ``ESC]0;`` titles) become
-    visible ``\xNN`` escapes, so corpus or lexicon text cannot drive the terminal.
-
-    >>> print(safe_text("قناة\x1b]0;pwned\x07"))
-    قناة\x1b]0;pwned\x07
-    """
-    global _CONTROL_RE
-    if _CONTROL_RE is None:
-        import re
-
-        # C0, DEL, C1 and the bidi overrides/isolates (which reorder what follows on the line)
-        _CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-    return _CONTROL_RE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
-                           else f"\\u{ord(m.group()):04x}", str(value))
-
-
-def _fail(exc: FramingError) -> None:
-    typer.echo(f"framing: error: {safe_text(exc)}", err=True)
-    raise typer.Exit(code=exc.exit_code)
-
-
-def _fail_os(exc: OSError) -> None:
-    """An operating-system failure nobody caught earlier (disk, permissions): one line, exit 1."""
-    where = f"{exc.filename}: " if exc.filename else ""
-    typer.echo(f"framing: error: {safe_text(where)}{safe_text(exc.strerror or exc)} — check the path, "
-               "its permissions and the free disk space", err=True)
-    raise typer.Exit(code=1)
-
-
-def _warn(message: str) -> None:
-    """A prominent warning on stderr (changed inputs of a replay, recovered interrupted runs)."""
-    typer.echo(f"framing: WARNING: {safe_text(message)}", err=True)
+__all__ = ["compare", "summary_line"]
 
 
 class _Progress:
@@ -247,32 +93,13 @@ class _Progress:
             self._progress.__exit__(*exc)
 
 
-CorpusArg = Annotated[str, typer.Argument(metavar="CORPUS", help="Folder of .txt files (+ manifest.csv), a "
-                                          ".csv/.jsonl/.json/.parquet file (optionally .gz/.xz/.bz2) or a quoted "
-                                          "glob of shards.")]
-TextField = Annotated[str, typer.Option("--text-field", metavar="FIELD", help="Record field holding the article "
-                                                                                "text.")]
-OutletField = Annotated[str, typer.Option("--outlet-field", metavar="FIELD", help="Record field naming the outlet "
-                                                                                    "(e.g. source).")]
-DateField = Annotated[str, typer.Option("--date-field", metavar="FIELD", help="Record field with the date "
-                                                                                "(e.g. crawl_time).")]
-IdField = Annotated[str, typer.Option("--id-field", metavar="FIELD", help="Record field with a unique document id.")]
-Lexicons = Annotated[list[str] | None, typer.Option("--lexicons", "-l", metavar="DIR",
-                                                     help="Lexicon folder or file (repeatable). "
-                                                          "Default: the project's lexicons/.")]
-Out = Annotated[str | None, typer.Option("--out", "-o", metavar="DIR",
-                                         help="Output folder (default: outputs/<corpus name>).")]
-Limit = Annotated[int | None, typer.Option("--limit", metavar="N", help="Use only the first N documents.")]
-Overwrite = Annotated[bool, typer.Option("--overwrite", help="Replace the earlier complete run in --out (a folder "
-                                                             "that is not a framing run is never replaced).")]
-
-
-@app.command()
 def compare(
     ctx: typer.Context,
     corpus: CorpusArg = "seeds",
     out: Out = None,
-    lexicons: Lexicons = None,
+    lexicons: Annotated[list[str] | None, typer.Option("--lexicons", "-l", metavar="DIR",
+                                                       help="Lexicon folder or file (repeatable). Default: the "
+                                                            "project's lexicons/.")] = None,
     text_field: TextField = "text",
     outlet_field: OutletField = "outlet",
     date_field: DateField = "date",
@@ -314,8 +141,7 @@ def compare(
                                                help="Project config with defaults for these options (default: "
                                                     "framing.toml, or [tool.framing] in pyproject.toml, in the "
                                                     "working folder).")] = None,
-    progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Show a progress bar (only on a "
-                                                                            "terminal).")] = True,
+    progress: Progress = True,
     overwrite: Overwrite = False,
     allow_changed: Annotated[bool, typer.Option("--allow-changed", help="With --from-run: replay even if the corpus "
                                                                         "or a lexicon changed (with a warning).")
@@ -371,7 +197,7 @@ def compare(
                  max_record_bytes=max_record_bytes, max_file_bytes=max_file_bytes,
                  max_corpus_bytes=max_corpus_bytes, max_json_depth=max_json_depth, jobs=jobs, engine=engine,
                  scheduler=scheduler, reference=reference, timeline_granularity=timeline_granularity)
-    try:
+    with calling():
         if allow_changed and not from_run:
             from framing.errors import ConfigError
 
@@ -388,13 +214,7 @@ def compare(
         settings["out"] = str(options.resolved_out())  # default: outputs/<corpus name>
         with _Progress(progress) as bar:
             result = framing.compare(settings.pop("corpus"), **settings, progress=bar, stage=bar.stage,
-                                     replay=from_run, allow_changed=allow_changed, warn=_warn)
-    except FramingError as exc:
-        _fail(exc)
-    except OSError as exc:
-        _fail_os(exc)
-    except KeyboardInterrupt:
-        _interrupted()
+                                     replay=from_run, allow_changed=allow_changed, warn=warn)
     _print_summary(result)
 
 
@@ -481,126 +301,3 @@ def _print_summary(result) -> None:
     console.print(_written(result), markup=False, highlight=False)
 
 
-@app.command()
-def topics(
-    corpus: CorpusArg,
-    out: Out = None,
-    text_field: TextField = "text",
-    outlet_field: OutletField = "outlet",
-    date_field: DateField = "date",
-    id_field: IdField = "id",
-    embedding_model: Annotated[str | None, typer.Option(metavar="NAME_OR_PATH",
-                                                        help="sentence-transformers model name or local "
-                                                             "path (default: offline TF-IDF+SVD).")] = None,
-    n_topics: Annotated[str, typer.Option(metavar="auto|N", help="Number of topics or 'auto'.")] = "auto",
-    labels: Annotated[str | None, typer.Option(metavar="FILE", help="Topic labels file (rename/merge "
-                                                                    "topics).")] = None,
-    save_model: Annotated[str | None, typer.Option(metavar="DIR", help="Save the fitted model to this "
-                                                                       "folder.")] = None,
-    seed: Annotated[int, typer.Option(metavar="N", help="Random seed.")] = 42,
-    limit: Limit = None,
-    progress: Annotated[bool, typer.Option("--progress/--no-progress", help="Show progress bars.")] = True,
-    overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace the earlier run in --out (a folder that "
-                                                                "is not a framing run is never replaced).")
-                         ] = False,
-) -> None:
-    """Fit the topic model alone; write topics.csv, topic_mix.csv and charts."""
-    from framing.pipeline import run_topics
-
-    try:
-        path = run_topics(corpus, out=out, text_field=text_field, outlet_field=outlet_field, date_field=date_field,
-                          id_field=id_field, embedding_model=embedding_model, n_topics=n_topics, labels=labels,
-                          save_model=save_model, seed=seed, limit=limit,
-                          progress=progress and sys.stderr.isatty(), overwrite=overwrite)
-    except FramingError as exc:
-        _fail(exc)
-    except OSError as exc:
-        _fail_os(exc)
-    except KeyboardInterrupt:
-        _interrupted()
-    typer.echo(f"Wrote {safe_text(path)}/")
-
-
-@app.command()
-def events(
-    corpus: CorpusArg,
-    out: Out = None,
-    text_field: TextField = "text",
-    outlet_field: OutletField = "outlet",
-    date_field: DateField = "date",
-    id_field: IdField = "id",
-    window_days: Annotated[int, typer.Option(metavar="N", help="Documents more than this many days apart are "
-                                                               "never one event.")] = 2,
-    threshold: Annotated[float | None, typer.Option(metavar="X", help="Mean cosine similarity (title + lead) a "
-                                                                      "group needs to join an event (default 0.3; "
-                                                                      "higher: tighter events).")] = None,
-    limit: Limit = None,
-    overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace the earlier run in --out (a folder that "
-                                                                "is not a framing run is never replaced).")
-                         ] = False,
-) -> None:
-    """Group documents into cross-outlet events alone; write events.csv and event assignments."""
-    from framing.pipeline import run_events
-
-    try:
-        path = run_events(corpus, out=out, text_field=text_field, outlet_field=outlet_field, date_field=date_field,
-                          id_field=id_field, window_days=window_days, threshold=threshold, limit=limit,
-                          overwrite=overwrite)
-    except FramingError as exc:
-        _fail(exc)
-    except OSError as exc:
-        _fail_os(exc)
-    except KeyboardInterrupt:
-        _interrupted()
-    typer.echo(f"Wrote {safe_text(path)}/")
-
-
-@app.command()
-def report(run_dir: Annotated[str, typer.Argument(metavar="RUN_DIR", help="Output folder of a finished "
-                                                                       "'framing compare' run.")]) -> None:
-    """Re-render report.md, report.html and charts from a finished run's CSVs (no recomputation)."""
-    from framing.output import recover
-    from framing.report import render_reports
-
-    try:
-        for message in recover(Path(run_dir)):  # a run killed while moving into place is completed first
-            _warn(message)
-        written = render_reports(Path(run_dir))
-    except FramingError as exc:
-        _fail(exc)
-    except OSError as exc:
-        _fail_os(exc)
-    typer.echo(f"Re-rendered {len(written)} files in {safe_text(run_dir)}/")
-
-
-@app.command(epilog="\b\nExample:\n  framing keyness outputs/seeds المدن \"unnamed outlet (001)\" --top 10\n"
-                     "  framing keyness outputs/seeds المدن            # against every other outlet")
-def keyness(run_dir: Annotated[str, typer.Argument(metavar="RUN_DIR", help="Output folder of a finished 'framing "
-                                                                           "compare' run.")],
-            target: Annotated[str, typer.Argument(metavar="OUTLET", help="The outlet whose words are scored.")],
-            reference: Annotated[list[str] | None, typer.Argument(metavar="REFERENCE", help="Outlet(s) to "
-                                                                  "compare with (default: every other one).")] = None,
-            top: Annotated[int, typer.Option("--top", metavar="N", help="Terms per side.")] = 25) -> None:
-    """Terms an outlet over- and under-uses against another (or a group): log-odds with a Dirichlet prior, z."""
-    from framing.report.render import write_keyness
-
-    try:
-        table, written = write_keyness(Path(run_dir), target, reference or None, top=top)
-    except FramingError as exc:
-        _fail(exc)
-    except OSError as exc:
-        _fail_os(exc)
-    for side, head in (("target", "over-used by"), ("reference", "under-used by")):
-        part = table[table["side"] == side]
-        typer.echo(f"{head} {safe_text(target)}: " + ("، ".join(
-            f"{safe_text(r.form)} ({r.z:+.1f}; {r.count_target}/{r.count_reference})" for r in part.itertuples())
-            or "none"))
-    typer.echo(f"Wrote {', '.join(safe_text(w) for w in written)} in {safe_text(run_dir)}/")
-
-
-def main() -> None:  # console-script entry point
-    app()
-
-
-if __name__ == "__main__":  # pragma: no cover
-    main()

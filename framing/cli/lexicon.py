@@ -15,7 +15,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from framing.errors import FramingError
+from framing.cli.common import CorpusArg, DateField, IdField, Limit, OutletField, TextField, calling
 
 app = typer.Typer(
     help="Inspect, edit, validate and test lexicons (codebooks): list, show, new, add, remove, set, "
@@ -32,13 +32,6 @@ LexDir = Annotated[str | None, typer.Option("--lexicons", "-l", help="Lexicon fo
                                                                      "lexicons/ or $FRAMING_LEXICONS).")]
 Name = Annotated[str, typer.Argument(help="Lexicon: its name, file stem or path to its .yaml file.")]
 Term = Annotated[str, typer.Argument(help="The term, as written in text (quote multiword terms).")]
-CorpusArg = Annotated[str, typer.Argument(help="Corpus: folder of .txt files (+ manifest.csv) or a "
-                                               ".csv/.jsonl/.json file, optionally .gz/.xz/.bz2.")]
-TextField = Annotated[str, typer.Option("--text-field", help="Record field holding the article text.")]
-OutletField = Annotated[str, typer.Option("--outlet-field", help="Record field naming the outlet (e.g. source).")]
-DateField = Annotated[str, typer.Option("--date-field", help="Record field with the date (e.g. crawl_time).")]
-IdField = Annotated[str, typer.Option("--id-field", help="Record field with a unique document id.")]
-Limit = Annotated[int | None, typer.Option("--limit", help="Read only the first N documents.")]
 SampleDocs = Annotated[int | None, typer.Option("--sample-docs", help="Read about N documents chosen at random "
                                                                       "(seeded; the same ones every time).")]
 Seed = Annotated[int, typer.Option("--seed", help="Random seed for --sample and --sample-docs.")]
@@ -47,11 +40,8 @@ CsvOut = Annotated[str | None, typer.Option("--csv", help="Also write the full t
 
 def _run(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """Call a library function; a FramingError becomes one line on stderr and an exit code."""
-    try:
+    with calling():
         return fn(*args, **kwargs)
-    except FramingError as exc:
-        typer.echo(f"framing: error: {exc}", err=True)
-        raise typer.Exit(code=exc.exit_code) from None
 
 
 def _fields(text_field: str, outlet_field: str, date_field: str, id_field: str) -> dict[str, str]:
