@@ -185,12 +185,14 @@ def _possessives(word: str) -> set[str]:
 
 @lru_cache(maxsize=65_536)
 def noun_forms(word: str) -> frozenset[str]:
-    """A noun, its plural and their possessives (``militia``: militias, militia's, militias')."""
+    """A noun, its plural and their possessives (``militia``: militias, militia's, militias'); a
+    word ending in a single s is taken as a plural already (``forces``: forces', forces's)."""
     if not word[-1:].isalpha():
         return frozenset({word})
-    plural = _s_form(word)
-    forms = {word, plural, *_possessives(word)}
-    forms.add(plural + "'" if plural.endswith("s") else plural + "'s")
+    forms = {word, *_possessives(word)}
+    if not word.endswith("s") or word.endswith("ss"):  # "rebels", "forces" are plural already
+        plural = _s_form(word)
+        forms |= {plural, plural + "'"}
     return frozenset(forms)
 
 
