@@ -398,3 +398,53 @@ def test_accusative_forms_by_rule_not_by_hand():
     listed = {e.term for e in lx.entries if e.match == "affix"}
     hand_typed = [t for t in listed if " " not in t and t.endswith("ا") and not t.endswith("ها") and t[:-1] in listed]
     assert hand_typed == [], f"{hand_typed} are forms of an entry by rule: remove them"
+
+
+# --- the bundled loaded-language lexicon's context rules (lexicons/loaded-ar.yaml header) -----
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    # شائعة: the rumour, not the adjective "common"
+    ("نفت الوزارة الشائعة عن إغلاق المدارس", ["شائعة"]),
+    ("من الأخطاء الشائعة في الترجمة", []),
+    ("الأمراض الشائعة في الشتاء", []),
+    # مسرحية: the metaphor, not a play at a theatre
+    ("وصف المعارضون الانتخابات بأنها مسرحية", ["مسرحية"]),
+    ("عرضت الفرقة مسرحية جديدة على خشبة المسرح القومي", []),
+    # داهم: imminent danger, not the verb "raided"
+    ("حذر من خطر داهم يهدد المنطقة", ["حذر", "داهم", "يهدد"]),
+    ("داهم رجال الأمن المنزل فجرا", []),
+    # قاتل: killer / deadly, not the verb "fought"
+    ("اعتقلت الشرطة القاتل بعد ساعات", ["قاتل"]),
+    ("قاتل في صفوف الجيش سنوات", []),
+    # دعاية: propaganda, not advertising or an election campaign
+    ("اتهم الوزير القناة ببث الدعاية المضللة", ["اتهم", "دعاية", "مضلل"]),
+    ("بدأت الدعاية الانتخابية للمرشحين", []),
+    ("أطلقت الشركة حملة دعاية لمنتجاتها الجديدة", []),
+    # عميل: an agent, not a customer
+    ("اتهمته الصحيفة بأنه عميل للمخابرات الأجنبية", ["اتهمت", "عميل"]),
+    ("يستطيع العميل فتح حساب في البنك عبر التطبيق", []),
+    # سيادة: the honorific, not sovereignty
+    ("استقبل سيادة الرئيس الوفد", ["سيادة"]),
+    ("تحترم كل دولة ذات سيادة جيرانها", []),
+    ("أكد على سيادة القانون", []),
+    # the accusative of a quantity is no praise; العناية الحثيثة is intensive care
+    ("ينتج الحقل كميات كبيرة من الغاز", []),
+    ("حقق المنتخب فوزا كبيرا", ["كبيرا"]),
+    ("نقل المصاب إلى العناية الحثيثة", []),
+    ("تدهورت حالته وأعلن الأطباء تدهور وضعه الصحي", []),
+    ("حذر من تدهور الاقتصاد", ["حذر", "تدهور"]),
+    # the article, suffixes and the accusative -ًا by rule: «خطيراً» from خطير
+    ("شكل القرار تحديا خطيراً", ["خطير"]),
+])
+def test_bundled_loaded_lexicon_rules(text, found):
+    m = Matcher([load_lexicon("lexicons/loaded-ar.yaml")])
+    assert [h.term for h in m.find(text)] == found
+
+
+def test_bundled_loaded_lexicon_rules_are_counted_by_kwic(tmp_path):
+    """kwic shows which rule removed a match of a bundled entry (the loop of the walk-through)."""
+    path = corpus_file(tmp_path / "c.jsonl", ["داهم رجال الأمن المنزل فجرا.", "حذر من خطر داهم."])
+    rows = kwic("داهم", path, lexicons="lexicons")
+    assert rows.attrs["hits"] == 1 and rows.attrs["excluded"] == 1
+    assert "excluded by rule not_followed_by" in " ".join(rows["excluded"])
