@@ -849,7 +849,8 @@ def _outlets_overview(p: _Page) -> str:
 def _stance_section(p: _Page, charts, ev_auth, ev_rep) -> str:
     run = p.run
     prof = p.tables.profile
-    actors = [c for c in prof.columns if c not in ("outlet", "docs", "tokens")]
+    actors = [c for c in prof.columns if c not in ("outlet", "docs", "language", "tokens")]
+    lang = "language" in prof.columns  # outlets of several languages: a column says which
     out = ['<section id="stance"><h2>Actor stance by outlet</h2>',
            '<p class="note">Mean stance of the labels an outlet uses for an actor, from −1 (delegitimizing, e.g. '
            '<bdi lang="ar" dir="rtl" class="nw">«الاحتلال الروسي»</bdi>) to +1 (legitimizing), in the outlet\'s own '
@@ -865,6 +866,8 @@ def _stance_section(p: _Page, charts, ev_auth, ev_rep) -> str:
         for _, r in run.outlets.iterrows():
             o = _s(r.get("outlet"))
             cells = [p.td_outlet(o), _td_num(r.get("documents"))]
+            if lang:
+                cells.append(f"<td>{html.escape(_s(r.get('language')))}</td>")
             for a in actors:
                 s = _float(r.get(f"stance{suffix}:{a}"))
                 n = _int(r.get(f"mentions{suffix}:{a}")) or 0
@@ -881,6 +884,9 @@ def _stance_section(p: _Page, charts, ev_auth, ev_rep) -> str:
                 cells.append(f'<td class="num stance" dir="ltr" data-v="{s!r}" '
                              f'style="{_stance_style(s)}">{inner}</td>')
             rows.append(cells)
+        if lang:
+            return _table(["outlet", "docs", "language", *(p.actor_col(a) for a in actors)], rows,
+                          numeric=(1, *range(3, len(actors) + 3)))
         return _table(["outlet", "docs", *(p.actor_col(a) for a in actors)], rows,
                       numeric=tuple(range(1, len(actors) + 2)))
 

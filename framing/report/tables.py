@@ -127,11 +127,17 @@ def _stance_cell(row, actor) -> str:
 
 
 def outlet_profile_table(run: RunData, *, voice: str = "authorial") -> pd.DataFrame:
-    """Outlet × actor table of 'stance [CI] (n=mentions)' strings (actors nobody mentions left out)."""
+    """Outlet × actor table of 'stance [CI] (n=mentions)' strings (actors nobody mentions left out);
+    a ``language`` column after ``docs`` when the outlets write in more than one language."""
     suffix = "" if voice == "authorial" else "_reported"
     rows = []
+    langs = run.outlets["language"].astype(str) if "language" in run.outlets else pd.Series([], dtype=str)
+    mixed = bool(langs.str.contains("+", regex=False).any() or langs.nunique() > 1)
     for _, r in run.outlets.iterrows():
-        row = {"outlet": r["outlet"], "docs": int(r["documents"]), "tokens": int(r["tokens"])}
+        row = {"outlet": r["outlet"], "docs": int(r["documents"])}
+        if mixed:
+            row["language"] = str(r["language"])
+        row["tokens"] = int(r["tokens"])
         for a in run.actors:
             if voice == "authorial":
                 row[a] = _stance_cell(r, a)
@@ -141,7 +147,7 @@ def outlet_profile_table(run: RunData, *, voice: str = "authorial") -> pd.DataFr
         rows.append(row)
     df = pd.DataFrame(rows)
     used = [a for a in run.actors if a in df and (df[a] != "–").any()]
-    return df[["outlet", "docs", "tokens", *used]] if len(df) else df
+    return df[["outlet", "docs", *(["language"] if mixed else []), "tokens", *used]] if len(df) else df
 
 
 def evidence_by_cell(run: RunData, *, per_cell: int = EVIDENCE_PER_CELL, voice: str = "authorial"
