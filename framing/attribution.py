@@ -344,7 +344,7 @@ def _merge_abbreviations(text: str, sents: list[tuple[int, int]]) -> list[tuple[
     return out
 
 
-def _anonymity_formulas(norms: Sequence[str]) -> dict[int, int]:
+def _anonymity_formulas(norms: list[str], types: set[str] | None = None) -> dict[int, int]:
     """Token ranges of anonymity formulas ("رفض ذكر اسمه", "طلب عدم الكشف عن هويته"), first → after.
 
     >>> from framing.normalize import normalize_ar
@@ -352,7 +352,7 @@ def _anonymity_formulas(norms: Sequence[str]) -> dict[int, int]:
     {2: 7}
     """
     out: dict[int, int] = {}
-    for i in _positions(norms, _ANON_NAME.intersection(norms)):
+    for i in _positions(norms, _ANON_NAME.intersection(types if types is not None else norms)):
         start = None
         for j in range(i - 1, max(-1, i - 6), -1):
             t = norms[j]
@@ -580,6 +580,8 @@ class AttributionExtractor:
         #: normalized verb form → (entry, proclitic), when every verb is one word matched as written
         #: (the bundled lexicon): a dict lookup per token, the same hits as the matcher gives
         self._verb_forms: dict[str, tuple[Entry, bool]] | None = self._verb_lookup(lexicons)
+        self._verb_form_set = frozenset(self._verb_forms or ())
+        self._source_rules = any(e.has_rules for lex in self.sources for e in lex.entries)
         if self._verb_forms is not None:
             lexicons = []
         #: precedence of source lexicons: the first listed wins where several name a phrase (a pack such
@@ -645,11 +647,14 @@ class AttributionExtractor:
         norms = pieces[1::2]
         bounds = list(accumulate(map(len, pieces)))
         starts, ends = bounds[0:-1:2], bounds[1::2]
-        if not (ntext == text or (len(ntext) == len(text) and bool((norm.starts == _arange(len(text))).all()))):
-            nst = norm.starts.tolist()
-            n = len(nst)
-            starts = [nst[s] for s in starts]
-            ends = [nst[e] if e < n else len(text) for e in ends]
+        if starts and not (ntext == text or (len(ntext) == len(text)
+                                             and bool((norm.starts == _arange(len(text))).all()))):
+            # to offsets in the original; a word ends where the next normalized character starts
+            import numpy as np
+
+            to_original = np.append(norm.starts, len(text))
+            starts = to_original[starts].tolist()
+            ends = to_original[ends].tolist()
         sents = _merge_abbreviations(text, sentence_spans(text))
         newlines = [m.start() for m in _PARA_RE.finditer(text)]
         quotes = find_quotes(text)
@@ -662,7 +667,7 @@ class AttributionExtractor:
         forms = self._verb_forms
         types = set(norms)
         if forms is not None:
-            for i in _positions(norms, types.intersection(forms)):
+            for i in _positions(norms, types & self._verb_form_set):
                 entry, proclitic = forms[norms[i]]
                 verbs[i] = _Cue(i, i + 1, "verb", entry.canonical or entry.term, entry.category, entry.stance,
                                 proclitic=proclitic)
@@ -700,7 +705,7 @@ class AttributionExtractor:
             return sources
 
         sent_starts, sent_ends = [s for s, _ in sents], [e for _, e in sents]
-        if forms is not None:
+        if forms is not None and not self._source_rules:
             def sentence_sources(j: int) -> list[tuple[int, int, Hit]]:
                 return find_sources(bisect.bisect_left(starts, sent_starts[j]),
                                     bisect.bisect_left(starts, sent_ends[j]))
@@ -711,7 +716,7 @@ class AttributionExtractor:
                 lo, hi = bisect.bisect_left(starts, sent_starts[j]), bisect.bisect_left(starts, sent_ends[j])
                 return [h for h in every if lo <= h[0] < hi]
 
-        anon = _anonymity_formulas(norms)
+        anon = _anonymity_formulas(norms, types)
         for a0, a1 in anon.items():  # "ذكر" in "رفض ذكر اسمه" is no cue
             for k in range(a0, a1):
                 verbs.pop(k, None)
