@@ -436,6 +436,16 @@ def test_accusative_forms_by_rule_not_by_hand():
     ("حذر من تدهور الاقتصاد", ["حذر", "تدهور"]),
     # the article, suffixes and the accusative -ًا by rule: «خطيراً» from خطير
     ("شكل القرار تحديا خطيراً", ["خطير"]),
+    # homographs found on Egyptian news (framing lexicon test): the eleventh, forces, a name, a charge
+    ("بدأت الجلسة في الساعة الحادية عشرة", []),
+    ("وجه انتقادا حادا للحكومة", ["انتقاد", "حادا"]),
+    ("دفعت الحكومة بقوات إضافية", []),
+    ("حاول بقوة أن يقنعهم", ["بقوة"]),
+    ("التقى تامر بأصدقائه", []),
+    ("وقف المتهم في قفص الاتهام", []),
+    ("أحالت النيابة المتهمين إلى المحكمة بعد أن اتهمتهم بالسرقة", []),
+    ("اتهم الحزب الحكومة بالتقصير", ["اتهم"]),
+    ("ضرب مثلا بما حدث أمس", []),
 ])
 def test_bundled_loaded_lexicon_rules(text, found):
     m = Matcher([load_lexicon("lexicons/loaded-ar.yaml")])
