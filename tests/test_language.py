@@ -74,6 +74,14 @@ def test_corpus_documents_carry_their_language(tmp_path):
     assert "the language field says 'de'" in problems["f"][2]
 
 
+def test_a_manifest_column_gives_the_language(tmp_path):
+    (tmp_path / "a.txt").write_text("The town was shelled on Tuesday.", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("The town was shelled on Tuesday.", encoding="utf-8")
+    (tmp_path / "manifest.csv").write_text("file,outlet,language\na.txt,X,ar\nb.txt,Y,\n", encoding="utf-8")
+    corpus = load_corpus(tmp_path)
+    assert sorted((d.outlet, d.language) for d in corpus) == [("X", "ar"), ("Y", "en")]
+
+
 def test_unsupported_language_is_a_documented_problem_kind():
     kinds = {k.reason: k.action for k in PROBLEM_KINDS}
     assert kinds["unsupported language"] == "skipped"

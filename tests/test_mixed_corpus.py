@@ -76,6 +76,19 @@ def test_terms_and_events_never_mix_languages(mixed):
         assert group["language"].nunique() == 1
 
 
+@pytest.mark.slow
+def test_the_report_shows_each_outlets_language(mixed, tmp_path):
+    r, alone = mixed
+    r.save(tmp_path / "mixed")
+    md = (tmp_path / "mixed" / "report.md").read_text(encoding="utf-8")
+    header = next(line for line in md.splitlines() if line.startswith("| outlet | docs |"))
+    assert header.startswith("| outlet | docs | language | tokens |")
+    assert any(line.startswith("| Syria Wire | 2 | en |") for line in md.splitlines())
+    alone.save(tmp_path / "alone")  # one language: no language column
+    md = (tmp_path / "alone" / "report.md").read_text(encoding="utf-8")
+    assert "| language |" not in md
+
+
 def test_validate_reports_an_actor_of_one_language(tmp_path):
     (tmp_path / "en.yaml").write_text(
         "name: en-x\nkind: framing\nlanguage: en\nversion: '1'\ndescription: d\n"
