@@ -1,7 +1,9 @@
 """The README's "Commands" synopsis is in sync with ``--help``: every command listed, every
 option it shows exists with the placeholder ``--help`` shows, and ``compare``, ``topics``,
-``events`` and ``report`` list all their options."""
+``events`` and ``report`` list all their options. The "Python API" examples run and print
+what the README shows."""
 
+import ast
 import re
 
 import pytest
@@ -88,3 +90,50 @@ def test_the_section_shows_the_options_users_reach_for():
                  "--since", "--until", "--outlets", "--config", "framing.toml", "[tool.framing]", "--version",
                  "--install-completion", "-h"):
         assert flag in section, flag
+
+
+def _api_blocks() -> tuple[str, list[tuple[str, str]]]:
+    """The README's "Python API" section and its ``python`` / ``text`` code blocks, in order."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Python API\n", 1)[1].split("\n## ", 1)[0]
+    return section, re.findall(r"```(python|text)\n(.*?)```", section, flags=re.S)
+
+
+@pytest.mark.slow
+def test_python_api_examples_run_and_show_their_output(tmp_path, monkeypatch):
+    import pandas as pd
+
+    import framing
+
+    section, blocks = _api_blocks()
+    assert [kind for kind, _ in blocks].count("python") >= 4
+    (tmp_path / "seeds").symlink_to(ROOT / "seeds")
+    monkeypatch.chdir(tmp_path)  # the examples' relative paths: seeds/ and outputs/
+    names: dict = {}
+    shown = 0
+    with pd.option_context("display.width", 200, "display.max_columns", None):
+        for i, (kind, code) in enumerate(blocks):
+            if kind != "python":
+                continue
+            tree = ast.parse(code)
+            last = tree.body[-1] if isinstance(tree.body[-1], ast.Expr) else None
+            exec(compile(ast.Module(tree.body[:-1] if last else tree.body, []), "README.md", "exec"), names)
+            if last is None:
+                continue
+            value = eval(compile(ast.Expression(last.value), "README.md", "eval"), names)
+            expected = blocks[i + 1][1] if i + 1 < len(blocks) and blocks[i + 1][0] == "text" else None
+            assert expected is not None, f"no output shown after {ast.unparse(last)!r}"
+            assert repr(value) == expected.rstrip("\n"), f"README output is stale; it is now:\n{value!r}"
+            shown += 1
+    assert shown == 3
+    # what the save/report/load_run/out= lines promise
+    saved = tmp_path / "outputs" / "two-articles"
+    assert {"run.json", "hits.parquet", "hits.csv", "report.md", "report.html"} <= {p.name for p in saved.iterdir()}
+    assert (saved / "charts").is_dir()
+    pd.testing.assert_frame_equal(names["run"].hits, names["r"].hits)
+    assert names["big"].saved_to.resolve() == tmp_path / "outputs" / "seeds-api"
+    pd.testing.assert_frame_equal(names["big"].outlets, names["result"].outlets)
+    # the mistake the README quotes, word for word
+    with pytest.raises(framing.FramingError) as info:
+        framing.compare(names["df"])
+    assert f"`{type(info.value).__name__}: {info.value}`" in " ".join(section.split())
