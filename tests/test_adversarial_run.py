@@ -283,10 +283,11 @@ def test_no_permission_is_one_line(corpus, tmp_path, monkeypatch):
 def test_a_full_disk_is_one_line_and_keeps_the_previous_run(finished, corpus, tmp_path, monkeypatch):
     before = snapshot(finished)
 
-    def full(self, row):
+    def full(self, rows):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(output.CsvStream, "write", full)
+    for name in ("write", "write_chunk"):  # rows one by one, or a batch formatted by the map
+        monkeypatch.setattr(output.CsvStream, name, full, raising=False)
     one_line_error(compare(corpus, "--out", finished, "--overwrite"), "No space left", "disk space")
     assert snapshot(finished) == before and debris(tmp_path) == []
 
