@@ -12,7 +12,7 @@ themselves) and prints
   hand-checked figure is measured on text the rules were not tuned to.
 
     python benchmarks/bench_accuracy.py [CORPUS] [--lexicons docs/examples/egypt-2013.yaml]
-        [--limit N] [--sample 50] [--seed 2013] [--dev-docs 1500]
+        [--limit N] [--sample 50] [--seed 2013 [--seed 777 ...]] [--dev-docs 1500]
 
 Default corpus: the February 2013 Egyptian corpus (``../shared/corpora/egypt-2013``), read with
 ``text``/``source``/``title``/``crawl_time``/``id`` fields. Corpus text is printed, never saved.
@@ -393,7 +393,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--limit", type=int, default=None, help="first N documents only")
     ap.add_argument("--jobs", type=int, default=None)
     ap.add_argument("--sample", type=int, default=50, help="attributions to print for checking by reading")
-    ap.add_argument("--seed", type=int, default=2013)
+    ap.add_argument("--seed", type=int, action="append", default=None,
+                    help="seed of a sample (repeat for several samples from one run; default 2013)")
     ap.add_argument("--dev-docs", type=int, default=1500,
                     help="the first N documents were used to develop the rules: the sample skips them")
     ap.add_argument("--mentions", action="store_true",
@@ -413,10 +414,13 @@ def main(argv: list[str] | None = None) -> int:
     fig = attribution_figures(attributions)
     print_figures(fig, len(result.documents), time.perf_counter() - t0)
     if args.sample and len(attributions):
-        sample = sample_attributions(attributions, result.documents, n=args.sample, seed=args.seed,
-                                     dev_docs=args.dev_docs)
-        texts = document_texts(args.corpus, set(sample["doc_id"].astype(str)), limit=args.limit)
-        print_sample(sample, texts, args.seed)
+        seeds = args.seed or [2013]
+        samples = [sample_attributions(attributions, result.documents, n=args.sample, seed=seed,
+                                       dev_docs=args.dev_docs) for seed in seeds]
+        texts = document_texts(args.corpus, {d for smp in samples for d in smp["doc_id"].astype(str)},
+                               limit=args.limit)
+        for seed, sample in zip(seeds, samples, strict=True):
+            print_sample(sample, texts, seed)
     return 0
 
 

@@ -271,6 +271,18 @@ _NAME_TAIL = _set("باسم في ب عن من ل الي علي و")
 _HONORIFICS = _set("الدكتور د المهندس الشيخ السيد السيده الاستاذ")
 #: titles after which "علي" is the name Ali, not the preposition على
 _TITLES = _HONORIFICS | _set("اللواء العميد العقيد المستشار السفير النائب الكابتن الفريق الامام القاضي")
+#: prepositions with a pronoun suffix ("قال لك إن" = told you): never a subject
+_PRONOUN_PREPS = _set("لك لكم لكما لي له لها لهم لهما لهن لنا عنه عنها عنهم عنهما عليه عليها عليهم منه منها منهم")
+#: pronoun suffixes of a possessed source noun ("مكتبه", "بيانها": his office, her statement)
+_POSSESSIVE_SUFFIXES = ("هما", "هم", "ها", "ه")
+#: prepositions: the words after them before a verb are their object, not the verb's subject
+#: ("ما جاء في الدعوة للحوار يشير إلى")
+_PREPOSITIONS = _set("في من علي الي عن مع حول عبر ضد بين تجاه عند لدي خلال منذ عقب اثناء")
+#: month names: "نقلت صحيفة X، الاثنين 28 يناير، عن Y" (a date between the relay and عن)
+_MONTHS = _set("""
+يناير فبراير مارس ابريل مايو يونيو يوليو اغسطس سبتمبر اكتوبر نوفمبر ديسمبر
+كانون شباط اذار نيسان ايار حزيران تموز اب ايلول تشرين الثاني الاول
+""")
 #: quantity nouns that take "من": "عدد من القيادات", "أحد المتظاهرين"
 _QUANTITY = _set("عدد بعض احد احدي كثير عشرات مئات الاف جميع معظم اغلب عده")
 #: The one stop list of non-speakers: a speaker phrase that is one of these words alone — pronouns,
@@ -300,6 +312,7 @@ _SOURCING = {
     "بحسب": ("", "بحسب"), "حسب": ("", "حسب"), "حسبما": ("ma", "حسبما"), "بحسبما": ("ma", "بحسبما"),
     "وفقا": ("l", "وفقا لـ"), "وفق": ("l", "وفق"), "طبقا": ("l", "طبقا لـ"), "وفقما": ("ma", "وفقما"),
     "نقلا": ("an", "نقلا عن"), "استنادا": ("ila", "استنادا إلى"), "علي": ("hadd", "على حد قول"),
+    "كما": ("verb", "كما"),
 }
 _SOURCING_FIRST = frozenset(list(_SOURCING) + [p + k for k in _SOURCING for p in "وف"])
 _PUNCT_BREAK = frozenset(":؛;،,()[]")
@@ -379,6 +392,25 @@ def _positions(tokens: list[str], wanted: Collection[str]) -> list[int]:
                 break
     out.sort()
     return out
+
+
+def _is_participle_cue(tok: str) -> bool:
+    """A participle cue in any number or gender ("مؤكدا", "موضحه", "مرددين", "قائلين"): it takes the
+    subject of the verb it follows, never one after it ("مرددين هتافات" — the chants are the object)."""
+    if len(tok) >= 5 and tok[0] == "م" and tok.endswith(("ا", "ه", "ين", "ات")):
+        return True
+    return len(tok) in (5, 6) and tok[1] == "ا" and tok.endswith(("ا", "ه", "ين"))
+
+
+def _refers_back(tok: str) -> bool:
+    """A one-word phrase that names nobody by itself: a pronoun on a preposition ("لك") or on a source
+    noun ("مكتبه", "بيانهم": the office of someone named before)."""
+    if tok in _PRONOUN_PREPS:
+        return True
+    for suf in _POSSESSIVE_SUFFIXES:
+        if tok.endswith(suf) and len(tok) - len(suf) >= 3:
+            return bool(_bare_forms(tok[:-len(suf)]) & _SOURCE_HEADS)
+    return False
 
 
 def _is_hal(tok: str) -> bool:
@@ -740,6 +772,8 @@ class AttributionExtractor:
         if spec is None and len(tok) > 3 and tok[0] in "وف" and tok[1:] in _SOURCING:
             if tok[1:] in ("حسب", "وفق") and tok[0] == "ف":  # فحسب = "only"
                 return None
+            if tok[1:] == "كما":  # "وكما ذكرت": not a relay of the sentence before
+                return None
             spec = _SOURCING[tok[1:]]
         if spec is None:
             return None
@@ -766,6 +800,20 @@ class AttributionExtractor:
                 return cue
             return _Cue(i, i + 1, "sourcing", lemma, np_start=i + 1)
         if need == "ma":
+            return verb_after(i + 1)
+        if need == "verb":
+            # "…، كما ذكرت وكالة X.": a relay when a reporting verb and its subject close the sentence
+            # (not "كما أكد الوزير أن …", the minister also said)
+            if not (i + 2 < n and (i + 1) in d.verbs and not _is_participle(d.norms[i + 1])
+                    and d.norms[i + 2] not in _NP_STOP and any(c in "،," for c in d.gap(i))):
+                return None
+            s_end = d.sentence(d.starts[i])[1]
+            k = i + 2
+            while k < n and d.starts[k] < s_end:
+                if k - i > 8 or d.norms[k] in _COMP or k in d.verbs or d.quote_before(k) is not None \
+                        or any(c in ":،,؛" for c in d.gap(k)):
+                    return None
+                k += 1
             return verb_after(i + 1)
         if need == "l":
             if not adjacent(i + 1):
@@ -902,8 +950,8 @@ class AttributionExtractor:
                 return _Speaker(_ANON_SPEAKER, "anonymous", d.starts[s], d.ends[e - 1])
             return _Speaker(sp.name, "anonymous", sp.start, max(sp.end, d.ends[e - 1]), sp.words)
         first = d.norms[s]
-        if not names and ((e - s == 1 and first in NOT_SPEAKERS) or first in _PRONOUN_FIRST):
-            return None  # "ذكر اسمه أن", "ولكنه أكد": nobody named; the caller resolves from context
+        if not names and ((e - s == 1 and (first in NOT_SPEAKERS or _refers_back(first))) or first in _PRONOUN_FIRST):
+            return None  # "ذكر اسمه أن", "ولكنه أكد", "قال لك", "قال مكتبه": the caller resolves from context
         words = frozenset(w for k in range(s, e) for w in _bare_forms(d.norms[k]))
         # an apposition after a comma describes a head that is itself a named source:
         # "موسكو، حليفة الرئيس السوري" is Moscow (but "المتحدث باسم أردوغان، إبراهيم كالين" is Kalin)
@@ -920,6 +968,8 @@ class AttributionExtractor:
                 if f.speaker.name and bare & f.speaker.words:
                     sp = f.speaker
                     return _Speaker(sp.name, sp.source_type, sp.start, sp.end, sp.words | words)
+            if d.norms[s] in _TITLES:  # a bare title ("وقال الدكتور"): the person named before, not «الدكتور»
+                return None
         if known is not None:
             _, i1, hit = known
             end = max(e, i1)
@@ -957,8 +1007,13 @@ class AttributionExtractor:
         else:
             chunks = self._chunks(d, t, e)
             a, b = chunks[0]
-            if b - a == 1 and len(chunks) > 1 and d.norms[a].startswith("ال"):
-                a, b = chunks[1]  # "المحامي، عصام البطاوي": the name after the title
+            if b - a == 1 and len(chunks) > 1 and d.norms[a].startswith("ال") and d.inside_quote(d.starts[a]) is None:
+                a, b = chunks[1]  # "المحامي، عصام البطاوي": the name after the title (not «البرادعي»، المنسق)
+            if b - a > _MAX_SPEAKER_WORDS:
+                # "رئيس جمعية أطباء التحرير الدكتور محمد فتوح": the name after the honorific
+                h = next((k for k in range(a + 1, b - 1) if d.norms[k] in _HONORIFICS), None)
+                if h is not None:
+                    a = h + 1
             b = min(b, a + _MAX_SPEAKER_WORDS)
             while b - a > 1 and d.norms[b - 1] in _NAME_TAIL:
                 b -= 1
@@ -1094,6 +1149,9 @@ class AttributionExtractor:
         if end - k >= 2 and len(first) >= 4 and first[0] in "وف" and first[1] in "اتين":
             k += 1  # "وتساءل المفتي قائلا": the subject of the verb before
         n = end - k
+        if k > 0 and d.norms[k - 1] in _PREPOSITIONS and d.starts[k - 1] >= s_start \
+                and not any(c in _PUNCT_BREAK for c in d.gap(k)):
+            return None  # "ما جاء في الدعوة للحوار يشير إلى": the words are the preposition's object
         if (1 <= n <= (8 if at_start else 4)
                 and not any(_bare_forms(d.norms[t]) & _FUNCTION or t in d.verbs for t in range(k, end))
                 and d.inside_quote(d.starts[k]) is None):
@@ -1110,7 +1168,8 @@ class AttributionExtractor:
             return None
         for k in range(max(s + 1, known[1]), e):
             tok, prev = d.norms[k], d.norms[k - 1]
-            if (prev.startswith(("ال", "وال", "لل", "بال")) and not tok.startswith("ال") and tok[0] not in "لبو" and not tok.isdigit()
+            if (prev.startswith(("ال", "وال", "لل", "بال")) and not tok.startswith("ال") and tok[0] not in "لبو"
+                    and not tok.isdigit() and tok not in NOT_SPEAKERS
                     and k not in d.verbs and d.quote_before(k) is None and not any(c in "،," for c in d.gap(k))):
                 return k
         return None
@@ -1225,8 +1284,8 @@ class AttributionExtractor:
                     content_tok += 1
                 break
             if qi is not None:
-                if self._is_name(d, qi) and self._continues(d, qi):
-                    k = d.token_after_quote(qi)
+                if (self._is_name(d, qi) and (self._continues(d, qi) or d.norms[k - 1] == "ل")):
+                    k = d.token_after_quote(qi)  # a name in the phrase, or whom it was said to (لـ«الوطن»)
                     continue
                 content_tok = k
                 break
@@ -1252,7 +1311,18 @@ class AttributionExtractor:
         region_end = k
         # the speaker phrase right after the verb (VSO), or "عن" + the original speaker (نقلت X عن Y)
         s, e, names = self._np(d, cue.i1, region_end)
+        if _is_participle_cue(d.norms[cue.i0]):
+            s = e = cue.i1  # "مرددين هتافات «...»": the subject is the main verb's
+            names = []
         via = None
+        if e > s and e < region_end and d.norms[e] != "عن" and any(c in "،," for c in d.gap(e)):
+            # "نقلت صحيفة X، الاثنين 28 يناير، عن Y": the date is no part of either phrase
+            j = e
+            while j < region_end and j - e < 5 and (d.norms[j] in _NP_LEAD_SKIP or d.norms[j] in _MONTHS
+                                                    or d.norms[j].isdigit()):
+                j += 1
+            if j > e and j < region_end and d.norms[j] == "عن":
+                e = j
         if e > s and e < region_end and d.norms[e] == "عن":
             s2, e2, names2 = self._np(d, e + 1, region_end)
             # "نقلت وكالة X عن Y": a named relay or a named original speaker, not "أعرب X عن أمله"
@@ -1291,7 +1361,7 @@ class AttributionExtractor:
                     b = next((t for t in range(e, min(region_end, e + 3)) if d.norms[t].startswith("ب")
                               and len(d.norms[t]) > 3 and d.norms[t] != "باسم"), None)
                 if b is None and e < region_end and e not in d.verbs and d.norms[e] not in _NP_STOP \
-                        and d.quote_before(e) is None:
+                        and d.norms[e] not in NOT_SPEAKERS and d.quote_before(e) is None:
                     b, obj = e, True  # "ورصد المرصد السوري، مقتل ...": the object clause is what the source reports
                 span = self._content(d, b) if b is not None and speaker is not None else None
                 if obj and span is not None and span[0] == "reported_speech":
@@ -1375,6 +1445,17 @@ class AttributionExtractor:
                     start = d.sent_starts[j]
                     end = self._trim_end(d, start, d.sent_ends[j])
                     span = ("sourcing", start, end) if end > start else None
+        if span is None and not initial and cue.has_verb and speaker.source_type != "anonymous":
+            # "وقال الوزير إن ...، حسبما ذكرت قناة X": the minister's words, relayed by X (via)
+            for f in reversed(d.found):
+                if f.cue_start < s_start:
+                    break
+                if f.kind in VOICE_KINDS and f.speaker.name and not f.speaker.via and f.quote_start < pos \
+                        and f.cue_start < pos:
+                    f.speaker = replace(f.speaker, via=speaker.name)
+                    if f.quote_end > pos:  # the relay phrase is not part of the words
+                        f.quote_end = self._trim_end(d, f.quote_start, pos)
+                    return
         if span is None and not initial:
             start = s_start
             for f in reversed(d.found):  # "وقال الكرملين إن ...، بحسب سبوتنيك": the same words

@@ -1,0 +1,127 @@
+"""Attribution errors found by reading seeded samples of an unseen corpus (issue 13 item 6), one general
+rule per category: relayed words credited to the relay, words that refer back instead of naming
+(«مكتبه», «لك», a bare «الدكتور»), participles that take no subject after them, a quotation after لـ
+(whom it was said to), prepositional objects read as subjects, titles inside long names, demonstrative
+objects, and dates between a relay and «عن».
+
+Every sentence is written for these tests in the style of Egyptian news; each failed before its rule.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from framing.attribution import AttributionExtractor
+from framing.lexicon import load_lexicon
+
+LEX = Path(__file__).resolve().parents[1] / "lexicons"
+
+
+@pytest.fixture(scope="module")
+def ex() -> AttributionExtractor:
+    return AttributionExtractor(verbs=[load_lexicon(LEX / "reporting_verbs.yaml")],
+                                sources=[load_lexicon(LEX / "sources.yaml")])
+
+
+def _rows(ex: AttributionExtractor, text: str) -> list[tuple[str, str, str, str]]:
+    return [(a.speaker, a.via, a.cue, a.quote_text) for a in ex.extract(text)]
+
+
+# --- relayed words: the speaker's, via the relay ---------------------------------------------------
+
+RELAYS = [
+    # "as channel X reported" after the minister's words: the minister said it, X relays it
+    ("وقال الوزير إن الحكومة ستواصل الحوار، حسبما ذكرت قناة الجزيرة.",
+     [("الوزير", "قناة الجزيرة", "وقال", "الحكومة ستواصل الحوار")]),
+    ("وأضاف المتحدث أن الوفد سيصل غدا، كما ذكرت وكالة الأنباء الرسمية.",
+     [("المتحدث", "وكالة الأنباء الرسمية", "وأضاف", "الوفد سيصل غدا")]),
+    # a date between the relay and عن belongs to neither
+    ("ونقلت صحيفة الأهرام، الاثنين 28 يناير، عن السفير الأمريكي قوله إن التأشيرات زادت.",
+     [("السفير الأمريكي", "صحيفة الأهرام", "ونقلت", "التأشيرات زادت")]),
+]
+
+
+@pytest.mark.parametrize(("text", "rows"), RELAYS)
+def test_relayed_words_are_the_speakers_via_the_relay(ex, text, rows):
+    assert _rows(ex, text) == rows
+
+
+def test_kama_with_a_clause_after_it_is_the_speaker_again_not_a_relay(ex):
+    # "كما أكد الوزير أن": the minister also stressed — reported speech of his own
+    [a] = ex.extract("كما أكد الوزير أن الأسعار لن ترتفع.")
+    assert (a.kind, a.speaker, a.via, a.quote_text) == ("reported_speech", "الوزير", "", "الأسعار لن ترتفع")
+
+
+# --- words that refer back: the speaker named before, or nobody --------------------------------
+
+def test_a_possessed_source_noun_is_the_speaker_named_before(ex):
+    text = "قال الرئيس محمد مرسي إن الحوار مفتوح للجميع.\nوقال مكتبه في بيان إن الرئيس سيزور القاهرة."
+    rows = _rows(ex, text)
+    assert [r[0] for r in rows] == ["الرئيس محمد مرسي", "الرئيس محمد مرسي"]
+    assert "مكتبه" not in {r[0] for r in rows}
+
+
+@pytest.mark.parametrize("text", [
+    "وقال الدكتور إن المريض في حالة مستقرة.",  # a bare title names nobody
+    "وقال مكتبه في بيان إن الرئيس سيزور القاهرة.",  # "his office": whose is not said here
+])
+def test_words_that_refer_back_are_never_the_speaker(ex, text):
+    [a] = ex.extract(text)
+    assert a.speaker == "" and a.quote_text  # the words are still attributed, to nobody named
+
+
+def test_a_pronoun_on_a_preposition_is_whom_it_was_said_to(ex):
+    text = "وقال محمود إن الجلسة انتهت.\nوقال لك إن الموعد تغير."
+    assert [r[0] for r in _rows(ex, text)] == ["محمود", "محمود"]
+
+
+def test_a_bare_title_is_the_person_named_before(ex):
+    text = "قال الدكتور أحمد كمال إن المريض تحسن.\nوأضاف الدكتور أن العملية نجحت."
+    assert [r[0] for r in _rows(ex, text)] == ["أحمد كمال", "أحمد كمال"]
+
+
+# --- participles take the main verb's subject ---------------------------------------------------
+
+def test_a_participle_takes_no_subject_after_it(ex):
+    # "مرددين هتافات «...»": the chants are what was said, the protesters said them
+    [a] = ex.extract('وخرج المتظاهرون إلى الميدان، مرددين هتافات "يسقط يسقط حكم المرشد".')
+    assert (a.speaker, a.cue, a.quote_text) == ("المتظاهرون", "مرددين", "يسقط يسقط حكم المرشد")
+
+
+# --- a quotation after لـ is whom it was said to (or what something belongs to) -------------------
+
+def test_a_quoted_name_after_lam_is_not_what_was_said(ex):
+    assert ex.extract('الجيش الحر يستحوذ على رتل عسكري تابع لـ"لواء التوحيد"') == []
+    [a] = ex.extract('وقال مصدر أمني لـ"الأهرام" إن الهدوء عاد إلى المدينة.')
+    assert (a.speaker, a.quote_text) == ("مصدر أمني", "الهدوء عاد إلى المدينة")
+
+
+# --- names: a quoted name is a name, the name after a title inside a long phrase -------------------
+
+def test_a_quoted_name_before_its_apposition_is_the_speaker(ex):
+    [a] = ex.extract("وأشار «البرادعي»، المنسق العام للجبهة، إلى أن الحل سياسي وليس أمنيا.")
+    assert (a.speaker, a.quote_text) == ("البرادعي", "الحل سياسي وليس أمنيا")
+
+
+def test_the_name_after_an_honorific_inside_a_long_title(ex):
+    [a] = ex.extract("وكشف رئيس جمعية أطباء التحرير الدكتور محمد فتوح أن الجمعية جمعت الأدوية.")
+    assert (a.speaker, a.source_type) == ("محمد فتوح", "ngo")
+
+
+# --- a preposition's object is not the verb's subject ------------------------------------------------
+
+def test_words_after_a_preposition_are_not_a_subject(ex):
+    [a] = ex.extract("والتجارب التي خاضتها دولنا في مجال التنمية تؤكد أنه لا بديل عن التكامل.")
+    assert a.speaker == "" and a.quote_text == "لا بديل عن التكامل"
+    # the subject right before the verb still is one
+    [b] = ex.extract("وزير الخارجية قال إن المفاوضات مستمرة.")
+    assert b.speaker == "وزير الخارجية"
+
+
+# --- a demonstrative object reports no content -----------------------------------------------------
+
+def test_a_demonstrative_object_is_not_what_a_source_reported(ex):
+    rows = _rows(ex, "ونفت الرئاسة ذلك، ولكن مصادر مقربة أكدت أن الاجتماع عقد بالفعل.")
+    assert rows == [("مصادر مقربة", "", "أكدت", "الاجتماع عقد بالفعل")]
