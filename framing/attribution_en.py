@@ -49,7 +49,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from framing.attribution import find_quotes
-from framing.english import ENGLISH, WORD_RE_EN, fold_term, normalize_en, sentence_spans_en
+from framing.english import ENGLISH, WORD_RE_EN, fold_term, normalize_en, noun_forms, sentence_spans_en
 from framing.lexicon import Entry, Lexicon, Matcher
 from framing.normalize import Normalized
 from framing.records import Attribution
@@ -93,6 +93,7 @@ _CLOSED = _PRONOUNS | _REL | _COORD | _AUX | _NEGATORS | _set("""
 if when after before because since though although until unless whether than so such very also
 be been being there here where what how why into onto upon about against between among amid despite
 including like unlike toward towards over under during through across around without within
+meanwhile however moreover furthermore separately elsewhere additionally likewise instead indeed
 """)
 #: prepositions of a post-modifier inside a speaker phrase ("a source in Aleppo", "head of mission")
 _PP = _set("in at from of for on with near based inside")
@@ -117,10 +118,10 @@ _TYPE_FAMILY: dict[str, tuple[str, ...]] = {
     "presidency": ("presidency", "government", *_OFFICIAL),
     "party": ("party", "opposition", "kurdish", "jihadist"),
 }
-#: institution nouns that refer back to the nearest typed speaker ("the group said")
-_INSTITUTIONS = _set("""
-group organization organisation agency ministry army movement coalition monitor body office council
-committee watchdog network center centre militia faction alliance force forces command administration
+#: participles that start the next attribution of the same speaker ("..., adding that ...")
+_CUT_PARTICIPLES = _set("""
+add say note stress warn explain insist confirm claim deny tell accuse announce declare report reveal affirm
+emphasize reiterate assert admit acknowledge point out
 """)
 #: complementizer after the verb (and what may follow it): "said that", "told Reuters that"
 _COMP = _set("that")
@@ -176,8 +177,9 @@ organisation committee council commission network coalition movement center cent
 union association federation authority administration department directorate bureau team mission
 delegation campaign foundation institute clinic nurse volunteers worker workers manager director head chief
 founder member members secretary deputy adviser advisor representative coordinator lawyer judge mayor
-colonel captain lieutenant officer officers soldier soldiers fighter chairman chairwoman premier
+colonel captain lieutenant officer officers soldier soldiers fighter chairman chairwoman premier station
 """)
+_SOURCE_HEADS = frozenset(f for w in _SOURCE_HEADS for f in noun_forms(w))  # and their plurals
 #: heads that make "according to X" no source ("according to the agreement")
 _NOT_SOURCE_HEADS = _set("""
 agreement deal plan law laws resolution constitution ceasefire truce terms schedule rules treaty
@@ -246,6 +248,7 @@ class _Doc:
     verbs: dict[int, _Cue]
     sources: list[tuple[int, int, Entry]]
     claimed: set[int] = field(default_factory=set)
+    consumed: set[int] = field(default_factory=set)  # first tokens of cues already read with another
     found: list[_Found] = field(default_factory=list)
 
     def sentence(self, pos: int) -> tuple[int, int]:
@@ -336,6 +339,8 @@ class EnglishAttributionExtractor:
         d = self._prepare(text, doc_id, normalized)
         cues = self._cues(d)
         for cue in cues:
+            if cue.i0 in d.consumed:
+                continue
             qi = d.inside_quote(d.starts[cue.i0])
             if qi is not None and d.quotes[qi].balanced:
                 continue  # the quoted speaker's own verbs
@@ -467,7 +472,15 @@ class EnglishAttributionExtractor:
                 lower_run = 0
                 continue
             nxt_np = k < end and (d.toks[k][:1].isupper() or d.low[k] in _DET or d.low[k] in _SOURCE_HEADS)
-            prev_np = j > floor and (d.toks[j - 1][:1].isupper() or d.low[j - 1] in _SOURCE_HEADS or j in known_end)
+            prev_np = j > floor and (d.toks[j - 1][:1].isupper() or d.low[j - 1] in _SOURCE_HEADS or j in known_end
+                                     or d.low[j - 1] == "based")
+            if low == "based" and k < end and d.low[k] in ("in", "at") and prev_np:
+                k = j  # "the Syrian Observatory for Human Rights based in Britain"
+                n += 1
+                continue
+            if low in ("pro", "anti") and k < end and d.gap(k) == "-":
+                k = j  # "pro-Damascus media"
+                continue
             if (low in _NAME_LINK or low in _PP) and nxt_np and (prev_np or low in _NAME_PREFIX):
                 k = j
                 n += 1
@@ -505,10 +518,13 @@ class EnglishAttributionExtractor:
             if k in d.verbs and k > start:
                 break
             tok, low = d.toks[k], d.low[k]
-            known = next((e for s, e, _ in d.sources if s == k), None)
+            known = next(((e, x) for s, e, x in d.sources if s == k), None)
             if known is not None:
-                k = known
+                k = known[0]
                 n += 1
+                if known[1].canonical and k < limit and d.toks[k][:1].isupper() and d.low[k] not in _NAME_LINK \
+                        and not any(s == k for s, _, _ in d.sources):
+                    break  # "according to Al-Manar Syrian forces ...": a new phrase begins
                 continue
             if low in _PRONOUNS or low in _REL or low in _AUX or low in _COMP or low in _NEGATORS:
                 break
@@ -556,7 +572,8 @@ class EnglishAttributionExtractor:
         while t < e - 1 and d.low[t] in _DET:
             t += 1
         words = frozenset(d.low[k] for k in range(t, e) if d.low[k] not in _NAME_LINK and d.low[k] not in _PP)
-        known = [x for x in d.sources if s <= x[0] < e and x[1] <= e]
+        known = [x for x in d.sources if s <= x[0] < e and x[1] <= e
+                 and not (x[0] > 0 and d.low[x[0] - 1] in ("pro", "anti") and d.gap(x[0]) == "-")]
         known = [x for x in known if not any(y is not x and y[0] <= x[0] and x[1] <= y[1] for y in known)]
         # a named source before an unnamed one ("a source at Aleppo Police Command" is the police),
         # then a domain pack before the neutral lexicon, then the last one
@@ -624,8 +641,7 @@ class EnglishAttributionExtractor:
         """The earlier speaker a definite generic phrase refers to, up to three paragraphs back:
         any speaker for "the statement" / "the report"; else the nearest whose name has the
         head word ("the ministry" → "Russian Defence Ministry"), or whose source type is of the
-        phrase's family ("the monitor" → the Syrian Observatory), or for an institution noun
-        ("the group") the nearest typed speaker."""
+        phrase's family ("the monitor" → the Syrian Observatory)."""
         para = d.para(pos)
         seen = []
         for f in reversed(d.found):
@@ -641,14 +657,6 @@ class EnglishAttributionExtractor:
         for sp in seen:  # the nearest with the head word or of the family
             if head in sp.words or (head.endswith("s") and head[:-1] in sp.words) or sp.source_type in family:
                 return sp
-        if head in _INSTITUTIONS:  # "the group said": a typed speaker of this sentence or the one before
-            j = bisect.bisect_right(d.sent_starts, pos) - 1
-            floor = d.sent_starts[j - 1] if j >= 1 else 0
-            for f in reversed(d.found):
-                if f.cue_start < floor:
-                    break
-                if f.cue_start < pos and f.speaker.name and f.speaker.source_type not in ("other", "anonymous", "witness"):
-                    return f.speaker
         return None
 
     def _context(self, d: _Doc, pos: int) -> _Speaker | None:
@@ -725,6 +733,9 @@ class EnglishAttributionExtractor:
         k = cue.i0
         if cue.participle and cue.i0 == first and cue.i1 < last and d.low[cue.i1] == "by":
             return  # "Reporting by Tom Perry": a credit line
+        if cue.participle and cue.lemma not in _CUT_PARTICIPLES and not (
+                cue.i1 < last and (d.low[cue.i1] in _COMP or d.quote_opening_at(cue.i1) is not None)):
+            return  # "a statement asking civilians to leave": no words reported
         if cue.i1 < last and cue.i1 in d.verbs and not d.gap(cue.i1).strip() and not cue.participle \
                 and not d.verbs[cue.i1].participle:
             return  # a noun before a verb ("UN estimates suggest", "reports said")
@@ -760,8 +771,22 @@ class EnglishAttributionExtractor:
                 if s < k:
                     speaker = self._speaker(d, s, k)
                     subj_s = s
-        # --- after the verb: inverted subject, "told X", adverbials, "that" -------------------
+        # --- "X quoted Y as saying ...": Y speaks, X relays ------------------------------------
         j = cue.i1
+        if cue.lemma in ("quote", "cite") and not cue.participle and j < last:
+            e = self._np_forward(d, j, last)
+            after = self._skip_adverbials(d, e, last) if e > j else j
+            nxt = d.verbs.get(after + 1) if after + 1 < last and d.low[after] == "as" else None
+            if e > j and nxt is not None and nxt.participle:
+                quoted = self._speaker(d, j, e)
+                if quoted is not None:
+                    if speaker is None and pronoun:
+                        speaker = self._context(d, pos)
+                    d.consumed.add(nxt.i0)
+                    relay = speaker.name if speaker is not None else ""
+                    self._content_after(d, nxt, nxt.i1, last, s_end, replace(quoted, via=relay))
+                    return
+        # --- after the verb: inverted subject, "told X", adverbials, "that" -------------------
         inverted = False
         if speaker is None and not pronoun and j < last and cue.lemma not in ("tell",):
             # '"...," said the spokesman.' / '..., said Lavrov.'
@@ -835,8 +860,9 @@ class EnglishAttributionExtractor:
             end_tok = last
             for t in range(j + 1, last):
                 c = d.verbs.get(t)
-                if (c is not None and c.participle) or (d.low[t] in _SOURCING_FIRST and t > j + 1 and any(
-                        ch == "," for ch in d.gap(t))):
+                speech = c is not None and c.participle and (
+                    c.lemma in _CUT_PARTICIPLES or (c.i1 < last and (d.low[c.i1] in _COMP or d.quote_opening_at(c.i1) is not None)))
+                if speech or (d.low[t] in _SOURCING_FIRST and t > j + 1 and any(ch == "," for ch in d.gap(t))):
                     end_tok = t
                     break
             start = d.starts[j]
@@ -874,6 +900,23 @@ class EnglishAttributionExtractor:
                 speaker = _Speaker("", "other")
         kind, qs, qe = span
         self._add(d, kind, qs, qe, speaker, cue)
+
+    def _content_after(self, d: _Doc, cue: _Cue, j: int, last: int, s_end: int, speaker: _Speaker) -> None:
+        """The words after token ``j`` (past adverbials and "that") as the speaker's: a quotation
+        that opens there, else the clause to the end of the sentence."""
+        j = self._skip_adverbials(d, j, last)
+        if j < last and d.low[j] in _COMP and d.quote_opening_at(j) is None:
+            j += 1
+        qa = d.quote_opening_at(j) if j < last else None
+        if qa is not None and qa not in d.claimed:
+            d.claimed.add(qa)
+            q = d.quotes[qa]
+            self._add(d, "direct_quote", q.inner_start, q.inner_end, speaker, cue)
+        elif last - j >= 2:
+            start = d.starts[j]
+            end = _trim_end(d.text, start, s_end)
+            if end > start:
+                self._add(d, "reported_speech", start, end, speaker, cue)
 
     def _sourcing(self, d: _Doc, cue: _Cue) -> None:
         pos = d.starts[cue.i0]

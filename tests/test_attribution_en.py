@@ -19,7 +19,8 @@ VERBS = [
     ("say", "neutral", 0.0, "verb"), ("said", "neutral", 0.0, ""), ("tell", "neutral", 0.0, "verb"),
     ("told", "neutral", 0.0, ""), ("add", "neutral", 0.0, "verb"), ("reported", "neutral", 0.0, ""),
     ("claimed", "distancing", -0.5, ""), ("deny", "denial", -1.0, "verb"), ("stress", "assertive", 0.5, "verb"),
-    ("estimate", "neutral", 0.0, "verb"), ("describe", "neutral", 0.0, "verb"),
+    ("estimate", "neutral", 0.0, "verb"), ("describe", "neutral", 0.0, "verb"), ("quote", "neutral", 0.0, "verb"),
+    ("ask", "neutral", 0.0, "verb"),
 ]
 SOURCES = [
     ("Syrian Observatory for Human Rights", "monitor_ngo", "Syrian Observatory for Human Rights", "affix"),
@@ -43,7 +44,7 @@ def verbs():
         else:
             row["match"] = "exact"
         rows.append(row)
-    rows[-2]["not_followed_by"] = ["at", "suggest"]  # "estimated at 70%", "UN estimates suggest"
+    rows[-4]["not_followed_by"] = ["at", "suggest"]  # "estimated at 70%", "UN estimates suggest"
     return Lexicon.from_entries("verbs-en", rows, kind="reporting_verbs", language="en")
 
 
@@ -256,3 +257,21 @@ def test_other_languages_lexicons_are_ignored(verbs, sources):
                               kind="reporting_verbs", language="ar")
     ex = EnglishAttributionExtractor([ar, verbs], [sources])
     assert [lx.name for lx in ex.verbs] == ["verbs-en"]
+
+
+def test_quoted_as_saying_names_the_quoted_source_and_the_relay(ex):
+    text = "SANA quoted a source in Hasaka as saying that a car bomb killed 44 people."
+    a = one(ex, text, kind="reported_speech", cue="saying", via="SANA", source_type="anonymous")
+    assert a.speaker == "source in Hasaka"  # no canonical in this lexicon: the words of the text
+    assert a.quote_text == "a car bomb killed 44 people"
+
+
+def test_a_post_modifier_stays_in_the_speaker_phrase(ex):
+    text = "Nine children were killed the Syrian Observatory for Human Rights based in Britain said."
+    one(ex, text, speaker="Syrian Observatory for Human Rights", quote_text="Nine children were killed")
+
+
+def test_a_participle_that_reports_no_words_is_no_cue(ex):
+    text = "The Kremlin said the rebels issued a statement asking civilians to leave."
+    a = one(ex, text, speaker="Kremlin", cue="said")
+    assert a.quote_text == "the rebels issued a statement asking civilians to leave"
