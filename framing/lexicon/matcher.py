@@ -131,6 +131,8 @@ _SEEN_LIMIT = 500_000
 class Matcher:
     """Find lexicon entries in text.
 
+    ``rules`` are the language rules (default: Arabic; :data:`framing.english.ENGLISH` for
+    English lexicons, chosen by itself when every lexicon is ``language: en``).
     ``lemmatizer`` (optional) maps a normalized token to candidate base words, e.g.
     :class:`framing.morphology.MorphologyLemmatizer`; a token then also matches an
     entry word through any of its bases.
@@ -150,7 +152,10 @@ class Matcher:
         self.lemmatizer = lemmatizer
         # the language rules: None, the Arabic ones of framing.normalize; else an object such as
         # framing.english.ENGLISH (normalize, word_re, split_re, sentence_ends, sentence_of,
-        # term_words, forms, bases, accepts); every other step of matching is shared
+        # term_words, forms, bases, accepts); every other step of matching is shared. Lexicons
+        # that are all English get the English rules without asking.
+        if rules is None and self.lexicons and all(getattr(lx, "language", "ar") == "en" for lx in self.lexicons):
+            from framing.english import ENGLISH as rules
         self.rules = rules
         self._normalize = normalize_with_offsets if rules is None else rules.normalize
         self._split = _SPLIT_RE.split if rules is None else rules.split_re.split
