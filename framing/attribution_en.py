@@ -81,6 +81,8 @@ has have had is was are were will would could can may might shall should did doe
 also later earlier previously repeatedly further again then already reportedly recently often
 had been has been once still yet now just however
 """)
+#: words in -ly that are no adverbs (a speaker phrase may end in them)
+_NOT_ADVERBS = _set("italy family ally assembly military daily weekly monthly")
 #: forms of "be": a reporting verb after them is a passive ("was reported", "has been described")
 _BE = _set("is was were are be been being")
 #: before a verb, these mean nobody is reported as saying it ("did not say", "refused to say")
@@ -188,7 +190,7 @@ memorandum roadmap proposal timetable protocol principle principles
 #: a quotation without a cue counts as one from this many words
 _UNCUED_MIN_WORDS = 6
 _RANK_STEP = 1 << 20  # source rank = lexicon rank * _RANK_STEP + entry index
-_MAX_NP = 9  # tokens of a speaker phrase
+_MAX_NP = 12  # tokens of a speaker phrase
 _MAX_SPEAKER_WORDS = 8  # words of a speaker name as written
 _MAX_AFTER = 6  # tokens of adverbials skipped after a verb
 
@@ -434,6 +436,10 @@ class EnglishAttributionExtractor:
             known_end[b] = min(a, known_end.get(b, a))
         k = end
         n = lower_run = 0
+
+        def head_next_any(t: int) -> bool:  # "Britain-based war monitor", "New York-based group"
+            return any(d.low[u] in _SOURCE_HEADS or u in known_start for u in range(t, min(end, t + 3)))
+
         while k > floor and n < _MAX_NP:
             j = k - 1
             if k < end and (any(c in _NP_BREAK or c in _PHRASE_BREAK for c in d.gap(k))
@@ -453,6 +459,10 @@ class EnglishAttributionExtractor:
                     c in _NP_BREAK or c in _PHRASE_BREAK for c in d.gap(j - 1)):
                 k = j - 1  # "the manager of the hospital": on through "of the"
                 n += 2
+                continue
+            if low in _DET and low in ("a", "an") and j in known_end and known_end[j] >= floor:
+                k = known_end[j]  # "the Syrian Observatory for Human Rights a Britain-based war monitor"
+                n += 1
                 continue
             if low in _DET:
                 k = j
@@ -474,7 +484,7 @@ class EnglishAttributionExtractor:
             nxt_np = k < end and (d.toks[k][:1].isupper() or d.low[k] in _DET or d.low[k] in _SOURCE_HEADS)
             prev_np = j > floor and (d.toks[j - 1][:1].isupper() or d.low[j - 1] in _SOURCE_HEADS or j in known_end
                                      or d.low[j - 1] == "based")
-            if low == "based" and k < end and d.low[k] in ("in", "at") and prev_np:
+            if low == "based" and k < end and (d.low[k] in ("in", "at") or (d.gap(j) == "-" and head_next_any(k))) and prev_np:
                 k = j  # "the Syrian Observatory for Human Rights based in Britain"
                 n += 1
                 continue
@@ -488,8 +498,9 @@ class EnglishAttributionExtractor:
             # a lower-case modifier: of a head ("monitoring group", "medical source"), or a
             # direction before a place ("northern Syria")
             head_next = k < end and (d.low[k] in _SOURCE_HEADS or (k in known_start and not d.toks[k][:1].isupper()))
-            if (lower_run < 2 and k < end and low.isalpha() and len(low) > 2 and not low.endswith(("ly", "ed"))
-                    and (head_next or low in _PLACE_ADJ)):
+            after_det = j > floor and d.low[j - 1] in _DET
+            if (lower_run < 2 and k < end and low.isalpha() and len(low) > 2 and not low.endswith("ly")
+                    and (not low.endswith("ed") or after_det) and (head_next or low in _PLACE_ADJ or after_det)):
                 k = j
                 n += 1
                 lower_run += 1
@@ -578,6 +589,9 @@ class EnglishAttributionExtractor:
         # a named source before an unnamed one ("a source at Aleppo Police Command" is the police),
         # then a domain pack before the neutral lexicon, then the last one
         pool = [x for x in known if x[2].category != "anonymous"] or known
+        heads = [x for x in pool if not d.toks[x[0]][:1].isupper()]  # named sources written in lower case
+        if heads:
+            pool = [x for x in pool if not (x[2].match == "name" and x[1] <= heads[-1][0])] or pool
         if pool:
             best = min(self._source_rank[x[2].id] // _RANK_STEP for x in pool)
             pool = [x for x in pool if self._source_rank[x[2].id] // _RANK_STEP == best]
@@ -627,13 +641,19 @@ class EnglishAttributionExtractor:
             name = re.sub(r"\s+", " ", d.text[d.starts[b]:d.ends[e - 1]]).strip(_TRIM)  # "activist Khaled Amer"
         # a re-mention of an earlier speaker: "Barazi" after "Homs Governor Talal Barazi",
         # "the Observatory" after "the Syrian Observatory for Human Rights"
-        if e - t <= 2:
-            para = d.para(start)
+        para = d.para(start)
+        # the whole phrase, else its last one or two capitalized words ("Hasakeh Abdel Rahman" without
+        # the comma of "..., Abdel Rahman said")
+        tails = [words] if e - t <= 2 else []
+        for n in (2, 1):
+            if e - n > t and all(d.toks[k][:1].isupper() and len(d.low[k]) > 3 for k in range(e - n, e)):
+                tails.append(frozenset(d.low[k] for k in range(e - n, e)))
+        for tail in tails:
             for f in reversed(d.found):
                 if f.para < para - 3:
                     break
                 sp = f.speaker
-                if sp.name and words and words <= sp.words and len(sp.words) > len(words):
+                if sp.name and tail and tail <= sp.words and len(sp.words) > len(tail):
                     return _Speaker(sp.name, sp.source_type, start, end, sp.words)
         return _Speaker(name, "other", start, end, words)
 
@@ -731,6 +751,8 @@ class EnglishAttributionExtractor:
         last = d.tok_at_or_after(s_end)  # token after the sentence
         # --- the speaker before the verb -------------------------------------------------------
         k = cue.i0
+        if cue.i0 > first and d.toks[cue.i0][:1].isupper():
+            return  # title case ("Turkey Denies Plans", "Comment via Facebook"): a headline or a link, no speech
         if cue.participle and cue.i0 == first and cue.i1 < last and d.low[cue.i1] == "by":
             return  # "Reporting by Tom Perry": a credit line
         if cue.participle and cue.lemma not in _CUT_PARTICIPLES and not (
@@ -742,7 +764,9 @@ class EnglishAttributionExtractor:
         if cue.i0 > first and d.low[cue.i0 - 1] in _BE and not cue.participle:
             return  # a passive ("has been described as", "was reported"): nobody is cited speaking
         while k > first and not any(c in _BREAK for c in d.gap(k)):
-            if d.low[k - 1] in _AUX or d.low[k - 1] in _TIME_NAMES or d.low[k - 1] in ("yesterday", "today", "tonight"):
+            w = d.low[k - 1]
+            if (w in _AUX or w in _TIME_NAMES or w in ("yesterday", "today", "tonight", "meanwhile", "however")
+                    or (w.endswith("ly") and len(w) > 4 and w.isalpha() and w not in _NOT_ADVERBS)):
                 k -= 1
                 if k > first and d.low[k - 1] in ("on", "last", "this", "late", "early") and d.low[k] in _TIME_NAMES:
                     k -= 1  # "the group on Tuesday claimed"
@@ -768,6 +792,16 @@ class EnglishAttributionExtractor:
                     subj_s = s
             elif prev not in _COORD:
                 s = self._np_back(d, k, first)
+                if s == k:
+                    # "The country also considers": a determiner and a noun or two the phrase rules
+                    # do not know are still the subject (not someone from the context)
+                    b = k
+                    while b > first and k - b < 3 and d.low[b - 1].isalpha() and d.low[b - 1] not in _CLOSED \
+                            and not d.gap(b).strip(" ") and d.low[b - 1] not in _DET:
+                        b -= 1
+                    if (b < k and b > first and d.low[b - 1] in ("the", "this", "that") and not d.gap(b).strip(" ")
+                            and (b - 1 == first or d.low[b - 2] in _COORD or d.quote_closing_before(b - 1) is not None)):
+                        s = b - 1
                 if s < k:
                     speaker = self._speaker(d, s, k)
                     subj_s = s
@@ -876,8 +910,10 @@ class EnglishAttributionExtractor:
             for f in reversed(d.found):
                 if f.cue_start < s_start:
                     break
-                start = max(start, f.quote_end)
+                start = max(start, f.quote_end, f.cue_end, f.speaker.end if f.speaker.start >= s_start else -1)
                 break
+            while start < len(d.text) and (d.text[start] in _TRIM or d.text[start] in "\"'“”‘’"):
+                start += 1
             end = _trim_end(d.text, start, d.starts[subj_s])
             if end > start and d.tok_at_or_after(end) - d.tok_at_or_after(start) >= 2:
                 span = ("reported_speech", start, end)
