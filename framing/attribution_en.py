@@ -591,7 +591,8 @@ class EnglishAttributionExtractor:
         pool = [x for x in known if x[2].category != "anonymous"] or known
         heads = [x for x in pool if not d.toks[x[0]][:1].isupper()]  # named sources written in lower case
         if heads:
-            pool = [x for x in pool if not (x[2].match == "name" and x[1] <= heads[-1][0])] or pool
+            # ... unless the head follows the name right away ("SANA news agency", "SANA reporter")
+            pool = [x for x in pool if not (x[2].match == "name" and x[1] < heads[-1][0])] or pool
         if pool:
             best = min(self._source_rank[x[2].id] // _RANK_STEP for x in pool)
             pool = [x for x in pool if self._source_rank[x[2].id] // _RANK_STEP == best]
