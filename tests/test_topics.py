@@ -154,6 +154,7 @@ def test_arabic_analyzer(text, expected):
 # --- the small (k-means) path --------------------------------------------------------------------
 
 
+@pytest.mark.slow  # fits BERTopic: `import bertopic` alone takes ~5 s (sentence-transformers)
 def test_small_corpus_uses_kmeans_and_finds_the_themes(small):
     _, units, themes, model = small
     assert model.clustering_used_ == "kmeans"
@@ -169,6 +170,7 @@ def test_small_corpus_uses_kmeans_and_finds_the_themes(small):
                 for t in THEMES}) == 4
 
 
+@pytest.mark.slow  # fits BERTopic: `import bertopic` alone takes ~5 s (sentence-transformers)
 def test_topic_words_are_clean_arabic(small):
     _, _, _, model = small
     stops = {w.strip() for w in STOP.read_text(encoding="utf-8").splitlines() if w and not w.startswith("#")}
@@ -183,6 +185,7 @@ def test_topic_words_are_clean_arabic(small):
     assert len(economy) == 1
 
 
+@pytest.mark.slow  # fits BERTopic: `import bertopic` alone takes ~5 s (sentence-transformers)
 def test_auto_number_of_clusters_for_small_corpus():
     docs, _ = small_corpus()
     units = split_units(docs, min_chars=60)
@@ -191,6 +194,7 @@ def test_auto_number_of_clusters_for_small_corpus():
     assert len(model.topics_) == round((24 / 3) ** 0.5)
 
 
+@pytest.mark.slow  # fits BERTopic: `import bertopic` alone takes ~5 s (sentence-transformers)
 def test_topic_mix_shares_per_document_and_outlet(small):
     _, units, _, model = small
     mix = topic_mix(model, units)
@@ -211,6 +215,7 @@ def test_topic_mix_shares_per_document_and_outlet(small):
     assert shares["c"] == pytest.approx(c_mix["chars"].sum() / c_chars)
 
 
+@pytest.mark.slow  # fits BERTopic: `import bertopic` alone takes ~5 s (sentence-transformers)
 def test_outlet_words_from_topics_per_class(small):
     _, _, _, model = small
     ow = model.outlet_words_
@@ -271,6 +276,7 @@ def test_sklearn_params_contract():
 # --- determinism ---------------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # fits BERTopic: `import bertopic` alone takes ~5 s (sentence-transformers)
 def test_two_fits_give_identical_topics(small):
     _, units, _, first = small
     second = TopicModel(n_topics=4, stop_words=STOP, seed=7).fit(units)
@@ -279,6 +285,7 @@ def test_two_fits_give_identical_topics(small):
     assert np.array_equal(first.transform(units), second.transform(units))
 
 
+@pytest.mark.slow  # fits BERTopic: `import bertopic` alone takes ~5 s (sentence-transformers)
 def test_fit_corpus_topics_is_deterministic_and_writes_tables(tmp_path):
     from framing.output import RunOutput
 
@@ -307,6 +314,7 @@ def test_fit_corpus_topics_is_deterministic_and_writes_tables(tmp_path):
 # --- labels file ---------------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # fits BERTopic: `import bertopic` alone takes ~5 s (sentence-transformers)
 def test_labels_template_rename_and_merge_are_honoured(small, tmp_path):
     _, units, _, model = small
     path = write_labels_template(model, tmp_path / "topic_labels.yaml")
@@ -336,6 +344,7 @@ def test_labels_template_rename_and_merge_are_honoured(small, tmp_path):
     assert "الحرب" in set(mix["label"])
 
 
+@pytest.mark.slow  # fits BERTopic: `import bertopic` alone takes ~5 s (sentence-transformers)
 def test_labels_matched_by_words_when_ids_differ(small, tmp_path):
     _, units, _, model = small
     words = labels_template_text(model)
@@ -353,6 +362,7 @@ def test_labels_matched_by_words_when_ids_differ(small, tmp_path):
     assert any("topic 7" in w and "ignored" in w for w in edited.label_warnings_)
 
 
+@pytest.mark.slow  # fits BERTopic: `import bertopic` alone takes ~5 s (sentence-transformers)
 def test_rewriting_a_template_keeps_user_edits_and_comments(small, tmp_path):
     _, _, _, model = small
     path = tmp_path / "topic_labels.yaml"
@@ -388,6 +398,7 @@ def test_missing_labels_file(tmp_path):
 # --- save / load ---------------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # fits BERTopic: `import bertopic` alone takes ~5 s (sentence-transformers)
 def test_save_load_round_trip_without_pickle(small, tmp_path):
     _, units, _, model = small
     folder = model.save(tmp_path / "model")
@@ -429,6 +440,7 @@ def no_network(monkeypatch):
     return attempts
 
 
+@pytest.mark.slow  # fits BERTopic: `import bertopic` alone takes ~5 s (sentence-transformers)
 def test_offline_default_needs_no_network(no_network, tmp_path):
     docs, _ = small_corpus()
     units = split_units(docs, min_chars=60)
