@@ -224,6 +224,7 @@ def test_outlet_words_from_topics_per_class(small):
     assert ow["units"].sum() == 24
 
 
+@pytest.mark.slow  # fits BERTopic: `import bertopic` alone takes ~5 s (sentence-transformers)
 def test_default_stop_words_come_from_the_lexicon_folder(tmp_path, monkeypatch):
     (tmp_path / "stopwords-ar.txt").write_text(STOP.read_text(encoding="utf-8") + "الأسعار\n", encoding="utf-8")
     monkeypatch.setenv("FRAMING_LEXICONS", str(tmp_path))
