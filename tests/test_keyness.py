@@ -156,6 +156,7 @@ def test_a_run_keeps_every_term_count_and_writes_keyness_against_its_reference(r
     assert (run_dir / "labels.csv").exists() and (run_dir / "timeline.csv").exists()
 
 
+@pytest.mark.slow  # its run_dir fixture is a whole compare run
 def test_framing_keyness_over_a_finished_run(run_dir):
     from framing.cli import app
 

@@ -54,6 +54,7 @@ def test_syria_en_covers_every_actor_of_syria(lex):
     assert {x.category for x in en.entries} == {x.category for x in ar.entries}
 
 
+@pytest.mark.slow  # validates every lexicon of the project (6.5 s loaded)
 def test_the_whole_folder_validates_without_errors():
     assert [i for i in validate([DIR]) if i.severity == "error"] == []
 

@@ -77,6 +77,7 @@ def test_side_by_side_markdown_escapes_outlets_and_labels(run_dir):
     assert "&lt;b&gt;قناة&lt;/b&gt; &amp; «شركاء»" in md
 
 
+@pytest.mark.slow  # a whole compare run of the seeds
 def test_the_report_is_timed_in_run_json(tmp_path, seeds_dir):
     from framing.pipeline import CompareOptions, run_compare
 
