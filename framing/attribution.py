@@ -283,6 +283,11 @@ _MONTHS = _set("""
 يناير فبراير مارس ابريل مايو يونيو يوليو اغسطس سبتمبر اكتوبر نوفمبر ديسمبر
 كانون شباط اذار نيسان ايار حزيران تموز اب ايلول تشرين الثاني الاول
 """)
+#: nouns that name what follows them in quotation marks: a title, a slogan, a sign — not speech
+_TITLE_NOUNS = _set("""
+عنوان بعنوان شعار شعارات اسم مسمي لافته لافتات مكتوب عليها عليه حمله مبادره مشروع برنامج كتاب فيلم
+روايه مسلسل قضيه ملف مليونيه جمعه ورشه ندوه مؤتمر دوره مسابقه صفحه هاشتاج وثيقه مقال قصيده اغنيه
+""")
 #: quantity nouns that take "من": "عدد من القيادات", "أحد المتظاهرين"
 _QUANTITY = _set("عدد بعض احد احدي كثير عشرات مئات الاف جميع معظم اغلب عده")
 #: The one stop list of non-speakers: a speaker phrase that is one of these words alone — pronouns,
@@ -312,7 +317,7 @@ _SOURCING = {
     "بحسب": ("", "بحسب"), "حسب": ("", "حسب"), "حسبما": ("ma", "حسبما"), "بحسبما": ("ma", "بحسبما"),
     "وفقا": ("l", "وفقا لـ"), "وفق": ("l", "وفق"), "طبقا": ("l", "طبقا لـ"), "وفقما": ("ma", "وفقما"),
     "نقلا": ("an", "نقلا عن"), "استنادا": ("ila", "استنادا إلى"), "علي": ("hadd", "على حد قول"),
-    "كما": ("verb", "كما"),
+    "كما": ("verb", "كما"), "جاء": ("fi", "جاء في"), "ورد": ("fi", "ورد في"),
 }
 _SOURCING_FIRST = frozenset(list(_SOURCING) + [p + k for k in _SOURCING for p in "وف"])
 _PUNCT_BREAK = frozenset(":؛;،,()[]")
@@ -836,6 +841,11 @@ class AttributionExtractor:
             if adjacent(i + 1) and d.norms[i + 1].startswith("ل") and len(d.norms[i + 1]) > 2:
                 return _Cue(i, i + 1, "sourcing", lemma, np_start=i + 1)
             return None
+        if need == "fi":  # "وجاء في بيان الحزب «...»": the statement's author is the source
+            if (adjacent(i + 1) and d.norms[i + 1] == "في" and adjacent(i + 2)
+                    and _bare_forms(d.norms[i + 2]) & _SPEECH_NOUNS):
+                return _Cue(i, i + 2, "sourcing", lemma, np_start=i + 2)
+            return None
         if need == "hadd":  # على حد قول / تعبير / وصف
             if (adjacent(i + 1) and d.norms[i + 1] == "حد" and adjacent(i + 2)
                     and d.norms[i + 2] in ("قول", "تعبير", "وصف") and adjacent(i + 3)):
@@ -914,7 +924,7 @@ class AttributionExtractor:
                              and not d.norms[s].startswith("ال") and k + 1 < end
                              and not _bare_forms(d.norms[k + 1]) & _SPEECH_EVENTS)
                     and not (tok == "من" and n >= 1 and d.norms[k - 1] in _QUANTITY)
-                    and not (tok == "علي" and n >= 1 and d.norms[k - 1] in _TITLES)):
+                    and not (tok in ("علي", "امام") and n >= 1 and d.norms[k - 1] in _TITLES)):
                 break
             if mode == "source" and tok in _REL_COMP:
                 break
@@ -968,7 +978,7 @@ class AttributionExtractor:
                 if f.speaker.name and bare & f.speaker.words:
                     sp = f.speaker
                     return _Speaker(sp.name, sp.source_type, sp.start, sp.end, sp.words | words)
-            if d.norms[s] in _TITLES:  # a bare title ("وقال الدكتور"): the person named before, not «الدكتور»
+            if d.norms[s] in _TITLES or bare & _SPEECH_NOUNS:  # a bare title or "البيان" ("وقال الدكتور"): the person named before, not «الدكتور»
                 return None
         if known is not None:
             _, i1, hit = known
@@ -1413,6 +1423,9 @@ class AttributionExtractor:
         if not standalone and not self._is_source(d, cue, s, e):
             return  # "وفقا للقانون": not a source
         speaker = self._speaker(d, s, e, names, strip_lam=True)
+        if speaker is None and e - s == 1 and _bare_forms(d.norms[s]) & _SPEECH_NOUNS:
+            # "وجاء في البيان «...»" after the party's spokesman: the statement named before
+            speaker = self._context(d, cue, svo=False, sentence_sources=False)
         if speaker is None:  # "بحسب ذلك": nobody named
             return
         # what is attributed
@@ -1485,6 +1498,9 @@ class AttributionExtractor:
         for qi, q in enumerate(d.quotes):
             if qi in d.claimed or d.n_words(qi) < _UNCUED_MIN_WORDS:
                 continue
+            k = d.tok_at_or_after(q.start)
+            if k > 0 and d.ends[k - 1] <= q.start and _bare_forms(d.norms[k - 1]) & _TITLE_NOUNS:
+                continue  # "تحت عنوان «...»", "لافتات مكتوب عليها «...»": a title or sign, not speech
             d.claimed.add(qi)
             speaker = None
             s_start, _ = d.sentence(q.start)
@@ -1521,6 +1537,11 @@ class AttributionExtractor:
                             break
             if speaker is None:
                 speaker = self._colon_speaker(d, q)
+            if speaker is None and lead > 2 and k > 0 and not d.text[d.ends[k - 1]:q.start].strip():
+                # "يعيشون في «شاليهات فاخرة ...»", "ضد «فلان - سائق، فلان - سائق»": marks inside the
+                # writer's own clause, right after a word, with nobody named — the outlet's wording in
+                # quotation marks (a title, a name, a scare quote), not anyone's words
+                continue
             self._add(d, "direct_quote", q.inner_start, q.inner_end, speaker or _Speaker("", "other"), None,
                       cue_pos=q.start)
 

@@ -125,3 +125,31 @@ def test_words_after_a_preposition_are_not_a_subject(ex):
 def test_a_demonstrative_object_is_not_what_a_source_reported(ex):
     rows = _rows(ex, "ونفت الرئاسة ذلك، ولكن مصادر مقربة أكدت أن الاجتماع عقد بالفعل.")
     assert rows == [("مصادر مقربة", "", "أكدت", "الاجتماع عقد بالفعل")]
+
+
+# --- quotations that are titles, statements that speak for their authors -----------------------
+
+def test_a_quoted_title_after_a_naming_noun_is_no_quotation(ex):
+    # a course title is not anyone's words: no attribution without a speaker
+    assert ex.extract('ينظم بيت السناري دورتين تحت عنوان "دورة تعليم اللغة المصرية القديمة للمبتدئين والمتقدمين".') == []
+    # the same words after a reporting verb are a quotation
+    [a] = ex.extract('وقال المدير: "دورة تعليم اللغة المصرية القديمة للمبتدئين والمتقدمين".')
+    assert (a.kind, a.speaker) == ("direct_quote", "المدير")
+
+
+def test_what_a_statement_says_is_its_authors(ex):
+    [a] = ex.extract("وجاء في بيان الحزب «إن الأزمة الراهنة لن تحل إلا بالحوار الجاد بين كل الأطراف».")
+    assert (a.kind, a.speaker, a.source_type, a.cue) == ("direct_quote", "الحزب", "party", "وجاء في")
+    text = ("وقال المتحدث باسم الحزب إن الحزب سيشارك.\n"
+            "وجاء في البيان «أن الأزمة الراهنة لن تحل إلا بالحوار الجاد بين الأطراف».")
+    assert [a.speaker for a in ex.extract(text)] == ["المتحدث باسم الحزب"] * 2
+
+
+def test_a_bare_statement_noun_is_never_the_speaker(ex):
+    [a] = ex.extract("وقال البيان إن الحزب يرفض العنف.")
+    assert a.speaker == "" and a.quote_text == "الحزب يرفض العنف"
+
+
+def test_imam_after_a_title_is_a_name(ex):
+    [a] = ex.extract("من جانبه قال المهندس إمام أن الدورة تهدف إلى رفع الوعي.")
+    assert a.speaker == "إمام"
