@@ -130,8 +130,13 @@ def main() -> int:
     print("Mean label stance per actor (authorial voice; n = mentions)")
     print(stance_table(outlets, shared_actors()))
     src = pd.read_csv(corpus)
-    by_id = {str(u): (str(t), str(ti)) for u, t, ti in zip(src["unit_id"], src["article_content"],
-                                                             src["article_title"], strict=True)}
+    by_id: dict[str, tuple[str, str]] = {}  # a repeated unit_id gets ~2, ~3 … (as the corpus reader does)
+    for u, t, ti in zip(src["unit_id"].astype(str), src["article_content"], src["article_title"], strict=True):
+        key, k = u, 1
+        while key in by_id:
+            k += 1
+            key = f"{u}~{k}"
+        by_id[key] = (str(t), str(ti))
     picks = random.Random(args.seed).sample(range(len(attr)), min(args.sample, len(attr)))
     ex = english_extractor()  # attributions.csv has no cue offsets: the same extractor gives them
     print(f"\n{len(picks)} attributions (seed {args.seed}): ⟦span⟧ {{speaker}} <cue>")

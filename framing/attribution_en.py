@@ -390,7 +390,7 @@ class EnglishAttributionExtractor:
         for i0, i1, e in spans(self._verb_matcher, self._verb_entries):
             if i0 not in d.verbs:
                 d.verbs[i0] = _Cue(i0, i1, "verb", e.canonical or e.term, e.category, e.stance,
-                                   participle=low[i1 - 1].endswith("ing"))
+                                   participle=low[i0].endswith("ing"))  # "adding", "calling on"
         # one source per span: the entry of the lexicon that comes first (a pack before sources-en)
         best: dict[tuple[int, int], Entry] = {}
         for i0, i1, e in spans(self._source_matcher, self._source_entries):
@@ -762,11 +762,15 @@ class EnglishAttributionExtractor:
         if cue.i1 < last and cue.i1 in d.verbs and not d.gap(cue.i1).strip() and not cue.participle \
                 and not d.verbs[cue.i1].participle:
             return  # a noun before a verb ("UN estimates suggest", "reports said")
-        if cue.i0 > first and d.low[cue.i0 - 1] in _BE and not cue.participle:
-            return  # a passive ("has been described as", "was reported"): nobody is cited speaking
+        b = cue.i0
+        while b > first and (d.low[b - 1] in ("also", "not", "never", "reportedly", "widely", "later", "earlier", "long")
+                             or d.low[b - 1].endswith("ly")):
+            b -= 1
+        if b > first and d.low[b - 1] in _BE and not cue.participle:
+            return  # a passive ("has been described as", "were also claimed"): nobody is cited speaking
         while k > first and not any(c in _BREAK for c in d.gap(k)):
             w = d.low[k - 1]
-            if (w in _AUX or w in _TIME_NAMES or w in ("yesterday", "today", "tonight", "meanwhile", "however")
+            if (w in _AUX or w in _TIME_NAMES or w in ("yesterday", "today", "tonight", "meanwhile", "however", "long")
                     or (w.endswith("ly") and len(w) > 4 and w.isalpha() and w not in _NOT_ADVERBS)):
                 k -= 1
                 if k > first and d.low[k - 1] in ("on", "last", "this", "late", "early") and d.low[k] in _TIME_NAMES:
@@ -1043,6 +1047,8 @@ class EnglishAttributionExtractor:
 
     def _add(self, d: _Doc, kind: str, qs: int, qe: int, speaker: _Speaker, cue: _Cue | None, *,
              cue_pos: int | None = None) -> None:
+        if kind != "direct_quote":
+            qs = _after_dateline(d.text, qs, qe)
         if cue is not None:
             cs, ce = d.starts[cue.i0], d.ends[cue.i1 - 1]
         else:
@@ -1067,6 +1073,22 @@ class EnglishAttributionExtractor:
                 cue_end=f.cue_end if cue else -1, via=f.speaker.via, quote_text=d.text[f.quote_start:f.quote_end],
             ))
         return out
+
+
+#: datelines and page furniture a scraped article glues to its first sentence: "AFP Thursday 2 Jun
+#: 2016 ", "19.07.2016(updated 1457 19.07.2016) Get short URL 2440 ", "MOSCOW (Sputnik) "
+_DATELINE_RE = re.compile(
+    r"(?:\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\s+\d{1,2}\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
+    r"[a-z]*\.?\s+\d{4}\s+|\bGet short URL\s+\d+\s+|\b[A-Z]{3,}(?:\s+[A-Z]{3,})?\s*\([A-Z][A-Za-z ]+\)\s*)")
+
+
+def _after_dateline(text: str, start: int, end: int) -> int:
+    """``start`` moved past the last dateline in the first two thirds of ``text[start:end]``."""
+    best = start
+    for m in _DATELINE_RE.finditer(text, start, end):
+        if m.end() - start <= 2 * (end - start) // 3:
+            best = m.end()
+    return best
 
 
 def _trim_end(text: str, start: int, end: int) -> int:

@@ -196,6 +196,8 @@ def test_apposition_without_commas_names_the_person(ex):
     "UN estimates suggest ten million have fled.",            # a noun before a verb
     "The exodus is estimated at 70 percent of the town.",     # the verb's context rule
     "Thirty people died according to the agreement.",         # "according to" a document, not a source
+    "Dozens of fighters were also claimed by the group.",     # a passive behind an adverb
+    "Syrian Army Liberates Kokab From Nusra Militants Said Report",  # title case: a headline
     "",
 ])
 def test_not_attributions(ex, text):
@@ -275,3 +277,16 @@ def test_a_participle_that_reports_no_words_is_no_cue(ex):
     text = "The Kremlin said the rebels issued a statement asking civilians to leave."
     a = one(ex, text, speaker="Kremlin", cue="said")
     assert a.quote_text == "the rebels issued a statement asking civilians to leave"
+
+
+def test_adverbs_between_subject_and_verb(ex):
+    one(ex, "The Kremlin has long denied that its jets hit the market.", speaker="Kremlin", cue="denied")
+    one(ex, "SANA meanwhile officially reported that the road was open.", speaker="SANA", cue="reported")
+
+
+def test_a_dateline_is_not_part_of_the_clause(ex):
+    text = "Bombing kills 19 in Aleppo AFP Thursday 2 Jun 2016 Six children were among 19 civilians killed the police said."
+    one(ex, text, quote_text="Six children were among 19 civilians killed", source_type="security")
+    text = "MOSCOW (Sputnik) A suicide blast left 45 people dead a local source told Sputnik."
+    a = one(ex, text, quote_text="A suicide blast left 45 people dead", cue="told")
+    assert a.source_type == "anonymous"

@@ -165,6 +165,7 @@ def test_reporting_verb_forms(lex, verbs_en, text, cue, lemma):
     ("The blast claimed the lives of ten.", "claimed"),       # no speech
     ("The claims were denied.", "claims"),                    # the noun
     ("No comment was given.", "comment"),                     # the noun
+    ("An informed source said so.", "informed"),              # the adjective
 ])
 def test_reporting_verb_context_rules(verbs_en, text, form):
     assert form not in [h.matched for h in verbs_en.find(text, doc_id="d")]
