@@ -455,6 +455,6 @@ def test_bundled_loaded_lexicon_rules(text, found):
 def test_bundled_loaded_lexicon_rules_are_counted_by_kwic(tmp_path):
     """kwic shows which rule removed a match of a bundled entry (the loop of the walk-through)."""
     path = corpus_file(tmp_path / "c.jsonl", ["داهم رجال الأمن المنزل فجرا.", "حذر من خطر داهم."])
-    rows = kwic("داهم", path, lexicons="lexicons")
+    rows = kwic("داهم", path, lexicons="lexicons/loaded-ar.yaml")
     assert rows.attrs["hits"] == 1 and rows.attrs["excluded"] == 1
     assert "excluded by rule not_followed_by" in " ".join(rows["excluded"])
