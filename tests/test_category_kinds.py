@@ -174,3 +174,19 @@ def test_csv_import_refuses_an_unknown_kind_with_its_line(tmp_path):
     csv = _write(tmp_path / "bad.csv", "term,category,category_kind\nالنازحين,humanitarian,subject\n")
     with pytest.raises(LexiconError, match=re.escape("line 2: category_kind 'subject'")):
         import_entries(csv, tmp_path / "new.yaml")
+
+
+def test_evaluate_counts_topic_markers_but_not_as_valenced_hits():
+    """``framing lexicon evaluate``: a topic marker with a stance (syria.yaml's «مستشفى» −0.2,
+    «طفل» +0.3 for civilians) is a hit, but not a claim of loaded wording."""
+    from framing.evaluate import GoldDocument, GoldSpan, evaluate
+
+    text = "نقل الطفل إلى المستشفى بعد المجزرة."
+    i = text.index("المجزرة")
+    gold = [GoldDocument("k1", text, (GoldSpan(i, i + len("المجزرة"), "Loaded_Language"),))]
+    r = evaluate(gold, lexicons=[load_lexicon("lexicons/syria.yaml")])
+    kinds = dict(zip(r.hits["term"], r.hits["kind"], strict=True))
+    assert kinds == {"طفل": "topic", "مستشفى": "topic", "مجزرة": "loaded"}
+    assert all(r.hits["stance"] != 0)  # all three carry a stance ...
+    assert (r.valenced["hits"], r.valenced["precision"]) == (1, 1.0)  # ... one claims loaded wording
+    assert (r.overall["hits"], r.overall["correct_hits"]) == (3, 1)
