@@ -8,7 +8,7 @@ A compatibility façade: the code lives in the :mod:`framing.lexicon` package �
 their public functions so existing imports keep working.
 
 Everything ``framing lexicon ...`` does is a function here; the CLI
-(:mod:`framing.cli_lexicon`) only prints what these return.
+(:mod:`framing.cli.lexicon`) only prints what these return.
 
 * **inspect** — :func:`lexicon_table` (one row per lexicon), :func:`show_lexicon`
   (metadata, counts per category/actor, filtered entries).
