@@ -86,7 +86,9 @@ _NOT_ADVERBS = _set("italy family ally assembly military daily weekly monthly")
 #: forms of "be": a reporting verb after them is a passive ("was reported", "has been described")
 _BE = _set("is was were are be been being")
 #: before a verb, these mean nobody is reported as saying it ("did not say", "refused to say")
-_NEGATORS = _set("not never n't no to neither nor without")
+_NEGATORS = _set("""
+not never n't no to neither nor without didnt doesnt dont wont cant couldnt wouldnt isnt wasnt hasnt havent hadnt
+""")  # (apostrophes stripped, as in FA-KES: "didnt")
 #: a verb right after these belongs to a relative clause or a coordination: the subject is earlier
 _REL = _set("who which that whom whose")
 _COORD = _set("and but while as then")
@@ -101,6 +103,10 @@ meanwhile however moreover furthermore separately elsewhere additionally likewis
 _PP = _set("in at from of for on with near based inside")
 #: prepositions whose object (a bare place name) is no subject ("into rights in Syria has said")
 _PLACE_PREP = _set("into near across around inside outside throughout")
+#: time nouns: never a modifier of a speaker ("earlier in the day media reported")
+_TIME_NOUNS = _set("day days week weeks month months year years night morning evening afternoon time hours")
+#: place nouns after a place name inside a phrase ("activists in Idlib province")
+_PLACE_NOUNS = _set("province city town village area region countryside district neighbourhood neighborhood suburb")
 #: lower-case words before a place name inside a phrase ("in northern Syria")
 _PLACE_ADJ = _set("northern southern eastern western central northeastern northwestern southeastern southwestern rural")
 #: sentence punctuation that ends a phrase (brackets do not: "the Islamic State [IS] group")
@@ -120,6 +126,9 @@ _TYPE_FAMILY: dict[str, tuple[str, ...]] = {
     "presidency": ("presidency", "government", *_OFFICIAL),
     "party": ("party", "opposition", "kurdish", "jihadist"),
 }
+#: heads of "the group said" and the organization types they refer back to
+_GROUP_HEADS = _set("group organization organisation watchdog")
+_ORGANIZATIONS = frozenset(("monitor_ngo", "ngo", "opposition", "jihadist", "kurdish", "media", "international", "party"))
 #: participles that start the next attribution of the same speaker ("..., adding that ...")
 _CUT_PARTICIPLES = _set("""
 add say note stress warn explain insist confirm claim deny tell accuse announce declare report reveal affirm
@@ -180,6 +189,7 @@ union association federation authority administration department directorate bur
 delegation campaign foundation institute clinic nurse volunteers worker workers manager director head chief
 founder member members secretary deputy adviser advisor representative coordinator lawyer judge mayor
 colonel captain lieutenant officer officers soldier soldiers fighter chairman chairwoman premier station
+militants extremists jihadists terrorists insurgents gunmen
 """)
 _SOURCE_HEADS = frozenset(f for w in _SOURCE_HEADS for f in noun_forms(w))  # and their plurals
 #: heads that make "according to X" no source ("according to the agreement")
@@ -445,6 +455,8 @@ class EnglishAttributionExtractor:
             if k < end and (any(c in _NP_BREAK or c in _PHRASE_BREAK for c in d.gap(k))
                             or d.quote_closing_before(k) is not None):
                 break
+            if k == end and (any(c in _NP_BREAK for c in d.gap(k)) or d.quote_closing_before(k) is not None):
+                break  # '"...," says al-Hajj': the words before the quote mark are no subject
             if j in d.verbs:
                 break
             ks = known_end.get(k)
@@ -498,8 +510,13 @@ class EnglishAttributionExtractor:
             # a lower-case modifier: of a head ("monitoring group", "medical source"), or a
             # direction before a place ("northern Syria")
             head_next = k < end and (d.low[k] in _SOURCE_HEADS or (k in known_start and not d.toks[k][:1].isupper()))
+            if low in _PLACE_NOUNS and prev_np and not nxt_np:
+                k = j  # "activists in Idlib province"
+                n += 1
+                continue
             after_det = j > floor and d.low[j - 1] in _DET
             if (lower_run < 2 and k < end and low.isalpha() and len(low) > 2 and not low.endswith("ly")
+                    and low not in _TIME_NOUNS
                     and (not low.endswith("ed") or after_det) and (head_next or low in _PLACE_ADJ or after_det)):
                 k = j
                 n += 1
@@ -603,7 +620,8 @@ class EnglishAttributionExtractor:
         while a < e and d.toks[a][:1].isupper() and d.low[a] not in _DET:
             a += 1
         apposition = t < a < e - 1 and a - t <= 4 and (
-            d.low[a] in _DET or (a - t >= 2 and d.low[a] in _SOURCE_HEADS and not any(x[0] == t for x in known)))
+            d.low[a] in _DET or (a - t >= 2 and d.low[a] in _SOURCE_HEADS and not any(x[0] == t for x in known)
+                                 and not any(x[0] >= a and x[2].category != "anonymous" for x in known)))
         name_end = a if apposition else min(e, t + _MAX_SPEAKER_WORDS)
         name = re.sub(r"\s+", " ", d.text[d.starts[t]:d.ends[name_end - 1]]).strip(_TRIM + "\"'“”‘’")
         if t == d.tok_at_or_after(d.sentence(d.starts[t])[0]) and d.toks[t][1:2].islower() \
@@ -678,6 +696,14 @@ class EnglishAttributionExtractor:
         for sp in seen:  # the nearest with the head word or of the family
             if head in sp.words or (head.endswith("s") and head[:-1] in sp.words) or sp.source_type in family:
                 return sp
+        if head in _GROUP_HEADS:  # "the group said": an organization that spoke this sentence or the one before
+            j = bisect.bisect_right(d.sent_starts, pos) - 1
+            floor = d.sent_starts[j - 1] if j >= 1 else 0
+            for f in reversed(d.found):
+                if f.cue_start < floor:
+                    break
+                if f.cue_start < pos and f.speaker.name and f.speaker.source_type in _ORGANIZATIONS:
+                    return f.speaker
         return None
 
     def _context(self, d: _Doc, pos: int) -> _Speaker | None:
@@ -894,11 +920,17 @@ class EnglishAttributionExtractor:
             span = ("direct_quote", q.inner_start, q.inner_end)
         starts_cue = j < last and ((d.low[j] in _SOURCING_FIRST and any(
             tuple(d.low[j:j + len(key)]) == key for key in _SOURCING)) or (j in d.verbs and d.verbs[j].participle))
+        if starts_cue and d.low[j] in ("citing", "quoting"):
+            e = self._np_forward(d, j + 1, last)
+            if j + 1 < e < last and d.low[e] in _COMP:  # "media reported citing a statement that ..."
+                j, starts_cue = e + 1, False
         if span is None and last - j >= 2 and not starts_cue:
             # "X said (that) the army ...": to the end of the sentence, or before a participle cue
             end_tok = last
             for t in range(j + 1, last):
                 c = d.verbs.get(t)
+                if c is not None and d.inside_quote(d.starts[t]) is not None:
+                    continue  # the quoted words' own verbs
                 speech = c is not None and c.participle and (
                     c.lemma in _CUT_PARTICIPLES or (c.i1 < last and (d.low[c.i1] in _COMP or d.quote_opening_at(c.i1) is not None)))
                 if speech or (d.low[t] in _SOURCING_FIRST and t > j + 1 and any(ch == "," for ch in d.gap(t))):

@@ -290,3 +290,16 @@ def test_a_dateline_is_not_part_of_the_clause(ex):
     text = "MOSCOW (Sputnik) A suicide blast left 45 people dead a local source told Sputnik."
     a = one(ex, text, quote_text="A suicide blast left 45 people dead", cue="told")
     assert a.source_type == "anonymous"
+
+
+def test_fakes_style_phrases(ex):
+    # a place noun inside the phrase, a quote mark before an inverted subject, "the group" as the
+    # monitor that spoke just before
+    one(ex, "Activists in Idlib province said that 135 civilians were killed.", speaker="activists in Idlib province")  # sentence-initial capital folded
+    out = ex.extract('"We want a road out of Aleppo" says al-Hajj.', doc_id="d")
+    assert [(a.kind, a.speaker) for a in out] == [("direct_quote", "al-Hajj")]
+    text = ("At least 17 people were killed the Syrian Observatory for Human Rights said. "
+            "A car bomb went off near a police station the group added.")
+    assert [a.speaker for a in ex.extract(text, doc_id="d")] == ["Syrian Observatory for Human Rights"] * 2
+    # apostrophes stripped: "didnt say" is still a negation
+    assert ex.extract("The Kremlin didnt say who fired the missiles.", doc_id="d") == []
