@@ -691,10 +691,12 @@ def options_engine(options, jobs: int | None = None) -> str:
 
 def _run_spec(options, lexicons, stopwords):
     from framing.analysis import RunSpec
+    from framing.english import load_stopwords_en
 
     return RunSpec(lexicons=tuple(lexicons), stopwords=frozenset(stopwords), attribution=bool(options.attribution),
                    topics=bool(options.topics), events=bool(options.events), morphology_db=options.morphology_db,
-                   titles=bool(getattr(options, "titles", True)))
+                   titles=bool(getattr(options, "titles", True)),
+                   stopwords_en=load_stopwords_en())  # read once here, not by every worker
 
 
 def _prime_context(spec, matcher: Matcher, extractor) -> None:
