@@ -446,6 +446,9 @@ def test_accusative_forms_by_rule_not_by_hand():
     ("أحالت النيابة المتهمين إلى المحكمة بعد أن اتهمتهم بالسرقة", []),
     ("اتهم الحزب الحكومة بالتقصير", ["اتهم"]),
     ("ضرب مثلا بما حدث أمس", []),
+    # استشهد: was martyred, not "cited"
+    ("استشهد ثلاثة جنود في الهجوم", ["استشهد"]),
+    ("استشهد الكاتب بقول الشاعر", []),
 ])
 def test_bundled_loaded_lexicon_rules(text, found):
     m = Matcher([load_lexicon("lexicons/loaded-ar.yaml")])
