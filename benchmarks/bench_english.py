@@ -10,28 +10,56 @@ authors (no commas, no apostrophes) — with the bundled lexicons, and prints
 2. a seeded sample of English attributions, each as its sentence with the attributed span
    ``⟦…⟧``, the speaker's words ``{…}`` and the cue ``<…>`` marked.
 
-    python benchmarks/bench_english.py                    # table + 30 attributions, seed 16
+    python benchmarks/bench_english.py                    # table + 30 attributions, seed 4242
     python benchmarks/bench_english.py --sample 50 --seed 3
 
-Measured (this session, 2 shared cores): 804 documents, 0 skipped, in about 75 s; 5,700
-attributions (about 4,800 reported speech, 600 direct quotes, 360 sourcing phrases).
+Measured (this session, 2 shared cores, commit 2346de2): 804 documents, 0 skipped, about 25 s
+without topics and events; 5,430 attributions (4,451 reported speech, 607 direct quotes, 372
+sourcing phrases). FA-KES repeats some unit_ids: the reader renames the repeats ``ID~2``, ``ID~3``
+and lists each in problems.csv (``duplicate id``); the script maps them back to their rows.
 
-Stance table (excerpt; full table printed by the script): the wording splits the outlets as
-their alignment says — Syrian state and allied outlets call the armed opposition
-"terrorists" (armed_opposition: sana −0.89, manar −0.76, tass −0.68, alalam −0.67, sputnik
-−0.47) and the government by its state names (syrian_government: alalam +0.22, manar +0.20,
-sputnik +0.12, sana +0.10), opposition and Turkish/Gulf outlets the reverse
-(syrian_government: etilaf −0.54, asharqalawsat −0.38, dailysabah −0.33, trt −0.32,
-alaraby −0.25; armed_opposition near 0 or above: etilaf +0.10); the wires sit between
-(reuters syrian_government +0.15 — "government forces" — armed_opposition −0.05).
+Stance table (excerpt; the script prints it whole): the wording splits the outlets as their
+alignment says — Syrian state and allied outlets call the armed opposition "terrorists" and
+"armed groups" (armed_opposition: sana −0.89, manar −0.76, tass −0.68, alalam −0.67, sputnik
+−0.45) and the government by its state names (syrian_government: alalam +0.22, manar +0.20,
+sputnik +0.12, sana +0.10); opposition, Turkish and Saudi-owned outlets the reverse
+(syrian_government: etilaf −0.54, asharqalawsat −0.38, dailysabah −0.33, trt −0.32, alaraby
+−0.24; armed_opposition: etilaf +0.10, asharqalawsat +0.06); the wires sit between (reuters
+syrian_government +0.15 — "government forces" — armed_opposition −0.05).
 
-Hand check of the sample printed with ``--seed 16 --sample 30`` (span, speaker and cue each
-judged against the sentence; "speaker right" means the person or body that speaks, a pronoun
-resolved to it, or the cited source of "according to"):
+Hand check (``--seed 4242 --sample 30``, a seed not looked at while writing the extractor;
+seeds 16, 5, 99 and 2026 were used to find errors and are not counted). Each item judged
+against its sentence: span = the attributed words and not much more; speaker = the person or
+body that speaks (an institution for its named official counts, a pronoun must be resolved to
+the right one); cue = a reporting verb or sourcing phrase that reports speech here.
 
- 1. ok — see the table printed below; the judgments are filled in per item after reading it.
+  1. span ok, speaker WRONG ("He calls for" resolved to Assad, not Hadi al-Bahra), cue ok
+  2. ok (Local Coordination Committees, "says")
+  3. span ok, speaker WRONG ("A medical doctor ... said" resolved to "coalition"), cue ok
+  4. ok ("the broadcaster" referred back to state television; name "district state television")
+  5. ok        6. span WRONG (runs on into the main clause), speaker ok (the regime), cue ok
+  7. ok        8. ok ("Kurdish authorities who have declared")
+  9. span ok, speaker WRONG ("with the official SANA news agency saying" given to the Observatory), cue ok
+ 10. span WRONG (ends with "a war monitor medics and"), speaker ok (one of three), cue ok
+ 11. ok       12. ok (de Mistura, quote marks stripped in the text)
+ 13. span WRONG ("without"), speaker ok (Moumtzis), cue ok
+ 14. ok       15. ok       16. ok       17. ok
+ 18. span ok, speaker WRONG ("state media published an article stating" given to OCHA), cue ok
+ 19. ok       20. ok
+ 21. all WRONG ("who asked for anonymity": no speech)
+ 22. span WRONG (the phrase after "said"), speaker WRONG ("the group" not resolved), cue ok
+ 23. ok
+ 24. all WRONG ("jets also believed to be Russian": a participle, no speech)
+ 25. span WRONG (starts at "with concern that"), speaker ok, cue ok
+ 26. ok
+ 27. span WRONG (cut before "Hama", which went into the speaker), speaker ok (SANA), cue ok
+ 28. ok (span ends with "; SANA reported")     29. ok
+ 30. span WRONG (the participle phrase after "said on Sunday"), speaker ok, cue ok
 
-(see the bottom of this docstring for the per-item list and the totals)
+Totals: span right 21/30, speaker right 23/30, cue right 28/30; all three right 17/30.
+The errors are mostly what the stripped punctuation hides: clause and phrase boundaries
+without commas (6, 10, 22, 25, 27, 30), participles that are no speech (21, 24), and
+speakers of a clause the extractor does not parse as a subject (3, 9, 18).
 """
 
 from __future__ import annotations
@@ -108,7 +136,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--corpus", default=str(CORPUS), help="FA-KES-Dataset.csv (default: ../shared/corpora/fa-kes/)")
     ap.add_argument("--sample", type=int, default=30, help="attributions to print (default 30)")
-    ap.add_argument("--seed", type=int, default=16, help="seed of the sample (default 16)")
+    ap.add_argument("--seed", type=int, default=4242, help="seed of the sample (default 4242, the hand-checked one)")
     ap.add_argument("--out", default=None, help="keep the run in this folder (default: a temporary one)")
     args = ap.parse_args()
     corpus = Path(args.corpus)
