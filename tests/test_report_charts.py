@@ -358,3 +358,102 @@ def test_label_shares_merge_the_smallest_labels_of_a_long_row_into_one_grey_segm
     assert grey.get_width() == pytest.approx(0.15) and grey.get_facecolor()[:3] == pytest.approx((0.62,) * 3)
     assert "3 other labels" in [t.get_text() for t in ax.texts]
     plt.close(fig)
+
+
+# --- drawing a chart once (framing.report.render.figure_png) -----------------------------------------
+
+
+def _png_pixels(data: bytes):
+    import io
+
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as im:
+        return im.mode, im.info.get("dpi"), np.asarray(im.convert("RGB")).astype(int)
+
+
+def test_a_chart_is_drawn_once_into_a_palette_png_like_a_tight_savefig(outlets):
+    """figure_png crops to the drawing as bbox_inches="tight" does, in 256 colours: the same picture
+    (size within a few pixels, every pixel within a few levels), white kept white, 150 dpi recorded."""
+    import io
+
+    from framing.report.render import CHART_DPI, figure_png
+
+    fig = charts.plot_stance_heatmap(outlets, ["russia", "syrian_government", "civilians"])
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=CHART_DPI, bbox_inches="tight")
+    data = figure_png(fig)
+    plt.close(fig)
+    _, _, tight = _png_pixels(buf.getvalue())
+    mode, dpi, ours = _png_pixels(data)
+    assert mode == "P" and round(dpi[0]) == CHART_DPI
+    assert abs(ours.shape[0] - tight.shape[0]) <= 12 and abs(ours.shape[1] - tight.shape[1]) <= 12
+    assert (ours[:4, :4] == 255).all()  # the margin is white
+    # the drawing itself: the heatmap's cells, compared where both images have them (aligned by their ink)
+    def ink_box(a):
+        rows, cols = np.flatnonzero((a != 255).any(axis=(1, 2))), np.flatnonzero((a != 255).any(axis=(0, 2)))
+        return a[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
+    a, b = ink_box(ours), ink_box(tight)
+    assert a.shape == b.shape
+    assert np.abs(a - b).max() <= 12 and np.abs(a - b).mean() < 1.0
+    assert len(data) < len(buf.getvalue())
+
+
+def test_a_chart_reaching_past_the_figure_edge_is_kept_whole():
+    from framing.report.render import CHART_DPI, figure_png
+
+    fig, ax = plt.subplots(figsize=(2, 1))
+    ax.plot([0, 1], [0, 1])
+    fig.text(0.9, 0.5, "a label that runs well past the right edge of the figure")
+    _, _, pixels = _png_pixels(figure_png(fig))
+    plt.close(fig)
+    assert pixels.shape[1] > 2 * CHART_DPI * 1.5  # widened to keep the text (bbox_inches="tight")
+    assert (pixels[:, -3:] == 255).all()  # with a white margin after it
+
+
+def test_charts_written_in_place_replace_an_earlier_svg(tmp_path):
+    from framing.report.render import _chart_saver
+
+    (tmp_path / "charts").mkdir()
+    (tmp_path / "charts" / "stance_heatmap.svg").write_text("<svg/>")
+    fig = plt.figure(figsize=(2, 1))
+    assert _chart_saver(tmp_path, None)("stance_heatmap", fig) == ["charts/stance_heatmap.png"]
+    assert sorted(p.name for p in (tmp_path / "charts").iterdir()) == ["stance_heatmap.png"]
+
+
+def test_label_shares_keep_one_label_order_per_actor_and_letter_the_narrow_segments():
+    """Every outlet's row stacks the actor's labels in one order (most used overall first), so a
+    label sits in the same place in each row; a segment too narrow for its name shows its letter,
+    and the panel's key over the bars spells the letters out."""
+    rows = [("المدن", "الشرطة", 2, -0.1), ("المدن", "قوات الأمن", 6, 0.0), ("المدن", "سحل", 1, -0.9),
+            ("الوطن", "الشرطة", 30, -0.1), ("الوطن", "قوات الأمن", 1, 0.0), ("الوطن", "سحل", 1, -0.9)]
+    df = pd.DataFrame(rows, columns=["outlet", "term", "count", "mean_stance"]).assign(actor="police",
+                                                                                      voice="authorial")
+    df["share"] = df["count"] / df.groupby("outlet")["count"].transform("sum")
+    fig = charts.plot_label_shares(df, outlets=["المدن", "الوطن"])
+    ax = fig.axes[0]
+    by_row = {}
+    for p in sorted(ax.patches, key=lambda p: p.get_x()):
+        by_row.setdefault(round(p.get_y() + p.get_height() / 2), []).append(round(p.get_width(), 3))
+    # order over both outlets: الشرطة (32), قوات الأمن (7), سحل (2) — in both rows
+    assert by_row == {0: [round(2 / 9, 3), round(6 / 9, 3), round(1 / 9, 3)],
+                      1: [round(30 / 32, 3), round(1 / 32, 3), round(1 / 32, 3)]}
+    texts = [t.get_text() for t in ax.texts]
+    assert "a الشرطة · b قوات الأمن · c سحل" in texts  # the key
+    assert texts.count("الشرطة") == 2 and "قوات الأمن" in texts  # names where they fit
+    assert "b" in texts and "c" in texts  # letters where only a letter fits (3 % of a row)
+    fig.canvas.draw()
+    assert not _overlaps([t for t in ax.texts if " · " not in t.get_text()], fig.canvas.get_renderer())
+    plt.close(fig)
+
+
+def test_timeline_of_many_outlets_draws_no_interval_bands(timeline):
+    many = pd.concat([timeline.assign(outlet=f"{o} {k}") for k in range(3) for o in ("المدن", "الوطن")])
+    fig = charts.plot_timeline(many, "syrian_government")
+    ax = fig.axes[0]
+    assert len([ln for ln in ax.lines if ln.get_marker() == "o"]) == 6 and len(ax.collections) == 0
+    assert "timeline.csv" in ax.get_ylabel()
+    plt.close(fig)
+    fig = charts.plot_timeline(timeline, "syrian_government")
+    assert len(fig.axes[0].collections) == 2 and "95 %" in fig.axes[0].get_ylabel()
+    plt.close(fig)

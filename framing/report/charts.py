@@ -30,6 +30,8 @@ __all__ = [
     "plot_topic_mix",
 ]
 
+#: the resolution charts are measured and drawn at (dots per inch; the report writes PNGs at it)
+CHART_DPI = 150
 #: fonts tried first (Arabic coverage); matplotlib's bundled DejaVu Sans covers Arabic too
 FONT_STACK = ["Noto Sans Arabic", "Noto Naskh Arabic", "Amiri", "DejaVu Sans"]
 
@@ -87,16 +89,31 @@ def _text_colour(rgb) -> str:
     return "black" if 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.22 else "white"
 
 
+def _measure_ready(fig) -> None:
+    """Make ``fig`` measurable without drawing it: the resolution it is drawn at, autoscaled limits resolved."""
+    fig.set_dpi(CHART_DPI)
+    for ax in fig.axes:
+        ax.get_xlim(), ax.get_ylim()
+
+
 def _drop_overflowing(fig, labels) -> None:
-    """Remove every (text, x0, x1) label wider than its segment [x0, x1] (data coordinates), so that
-    no annotation spills over a neighbour."""
-    fig.canvas.draw()
+    """Fit every (text, x0, x1[, shorter]) label to its segment [x0, x1] (data coordinates): a label
+    wider than its segment is replaced by ``shorter`` when given and that fits, else removed, so that
+    no annotation spills over a neighbour. Measured with the canvas's renderer, without drawing the
+    figure (the layout is final: limits set, ``tight_layout`` done)."""
+    _measure_ready(fig)
     renderer = fig.canvas.get_renderer()
-    for text, x0, x1 in labels:
+    for text, x0, x1, *shorter in labels:
         ax = text.axes
         px0, px1 = (ax.transData.transform((x, 0))[0] for x in (x0, x1))
-        if text.get_window_extent(renderer).width > abs(px1 - px0) - 3:
-            text.remove()
+        room = abs(px1 - px0) - 3
+        if text.get_window_extent(renderer).width <= room:
+            continue
+        if shorter and shorter[0]:
+            text.set_text(shorter[0])
+            if text.get_window_extent(renderer).width <= room:
+                continue
+        text.remove()
 
 
 def _short(label: str, width: int = 28) -> str:
@@ -192,17 +209,26 @@ def plot_stance_intervals(outlets: pd.DataFrame, actors: Sequence[str], *, max_a
 _OTHER_LABELS = (0.62, 0.62, 0.62, 1.0)
 
 
+#: letters that stand for a label in a segment too narrow for its name (the panel's key spells them out)
+_LABEL_KEYS = "abcdefghijklmnopqrstuvwxyz"
+
+
 def plot_label_shares(labels: pd.DataFrame, *, voice: str = "authorial", actors: Sequence[str] | None = None,
-                      outlets: Sequence[str] | None = None, max_actors: int = 6, threshold: float = 0.12,
-                      max_labels: int = 10):
+                      outlets: Sequence[str] | None = None, max_actors: int = 6, threshold: float = 0.06,
+                      max_labels: int = 8):
     """Which label each outlet uses for each actor: one panel per actor, outlets as rows, each row
     the outlet's mentions of the actor split by label (stacked shares), coloured by the label's
-    stance on a diverging scale (red −1 … blue +1); labels with a share ≥ ``threshold`` are written
-    in their segment (in Arabic, as written in the lexicon) where they fit.
+    stance on a diverging scale (red −1 … blue +1).
+
+    Within a panel every row stacks the labels in the same order (the actor's most used label first,
+    over all outlets), so a label sits in the same place from one outlet to the next. Each label has
+    a letter, spelled out in the panel's key (``a الشرطة · b قوات الأمن …``, over the panel); a
+    segment shows the label's name (in Arabic, as written in the lexicon) where its share is ≥
+    ``threshold`` and the name fits, else its letter where that fits. Beyond ``max_labels`` labels
+    for an actor, the least used are one grey "N other labels" segment at the end of each row.
 
     ``labels`` is ``labels.csv`` (:func:`framing.report.tables.label_shares`); ``voice`` selects
-    authorial or reported mentions; ``actors`` (default: the most mentioned ``max_actors``). Beyond
-    ``max_labels`` labels in a row, the smallest are one grey "N other labels" segment.
+    authorial or reported mentions; ``actors`` (default: the most mentioned ``max_actors``).
     """
     plt, _ = _setup()
     from matplotlib import cm, colors
@@ -215,29 +241,33 @@ def plot_label_shares(labels: pd.DataFrame, *, voice: str = "authorial", actors:
     names = list(outlets) if outlets is not None else sorted(df["outlet"].unique())
     cmap, norm = plt.get_cmap("RdBu"), colors.Normalize(vmin=-1, vmax=1)
     n = max(len(actors), 1)
-    fig, axes = plt.subplots(n, 1, figsize=(11, max(n * (0.34 * len(names) + 0.9) + 0.6, 3.2)), squeeze=False)
+    fig, axes = plt.subplots(n, 1, figsize=(11, max(n * (0.34 * len(names) + 1.2) + 0.6, 3.4)), squeeze=False)
     annotations = []
     for i, actor in enumerate(actors):
         ax = axes[i][0]
         sub = df[df["actor"] == actor]
+        used = sub.groupby("term")["count"].sum()
+        order = sorted(used.index, key=lambda t: (-used[t], str(t)))
+        kept = order if len(order) <= max_labels else order[:max_labels - 1]
+        keys = {t: _LABEL_KEYS[k % len(_LABEL_KEYS)] for k, t in enumerate(kept)}
         for y, outlet in enumerate(names):
-            rows = sub[sub["outlet"] == outlet].sort_values(["share", "term"], ascending=[False, True])
-            if len(rows) > max_labels:  # the small rest as one grey segment
-                rest = rows.iloc[max_labels - 1:]
-                rows = pd.concat([rows.iloc[:max_labels - 1], pd.DataFrame(
-                    [{"term": f"{len(rest)} other labels", "share": rest["share"].sum(),
-                      "count": rest["count"].sum(), "mean_stance": None}])], ignore_index=True)
+            rows = sub[sub["outlet"] == outlet].set_index("term")
+            segments = [(t, rows.loc[t, "share"], rows.loc[t, "mean_stance"], int(rows.loc[t, "count"]))
+                        for t in kept if t in rows.index]
+            rest = rows[~rows.index.isin(kept)]
+            if len(rest):  # the labels beyond the kept ones, as one grey segment
+                segments.append((f"{len(rest)} other labels", rest["share"].sum(), None, int(rest["count"].sum())))
             left = 0.0
-            for _, r in rows.iterrows():
-                stance = 0.0 if pd.isna(r["mean_stance"]) else float(r["mean_stance"])
-                colour = _OTHER_LABELS if r["mean_stance"] is None else cmap(norm(stance))
-                ax.barh(y, r["share"], left=left, color=colour, edgecolor="#9a9a9a", linewidth=0.5, height=0.8)
-                if r["share"] >= threshold:
-                    t = ax.text(left + r["share"] / 2, y, str(r["term"]), ha="center", va="center", fontsize=8,
-                                color=_text_colour(colour))
-                    annotations.append((t, left, left + r["share"]))
-                left += r["share"]
-            total = int(rows["count"].sum())
+            for term, share, stance, _count in segments:
+                colour = _OTHER_LABELS if term not in keys else cmap(norm(0.0 if pd.isna(stance) else float(stance)))
+                ax.barh(y, share, left=left, color=colour, edgecolor="#9a9a9a", linewidth=0.5, height=0.8)
+                key = keys.get(term)
+                if share >= threshold or key:
+                    t = ax.text(left + share / 2, y, str(term) if share >= threshold else key, ha="center",
+                                va="center", fontsize=8, color=_text_colour(colour))
+                    annotations.append((t, left, left + share, key if share >= threshold else None))
+                left += share
+            total = sum(c for *_, c in segments)
             if total:
                 ax.annotate(f"n={total}", (1.0, y), xycoords=("axes fraction", "data"), xytext=(4, 0),
                             textcoords="offset points", va="center", ha="left", fontsize=8, color="#444444")
@@ -246,7 +276,14 @@ def plot_label_shares(labels: pd.DataFrame, *, voice: str = "authorial", actors:
         ax.set_yticks(range(len(names)))
         ax.set_yticklabels([_short(o) for o in names])
         ax.xaxis.set_major_formatter(plt.matplotlib.ticker.PercentFormatter(1.0))
-        ax.set_title(actor, fontsize=10, loc="left")
+        ax.set_title(actor, fontsize=10, loc="left", pad=15)
+        # the key, between the title and the bars: a Latin letter before each label keeps the labels in
+        # order whatever their script
+        key_text = " · ".join(f"{keys[t]} {_short(t, 24)}" for t in kept)
+        if len(order) > len(kept):
+            key_text += f" · grey: {len(order) - len(kept)} other labels"
+        ax.annotate(key_text, (0.0, 1.0), xycoords="axes fraction", xytext=(0, 3), textcoords="offset points",
+                    ha="left", va="bottom", fontsize=8, color="#333333")
         ax.grid(False)
         ax.tick_params(axis="x", labelbottom=i == len(actors) - 1)
         if i == len(actors) - 1:
@@ -254,8 +291,8 @@ def plot_label_shares(labels: pd.DataFrame, *, voice: str = "authorial", actors:
     if not actors:
         axes[0][0].text(0.5, 0.5, "no actor label", ha="center", va="center", transform=axes[0][0].transAxes)
     fig.suptitle(f"Which label each outlet uses for each actor ({voice} voice; colour: the label's stance)")
-    fig.tight_layout(rect=(0, 0, 0.9, 1 - 0.4 / fig.get_figheight()))
-    cax = fig.add_axes((0.93, 0.25, 0.015, 0.5))
+    fig.tight_layout(rect=(0, 0, 0.88, 1 - 0.4 / fig.get_figheight()))
+    cax = fig.add_axes((0.905, 0.25, 0.015, 0.5))  # its ticks and label stay inside the figure
     fig.colorbar(cm.ScalarMappable(norm=norm, cmap=cmap), cax=cax,
                  label="label stance  −1 delegitimizing … +1 legitimizing")
     _drop_overflowing(fig, annotations)
@@ -263,9 +300,10 @@ def plot_label_shares(labels: pd.DataFrame, *, voice: str = "authorial", actors:
 
 
 def plot_timeline(timeline: pd.DataFrame, actor: str, *, events: pd.DataFrame | None = None,
-                  max_events: int = 5, trim: float = 0.005):
+                  max_events: int = 5, trim: float = 0.005, max_bands: int = 5):
     """Framing of one actor over time: per outlet, the mean authorial stance per period (a line,
-    with its 95 % interval as a band) above the number of mentions per period; the ``max_events``
+    with its 95 % interval as a band when there are at most ``max_bands`` outlets: more bands would
+    cover each other) above the number of mentions per period; the ``max_events``
     largest events (most documents, from ``events.csv``) marked by numbered lines, listed below.
 
     The x axis spans the periods of all but the first and last ``trim`` of the documents (a few
@@ -285,7 +323,7 @@ def plot_timeline(timeline: pd.DataFrame, actor: str, *, events: pd.DataFrame | 
         seen = d[d["mentions"] > 0]
         ax.plot(seen["when"], seen["stance"], "-o", color=colour, markersize=3.5, linewidth=1.4,
                 label=_short(outlet))
-        band = seen.dropna(subset=["stance_lo", "stance_hi"])
+        band = seen.dropna(subset=["stance_lo", "stance_hi"]) if len(names) <= max_bands else seen.iloc[0:0]
         if len(band):
             ax.fill_between(band["when"], band["stance_lo"], band["stance_hi"], color=colour, alpha=0.12,
                             linewidth=0)
@@ -295,7 +333,7 @@ def plot_timeline(timeline: pd.DataFrame, actor: str, *, events: pd.DataFrame | 
     top = float(df.loc[df["mentions"] > 0, "stance"].abs().max()) if (df["mentions"] > 0).any() else 0.0
     half = min(max(top * 1.3, 0.25), 1.05)
     ax.set_ylim(-half, half)
-    ax.set_ylabel("mean stance\n(95 % interval)")
+    ax.set_ylabel("mean stance\n(95 % interval)" if len(names) <= max_bands else "mean stance\n(intervals: timeline.csv)")
     ax2.set_ylabel("mentions")
     ax2.set_ylim(0, max(float(df["mentions"].max()) if len(df) else 1.0, 1.0) * 1.18)
     xlabel = f"{gran} (start)" if gran else "period"
@@ -319,7 +357,7 @@ def plot_timeline(timeline: pd.DataFrame, actor: str, *, events: pd.DataFrame | 
         size = "n_docs" if "n_docs" in ev else None
         if size:
             ev = ev.sort_values([size, "_d"], ascending=[False, True], kind="stable")
-        ev = ev.assign(_p=[_period_of(d, gran) for d in ev["_d"]])  # the period its documents are counted in
+        ev = ev.assign(_p=_periods_of(ev["_d"], gran))  # the period its documents are counted in
         ev = ev[(ev["_p"] >= lo) & (ev["_p"] <= hi)]
         for k, (_, e) in enumerate(ev.head(max_events).iterrows(), start=1):
             marks.setdefault(e["_p"], []).append(f"E{k}")
@@ -339,9 +377,10 @@ def plot_timeline(timeline: pd.DataFrame, actor: str, *, events: pd.DataFrame | 
     ax.grid(axis="x", visible=False)
     fig.autofmt_xdate()
     if listed:
-        fig.text(0.01, 0.005, "Largest events (most documents):\n" + "\n".join(listed), fontsize=8, va="bottom",
+        low = 0.1 / fig.get_figheight()  # a margin under the list, as tight_layout leaves around the rest
+        fig.text(0.01, low, "Largest events (most documents):\n" + "\n".join(listed), fontsize=8, va="bottom",
                  ha="left")
-        fig.tight_layout(rect=(0, 0.035 + 0.026 * (len(listed) + 1), 1, 1))
+        fig.tight_layout(rect=(0, low + 0.035 + 0.026 * (len(listed) + 1), 1, 1))
     else:
         fig.tight_layout()
     _stagger(fig, boxes)
@@ -367,7 +406,7 @@ def _stagger(fig, boxes, step: float = 11.0, levels: int = 3) -> None:
     """Raise event labels that would overlap a neighbour to the next free level (``step`` points up)."""
     if not boxes:
         return
-    fig.canvas.draw()
+    _measure_ready(fig)
     renderer = fig.canvas.get_renderer()
     placed: list = []
     for box in boxes:
@@ -379,13 +418,13 @@ def _stagger(fig, boxes, step: float = 11.0, levels: int = 3) -> None:
         placed.append(box.get_window_extent(renderer).padded(2))
 
 
-def _period_of(when: pd.Timestamp, granularity: str) -> pd.Timestamp:
-    """The start of the day, ISO week or month holding ``when`` (as in ``timeline.csv``)."""
-    when = pd.Timestamp(when).normalize()
+def _periods_of(when: pd.Series, granularity: str) -> pd.Series:
+    """The start of the day, ISO week or month holding each date (as in ``timeline.csv``)."""
+    when = pd.to_datetime(when).dt.normalize()
     if granularity == "week":
-        return when - pd.Timedelta(days=when.weekday())
+        return when - pd.to_timedelta(when.dt.weekday, unit="D")
     if granularity == "month":
-        return when.replace(day=1)
+        return when.dt.to_period("M").dt.start_time
     return when
 
 

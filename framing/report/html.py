@@ -3,8 +3,8 @@
 :func:`render_html` turns a finished run (:class:`framing.report.RunData`, read back from
 the run's CSVs) into a single page that works offline and can be mailed to a colleague:
 
-- **self-contained**: styles, the table-sorting script and the charts (SVG, or PNG when
-  smaller, as ``data:`` URIs) are inline; the page fetches nothing;
+- **self-contained**: styles, the table-sorting script and the charts (the run's PNGs, as
+  ``data:`` URIs) are inline; the page fetches nothing;
 - **safe with scraped text**: every value from the corpus or a CSV goes through
   :func:`escape`, and a Content-Security-Policy ``<meta>`` allows no network access and
   no script but the page's own (by its SHA-256), so even a missed escape could not run
@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import functools
 import hashlib
 import html
 import json
@@ -44,7 +45,14 @@ import pandas as pd
 
 from framing.errors import ConfigError
 from framing.report.run import RunData
-from framing.report.tables import ReportTables, build_tables, category_kinds
+from framing.report.tables import (  # sentences per cell, events with side-by-side tables: owned there
+    EVIDENCE_PER_CELL,
+    MAX_EVENTS,
+    REPORTED_PER_CELL,
+    ReportTables,
+    build_tables,
+    category_kinds,
+)
 
 __all__ = [
     "EVIDENCE_PER_CELL",
@@ -60,14 +68,8 @@ __all__ = [
     "text_direction",
 ]
 
-#: sentences shown per (outlet, actor) cell; the rest are in hits.csv
-EVIDENCE_PER_CELL = 5
-#: the same for the actor labels inside quotations and reported speech
-REPORTED_PER_CELL = 3
 #: sentences shown per (outlet, distinguishing term); the rest are in term_evidence.csv
 TERM_EVIDENCE_PER_TERM = 3
-#: multi-outlet events shown with side-by-side tables
-MAX_EVENTS = 20
 #: the explorer: sentences kept per label or distinguishing term, and the bytes all of them may
 #: take in the page; every label and term gets EXPLORER_FIRST sentences before any gets more
 EXPLORER_PER_TERM = 20
@@ -108,6 +110,14 @@ def escape(value) -> str:
     return html.escape(str(value), quote=True)
 
 
+@functools.cache
+def _strong_table() -> dict[int, str | None]:
+    """``str.translate`` table of the Basic Multilingual Plane: right-to-left letters (bidi classes R
+    and AL) → ``"r"``, left-to-right (L) → ``"l"``, everything else removed."""
+    kinds = {"R": "r", "AL": "r", "L": "l"}
+    return {i: kinds.get(unicodedata.bidirectional(chr(i))) for i in range(0x10000)}
+
+
 def text_direction(text: str) -> str | None:
     """``"rtl"``, ``"ltr"`` or None (no letter) for a piece of corpus text.
 
@@ -120,13 +130,14 @@ def text_direction(text: str) -> str | None:
     >>> text_direction("12.5%") is None
     True
     """
-    rtl = ltr = 0
-    for ch in str(text):
-        bidi = unicodedata.bidirectional(ch)
-        if bidi in ("R", "AL"):
-            rtl += 1
-        elif bidi == "L":
-            ltr += 1
+    strong = str(text).translate(_strong_table())  # "r" / "l" per strong BMP character, the rest dropped
+    rtl, ltr = strong.count("r"), strong.count("l")
+    if rtl + ltr < len(strong):  # characters beyond the BMP are left as they are: classify them one by one
+        for ch in strong:
+            if ord(ch) > 0xFFFF:
+                bidi = unicodedata.bidirectional(ch)
+                rtl += bidi in ("R", "AL")
+                ltr += bidi == "L"
     if not rtl and not ltr:
         return None
     return "rtl" if rtl >= 0.4 * (rtl + ltr) else "ltr"
@@ -682,34 +693,11 @@ def _kwic(sentence, s_start, start, end, matched=None, *, width: int = CONTEXT_C
     return f"{escape(norm(pre))}<mark>{escape(mid)}</mark>{escape(norm(post))}"
 
 
-def _palette_png(data: bytes) -> bytes | None:
-    """The PNG reduced to 256 colours (charts have few; about a third of the size), or None
-    without Pillow or for an unreadable file."""
-    try:
-        import io
-
-        from PIL import Image
-
-        with Image.open(io.BytesIO(data)) as im:
-            im.load()
-            rgb = im.convert("RGBA")
-            background = Image.new("RGBA", rgb.size, (255, 255, 255, 255))
-            flat = Image.alpha_composite(background, rgb).convert("RGB")
-            out = io.BytesIO()
-            flat.quantize(colors=256, method=Image.Quantize.MEDIANCUT).save(out, "PNG", optimize=True)
-            return out.getvalue()
-    except Exception:
-        return None
-
-
-_SVG_SIZE = re.compile(rb'<svg[^>]*?\swidth="([\d.]+)(pt|px)?"[^>]*?\sheight="([\d.]+)(pt|px)?"')
-
-
-def _chart_size(png: Path, svg: Path) -> tuple[int, int] | None:
-    """The size a chart is shown at, in CSS pixels: its size on paper (the PNG's pixels at its dpi,
-    matplotlib writes 150; else the SVG's ``width``/``height``) times :data:`CHART_SCALE`, so that
-    its 8–10 pt labels read like the page's text; None when neither file tells. The page never
-    shows a chart wider than itself (narrow screens scroll it sideways)."""
+def _chart_size(png: Path) -> tuple[int, int] | None:
+    """The size a chart is shown at, in CSS pixels: its size on paper (the PNG's pixels at its dpi;
+    the report writes 150) times :data:`CHART_SCALE`, so that its 8–10 pt labels read like the page's
+    text; None when the file does not tell. The page never shows a chart wider than itself (narrow
+    screens scroll it sideways)."""
     with contextlib.suppress(Exception):
         from PIL import Image
 
@@ -717,33 +705,18 @@ def _chart_size(png: Path, svg: Path) -> tuple[int, int] | None:
             dpi = float((im.info.get("dpi") or (96, 96))[0]) or 96.0
             k = 96 / dpi * CHART_SCALE
             return round(im.width * k), round(im.height * k)
-    with contextlib.suppress(Exception):
-        m = _SVG_SIZE.search(svg.read_bytes()[:4000])
-        if m:
-            k = (4 / 3 if m.group(2) == b"pt" else 1.0) * CHART_SCALE  # unitless: px
-            return round(float(m.group(1)) * k), round(float(m.group(3)) * k)
     return None
 
 
-def _chart_uri(run: RunData, png_path: str) -> tuple[str, str] | None:
-    """``(data URI, what is shown)`` of a chart: the smallest of its SVG (counted at 2/3 of its
-    size: it stays sharp when zoomed), its PNG and its PNG reduced to 256 colours."""
+def _chart_uri(run: RunData, png_path: str) -> str | None:
+    """The ``data:`` URI of a chart: the bytes of its PNG in the run folder, as written (a 256-colour
+    PNG drawn once by :func:`framing.report.render.figure_png`; nothing is drawn or re-encoded here)."""
     png = run.path / png_path
-    svg = png.with_suffix(".svg")
-    candidates = []
-    if svg.exists():
-        data = svg.read_bytes()
-        candidates.append((len(data) / 1.5, "image/svg+xml", data, f"charts/{svg.name}"))
-    if png.exists():
+    try:
         data = png.read_bytes()
-        candidates.append((len(data), "image/png", data, f"charts/{png.name}"))
-        small = _palette_png(data)
-        if small is not None:
-            candidates.append((len(small), "image/png", small, f"charts/{png.name} in 256 colours"))
-    if not candidates:
+    except OSError:
         return None
-    _, mime, data, shown = min(candidates, key=lambda c: c[0])
-    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}", shown
+    return f"data:image/png;base64,{base64.b64encode(data).decode('ascii')}"
 
 
 def _figure(run: RunData, charts: Sequence[tuple[str, str]], prefix: str) -> str:
@@ -751,17 +724,14 @@ def _figure(run: RunData, charts: Sequence[tuple[str, str]], prefix: str) -> str
     for title, path in charts:
         if not title.startswith(prefix):
             continue
-        got = _chart_uri(run, path)
-        if got is None:
+        uri = _chart_uri(run, path)
+        if uri is None:
             continue
-        uri, name = got
-        stem = Path(path).with_suffix("")
-        size = _chart_size(run.path / path, (run.path / path).with_suffix(".svg"))
+        size = _chart_size(run.path / path)
         dims = f' width="{size[0]}" height="{size[1]}" style="--w:{size[0]}px"' if size else ""
         parts.append(f'<figure><div class="fig"><img src="{uri}" alt="{escape(title)}"{dims} decoding="async"></div>'
-                     f"<figcaption>{escape(title)} — <code>{escape(stem)}.png</code> and <code>"
-                     f"{escape(stem)}.svg</code> in the run folder (shown: <code>{escape(name)}</code>)."
-                     "</figcaption></figure>")
+                     f"<figcaption>{escape(title)} — <code>{escape(path)}</code> in the run folder.</figcaption>"
+                     "</figure>")
     return "\n".join(parts)
 
 
@@ -1428,9 +1398,15 @@ def _explorer_candidates(p: _Page) -> dict[str, tuple[list[dict], int]]:
         f = f.sort_values(order, kind="stable")
         f = f.drop_duplicates([*cols, "doc_id", *(["field"] if "field" in f else []),
                                "sentence_start" if "sentence_start" in f else "sentence"])
-        for key, g in f.groupby(cols, sort=False):
+        # one pass: each row's group and rank in it; only the first explorer_per_term become dicts
+        by = f.groupby(cols, sort=False)
+        totals = by.size()
+        f = f[by.cumcount().to_numpy() < p.explorer_per_term]
+        for key in totals.index:
             key = key if isinstance(key, tuple) else (key,)
-            out[want[kind][tuple(key)]] = (g.head(p.explorer_per_term).to_dict("records"), len(g))
+            out[want[kind][tuple(key)]] = ([], int(totals[key if len(key) > 1 else key[0]]))
+        for row in f.to_dict("records"):
+            out[want[kind][tuple(row[c] for c in cols)]][0].append(row)
     return out
 
 
@@ -1595,7 +1571,7 @@ def render_html(tables: ReportTables | RunData, charts: Sequence[tuple[str, str]
     """Render a finished run as one self-contained HTML page (the text of ``report.html``).
 
     ``charts``: ``(title, "charts/<name>.png")`` pairs as returned by the report layer;
-    each chart is embedded from ``run.path`` (its SVG, or the PNG when that is smaller).
+    each chart is embedded from ``run.path`` (the bytes of its PNG).
     ``tables`` are the report's tables (:func:`framing.report.tables.build_tables`), computed
     once and shared with report.md; given a :class:`RunData`, they are built here with the
     caps given (``evidence_per_cell``, ``reported_per_cell``, ``max_events``). Nothing is

@@ -13,10 +13,10 @@ import pandas as pd
 from framing.report.run import RunData
 from framing.report.tables import ReportTables, build_tables, category_kinds
 
-__all__ = ["EVIDENCE_PER_CELL", "md_escape", "render_markdown", "side_by_side_markdown"]
+__all__ = ["MARKDOWN_EVIDENCE_PER_CELL", "md_escape", "render_markdown", "side_by_side_markdown"]
 
 #: evidence sentences shown per (outlet, actor) in report.md (the HTML shows more)
-EVIDENCE_PER_CELL = 3
+MARKDOWN_EVIDENCE_PER_CELL = 3
 
 
 def md_escape(text) -> str:
@@ -189,10 +189,10 @@ def render_markdown(tables: ReportTables | RunData, charts: Sequence[tuple[str, 
     if "events.csv" in run.tables:
         lines += _events_markdown(tables)
     # evidence
-    ev = {k: cell[:EVIDENCE_PER_CELL] for k, cell in tables.evidence.items()}
+    ev = {k: cell[:MARKDOWN_EVIDENCE_PER_CELL] for k, cell in tables.evidence.items()}
     if ev:
         lines += ["## Evidence", "", "Sentences behind each outlet × actor figure (first "
-                  f"{EVIDENCE_PER_CELL} per cell; all hits are in `hits.csv` with offsets).", ""]
+                  f"{MARKDOWN_EVIDENCE_PER_CELL} per cell; all hits are in `hits.csv` with offsets).", ""]
         for (outlet, actor), cell in ev.items():
             lines.append(f"**[{evidence_no[(outlet, actor)]}] {md_escape(outlet)} · {md_escape(actor)}**")
             lines.append("")

@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from framing.output import RunOutput, atomic_write_bytes, atomic_write_text
+from framing.report.charts import CHART_DPI
 from framing.report.markdown import render_markdown
 from framing.report.run import RunData, load_run
 from framing.report.tables import ReportTables, build_tables, category_kinds
@@ -27,8 +28,8 @@ __all__ = ["EXCLUDED_LINE_COLUMNS", "render_charts", "render_reports", "render_t
 
 EXCLUDED_LINE_COLUMNS = ["outlet", "line", "documents", "outlet_documents"]
 #: the charts get a process of their own when the per-hit tables of a run exceed this many bytes
-#: (below it, building the report's tables takes less than starting a process)
-PARALLEL_CHARTS_BYTES = 40 << 20
+#: (below it, the charts that process would take over cost less than starting it: ~1 s)
+PARALLEL_CHARTS_BYTES = 1 << 20
 _BIG_TABLES = ("hits", "attributions", "documents")
 
 
@@ -139,10 +140,31 @@ def _file_part(name: str) -> str:
     return re.sub(r"[^0-9A-Za-z_-]+", "_", str(name)).strip("_") or "x"
 
 
-def render_table_charts(tables: ReportTables, save) -> list[tuple[str, str]]:
+def label_share_charts(label_shares: pd.DataFrame, outlets: Sequence[str], save,
+                       voices: Sequence[str] = ("authorial", "reported")) -> list[tuple[str, str]]:
+    """The label-share charts (one per voice present in ``label_shares``, ``labels.csv``), outlets
+    as rows in the order of ``outlets``; ``save(name, fig) -> [paths]``; returns (title, png path)."""
+    from framing.report import charts
+
+    ls = label_shares
+    return [(f"Label shares by outlet ({voice})",
+             save(f"label_shares_{voice}", charts.plot_label_shares(ls, voice=voice, outlets=outlets))[0])
+            for voice in voices if len(ls) and (ls["voice"] == voice).any()]
+
+
+def draw_label_share_charts(run_dir: str | Path, target: str | Path | None, label_shares: pd.DataFrame,
+                            outlets: Sequence[str], voices: Sequence[str]) -> list[tuple[str, str]]:
+    """:func:`label_share_charts` from paths and plain tables (so it runs in the charts' worker process)."""
+    return label_share_charts(label_shares, outlets, _chart_saver(Path(run_dir), Path(target) if target else None),
+                              voices)
+
+
+def render_table_charts(tables: ReportTables, save, *, label_shares: Sequence[tuple[str, str]] | None = None
+                        ) -> list[tuple[str, str]]:
     """The charts drawn from tables built out of the per-hit tables (so after :func:`build_tables`):
     stance intervals, label shares (authorial and reported), over time per actor, keyness against
-    the run's reference outlet. ``save(name, fig) -> [paths]``; returns (title, png path)."""
+    the run's reference outlet. ``save(name, fig) -> [paths]``; returns (title, png path).
+    ``label_shares``: those charts drawn already (elsewhere), in their place in the list."""
     from framing.report import charts
 
     run = tables.run
@@ -150,12 +172,8 @@ def render_table_charts(tables: ReportTables, save) -> list[tuple[str, str]]:
     if len(run.outlets) and run.actors and any(f"stance_lo:{a}" in run.outlets for a in run.actors):
         made.append(("Actor stance by outlet with 95 % intervals",
                      save("stance_intervals", charts.plot_stance_intervals(run.outlets, run.actors))[0]))
-    ls = tables.label_shares
-    for voice in ("authorial", "reported"):
-        if len(ls) and (ls["voice"] == voice).any():
-            made.append((f"Label shares by outlet ({voice})",
-                         save(f"label_shares_{voice}", charts.plot_label_shares(ls, voice=voice,
-                                                                                outlets=tables.outlets))[0]))
+    made += (label_share_charts(tables.label_shares, tables.outlets, save) if label_shares is None
+             else list(label_shares))
     tl = tables.timeline
     if len(tl) and tl["period"].nunique() >= 1:
         mentions = tl.groupby("actor")["mentions"].sum()
@@ -202,7 +220,7 @@ def write_keyness(run_dir: str | Path, target: str, reference: str | Sequence[st
                   top: int = 25, charts: bool = True) -> tuple[pd.DataFrame, list[str]]:
     """Keyness of outlet ``target`` against ``reference`` (an outlet, several, or None: every other
     outlet) over a finished run (:func:`framing.report.tables.keyness`), written into the run folder
-    as ``keyness_<target>_vs_<reference>.csv`` and ``charts/keyness_<…>.png``/``.svg``.
+    as ``keyness_<target>_vs_<reference>.csv`` and ``charts/keyness_<…>.png``.
 
     Returns the table and the files written (relative to ``run_dir``). Unknown outlets and runs
     without ``term_counts.parquet`` are one-line :class:`~framing.errors.FramingError`s.
@@ -226,27 +244,82 @@ def write_keyness(run_dir: str | Path, target: str, reference: str | Sequence[st
     return table, written
 
 
+#: white margin (inches) left around a chart's drawing when its PNG is cropped (as ``bbox_inches="tight"``)
+CHART_PAD_INCHES = 0.1
+
+
+#: ink this close to a figure's edge (inches) means the drawing may go on beyond it (``tight_layout``
+#: leaves more room than this)
+_EDGE_INCHES = 0.06
+
+
+def figure_png(fig, *, dpi: int = CHART_DPI) -> bytes:
+    """The PNG of a matplotlib figure, drawn once: 256-colour palette, cropped to the drawing plus
+    :data:`CHART_PAD_INCHES`, ``dpi`` recorded (what the HTML page sizes it by); deterministic bytes.
+
+    The figure is drawn once on an Agg canvas and its pixels cropped to what is not background, which
+    is what ``savefig(bbox_inches="tight")`` gives at a third of the cost (that draws the figure twice
+    more). Where the drawing comes within :data:`_EDGE_INCHES` of the figure's edge (something may lie
+    outside the figure), it is saved with ``bbox_inches="tight"`` instead, so nothing is cut off. The palette (Pillow's fast
+    coverage method) keeps charts' flat colours and anti-aliased edges; the file is a third of an RGB PNG.
+
+    >>> import matplotlib.pyplot as plt  # doctest: +SKIP
+    >>> figure_png(plt.figure(figsize=(2, 1)))[:8] == b"\\x89PNG\\r\\n\\x1a\\n"  # doctest: +SKIP
+    True
+    """
+    import numpy as np
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.colors import to_rgba
+    from PIL import Image
+
+    fig.set_dpi(dpi)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    rgba = np.asarray(canvas.buffer_rgba())
+    background = np.array([round(255 * c) for c in to_rgba(fig.get_facecolor())], dtype=np.uint8)
+    ink = rgba.view(np.uint32)[..., 0] != background.view(np.uint32)[0]  # one compare per pixel
+    rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+    h, w = ink.shape
+    edge = max(round(_EDGE_INCHES * dpi), 1)  # wider than the gap between two words of a label
+    if len(rows) and (rows[0] < edge or cols[0] < edge or rows[-1] >= h - edge or cols[-1] >= w - edge):
+        buf = io.BytesIO()  # the drawing reaches the edge: let matplotlib find and keep all of it
+        fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", metadata={"Software": None})
+        with Image.open(buf) as im:
+            image = im.convert("RGB")
+    else:
+        pad = round(CHART_PAD_INCHES * dpi)
+        if len(rows):
+            top, bottom = max(rows[0] - pad, 0), min(rows[-1] + 1 + pad, h)
+            left, right = max(cols[0] - pad, 0), min(cols[-1] + 1 + pad, w)
+            rgba = rgba[top:bottom, left:right]
+        image = Image.fromarray(np.ascontiguousarray(rgba[..., :3]), "RGB")
+    out = io.BytesIO()
+    image.quantize(colors=256, method=Image.Quantize.MAXCOVERAGE).save(out, "PNG", dpi=(dpi, dpi),
+                                                                       compress_level=6)
+    return out.getvalue()
+
+
 def _chart_saver(run_dir: Path, target: Path | None):
-    """``save(name, fig)`` for :func:`render_charts`: into ``target`` (an unfinished run folder, written
-    as :meth:`RunOutput.save_figure` does) or atomically in place in ``run_dir``."""
+    """``save(name, fig) -> [path]`` for :func:`render_charts`: ``charts/<name>.png`` (:func:`figure_png`)
+    into ``target`` (an unfinished run folder) or atomically in place in ``run_dir``. Charts are PNG
+    only (``docs/report.md``: an SVG cost as much as drawing the chart again); an SVG an earlier version
+    wrote beside the PNG is removed, so the folder never holds two different drawings of one chart."""
 
     def save(name, fig):
         import matplotlib.pyplot as plt
 
-        paths = []
-        for fmt in ("png", "svg"):
-            rel = f"charts/{name}.{fmt}"
-            meta = {"Date": None} if fmt == "svg" else {"Software": None}
-            if target is not None:
-                (target / "charts").mkdir(parents=True, exist_ok=True)
-                fig.savefig(target / rel, dpi=150, bbox_inches="tight", format=fmt, metadata=meta)
-            else:
-                buf = io.BytesIO()
-                fig.savefig(buf, format=fmt, dpi=150, bbox_inches="tight", metadata=meta)
-                atomic_write_bytes(run_dir / rel, buf.getvalue())
-            paths.append(rel)
-        plt.close(fig)
-        return paths
+        rel = f"charts/{name}.png"
+        try:
+            data = figure_png(fig)
+        finally:
+            plt.close(fig)
+        if target is not None:
+            (target / "charts").mkdir(parents=True, exist_ok=True)
+            (target / rel).write_bytes(data)
+        else:
+            atomic_write_bytes(run_dir / rel, data)
+            (run_dir / rel).with_suffix(".svg").unlink(missing_ok=True)
+        return [rel]
 
     return save
 
@@ -262,8 +335,10 @@ def draw_charts(run_dir: str | Path, target: str | Path | None = None) -> list[t
 
 
 def _start_charts(run_dir: Path, target: Path | None, jobs: int | None):
-    """Start drawing the charts in a worker process (they take as long as all the rest of the report);
-    returns a future, or None to draw them here (``jobs=1`` or a single core)."""
+    """Start drawing the charts in a worker process (they take longer than all the rest of the report);
+    returns ``(pool, future)``, or None to draw them here (``jobs=1``, a single core, no idle core,
+    or a run so small that starting a process costs more than it saves). The pool stays open for
+    the label-share charts (:func:`render_reports` sends them once the tables are built)."""
     import os
 
     cores = os.cpu_count() or 1
@@ -274,7 +349,7 @@ def _start_charts(run_dir: Path, target: Path | None, jobs: int | None):
             return None  # no idle core: a second process would only compete
         size = sum(p.stat().st_size for name in _BIG_TABLES for p in run_dir.glob(f"{name}.*") if p.is_file())
         if size < PARALLEL_CHARTS_BYTES:
-            return None  # a small run: the tables take less time than starting a process
+            return None  # a small run: starting a process costs more than the charts it takes over
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -283,8 +358,7 @@ def _start_charts(run_dir: Path, target: Path | None, jobs: int | None):
         future = pool.submit(draw_charts, str(run_dir), str(target) if target is not None else None)
     except (OSError, RuntimeError):  # no process to spare: draw them here
         return None
-    pool.shutdown(wait=False)
-    return future
+    return pool, future
 
 
 def render_reports(run_dir: str | Path, *, options=None, writer: RunOutput | None = None,
@@ -292,10 +366,11 @@ def render_reports(run_dir: str | Path, *, options=None, writer: RunOutput | Non
     """Render charts and reports of a run folder from its data files (no recomputation).
 
     With ``writer`` (during a run) files go into the run's unfinished folder; without
-    (``framing report RUN_DIR``) each file is replaced atomically in place. The charts are
-    drawn in a second process while the tables are built when a core is idle (``jobs=1``, or
-    ``options.jobs == 1``: always in this process; the files are the same either way). Returns the files written; ``timings`` (if
-    given) receives seconds per step (``charts`` is the time waited for them).
+    (``framing report RUN_DIR``) each file is replaced atomically in place. When a core is idle,
+    a second process draws the per-outlet charts while the tables are built, then the authorial
+    label shares while this process draws the other charts (``jobs=1``, or ``options.jobs == 1``:
+    all in this process; the files are the same either way). Returns the files written;
+    ``timings`` (if given) receives seconds per step (``charts`` includes the time waited for them).
     """
     timings = {} if timings is None else timings
     jobs = jobs if jobs is not None else getattr(options, "jobs", None)
@@ -311,7 +386,8 @@ def render_reports(run_dir: str | Path, *, options=None, writer: RunOutput | Non
     want_charts = options is None or getattr(options, "charts", True)
     if want_charts:
         load_run(run_dir, summary_only=True)  # a damaged run folder fails here, before a process starts
-    future = _start_charts(run_dir, target, jobs) if want_charts else None
+    worker = _start_charts(run_dir, target, jobs) if want_charts else None
+    futures = [] if worker is None else [worker[1]]
     try:
         run = load_run(run_dir)
         lap("reading run")
@@ -324,16 +400,27 @@ def render_reports(run_dir: str | Path, *, options=None, writer: RunOutput | Non
         lap("tables")
         if not want_charts:
             charts = []
+        elif worker is None:
+            save = _chart_saver(run_dir, target)
+            charts = render_charts(tables, save) + render_table_charts(tables, save)
         else:
-            charts = render_table_charts(tables, _chart_saver(run_dir, target))
-            if future is None:
-                charts = render_charts(tables, _chart_saver(run_dir, target)) + charts
-            else:
-                charts = [tuple(c) for c in future.result()] + charts
+            # the worker draws the per-outlet charts, then the authorial label shares; this process the rest
+            futures.append(worker[0].submit(draw_label_share_charts, str(run_dir),
+                                            str(target) if target is not None else None,
+                                            tables.label_shares, list(tables.outlets), ("authorial",)))
+            worker[0].shutdown(wait=False)
+            save = _chart_saver(run_dir, target)
+            pending = ("Label shares by outlet (authorial)", None)  # its place in the list, drawn by the worker
+            reported = label_share_charts(tables.label_shares, tables.outlets, save, ("reported",))
+            mine = render_table_charts(tables, save, label_shares=[pending, *reported])
+            summary, authorial = ([tuple(c) for c in f.result()] for f in futures)
+            charts = summary + [authorial[0] if c is pending else c for c in mine if c is not pending or authorial]
         lap("charts")
     except BaseException:
-        if future is not None:
-            future.cancel()
+        for f in futures:
+            f.cancel()
+        if worker is not None:
+            worker[0].shutdown(wait=False, cancel_futures=True)
         raise
     md = render_markdown(tables, charts)
     written = ["report.md"] + [c[1] for c in charts]

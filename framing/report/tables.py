@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
+from framing.analysis import EVIDENCE_PER_CELL
 from framing.errors import ConfigError, RunError
 from framing.report.run import RunData
 
@@ -45,8 +46,8 @@ __all__ = [
     "topic_categories",
 ]
 
-#: sentences kept per (outlet, actor) cell (the HTML shows them all, report.md the first 3)
-EVIDENCE_PER_CELL = 5
+# EVIDENCE_PER_CELL, sentences kept per (outlet, actor) cell, is what the analysis collects (its one
+# owner is framing.analysis); the HTML shows them all, report.md the first MARKDOWN_EVIDENCE_PER_CELL
 #: the same for the actor labels inside quotations and reported speech
 REPORTED_PER_CELL = 3
 #: multi-outlet events given side-by-side tables
