@@ -361,6 +361,9 @@ def test_loaded_lexicon_is_domain_neutral_and_valenced():
     ("رضخت الحكومة للضغوط.", "رضخت", "loaded_language"),
     ("استقبل فخامة الرئيس الوفد.", "فخامة", "name_calling"),
     ("تعيش البلاد أزمة غير مسبوقة.", "غير مسبوقة", "exaggeration"),
+    # issue 14's misses: the indefinite feminine label, the label after و
+    ("هاجمت مجموعة إرهابية مسلحة الحاجز.", "إرهابية", "name_calling"),
+    ("وصف الخطيب الاحتلال واللعين.", "واللعين", "name_calling"),
 ])
 def test_loaded_lexicon_matches_inflected_forms(text, matched, category):
     from framing.lexicon import Matcher, load_lexicon
