@@ -84,6 +84,14 @@ def language_code(value: str) -> str:
     return re.split(r"[-_]", v, maxsplit=1)[0] or "und"
 
 
+_ARABIC_RUN_RE = re.compile(_ARABIC_RE.pattern + "+")
+
+
+def _arabic_letters(text: str) -> int:
+    """How many letters of ``text`` are Arabic script (counted by runs: a few matches a word)."""
+    return sum(map(len, _ARABIC_RUN_RE.findall(text)))
+
+
 def _script_name(text: str) -> str:
     """The Unicode script of the first letter of ``text`` (``Cyrillic``, ``Hebrew`` …)."""
     m = _LETTER_RE.search(text)
@@ -98,10 +106,11 @@ def detect_language(text: str) -> Detection:
     (Persian and Urdu letters with their function words are told apart), English when Latin
     letters dominate and common English function words are frequent; otherwise the language
     or script found (``fr``, ``de``, ``es``, ``tr`` by their function words, else ``und``)."""
-    sample = text[:_SAMPLE_CHARS]
-    arabic = len(_ARABIC_RE.findall(sample))
-    if arabic * 2 >= len(sample) and not _PERSIAN_RE.search(sample):  # the common case, at once
+    head = text[:600]  # the common case, at once: an Arabic text is mostly Arabic letters
+    if _arabic_letters(head) * 2 >= len(head) > 0 and not _PERSIAN_RE.search(head):
         return Detection("ar")
+    sample = text[:_SAMPLE_CHARS]
+    arabic = _arabic_letters(sample)
     letters = len(_LETTER_RE.findall(sample))
     if letters == 0:
         return Detection("und", reason="no letters (numbers or symbols only)")
