@@ -419,14 +419,17 @@ def _load_lexicons(options: CompareOptions, say: StageClock, warn) -> _Setup:
         from framing.morphology import MorphologyLemmatizer
 
         lemmatizer = MorphologyLemmatizer(options.morphology_db)
-    matcher = Matcher(framing_lex, lemmatizer=lemmatizer)
+    # Arabic documents: the lexicons not of language en, as framing.analysis.RunContext builds them
+    # (this matcher and extractor are reused by the in-process engine: --jobs 1 = --jobs 2)
+    matcher = Matcher([lx for lx in framing_lex if lx.language != "en"], lemmatizer=lemmatizer)
     for line in overlap_lines(framing_lex):  # layered lexicons: the first given wins
         warn(line)
     extractor = None
     if options.attribution:
         from framing.attribution import AttributionExtractor
 
-        extractor = AttributionExtractor(verbs=verbs, sources=sources)
+        extractor = AttributionExtractor(verbs=[lx for lx in verbs if lx.language != "en"],
+                                         sources=[lx for lx in sources if lx.language != "en"])
     return _Setup(lexicons=lexicons, used=framing_lex + verbs + sources, matcher=matcher, extractor=extractor,
                   actors=sorted({a for lx in framing_lex for a in lx.actors}),
                   categories=sorted({c for lx in framing_lex for c in lx.categories}),
