@@ -117,6 +117,8 @@ def test_inflection(framing_en, text, want):
     # loaded-en context rules
     ("The International Criminal Court opened a case.", "Criminal"),
     ("Protesters staged a sit-in.", "staged"),
+    ("Fatah al-Sham fighters left; the Islamic State of Iraq and Sham took over.", "Sham"),
+    ("Restrictions on freedom of movement remain.", "freedom"),
 ])
 def test_context_rules_and_names(framing_en, text, absent):
     assert absent not in [m for m, *_ in hits(framing_en, text)]
