@@ -195,3 +195,19 @@ def test_english_entries_in_lexicon_validation():
     assert "inflect of 'bomb' is 'adverb'" in next(i.message for i in issues if i.code == "schema")
     assert [e.words for e in lex.entries] == [("kremlin",), ("putin's", "men")]
     assert lex.entries[0].language == "en" and "KREMLIN" in lex
+
+
+def test_kwic_and_show_read_english_terms(tmp_path):
+    from framing.lexicon.explore import kwic, show_lexicon
+
+    path = tmp_path / "en.jsonl"
+    path.write_text('{"id": "1", "outlet": "A", "text": "Regime forces shelled the town. The regime forces\'s '
+                    'tanks and regime forceful men."}\n', encoding="utf-8")
+    lexicons = "tests/data/english/lexicons"
+    rows = kwic("regime forces", str(path), lexicons=lexicons)
+    assert list(rows["match"]) == ["Regime forces", "regime forces's"]
+    assert rows.attrs["hits"] == 2
+    # the entry's inflect: verb comes with it (the term alone would be a noun)
+    assert list(kwic("shell", str(path), lexicons=lexicons)["match"]) == ["shelled"]
+    shown = show_lexicon("syria-en-test", lexicons=lexicons, term="REGIME")
+    assert set(shown.entries["term"]) == {"regime forces", "regime", "Assad regime", "Turkish regime"}

@@ -25,13 +25,13 @@ from framing.lexicon.editing import (
 )
 from framing.lexicon.matcher import Matcher
 from framing.lexicon.model import (
-    _TERM_PUNCT_OK,
     MATCH_MODES,
     RULE_FIELDS,
     Lexicon,
+    _term_ok,
     lexicon_files,
     load_lexicon,
-    normalize_term,
+    term_words,
 )
 from framing.normalize import WORD_RE, normalize_ar, sentence_spans, surface_forms
 from framing.records import Document
@@ -109,8 +109,8 @@ def show_lexicon(lexicon: str | Path, *, lexicons: str | Path | None = None, cat
     if actor:
         rows = [r for r in rows if r["actor"] == ("" if actor == "-" else actor)]
     if term:
-        key = " ".join(normalize_term(term))
-        rows = [r for r in rows if key in " ".join(normalize_term(r["term"]))]
+        key = " ".join(term_words(term, lex.language))
+        rows = [r for r in rows if key in " ".join(term_words(r["term"], lex.language))]
     if stance_min is not None:
         rows = [r for r in rows if r["stance"] >= stance_min]
     if stance_max is not None:
@@ -202,22 +202,40 @@ def _lexicon_list(lexicons: Any, *, kind: str | None = None) -> list[Lexicon]:
     return [lx for lx in out if kind is None or lx.kind == kind]
 
 
+_LATIN_RE = re.compile("[A-Za-z]")
+_ARABIC_SCRIPT_RE = re.compile("[\u0600-\u06ff]")
+
+
+def _term_language(term: str, like: Any = None) -> str:
+    """The language of a term looked up on its own: its entry's, else English for Latin letters
+    without Arabic ones, else Arabic."""
+    if like is not None:
+        return like.language
+    return "en" if _LATIN_RE.search(term) and not _ARABIC_SCRIPT_RE.search(term) else "ar"
+
+
 def _one_term_lexicon(term: str, match: str = "affix", like: Any = None) -> Lexicon:
-    """A lexicon of the one term; ``like`` (an entry of the same words) lends its context rules."""
-    words = normalize_term(term)
-    if not words or not _TERM_PUNCT_OK.match(normalize_ar(term).strip()):
+    """A lexicon of the one term; ``like`` (an entry of the same words) lends its context rules
+    (and its ``inflect``); an English term (:func:`_term_language`) gets the English rules."""
+    language = _term_language(term, like)
+    words = term_words(term, language)
+    if not words or not _term_ok(term, language):
         raise LexiconError(f"term '{term}' can never match: it must be words separated by spaces",
                            hint="remove punctuation from the term")
     if match not in MATCH_MODES:
         raise ConfigError(f"match {match!r} is not one of {', '.join(MATCH_MODES)}")
     rules = {k: list(getattr(like, k)) for k in RULE_FIELDS if like is not None and getattr(like, k)}
-    return Lexicon.from_entries("kwic", [{"term": term, "category": "kwic", "match": match, **rules}])
+    if like is not None and getattr(like, "inflect", ""):
+        rules["inflect"] = like.inflect
+    extra = {"language": "en"} if language == "en" else {}
+    return Lexicon.from_entries("kwic", [{"term": term, "category": "kwic", "match": match, **rules}], **extra)
 
 
-def _core(words: Sequence[str], match: str) -> str:
+def _core(words: Sequence[str], match: str, forms: Iterable[str] | None = None) -> str:
     """The longest substring of the term's first word found in every form the matcher accepts
-    for it: a cheap, exact prefilter (a document without it cannot match)."""
-    forms = surface_forms(list(words), match)[0]
+    for it (``forms``: those of the first word, default its Arabic ones): a cheap, exact
+    prefilter (a document without it cannot match)."""
+    forms = surface_forms(list(words), match)[0] if forms is None else list(forms)
     w = words[0]
     for size in range(len(w), 0, -1):
         for i in range(len(w) - size + 1):
@@ -265,17 +283,25 @@ def kwic(term: str, corpus: Any, *, match: str = "affix", lexicons: Any = None, 
     import pandas as pd
 
     full_lexs = _lexicon_list(lexicons) if lexicons is not None else []
-    words = normalize_term(term)
-    like = next((e for lx in full_lexs if lx.kind == "framing" for e in lx.entries if e.words == words), None)
+    like = next((e for lx in full_lexs if lx.kind == "framing" for e in lx.entries
+                 if e.words == term_words(term, lx.language)), None)
     if like is not None and match == "affix":
         match = like.match
     lex = _one_term_lexicon(term, match, like)
     entry = lex.entries[0]
     matcher = Matcher([lex])
+    english = lex.language == "en"  # English: its rules, and only English lexicons score beside it
+    if english:
+        full_lexs = [lx for lx in full_lexs if lx.language == "en"]
     # scoring with the term added after the given lexicons: which entry counts where it occurs
     full = Matcher([*full_lexs, lex]) if lexicons is not None else None
     n_excluded = 0
-    core = _core(entry.words, entry.match)
+    if english:
+        from framing.english import ENGLISH, normalize_en
+
+        core = _core(entry.words, entry.match, ENGLISH.forms(entry.words, entry)[0])
+    else:
+        core = _core(entry.words, entry.match)
     rng = random.Random(seed)
     rows: list[dict[str, Any]] = []
     total = 0
@@ -285,8 +311,8 @@ def kwic(term: str, corpus: Any, *, match: str = "affix", lexicons: Any = None, 
     for doc in _documents(corpus, limit=limit, sample_docs=sample_docs, seed=seed, outlets=outlets, **fields):
         read += 1
         text = doc.masked_text
-        norm = normalize_ar(text)
-        if core and core not in norm:
+        norm = normalize_en(text) if english else normalize_ar(text)
+        if core and core not in (norm.text if english else norm):
             continue
         excluded: list = []
         hits = matcher.find(text, doc_id=doc.doc_id, normalized=norm, excluded=excluded)
@@ -314,7 +340,7 @@ def kwic(term: str, corpus: Any, *, match: str = "affix", lexicons: Any = None, 
             covered = ""
             for o in others:  # the hit scoring counts where this occurrence is
                 if o.start < h.end and h.start < o.end and o.lexicon != lex.name and not (
-                        (o.start, o.end) == (h.start, h.end) and normalize_term(o.term) == entry.words):
+                        (o.start, o.end) == (h.start, h.end) and term_words(o.term, lex.language) == entry.words):
                     covered = f"{o.lexicon}:{o.term}"
                     break
             left, right = _context(doc.text, h.start, h.end, width)
