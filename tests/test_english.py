@@ -211,3 +211,23 @@ def test_kwic_and_show_read_english_terms(tmp_path):
     assert list(kwic("shell", str(path), lexicons=lexicons)["match"]) == ["shelled"]
     shown = show_lexicon("syria-en-test", lexicons=lexicons, term="REGIME")
     assert set(shown.entries["term"]) == {"regime forces", "regime", "Assad regime", "Turkish regime"}
+
+
+def test_editing_an_english_lexicon(tmp_path):
+    import shutil
+
+    from framing.lexicon.editing import add_entry, set_entry
+    from framing.lexicon.exchange import export_lexicon
+    from framing.lexicon.model import load_lexicon
+
+    folder = tmp_path / "lx"
+    folder.mkdir()
+    shutil.copy("tests/data/english/lexicons/syria-en-test.yaml", folder)
+    add_entry("syria-en-test", "Assad's army", lexicons=folder, actor="syrian_government", category="actor_label",
+              stance=-0.5)  # an apostrophe is part of an English word
+    set_entry("syria-en-test", "REGIME FORCES", lexicons=folder, stance=-0.7)  # found case-folded
+    lex = load_lexicon(folder / "syria-en-test.yaml")
+    assert {e.term: e.stance for e in lex.entries}["regime forces"] == -0.7
+    assert ("assad's", "army") in {e.words for e in lex.entries}
+    csv = export_lexicon("syria-en-test", lexicons=folder, format="csv")
+    assert csv.splitlines()[0].split(",")[6] == "inflect" and "shell,,military_action,0.0,,affix,verb" in csv

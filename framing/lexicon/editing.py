@@ -29,20 +29,21 @@ from typing import Any
 
 from framing.errors import LexiconError
 from framing.lexicon.model import (
-    _TERM_PUNCT_OK,
     KINDS,
     MATCH_MODES,
+    _term_ok,
     default_lexicon_dir,
     lexicon_files,
     lexicon_from_data,
     load_lexicon,
     normalize_term,
+    term_words,
 )
 from framing.lexicon.yamlio import read_yaml
-from framing.normalize import normalize_ar, surface_forms
+from framing.normalize import surface_forms
 
 #: entry fields in the order they are written
-ENTRY_FIELDS = ("term", "actor", "category", "stance", "note", "match", "canonical", "id")
+ENTRY_FIELDS = ("term", "actor", "category", "stance", "note", "match", "inflect", "canonical", "id")
 #: the columns of the CSV exchange format
 CSV_COLUMNS = ("term", "actor", "category", "stance", "note")
 EXPORT_FORMATS = ("csv", "liwc", "quanteda")
@@ -637,19 +638,27 @@ def _describe_entry(fields: dict[str, Any]) -> str:
     return ", ".join(parts)
 
 
+def _language(t: _Text) -> str:
+    """The lexicon's ``language:`` (``ar`` when not given): how its terms are normalized."""
+    data = t.data if isinstance(t.data, dict) else {}
+    return str(data.get("language") or "ar")
+
+
 def _find_item(t: _Text, term: str) -> _Item | None:
-    key = normalize_term(term)
+    language = _language(t)
+    key = term_words(term, language)
     for it in t.items:
         f = _raw_fields(it.raw)
-        if isinstance(f.get("term"), str) and normalize_term(f["term"]) == key:
+        if isinstance(f.get("term"), str) and term_words(f["term"], language) == key:
             return it
     return None
 
 
 def _not_found(t: _Text, term: str) -> LexiconError:
+    language = _language(t)
     terms = [str(_raw_fields(it.raw).get("term", "")) for it in t.items]
-    norm = {" ".join(normalize_term(x)): x for x in terms}
-    close = difflib.get_close_matches(" ".join(normalize_term(term)), list(norm), n=3, cutoff=0.6)
+    norm = {" ".join(term_words(x, language)): x for x in terms}
+    close = difflib.get_close_matches(" ".join(term_words(term, language)), list(norm), n=3, cutoff=0.6)
     hint = ("did you mean " + ", ".join(repr(norm[c]) for c in close) + "?") if close else \
         "list the entries with 'framing lexicon show NAME'"
     return LexiconError(f"'{term}' is not an entry of this lexicon", path=t.path, hint=hint)
@@ -719,7 +728,7 @@ def _check_fields(t: _Text, fields: dict[str, Any], *, new_category: str | None,
         raise LexiconError(f"match {fields['match']!r} is not one of {', '.join(MATCH_MODES)}", path=t.path,
                            hint="use --match affix (default), --match exact or --match name")
     term = fields.get("term", "")
-    if not normalize_term(term) or not _TERM_PUNCT_OK.match(normalize_ar(term).strip()):
+    if not term_words(term, _language(t)) or not _term_ok(term, _language(t)):
         raise LexiconError(f"term '{term}' can never match: it must be words separated by spaces",
                            path=t.path, hint="remove punctuation from the term")
     for section, key, new in (("categories", "category", new_category), ("actors", "actor", new_actor)):

@@ -98,6 +98,8 @@ def export_lexicon(lexicon: str | Path, out: str | Path | None = None, *, format
         cols = list(CSV_COLUMNS)
         if any(e.match != "affix" for e in lex.entries):
             cols.append("match")
+        if any(e.inflect for e in lex.entries):  # English: inflect: verb
+            cols.append("inflect")
         if any(e.canonical for e in lex.entries):
             cols.append("canonical")
         if lex.category_kinds:  # topic markers stay topic markers through a round trip
@@ -107,8 +109,8 @@ def export_lexicon(lexicon: str | Path, out: str | Path | None = None, *, format
         w.writerow(cols)
         for e in lex.entries:
             rec = {"term": e.term, "actor": e.actor or "", "category": e.category,
-                   "stance": _stance_text(e.stance), "note": e.note, "match": e.match, "canonical": e.canonical,
-                   "category_kind": lex.kind_of(e.category)}
+                   "stance": _stance_text(e.stance), "note": e.note, "match": e.match, "inflect": e.inflect,
+                   "canonical": e.canonical, "category_kind": lex.kind_of(e.category)}
             w.writerow([rec[c] for c in cols])
         text = ("\ufeff" if excel else "") + buf.getvalue()
     elif fmt == "liwc":
@@ -170,7 +172,7 @@ def _rows_from_csv(path: Path, text: str) -> list[tuple[int, dict[str, Any]]]:
     except StopIteration:
         raise LexiconError("the CSV file is empty", path=path, hint=f"first row: {', '.join(CSV_COLUMNS)}") from None
     header = [h.strip().lower().lstrip("\ufeff") for h in header]
-    allowed = {*CSV_COLUMNS, "match", "canonical", "id", "category_kind"}
+    allowed = {*CSV_COLUMNS, "match", "inflect", "canonical", "id", "category_kind"}
     for required in ("term", "category"):
         if required not in header:
             raise LexiconError(f"the CSV has no '{required}' column (columns: {', '.join(header)})", path=path,
