@@ -326,6 +326,28 @@ def _framing_lexicons(lexicons: Any) -> list[Lexicon]:
     return framing_lex
 
 
+def _lexicon_language(lx: Lexicon) -> str:
+    return "en" if lx.language == "en" else "ar"
+
+
+def _doc_language(text: str) -> str:
+    """``en`` for an English text, else ``ar`` (as the analysis reads every other text)."""
+    from framing.language import detect_language
+
+    return "en" if detect_language(text).language == "en" else "ar"
+
+
+def _matchers(lexs: list[Lexicon], lemmatizer: Any) -> dict[str, Matcher]:
+    """One matcher per language of the lexicons (``language: en`` lexicons match English texts
+    with the English rules, the others Arabic texts), as ``framing compare`` matches them."""
+    out: dict[str, Matcher] = {}
+    for lang in ("ar", "en"):
+        group = [lx for lx in lexs if _lexicon_language(lx) == lang]
+        if group:
+            out[lang] = Matcher(group, lemmatizer=lemmatizer if lang == "ar" else None)
+    return out
+
+
 def _ratio(num: int, den: int) -> float:
     return num / den if den else float("nan")
 
@@ -452,7 +474,10 @@ def evaluate(gold: str | Path | Sequence[GoldDocument], *, lexicons: Any = None,
             if unknown:
                 raise ConfigError(f"--map {label}=…: no lexicon declares the category {unknown[0]!r}",
                                   hint=f"categories: {', '.join(sorted(known))} (or * for any)")
-    matcher = Matcher(lexs, lemmatizer=lemmatizer)
+    matchers = _matchers(lexs, lemmatizer)
+    doc_matchers = [matchers.get(_doc_language(doc.text)) for doc in docs]
+    used = {m for m in doc_matchers if m is not None}
+    lexs = [lx for lx in lexs if matchers.get(_lexicon_language(lx)) in used]  # an English lexicon on Arabic gold: no row
     kinds = category_kinds(lexs)
 
     def valenced(h: Any) -> bool:
@@ -469,8 +494,8 @@ def evaluate(gold: str | Path | Sequence[GoldDocument], *, lexicons: Any = None,
     n_gold = n_gold_recalled = n_gold_val = 0
     n_hits = n_correct = n_val = n_val_correct = 0
 
-    for doc in docs:
-        hits = matcher.find(doc.text, doc_id=doc.doc_id)
+    for doc, matcher in zip(docs, doc_matchers, strict=True):
+        hits = matcher.find(doc.text, doc_id=doc.doc_id) if matcher is not None else []
         spans = doc.spans
         hit_correct = [False] * len(hits)
         hit_labels: list[set[str]] = [set() for _ in hits]
@@ -609,7 +634,7 @@ def sample_hits(corpus: Any, n: int, *, seed: int = 0, lexicons: Any = None, wid
 
         corpus = load_corpus(corpus, **fields)
     docs = corpus.iter_documents() if hasattr(corpus, "iter_documents") else iter(corpus)
-    matcher = Matcher(_framing_lexicons(lexicons), lemmatizer=lemmatizer)
+    matchers = _matchers(_framing_lexicons(lexicons), lemmatizer)
     rng = random.Random(seed)
     chosen: list[tuple[int, int, dict[str, Any]]] = []
     total = 0
@@ -617,7 +642,8 @@ def sample_hits(corpus: Any, n: int, *, seed: int = 0, lexicons: Any = None, wid
     for d, doc in enumerate(docs):
         n_docs += 1
         text = doc.masked_text
-        for h in matcher.find(text, doc_id=doc.doc_id):
+        matcher = matchers.get("en" if getattr(doc, "language", "ar") == "en" else "ar")
+        for h in matcher.find(text, doc_id=doc.doc_id) if matcher is not None else ():
             total += 1
             if len(chosen) < n:
                 slot = len(chosen)

@@ -171,6 +171,25 @@ def test_topic_markers_with_a_stance_are_not_valenced_hits():
     assert evaluate(gold, lexicons=[plain]).valenced["precision"] == 0.5
 
 
+def test_each_gold_text_is_matched_by_the_lexicons_of_its_language():
+    """English gold is matched by the ``language: en`` lexicons with the English rules, Arabic gold
+    by the Arabic ones; a lexicon of a language the gold does not have gets no row."""
+    en_text = "The regime forces shelled the town, the rebels said."
+    ar_text = "قصفت قوات النظام المدينة."
+    gold = [GoldDocument("e1", en_text, (GoldSpan(4, 17, "Name_Calling"),)),
+            GoldDocument("a1", ar_text, (GoldSpan(5, 16, "Name_Calling"),))]
+    en = Lexicon.from_entries("lab-en", [{"term": "regime forces", "category": "label", "stance": -0.6}],
+                              language="en")
+    ar = Lexicon.from_entries("lab-ar", [{"term": "قوات النظام", "category": "label", "stance": -0.6}])
+    r = evaluate(gold, lexicons=[en, ar])
+    rows = r.hits.set_index("doc_id")
+    assert rows.loc["e1", ["lexicon", "matched", "correct"]].tolist() == ["lab-en", "regime forces", True]
+    assert rows.loc["a1", ["lexicon", "matched", "correct"]].tolist() == ["lab-ar", "قوات النظام", True]
+    assert (r.overall["hits"], r.overall["recalled_spans"]) == (2, 2)
+    only_ar = evaluate(gold[1:], lexicons=[en, ar])
+    assert set(only_ar.metrics.loc[only_ar.metrics["scope"] == "lexicon", "name"]) == {"lab-ar"}
+
+
 def test_misses_and_false_positives_come_with_context():
     r = evaluate(HERE / "gold.jsonl", lexicons=LEX)
     (miss,) = r.misses.to_dict("records")
