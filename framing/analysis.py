@@ -41,10 +41,13 @@ from framing.errors import ConfigError
 from framing.normalize import WORD_RE, fold_article_clitics
 from framing.records import Document
 
-__all__ = ["EVIDENCE_PER_CELL", "DocumentResult", "RunContext", "RunSpec", "analyze_document", "context_for"]
+__all__ = ["ATTRIBUTION_KEPT", "EVIDENCE_PER_CELL", "DocumentResult", "ResultBatch", "RunContext", "RunSpec",
+           "analyze_document", "analyze_packed", "context_for", "pack_results"]
 
 #: evidence sentences kept per (outlet, actor) cell for the report
 EVIDENCE_PER_CELL = 5
+#: the attribution columns the reductions keep (the outlet profile), besides the written table
+ATTRIBUTION_KEPT = ("kind", "speaker", "source_type", "cue_stance", "quote_start", "quote_end")
 _MISSING = object()
 
 
@@ -485,6 +488,57 @@ def analyze_safely(doc: Document, ctx: RunContext) -> DocumentResult:
 
 
 def analyze_batch(docs: Iterable[Document], spec: RunSpec) -> list[DocumentResult]:
-    """Analyse a batch of documents in this process (the unit of work of the engines)."""
+    """Analyse a batch of documents in this process."""
     ctx = context_for(spec)
     return [analyze_safely(doc, ctx) for doc in docs]
+
+
+@dataclass(frozen=True, slots=True)
+class ResultBatch:
+    """The results of a batch of documents, as an engine hands them to the reductions.
+
+    Packed (:func:`pack_results`), the row tables are in file form, one
+    :class:`~framing.output.TableChunk` per table (``tables``: hits, attributions, excluded),
+    the results carry no rows, and ``attributions`` holds the columns of
+    :data:`ATTRIBUTION_KEPT` plus ``doc`` (the index of the row's result in ``results``).
+    Unpacked (``tables`` empty), the results keep their rows.
+    """
+
+    results: list[DocumentResult]
+    tables: dict[str, Any] = field(default_factory=dict)
+    attributions: dict[str, list] | None = None
+
+
+def pack_results(results: list[DocumentResult], formats: dict[str, tuple[str, ...]] | None) -> ResultBatch:
+    """A :class:`ResultBatch` of ``results`` with the rows of each table in ``formats``
+    (``{"hits": ("csv", "parquet"), ...}``; a table not named is dropped); ``None``: unpacked."""
+    if formats is None:
+        return ResultBatch(results)
+    from framing.output import TableChunk
+    from framing.records import ATTRIBUTION_SCHEMA, EXCLUDED_SCHEMA, HIT_SCHEMA
+
+    rows: dict[str, list[dict]] = {"hits": [], "attributions": [], "excluded": []}
+    kept: dict[str, list] = {k: [] for k in ("doc", *ATTRIBUTION_KEPT)}
+    lean = []
+    for i, r in enumerate(results):
+        if r.hit_rows or r.attribution_rows or r.excluded_rows:
+            rows["hits"] += r.hit_rows
+            rows["excluded"] += r.excluded_rows
+            rows["attributions"] += r.attribution_rows
+            if r.attribution_rows:
+                kept["doc"] += [i] * len(r.attribution_rows)
+                for k in ATTRIBUTION_KEPT:
+                    kept[k] += [row.get(k) for row in r.attribution_rows]
+            r = replace(r, hit_rows=[], attribution_rows=[], excluded_rows=[])
+        lean.append(r)
+    schemas = {"hits": HIT_SCHEMA, "attributions": ATTRIBUTION_SCHEMA, "excluded": EXCLUDED_SCHEMA}
+    tables = {name: TableChunk.from_rows(rows[name], schemas[name], fmts) for name, fmts in formats.items()}
+    return ResultBatch(lean, tables, kept)
+
+
+def analyze_packed(docs: Iterable[Document], spec: RunSpec,
+                   formats: dict[str, tuple[str, ...]] | None = None) -> ResultBatch:
+    """Analyse a batch of documents in this process and pack the results (the unit of work of
+    the engines: a worker formats the rows, the main process only writes them)."""
+    ctx = context_for(spec)
+    return pack_results([analyze_safely(doc, ctx) for doc in docs], formats)

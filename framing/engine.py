@@ -1,9 +1,12 @@
 """Engines that run the per-document map: in this process, a local process pool, or Dask.
 
-Every engine takes the documents in corpus order, sends them in batches to
-:func:`framing.analysis.analyze_batch` and yields the :class:`~framing.analysis.DocumentResult`
-objects **in input order**, so the reductions (and every output file) are the same
-whichever engine ran the map:
+Every engine takes the documents in corpus order, analyses them in batches
+(:func:`framing.analysis.analyze_packed`) and yields the batches **in input order**, so the
+reductions (and every output file) are the same whichever engine ran the map. For the pipeline
+a batch is packed: the workers format the rows of hits, attributions and excluded spans as CSV
+text and Arrow record batches (:class:`~framing.output.TableChunk`), and the main process only
+writes them (:meth:`MappedCorpus.batches`); iterated, the map gives one
+:class:`~framing.analysis.DocumentResult` per document with its rows.
 
 * ``jobs=1`` — in this process (no pickling at all);
 * ``engine="local"`` (default), ``jobs=N`` — a pool of ``N`` worker processes
@@ -36,11 +39,14 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from itertools import islice
 
-from framing.analysis import DocumentResult, RunSpec, analyze_batch, analyze_safely, context_for
+from framing.analysis import DocumentResult, ResultBatch, RunSpec, analyze_packed, analyze_safely, context_for
 from framing.errors import ConfigError, MissingDependencyError, RunError
 from framing.records import Document
 
-__all__ = ["ENGINES", "default_jobs", "map_corpus", "map_documents"]
+__all__ = ["ENGINES", "MappedCorpus", "default_jobs", "map_corpus", "map_documents"]
+
+#: which file formats each row table is wanted in (``{"hits": ("csv", "parquet"), ...}``), or None
+Formats = dict[str, tuple[str, ...]] | None
 
 ENGINES = ("local", "dask")
 #: documents per task: large enough to amortize pickling, small enough to keep workers busy
@@ -60,18 +66,74 @@ def map_documents(documents: Iterable[Document], spec: RunSpec, *, jobs: int | N
                   batch_size: int = DEFAULT_BATCH) -> Iterator[DocumentResult]:
     """Analyse ``documents`` with the chosen engine; results in input order."""
     _check(engine, scheduler, jobs, batch_size)
+    return _flatten(_document_batches(documents, spec, None, jobs=jobs, engine=engine, scheduler=scheduler,
+                                      batch_size=batch_size))
+
+
+def _flatten(batches: Iterator[ResultBatch]) -> Iterator[DocumentResult]:
+    from contextlib import closing
+
+    with closing(batches):
+        for batch in batches:
+            yield from batch.results
+
+
+def _document_batches(documents: Iterable[Document], spec: RunSpec, formats: Formats, *, jobs: int | None,
+                      engine: str, scheduler: str | None, batch_size: int) -> Iterator[ResultBatch]:
     n = jobs or default_jobs()
     if engine == "dask":
-        return _dask_map(documents, spec, workers=n, scheduler=scheduler, batch_size=batch_size)
+        return _dask_map(documents, spec, formats, workers=n, scheduler=scheduler, batch_size=batch_size)
     if n == 1:
-        return _in_process(documents, spec)
-    return _pool_map(documents, spec, workers=n, batch_size=batch_size)
+        return _in_process(documents, spec, formats, batch_size)
+    return _pool_map(documents, spec, formats, workers=n, batch_size=batch_size)
+
+
+class MappedCorpus:
+    """The map over a corpus, not started yet: iterate it for the
+    :class:`~framing.analysis.DocumentResult` objects in corpus order, or call :meth:`batches`
+    for packed :class:`~framing.analysis.ResultBatch` objects (rows already formatted by the
+    workers: what the pipeline's reductions consume). ``close()`` stops the engine."""
+
+    def __init__(self, corpus, spec: RunSpec, *, limit: int | None, jobs: int | None, engine: str,
+                 scheduler: str | None, batch_size: int):
+        self.corpus, self.spec, self.limit, self.jobs = corpus, spec, limit, jobs
+        self.engine, self.scheduler, self.batch_size = engine, scheduler, batch_size
+        self._active: Iterator | None = None
+
+    def batches(self, formats: Formats = None) -> Iterator[ResultBatch]:
+        """The results in corpus order, one batch at a time, packed in ``formats`` (None: unpacked)."""
+        if self._active is not None:
+            raise RuntimeError("the map of this corpus has already started")
+        self._active = self._batches(formats)
+        return self._active
+
+    def __iter__(self) -> Iterator[DocumentResult]:
+        return _flatten(self.batches(None))
+
+    def close(self) -> None:
+        if self._active is not None:
+            self._active.close()
+
+    def _batches(self, formats: Formats) -> Iterator[ResultBatch]:
+        corpus = self.corpus
+        if self.engine == "dask" and self.limit is None and hasattr(corpus, "partitions"):
+            parts = corpus.partitions()
+            if len(parts) > 1:
+                yield from _dask_partitions(corpus, parts, self.spec, formats, workers=self.jobs or default_jobs(),
+                                            scheduler=self.scheduler)
+                return
+        docs = corpus.iter_documents()
+        if self.limit is not None:
+            docs = islice(docs, self.limit)
+        yield from _document_batches(docs, self.spec, formats, jobs=self.jobs, engine=self.engine,
+                                     scheduler=self.scheduler, batch_size=self.batch_size)
 
 
 def map_corpus(corpus, spec: RunSpec, *, limit: int | None = None, jobs: int | None = None,
                engine: str = "local", scheduler: str | None = None,
-               batch_size: int = DEFAULT_BATCH) -> Iterator[DocumentResult]:
-    """Analyse a corpus; results in corpus order.
+               batch_size: int = DEFAULT_BATCH) -> MappedCorpus:
+    """Analyse a corpus; results in corpus order (a :class:`MappedCorpus`: iterate it, or take
+    its packed :meth:`~MappedCorpus.batches`).
 
     On the Dask engine a corpus of several partitions (shards of a glob, files of a folder,
     Parquet row groups: :meth:`framing.corpus.Corpus.partitions`) is read by the workers
@@ -79,14 +141,8 @@ def map_corpus(corpus, spec: RunSpec, *, limit: int | None = None, jobs: int | N
     otherwise (and with ``limit``) this process reads the documents and ships them in batches.
     """
     _check(engine, scheduler, jobs, batch_size)
-    if engine == "dask" and limit is None and hasattr(corpus, "partitions"):
-        parts = corpus.partitions()
-        if len(parts) > 1:
-            return _dask_partitions(corpus, parts, spec, workers=jobs or default_jobs(), scheduler=scheduler)
-    docs = corpus.iter_documents()
-    if limit is not None:
-        docs = islice(docs, limit)
-    return map_documents(docs, spec, jobs=jobs, engine=engine, scheduler=scheduler, batch_size=batch_size)
+    return MappedCorpus(corpus, spec, limit=limit, jobs=jobs, engine=engine, scheduler=scheduler,
+                        batch_size=batch_size)
 
 
 def _check(engine: str, scheduler: str | None, jobs: int | None, batch_size: int) -> None:
@@ -106,10 +162,10 @@ def _batches(documents: Iterable[Document], size: int) -> Iterator[list[Document
         yield batch
 
 
-def _in_process(documents: Iterable[Document], spec: RunSpec) -> Iterator[DocumentResult]:
-    ctx = context_for(spec)
-    for doc in documents:
-        yield analyze_safely(doc, ctx)
+def _in_process(documents: Iterable[Document], spec: RunSpec, formats: Formats, batch_size: int
+                ) -> Iterator[ResultBatch]:
+    for batch in _batches(documents, batch_size):
+        yield analyze_packed(batch, spec, formats)
 
 
 # --- local process pool ---------------------------------------------------------------------
@@ -121,10 +177,10 @@ def _init_worker(spec: RunSpec) -> None:
     context_for(spec)
 
 
-def _pool_batch(docs: list[Document], spec_key: str) -> list[DocumentResult]:
-    from framing.analysis import _CONTEXT
+def _pool_batch(docs: list[Document], spec_key: str, formats: Formats) -> ResultBatch:
+    from framing.analysis import _CONTEXT, pack_results
 
-    return [analyze_safely(doc, _CONTEXT[spec_key]) for doc in docs]
+    return pack_results([analyze_safely(doc, _CONTEXT[spec_key]) for doc in docs], formats)
 
 
 def _mp_context():
@@ -134,8 +190,8 @@ def _mp_context():
     return mp.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
-def _pool_map(documents: Iterable[Document], spec: RunSpec, *, workers: int, batch_size: int
-              ) -> Iterator[DocumentResult]:
+def _pool_map(documents: Iterable[Document], spec: RunSpec, formats: Formats, *, workers: int, batch_size: int
+              ) -> Iterator[ResultBatch]:
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
@@ -147,17 +203,17 @@ def _pool_map(documents: Iterable[Document], spec: RunSpec, *, workers: int, bat
     try:
         batches = _batches(documents, batch_size)
         for batch in batches:
-            pending.append((executor.submit(_pool_batch, batch, spec.key), batch[0].doc_id))
+            pending.append((_submit(executor, _pool_batch, batch, spec.key, formats), batch[0].doc_id))
             if len(pending) >= 2 * workers:
                 fut, _first = pending.popleft()
-                results = fut.result()
-                done += len(results)
-                yield from results
+                result = fut.result()
+                done += len(result.results)
+                yield result
         while pending:
             fut, _first = pending.popleft()
-            results = fut.result()
-            done += len(results)
-            yield from results
+            result = fut.result()
+            done += len(result.results)
+            yield result
         finished = True
     except BrokenProcessPool:
         first = pending[0][1] if pending else "?"
@@ -169,6 +225,25 @@ def _pool_map(documents: Iterable[Document], spec: RunSpec, *, workers: int, bat
             executor.shutdown(wait=True)
         else:
             _stop_pool(executor)
+
+
+def _submit(executor, fn, *args):
+    """``executor.submit`` with Ctrl-C held back until it returns: a submit may start a worker
+    (the pool starts them as work arrives), and a start cut short leaves the half-started
+    worker printing a traceback; a Ctrl-C that came meanwhile is raised right after."""
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return executor.submit(fn, *args)
+    held: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: held.append(signum))
+    try:
+        future = executor.submit(fn, *args)
+    finally:
+        signal.signal(signal.SIGINT, previous if previous is not None else signal.SIG_DFL)
+    if held:
+        raise KeyboardInterrupt
+    return future
 
 
 def _stop_pool(executor) -> None:
@@ -189,14 +264,16 @@ def _stop_pool(executor) -> None:
 # --- Dask -----------------------------------------------------------------------------------
 
 
-def _dask_batch(docs: list[Document], spec: RunSpec) -> list[DocumentResult]:
-    return analyze_batch(docs, spec)
+def _dask_batch(docs: list[Document], spec: RunSpec, formats: Formats) -> ResultBatch:
+    return analyze_packed(docs, spec, formats)
 
 
-def _dask_partition(part, spec: RunSpec):
+def _dask_partition(part, spec: RunSpec, formats: Formats):
+    from framing.analysis import pack_results
+
     ctx = context_for(spec)
     results = [analyze_safely(doc, ctx) for doc in part.iter_documents()]
-    return results, part.problems, part.line_texts
+    return pack_results(results, formats), part.problems, part.line_texts
 
 
 def _import_distributed():
@@ -233,8 +310,8 @@ def _dask_client(workers: int, scheduler: str | None):
     return client, cluster
 
 
-def _dask_partitions(corpus, parts, spec: RunSpec, *, workers: int, scheduler: str | None
-                     ) -> Iterator[DocumentResult]:
+def _dask_partitions(corpus, parts, spec: RunSpec, formats: Formats, *, workers: int, scheduler: str | None
+                     ) -> Iterator[ResultBatch]:
     client, cluster = _dask_client(workers, scheduler)
     n_workers = max(1, len(client.scheduler_info().get("workers", {})) or workers)
     token = f"{os.getpid()}-{spec.key[:12]}"
@@ -244,18 +321,18 @@ def _dask_partitions(corpus, parts, spec: RunSpec, *, workers: int, scheduler: s
     try:
         [spec_future] = client.scatter([spec], broadcast=True, hash=False)
         for part in parts:
-            pending.append(client.submit(_dask_partition, part, spec_future,
+            pending.append(client.submit(_dask_partition, part, spec_future, formats,
                                          key=f"framing-partition-{token}-{part.index}", pure=False, retries=0))
             if len(pending) >= 2 * n_workers:
-                results, problems, texts = _dask_result(pending.popleft(), done)
+                batch, problems, texts = _dask_result(pending.popleft(), done)
                 merged.append((problems, texts))
-                done += len(results)
-                yield from results
+                done += len(batch.results)
+                yield batch
         while pending:
-            results, problems, texts = _dask_result(pending.popleft(), done)
+            batch, problems, texts = _dask_result(pending.popleft(), done)
             merged.append((problems, texts))
-            done += len(results)
-            yield from results
+            done += len(batch.results)
+            yield batch
         corpus.merge_partitions(merged)
     finally:
         for fut in pending:
@@ -265,8 +342,8 @@ def _dask_partitions(corpus, parts, spec: RunSpec, *, workers: int, scheduler: s
             cluster.close()
 
 
-def _dask_map(documents: Iterable[Document], spec: RunSpec, *, workers: int, scheduler: str | None,
-              batch_size: int) -> Iterator[DocumentResult]:
+def _dask_map(documents: Iterable[Document], spec: RunSpec, formats: Formats, *, workers: int,
+              scheduler: str | None, batch_size: int) -> Iterator[ResultBatch]:
     client, cluster = _dask_client(workers, scheduler)
     n_workers = max(1, len(client.scheduler_info().get("workers", {})) or workers)
     token = f"{os.getpid()}-{spec.key[:12]}"
@@ -275,16 +352,16 @@ def _dask_map(documents: Iterable[Document], spec: RunSpec, *, workers: int, sch
     try:
         [spec_future] = client.scatter([spec], broadcast=True, hash=False)
         for i, batch in enumerate(_batches(documents, batch_size)):
-            pending.append(client.submit(_dask_batch, batch, spec_future, key=f"framing-analyze-{token}-{i}",
-                                         pure=False, retries=0))
+            pending.append(client.submit(_dask_batch, batch, spec_future, formats,
+                                         key=f"framing-analyze-{token}-{i}", pure=False, retries=0))
             if len(pending) >= 2 * n_workers:
-                results = _dask_result(pending.popleft(), done)
-                done += len(results)
-                yield from results
+                result = _dask_result(pending.popleft(), done)
+                done += len(result.results)
+                yield result
         while pending:
-            results = _dask_result(pending.popleft(), done)
-            done += len(results)
-            yield from results
+            result = _dask_result(pending.popleft(), done)
+            done += len(result.results)
+            yield result
     finally:
         for fut in pending:
             fut.cancel()
@@ -293,7 +370,7 @@ def _dask_map(documents: Iterable[Document], spec: RunSpec, *, workers: int, sch
             cluster.close()
 
 
-def _dask_result(future, done: int) -> list[DocumentResult]:
+def _dask_result(future, done: int):
     distributed = sys.modules["distributed"]
     try:
         return future.result()

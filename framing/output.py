@@ -42,7 +42,7 @@ import pandas as pd
 
 from framing.errors import RunError
 
-__all__ = ["FLOAT_FORMAT", "TABLE_FORMATS", "CsvStream", "ParquetStream", "RunOutput", "TableStream",
+__all__ = ["FLOAT_FORMAT", "TABLE_FORMATS", "CsvStream", "ParquetStream", "RunOutput", "TableChunk", "TableStream",
            "atomic_write_bytes", "atomic_write_text", "check_out_dir", "format_value", "is_framing_run",
            "output_error", "recover", "table_formats"]
 
@@ -101,13 +101,78 @@ class CsvStream:
         self._writer.writerow(self.columns)
         self.rows = 0
 
+    #: the file format of :class:`TableChunk` this stream writes
+    formats = ("csv",)
+
     def write(self, row: dict) -> None:
         self._writer.writerow([format_value(row.get(c)) for c in self.columns])
         self.rows += 1
 
+    def write_chunk(self, chunk: TableChunk) -> None:
+        """Write the rows of a chunk (its CSV lines were formatted where the rows were made)."""
+        self._fh.write(chunk.csv)
+        self.rows += chunk.rows
+
     def close(self) -> None:
         if not self._fh.closed:
             self._fh.close()
+
+
+class TableChunk:
+    """The rows of one table for a batch of documents, already in file form: ``csv`` (the CSV
+    lines exactly as :class:`CsvStream` writes them) and/or ``arrow`` (a ``pyarrow.RecordBatch``
+    of the schema, missing values null as :class:`ParquetStream` writes them).
+
+    Built where the rows are made (a worker of the map), so the process that writes the files
+    only copies text and Arrow buffers; it pickles as two buffers instead of a dict per row.
+
+    >>> from framing.records import EXCLUDED_SCHEMA
+    >>> chunk = TableChunk.from_rows([{"doc_id": "d1", "start": 0, "end": 4, "reason": "x"}], EXCLUDED_SCHEMA)
+    >>> chunk.rows, chunk.csv, chunk.arrow.num_rows
+    (1, 'd1,,0,4,x,\\n', 1)
+    """
+
+    __slots__ = ("arrow", "csv", "rows")
+
+    def __init__(self, rows: int, csv: str | None = None, arrow=None):
+        self.rows, self.csv, self.arrow = rows, csv, arrow
+
+    def __getstate__(self):
+        return self.rows, self.csv, self.arrow
+
+    def __setstate__(self, state) -> None:
+        self.rows, self.csv, self.arrow = state
+
+    @classmethod
+    def from_rows(cls, rows: Sequence[dict], schema: Sequence, formats: Iterable[str] = ("csv", "parquet")
+                  ) -> TableChunk:
+        """The chunk of ``rows`` (dicts by column name) in ``formats`` (``csv``, ``parquet``)."""
+        formats = tuple(formats)
+        names = [c.name for c in schema]
+        text = None
+        if "csv" in formats:
+            buf = io.StringIO()
+            csv.writer(buf, lineterminator="\n").writerows(
+                [format_value(row.get(c)) for c in names] for row in rows)
+            text = buf.getvalue()
+        batch = None
+        if "parquet" in formats:
+            import pyarrow as pa
+
+            from framing.records import arrow_schema
+
+            arrays = []
+            for c in schema:
+                values = [row.get(c.name) for row in rows]
+                if c.type == "float64":
+                    values = [None if v is not None and v != v else v for v in values]  # NaN → null
+                elif c.type == "string":
+                    values = [None if v == "" else v for v in values]  # "" → null, as the CSV
+                arrays.append(values)
+            schema_pa = arrow_schema(schema)
+            batch = pa.RecordBatch.from_arrays([pa.array(v, type=f.type) for v, f in zip(arrays, schema_pa, strict=True)],
+                                               schema=schema_pa)
+        return cls(len(rows), text, batch)
 
 
 #: ``--format`` values: which files the large tables (hits, attributions, documents, excluded) are written as
@@ -149,8 +214,12 @@ class ParquetStream:
         self._strings = {c.name for c in schema if c.type == "string"}
         self._row_group = row_group
         self._buffer: dict[str, list] = {c: [] for c in self.columns}
+        self._pending: list = []  # Arrow record batches not yet written (fewer than row_group rows)
+        self._pending_rows = 0
         self._writer = pq.ParquetWriter(path, self.schema, compression=PARQUET_COMPRESSION)
         self.rows = 0
+
+    formats = ("parquet",)
 
     def write(self, row: dict) -> None:
         for c, values in self._buffer.items():
@@ -159,8 +228,42 @@ class ParquetStream:
                 v = None  # NaN, "" → null
             values.append(v)
         self.rows += 1
-        if len(self._buffer[self.columns[0]]) >= self._row_group:
-            self._flush()
+        if len(self._buffer[self.columns[0]]) + self._pending_rows >= self._row_group:
+            self._stash()
+            self._write_full_groups()
+
+    def write_chunk(self, chunk: TableChunk) -> None:
+        """Add a chunk's Arrow rows; a row group is written whenever ``row_group`` rows are waiting
+        (the same row groups as row by row)."""
+        if not chunk.rows:
+            return
+        self._stash()
+        self._pending.append(chunk.arrow)
+        self._pending_rows += chunk.rows
+        self.rows += chunk.rows
+        self._write_full_groups()
+
+    def _stash(self) -> None:
+        """Move the rows buffered by :meth:`write` into the pending Arrow batches (order kept)."""
+        import pyarrow as pa
+
+        n = len(self._buffer[self.columns[0]])
+        if not n:
+            return
+        arrays = [pa.array(self._buffer[f.name], type=f.type) for f in self.schema]
+        self._pending.append(pa.RecordBatch.from_arrays(arrays, schema=self.schema))
+        self._pending_rows += n
+        self._buffer = {c: [] for c in self.columns}
+
+    def _write_full_groups(self) -> None:
+        import pyarrow as pa
+
+        size = self._row_group
+        while self._pending_rows >= size:
+            table = pa.Table.from_batches(self._pending, schema=self.schema).combine_chunks()
+            self._writer.write_table(table.slice(0, size), row_group_size=size)
+            rest = table.slice(size)
+            self._pending, self._pending_rows = rest.to_batches(), rest.num_rows
 
     def write_frame(self, frame: pd.DataFrame) -> None:
         """Write a DataFrame (its columns in schema order), one row group per ``row_group`` rows."""
@@ -177,13 +280,15 @@ class ParquetStream:
         self.rows += len(frame)
 
     def _flush(self) -> None:
+        """Write every waiting row (fewer than ``row_group``) as one row group."""
         import pyarrow as pa
 
-        if not self._buffer[self.columns[0]]:
+        self._stash()
+        if not self._pending_rows:
             return
-        arrays = [pa.array(self._buffer[f.name], type=f.type) for f in self.schema]
-        self._writer.write_table(pa.Table.from_arrays(arrays, schema=self.schema))
-        self._buffer = {c: [] for c in self.columns}
+        table = pa.Table.from_batches(self._pending, schema=self.schema).combine_chunks()
+        self._writer.write_table(table, row_group_size=max(self._row_group, table.num_rows))
+        self._pending, self._pending_rows = [], 0
 
     def close(self) -> None:
         if self._writer is not None:
@@ -203,6 +308,16 @@ class TableStream:
         for s in self.streams:
             s.write(row)
         self.rows += 1
+
+    @property
+    def formats(self) -> tuple[str, ...]:
+        """The :class:`TableChunk` formats the streams need (``csv``, ``parquet``)."""
+        return tuple(f for s in self.streams for f in s.formats)
+
+    def write_chunk(self, chunk: TableChunk) -> None:
+        for s in self.streams:
+            s.write_chunk(chunk)
+        self.rows += chunk.rows
 
     def close(self) -> None:
         for s in self.streams:

@@ -14,7 +14,7 @@ from collections import Counter
 
 import pandas as pd
 
-from framing.analysis import EVIDENCE_PER_CELL
+from framing.analysis import ATTRIBUTION_KEPT, EVIDENCE_PER_CELL
 from framing.normalize import article_clitic_variants, fold_article_clitics, normalize_ar
 from framing.records import TERM_EVIDENCE_SCHEMA, Problem, column_names
 
@@ -23,7 +23,7 @@ __all__ = ["Reduction", "TextSpill", "reduce_results", "term_evidence_from_texts
 TERM_EVIDENCE_COLUMNS = column_names(TERM_EVIDENCE_SCHEMA)
 
 
-_ATTR_KEPT = ("doc", "kind", "speaker", "source_type", "cue_stance", "quote_start", "quote_end")
+_ATTR_KEPT = ("doc", *ATTRIBUTION_KEPT)
 
 
 class _SparseRows:
@@ -105,6 +105,17 @@ class Reduction:
         cols["quote_start"].append(row.get("quote_start"))
         cols["quote_end"].append(row.get("quote_end"))
 
+    def add_attribution_columns(self, doc_indexes: list[int], columns: dict[str, list]) -> None:
+        """The kept columns of a packed batch's attributions (``doc_indexes``: the run's index of
+        each row's document)."""
+        cols = self.attr_cols
+        interned = self._interned
+        cols["doc"].extend(doc_indexes)
+        for k in ("kind", "speaker", "source_type", "cue_stance"):
+            cols[k].extend([interned.setdefault(v, v) if isinstance(v, str) else v for v in columns[k]])
+        cols["quote_start"].extend(columns["quote_start"])
+        cols["quote_end"].extend(columns["quote_end"])
+
     def attributions_frame(self) -> pd.DataFrame:
         """The kept attribution columns with ``doc_id`` and ``outlet`` (for the outlet profile)."""
         cols = self.attr_cols
@@ -124,27 +135,59 @@ class Reduction:
 
 
 def reduce_results(results, streams: dict, spill, spec, progress) -> Reduction:
-    """Consume the ordered per-document results: stream the rows, keep the compact parts."""
+    """Consume the ordered per-document results: stream the rows, keep the compact parts.
+
+    ``results`` is the engine's :class:`~framing.engine.MappedCorpus` (its packed batches are
+    used when every stream writes :class:`~framing.output.TableChunk` objects: the workers
+    then format the rows) or any iterable of :class:`~framing.analysis.DocumentResult`."""
     from contextlib import closing
 
     red = Reduction(None)
+    formats = _chunk_formats(streams)
+    with closing(results):
+        if formats is not None and hasattr(results, "batches"):
+            _reduce_batches(red, results.batches(formats), streams, spill, progress)
+        else:
+            _reduce_documents(red, results, streams, spill, progress)
+    return red
+
+
+def _chunk_formats(streams: dict) -> dict[str, tuple[str, ...]] | None:
+    """``{table: formats}`` when every stream takes :class:`~framing.output.TableChunk` objects."""
+    formats = {}
+    for name, stream in streams.items():
+        if stream is None:
+            continue
+        if not hasattr(stream, "write_chunk") or not hasattr(stream, "formats"):
+            return None
+        formats[name] = tuple(stream.formats)
+    return formats
+
+
+def _reduce_batches(red: Reduction, batches, streams: dict, spill, progress) -> None:
+    outs = [(name, stream) for name, stream in streams.items() if stream is not None]
+    n_docs = n_bytes = 0
+    for batch in batches:
+        for name, stream in outs:
+            stream.write_chunk(batch.tables[name])
+        index: list[int] = []  # the run's index of each result of the batch (-1: failed)
+        for r in batch.results:
+            n_docs += 1
+            index.append(len(red.doc_ids) if r.error is None else -1)
+            if _keep(red, r, spill):
+                n_bytes += r.bytes
+            if progress is not None:
+                progress(n_docs, n_bytes)
+        kept = batch.attributions
+        if kept and kept["doc"]:
+            red.add_attribution_columns([index[i] for i in kept["doc"]], kept)
+
+
+def _reduce_documents(red: Reduction, results, streams: dict, spill, progress) -> None:
     hits_out, attr_out, excl_out = streams["hits"], streams["attributions"], streams["excluded"]
     n_bytes = 0
-    with closing(results):
-        for n_docs, r in enumerate(results, start=1):
-            if r.error is not None:
-                red.problems.append(Problem(source=r.source or r.doc_id, reason=f"analysis failed: {r.error}",
-                                            action="skipped", doc_id=r.doc_id))
-                continue
-            red.doc_ids.append(r.doc_id)
-            red.outlets.append(r.outlet)
-            red.dates.append(r.date)
-            red.titles.append(r.title)
-            red.languages.append(r.language)
-            for k, values in red.base.items():
-                values.append(getattr(r, k))
-            red.counts.add(r.counts)
-            red.excluded_reasons.update(r.excluded_reasons)
+    for n_docs, r in enumerate(results, start=1):
+        if r.error is None:
             for row in r.excluded_rows:
                 excl_out.write(row)
             for row in r.hit_rows:
@@ -152,36 +195,53 @@ def reduce_results(results, streams: dict, spill, spec, progress) -> Reduction:
             for row in r.attribution_rows:
                 if attr_out is not None:
                     attr_out.write(row)
-                red.add_attribution(len(red.doc_ids) - 1, row)
-            for actor, ev in r.evidence:
-                cell = red.evidence.setdefault((r.outlet, actor), [])
-                if len(cell) < EVIDENCE_PER_CELL:
-                    cell.append(ev)
-            outlet = red.intern(r.outlet)
-            by_outlet = red.term_counts_en if r.language == "en" else red.term_counts
-            counter = by_outlet.get(outlet)
-            if counter is None:
-                counter = by_outlet[outlet] = Counter()
-            intern = red.intern  # one string per term across outlets, not one per outlet
-            for term, n in r.term_counts.items():
-                if term in counter:
-                    counter[term] += n
-                else:
-                    counter[intern(term)] = n
-            red.outlets[-1] = outlet
-            if r.units:
-                red.units.extend((r.doc_id, r.outlet, i, s, e, t) for i, (s, e, t) in enumerate(r.units))
-            if r.event is not None:
-                if red.events is None:
-                    from framing.events import EventFeatureTable
-
-                    red.events = EventFeatureTable()
-                red.events.add(r.event)
-            spill.add(r.packed)
+                red.add_attribution(len(red.doc_ids), row)
+        if _keep(red, r, spill):
             n_bytes += r.bytes
-            if progress is not None:
-                progress(n_docs, n_bytes)
-    return red
+        if progress is not None:
+            progress(n_docs, n_bytes)
+
+
+def _keep(red: Reduction, r, spill) -> bool:
+    """Keep the compact parts of one result (False: its analysis failed, listed as a problem)."""
+    if r.error is not None:
+        red.problems.append(Problem(source=r.source or r.doc_id, reason=f"analysis failed: {r.error}",
+                                    action="skipped", doc_id=r.doc_id))
+        return False
+    outlet = red.intern(r.outlet)
+    red.doc_ids.append(r.doc_id)
+    red.outlets.append(outlet)
+    red.dates.append(r.date)
+    red.titles.append(r.title)
+    red.languages.append(r.language)
+    for k, values in red.base.items():
+        values.append(getattr(r, k))
+    red.counts.add(r.counts)
+    red.excluded_reasons.update(r.excluded_reasons)
+    for actor, ev in r.evidence:
+        cell = red.evidence.setdefault((r.outlet, actor), [])
+        if len(cell) < EVIDENCE_PER_CELL:
+            cell.append(ev)
+    by_outlet = red.term_counts_en if r.language == "en" else red.term_counts
+    counter = by_outlet.get(outlet)
+    if counter is None:
+        counter = by_outlet[outlet] = Counter()
+    intern = red.intern  # one string per term across outlets, not one per outlet
+    for term, n in r.term_counts.items():
+        if term in counter:
+            counter[term] += n
+        else:
+            counter[intern(term)] = n
+    if r.units:
+        red.units.extend((r.doc_id, r.outlet, i, s, e, t) for i, (s, e, t) in enumerate(r.units))
+    if r.event is not None:
+        if red.events is None:
+            from framing.events import EventFeatureTable
+
+            red.events = EventFeatureTable()
+        red.events.add(r.event)
+    spill.add(r.packed)
+    return True
 
 
 class TextSpill:
