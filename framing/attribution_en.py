@@ -14,7 +14,16 @@ It finds
   "X said the army ...", "X told Reuters on Monday ..."), and before a final verb
   ("the army shelled the town, the Observatory said on Sunday" — also without the comma,
   since some corpora strip punctuation);
-* **sourcing phrases** ("according to X", "citing X", "quoting X", "as reported by X").
+* **sourcing phrases** ("according to X", "citing X", "quoting X", "as reported by X"); after
+  a verb ("SANA reported citing a military source") the cited source speaks and the verb's
+  speaker relays it (``via``), as in "SANA quoted a source as saying ...".
+
+What reports no speech is left out: a negated or infinitive verb ("did not say", "refused to
+say"), a passive ("was described as"), a noun ("UN estimates suggest"), a title-case headline
+("Turkey Denies Plans"), a participle that reports no words ("a statement asking civilians to
+leave"), and the context rules of the verbs lexicon ("claimed the lives of", "an informed
+source"). Datelines glued to a first sentence ("AFP Thursday 2 Jun 2016", "MOSCOW (Sputnik)")
+are cut from the attributed clause.
 
 The speaker is the phrase naming who speaks: before the verb ("The Syrian Observatory for
 Human Rights said"), after it ('said the spokesman'), or — for a pronoun ("he said", "it
