@@ -268,3 +268,50 @@ def test_csv_and_parquet_read_back_alike(tmp_path_factory, rows):
         # what was written comes back: empty strings as nulls, integers exact
         assert from_parquet["start"].tolist() == [r["start"] for r in rows]
         assert from_parquet["term"].tolist() == [pd.NA if r["term"] in (None, "") else r["term"] for r in rows]
+
+
+# --- rows formatted where they are made (the map's packed batches) ----------------------------
+
+_CHUNK_ROWS = [
+    {"doc_id": f"d{i}", "outlet": "الأهرام" if i % 2 else "", "field": "text", "term": "قوات الأمن",
+     "matched": "لقوات الأمن", "start": i, "end": i + 11, "stance": float("nan") if i % 3 == 0 else -0.25,
+     "attribution_id": None if i % 2 else i, "sentence": "قالت \"الشرطة\", إن قوات الأمن فرقت المتظاهرين\n"}
+    for i in range(23)
+]
+
+
+def test_table_chunks_write_the_same_files_as_rows_one_by_one(tmp_path):
+    from framing.output import TableChunk
+
+    files = {}
+    for how in ("rows", "chunks"):
+        out = RunOutput(tmp_path / how)
+        stream = out.table_stream("hits", HIT_SCHEMA, ("csv", "parquet"))
+        for s in stream.streams:
+            if isinstance(s, ParquetStream):
+                s._row_group = 10  # row groups of 10 rows: chunks of 7 rows straddle them
+        if how == "rows":
+            for row in _CHUNK_ROWS:
+                stream.write(row)
+        else:
+            for i in range(0, len(_CHUNK_ROWS), 7):
+                stream.write_chunk(TableChunk.from_rows(_CHUNK_ROWS[i:i + 7], HIT_SCHEMA, stream.formats))
+            stream.write_chunk(TableChunk.from_rows([], HIT_SCHEMA, stream.formats))
+        assert stream.rows == 23
+        folder = out.commit()
+        files[how] = {n: (folder / n).read_bytes() for n in ("hits.csv", "hits.parquet")}
+        assert [rg.num_rows for rg in (pq.ParquetFile(folder / "hits.parquet").metadata.row_group(k)
+                                       for k in range(3))] == [10, 10, 3]
+    assert files["rows"] == files["chunks"]
+    table = pq.read_table(tmp_path / "chunks" / "hits.parquet")
+    assert table.column("stance").null_count == 8 and table.column("outlet").null_count == 12  # NaN, "" → null
+    assert '"قالت ""الشرطة"", إن قوات الأمن فرقت المتظاهرين\n"' in files["chunks"]["hits.csv"].decode("utf-8")
+
+
+def test_a_table_chunk_holds_only_the_formats_asked_for():
+    from framing.output import TableChunk
+
+    chunk = TableChunk.from_rows(_CHUNK_ROWS[:2], HIT_SCHEMA, ("csv",))
+    assert chunk.arrow is None and chunk.csv.count("\n") == 4 and chunk.rows == 2  # the sentence's own newline
+    chunk = TableChunk.from_rows(_CHUNK_ROWS[:2], HIT_SCHEMA, ("parquet",))
+    assert chunk.csv is None and chunk.arrow.num_rows == 2
