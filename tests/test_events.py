@@ -415,7 +415,8 @@ def test_side_by_side_on_grouped_events_end_to_end():
     assert set(sbs.docs["doc_id"]) == {"a1", "b1", "c1", "k1"}
     # «قوات الأمن المركزي»: the leftmost of two overlapping entries wins
     assert sbs.wide("labels").loc["police", "watan"] == "«قوات الأمن» ×1 (0); «جنود» ×1 (0)"
-    assert sbs.wide("labels").loc["police", "shorouk"] == "«الأمن المركزي» ×1 (0)"
+    # «جنودا» (indefinite accusative) counts as «جنود» by the suffix rule
+    assert sbs.wide("labels").loc["police", "shorouk"] == "«جنود» ×1 (0); «الأمن المركزي» ×1 (0)"
     assert sbs.wide("labels").loc["police", "youm7"] == ""  # k1 is a copy of b1
     for r in sbs.evidence.itertuples():
         assert texts[r.doc_id][r.start:r.end] == r.sentence
