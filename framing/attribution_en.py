@@ -270,6 +270,7 @@ class _Doc:
     sources: list[tuple[int, int, Entry]]
     claimed: set[int] = field(default_factory=set)
     consumed: set[int] = field(default_factory=set)  # first tokens of cues already read with another
+    anon: dict[int, int] = field(default_factory=dict)  # anonymity formulas: first token → token after
     found: list[_Found] = field(default_factory=list)
 
     def sentence(self, pos: int) -> tuple[int, int]:
@@ -417,6 +418,7 @@ class EnglishAttributionExtractor:
             if old is None or self._source_rank[e.id] < self._source_rank[old.id]:
                 best[(i0, i1)] = e
         d.sources = sorted(((i0, i1, e) for (i0, i1), e in best.items()), key=lambda x: (x[0], -x[1]))
+        d.anon = {m: end for m in range(len(low)) if (end := _anonymity_at(low, m))}
         return d
 
     def _cues(self, d: _Doc) -> list[_Cue]:
@@ -791,6 +793,11 @@ class EnglishAttributionExtractor:
             return  # title case ("Turkey Denies Plans", "Comment via Facebook"): a headline or a link, no speech
         if cue.participle and cue.i0 == first and cue.i1 < last and d.low[cue.i1] == "by":
             return  # "Reporting by Tom Perry": a credit line
+        nxt = tuple(d.low[cue.i1:cue.i1 + 3])
+        if not cue.participle and nxt[:2] in (("to", "be"), ("to", "have")):
+            return  # "jets believed to be Russian", "a man said to have fled": no speaker cited
+        if any(a0 <= cue.i0 < a1 for a0, a1 in d.anon.items()):
+            return  # "who asked not to be named": the formula, not speech
         if cue.participle and cue.lemma not in _CUT_PARTICIPLES and not (
                 cue.i1 < last and (d.low[cue.i1] in _COMP or d.quote_opening_at(cue.i1) is not None)):
             return  # "a statement asking civilians to leave": no words reported
@@ -803,6 +810,12 @@ class EnglishAttributionExtractor:
             b -= 1
         if b > first and d.low[b - 1] in _BE and not cue.participle:
             return  # a passive ("has been described as", "were also claimed"): nobody is cited speaking
+        anon_before = False
+        for a0, a1 in d.anon.items():
+            if a1 == k and a0 > first:  # "a resident who asked not to be named told Reuters"
+                k = a0 - 1 if d.low[a0 - 1] == "who" and a0 - 1 > first else a0
+                anon_before = True
+                break
         while k > first and not any(c in _BREAK for c in d.gap(k)):
             w = d.low[k - 1]
             if (w in _AUX or w in _TIME_NAMES or w in ("yesterday", "today", "tonight", "meanwhile", "however", "long")
@@ -819,6 +832,13 @@ class EnglishAttributionExtractor:
         speaker: _Speaker | None = None
         subj_s = subj_e = k
         pronoun = False
+        if cue.participle and k > first:
+            # "..., with the official SANA news agency saying ...": the phrase after "with" speaks
+            s0 = self._np_back(d, k, first)
+            w = next((t for t in range(k - 1, max(first, s0 - 1) - 1, -1) if d.low[t] == "with"), None)
+            if w is not None and w + 1 < k:
+                speaker = self._speaker(d, w + 1, k)
+                subj_s = w + 1
         if not cue.participle and k > first:
             prev = d.low[k - 1]
             if prev in _PRONOUNS:
@@ -862,9 +882,16 @@ class EnglishAttributionExtractor:
                     return
         # --- after the verb: inverted subject, "told X", adverbials, "that" -------------------
         inverted = False
-        if speaker is None and not pronoun and j < last and cue.lemma not in ("tell",):
+        # a subject the lexicons do not know ("... a tax on non-Muslims said the resident who ...") gives
+        # way to a source phrase after the verb
+        weak = (speaker is not None and speaker.source_type == "other"
+                and not any(subj_s <= x[0] < k for x in d.sources) and not anon_before)
+        if (speaker is None or weak) and not pronoun and j < last and cue.lemma not in ("tell",):
             # '"...," said the spokesman.' / '..., said Lavrov.'
             e = self._np_forward(d, j, last)
+            if weak and not (e > j and (any(j <= x[0] < e for x in d.sources)
+                                         or any(d.low[t] in _SOURCE_HEADS for t in range(j, e)))):
+                e = j  # keep the subject before the verb
             after_np = self._skip_adverbials(d, e, last) if e > j else j
             ends_np = e > j and (after_np >= last or any(c in ",;" for c in d.gap(after_np)))
             # without commas (FA-KES): 'we will not leave said Noha 45 asking ...', '... said the
@@ -877,10 +904,10 @@ class EnglishAttributionExtractor:
                            ) and (d.toks[j][:1].isupper() or d.low[j] in _DET)
             if ends_np and (d.quote_closing_before(subj_e) is not None or any(c in "," for c in d.gap(cue.i0))
                             or not any(c in ",;" for c in d.text[d.starts[first]:d.starts[cue.i0]])):
-                speaker = self._speaker(d, j, e)
-                inverted = speaker is not None
-                if inverted:
-                    j = after_np
+                after_speaker = self._speaker(d, j, e)
+                if after_speaker is not None:
+                    speaker, inverted, j = after_speaker, True, after_np
+                    subj_s = subj_e = cue.i0
         if (d.low[cue.i0] == "told" or cue.lemma == "tell") and j < last and d.quote_opening_at(j) is None:
             # "told Reuters", "told reporters": whom it was said to
             e = self._np_forward(d, j, last)
@@ -980,6 +1007,9 @@ class EnglishAttributionExtractor:
                 speaker = self._context(d, pos)
             if speaker is None:
                 speaker = _Speaker("", "other")
+        if speaker.name and speaker.source_type != "anonymous" and (anon_before or any(
+                d.starts[a] >= s_start and d.starts[a] < s_end for a in d.anon)):
+            speaker = replace(speaker, source_type="anonymous")  # "..., said a resident who asked not to be named"
         kind, qs, qe = span
         self._add(d, kind, qs, qe, speaker, cue)
 
@@ -1130,6 +1160,26 @@ def _after_dateline(text: str, start: int, end: int) -> int:
         if m.end() - start <= 2 * (end - start) // 3:
             best = m.end()
     return best
+
+
+#: anonymity formulas: "asked not to be named", "declined to be identified", "on condition of
+#: anonymity", "requested anonymity", "asked for anonymity" (the trigger word starts the formula)
+_ANON_TRIGGERS = _set("asked asking declined declining requested requesting spoke speaking condition")
+_ANON_NAMED = _set("named identified quoted")
+
+
+def _anonymity_at(low: Sequence[str], m: int) -> int:
+    """The token after an anonymity formula that starts at token ``m`` of the folded tokens
+    ``low`` ("asked not to be named", "on condition of anonymity"), 0 if none starts there."""
+    if low[m] not in _ANON_TRIGGERS:
+        return 0
+    rest = low[m + 1:m + 6]
+    if "anonymity" in rest[:4]:
+        return m + 2 + rest.index("anonymity")
+    for i in range(3):
+        if rest[i:i + 2] == ["to", "be"] and i + 2 < len(rest) and rest[i + 2] in _ANON_NAMED:
+            return m + i + 4
+    return 0
 
 
 def _trim_end(text: str, start: int, end: int) -> int:
