@@ -6,9 +6,11 @@ back from a finished run folder. It writes nothing until :meth:`Result.save` (da
 
 Tables are read with the column types declared in :mod:`framing.records`: integers stay
 integers (pandas ``Int64``, so a missing ``attribution_id`` is ``<NA>``, not ``NaN``),
-text columns are ``string``, flags are ``boolean``. The large tables (``hits``,
-``attributions``, ``excluded``) are read only when first used, from Parquet when the run
-wrote it, else from CSV.
+text columns are ``string``, flags are ``boolean``. A result of a run folder reads its large
+tables (``hits``, ``attributions``, ``excluded``) only when first used, from Parquet when the
+run wrote it, else from CSV; a result computed in memory (:class:`framing.pipeline.RunData`)
+gives every table exactly as it will read back once saved (small tables through the same
+CSV formatting, ``%.6g``).
 
 >>> import framing
 >>> run = framing.load_run("outputs/seeds")                   # doctest: +SKIP
@@ -190,7 +192,10 @@ class Result:
     ``term_evidence``, ``topic_mix``, ``outlet_topics``, ``excluded_lines``) are in
     :meth:`table`. Empty DataFrames stand for stages that were not run.
 
-    Nothing is written until :meth:`save` or :meth:`report`.
+    Nothing is written until :meth:`save` or :meth:`report`. A result holds either a run
+    folder (:func:`load_run`, ``framing.compare(..., out=DIR)``) or a computed run in memory
+    (``data``, from ``framing.compare`` without ``out``), which :meth:`save` writes with the
+    same writer as ``framing compare`` (:func:`framing.pipeline.write_run_folder`).
     """
 
     def __init__(self, folder: str | Path | None = None, *, manifest: dict,
