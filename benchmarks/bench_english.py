@@ -10,11 +10,11 @@ authors (no commas, no apostrophes) — with the bundled lexicons, and prints
 2. a seeded sample of English attributions, each as its sentence with the attributed span
    ``⟦…⟧``, the speaker's words ``{…}`` and the cue ``<…>`` marked.
 
-    python benchmarks/bench_english.py                    # table + 30 attributions, seed 4242
+    python benchmarks/bench_english.py                    # table + 30 attributions, seed 31337
     python benchmarks/bench_english.py --sample 50 --seed 3
 
-Measured (this session, 2 shared cores, commit 2346de2): 804 documents, 0 skipped, about 25 s
-without topics and events; 5,430 attributions (4,451 reported speech, 607 direct quotes, 372
+Measured (this session, 2 shared cores, commit 5b32443): 804 documents, 0 skipped, 15–25 s
+without topics and events; 5,406 attributions (4,427 reported speech, 607 direct quotes, 372
 sourcing phrases). FA-KES repeats some unit_ids: the reader renames the repeats ``ID~2``, ``ID~3``
 and lists each in problems.csv (``duplicate id``); the script maps them back to their rows.
 
@@ -27,39 +27,43 @@ sputnik +0.12, sana +0.10); opposition, Turkish and Saudi-owned outlets the reve
 −0.24; armed_opposition: etilaf +0.10, asharqalawsat +0.06); the wires sit between (reuters
 syrian_government +0.15 — "government forces" — armed_opposition −0.05).
 
-Hand check (``--seed 4242 --sample 30``, a seed not looked at while writing the extractor;
-seeds 16, 5, 99 and 2026 were used to find errors and are not counted). Each item judged
-against its sentence: span = the attributed words and not much more; speaker = the person or
-body that speaks (an institution for its named official counts, a pronoun must be resolved to
-the right one); cue = a reporting verb or sourcing phrase that reports speech here.
+Hand check (``--seed 31337 --sample 30``, the default: a seed not looked at before the check,
+run on the final code; seeds 16, 5, 99, 2026 and 4242 were used to find errors). Each item
+judged against its sentence: span = the attributed words and not much more; speaker = the
+person or body that speaks (an institution for its named official counts, a pronoun or "the
+statement" must be resolved to the right one); cue = a verb or sourcing phrase that reports
+speech here.
 
-  1. span ok, speaker WRONG ("He calls for" resolved to Assad, not Hadi al-Bahra), cue ok
-  2. ok (Local Coordination Committees, "says")
-  3. span ok, speaker WRONG ("A medical doctor ... said" resolved to "coalition"), cue ok
-  4. ok ("the broadcaster" referred back to state television; name "district state television")
-  5. ok        6. span WRONG (runs on into the main clause), speaker ok (the regime), cue ok
-  7. ok        8. ok ("Kurdish authorities who have declared")
-  9. span ok, speaker WRONG ("with the official SANA news agency saying" given to the Observatory), cue ok
- 10. span WRONG (ends with "a war monitor medics and"), speaker ok (one of three), cue ok
- 11. ok       12. ok (de Mistura, quote marks stripped in the text)
- 13. span WRONG ("without"), speaker ok (Moumtzis), cue ok
- 14. ok       15. ok       16. ok       17. ok
- 18. span ok, speaker WRONG ("state media published an article stating" given to OCHA), cue ok
- 19. ok       20. ok
- 21. all WRONG ("who asked for anonymity": no speech)
- 22. span WRONG (the phrase after "said"), speaker WRONG ("the group" not resolved), cue ok
- 23. ok
- 24. all WRONG ("jets also believed to be Russian": a participle, no speech)
- 25. span WRONG (starts at "with concern that"), speaker ok, cue ok
+  1. ok        2. ok ("Syrias armed forces said")       3. ok
+  4. ok (sourcing; one stray number of page furniture left before the clause)
+  5. span ok, speaker WRONG ("Residents contacted in the city say" resolved to "regime"), cue ok
+  6. ok ("the Britain-based monitoring group" referred back to the Observatory)
+  7. span WRONG ("without giving the location ..." after "reported"), speaker ok, cue ok
+  8. ok (the name keeps "of the Aleppo based Fastaqim opposition")
+  9. span WRONG (the parenthetical "according to the medical source in the city who ..." is
+     kept in the clause), speaker ok, cue ok
+ 10. span ok, speaker WRONG (a title fragment instead of Sergey Rudskoy), cue ok
+ 11. ok       12. ok       13. ok
+ 14. ok ('"..." he added' resolved to France's foreign minister)
+ 15. ok       16. ok       17. ok (Uzumcu)
+ 18. span WRONG (runs into a glued sub-heading), speaker ok ("they" = rebels), cue ok
+ 19. ok
+ 20. all WRONG ("the reported use of ...": an adjective read as a verb)
+ 21. ok ("the statement said" referred back to the YPG, whose statement it is)
+ 22. ok       23. ok ("The coalition which calls itself Ansar al-Sharia has said")
+ 24. ok
+ 25. span WRONG (ends with "a human rights monitoring group and"), speaker ok (one of two), cue ok
  26. ok
- 27. span WRONG (cut before "Hama", which went into the speaker), speaker ok (SANA), cue ok
- 28. ok (span ends with "; SANA reported")     29. ok
- 30. span WRONG (the participle phrase after "said on Sunday"), speaker ok, cue ok
+ 27. span ok, speaker WRONG ("Several officials involved in ... discussions said" resolved to Trump), cue ok
+ 28. ok       29. ok
+ 30. span WRONG, speaker WRONG (a headline: "US-led raids kill 35 ISIS militants overnight monitor says"), cue ok
 
-Totals: span right 21/30, speaker right 23/30, cue right 28/30; all three right 17/30.
+Totals: span right 24/30, speaker right 25/30, cue right 29/30; all three right 21/30.
 The errors are mostly what the stripped punctuation hides: clause and phrase boundaries
-without commas (6, 10, 22, 25, 27, 30), participles that are no speech (21, 24), and
-speakers of a clause the extractor does not parse as a subject (3, 9, 18).
+without commas (7, 9, 18, 25, 30) and subjects the phrase rules do not parse (5, 10, 27);
+one adjective read as a verb (20). An earlier check on seed 4242 (commit 2346de2, before the
+anonymity formulas, "with X saying" and reduced passives) gave span 21, speaker 23, cue 28,
+all three 17 of 30.
 """
 
 from __future__ import annotations
@@ -136,7 +140,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--corpus", default=str(CORPUS), help="FA-KES-Dataset.csv (default: ../shared/corpora/fa-kes/)")
     ap.add_argument("--sample", type=int, default=30, help="attributions to print (default 30)")
-    ap.add_argument("--seed", type=int, default=4242, help="seed of the sample (default 4242, the hand-checked one)")
+    ap.add_argument("--seed", type=int, default=31337, help="seed of the sample (default 31337, the hand-checked one)")
     ap.add_argument("--out", default=None, help="keep the run in this folder (default: a temporary one)")
     args = ap.parse_args()
     corpus = Path(args.corpus)
