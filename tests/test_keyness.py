@@ -15,7 +15,7 @@ from framing.compare import LogOddsDirichlet, keyness
 from framing.errors import ConfigError, RunError
 from framing.report.render import term_counts_parquet
 from framing.report.run import RunData
-from framing.report.tables import KEYNESS_COLUMNS
+from framing.report.tables import KEYNESS_COLUMNS, KEYNESS_EVIDENCE_COLUMNS, keyness_evidence
 from framing.report.tables import keyness as run_keyness
 
 MUDUN, WATAN, SANA = "المدن", "الوطن", "سانا"
@@ -156,6 +156,79 @@ def test_a_run_keeps_every_term_count_and_writes_keyness_against_its_reference(r
     assert (run_dir / "labels.csv").exists() and (run_dir / "timeline.csv").exists()
 
 
+def _sentences_run(tmp_path) -> RunData:
+    """Two outlets' hits with their sentences (one title), one term_evidence row, and the term counts."""
+    run = _run(tmp_path, COUNTS)
+    s1 = "قصفت قوات النظام ريف إدلب وتصدى الثوار للهجوم."
+    s2 = "قال الجيش العربي السوري إن الإرهابيين فروا من الريف."
+    s3 = "بيان: والثوار صامدون في حماة"
+    run.outlets = pd.DataFrame({"outlet": [MUDUN, WATAN, SANA], "documents": [2, 1, 1], "tokens": [20, 10, 10]})
+    run.hits = pd.DataFrame({
+        "doc_id": ["m1", "m2", "w1", "w1"], "outlet": [MUDUN, MUDUN, WATAN, WATAN],
+        "field": ["text", "title", "text", "text"], "matched": ["قوات النظام", "الثوار", "الجيش العربي السوري",
+                                                                  "الإرهابيين"],
+        "start": [5, 7, 4, 26], "end": [16, 13, 23, 36], "sentence_start": [0, 0, 0, 0],
+        "sentence": [s1, s3, s2, s2], "voice": "authorial", "actor": None, "term": None})
+    run.tables["term_evidence.csv"] = pd.DataFrame({
+        "outlet": [MUDUN], "term": ["قصف"], "doc_id": ["m1"], "start": [0], "end": [4], "matched": ["قصفت"],
+        "sentence_start": [0], "sentence_end": [len(s1)], "sentence": [s1]})
+    return run
+
+
+def test_keyness_terms_get_their_sentences_in_both_directions(tmp_path):
+    """Over-used terms in the target's sentences, under-used ones in the reference's, each word at its
+    offsets (a clitic-glued «والثوار» in a title counts for «الثوار»); none read from the corpus."""
+    run = _sentences_run(tmp_path)
+    table = run_keyness(run, MUDUN, WATAN, min_count=3)
+    ev = keyness_evidence(run, table, WATAN)
+    assert list(ev.columns) == KEYNESS_EVIDENCE_COLUMNS
+    got = {(r.side, r.term): r for r in ev.itertuples()}
+    over, under = got[("target", "الثوار")], got[("reference", "الإرهابيين")]
+    assert over.outlet == MUDUN and under.outlet == WATAN and set(ev["reference"]) == {WATAN}
+    for r in ev.itertuples():  # the highlighted word is where the offsets say
+        assert r.sentence[r.start - r.sentence_start:r.end - r.sentence_start] == r.matched
+    assert {r.matched for r in ev.itertuples() if r.term == "الثوار"} == {"الثوار", "والثوار"}
+    assert "title" in set(ev.loc[ev["term"] == "الثوار", "field"])
+    assert got[("target", "قصف")].source == "term_evidence"  # the distinguishing terms' context first
+    assert under.source == "hits" and under.matched == "الإرهابيين"
+    assert ("target", "قوات النظام") not in got  # a term of two words is no word of a sentence
+    # against every other outlet, an under-used term is looked up in all of them
+    rest = keyness_evidence(run, run_keyness(run, MUDUN, min_count=3))
+    assert set(rest.loc[rest["side"] == "reference", "outlet"]) <= {WATAN, SANA}
+    assert ("reference", "الإرهابيين") in {(r.side, r.term) for r in rest.itertuples()}
+    assert keyness_evidence(run, table.iloc[0:0]).empty and keyness_evidence(run, table, per_term=0).empty
+
+
+def test_keyness_evidence_keeps_at_most_per_term_sentences(tmp_path):
+    run = _sentences_run(tmp_path)
+    s = "وتصدى الثوار للهجوم."
+    extra = pd.DataFrame({"doc_id": [f"m{i}" for i in range(3, 9)], "outlet": MUDUN, "field": "text",
+                          "matched": "الثوار", "start": 6, "end": 12, "sentence_start": 0, "sentence": s,
+                          "voice": "authorial", "actor": None, "term": None})
+    run.hits = pd.concat([run.hits, extra], ignore_index=True)
+    ev = keyness_evidence(run, run_keyness(run, MUDUN, WATAN, min_count=3), WATAN, per_term=2)
+    assert ev.groupby(["side", "term"]).size().max() == 2
+
+
+@pytest.mark.slow  # its run_dir fixture is a whole compare run
+def test_keyness_sentences_in_the_run_report_and_page(run_dir):
+    ev = pd.read_csv(run_dir / "keyness_evidence.csv")
+    assert list(ev.columns) == KEYNESS_EVIDENCE_COLUMNS
+    sides = dict(zip(zip(ev["side"], ev["term"], strict=True), ev["outlet"], strict=True))
+    assert sides[("target", "الثوار")] == MUDUN and sides[("reference", "الارهابيين")] == WATAN
+    md = (run_dir / "report.md").read_text(encoding="utf-8")
+    assert "### Keyness terms in context" in md and "**الثوار**" in md and "less: «الارهابيين»" in md
+    page = (run_dir / "report.html").read_text(encoding="utf-8")
+    from framing.report.html import anchor
+
+    for key in ((MUDUN, "target", "الثوار"), (MUDUN, "reference", "الارهابيين")):
+        xid = anchor("xk", *key)
+        assert f'data-x="{xid}"' in page and f'<template id="{xid}">' in page
+    template = page[page.index(f'<template id="{anchor("xk", MUDUN, "reference", "الارهابيين")}">'):]
+    template = template[:template.index("</template>")]
+    assert "<mark>الإرهابيين</mark>" in template and "sentences of" in template
+
+
 @pytest.mark.slow  # its run_dir fixture is a whole compare run
 def test_framing_keyness_over_a_finished_run(run_dir):
     from framing.cli import app
@@ -167,6 +240,9 @@ def test_framing_keyness_over_a_finished_run(run_dir):
     assert lines[1].startswith(f"under-used by {WATAN}: ") and "الثوار" in lines[1]
     written = pd.read_csv(run_dir / f"keyness_{WATAN}_vs_{MUDUN}.csv")
     assert written.groupby("side").size().max() <= 3
+    evidence = pd.read_csv(run_dir / f"keyness_{WATAN}_vs_{MUDUN}_evidence.csv")
+    assert set(evidence["outlet"]) == {WATAN, MUDUN}  # both directions: each side in its own outlet's words
+    assert f"keyness_{WATAN}_vs_{MUDUN}_evidence.csv" in result.output
     assert (run_dir / "charts" / f"keyness_{WATAN}_vs_{MUDUN}.png").exists()
     bad = CliRunner().invoke(app, ["keyness", str(run_dir), "الجزيرة"])
     assert bad.exit_code != 0 and "no outlet 'الجزيرة' in this run" in bad.output

@@ -690,13 +690,21 @@ def test_keyness_cards_show_both_directions(run):
         "term": ["الاحتلال", "روسيا"], "form": ["الاحتلال", "روسيا"], "count_target": [8, 0],
         "count_reference": [0, 2], "per_1000_target": [60.2, 0.0], "per_1000_reference": [0.0, 50.0],
         "log_odds": [2.1, -1.5], "z": [3.4, -2.2], "statistic": "log_odds_dirichlet"})
+    from framing.report.tables import keyness_evidence
+
+    tables.keyness_evidence = keyness_evidence(run, tables.keyness)
     page = render_html(tables, [])
     block = _block(page, "keyness")
     p = Page(block + "</section>")
     assert "more" in p.body_text and "less" in p.body_text and "+3.4" in p.body_text and "-2.2" in p.body_text
     assert [a["data-outlet"] for t, a in p.tags if t == "div" and a.get("class") == "card"] == [AJ]
-    # a term with evidence for the target opens it (the same template as the distinguishing term)
-    assert f'data-x="{anchor("xt", AJ, "الاحتلال")}"' in block
+    # both directions open their sentences: the over-used term in the target's, the under-used in the reference's
+    templates = _templates(page)
+    for side, term, outlet in (("target", "الاحتلال", AJ), ("reference", "روسيا", EB)):
+        xid = anchor("xk", AJ, side, term)
+        assert f'data-x="{xid}"' in block and xid in templates
+        sentences = Page(templates[xid])
+        assert f"sentences of {outlet}" in sentences.body_text and f"<mark>{term}</mark>" in templates[xid]
     assert 'href="#keyness"' in page
 
 

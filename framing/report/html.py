@@ -640,8 +640,9 @@ class _Page:
     def explore(self, kind: str, key: tuple, title: str, inner: str, attrs: str = "") -> str:
         """A button that opens the sentences of ``key`` in the explorer's dialog.
 
-        ``kind`` is ``"label"`` (key: outlet, actor, term; sentences from ``hits.csv``) or ``"term"``
-        (key: outlet, term; sentences from ``term_evidence.csv``); ``title`` is the dialog's heading
+        ``kind`` is ``"label"`` (key: outlet, actor, term; sentences from ``hits.csv``), ``"term"``
+        (key: outlet, term; sentences from ``term_evidence.csv``) or ``"keyness"`` (key: target, side,
+        term; sentences from ``keyness_evidence.csv``); ``title`` is the dialog's heading
         (HTML), ``inner`` the button's (HTML). The sentences are rendered once for every button at
         the end of the page (:func:`_explorer`), within the page's sentence budget.
         """
@@ -1024,8 +1025,9 @@ def _keyness_section(p: _Page, charts) -> str:
     if k is None or k.empty:
         return ""
     k = k.assign(target=k["target"].astype(str))
-    te = p.tables.term_evidence
-    has_ev = set(zip(te["outlet"], te["term"], strict=True)) if not te.empty else set()
+    kev = p.tables.keyness_evidence
+    has_ev = (set(zip(kev["target"].astype(str), kev["side"].astype(str), kev["term"].astype(str), strict=True))
+              if kev is not None and len(kev) else set())
     ref = _s(k["reference"].iloc[0])
     cards = []
     for target in dict.fromkeys(k["target"]):
@@ -1034,9 +1036,13 @@ def _keyness_section(p: _Page, charts) -> str:
         for _, r in g.iterrows():
             term, form = _s(r["term"]), _s(r.get("form")) or _s(r["term"])
             cell = _t(form, title=f"normalized: {term}" if form != term else None)
-            if (target, term) in has_ev:
-                cell = p.explore("term", (target, term), f"{p.outlet(target)} · {_t(form)}", cell)
-            side = "more" if _s(r["side"]) == "target" else "less"
+            side_key = _s(r["side"])
+            if (target, side_key, term) in has_ev:  # over-used: the target's sentences; under-used: the reference's
+                whose = target if side_key == "target" else ref
+                cell = p.explore("keyness", (target, side_key, term),
+                                 f"{_t(form)} · {'more' if side_key == 'target' else 'less'} in {p.outlet(target)} "
+                                 f"than in {p.outlet(ref)} · sentences of {p.outlet(whose)}", cell)
+            side = "more" if side_key == "target" else "less"
             rows.append([_td_text(side), _td_num(r.get("rank"), "d"), _td(cell), _td_num(r.get("count_target")),
                          _td_num(r.get("count_reference")), _td_num(r.get("z"), "+.1f")])
         cards.append(f'<div class="card" data-outlet="{escape(target)}"><h4>{p.outlet(target)} '
@@ -1046,8 +1052,10 @@ def _keyness_section(p: _Page, charts) -> str:
     return ('<section id="keyness"><h2>Keyness against a reference outlet</h2>'
             f'<p class="note">Terms each outlet uses more (z &gt; 0) and less (z &lt; 0) than {p.outlet(ref)}: '
             "log-odds with an informative Dirichlet prior, both directions (like quanteda's "
-            "<code>textstat_keyness(target=…)</code>); all in <code>keyness.csv</code>. A term opens its sentences "
-            "where the run kept some.</p>"
+            "<code>textstat_keyness(target=…)</code>); all in <code>keyness.csv</code>. A term opens its sentences: "
+            "an over-used term in the outlet's own sentences, an under-used one in the reference's (from the "
+            "distinguishing terms' context and the sentences holding lexicon matches; all in "
+            "<code>keyness_evidence.csv</code>).</p>"
             + "".join(f'<div data-outlet="{escape(t[len("Keyness: "):t.rindex(" against ")])}">'
                       f"{_figure(p.run, [(t, c)], '')}</div>"
                       for t, c in charts if t.startswith("Keyness: ") and " against " in t)
@@ -1381,11 +1389,12 @@ def _explorer_candidates(p: _Page) -> dict[str, tuple[list[dict], int]]:
     ``p.explorer_per_term``) and how many distinct sentences there are in all: the label's hits from
     ``hits.csv``, the term's rows of ``term_evidence.csv`` (reshaped, nothing computed)."""
     out: dict[str, tuple[list[dict], int]] = {}
-    want = {"label": {}, "term": {}}
+    want = {"label": {}, "term": {}, "keyness": {}}
     for xid, (kind, key, _title) in p.explorables.items():
         want[kind][tuple(str(k) for k in key)] = xid
     sources = (("label", p.run.hits, ["outlet", "actor", "term"]),
-               ("term", p.tables.term_evidence, ["outlet", "term"]))
+               ("term", p.tables.term_evidence, ["outlet", "term"]),
+               ("keyness", p.tables.keyness_evidence, ["target", "side", "term"]))
     for kind, frame, cols in sources:
         if not want[kind] or frame is None or frame.empty or not {*cols, "doc_id"} <= set(frame.columns):
             continue
@@ -1441,7 +1450,7 @@ def _explorer(p: _Page) -> tuple[str, dict]:
     for xid, (kind, _key, title) in p.explorables.items():
         total = cands.get(xid, ([], 0))[1]
         items = shown[xid]
-        src = "hits.csv" if kind == "label" else "term_evidence.csv"
+        src = {"label": "hits.csv", "term": "term_evidence.csv"}.get(kind, "keyness_evidence.csv")
         if not items:
             note = f"No sentence within this page's budget; see <code>{src}</code>."
         elif total > len(items):

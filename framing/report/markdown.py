@@ -6,6 +6,7 @@ through :func:`md_escape`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import pandas as pd
@@ -318,7 +319,53 @@ def _keyness_markdown(tables: ReportTables, charts, per_side: int = 10) -> list[
     for title, png in charts:
         if title.startswith("Keyness"):
             lines += [f"![{title}]({png})", ""]
+    lines += _keyness_sentences(k, tables.keyness_evidence, ref)
     return lines
+
+
+def _kwic_md(sentence: str, start: int, end: int, width: int = 70) -> str:
+    """The sentence cut to ``width`` characters around [start, end), the word in bold, inert Markdown."""
+    pre, word, post = sentence[:start], sentence[start:end], sentence[end:]
+    pre = ("…" + pre[-width:]) if len(pre) > width else pre
+    post = (post[:width] + "…") if len(post) > width else post
+
+    def inert(t: str) -> str:
+        return md_escape(re.sub(r"\s+", " ", t)).replace("*", "\\*").replace("_", "\\_")
+
+    return f"{inert(pre)}**{inert(word)}**{inert(post)}"
+
+
+def _keyness_sentences(k: pd.DataFrame, evidence: pd.DataFrame | None, ref: str, per_side: int = 3) -> list[str]:
+    """One sentence for each of the ``per_side`` strongest terms of each side (``keyness_evidence.csv``)."""
+    if evidence is None or evidence.empty:
+        return []
+    ev = evidence.assign(target=evidence["target"].astype(str), side=evidence["side"].astype(str),
+                         term=evidence["term"].astype(str))
+    first = {}
+    for r in ev.itertuples():
+        first.setdefault((r.target, r.side, r.term), r)
+    lines = ["### Keyness terms in context", "",
+             f"A sentence for the {per_side} strongest terms of each side: an over-used term in the outlet's own "
+             f"sentences, an under-used one in {md_escape(ref)}'s (all in `keyness_evidence.csv`).", ""]
+    for target, g in k.groupby("target", sort=False):
+        items = []
+        for side, what in (("target", "more"), ("reference", "less")):
+            for r in g[g["side"] == side].nsmallest(per_side, "rank").itertuples():
+                e = first.get((str(target), side, str(r.term)))
+                if e is None:
+                    continue
+                try:
+                    a, b = int(e.start) - int(e.sentence_start), int(e.end) - int(e.sentence_start)
+                except (TypeError, ValueError):
+                    continue
+                sent = str(e.sentence)
+                if not 0 <= a < b <= len(sent):
+                    continue
+                items.append(f"  - {what}: «{md_escape(r.form)}» ({md_escape(e.outlet)}, `{md_escape(e.doc_id)}`): "
+                             f"{_kwic_md(sent, a, b)}")
+        if items:
+            lines += [f"- **{md_escape(target)}**", *items]
+    return [*lines, ""] if len(lines) > 4 else []
 
 
 def _events_markdown(tables: ReportTables) -> list[str]:

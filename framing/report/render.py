@@ -192,12 +192,19 @@ def render_table_charts(tables: ReportTables, save, *, label_shares: Sequence[tu
 
 #: tables of the report written as files of the run (``docs/outputs.md``)
 def _table_files(tables: ReportTables) -> dict[str, pd.DataFrame]:
-    from framing.report.tables import KEYNESS_COLUMNS, LABEL_COLUMNS, TIMELINE_COLUMNS
+    from framing.report.tables import (
+        KEYNESS_COLUMNS,
+        KEYNESS_EVIDENCE_COLUMNS,
+        LABEL_COLUMNS,
+        TIMELINE_COLUMNS,
+    )
 
     files = {"labels.csv": tables.label_shares.reindex(columns=LABEL_COLUMNS),
              "timeline.csv": tables.timeline.reindex(columns=TIMELINE_COLUMNS)}
     if tables.keyness is not None:
         files["keyness.csv"] = tables.keyness.reindex(columns=KEYNESS_COLUMNS)
+        files["keyness_evidence.csv"] = (tables.keyness_evidence if tables.keyness_evidence is not None
+                                         else pd.DataFrame()).reindex(columns=KEYNESS_EVIDENCE_COLUMNS)
     return files
 
 
@@ -220,23 +227,27 @@ def write_keyness(run_dir: str | Path, target: str, reference: str | Sequence[st
                   top: int = 25, charts: bool = True) -> tuple[pd.DataFrame, list[str]]:
     """Keyness of outlet ``target`` against ``reference`` (an outlet, several, or None: every other
     outlet) over a finished run (:func:`framing.report.tables.keyness`), written into the run folder
-    as ``keyness_<target>_vs_<reference>.csv`` and ``charts/keyness_<…>.png``.
+    as ``keyness_<target>_vs_<reference>.csv``, the sentences behind its terms (both sides,
+    :func:`framing.report.tables.keyness_evidence`) as ``keyness_<…>_evidence.csv``, and
+    ``charts/keyness_<…>.png``.
 
-    Returns the table and the files written (relative to ``run_dir``). Unknown outlets and runs
-    without ``term_counts.parquet`` are one-line :class:`~framing.errors.FramingError`s.
+    Returns the table and the files written (relative to ``run_dir``). Unknown outlets and runs without ``term_counts.parquet`` are
+    one-line :class:`~framing.errors.FramingError`s.
 
     >>> table, files = write_keyness("outputs/seeds", "المدن", "unnamed outlet (001)")  # doctest: +SKIP
     """
-    from framing.report.tables import keyness
+    from framing.report.tables import KEYNESS_EVIDENCE_COLUMNS, keyness, keyness_evidence
 
     run_dir = Path(run_dir)
     run = load_run(run_dir, summary_only=True)
     table = keyness(run, target, reference, top=top)
+    evidence = keyness_evidence(run, table, reference)
     ref = (table["reference"].iloc[0] if len(table) else
            reference if isinstance(reference, str) else "rest" if reference is None else "+".join(reference))
     stem = f"keyness_{_slug(target)}_vs_{_slug(ref)}"
     atomic_write_text(run_dir / f"{stem}.csv", _csv_text(table))
-    written = [f"{stem}.csv"]
+    atomic_write_text(run_dir / f"{stem}_evidence.csv", _csv_text(evidence.reindex(columns=KEYNESS_EVIDENCE_COLUMNS)))
+    written = [f"{stem}.csv", f"{stem}_evidence.csv"]
     if charts and len(table):
         from framing.report import charts as plots
 

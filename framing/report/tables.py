@@ -37,6 +37,7 @@ __all__ = [
     "choose_granularity",
     "evidence_by_cell",
     "keyness",
+    "keyness_evidence",
     "label_shares",
     "loaded_categories",
     "outlet_profile_table",
@@ -112,6 +113,8 @@ class ReportTables:
     timeline: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=TIMELINE_COLUMNS))
     #: keyness.csv: every other outlet against the run's ``reference`` option (:func:`keyness`), or None
     keyness: pd.DataFrame | None = None
+    #: keyness_evidence.csv: sentences behind the keyness terms, both sides (:func:`keyness_evidence`), or None
+    keyness_evidence: pd.DataFrame | None = None
     evidence_per_cell: int = EVIDENCE_PER_CELL
     reported_per_cell: int = REPORTED_PER_CELL
     max_events: int = MAX_EVENTS
@@ -308,13 +311,15 @@ def build_tables(run: RunData, *, evidence_per_cell: int = EVIDENCE_PER_CELL,
     problems = run.problems
     counts = (problems.groupby(["action", "reason"], dropna=False).size().reset_index(name="count")
               if not problems.empty else pd.DataFrame(columns=["action", "reason", "count"]))
+    k = reference_keyness(run)
     return ReportTables(
         run=run, outlets=_outlets(run),
         profile=outlet_profile_table(run), profile_reported=outlet_profile_table(run, voice="reported"),
         evidence=ev, evidence_reported=ev_rep, evidence_counts=_evidence_counts(run), labels=_labels(run),
         term_evidence=_term_evidence(run), multi_events=multi, side_by_side=_side_by_side(run, multi, max_events),
         outlet_topics=_outlet_topics(run), problem_counts=counts, label_shares=label_shares(run),
-        timeline=timeline(run), keyness=reference_keyness(run), evidence_per_cell=evidence_per_cell,
+        timeline=timeline(run), keyness=k, keyness_evidence=None if k is None else keyness_evidence(run, k),
+        evidence_per_cell=evidence_per_cell,
         reported_per_cell=reported_per_cell, max_events=max_events)
 
 
@@ -328,6 +333,11 @@ TIMELINE_COLUMNS = ["outlet", "granularity", "period", "period_start", "actor", 
 #: columns of a keyness table (:func:`keyness`)
 KEYNESS_COLUMNS = ["target", "reference", "side", "rank", "term", "form", "count_target", "count_reference",
                    "per_1000_target", "per_1000_reference", "log_odds", "z", "statistic"]
+#: columns of the keyness evidence (:func:`keyness_evidence`, ``keyness_evidence.csv``)
+KEYNESS_EVIDENCE_COLUMNS = ["target", "reference", "side", "term", "outlet", "doc_id", "field", "start", "end",
+                            "matched", "sentence_start", "sentence", "source"]
+#: sentences kept per keyness term (each side)
+KEYNESS_EVIDENCE_PER_TERM = 3
 #: the largest date range (days) shown per day, and per week; beyond: per month
 DAY_MAX_DAYS = 60
 WEEK_MAX_DAYS = 730
@@ -552,8 +562,7 @@ def keyness(run: RunData, target: str, reference: str | Sequence[str] | None = N
 
     tc = term_counts(run)
     names = sorted(tc["outlet"].unique())
-    refs = ([r for r in names if r != target] if reference is None
-            else [reference] if isinstance(reference, str) else list(reference))
+    refs = _reference_outlets(names, target, reference)
     for name in [target, *refs]:
         if name not in names:
             raise ConfigError(f"no outlet {name!r} in this run",
@@ -571,6 +580,152 @@ def keyness(run: RunData, target: str, reference: str | Sequence[str] | None = N
              if len(terms) and "form" in terms else {})
     out["form"] = [forms.get(t, t) for t in out["term"]]
     return out[KEYNESS_COLUMNS]
+
+
+def _reference_outlets(names: Sequence[str], target: str, reference: str | Sequence[str] | None) -> list[str]:
+    """The outlets a keyness reference stands for: every other outlet (None), one, or several."""
+    return ([r for r in names if r != target] if reference is None
+            else [reference] if isinstance(reference, str) else list(reference))
+
+
+def _hit_sentences(run: RunData) -> pd.DataFrame:
+    """The distinct sentences of ``hits`` (outlet, doc_id, sentence_start, sentence), first by
+    outlet, document and position: the run's hits when loaded, else only those columns from
+    ``hits.parquet`` / ``hits.csv`` (a summary-only run, as ``framing keyness`` reads)."""
+    cols = ["outlet", "doc_id", "field", "sentence_start", "sentence"]
+    h = run.hits
+    if h.empty:
+        parquet, csv = run.path / "hits.parquet", run.path / "hits.csv"
+        try:
+            if parquet.exists():
+                import pyarrow.parquet as pq
+
+                h = pd.read_parquet(parquet, columns=[c for c in cols if c in pq.read_schema(parquet).names])
+            elif csv.exists() and csv.stat().st_size:
+                h = pd.read_csv(csv, usecols=lambda c: c in cols, keep_default_na=False, na_values=[""],
+                                dtype={"outlet": str, "doc_id": str})
+        except Exception:  # optional evidence: a damaged or older file only loses the sentences
+            h = pd.DataFrame(columns=cols)
+    if "field" not in h:  # a run written before titles were analysed: every hit is in the text
+        h = h.assign(field="text")
+    if h.empty or not set(cols) <= set(h.columns):
+        return pd.DataFrame(columns=cols)
+    h = h[cols].dropna(subset=["sentence"])
+    h = h.assign(outlet=h["outlet"].astype(str), doc_id=h["doc_id"].astype(str))
+    h = h.sort_values(["outlet", "doc_id", "sentence_start"], kind="stable")
+    return h.drop_duplicates(["outlet", "doc_id", "field", "sentence_start", "sentence"])
+
+
+#: distinct hit sentences read per outlet when looking for keyness terms outside term_evidence.csv
+KEYNESS_SCAN_SENTENCES = 5_000
+
+
+def _sentences_with_terms(sentences: pd.DataFrame, pending: dict[str, dict[str, int]]) -> list[dict]:
+    """Occurrences of ``pending`` terms (outlet → {term: sentences still wanted}) in the hit
+    sentences of those outlets: the word's offsets into its document, the word as written."""
+    from framing.normalize import fold_article_clitics, normalize_ar
+    from framing.reduce import _raw_word_re
+
+    word_re = _raw_word_re()
+    seen: dict[str, str] = {}
+    rows = []
+    for outlet, g in sentences[sentences["outlet"].isin(list(pending))].groupby("outlet", sort=True):
+        want = pending[outlet]
+        # the counts' terms are normalized words already; a term given otherwise is looked up normalized
+        key_of = {fold_article_clitics(normalize_ar(t)): t for t in want}
+        key_of |= {k.lower(): t for k, t in list(key_of.items())}
+        g = g.head(KEYNESS_SCAN_SENTENCES)
+        for doc_id, fld, s_start, sentence in zip(g["doc_id"], g["field"], g["sentence_start"],
+                                                  g["sentence"].astype(str), strict=True):
+            if not want:
+                break
+            hit_here = set()
+            for m in word_re.finditer(sentence):
+                raw = m.group()
+                norm = seen.get(raw)
+                if norm is None:
+                    norm = fold_article_clitics(normalize_ar(raw))
+                    if len(seen) < 200_000:
+                        seen[raw] = norm
+                term = key_of.get(norm) or key_of.get(norm.lower())
+                if term is None or term not in want or term in hit_here:
+                    continue
+                hit_here.add(term)
+                base = int(s_start) if pd.notna(s_start) else 0
+                rows.append({"outlet": outlet, "term": term, "doc_id": doc_id, "field": fld, "start": base + m.start(),
+                             "end": base + m.end(), "matched": raw, "sentence_start": s_start,
+                             "sentence": sentence, "source": "hits"})
+                want[term] -= 1
+                if want[term] <= 0:
+                    del want[term]
+    return rows
+
+
+def keyness_evidence(run: RunData, table: pd.DataFrame, reference: str | Sequence[str] | None = None, *,
+                     per_term: int = KEYNESS_EVIDENCE_PER_TERM) -> pd.DataFrame:
+    """The sentences behind the terms of a keyness ``table`` (:func:`keyness` or ``keyness.csv``),
+    both directions, from what the run kept (no new pass over the corpus): a term over-used by the
+    target (``side = "target"``) in the target's sentences, an under-used one (``side =
+    "reference"``) in the reference outlets' sentences.
+
+    Up to ``per_term`` distinct sentences per term and side, the word itself highlighted: first
+    from ``term_evidence.csv`` (the outlets' distinguishing terms in context: ``source =
+    "term_evidence"``), then from the sentences of ``hits`` (sentences holding a lexicon match,
+    the first :data:`KEYNESS_SCAN_SENTENCES` per outlet: ``source = "hits"``). A term found in
+    neither has no sentence here. ``reference`` is the outlet(s) the table was computed against
+    (None: every other outlet; a table of several targets against one reference, as
+    ``keyness.csv``, reads it from the table). Columns: :data:`KEYNESS_EVIDENCE_COLUMNS`.
+    """
+    empty = pd.DataFrame(columns=KEYNESS_EVIDENCE_COLUMNS)
+    if table is None or table.empty or per_term <= 0:
+        return empty
+    names = sorted(set(run.outlets["outlet"].astype(str))) if "outlet" in run.outlets else []
+    wanted: dict[tuple[str, str], list[tuple[str, str, str]]] = {}  # (outlet, term) → [(target, ref, side)]
+    for target, ref_label, side, term in zip(table["target"].astype(str), table["reference"].astype(str),
+                                             table["side"].astype(str), table["term"].astype(str), strict=True):
+        if side == "target":
+            outlets = [target]
+        elif reference is not None:
+            outlets = _reference_outlets(names, target, reference)
+        elif ref_label in names:
+            outlets = [ref_label]
+        else:  # "A + B" or "all other outlets"
+            outlets = [o for o in ref_label.split(" + ") if o in names] or [o for o in names if o != target]
+        for o in outlets:
+            wanted.setdefault((o, term), []).append((target, ref_label, side))
+    if not wanted:
+        return empty
+    cols = ["outlet", "term", "doc_id", "field", "start", "end", "matched", "sentence_start", "sentence", "source"]
+    te = _term_evidence(run)
+    found = []
+    if len(te):
+        te = te[[k in wanted for k in zip(te["outlet"], te["term"].astype(str), strict=True)]]
+        te = te.assign(source="term_evidence", field=te.get("field", "text")).reindex(columns=cols)
+        te = te.drop_duplicates(["outlet", "term", "doc_id", "sentence"]).groupby(["outlet", "term"]).head(per_term)
+        found.append(te)
+    have = te.groupby(["outlet", "term"]).size().to_dict() if len(te) else {}
+    pending: dict[str, dict[str, int]] = {}
+    for outlet, term in wanted:
+        if have.get((outlet, term), 0) < per_term:
+            pending.setdefault(outlet, {})[term] = per_term - have.get((outlet, term), 0)
+    if pending:
+        more = _sentences_with_terms(_hit_sentences(run), pending)
+        if more:
+            found.append(pd.DataFrame(more, columns=cols))
+    found = [f for f in found if len(f)]
+    if not found:
+        return empty
+    ev = pd.concat(found, ignore_index=True)
+    rows = []
+    for (outlet, term), g in ev.groupby(["outlet", "term"], sort=False):
+        for target, ref_label, side in wanted.get((outlet, term), []):
+            rows.append(g.assign(target=target, reference=ref_label, side=side))
+    out = pd.concat(rows, ignore_index=True)
+    # per (target, side, term), across the reference's outlets: term_evidence first, then by outlet and place
+    out = out.assign(_o=out["source"].map({"term_evidence": 0, "hits": 1}))
+    out = out.sort_values(["target", "side", "term", "_o", "outlet", "doc_id", "start"], kind="stable")
+    out = out.groupby(["target", "side", "term"], sort=False).head(per_term)
+    return out[KEYNESS_EVIDENCE_COLUMNS].reset_index(drop=True)
 
 
 def _option(run: RunData, name: str):
