@@ -521,6 +521,38 @@ def test_fixture_report_explorer(browser, tmp_path):
     assert st["pwned"] is None
 
 
+def test_explorer_shows_more_sentences_than_the_evidence_cap_within_the_stated_budget(browser, tmp_path):
+    """A label with 8 sentences: the evidence section shows 5 (EVIDENCE_PER_CELL), a click on the label
+    opens all 8, each with its match marked; the page states the per-term cap and the byte budget,
+    and with a budget too small for them the dialog says how many it kept of how many."""
+    from framing.report import build_tables, load_run, render_reports
+    from framing.report.html import EXPLORER_BUDGET, EXPLORER_PER_TERM, anchor, render_html
+    from framing.report.tables import EVIDENCE_PER_CELL
+
+    run = tmp_path / "run"
+    shutil.copytree(DATA / "run", run)
+    render_reports(run)
+    xid = anchor("xl", "الجزيرة", "russia", "الاحتلال الروسي")
+    tab = browser.open((run / "report.html").resolve().as_uri(), width=1280, height=900)
+    intro = tab.evaluate("document.querySelector('header + p.note').innerText")
+    assert f"up to {EXPLORER_PER_TERM} per label or term, {EXPLORER_BUDGET / 1e6:.1f}\u00a0MB in all" in intro
+    click(tab, f'button[data-x="{xid}"]')
+    st = tab.evaluate(_EXPLORER_STATE)
+    assert st["open"] and st["items"] == 8 > EVIDENCE_PER_CELL
+    assert all(marks == ["الاحتلال الروسي"] for marks in st["marks"]), st["marks"]
+    assert "8 sentences." in st["text"]
+    tab.close()
+    # a page whose budget holds only a few sentences: every label keeps its first ones, the dialog says so
+    small = tmp_path / "small.html"
+    small.write_text(render_html(build_tables(load_run(run)), [], explorer_budget=6_000), encoding="utf-8")
+    tab = browser.open(small.resolve().as_uri(), width=1280, height=900)
+    assert "the budget ran out" in tab.evaluate("document.querySelector('header + p.note').innerText")
+    click(tab, f'button[data-x="{xid}"]')
+    st = tab.evaluate(_EXPLORER_STATE)
+    assert st["open"] and 1 <= st["items"] < 8 and f"{st['items']} of 8 sentences; all in hits.csv" in st["text"]
+    tab.close()
+
+
 def _seed_corpus(seeds: Path, dest: Path) -> Path:
     """The seeds plus tests/data/html/planted.txt (script and onerror in its text and title)."""
     dest.mkdir()
