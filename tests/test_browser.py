@@ -610,9 +610,19 @@ def main(argv: list[str]) -> None:  # pragma: no cover - a helper for the docs' 
         tab.screenshot(out_dir / "report-desktop-labels.png", width=1280, height=1500, scroll_to="labels")
         tab.screenshot(out_dir / "report-desktop-events.png", width=1280, height=1500, scroll_to="events")
         tab.screenshot(out_dir / "report-desktop-evidence.png", width=1280, height=1400, scroll_to="evidence")
-        for section in ("label-shares", "timeline"):
+        for section in ("label-shares", "timeline", "keyness"):
             if tab.evaluate(f"!!document.getElementById({json.dumps(section)})"):
                 tab.screenshot(out_dir / f"report-desktop-{section}.png", width=1280, height=1400, scroll_to=section)
+        # a keyness term the outlet uses less than the reference: the reference's sentences
+        kid = tab.evaluate("(() => { const b = [...document.querySelectorAll('#keyness button.x')].find(b => "
+                           "b.getAttribute('data-x').includes('reference')) || document.querySelector("
+                           "'#keyness button.x'); return b ? b.getAttribute('data-x') : null; })()")
+        if kid:
+            tab.resize(1280, 900)
+            click(tab, f'button[data-x="{kid}"]')
+            shot = tab.call("Page.captureScreenshot", {"format": "png"})
+            (out_dir / "report-desktop-keyness-sentences.png").write_bytes(base64.b64decode(shot["data"]))
+            tab.evaluate("document.getElementById('xd').close()")
         tab.screenshot(out_dir / "report-narrow.png", width=390, height=2000)
         tab.screenshot(out_dir / "report-narrow-evidence.png", width=390, height=1400, scroll_to="evidence")
         # the explorer: the first outlet selected, then the sentences of its most used label
