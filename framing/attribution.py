@@ -234,7 +234,7 @@ _COMP = frozenset(
 )
 #: words that end a speaker phrase (prepositions, time words, relatives, conjunctions)
 _NP_STOP = _set("""
-في خلال عقب اثناء امام لدي بعد قبل عبر علي الي من عن مع حول منذ حيث عند ضد بين تجاه
+في خلال عقب فور اثناء امام لدي بعد قبل عبر علي الي من عن مع حول منذ حيث عند ضد بين تجاه
 اليوم امس غدا مساء صباح ظهر ليل يوم الليله الليلة السبت الاحد الاثنين الثلاثاء الاربعاء الخميس الجمعه
 هاتفيا للصحفيين للصحافيين لوسائل للصحافه للصحافة الذي التي الذين اللذين اللتين او ثم كما لكن بينما فيما اذ
 له لها لهم لنا بدوره بدورها ايضا بهذا بذلك الصدد الماضي مؤخرا سابقا قوله قولها قولهم قائلا
@@ -243,7 +243,7 @@ _NP_STOP = _set("""
 #: pre-verbal words that are not a subject ("الذين قالت", "فيما قال")
 _FUNCTION = _NP_STOP | _set("هذا هذه ذلك تلك هو هي هم")
 #: a verb after these ("كل ذلك يؤكد أن", "مما يؤكد أن") reports no speaker: it is the writer's reasoning
-_NOT_SPEAKER = _set("هذا هذه ذلك تلك ما مما وهذا وهو")
+_NOT_SPEAKER = _set("هذا هذه ذلك تلك ما مما وهذا وهو اذا فاذا واذا لو ولو فلو")
 _REL_COMP = frozenset(("الذي", "التي", "الذين")) | _COMP
 _REL_PRONOUNS = _set("الذي التي الذين اللذين اللتين")
 #: impersonal passives ("يذكر أن" = it is worth noting) are the writer's, not a speaker's
@@ -277,7 +277,7 @@ _PRONOUN_PREPS = _set("لك لكم لكما لي له لها لهم لهما ل�
 _POSSESSIVE_SUFFIXES = ("هما", "هم", "ها", "ه")
 #: prepositions: the words after them before a verb are their object, not the verb's subject
 #: ("ما جاء في الدعوة للحوار يشير إلى")
-_PREPOSITIONS = _set("في من علي الي عن مع حول عبر ضد بين تجاه عند لدي خلال منذ عقب اثناء")
+_PREPOSITIONS = _set("في من علي الي عن مع حول عبر ضد بين تجاه عند لدي خلال منذ عقب اثناء وسط")
 #: month names: "نقلت صحيفة X، الاثنين 28 يناير، عن Y" (a date between the relay and عن)
 _MONTHS = _set("""
 يناير فبراير مارس ابريل مايو يونيو يوليو اغسطس سبتمبر اكتوبر نوفمبر ديسمبر
@@ -296,11 +296,12 @@ _QUANTITY = _set("عدد بعض احد احدي كثير عشرات مئات ا�
 #: then resolved from context ("وأضاف" → the nearest earlier named speaker).
 NOT_SPEAKERS = _set("""
 هو هي هم هما هن انا نحن انت انتم انه انها انهم انهما ولكنه ولكنها لكنه لكنها وهو وهي وهم فهو فهي
+فهم فهما فانه فانها فانهم اذا فاذا واذا لو ولو
 اسمه اسمها اسمهم اسمهما هويته هويتها هويتهم هويتهما
 ذلك هذا هذه تلك هؤلاء هولاء الذي التي الذين الامر المبادره الخبر الجميع احد كل بعضهم
 """)
 #: a phrase starting with one of these pronouns ("ولكنه في الوقت نفسه") names nobody either
-_PRONOUN_FIRST = _set("هو هي هم هما هن انه انها انهم ولكنه ولكنها لكنه لكنها وهو وهي وهم فهو فهي")
+_PRONOUN_FIRST = _set("هو هي هم هما هن انه انها انهم ولكنه ولكنها لكنه لكنها وهو وهي وهم فهو فهي فهم فهما")
 #: anonymity formulas: a trigger, at most four words, then a name word — "رفض ذكر اسمه",
 #: "طلب عدم الكشف عن هويته", "فضل عدم ذكر اسمه", "شريطة عدم نشر اسمه" → speaker type anonymous
 _ANON_NAME = _set("اسمه اسمها اسمهم اسمهما اسماءهم اسمائهم هويته هويتها هويتهم هويتهما")
@@ -1005,10 +1006,15 @@ class AttributionExtractor:
         """The speaker name of phrase tokens [s, e) as written: title and name, a few words."""
         # drop "بيان"/"وصف" + "صادر عن"/"لـ"/"في" in front of the real speaker
         t = s
+        after_noun = -1
         if e - t > 1 and _bare_forms(d.norms[t]) & _SPEECH_NOUNS:
             t += 1
             while t < e - 1 and d.norms[t] in ("ل", "صادر", "الصادر", "عن", "في", "من"):
                 t += 1
+            # "بيان صحفي للبيت الأبيض": the statement's adjectives, then لـ + its author
+            while t < e - 1 and d.norms[t].endswith("ي") and not d.norms[t].startswith(("ال", "ل")):
+                t += 1
+            after_noun = t
         while e - t > 1 and d.norms[t] in _HONORIFICS:
             t += 1
         if names and e - t > _MAX_SPEAKER_WORDS and d.token_after_quote(names[-1]) >= e:
@@ -1030,6 +1036,8 @@ class AttributionExtractor:
             name = _light(d.text[d.starts[a]:d.ends[b - 1]])
             if strip_lam and a == s and name[:1] == "ل" and len(d.norms[a]) > 2:
                 name = ("ا" + name[1:]) if name[:2] == "لل" else name[1:]
+            elif a == after_noun and name[:2] == "لل" and len(d.norms[a]) > 3:
+                name = "ا" + name[1:]
         return name
 
     @staticmethod
@@ -1104,7 +1112,18 @@ class AttributionExtractor:
         cue_tok = d.norms[cue.i0]
         if svo and _is_participle(cue_tok):
             k0 = d.tok_at_or_after(s_start)
-            if k0 < cue.i0 - 1 and ((d.norms[k0][:1] in "وف" and len(d.norms[k0]) >= 3) or k0 in d.verbs):
+            # "كتب أحمد جمال، الطبيب، رأيه على فيسبوك قائلا": the nearest reporting verb before it
+            kv = max((k for k in d.verbs if k0 <= k < cue.i0 - 1 and not _is_participle_cue(d.norms[k])), default=None)
+            if kv is not None and kv > k0:
+                s, e, names = self._np(d, kv + 1, cue.i0)
+                # a short subject (a longer phrase has likely run into the verb's object: "أكد X عدم …")
+                h0, h1 = self._chunks(d, s, e)[0] if e > s else (s, e)
+                sp = self._speaker(d, s, e, names) if h1 - h0 <= 4 or self._known(d, s, e) is not None else None
+                if sp is not None:
+                    return sp
+            bare0 = d.norms[k0][1:] if d.norms[k0][:1] in "وف" else d.norms[k0]
+            if k0 < cue.i0 - 1 and bare0 not in _PREPOSITIONS and d.norms[k0] not in _PREPOSITIONS and (
+                    (d.norms[k0][:1] in "وف" and len(d.norms[k0]) >= 3) or k0 in d.verbs):
                 # (also when that verb is a reporting verb whose own attribution was not found:
                 # "وأكد أمير بشرى، أحد شباب الجبهة، على استحالة ...، قائلا: «...»")
                 s, e, names = self._np(d, k0 + 1, cue.i0)
@@ -1178,9 +1197,13 @@ class AttributionExtractor:
             return None
         for k in range(max(s + 1, known[1]), e):
             tok, prev = d.norms[k], d.norms[k - 1]
+            if tok[0] == "ب" and len(tok) > 3 and tok != "باسم":
+                return None  # "دعا النشطاء ببدء العصيان …": a complement came first, the rest is not the object
             if (prev.startswith(("ال", "وال", "لل", "بال")) and not tok.startswith("ال") and tok[0] not in "لبو"
                     and not tok.isdigit() and tok not in NOT_SPEAKERS
                     and k not in d.verbs and d.quote_before(k) is None and not any(c in "،," for c in d.gap(k))):
+                if prev.endswith("ي") and k + 1 < e and d.norms[k + 1].startswith("ال"):
+                    continue  # "الرئيس السوري بشار الأسد": a name after a title, not the object
                 return k
         return None
 
@@ -1240,7 +1263,7 @@ class AttributionExtractor:
     def _is_source(self, d: _Doc, cue: _Cue, s: int, e: int) -> bool:
         """Is the phrase after a sourcing preposition a source? A named one, a verb ("بحسب ما ذكرت"),
         or a head noun such as بيان، مصادر، وكالة (not "وفقا للقانون", "حسب الخطة")."""
-        return (cue.has_verb or self._known(d, s, e) is not None
+        return ((cue.has_verb and (cue.i1 - 1) in d.verbs) or self._known(d, s, e) is not None
                 or any(_bare_forms(d.norms[t]) & _SOURCE_HEADS for t in range(s, min(e, s + 2))))
 
     def _cut_final_sourcing(self, d: _Doc, start: int, end: int) -> int:
@@ -1325,14 +1348,16 @@ class AttributionExtractor:
             s = e = cue.i1  # "مرددين هتافات «...»": the subject is the main verb's
             names = []
         via = None
-        if e > s and e < region_end and d.norms[e] != "عن" and any(c in "،," for c in d.gap(e)):
-            # "نقلت صحيفة X، الاثنين 28 يناير، عن Y": the date is no part of either phrase
+        if e > s and e < region_end and d.norms[e] != "عن":
+            # "نقلت صحيفة X، الاثنين 28 يناير، عن Y", "نقل موقع X، التابع للتلفزيون، عن Y": a date or an
+            # apposition between commas is no part of either phrase
             j = e
-            while j < region_end and j - e < 5 and (d.norms[j] in _NP_LEAD_SKIP or d.norms[j] in _MONTHS
-                                                    or d.norms[j].isdigit()):
+            while j < region_end and j - e < 7 and j not in d.verbs and d.norms[j] not in _COMP \
+                    and d.quote_before(j) is None and not any(c in ":؛;()" for c in d.gap(j)):
+                if d.norms[j] == "عن" and any(c in "،," for c in d.gap(j)):
+                    e = j
+                    break
                 j += 1
-            if j > e and j < region_end and d.norms[j] == "عن":
-                e = j
         if e > s and e < region_end and d.norms[e] == "عن":
             s2, e2, names2 = self._np(d, e + 1, region_end)
             # "نقلت وكالة X عن Y": a named relay or a named original speaker, not "أعرب X عن أمله"
@@ -1371,7 +1396,8 @@ class AttributionExtractor:
                     b = next((t for t in range(e, min(region_end, e + 3)) if d.norms[t].startswith("ب")
                               and len(d.norms[t]) > 3 and d.norms[t] != "باسم"), None)
                 if b is None and e < region_end and e not in d.verbs and d.norms[e] not in _NP_STOP \
-                        and d.norms[e] not in NOT_SPEAKERS and d.quote_before(e) is None:
+                        and d.norms[e] not in NOT_SPEAKERS and d.quote_before(e) is None \
+                        and any(c in "،," for c in d.gap(e)):
                     b, obj = e, True  # "ورصد المرصد السوري، مقتل ...": the object clause is what the source reports
                 span = self._content(d, b) if b is not None and speaker is not None else None
                 if obj and span is not None and span[0] == "reported_speech":
@@ -1458,7 +1484,8 @@ class AttributionExtractor:
                     start = d.sent_starts[j]
                     end = self._trim_end(d, start, d.sent_ends[j])
                     span = ("sourcing", start, end) if end > start else None
-        if span is None and not initial and cue.has_verb and speaker.source_type != "anonymous":
+        if span is None and not initial and cue.has_verb and (cue.i1 - 1) in d.verbs \
+                and speaker.source_type != "anonymous":
             # "وقال الوزير إن ...، حسبما ذكرت قناة X": the minister's words, relayed by X (via)
             for f in reversed(d.found):
                 if f.cue_start < s_start:

@@ -153,3 +153,55 @@ def test_a_bare_statement_noun_is_never_the_speaker(ex):
 def test_imam_after_a_title_is_a_name(ex):
     [a] = ex.extract("من جانبه قال المهندس إمام أن الدورة تهدف إلى رفع الوعي.")
     assert a.speaker == "إمام"
+
+
+# --- second reading (seed 2026): relays need a reporting verb, conditionals and pronouns name nobody ---
+
+def test_a_clause_after_according_to_what_a_text_stipulates_has_no_relay(ex):
+    # "وفقا لما نص عليه الدستور": a law, not a source relaying the speaker
+    [a] = ex.extract("وقال الوزير إن هذا الاقتراح يأتي وفقا لما نص عليه الدستور السويسري.")
+    assert (a.speaker, a.via) == ("الوزير", "")
+
+
+def test_an_apposition_between_the_relay_and_an_is_skipped(ex):
+    [a] = ex.extract('ونقل موقع "أخبار مصر"، التابع للتلفزيون الحكومي، عن وكالة أنباء الشرق الأوسط، أن نجلي'
+                     " الرئيس السابق تقدما بعرض.")
+    assert (a.speaker, a.via) == ("وكالة أنباء الشرق الأوسط", "موقع أخبار مصر")
+
+
+@pytest.mark.parametrize("text", [
+    "وإذا سئل المفتي عن فوائد البنوك، فإذا قال إنها حرام فعليه أن يقدم الدليل.",  # a condition, not a report
+    "إن اتهام المجموعة غير مبرر؛ فهم أكدوا في بياناتهم على أن نزولهم لحماية المتظاهرين.",  # "for they"
+])
+def test_conditionals_and_pronouns_are_never_speakers(ex, text):
+    assert all(a.speaker not in ("فإذا", "فهم") for a in ex.extract(text))
+    assert not any(a.speaker for a in ex.extract(text))
+
+
+def test_a_time_word_ends_the_speaker_phrase(ex):
+    [a] = ex.extract("وقالت المحكمة فور اعتلائها المنصة إنها راعت ظروف المتهمين.")
+    assert (a.speaker, a.source_type) == ("المحكمة", "judiciary")
+
+
+def test_a_participle_after_a_verb_with_its_subject_takes_that_subject(ex):
+    text = ("وسط هذا الصراع، كتب أحمد جمال سعد الدين، الطبيب، رأيه على فيسبوك قائلا: «تبقى المشكلة الأساسية"
+            " في التيار الإسلامي هي خفة الدم».")
+    [a] = ex.extract(text)
+    assert (a.speaker, a.cue) == ("أحمد جمال سعد الدين", "قائلا")
+    # a preposition opening the sentence is not a verb with a subject
+    text = ("وحول المفاضلة بين الدكتور سعد الدين هلالي والدكتور عبد الرحمن البر، أكد السرساوي عدم متابعته"
+            " لمواقف البر، قائلا: إن الدكتور البر ظهرت له بعض الفتاوى.")
+    assert all(not a.speaker.startswith("المفاضلة") for a in ex.extract(text))
+
+
+def test_the_author_of_a_press_statement(ex):
+    [a] = ex.extract("جاء ذلك خلال اتصال أجراه بايدن مع الخطيب، وفقًا لبيان صحفي للبيت الأبيض مساء الاثنين.")
+    assert (a.speaker, a.source_type) == ("البيت الأبيض", "presidency")
+
+
+def test_an_object_is_not_guessed_after_a_complement_or_inside_a_name(ex):
+    # "ببدء العصيان": what the activists called for, not a report of theirs
+    assert ex.extract("كما دعا بعض النشطاء السياسيين بالبحر الأحمر ببدء العصيان المدني نتيجة تزايد الاحتجاجات.") == []
+    # the monitor's object still is what it recorded
+    [a] = ex.extract("ورصد المرصد السوري لحقوق الإنسان مقتل 12 مدنيا في قصف على ريف إدلب.")
+    assert a.quote_text == "مقتل 12 مدنيا في قصف على ريف إدلب"
