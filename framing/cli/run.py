@@ -105,7 +105,7 @@ def keyness(run_dir: Annotated[str, typer.Argument(metavar="RUN_DIR", help="Outp
                                                                   "compare with (default: every other one).")] = None,
             top: Annotated[int, typer.Option("--top", metavar="N", help="Terms per side.")] = 25) -> None:
     """Terms an outlet over- and under-uses against another (or a group): log-odds with a Dirichlet prior, z."""
-    from framing.report.render import write_keyness
+    from framing.report.render import keyness_context_lines, write_keyness
 
     with calling():
         table, written = write_keyness(Path(run_dir), target, reference or None, top=top)
@@ -114,4 +114,7 @@ def keyness(run_dir: Annotated[str, typer.Argument(metavar="RUN_DIR", help="Outp
         typer.echo(f"{head} {safe_text(target)}: " + ("، ".join(
             f"{safe_text(r.form)} ({r.z:+.1f}; {r.count_target}/{r.count_reference})" for r in part.itertuples())
             or "none"))
+    context = keyness_context_lines(Path(run_dir) / written[1], table)  # the sentences behind the strongest terms
+    if context:
+        typer.echo("in context:\n" + "\n".join(safe_text(line) for line in context))
     typer.echo(f"Wrote {', '.join(safe_text(w) for w in written)} in {safe_text(run_dir)}/")
