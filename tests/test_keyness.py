@@ -243,6 +243,11 @@ def test_framing_keyness_over_a_finished_run(run_dir):
     evidence = pd.read_csv(run_dir / f"keyness_{WATAN}_vs_{MUDUN}_evidence.csv")
     assert set(evidence["outlet"]) == {WATAN, MUDUN}  # both directions: each side in its own outlet's words
     assert f"keyness_{WATAN}_vs_{MUDUN}_evidence.csv" in result.output
+    # the terminal shows a sentence for the strongest terms of each side, the word in brackets
+    assert "in context:" in lines
+    context = lines[lines.index("in context:") + 1:]
+    assert any(ln.startswith("  more: ") and f"— {WATAN}: " in ln and "[" in ln for ln in context)
+    assert any(ln.startswith("  less: ") and f"— {MUDUN}: " in ln and "[الثوار]" in ln for ln in context)
     assert (run_dir / "charts" / f"keyness_{WATAN}_vs_{MUDUN}.png").exists()
     bad = CliRunner().invoke(app, ["keyness", str(run_dir), "الجزيرة"])
     assert bad.exit_code != 0 and "no outlet 'الجزيرة' in this run" in bad.output

@@ -23,8 +23,8 @@ from framing.report.markdown import render_markdown
 from framing.report.run import RunData, load_run
 from framing.report.tables import ReportTables, build_tables, category_kinds
 
-__all__ = ["EXCLUDED_LINE_COLUMNS", "render_charts", "render_reports", "render_table_charts", "term_counts_parquet",
-           "write_keyness", "write_run"]
+__all__ = ["EXCLUDED_LINE_COLUMNS", "figure_png", "keyness_context_lines", "render_charts", "render_reports",
+           "render_table_charts", "term_counts_parquet", "write_keyness", "write_run"]
 
 EXCLUDED_LINE_COLUMNS = ["outlet", "line", "documents", "outlet_documents"]
 #: the charts get a process of their own when the per-hit tables of a run exceed this many bytes
@@ -308,6 +308,37 @@ def figure_png(fig, *, dpi: int = CHART_DPI) -> bytes:
     image.quantize(colors=256, method=Image.Quantize.MAXCOVERAGE).save(out, "PNG", dpi=(dpi, dpi),
                                                                        compress_level=6)
     return out.getvalue()
+
+
+def keyness_context_lines(evidence: str | Path | pd.DataFrame, table: pd.DataFrame, *, per_side: int = 2,
+                          width: int = 60) -> list[str]:
+    """Plain-text lines for a terminal: one sentence for each of the ``per_side`` strongest terms of
+    each side of a keyness ``table``, cut to ``width`` characters around the word (``evidence`` is
+    a keyness evidence table or its CSV, as :func:`write_keyness` writes it)."""
+    ev = pd.read_csv(evidence, keep_default_na=False, na_values=[""], dtype=str) \
+        if not isinstance(evidence, pd.DataFrame) else evidence.astype(str)
+    if ev.empty or table.empty:
+        return []
+    first = {}
+    for r in ev.itertuples():
+        first.setdefault((r.side, r.term), r)
+    lines = []
+    for side, head in (("target", "more"), ("reference", "less")):
+        for r in table[table["side"] == side].nsmallest(per_side, "rank").itertuples():
+            e = first.get((side, str(r.term)))
+            try:
+                base = int(float(e.sentence_start))
+                a, b = int(float(e.start)) - base, int(float(e.end)) - base
+            except (AttributeError, TypeError, ValueError):
+                continue
+            sent = str(e.sentence)
+            if not 0 <= a < b <= len(sent):
+                continue
+            pre, word, post = sent[max(0, a - width):a], sent[a:b], sent[b:b + width]
+            cut = f"{'…' if a > width else ''}{pre}[{word}]{post}{'…' if len(sent) - b > width else ''}"
+            text = " ".join(cut.split())
+            lines.append(f"  {head}: {r.form} — {e.outlet}: {text}")
+    return lines
 
 
 def _chart_saver(run_dir: Path, target: Path | None):
