@@ -950,9 +950,10 @@ def _build_result(meta: _Meta, event_key, dup_of, dup_sim, stop, *, min_outlets:
         ords = [meta.ordinals[i] for i in members if meta.ordinals[i] >= 0]
         return (min(ords) if ords else big, min(meta.doc_ids[i] for i in members))
 
+    words = _TitleWords(stop)
     title_df = Counter()
     for t in meta.titles:
-        title_df.update({light_stem(w) for w in WORD_RE.findall(normalize_ar(t)) if w not in stop})
+        title_df.update(words(t)[0])
     manual_ids = {k[1] for k in groups if k[0] == "manifest"}
     width = max(4, len(str(len(groups))))
     event_of = [""] * n
@@ -973,7 +974,7 @@ def _build_result(meta: _Meta, event_key, dup_of, dup_sim, stop, *, min_outlets:
         outlets = sorted({meta.outlets[i] for i in members})
         indep = [i for i in members if dup_of[i] < 0]
         indep_outlets = sorted({meta.outlets[i] for i in indep})
-        label = _label([meta.titles[i] for i in members], title_df, n, stop)
+        label = _label([words(meta.titles[i])[1] for i in members], title_df, n)
         if days:
             label += f" ({days[0]}" + (f" – {days[-1]})" if days[-1] != days[0] else ")")
         rows.append({
@@ -999,20 +1000,60 @@ def _build_result(meta: _Meta, event_key, dup_of, dup_sim, stop, *, min_outlets:
     return EventResult(assignments, events, {})
 
 
-def _label(titles: list[str], title_df: Counter, n_docs: int, stop, k: int = 5) -> str:
-    """The ``k`` most distinctive title words of an event (in their most frequent written form)."""
+class _TitleWords:
+    """The words of titles that event labels need, one tokenization per distinct title.
+
+    ``words(title)`` is ``(stems, items)``: the light stems of its normalized words that
+    are not stop words (for the title document frequencies), and ``(position, stem,
+    spelling)`` of each word a label may use (not a stop word, ≥ 2 letters, not a
+    number; the spelling normalized except alef, alef maksura and teh marbuta).
+    """
+
+    def __init__(self, stop):
+        self.stop = stop
+        self._titles: dict[str, tuple[frozenset[str], tuple[tuple[int, str, str], ...]]] = {}
+        self._stems: dict[str, str] = {}
+        self._spellings: dict[str, str] = {}
+
+    def __call__(self, title: str) -> tuple[frozenset[str], tuple[tuple[int, str, str], ...]]:
+        got = self._titles.get(title)
+        if got is not None:
+            return got
+        stop, stems, spellings = self.stop, self._stems, self._spellings
+        df: set[str] = set()
+        items: list[tuple[int, str, str]] = []
+        for pos, tok in enumerate(tokenize(title)):
+            norm = tok.norm
+            if norm in stop:
+                continue
+            s = stems.get(norm)
+            if s is None:
+                s = stems[norm] = light_stem(norm)
+            df.add(s)
+            if len(norm) < 2 or norm.isdigit():
+                continue
+            written = title[tok.start:tok.end]
+            spelling = spellings.get(written)
+            if spelling is None:
+                spelling = spellings[written] = normalize_ar(written, alef=False, alef_maksura=False,
+                                                             teh_marbuta=False)
+            items.append((pos, s, spelling))
+        got = self._titles[title] = (frozenset(df), tuple(items))
+        return got
+
+
+def _label(titles: list[tuple[tuple[int, str, str], ...]], title_df: Counter, n_docs: int, k: int = 5) -> str:
+    """The ``k`` most distinctive title words of an event (in their most frequent written form);
+    ``titles`` are the label items of its titles (:class:`_TitleWords`)."""
     score: Counter = Counter()
     surface: dict[str, Counter] = defaultdict(Counter)
     first_pos: dict[str, tuple[int, int]] = {}
-    for t_i, title in enumerate(titles):
+    for t_i, items in enumerate(titles):
         seen = set()
-        for pos, tok in enumerate(tokenize(title)):
-            if tok.norm in stop or len(tok.norm) < 2 or tok.norm.isdigit():
-                continue
-            s = light_stem(tok.norm)
-            surface[s][normalize_ar(title[tok.start:tok.end], alef=False, alef_maksura=False,
-                                     teh_marbuta=False)] += 1
-            first_pos.setdefault(s, (t_i, pos))
+        for pos, s, spelling in items:
+            surface[s][spelling] += 1
+            if s not in first_pos:
+                first_pos[s] = (t_i, pos)
             if s not in seen:
                 seen.add(s)
                 score[s] += 1
