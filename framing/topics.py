@@ -280,6 +280,10 @@ def _normalize_texts(texts) -> list[str]:
     return [normalize_ar(t) for t in texts]
 
 
+#: distinct tokens an :class:`ArabicAnalyzer` remembers (folded, stop word or not)
+_ANALYZER_CACHE = 500_000
+
+
 class ArabicAnalyzer:
     """Words and word pairs of Arabic text for topic representations (``CountVectorizer(analyzer=...)``).
 
@@ -295,15 +299,25 @@ class ArabicAnalyzer:
     def __init__(self, stop_words: Iterable[str] = (), ngram_range: tuple[int, int] = (1, 2)):
         self.stop_words = frozenset(normalize_ar(w) for w in stop_words)
         self.ngram_range = tuple(ngram_range)
+        self._words: dict[str, str | None] = {}  # token -> folded word, None for a stop word
 
     def __call__(self, text: str) -> list[str]:
         norm = normalize_ar(text)
         words: list[str] = []
         pairs: list[str] = []
         prev, prev_end = None, -1
+        known = self._words
         for m in _ARABIC_TOKEN_RE.finditer(norm):
-            w = fold_article_clitics(m.group())
-            if w in self.stop_words:
+            tok = m.group()
+            try:
+                w = known[tok]
+            except KeyError:
+                w = fold_article_clitics(tok)
+                if w in self.stop_words:
+                    w = None
+                if len(known) < _ANALYZER_CACHE:
+                    known[tok] = w
+            if w is None:
                 prev = None
                 continue
             words.append(w)
@@ -368,6 +382,42 @@ def _make_label(words: Sequence[str], surface: dict[str, str], n: int = 3) -> st
         elif len(picked) < n:
             picked.append(w)
     return WORD_SEP.join(_display(w, surface) for w in picked) or "(no words)"
+
+
+#: neighbours of each unit in UMAP's graph
+_UMAP_NEIGHBORS = 15
+
+
+def _cosine_knn(embeddings: np.ndarray, k: int, chunk: int = 1024) -> tuple[np.ndarray, np.ndarray]:
+    """Exact ``k`` nearest neighbours of every row by cosine distance, the row itself first
+    (``(indices, distances)``, as UMAP's ``precomputed_knn`` takes them).
+
+    Ties are broken by the lower index, so the graph is the same on every run.
+
+    >>> idx, dist = _cosine_knn(np.array([[1.0, 0.0], [0.9, 0.1], [0.0, 1.0]]), 2)
+    >>> idx.tolist(), dist[:, 0].tolist()
+    ([[0, 1], [1, 0], [2, 1]], [0.0, 0.0, 0.0])
+    """
+    emb = np.asarray(embeddings, dtype=np.float32)
+    emb = emb / np.maximum(np.linalg.norm(emb, axis=1, keepdims=True), 1e-12)
+    n = len(emb)
+    k = min(int(k), n)
+    indices = np.empty((n, k), dtype=np.int32)
+    distances = np.empty((n, k), dtype=np.float32)
+    for a in range(0, n, chunk):
+        b = min(a + chunk, n)
+        sims = emb[a:b] @ emb.T
+        rows = np.arange(b - a)
+        sims[rows, np.arange(a, b)] = np.inf  # the row itself first
+        part = np.argpartition(-sims, k - 1, axis=1)[:, :k] if k < n else np.tile(np.arange(n), (b - a, 1))
+        top = np.take_along_axis(sims, part, axis=1)
+        order = np.lexsort((part, -top), axis=1)
+        part = np.take_along_axis(part, order, axis=1)
+        top = np.take_along_axis(top, order, axis=1)
+        top[:, 0] = 1.0
+        indices[a:b] = part
+        distances[a:b] = np.maximum(1.0 - top, 0.0)
+    return indices, distances
 
 
 # --- the model ---------------------------------------------------------------------------------
@@ -493,10 +543,10 @@ class TopicModel:
         stops = _load_stop_words(self.stop_words)
 
         embedder = self._make_embedder(n_fit, stops)
-        embeddings = self._fit_embed(embedder, texts)
+        embeddings = self._fit_embed(embedder, texts, docs)
         advance(1)
 
-        bt = self._bertopic(clustering, n_fit, stops, embedder)
+        bt = self._bertopic(clustering, n_fit, stops, embedder, embeddings)
         with _quiet_bertopic():
             bt.fit(docs, embeddings=embeddings)
         if set(bt.topics_) == {-1}:
@@ -552,7 +602,7 @@ class TopicModel:
         advance(1)
         return self
 
-    def _bertopic(self, clustering: str, n_fit: int, stops: list[str], embedder):
+    def _bertopic(self, clustering: str, n_fit: int, stops: list[str], embedder, embeddings: np.ndarray | None = None):
         """BERTopic with its sub-models for this corpus size (see the module docstring)."""
         from bertopic import BERTopic
         from bertopic.dimensionality import BaseDimensionalityReduction
@@ -574,8 +624,11 @@ class TopicModel:
             import hdbscan
             from umap import UMAP
 
-            reduction = UMAP(n_neighbors=15, n_components=5, min_dist=0.0, metric="cosine", random_state=self.seed,
-                             n_jobs=1, low_memory=True)
+            # the neighbour graph is computed exactly here (cosine, BLAS in chunks) instead of by UMAP's
+            # NN-descent, whose numba code is compiled anew in every process (minutes on a loaded machine)
+            knn = _cosine_knn(embeddings, _UMAP_NEIGHBORS) if embeddings is not None else (None, None, None)
+            reduction = UMAP(n_neighbors=_UMAP_NEIGHBORS, n_components=5, min_dist=0.0, metric="cosine",
+                             random_state=self.seed, n_jobs=1, low_memory=True, precomputed_knn=knn)
             min_size = self.min_topic_size or max(10, n_fit // 300)
             cluster = hdbscan.HDBSCAN(min_cluster_size=int(min_size), metric="euclidean",
                                       cluster_selection_method="eom", prediction_data=False)
@@ -650,12 +703,15 @@ class TopicModel:
             ("l2", Normalizer()),
         ])
 
-    def _fit_embed(self, embedder, texts: list[str]) -> np.ndarray:
+    def _fit_embed(self, embedder, texts: list[str], normalized: list[str]) -> np.ndarray:
+        """Fit the offline embedder on ``texts`` (``normalized``: the same texts already
+        normalized, as its first step would give) and embed them."""
         if embedder is None:
             return _st_encode(self.sentence_model_, texts)
         tfidf = embedder.named_steps["tfidf"]
+        embedder.named_steps["normalize"].fit(texts[:1])
         try:
-            matrix = embedder[:2].fit_transform(texts)
+            matrix = tfidf.fit_transform(normalized)
         except ValueError as exc:  # empty vocabulary: no Arabic words left after stop words
             raise ConfigError(f"no Arabic words to model topics on ({exc})",
                               hint="check the corpus text field and the stop-word list") from exc
@@ -950,12 +1006,17 @@ def _st_encode(model, texts: list[str]) -> np.ndarray:
 
 @contextmanager
 def _quiet_bertopic():
-    """BERTopic logs warnings that are expected here (saving without an embedding model pointer)."""
+    """BERTopic logs warnings that are expected here (saving without an embedding model pointer;
+    UMAP on a precomputed neighbour graph cannot transform new data, which is not needed)."""
+    import warnings
+
     log = logging.getLogger("BERTopic")
     level = log.level
     log.setLevel(logging.ERROR)
     try:
-        yield
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=r"precomputed_knn\[2\]")
+            yield
     finally:
         log.setLevel(level)
 
