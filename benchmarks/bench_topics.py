@@ -1,8 +1,9 @@
 """Benchmark the topic stage on the Egyptian February 2013 corpus (85,676 articles).
 
 Runs what ``framing topics`` runs — paragraph units, BERTopic fitted on a seeded sample
-(UMAP + HDBSCAN at this size), every unit assigned in batches, topic mix per document
-and per outlet — and prints the wall time of each step, the peak memory (RSS
+(UMAP on an exact cosine kNN graph + HDBSCAN at this size), every unit assigned in
+batches, topic mix per document and per outlet — and prints the wall and CPU time of
+each step and the load average (the machine may be shared), the peak memory (RSS
 high-water mark), the clustering used and why, and the 10 largest topics of the
 corpus (by share of all text) with their top words, then each outlet's 3 largest topics.
 With ``--repeat`` it fits a second time and checks that ``topics.csv`` is identical.
@@ -17,6 +18,7 @@ The stop words default to lexicons/stopwords-ar.txt, else the shared Arabic stop
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import sys
 import time
@@ -63,22 +65,24 @@ def main() -> None:
           f"in {t_units:.1f} s (load + split)")
 
     params = dict(seed=args.seed, max_fit_units=args.max_fit_units, stop_words=stop_words, progress=args.progress)
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     model = TopicModel(**params).fit(units)
     t_fit = time.perf_counter() - t
-    print(f"fit: {t_fit:.1f} s on {model.n_fit_units_:,} units — {model.clustering_used_}: "
-          f"{model.clustering_reason_}")
+    print(f"fit: {t_fit:.1f} s ({time.process_time() - c:.1f} s CPU) on {model.n_fit_units_:,} units — "
+          f"{model.clustering_used_}: {model.clustering_reason_}")
 
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     assigned = model.transform(units)
-    t_assign = time.perf_counter() - t
     mix = topic_mix(model, units, assigned)
     outlets = outlet_topic_mix(mix)
-    print(f"assign + mix: {t_assign:.1f} s for {len(units):,} units")
+    t_assign = time.perf_counter() - t
+    print(f"assign + mix: {t_assign:.1f} s ({time.process_time() - c:.1f} s CPU) for {len(units):,} units")
     total = time.perf_counter() - t_all
     n_topics = int((model.topics_["topic"] != -1).sum())
     outliers = (assigned == -1).mean()
-    print(f"\nTOTAL {total:.1f} s, peak RSS {peak_mb():,.0f} MB; {n_topics} topics; "
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"\nTOTAL {total:.1f} s ({time.process_time():.1f} s CPU; load average {load} on {os.cpu_count()} cores), "
+          f"peak RSS {peak_mb():,.0f} MB; {n_topics} topics; "
           f"{outliers:.2%} of units outliers (fit sample: "
           f"{model.topics_.set_index('topic')['size'].get(-1, 0) / model.n_fit_units_:.1%})")
 

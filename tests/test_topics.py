@@ -151,6 +151,35 @@ def test_arabic_analyzer(text, expected):
     assert ArabicAnalyzer(stop_words=["في", "و"])(text) == expected
 
 
+def test_arabic_analyzer_gives_the_same_words_from_its_token_memory():
+    analyzer = ArabicAnalyzer(stop_words=["في"])
+    text = "والجيش في إدلب، وبالجيش قصف في الجيش"
+    first = analyzer(text)
+    assert first == ["الجيش", "ادلب", "الجيش", "قصف", "الجيش", "الجيش قصف"]  # no pair across «،»
+    assert analyzer(text) == first                       # second call: every token remembered
+    assert analyzer("في في") == []                      # a remembered stop word stays dropped
+
+
+def test_cosine_knn_is_exact_self_first_and_ties_by_index():
+    from framing.topics import _cosine_knn
+
+    rng = np.random.default_rng(3)
+    emb = rng.normal(size=(2500, 12)).astype(np.float32)
+    emb[7] = emb[3] * 2.0                                # same direction as row 3: distance 0
+    idx, dist = _cosine_knn(emb, 6, chunk=300)
+    assert idx.shape == dist.shape == (2500, 6)
+    assert (idx[:, 0] == np.arange(2500)).all() and (dist[:, 0] == 0).all()
+    unit = emb / np.linalg.norm(emb, axis=1, keepdims=True)
+    sims = unit @ unit.T
+    np.fill_diagonal(sims, np.inf)
+    brute = np.argsort(-sims, axis=1, kind="stable")[:, :6]
+    assert (idx == brute).mean() > 0.999                 # float32 near-ties aside
+    assert np.all(np.diff(dist, axis=1) >= -1e-6)         # nearest first
+    assert idx[3, 1] == 7 and idx[7, 1] == 3 and dist[3, 1] < 1e-6
+    again, _ = _cosine_knn(emb, 6, chunk=1000)           # chunking does not change the graph
+    assert np.array_equal(idx, again)
+
+
 # --- the small (k-means) path --------------------------------------------------------------------
 
 
