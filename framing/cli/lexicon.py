@@ -292,6 +292,9 @@ def suggest(
                          ] = None,
     examples: Annotated[bool, typer.Option("--examples/--no-examples", help="Find a KWIC example for each "
                                                                             "(one more pass).")] = True,
+    language: Annotated[str | None, typer.Option(help="ar or en: the documents, rules and stop words "
+                                                      "(default: the --into lexicon's language, else ar).")
+                        ] = None,
     seed: Seed = 0,
     limit: Limit = None,
     sample_docs: SampleDocs = None,
@@ -306,7 +309,7 @@ def suggest(
 
     frame = _run(suggest_terms, corpus, lexicons, by=tuple(by or ("outlet", "actor")), top_n=top,
                  ngram_max=ngram_max, min_count=min_count, z_min=z_min, stopwords=stopwords, into=into, actors=actor,
-                 examples=examples, limit=limit, sample_docs=sample_docs, seed=seed,
+                 examples=examples, limit=limit, sample_docs=sample_docs, seed=seed, language=language,
                  **_fields(text_field, outlet_field, date_field, id_field))
     current = None
     for r in frame.itertuples(index=False):
@@ -368,11 +371,15 @@ def import_(
     update: Annotated[bool, typer.Option("--update", help="Overwrite entries whose fields differ.")] = False,
     declare: Annotated[bool, typer.Option("--declare", help="Declare categories and actors the lexicon does "
                                                             "not have yet.")] = False,
+    language: Annotated[str | None, typer.Option(help="Language of the terms (e.g. en) for a lexicon the "
+                                                      "import creates; default: the target lexicon's, else ar.")
+                        ] = None,
 ) -> None:
     """Import entries from a spreadsheet (CSV) or a dictionary (LIWC .dic, quanteda YAML)."""
     from framing.lexicon.exchange import import_entries
 
-    r = _run(import_entries, file, into, format=format, lexicons=lexicons, update=update, declare=declare)
+    r = _run(import_entries, file, into, format=format, lexicons=lexicons, update=update, declare=declare,
+             language=language)
     typer.echo(f"{'created' if r.created else 'updated'} {r.path}: {r.added} added, {r.updated} updated, "
                f"{r.unchanged} unchanged" + (f"; declared {', '.join(r.declared)}" if r.declared else ""))
     for n in r.notes:
