@@ -36,7 +36,6 @@ from framing.lexicon.model import (
     lexicon_files,
     lexicon_from_data,
     load_lexicon,
-    normalize_term,
     term_words,
 )
 from framing.lexicon.yamlio import read_yaml
@@ -752,19 +751,20 @@ def _check_fields(t: _Text, fields: dict[str, Any], *, new_category: str | None,
 def _lexicon_warnings(fields: dict[str, Any], t: _Text, lexicons_dir: Path | None) -> tuple[str, ...]:
     """The new term inside a longer entry (or containing a shorter one), or in another lexicon."""
     out = []
-    words = normalize_term(fields["term"])
+    language = _language(t)
+    words = term_words(fields["term"], language)
     for it in t.items:
         f = _raw_fields(it.raw)
         other = f.get("term")
         if not isinstance(other, str):
             continue
-        ow = normalize_term(other)
+        ow = term_words(other, language)
         if ow == words:
             continue
-        if len(ow) > len(words) and _contains(ow, words, f.get("match", "affix")):
+        if len(ow) > len(words) and _contains(ow, words, f.get("match", "affix"), language):
             out.append(f"'{fields['term']}' is inside the longer entry '{other}' (line {it.start + 1}): "
                        "where that occurs, the longer entry counts")
-        elif len(words) > len(ow) and _contains(words, ow, f.get("match", "affix")):
+        elif len(words) > len(ow) and _contains(words, ow, f.get("match", "affix"), language):
             out.append(f"'{fields['term']}' contains the entry '{other}' (line {it.start + 1}): "
                        f"where '{fields['term']}' occurs, it counts instead of '{other}'")
     if lexicons_dir is not None and lexicons_dir.is_dir() and t.path is not None:
@@ -781,9 +781,15 @@ def _lexicon_warnings(fields: dict[str, Any], t: _Text, lexicons_dir: Path | Non
     return tuple(out)
 
 
-def _contains(longer: Sequence[str], shorter: Sequence[str], match: str = "affix") -> bool:
-    """Would a term of words ``shorter`` match inside the term of words ``longer``?"""
-    forms = surface_forms(list(shorter), match)
+def _contains(longer: Sequence[str], shorter: Sequence[str], match: str = "affix", language: str = "ar") -> bool:
+    """Would a term of words ``shorter`` match inside the term of words ``longer`` (in a lexicon
+    of ``language``: English words take the English forms)?"""
+    if language == "en":
+        from framing.english import word_forms
+
+        forms = list(word_forms(tuple(shorter), match))
+    else:
+        forms = surface_forms(list(shorter), match)
     n = len(shorter)
     return any(all(longer[j + i] in forms[i] for i in range(n)) for j in range(len(longer) - n + 1))
 

@@ -26,6 +26,7 @@ from framing.lexicon.editing import (
     _find_item,
     _insert_entry,
     _Item,
+    _language,
     _line_of_key,
     _load_text,
     _parse_yaml,
@@ -45,7 +46,7 @@ from framing.lexicon.model import (
     default_category_kind,
     lexicon_from_data,
     load_lexicon,
-    normalize_term,
+    term_words,
 )
 
 # =============================================================================================
@@ -385,7 +386,8 @@ def _with_category_kind(t: _Text, category: str, kind: str) -> _Text:
 
 def import_entries(source: str | Path, lexicon: str | Path, *, format: str | None = None,
                    lexicons: str | Path | None = None, update: bool = False, declare: bool = False,
-                   description: str | None = None, backup: bool = True) -> ImportResult:
+                   description: str | None = None, backup: bool = True,
+                   language: str | None = None) -> ImportResult:
     """Import entries from CSV, LIWC ``.dic`` or quanteda YAML into a lexicon (created if needed).
 
     Entries already present with the same fields are left alone; entries whose term is
@@ -393,6 +395,11 @@ def import_entries(source: str | Path, lexicon: str | Path, *, format: str | Non
     them. Categories and actors the lexicon does not declare are refused unless
     ``declare=True`` (a new lexicon declares them all). Every edit is surgical and the file
     is written once, atomically, after validation.
+
+    Terms are read by the rules of the target lexicon's ``language:`` (an English lexicon's
+    terms are case-folded and its entries match with the English inflection); ``language``
+    names the language of a lexicon the import creates (default ``ar``) and, for an existing
+    one, must be its language.
 
     >>> import_entries("codebook.csv", "egypt", lexicons="my-lexicons")  # doctest: +SKIP
     """
@@ -408,11 +415,25 @@ def import_entries(source: str | Path, lexicon: str | Path, *, format: str | Non
             text = raw.decode("cp1256")
         except UnicodeDecodeError:
             raise LexiconError("not UTF-8 (nor Windows-1256)", path=src, hint="save it as UTF-8") from None
+    try:
+        existing: Path | None = resolve_lexicon(lexicon, lexicons)
+    except LexiconError:
+        existing = None
+    if existing is not None:
+        have = _language(_load_text(_read_text(existing)[0], existing))
+        if language is not None and language != have:
+            raise LexiconError(f"--language {language} but lexicon {existing.stem} is language: {have}",
+                               path=existing, hint=f"leave --language out, or import into a lexicon of language {language}")
+        language = have
+    language = language or "ar"
     notes: list[str] = []
     if fmt == "csv":
         rows = _rows_from_csv(src, text)
     elif fmt == "liwc":
         rows, notes = _rows_from_liwc(src, text)
+        if language == "en" and any(f.get("match", "affix") == "affix" for _, f in rows):
+            notes.append("English entries have no prefix match: a LIWC 'word*' is imported as 'word', "
+                         "matching its plural and possessive ('inflect: verb' adds the verb forms)")
         notes.append("LIWC has no stance or notes: imported entries have stance 0; set them with "
                      "'framing lexicon set'")
     else:
@@ -426,7 +447,7 @@ def import_entries(source: str | Path, lexicon: str | Path, *, format: str | Non
         if not f.get("term") or not f.get("category"):
             problems.append(f"line {line}: needs a term and a category")
             continue
-        key = normalize_term(f["term"])
+        key = term_words(f["term"], language)
         if key in seen:
             problems.append(f"line {line}: '{f['term']}' repeats line {seen[key]}")
         seen.setdefault(key, line)
@@ -450,7 +471,7 @@ def import_entries(source: str | Path, lexicon: str | Path, *, format: str | Non
             directory, name = p.parent, p.stem
         else:
             directory, name = (Path(lexicons) if lexicons is not None else user_lexicon_dir()), str(lexicon)
-        path = new_lexicon(name, directory=directory,
+        path = new_lexicon(name, directory=directory, language=language,
                            description=description or f"Imported from {src.name}.")
         created = True
         declare = True
@@ -469,6 +490,11 @@ def _import_into(path: Path, rows, *, src: Path, update: bool, declare: bool, ba
     text, bom = _read_text(path)
     t = _load_text(text, path)
     _check_editable(t)
+    language = _language(t)
+
+    def order(f: dict[str, Any]) -> tuple:
+        return term_words(str(f.get("term")), language), str(f.get("term"))
+
     declared_now = []
     for section, key in (("categories", "category"), ("actors", "actor")):
         wanted = list(dict.fromkeys(f[key] for _, f in rows if f.get(key)))
@@ -501,6 +527,8 @@ def _import_into(path: Path, rows, *, src: Path, update: bool, declare: bool, ba
         merged = {**old, **fields}
         if "stance" in old and "stance" in fields and float(old["stance"]) == float(fields["stance"]):
             merged["stance"] = old["stance"]
+        if language == "en":  # English terms are case-folded: "Regime Forces" is the entry "regime forces"
+            merged["term"] = old.get("term", merged["term"])
         if merged == old:
             unchanged += 1
         elif update:
@@ -520,14 +548,13 @@ def _import_into(path: Path, rows, *, src: Path, update: bool, declare: bool, ba
         added_first = 0
     new_text = _apply_batch(t, inserts, replaces) if (inserts or replaces) else t.text
     expected = sorted(([_raw_fields(it.raw) for it in t.items if it.start not in {i.start for i, _ in replaces}]
-                       + [f for _, f in replaces] + inserts), key=lambda f: normalize_term(str(f.get("term"))))
+                       + [f for _, f in replaces] + inserts), key=order)
     new = _load_text(new_text, path)
     try:
         lexicon_from_data(new.data, path=path)
     except LexiconError as exc:
         raise LexiconError(f"import refused: {exc.message}", path=path, line=exc.line, hint=exc.hint) from None
-    got = sorted((_raw_fields(r) for r in (new.data.get("entries") or [])),
-                 key=lambda f: normalize_term(str(f.get("term"))))
+    got = sorted((_raw_fields(r) for r in (new.data.get("entries") or [])), key=order)
     if got != expected:
         raise LexiconError("import refused: the file's layout is unusual and the edit could not be made safely",
                            path=path, hint="import into a new lexicon and merge by hand")

@@ -366,9 +366,12 @@ def entry_stats(corpus: Any, lexicons: Any = None, *, broad: float = 0.2, kind: 
     match wins, so an entry inside a longer one only counts where the longer one does not).
     Columns: ``lexicon, line, term, actor, category, stance, hits, documents, outlets,
     doc_share, status, top_forms`` and ``hits:<outlet>`` per outlet; ``status`` is ``dead``
-    (no hit), ``broad`` (in more than ``broad`` of the documents) or ``ok``; ``top_forms`` are
-    the most frequent matched forms (normalized) with counts. ``.attrs["documents"]`` is the
-    number of documents read. Rows in lexicon file order.
+    (no hit), ``broad`` (in more than ``broad`` of the documents of its language) or ``ok``;
+    ``top_forms`` are the most frequent matched forms (normalized) with counts. Each document is
+    matched by the lexicons of its language (``language: en`` lexicons with the English rules
+    on English documents, the others on Arabic ones), and ``doc_share`` is a share of the
+    documents of the entry's language. ``.attrs["documents"]`` is the number of documents read,
+    ``.attrs["languages"]`` the documents per language. Rows in lexicon file order.
 
     >>> entry_stats("corpus.jsonl.xz", "my-lexicons", outlet_field="source")  # doctest: +SKIP
     """
@@ -378,31 +381,39 @@ def entry_stats(corpus: Any, lexicons: Any = None, *, broad: float = 0.2, kind: 
     if not lexs:
         raise LexiconError("no lexicon to test", path=str(lexicons) if lexicons else None,
                            hint="pass --lexicons DIR with at least one .yaml lexicon")
-    matcher = Matcher(lexs)
+    # each document is matched by the lexicons of its language, with that language's rules
+    matchers = {lang: Matcher([lx for lx in lexs if _language_key(lx.language) == lang]) for lang in ("ar", "en")}
     hits: Counter = Counter()
     docs: dict[str, set[str]] = {}
     outlets_of: dict[str, set[str]] = {}
     by_outlet: dict[str, Counter] = {}
     forms: dict[str, Counter] = {}
     n_docs = 0
+    n_lang: Counter = Counter()
     all_outlets: set[str] = set()
     for doc in _documents(corpus, limit=limit, sample_docs=sample_docs, seed=seed, **fields):
         n_docs += 1
+        lang = _language_key(doc.language)
+        n_lang[lang] += 1
         all_outlets.add(doc.outlet)
+        matcher = matchers[lang]
+        if not matcher.lexicons:
+            continue
         for h in matcher.find(doc.masked_text, doc_id=doc.doc_id):
             key = h.entry_id
             hits[key] += 1
             docs.setdefault(key, set()).add(doc.doc_id)
             outlets_of.setdefault(key, set()).add(doc.outlet)
             by_outlet.setdefault(key, Counter())[doc.outlet] += 1
-            forms.setdefault(key, Counter())[normalize_ar(h.matched)] += 1
+            forms.setdefault(key, Counter())[_folded(h.matched, lang)] += 1
     outlet_names = sorted(all_outlets)
     rows = []
     for lex in lexs:
+        of_language = n_lang[_language_key(lex.language)]  # shares among the documents of its language
         for e in lex.entries:
             n = hits.get(e.id, 0)
             nd = len(docs.get(e.id, ()))
-            share = nd / n_docs if n_docs else 0.0
+            share = nd / of_language if of_language else 0.0
             status = "dead" if n == 0 else ("broad" if share > broad else "ok")
             top = ", ".join(f"{f} ({c})" for f, c in forms.get(e.id, Counter()).most_common(3))
             row = {"lexicon": lex.name, "line": e.line, "term": e.term, "actor": e.actor or "",
@@ -415,8 +426,38 @@ def entry_stats(corpus: Any, lexicons: Any = None, *, broad: float = 0.2, kind: 
     columns = ["lexicon", "line", "term", "actor", "category", "stance", "hits", "documents", "outlets",
                "doc_share", "status", "top_forms"] + [f"hits:{o}" for o in outlet_names]
     frame = pd.DataFrame(rows, columns=columns)
-    frame.attrs.update(documents=n_docs, outlets=outlet_names)
+    frame.attrs.update(documents=n_docs, outlets=outlet_names, languages=dict(sorted(n_lang.items())))
     return frame
+
+
+def _suggest_language(language: str | None, into: str | None, lexicons: Any) -> str:
+    """The language suggestions are for: ``language`` if given, else the ``into`` lexicon's
+    (when it exists), else Arabic."""
+    if language is not None:
+        if language not in ("ar", "en"):
+            raise ConfigError(f"language {language!r} is not one of ar, en", hint="use --language ar or --language en")
+        return language
+    if into:
+        where = lexicons if isinstance(lexicons, (str, Path)) else None
+        try:
+            return _language_key(load_lexicon(resolve_lexicon(into, where)).language)
+        except LexiconError:  # a lexicon to be created: Arabic unless told
+            return "ar"
+    return "ar"
+
+
+def _language_key(language: str | None) -> str:
+    """``en`` for English, ``ar`` for everything else (the analysis reads other languages as Arabic)."""
+    return "en" if language == "en" else "ar"
+
+
+def _folded(matched: str, language: str) -> str:
+    """A matched form as counted: normalized by the rules of its language."""
+    if language == "en":
+        from framing.english import normalize_en
+
+        return normalize_en(matched).text
+    return normalize_ar(matched)
 
 
 # =============================================================================================
@@ -460,13 +501,17 @@ class _Counts:
         self.prunes += 1
 
 
-def _grams(tokens: list[str], stop: frozenset[str], n_max: int) -> set[str]:
-    """Words and n-grams (n ≤ ``n_max``) of one sentence's normalized tokens: Arabic words only,
-    neither first nor last word a stop word."""
+#: an English word of a suggestion: two or more Latin letters (an inner or possessive apostrophe kept)
+_EN_WORD = re.compile("^[a-z]{2,}(?:'[a-z]+)*'?$")
+
+
+def _grams(tokens: list[str], stop: frozenset[str], n_max: int, word_re: re.Pattern = _AR_WORD) -> set[str]:
+    """Words and n-grams (n ≤ ``n_max``) of one sentence's normalized tokens: words of
+    ``word_re`` only (Arabic words by default), neither first nor last word a stop word."""
     out: set[str] = set()
     run: list[str] = []
     for tok in [*tokens, ""]:
-        if tok and _AR_WORD.match(tok):
+        if tok and word_re.match(tok):
             run.append(tok)
             continue
         if run:
@@ -519,7 +564,8 @@ def _close(a: int, b: int) -> bool:
     return min(a, b) >= 0.8 * max(a, b)
 
 
-def _place(words: tuple[str, ...], count: int, accepted: list[tuple[tuple[str, ...], int, Any]], row: Any) -> None:
+def _place(words: tuple[str, ...], count: int, accepted: list[tuple[tuple[str, ...], int, Any]], row: Any,
+           language: str = "ar") -> None:
     """Add a candidate unless it adds nothing to the accepted ones.
 
     A clitic form of an accepted term, or a part of an accepted phrase about as frequent (80%),
@@ -528,11 +574,12 @@ def _place(words: tuple[str, ...], count: int, accepted: list[tuple[tuple[str, .
     """
     inside = []
     for k, (other, n, _) in enumerate(accepted):
-        if len(other) == len(words) and (_contains(words, other) or _contains(other, words)):
+        if len(other) == len(words) and (_contains(words, other, language=language)
+                                         or _contains(other, words, language=language)):
             return
-        if len(other) > len(words) and _contains(other, words) and _close(count, n):
+        if len(other) > len(words) and _contains(other, words, language=language) and _close(count, n):
             return
-        if len(other) < len(words) and _contains(words, other) and _close(count, n):
+        if len(other) < len(words) and _contains(words, other, language=language) and _close(count, n):
             inside.append(k)
     if inside:
         accepted[inside[0]] = (words, count, row)
@@ -561,9 +608,16 @@ def suggest_terms(
     limit: int | None = None,
     sample_docs: int | None = None,
     seed: int = 0,
+    language: str | None = None,
     **fields: str,
 ):
     """Candidate terms that no lexicon has yet, each ready to add with one command.
+
+    ``language`` (``ar`` or ``en``; default: the language of the ``into`` lexicon when it
+    exists, else ``ar``) chooses the documents counted (those of that language), the rules
+    (Arabic clitics and suffixes, or English case folding and inflection), the stop words
+    (``stopwords-ar.txt`` or ``stopwords-en.txt``) and the lexicons a candidate is checked
+    against (those of that language).
 
     Two sources (``by``):
 
@@ -576,7 +630,7 @@ def suggest_terms(
       words of the hits themselves are blanked out of their sentence first, and n-grams
       containing one of the actor's own entries are left out.
 
-    N-grams never cross a sentence boundary or a non-Arabic token, and do not begin or end
+    N-grams never cross a sentence boundary or a token not of the language, and do not begin or end
     with a stop word. A candidate that any lexicon already matches as a whole (as written or
     through clitics/suffixes) is left out; one that only contains an entry says which in
     ``contains_entry``. Counting is bounded in memory (``max_terms`` distinct n-grams; rare
@@ -602,16 +656,38 @@ def suggest_terms(
         raise ConfigError(f"unknown suggestion source(s) {sorted(unknown) or by}", hint="use outlet and/or actor")
     if not 1 <= ngram_max <= 5:
         raise ConfigError(f"ngram_max must be between 1 and 5, not {ngram_max}")
-    if stopwords is None or isinstance(stopwords, (str, Path)):
-        stop = load_stopwords(stopwords)
+    language = _suggest_language(language, into, lexicons)
+    english = language == "en"
+    if english:
+        from framing.english import load_stopwords_en, normalize_en, sentence_spans_en
+        from framing.english import tokens as en_tokens
+
+        if stopwords is None or isinstance(stopwords, (str, Path)):
+            stop = load_stopwords_en(stopwords)
+        else:
+            stop = frozenset(w for x in stopwords for w in en_tokens(normalize_en(x).text))
+
+        def sentence_grams(piece: str) -> set[str]:
+            return _grams(en_tokens(normalize_en(piece).text), stop, ngram_max, _EN_WORD)
+
+        spans_of = sentence_spans_en
     else:
-        stop = frozenset(normalize_ar(w) for w in stopwords)
+        if stopwords is None or isinstance(stopwords, (str, Path)):
+            stop = load_stopwords(stopwords)
+        else:
+            stop = frozenset(normalize_ar(w) for w in stopwords)
+
+        def sentence_grams(piece: str) -> set[str]:
+            return _grams(WORD_RE.findall(normalize_ar(piece)), stop, ngram_max)
+
+        spans_of = sentence_spans
     lexs = _lexicon_list(lexicons) if lexicons is not None or "actor" in by else []
+    lexs = [lx for lx in lexs if _language_key(lx.language) == language]
     framing_lexs = [lx for lx in lexs if lx.kind == "framing"]
     matcher = Matcher(lexs) if lexs else None
     actor_matcher = Matcher(framing_lexs) if framing_lexs else None
     if "actor" in by and actor_matcher is None:
-        raise LexiconError("suggestions by actor need a framing lexicon with actors",
+        raise LexiconError(f"suggestions by actor need a framing lexicon with actors (of language {language})",
                            hint="pass --lexicons DIR, or use --by outlet")
     actor_set = set(actors) if actors else None
     known_actors = {e.actor for lx in framing_lexs for e in lx.entries if e.actor}
@@ -624,7 +700,11 @@ def suggest_terms(
     n_sent: Counter = Counter()
     outlet_docs: Counter = Counter()
     want_actor = "actor" in by
+    n_other = 0
     for doc in _documents(corpus, limit=limit, sample_docs=sample_docs, seed=seed, **fields):
+        if _language_key(doc.language) != language:
+            n_other += 1
+            continue
         n_docs += 1
         outlet_docs[doc.outlet] += 1
         text = doc.masked_text
@@ -634,8 +714,8 @@ def suggest_terms(
                 if h.actor:
                     sent_hits.setdefault(h.sentence_start, []).append(h)
         doc_grams: set[str] = set()
-        for s, e in sentence_spans(text):
-            grams = _grams(WORD_RE.findall(normalize_ar(text[s:e])), stop, ngram_max)
+        for s, e in spans_of(text):
+            grams = sentence_grams(text[s:e])
             doc_grams |= grams
             if want_actor:
                 hs = sent_hits.get(s)
@@ -646,7 +726,7 @@ def suggest_terms(
                         pieces.append(" 0 ")  # a non-Arabic token: n-grams stop here
                         pos = h.end
                     pieces.append(text[pos:e])
-                    grams = _grams(WORD_RE.findall(normalize_ar("".join(pieces))), stop, ngram_max)
+                    grams = sentence_grams("".join(pieces))
                 sentence_counts["*"].update(grams)
                 n_sent["*"] += 1
                 for a in {h.actor for h in hs or ()}:
@@ -658,6 +738,9 @@ def suggest_terms(
             outlet_counts.maybe_prune()
             sentence_counts.maybe_prune()
     if n_docs == 0:
+        if n_other:
+            raise ConfigError(f"no documents in {language} to count ({n_other} of other languages)",
+                              hint="pass --language for the language of the corpus, or --into a lexicon of it")
         raise ConfigError("no documents to count", hint="check --limit, --sample-docs and the corpus")
     total: Counter = Counter()
     for c in outlet_counts.counters.values():
@@ -681,6 +764,9 @@ def suggest_terms(
         if term not in seen_verdict:
             found = matcher.find(term) if matcher is not None else []
             whole = any(h.start == 0 and h.end == len(term) for h in found)
+            if english and not whole and matcher is not None:  # a name entry needs its capitals
+                found += matcher.find(term.title())
+                whole = any(h.start == 0 and h.end == len(term) for h in found)
             seen_verdict[term] = (whole, "; ".join(dict.fromkeys(f"{h.lexicon}:{h.term}" for h in found)))
         return seen_verdict[term]
 
@@ -705,9 +791,9 @@ def suggest_terms(
             if whole:
                 continue
             words = tuple(term.split())
-            if own and any(_contains(words, w) for w in own):
+            if own and any(_contains(words, w, language=language) for w in own):
                 continue
-            _place(words, int(r["count"]), accepted, (term, r, contains))
+            _place(words, int(r["count"]), accepted, (term, r, contains), language)
             if len(accepted) >= top_n:
                 break
         for rank, (_, _, (term, r, contains)) in enumerate(accepted, start=1):
@@ -719,8 +805,8 @@ def suggest_terms(
                          "contains_entry": contains, "example_outlet": "", "example_doc": "", "example": "",
                          "_actor": group if source == "actor" else None})
     if examples and rows:
-        _add_examples(rows, corpus, actor_matcher if want_actor else None, width=width, limit=limit,
-                      sample_docs=sample_docs, seed=seed, **fields)
+        _add_examples(rows, corpus, actor_matcher if want_actor else None, width=width, language=language,
+                      limit=limit, sample_docs=sample_docs, seed=seed, **fields)
     for row in rows:
         surface = row.pop("_surface", None) or row["term"]
         actor = row.pop("_actor")
@@ -732,21 +818,25 @@ def suggest_terms(
         parts += ["--stance", "<-1..1>"]
         row["command"] = " ".join(parts)
     frame = pd.DataFrame(rows, columns=SUGGEST_COLUMNS)
-    frame.attrs.update(documents=n_docs, outlet_documents=dict(sorted(outlet_docs.items())),
+    frame.attrs.update(documents=n_docs, language=language, other_language_documents=n_other,
+                       outlet_documents=dict(sorted(outlet_docs.items())),
                        sentences=dict(n_sent), pruned_below=outlet_counts.floor, statistic=strategy.name)
     return frame
 
 
 def _add_examples(rows: list[dict[str, Any]], corpus: Any, actor_matcher: Matcher | None, *, width: int,
-                  **select: Any) -> None:
+                  language: str = "ar", **select: Any) -> None:
     """One KWIC example per suggestion, in one more pass: from its outlet, or in a sentence that
-    mentions its actor, where there is one."""
-    lexs = [Lexicon.from_entries(f"s{i}", [{"term": r["term"], "category": "s", "match": "exact"}])
+    mentions its actor, where there is one (documents of ``language`` only)."""
+    extra = {"language": "en"} if language == "en" else {}
+    lexs = [Lexicon.from_entries(f"s{i}", [{"term": r["term"], "category": "s", "match": "exact"}], **extra)
             for i, r in enumerate(rows)]
     matcher = Matcher(lexs)
     want = {f"s{i}": (r["source"], r["group"]) for i, r in enumerate(rows)}
     found: dict[str, tuple[bool, str, str, str, str]] = {}
     for doc in _documents(corpus, **select):
+        if _language_key(doc.language) != language:
+            continue
         text = doc.masked_text
         hits = matcher.find(text, doc_id=doc.doc_id)
         if not hits:
@@ -767,7 +857,13 @@ def _add_examples(rows: list[dict[str, Any]], corpus: Any, actor_matcher: Matche
             if h.lexicon in found and not preferred:
                 continue
             left, right = _context(text, h.start, h.end, width)
-            words = WORD_RE.findall(normalize_ar(h.matched, alef=False, alef_maksura=False, teh_marbuta=False))
+            if language == "en":  # as written (a name keeps its capitals), but not a sentence's capital
+                words = h.matched.split()
+                if (h.start == h.sentence_start and words[0][1:].islower()
+                        and not any(w[:1].isupper() for w in words[1:])):
+                    words[0] = words[0][:1].lower() + words[0][1:]
+            else:
+                words = WORD_RE.findall(normalize_ar(h.matched, alef=False, alef_maksura=False, teh_marbuta=False))
             found[h.lexicon] = (preferred, doc.outlet, doc.doc_id, f"{left} [{h.matched}] {right}", " ".join(words))
         if len(found) == len(rows) and all(v[0] for v in found.values()):
             break
