@@ -567,13 +567,14 @@ def neutral_sources(lexicons: Sequence[Lexicon]) -> list[Lexicon]:
 
 
 def _default(kind: str) -> list[Lexicon]:
-    """The default lexicons of ``kind``; none when there is no default folder (an invalid file
+    """The default Arabic lexicons of ``kind``; none when there is no default folder (an invalid file
     in it still raises :class:`LexiconError`)."""
     try:
         folder = default_lexicon_dir()
     except LexiconError:  # no default folder: the extractor still finds quotes and sourcing phrases
         return []
-    return load_lexicons(folder, kind=kind)
+    # English lexicons belong to the English extractor (framing.attribution_en), as in the pipeline
+    return [lx for lx in load_lexicons(folder, kind=kind) if lx.language != "en"]
 
 
 class AttributionExtractor:
