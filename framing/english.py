@@ -18,7 +18,9 @@ text as written.
 Inflection (what :class:`framing.lexicon.Matcher` matches for an English entry): by default
 the last word of an entry also matches its plural (``-s``, ``-es``, ``-ies``) and possessive
 (``'s``, ``s'``); ``match: name`` only the possessive, and only written with a capital first
-letter when the entry is; ``inflect: verb`` gives the *first* word the verb forms (``-s``/``-es``,
+letter when the entry is — in a text without any apostrophe (punctuation stripped, as in
+FA-KES) also ``<Name>s`` of a name whose last word is written with a capital (``Assads``,
+``SANAs``: :func:`stripped_possessive`); ``inflect: verb`` gives the *first* word the verb forms (``-s``/``-es``,
 ``-ed``/``-d``/``-ied``, ``-ing`` with e-drop and consonant doubling: ``shell`` → ``shelled``,
 ``open fire`` → ``opened fire``); ``match: exact`` no inflection.
 
@@ -44,6 +46,7 @@ from framing.normalize import Normalized, sentence_of
 
 __all__ = [
     "ENGLISH",
+    "NOT_STRIPPED_POSSESSIVES",
     "WORD_RE_EN",
     "EnglishRules",
     "fold_term",
@@ -54,6 +57,7 @@ __all__ = [
     "noun_forms",
     "sentence_ends_en",
     "sentence_spans_en",
+    "stripped_possessive",
     "term_ok",
     "term_words",
     "tokens",
@@ -378,17 +382,81 @@ class EnglishRules:
         return term_words(term)
 
     def forms(self, words: Sequence[str], entry) -> tuple[frozenset[str], ...]:
-        return word_forms(words, entry.match, getattr(entry, "inflect", ""))
+        out = word_forms(words, entry.match, getattr(entry, "inflect", ""))
+        if entry.match == "name" and words and _strippable(words[-1]):  # "Assads": see accepts()
+            out = (*out[:-1], out[-1] | {words[-1] + "s"})
+        return out
 
     def bases(self, token: str) -> Iterable[str]:
         return inflection_bases(token)
 
     def accepts(self, entry, text: str, start: int) -> bool:
         """A ``match: name`` entry written with a capital matches only a capitalized word
-        ("Turkey", not "turkey"; "US", not "us")."""
-        if entry.match != "name" or not entry.term[:1].isupper():
+        ("Turkey", not "turkey"; "US", not "us"); its last word followed by a bare ``s``
+        ("Assads", "SANAs") is its possessive only in a text without any apostrophe
+        (:func:`stripped_possessive`)."""
+        if entry.match != "name":
             return True
-        return text[start:start + 1].isupper()
+        if entry.term[:1].isupper() and not text[start:start + 1].isupper():
+            return False
+        words = entry.words
+        if not words or not _strippable(words[-1]):
+            return True
+        got = stripped_possessive(text, start, words)
+        if got is None:
+            return True
+        return got and _capital_last(entry.term)  # "Assads" for Assad, never "fronts" for a "front"
+
+
+_APOSTROPHES_RE = re.compile("['\u2018\u2019\u201b\u02bc\u0060\u00b4\u2032]")
+
+
+#: names that are another name plus s ("Hamas" is not "Hama's"): never a stripped possessive
+NOT_STRIPPED_POSSESSIVES = frozenset(("hamas", "americas", "bahamas", "philippines", "netherlands", "maldives",
+                                      "athens", "times"))
+
+
+def _strippable(word: str) -> bool:
+    """Whether a name's possessive could have lost its apostrophe as ``<word>s`` (a word of
+    letters not ending in s: "assad" → "assads"; "homs", "isis" never; nor "hama", since
+    "Hamas" is a name of its own: :data:`NOT_STRIPPED_POSSESSIVES`)."""
+    return (len(word) > 1 and word.isalpha() and not word.endswith("s")
+            and word + "s" not in NOT_STRIPPED_POSSESSIVES)
+
+
+@lru_cache(maxsize=65_536)
+def _capital_last(term: str) -> bool:
+    """Whether the last word of a term as written starts with a capital (a proper name)."""
+    words = WORD_RE_EN.findall(term)
+    return bool(words) and words[-1][:1].isupper()
+
+
+def stripped_possessive(text: str, start: int, words: Sequence[str]) -> bool | None:
+    """Whether the name ``words`` (normalized) written at ``start`` of ``text`` ends in a
+    possessive whose apostrophe was stripped (``Assads`` for ``Assad's``), and may count as one.
+
+    ``None``: the last word is not ``<name>s``. ``True``: it is, it starts with a capital, its
+    ``s`` is lower case, and
+    the text has no apostrophe anywhere (a corpus whose punctuation was stripped, as FA-KES) —
+    the possessive. ``False``: ``<name>s`` in a text that writes apostrophes ("the Assads" is
+    the family there), or all capitals ("UNS"). Names that are another name plus s ("Hamas",
+    "Americas") never get here (:data:`NOT_STRIPPED_POSSESSIVES`).
+
+    >>> stripped_possessive("Assads forces advanced", 0, ("assad",))
+    True
+    >>> stripped_possessive("Assads forces advanced, the ministry's envoy said", 0, ("assad",))
+    False
+    >>> stripped_possessive("Assad forces advanced", 0, ("assad",)) is None
+    True
+    """
+    found = None
+    for k, m in enumerate(WORD_RE_EN.finditer(text, start)):
+        if k == len(words) - 1:
+            found = m.group()
+            break
+    if found is None or found.lower() != words[-1] + "s":
+        return None
+    return found[:1].isupper() and found.endswith("s") and _APOSTROPHES_RE.search(text) is None
 
 
 #: the English rules (one instance: it holds no state)
