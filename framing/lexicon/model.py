@@ -620,13 +620,32 @@ def load_lexicon(path: str | Path) -> Lexicon:
 
     >>> lex = load_lexicon(default_lexicon_dir() / "syria.yaml")  # doctest: +SKIP
     """
+    from dataclasses import replace
+
+    from framing.lexicon.yamlio import _ALIAS_ENV
+
     path = Path(path)
     text, raw_bytes = read_lexicon_text(path)
-    data = read_yaml(text, path=path)
-    with gc_paused():
-        lex = lexicon_from_data(data, path=path)
-    lex.sha256 = hashlib.sha256(raw_bytes).hexdigest()
-    return lex
+    sha = hashlib.sha256(raw_bytes).hexdigest()
+    # a file read again with the same bytes and bounds is not parsed and validated again
+    key = (str(path), sha, os.environ.get(_ENTRIES_ENV), os.environ.get(_ALIAS_ENV))
+    lex = _LOADED.get(key)
+    if lex is None:
+        data = read_yaml(text, path=path)
+        with gc_paused():
+            lex = lexicon_from_data(data, path=path)
+        lex.sha256 = sha
+        if len(_LOADED) >= _LOADED_MAX:
+            _LOADED.clear()
+        _LOADED[key] = lex
+    # a copy: a caller that edits its lexicon does not edit the cached one (entries are frozen)
+    return replace(lex, entries=list(lex.entries), categories=dict(lex.categories), actors=dict(lex.actors),
+                   category_kinds=dict(lex.category_kinds))
+
+
+#: lexicons parsed in this process, by (path, SHA-256 of the bytes, entry and alias bounds)
+_LOADED: dict[tuple, Lexicon] = {}
+_LOADED_MAX = 64
 
 
 @dataclass(frozen=True, slots=True)
