@@ -293,3 +293,25 @@ def test_yaml_reader_refuses_with_the_line(text, message, line):
     with pytest.raises(LexiconError, match=message) as err:
         read_yaml(text, path="x.yaml")
     assert err.value.line == line and err.value.path == "x.yaml"
+
+
+def test_reloading_an_unchanged_file_skips_parsing_but_sees_every_edit(tmp_path, monkeypatch):
+    from framing.lexicon import model
+
+    path = tmp_path / "mini.yaml"
+    path.write_text("name: mini\nkind: framing\nactors: {russia: Russia}\ncategories: {actor_label: labels}\n"
+                    "entries:\n  - {term: روسيا, actor: russia, category: actor_label, stance: 0}\n",
+                    encoding="utf-8")
+    first = load_lexicon(path)
+    first.entries.clear()  # a caller editing its copy
+    parsed = []
+    real = model.lexicon_from_data
+    monkeypatch.setattr(model, "lexicon_from_data", lambda *a, **k: parsed.append(1) or real(*a, **k))
+    again = load_lexicon(path)
+    assert parsed == [] and [e.term for e in again.entries] == ["روسيا"] and again.sha256 == first.sha256
+    path.write_text(path.read_text(encoding="utf-8").replace("stance: 0", "stance: -1"), encoding="utf-8")
+    edited = load_lexicon(path)
+    assert parsed == [1] and edited.entries[0].stance == -1.0 and edited.sha256 != first.sha256
+    monkeypatch.setenv("FRAMING_MAX_LEXICON_ENTRIES", "0")  # the bounds in force are part of the key
+    with pytest.raises(LexiconError, match="more than the 0 entries"):
+        load_lexicon(path)
