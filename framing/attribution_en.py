@@ -373,6 +373,74 @@ class EnglishAttributionExtractor:
         self._uncued(d)
         return self._records(d, doc_id)
 
+    def headline_colon(self, title: str, attrs: Sequence[Attribution], *, doc_id: str = "",
+                       normalized=None) -> list[Attribution]:
+        """``attrs`` (what :meth:`extract` found in ``title``) and the colon attribution of a
+        headline, which drops its reporting verb: "Lavrov: the US is not fighting terrorists"
+        (the speaker before the colon) or, as wires write it, "Death toll rises to 76: monitor"
+        (after it). Added when no attribution covers the claim already; ids renumbered. When
+        both readings are possible, the surer speaker wins (a listed source, then a source noun,
+        then a capitalized name; a phrase with lower-case words that is neither names nobody:
+        "Islamic State seizes air base: monitor"), then the one before the colon.
+
+        The speaker is resolved as a phrase before a verb is (the sources lexicons type it,
+        ``canonical`` names it). No attribution for a label ("Factbox:", "Breaking:",
+        "Update:"), a question ("Syria: have the gloves come off?"), a lower-case word before
+        the colon ("title: ..."), a speaker of more than five words (four after the colon),
+        digits (a time "19:02"), or, after the colon, a phrase that is neither a known source,
+        nor a source noun ("activists", "rights group"), nor a capitalized name ("Putin").
+
+        >>> ex = EnglishAttributionExtractor([], [])
+        >>> [(a.speaker, a.cue, a.quote_text) for a in ex.headline_colon("Lavrov: US not fighting terrorists", [])]
+        [('Lavrov', ':', 'US not fighting terrorists')]
+        >>> [(a.speaker, a.quote_text) for a in ex.headline_colon("Bombs kill 13 fighters: monitor", [])]
+        [('monitor', 'Bombs kill 13 fighters')]
+        >>> ex.headline_colon("Factbox: Syria's city of Hama", [])
+        []
+        """
+        attrs = list(attrs)
+        if ":" not in title:
+            return attrs
+        d = None
+        candidates: list[tuple[int, bool, Attribution]] = []  # the surest speaker wins, then the one before
+        for lead, m in ((True, _HEADLINE_LEAD_RE.match(title)), (False, _HEADLINE_TAIL_RE.match(title))):
+            if m is None:
+                continue
+            (s0, s1), (q0, q1) = (m.span(1), m.span(2)) if lead else (m.span(2), m.span(1))
+            if any(a.quote_start < q1 and q0 < a.quote_end for a in attrs):
+                return attrs
+            if d is None:
+                d = self._prepare(title, doc_id, normalized)
+            who = [k for k in range(len(d.toks)) if s0 <= d.starts[k] < s1]
+            claim = [k for k in range(len(d.toks)) if q0 <= d.starts[k] < q1]
+            if not who or len(claim) < 2 or len(who) > (_HEADLINE_SPEAKER_WORDS if lead else _HEADLINE_SPEAKER_WORDS - 1):
+                continue
+            if not lead and not d.toks[who[0]][:1].isupper():  # "...: monitor Sylvia Westall" (a byline)
+                low = [k for k in who if not d.toks[k][:1].isupper()]
+                if low == who[:len(low)] and len(low) < len(who):
+                    who = low
+            first, last = who[0], who[-1]
+            if d.low[first] in _HEADLINE_LABELS or (lead and (not d.toks[first][:1].isupper()
+                                                              or title[q0:q1].rstrip().endswith("?"))):
+                continue
+            sp = self._speaker(d, first, last + 1)
+            if sp is None:
+                continue
+            # how sure: a listed source, a source noun ("monitor", "Minister of Health"), a name
+            score = 2 if sp.source_type != "other" else 1 if d.low[last] in _SOURCE_HEADS else 0
+            if score == 0 and not all(d.toks[k][:1].isupper() for k in who):
+                continue  # "Islamic State seizes air base: ...", "...: a new phase" name nobody
+            colon = title.rfind(":", 0, s0) if not lead else title.find(":", s1)
+            candidates.append((-score, not lead, Attribution(
+                doc_id=doc_id, attribution_id=0, kind="reported_speech", quote_start=q0, quote_end=q1,
+                speaker=sp.name, source_type=sp.source_type, cue=":", speaker_start=sp.start, speaker_end=sp.end,
+                cue_start=colon, cue_end=colon + 1, quote_text=title[q0:q1])))
+        if not candidates:
+            return attrs
+        out = sorted([*attrs, min(candidates, key=lambda c: c[:2])[2]],
+                     key=lambda a: (a.quote_start, a.cue_start, a.quote_end))
+        return [replace(a, attribution_id=k) for k, a in enumerate(out, 1)]
+
     # -- preparation --------------------------------------------------------------------------
 
     def _prepare(self, text: str, doc_id: str, norm: Normalized | None) -> _Doc:
@@ -1144,6 +1212,19 @@ class EnglishAttributionExtractor:
                 cue_end=f.cue_end if cue else -1, via=f.speaker.via, quote_text=d.text[f.quote_start:f.quote_end],
             ))
         return out
+
+
+#: a headline "Speaker: claim" (the speaker at most 80 characters, no digits or quotes) and
+#: "claim: speaker" (the wires' form)
+_HEADLINE_LEAD_RE = re.compile(r"^\s*([^:\"“”\d\n]{2,80}?)\s*:\s*(\S.*?)\s*$", re.S)
+_HEADLINE_TAIL_RE = re.compile(r"^\s*(\S.*?)\s*:\s*([^:\"“”\d\n]{2,60}?)[\s.]*$", re.S)
+_HEADLINE_SPEAKER_WORDS = 5
+#: words before a headline's colon that label it and name no speaker
+_HEADLINE_LABELS = _set("""
+breaking update updated updates exclusive analysis live video videos watch photos photo pictures gallery opinion
+interview timeline factbox explainer editorial comment commentary special feature correction graphic infographic
+poll quiz review podcast title headline urgent flash report reports profile q&a fact factcheck
+""")
 
 
 #: datelines and page furniture a scraped article glues to its first sentence: "AFP Thursday 2 Jun

@@ -321,3 +321,63 @@ def test_with_x_saying_and_reduced_passives(ex):
     text = "The blast was reported with SANA saying four people had been killed."
     one(ex, text, speaker="SANA", cue="saying", quote_text="four people had been killed")
     assert ex.extract("Fighter jets believed to be Russian struck the town.", doc_id="d") == []
+
+
+# --- the bundled verbs: the adjective 'reported' ------------------------------------------------
+
+
+def test_the_bundled_reported_is_no_cue_after_a_determiner():
+    from framing.lexicon import default_lexicon_dir, load_lexicon
+
+    folder = default_lexicon_dir()
+    bundled = EnglishAttributionExtractor([load_lexicon(folder / "reporting_verbs-en.yaml")],
+                                          [load_lexicon(folder / "sources-en.yaml")])
+    text = "According to Reuters the reported use of chemical agents could not be verified."
+    assert [(a.kind, a.cue) for a in bundled.extract(text, doc_id="d")] == [("sourcing", "According to")]
+    assert bundled.extract("Residents fled after a reported attack on the market.", doc_id="d") == []
+    [a] = bundled.extract("SANA reported that ten people were killed in the shelling.", doc_id="d")
+    assert (a.cue, a.quote_text) == ("reported", "ten people were killed in the shelling")
+    assert bundled.extract("The reporting of the strikes was thin.", doc_id="d") == []
+
+
+# --- headlines: 'Speaker: claim' and 'claim: speaker' -------------------------------------------
+
+
+@pytest.mark.parametrize("title, speaker, source_type, claim", [
+    ("Lavrov: US strikes on Syria are a violation of law", "Lavrov", "russian_official",
+     "US strikes on Syria are a violation of law"),
+    ("Russian Defence Ministry: More than 100 terrorists killed in Deir Ezzor", "Russian Defence Ministry",
+     "russian_official", "More than 100 terrorists killed in Deir Ezzor"),
+    ("Bombs in Aleppo kill 13 pro-government fighters: monitoring group", "monitoring group", "ngo",
+     "Bombs in Aleppo kill 13 pro-government fighters"),
+    ("Death toll in Aleppo raid rises to 76: activists", "activists", "other", "Death toll in Aleppo raid rises to 76"),
+    ("World powers on the right track on chemical arms: Putin", "Putin", "other",
+     "World powers on the right track on chemical arms"),
+    ("Islamic State seizes air base: monitoring group John Smith", "monitoring group", "ngo",
+     "Islamic State seizes air base"),  # a byline after the speaker
+])
+def test_headline_colon_speaker(ex, title, speaker, source_type, claim):
+    [a] = ex.headline_colon(title, ex.extract(title, doc_id="t"), doc_id="t")
+    assert (a.kind, a.speaker, a.source_type, a.cue, a.quote_text) == ("reported_speech", speaker, source_type, ":",
+                                                                          claim)
+    assert title[a.cue_start:a.cue_end] == ":" and title[a.quote_start:a.quote_end] == claim
+    assert title[a.speaker_start:a.speaker_end].startswith(speaker.split()[0])
+
+
+@pytest.mark.parametrize("title", [
+    "Factbox: the cities of the Syrian war",         # a label
+    "Breaking: Turkish troops cross into Syria",
+    "Syria: have the chemical weapons gloves come off?",  # a question
+    "title: ISIL kills 50 in central Syria",          # a lower-case word
+    "Talks resume in Geneva at 10:30 on Monday",      # a time
+    "Aid convoy reaches Madaya: a new phase",         # after the colon no speaker
+    "The head of the Syrian National Coalition in Istanbul today: talks failed",  # too long to be a speaker
+])
+def test_headline_colon_not_a_speaker(ex, title):
+    assert ex.headline_colon(title, [], doc_id="t") == []
+
+
+def test_headline_colon_leaves_a_found_attribution_alone(ex):
+    title = 'Kremlin: "We will respond", Lavrov said'
+    found = ex.extract(title, doc_id="t")
+    assert found and ex.headline_colon(title, found, doc_id="t") == found
