@@ -371,8 +371,9 @@ def _analyze_english_title(doc: Document, ctx: RunContext, n_body_attrs: int) ->
     if en.extractor is not None and ctx.extractor is not None:
         from framing.attribution import assign_voice
 
+        found = en.extractor.extract(title, doc_id=doc.doc_id, normalized=norm)  # + "Speaker: claim" headlines
         attrs = [replace(a, attribution_id=a.attribution_id + n_body_attrs)
-                 for a in en.extractor.extract(title, doc_id=doc.doc_id, normalized=norm)]
+                 for a in en.extractor.headline_colon(title, found, doc_id=doc.doc_id, normalized=norm)]
         if hits and attrs:
             hits = assign_voice(hits, attrs)
     return hits, attrs, len(WORD_RE_EN.findall(norm.text))
