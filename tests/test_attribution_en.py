@@ -381,3 +381,19 @@ def test_headline_colon_leaves_a_found_attribution_alone(ex):
     title = 'Kremlin: "We will respond", Lavrov said'
     found = ex.extract(title, doc_id="t")
     assert found and ex.headline_colon(title, found, doc_id="t") == found
+
+
+def test_a_run_gives_an_english_headline_its_colon_speaker():
+    from framing.analysis import RunSpec, analyze_document, context_for
+    from framing.lexicon import default_lexicon_dir, load_lexicons
+    from framing.records import Document
+
+    spec = RunSpec.from_lexicons(load_lexicons(default_lexicon_dir()), topics=False, events=False)
+    title = "Lavrov: Regime forces will not leave Aleppo"
+    doc = Document("h1", "Talks on Aleppo resumed in Geneva on Monday.", outlet="wire", title=title, language="en")
+    r = analyze_document(doc, context_for(spec))
+    [a] = [a for a in r.attribution_rows if a["field"] == "title"]
+    assert (a["speaker"], a["source_type"], a["cue"]) == ("Lavrov", "russian_official", ":")
+    assert title[a["quote_start"]:a["quote_end"]] == "Regime forces will not leave Aleppo"
+    voices = {(h["field"], h["matched"], h["voice"]) for h in r.hit_rows}
+    assert ("title", "Regime forces", "reported") in voices  # Lavrov's words, not the outlet's
