@@ -288,6 +288,8 @@ _TITLE_NOUNS = _set("""
 عنوان بعنوان شعار شعارات اسم مسمي لافته لافتات مكتوب عليها عليه حمله مبادره مشروع برنامج كتاب فيلم
 روايه مسلسل قضيه ملف مليونيه جمعه ورشه ندوه مؤتمر دوره مسابقه صفحه هاشتاج وثيقه مقال قصيده اغنيه
 """)
+#: "كان" opening a sentence before its subject ("وكان الوزير، فلان، قد أعلن")
+_KANA = _set("كان كانت وكان وكانت فكان فكانت")
 #: quantity nouns that take "من": "عدد من القيادات", "أحد المتظاهرين"
 _QUANTITY = _set("عدد بعض احد احدي كثير عشرات مئات الاف جميع معظم اغلب عده")
 #: The one stop list of non-speakers: a speaker phrase that is one of these words alone — pronouns,
@@ -926,16 +928,28 @@ class AttributionExtractor:
                              and not d.norms[s].startswith("ال") and k + 1 < end
                              and not _bare_forms(d.norms[k + 1]) & _SPEECH_EVENTS)
                     and not (tok == "من" and n >= 1 and d.norms[k - 1] in _QUANTITY)
-                    and not (tok in ("علي", "امام") and n >= 1 and d.norms[k - 1] in _TITLES)):
+                    and not (tok in ("علي", "امام") and n >= 1 and d.norms[k - 1] in _TITLES)
+                    and not (tok == "علي" and n >= 1 and self._name_ali(d, k, end))):
                 break
             if mode == "source" and tok in _REL_COMP:
                 break
-            if mode == "subject" and n >= 1 and tok[0] == "ل" and len(tok) > 3 \
-                    and _bare_forms(tok) & _SOURCE_HEADS:  # "قائد عسكري لوكالة فرانس برس"
+            if mode == "subject" and n >= 1 and tok[0] == "ل" and len(tok) > 3 and (
+                    _bare_forms(tok) & _SOURCE_HEADS  # "قائد عسكري لوكالة فرانس برس"
+                    or (tok.startswith("لل") and "ال" + tok[2:] in _TITLES)  # "حكى اللواء نجيب للفريق عنان"
+                    or tok[1:].isascii()):  # "وقال إمبون لـCNN"
                 break
             n += 1
             k += 1
         return s, k, names
+
+    @staticmethod
+    def _name_ali(d: _Doc, k: int, end: int) -> bool:
+        """Is «علي» at token ``k`` the name Ali ("ياسر علي، المتحدث باسم الرئاسة") rather than على? After a
+        first name (no article, no proclitic preposition), before a comma, a definite title or the end."""
+        prev = d.norms[k - 1]
+        if prev.startswith("ال") or prev in _NP_STOP or prev[:1] in "لب" or len(prev) < 3 or k - 1 in d.verbs:
+            return False
+        return (k + 1 >= end or any(c in "،," for c in d.gap(k + 1)) or d.norms[k + 1].startswith("ال"))
 
     def _known(self, d: _Doc, s: int, e: int) -> tuple[int, int, Hit] | None:
         """The named source in tokens [s, e): the last one, a named one before an anonymous one."""
@@ -1032,7 +1046,8 @@ class AttributionExtractor:
                 if h is not None:
                     a = h + 1
             b = min(b, a + _MAX_SPEAKER_WORDS)
-            while b - a > 1 and d.norms[b - 1] in _NAME_TAIL:
+            while b - a > 1 and d.norms[b - 1] in _NAME_TAIL and not (
+                    d.norms[b - 1] == "علي" and b - 2 >= a and self._name_ali(d, b - 1, e)):
                 b -= 1
             name = _light(d.text[d.starts[a]:d.ends[b - 1]])
             if strip_lam and a == s and name[:1] == "ل" and len(d.norms[a]) > 2:
@@ -1170,9 +1185,10 @@ class AttributionExtractor:
             while k > 0 and d.starts[k - 1] >= s_start and end - k < 10 and k - 1 not in d.verbs \
                     and not any(c in ":؛;()" for c in d.gap(k)) and not (_bare_forms(d.norms[k - 1]) & _FUNCTION):
                 k -= 1
-            if d.starts[k] != s_start or (d.norms[k][:1] in "وف" and len(d.norms[k]) > 3 and k in d.verbs):
+            opened = d.starts[k] == s_start or (k > 0 and d.starts[k - 1] == s_start and d.norms[k - 1] in _KANA)
+            if not opened or (d.norms[k][:1] in "وف" and len(d.norms[k]) > 3 and k in d.verbs):
                 k = end
-        at_start = d.starts[k] == s_start
+        at_start = d.starts[k] == s_start or (k > 0 and d.starts[k - 1] == s_start and d.norms[k - 1] in _KANA)
         if end - k >= 2 and d.norms[k] in ("كان", "كانت", "وكان", "وكانت", "فكان", "فكانت"):
             k += 1
         first = d.norms[k] if end > k else ""
@@ -1368,6 +1384,11 @@ class AttributionExtractor:
                 via = self._speaker(d, s, e, names)  # "نقلت وكالة الأنباء عن مصدر": the agency relays
                 s, e, names = s2, e2, names2
         speaker = self._speaker(d, s, e, names)
+        if cue.i0 > 0 and d.norms[cue.i0 - 1] in ("قد", "لقد") and not cue.proclitic:
+            # "كان الوزير قد أبلغ الكونجرس أن": the subject stands before قد, the words after are whom he told
+            before = self._svo(d, cue, d.sentence(pos)[0])
+            if before is not None:
+                speaker, via = before, None
         if speaker is not None and via is not None:
             speaker = replace(speaker, via=via.name)
         if speaker is not None and speaker.source_type != "anonymous" and any(k in d.anon for k in range(e, region_end)):

@@ -205,3 +205,27 @@ def test_an_object_is_not_guessed_after_a_complement_or_inside_a_name(ex):
     # the monitor's object still is what it recorded
     [a] = ex.extract("ورصد المرصد السوري لحقوق الإنسان مقتل 12 مدنيا في قصف على ريف إدلب.")
     assert a.quote_text == "مقتل 12 مدنيا في قصف على ريف إدلب"
+
+
+# --- third reading (seeds 4242, 777, 2026): the name Ali, the subject before قد, whom it was said to ---
+
+def test_ali_after_a_first_name_is_part_of_the_name(ex):
+    [a] = ex.extract("قال الدكتور ياسر علي، المتحدث الرسمي باسم رئاسة الجمهورية، إن الرئيس يتابع الأحداث.")
+    assert (a.speaker, a.source_type) == ("ياسر علي", "presidency")
+    # على after a verb stays the preposition
+    assert "على" not in {x.speaker for x in ex.extract("وأكد على ضرورة الحوار وقال إن الأزمة ستنتهي.")}
+
+
+def test_the_subject_before_qad_is_the_speaker_not_whom_he_told(ex):
+    [a] = ex.extract("كان وزير الخارجية الأمريكي، جون كيري، قد أبلغ الكونجرس، الخميس الماضي، أن التخفيضات ستقوض"
+                     " الدبلوماسية.")
+    assert a.speaker == "وزير الخارجية الأمريكي" and a.quote_text == "التخفيضات ستقوض الدبلوماسية"
+
+
+@pytest.mark.parametrize(("text", "speaker"), [
+    ("حكى اللواء نجيب للفريق سامى عنان أن الرئيس استدعاه.", "اللواء نجيب"),
+    ('وقال إمبون لـCNN: "نحن نعالج المرضى بصرف النظر عن ديانتهم أو عرقهم أو هويتهم".', "إمبون"),
+])
+def test_whom_it_was_said_to_is_no_part_of_the_speaker(ex, text, speaker):
+    [a] = ex.extract(text)
+    assert a.speaker == speaker
