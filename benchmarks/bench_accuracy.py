@@ -30,17 +30,31 @@ Whole February (85,676 documents, 212 s): brotherhood 60,187 vs 61,199 (0.983, 0
 26,256 vs 25,845 (1.016, 1.000), police 54,698 vs 55,829 (0.980, 1.000), protesters 34,078 vs 34,228
 (0.996, 1.000).
 
-Last measured (commit 652db45, whole February corpus, ``docs/examples/egypt-2013.yaml``): 85,676
-documents, 274,527 attributions, no speaker 5.5 % (target ≤ 5 %; 5.1 % on the first 1,500
-documents the rules were developed on), typed ``other`` 47.4 %. The seed-777 sample of 50 (documents
-after the first 1,500), checked by reading: 34 fully right (span, speaker and cue). The 16 wrong:
-6 garbage speaker phrases or spans after a verb that reports no speech there («عَلق في ذهن»,
-«تحدث عن», «اعترف بحيازته», «تفيد حصيلة … بالاستناد الى», «نفت الرئاسة ذلك، ولكن …», «أكد
-المشاركون ألا …»), 3 uncued quotations without a speaker (a headline, «ويتابع X، "…"», «X :"…"»),
-2 relayed words credited to the relay («حسبما ذكرت قناة X» inside the speaker's sentence, «كما
-ذكرت وكالة X» for a report), 2 possessives left as the name («مكتبه», «بيان لهما»), 1 object span
-cut at a name («… الرئيس السوري | بشار الأسد …»), 1 subject split by a line break
-(«مسؤولي الحكومة / اليمنية»), 1 bare title («الدكتور») not resolved.
+Last measured (commit 39ea08d, whole February corpus, ``docs/examples/egypt-2013.yaml``,
+``--seed 4242 --seed 777 --seed 2026``, 736 s on a loaded 2-core machine): 85,676 documents, 285,417
+attributions, **no speaker 3.7 %** (target ≤ 5 %; was 5.5 % at 652db45; 3.6 % on the first 1,500
+documents, bodies only), typed ``other`` 46.7 %, relayed (``via``) 1.1 %; kinds: reported speech
+69.8 %, direct quotes 26.5 %, sourcing 3.7 %. Samples of 50 from the documents after the first
+1,500, each read by hand (span, speaker and cue all right = fully right; :data:`CHECKED` has the
+verdict and the reason per item):
+
+* seed 4242 (fresh, drawn after the rules were written): **34/50** fully right;
+* seed 2026: 30/50 at 8bd85d4 (fresh then; its errors were then read for categories, so the 32/50
+  at 39ea08d is not an unseen-text figure);
+* seed 777 (re-check; other items than at 652db45, where 34/50 were right): **26/50**.
+
+The target of 45/50 is **not met**. What the wrong ones are (all three samples at 39ea08d, 58 items):
+speaker phrases that run past the name into an object or an adjunct («شهود عيان تجمع المئات»,
+«الحكم احتجاجات فورية …», «نجاد الأجواء المتبلورة …») ~10; a participle or a bare verb resolved to
+the wrong earlier speaker or to none («مرددين» → the witnesses, «وأشار إلى أن» with no speaker) ~10;
+common nouns or bare titles that refer back to a named source left as the speaker («الصحيفة»,
+«المذكرة», «الدعوى», «وزير», «مدير أمن») ~9; quoted names or titles taken for the words said
+(«تمبكتو», «عمر», «أمير. س.ع» after «ويدعى», a march's name after «بعنوان») ~6; names cut or
+padded («التيار», «الجهاز المركزي», «ياسر» for ياسر علي, «في بيان لمؤسسة الرئاسة») ~8; whom it
+was said to taken as the speaker («أبلغ الكونجرس», «للفريق سامي عنان», «لـCNN») ~5; verbs that
+report no speech there («كشف حساب», «نقلوا الناشط», «وأطلق … اسم») ~4; ASCII '' quotes and
+line-broken names ~3. Commit 9e7204c fixes the Ali, قد-subject and addressee cases (7 of the 58,
+tested on written sentences; not re-measured on the month).
 """
 
 from __future__ import annotations
@@ -63,6 +77,51 @@ DEFAULT_CORPUS = ROOT.parent / "shared" / "corpora" / "egypt-2013" / "egypt-2013
 DEFAULT_LEXICON = ROOT / "docs" / "examples" / "egypt-2013.yaml"
 FIELDS = {"text_field": "text", "outlet_field": "source", "title_field": "title", "date_field": "crawl_time",
           "id_field": "id"}
+
+
+#: Hand-checked samples: (seed, commit) → the items (1-50, in the printed order) not fully right and
+#: why; every other item of the 50 was read and judged fully right (span, speaker and cue).
+CHECKED: dict[tuple[int, str], dict[int, str]] = {
+    (4242, "39ea08d"): {
+        1: "speaker «وزير» (title), not إبراهيم غنيم", 8: "name cut: «التيار» for التيار الشعبي",
+        9: "name «في بيان لمؤسسة الرئاسة»; words relayed, no via", 11: "no speaker: «علي فرماوي» read as على",
+        21: "«مدير أمن» from a far sentence", 25: "«مرددين» credited to the witnesses, not the thugs",
+        26: "speaker «صدر» from «بيان صدر»", 28: "«مشيرا» credited to «الدراسة»",
+        29: "a quoted term «كفاءات مستقلة», speaker «رئيس الحكومة»", 31: "quoted name «تمبكتو» with «كشف»",
+        32: "«أفادت أنباء»: common noun as speaker", 33: "quoted name «عمر» taken for the words",
+        34: "«ويدعى» (is called) read as يدعي, quote is a name", 36: "no speaker (headline-like «مشيرا»)",
+        42: "a lecture title after «ويتحدث عن:»", 48: "no speaker for «أكدوا»",
+    },
+    (2026, "39ea08d"): {
+        6: "sourcing «وفقا للبيانات» credited to the speaker", 7: "«لومباردي بالقول»; نفى is the cardinal's",
+        9: "no speaker («معلقة:» not a cue)", 10: "title «اللواء طيار أركان حرب» for يونس حامد المصري",
+        13: "«محافظ» for علي عبد الرحمن", 20: "name cut: «وكالة» for وكالة الأنباء السورية",
+        22: "addressee «الكونجرس» (كيري قد أبلغ)", 25: "«نجاد الأجواء المتبلورة …»",
+        26: "«إمبون لCNN»", 29: "«ياسر» for ياسر علي; sourcing «ووفقا» misread",
+        31: "«فودة اسم في بيتنا جاسوس»", 35: "«رسالة السيدة»", 36: "«ليفني لنواب حزب الحركة»",
+        42: "no speaker for «وذكر في بلاغه»", 43: "«الدعوى» for حمزة", 47: "«وأكدوا» credited to مصدر طبي",
+        48: "addressee «الصحفيين»", 50: "cue «قالت» for the quote after «قائلا»",
+    },
+    (777, "39ea08d"): {
+        3: "«خطورة الأوضاع، ويجب»", 4: "name cut «صحيفة»", 7: "«ياسر» for ياسر علي",
+        8: "a march's name after «بعنوان» as the words", 9: "no speaker (Latin-script name)",
+        15: "the statement's words credited to the spokesman", 17: "«الحكم احتجاجات فورية …»",
+        18: "«عنه والدته»", 21: "«وزير» for وائل المعداوي", 22: "«الصحيفة» unresolved",
+        24: "«كل الناس»", 26: "headline: «للمصالحة» as speaker, «الغريب» as words",
+        27: "«اللواء نجيب للفريق سامى عنان»", 31: "«الشركة بيانا»", 33: "«شهود عيان تجمع المئات»",
+        34: "«بالفيديو.. الجبهة السلفية»", 35: "«المركز» unresolved", 37: "«شفيق رسالة للحكم الحالي»",
+        38: "name cut «المركزي»", 41: "«المذكرة»", 43: "«عليها جمال عبد الناصر»", 46: "«مراد» for مراد علي",
+        48: "«الأمم المتحدة» for فيلتمان", 49: "«نقلوا الناشط» (carried) as a cue",
+    },
+    (2026, "8bd85d4"): {
+        6: "via «عليه الدستور السويسري»", 7: "«المحكمة فور اعتلائها المنصة»", 8: "«فهم» (for they)",
+        11: 'span opens inside «لـ"اليوم السابع "»', 12: "«تحليل لما يحدث»", 13: "«كشف حساب» (a programme)",
+        16: "«المفاضلة»", 22: "«فإذا» (if)", 23: "«هذا الصراع»", 25: "the consulate's words credited to the minister",
+        27: "«الصحيفة» unresolved", 31: "«دعا … ببداء»: object guessed", 33: "ASCII '' quotes: span from «، الأربعاء»",
+        36: "«المقالة»", 38: "«المشاركون هتافات منها»", 41: "«صحفي للبيت الأبيض»", 44: "no speaker",
+        45: "relay «موقع أخبار مصر» as speaker", 47: "span cut at «الإنقاذ»", 49: "title «الأمين العام»",
+    },
+}
 
 
 def run_tool(corpus: str | Path, lexicons: str | Path, *, limit: int | None = None, jobs: int | None = None):
@@ -421,6 +480,9 @@ def main(argv: list[str] | None = None) -> int:
                                limit=args.limit)
         for seed, sample in zip(seeds, samples, strict=True):
             print_sample(sample, texts, seed)
+            for (s, commit), wrong in CHECKED.items():
+                if s == seed and len(sample) == 50:
+                    print(f"\nread by hand at {commit}: {50 - len(wrong)}/50 fully right (valid for that commit's sample)")
     return 0
 
 

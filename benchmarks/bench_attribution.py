@@ -17,11 +17,13 @@ attributions::
 
     python benchmarks/bench_attribution.py /tmp/pf/s3k.jsonl --baseline /tmp/attribution_old.py --repeat 7
 
-Last measured (3,000-article slice of the Egyptian February corpus, 6,000 texts, a loaded 2-core
-machine, CPU time): 50abe04 1.83-1.90 s, now 1.35-1.41 s — 1.35x; 465 texts differ, by the rules of
-the accuracy work. Under cProfile ``_prepare`` went from 10.2 to 3.9 s of the 17.4 s (now 13.9 s)
-that ``extract`` takes (source phrases are now matched per sentence when first looked up, so part
-of that cost moved into the speaker lookups).
+Last measured (commit 8cca417, 3,000-article slice of the Egyptian February corpus, 6,000 texts, a
+loaded 2-core machine, CPU time, medians of 7): 50abe04 1.98 s, now 1.48 s — **1.34x** (target 1.5x
+not met); 548 texts give different attributions, by the rules of the accuracy work (with the rules
+alone off, the same output except one text whose ligature had shifted every word offset). Where the
+time went: verbs are one dict lookup per word instead of a matcher pass, named sources are matched
+per sentence only where a speaker phrase is looked up (about half of the text), one tokenization;
+under cProfile ``_prepare`` fell from 10.2 s to 3.9 s, but part of its cost moved into the lookups.
 """
 
 from __future__ import annotations
