@@ -285,7 +285,7 @@ _MONTHS = _set("""
 """)
 #: nouns that name what follows them in quotation marks: a title, a slogan, a sign — not speech
 _TITLE_NOUNS = _set("""
-عنوان بعنوان شعار شعارات اسم مسمي لافته لافتات مكتوب عليها عليه حمله مبادره مشروع برنامج كتاب فيلم
+عنوان بعنوان شعار شعارات اسم مسمي المدعو المدعوه لافته لافتات مكتوب عليها عليه حمله مبادره مشروع برنامج كتاب فيلم
 روايه مسلسل قضيه ملف مليونيه جمعه ورشه ندوه مؤتمر دوره مسابقه صفحه هاشتاج وثيقه مقال قصيده اغنيه
 """)
 #: "كان" opening a sentence before its subject ("وكان الوزير، فلان، قد أعلن")
@@ -1311,6 +1311,8 @@ class AttributionExtractor:
         between = d.text[q.end:d.starts[i0]]
         if between.strip(" \t\u00a0،,-–—"):
             return None
+        if self._is_name(d, j) and not any(c in "،," for c in between):
+            return None  # "«الغريب» يدعو للمصالحة": a quoted name right before the verb is its subject
         return j
 
     # -- cue handlers ---------------------------------------------------------------------------
@@ -1334,7 +1336,9 @@ class AttributionExtractor:
                     content_tok += 1
                 break
             if qi is not None:
-                if (self._is_name(d, qi) and (self._continues(d, qi) or d.norms[k - 1] == "ل")):
+                if (self._is_name(d, qi) and (self._continues(d, qi) or d.norms[k - 1] == "ل")) \
+                        or _bare_forms(d.norms[k - 1]) & _TITLE_NOUNS:
+                    # a name in the phrase, whom it was said to (لـ«الوطن»), a title (مسيرة بعنوان «…»)
                     k = d.token_after_quote(qi)  # a name in the phrase, or whom it was said to (لـ«الوطن»)
                     continue
                 content_tok = k

@@ -229,3 +229,15 @@ def test_the_subject_before_qad_is_the_speaker_not_whom_he_told(ex):
 def test_whom_it_was_said_to_is_no_part_of_the_speaker(ex, text, speaker):
     [a] = ex.extract(text)
     assert a.speaker == speaker
+
+
+def test_a_quoted_name_right_before_the_verb_is_its_subject_not_the_words(ex):
+    assert ex.extract("«الغريب» يدعو للمصالحة مع رموز النظام السابق") == []
+    # a quotation, a comma, then the verb: the words said
+    [a] = ex.extract("“الوضع في إدلب خطير”، قال الوزير.")
+    assert (a.kind, a.quote_text) == ("direct_quote", "الوضع في إدلب خطير")
+
+
+def test_a_quoted_title_after_the_verb_is_not_the_words(ex):
+    text = 'أعلنت مبادرة "فؤادة واتش" عن انطلاق مسيرة بعنوان "الشارع لنا.. لا للتحرش والعنف ضد النساء"، ردا على التحرش.'
+    assert all("الشارع لنا" not in a.quote_text for a in ex.extract(text))
