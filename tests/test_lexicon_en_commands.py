@@ -216,3 +216,17 @@ def test_import_cli_language_option(tmp_path, folder):
     bad = CliRunner().invoke(app, ["lexicon", "import", str(src), "--into", "mini-en", "--lexicons", str(folder),
                                    "--language", "ar"])
     assert bad.exit_code != 0 and "is language: en" in bad.output and "Traceback" not in bad.output
+
+
+# --- lexicon add: warnings read English forms ----------------------------------------------------
+
+
+def test_add_warns_about_an_english_entry_inside_by_its_english_forms(folder):
+    from framing.lexicon.editing import add_entry
+
+    r = add_entry(folder / "mini-en.yaml", "Moderate Rebels commanders", category="military", actor="rebels",
+                  backup=False)
+    # "moderate rebel" matches "Moderate Rebels" (its plural, case folded) inside the new term
+    assert any("contains the entry 'moderate rebel'" in w for w in r.warnings), r.warnings
+    r = add_entry(folder / "mini-en.yaml", "forces", category="military", backup=False)
+    assert any("inside the longer entry 'regime forces'" in w for w in r.warnings), r.warnings
