@@ -144,3 +144,13 @@ def test_timeline_without_any_date_states_how_many_documents_were_left_out(tmp_p
 def test_build_tables_holds_the_new_tables_without_a_reference(tmp_path):
     t = build_tables(make_run(tmp_path))
     assert len(t.label_shares) == 6 and len(t.timeline) == 9 and t.keyness is None
+
+
+def test_a_month_with_a_few_stray_dates_stays_a_month_of_days():
+    """The February crawl: 85k documents in 28 days and a few hundred dated months off. The granularity
+    follows the range of all but the first and last 0.5 % of the dates (as the chart shows them)."""
+    month = pd.date_range("2013-02-01", "2013-02-28", freq="D").repeat(20)
+    stray = pd.to_datetime(["2012-06-01", "2013-09-30"])
+    assert choose_granularity(pd.Series(month.append(stray))) == "day"
+    # strays that are more than a sliver of the corpus do widen the range
+    assert choose_granularity(pd.Series(month.append(pd.DatetimeIndex(["2012-06-01"] * 60)))) == "week"

@@ -409,19 +409,29 @@ def label_shares(run: RunData) -> pd.DataFrame:
     return out[LABEL_COLUMNS].reset_index(drop=True)
 
 
+#: share of the dates left out at each end when the date range is measured (stray dates)
+GRANULARITY_TRIM = 0.005
+
+
 def choose_granularity(dates: pd.Series) -> str:
     """``day`` when the dates span at most :data:`DAY_MAX_DAYS` days, ``week`` up to
-    :data:`WEEK_MAX_DAYS`, else ``month``.
+    :data:`WEEK_MAX_DAYS`, else ``month``. The span is that of all but the first and last
+    :data:`GRANULARITY_TRIM` of the dates, as the timeline chart shows them: a month of news with
+    a few stray dates a year off stays a month of days.
 
     >>> choose_granularity(pd.Series(pd.to_datetime(["2013-02-01", "2013-02-28"])))
     'day'
     >>> choose_granularity(pd.Series(pd.to_datetime(["2012-01-01", "2013-02-28"])))
     'week'
+    >>> choose_granularity(pd.Series(pd.to_datetime(["2012-01-01"] + ["2013-02-01", "2013-02-28"] * 200)))
+    'day'
     """
     d = pd.to_datetime(dates, errors="coerce").dropna()
     if d.empty:
         return "day"
-    span = (d.max() - d.min()).days
+    lo, hi = d.quantile(GRANULARITY_TRIM, interpolation="lower"), d.quantile(1 - GRANULARITY_TRIM,
+                                                                             interpolation="higher")
+    span = (hi - lo).days
     return "day" if span <= DAY_MAX_DAYS else "week" if span <= WEEK_MAX_DAYS else "month"
 
 
