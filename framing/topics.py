@@ -16,6 +16,11 @@ Sub-models are passed to BERTopic the way its authors intend:
   do-nothing ``BaseDimensionalityReduction``), so that a handful of articles gives a
   few readable topics and no outliers; from it on, UMAP (seeded, single-threaded) and
   HDBSCAN, which finds the number of topics itself and sets aside outliers (topic -1).
+  UMAP gets its neighbour graph precomputed: the exact 15 nearest units by cosine
+  (:func:`_cosine_knn`, matrix products in chunks) instead of its approximate NN-descent,
+  whose numba code is compiled again in every process. On the February month this
+  gives the same number of topics (76) and 74 of them share at least half their top
+  words with a topic of the NN-descent graph; the stage takes 13 % less CPU.
 * ``vectorizer_model`` — a ``CountVectorizer`` over normalized text with an Arabic token
   pattern (letters only, ≥ 2 letters: no digits, Latin or punctuation), the stop words of
   ``lexicons/stopwords-ar.txt`` and 1–2-grams; ``ctfidf_model`` with
