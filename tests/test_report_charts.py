@@ -457,3 +457,19 @@ def test_timeline_of_many_outlets_draws_no_interval_bands(timeline):
     fig = charts.plot_timeline(timeline, "syrian_government")
     assert len(fig.axes[0].collections) == 2 and "95 %" in fig.axes[0].get_ylabel()
     plt.close(fig)
+
+
+def test_source_types_get_one_colour_each_beyond_eight_and_other_is_grey():
+    """The Egyptian sources have 13 types and "other": Set2 repeated its 8 colours (media and other
+    were the same yellow); every type now has its own colour."""
+    types = ["anonymous", "expert", "government", "international", "judiciary", "media", "military", "ngo",
+             "parliament", "party", "presidency", "security", "witness", "other"]
+    profile = pd.DataFrame({"outlet": ["المدن", "الوطن"], **{f"share_{t}": [1 / len(types)] * 2 for t in types}})
+    fig = charts.plot_source_types(profile)
+    ax = fig.axes[0]
+    handles, labels = ax.get_legend_handles_labels()
+    colour = {lab: tuple(round(c, 3) for c in h.patches[0].get_facecolor()[:3]) for h, lab in
+              zip(handles, labels, strict=True)}
+    assert set(colour) == set(types) and len(set(colour.values())) == len(types)
+    assert colour["other"] == (0.72, 0.72, 0.72)
+    plt.close(fig)

@@ -548,17 +548,23 @@ def plot_distinguishing_terms(terms: pd.DataFrame, *, per_outlet: int = 10, outl
 
 
 def plot_source_types(profile: pd.DataFrame):
-    """Stacked horizontal bars: share of each outlet's attributions by source type."""
+    """Stacked horizontal bars: share of each outlet's attributions by source type, one colour per
+    type (grey: ``other``)."""
     plt, sns = _setup()
     share_cols = [c for c in profile.columns if c.startswith("share_")]
     data = profile.set_index("outlet")[share_cols].fillna(0.0)
     data.columns = [c[len("share_"):] for c in share_cols]
     data = data.loc[:, data.sum() > 0]
     fig, ax = plt.subplots(figsize=(9, 0.55 * max(len(data), 2) + 2))
-    colours = sns.color_palette("Set2", n_colors=max(len(data.columns), 1))
+    named = [c for c in data.columns if c != "other"]
+    # one colour per source type: Set2's 8 while they suffice, else tab20's 20 (Set2 repeats after 8);
+    # "other" (no source type) is grey
+    colours = sns.color_palette("Set2" if len(named) <= 8 else "tab20", n_colors=max(len(named), 1))
     left = pd.Series(0.0, index=data.index)
-    for k, col in enumerate(data.columns):
-        ax.barh([_short(o) for o in data.index], data[col], left=left, color=colours[k % len(colours)], label=col)
+    for col in data.columns:
+        colour = (0.72, 0.72, 0.72) if col == "other" else colours[named.index(col) % len(colours)]
+        ax.barh([_short(o) for o in data.index], data[col], left=left, color=colour, label=col,
+                edgecolor="white", linewidth=0.4)
         left += data[col]
     ax.set_xlim(0, 1)
     ax.invert_yaxis()  # outlets top to bottom in the tables' (sorted) order
