@@ -80,7 +80,7 @@ def test_alias_bomb_in_a_lexicon_is_refused_quickly_with_its_line(tmp_path):
     t0 = time.perf_counter()
     with pytest.raises(LexiconError, match="aliases expand to more than") as err:
         load_lexicon(path)
-    assert time.perf_counter() - t0 < 2.0
+    assert time.perf_counter() - t0 < 30.0  # a hang guard: expanding the bomb would take hours and GBs
     assert f"{path}:" in str(err.value) and "FRAMING_YAML_MAX_ALIAS_NODES" in str(err.value)
     assert err.value.line is not None and err.value.line <= line
 
@@ -190,8 +190,8 @@ def test_ten_thousand_entries_compile_fast_in_little_memory():
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-    assert time.perf_counter() - t0 < 3.0  # was 11 s and 1.4 GB
-    assert peak < 40 * 2**20
+    assert peak < 40 * 2**20  # was 1.4 GB (and 11 s); the speed figure is in benchmarks/bench_lexicon_compile.py
+    assert time.perf_counter() - t0 < 30.0  # a hang guard only
     some = lex.entries[123]
     text = f"قال المتحدث إن و{some.term} في البيان."
     assert [h.term for h in matcher.find(text)] == [some.term]

@@ -187,7 +187,9 @@ def test_collision_detection_is_linear_on_a_large_lexicon():
     lexicon = lex(*{e["term"]: e for e in entries}.values())
     t0 = time.perf_counter()
     collisions([lexicon])
-    assert time.perf_counter() - t0 < 3.0  # listing every form takes about 2 s per 30k entries alone
+    # a hang guard, not a speed goal (that is benchmarks/bench_lexicon_compile.py): comparing the
+    # 30k entries pairwise (450M pairs) takes minutes, listing every form once about 2 s
+    assert time.perf_counter() - t0 < 30.0
 
 
 # --- 3. layering --------------------------------------------------------------------------------
