@@ -338,7 +338,7 @@ def test_timeline_joins_events_of_one_day_and_keeps_stray_dates_from_squeezing_t
     ax, ax2 = fig.axes[:2]
     lo, hi = (_day(x) for x in ax2.get_xlim())
     assert (lo, hi) == ("2013-01-31", "2013-02-07")  # half a day either side of 1–7 February
-    assert "1 of 1401 documents dated outside the range shown" in ax2.get_xlabel()
+    assert "1 of 1,401 documents dated outside the range shown" in ax2.get_xlabel()
     # the stray event of November is off the axis: not marked; the two of 3 February share one mark
     assert sorted(t.get_text() for t in ax.texts) == ["E1 E2", "E3"]
     fig.canvas.draw()

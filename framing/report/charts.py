@@ -346,7 +346,7 @@ def plot_timeline(timeline: pd.DataFrame, actor: str, *, events: pd.DataFrame | 
         if outside:
             step = pd.Timedelta(days={"day": 1, "week": 7}.get(gran, 31))
             ax2.set_xlim(lo - step / 2, hi + step / 2)
-            xlabel += f" — {outside} of {int(docs.sum())} documents dated outside the range shown"
+            xlabel += f" — {outside:,} of {int(docs.sum()):,} documents dated outside the range shown"
     ax2.set_xlabel(xlabel)
     if lo is not None:
         _date_ticks(ax2, gran, lo, hi)
