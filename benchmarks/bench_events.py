@@ -1,6 +1,8 @@
 """Benchmark and spot-check the event grouping on the Egyptian February 2013 corpus.
 
-Prints wall time, peak memory (RSS high-water mark), the number of events and of
+Prints the time of reading + per-document features (done by the map in ``framing compare``)
+and of the grouping itself (the event stage: wall and CPU, with the load average), peak
+memory (RSS high-water mark), the number of events and of
 multi-outlet events, 20 sampled multi-outlet events (seeded) with each outlet's titles
 for a by-eye coherence check, and the event(s) about the police beating of Hamada Saber
 near the Ittihadiya palace (early February 2013).
@@ -16,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import lzma
+import os
 import resource
 import sys
 import time
@@ -25,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from framing.events import EventGrouper  # noqa: E402
+from framing.events import EventFeatureTable, EventGrouper  # noqa: E402
 from framing.normalize import normalize_ar  # noqa: E402
 from framing.records import Document  # noqa: E402
 
@@ -80,13 +83,19 @@ def main(argv=None) -> int:
     if not lex_stop.exists() and STOPWORDS_FALLBACK.exists():
         params["stopwords"] = str(STOPWORDS_FALLBACK)
 
-    t0 = time.time()
-    grouper = EventGrouper(**params).fit(iter_docs(Path(args.corpus), args.limit, args.loader))
-    wall = time.time() - t0
+    t0, c0 = time.time(), time.process_time()
+    grouper = EventGrouper(**params)
+    featurizer = grouper.featurizer()
+    table = EventFeatureTable(featurizer.features(d) for d in iter_docs(Path(args.corpus), args.limit, args.loader))
+    t1, c1 = time.time(), time.process_time()
+    grouper.fit_features(table, featurizer=featurizer)  # the event stage of `framing compare`
+    wall, cpu = time.time() - t1, time.process_time() - c1
     res = grouper.result
     a, ev = res.assignments, res.events
     multi = res.multi_outlet()
-    print(f"documents: {len(a)}  wall: {wall:.1f} s  peak RSS: {peak_rss_mb():.0f} MB")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"documents: {len(a)}  read + features: {t1 - t0:.1f} s ({c1 - c0:.1f} s CPU)  grouping: {wall:.1f} s "
+          f"({cpu:.1f} s CPU; load average {load})  peak RSS: {peak_rss_mb():.0f} MB")
     print(f"events: {len(ev)}  multi-outlet events: {len(multi)}  "
           f"documents in multi-outlet events: {int(multi['n_docs'].sum())}  "
           f"copies flagged: {int((~a['independent']).sum())}  "

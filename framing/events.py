@@ -647,6 +647,17 @@ def _tfidf(counts, max_terms: int):
 # --- blocking ---------------------------------------------------------------------------------
 
 
+def _pair_threads() -> int:
+    """Threads comparing days in :func:`_window_pairs`: the cores this process may use, at most 4."""
+    import os
+
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(4, cores))
+
+
 def _window_pairs(X, ordinals: np.ndarray, window: int, floor: float, *, max_undated: int,
                   n_neighbors: int, chunk: int = 1000):
     """Pairs ``i < j`` (corpus indices) with cosine ≥ ``floor`` among documents within the window.
@@ -661,12 +672,13 @@ def _window_pairs(X, ordinals: np.ndarray, window: int, floor: float, *, max_und
         order = dated[np.argsort(ordinals[dated], kind="stable")]
         days = ordinals[order]
         uniq = np.unique(days)
-        XT = X[order].T.tocsr()  # columns in date order
-        XT = XT.tocsc()
-        for d in uniq:
+        XT = X[order].T.tocsc()  # columns in date order
+
+        def day_pairs(d):
             r0, r1 = np.searchsorted(days, d, "left"), np.searchsorted(days, d, "right")
             c1 = np.searchsorted(days, d + window, "right")
-            cols_block = XT[:, r0:c1]
+            cols_block = XT[:, r0:c1].tocsr()  # once per day, not once per row chunk inside the product
+            found = []
             for a in range(r0, r1, chunk):
                 b = min(a + chunk, r1)
                 S = (X[order[a:b]] @ cols_block).tocoo()
@@ -674,9 +686,18 @@ def _window_pairs(X, ordinals: np.ndarray, window: int, floor: float, *, max_und
                 ri = S.row + a
                 ci = S.col + r0
                 m = (ci > ri) & (S.data >= floor)
-                out_r.append(order[ri[m]])
-                out_c.append(order[ci[m]])
-                out_s.append(S.data[m])
+                found.append((order[ri[m]], order[ci[m]], S.data[m]))
+            return found
+
+        # days in threads (scipy's sparse products release the GIL); results kept in day order
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=_pair_threads()) as pool:
+            for found in pool.map(day_pairs, uniq.tolist()):
+                for r, c, v in found:
+                    out_r.append(r)
+                    out_c.append(c)
+                    out_s.append(v)
     knn = len(undated) > max_undated
     if len(undated):
         XT_all = X.T.tocsc()
@@ -777,15 +798,18 @@ def _find_copies(sigs, sizes, exact, ordinals, rows, cols, sims, *, threshold: f
     r = max(1, num_perm // bands)
     valid = np.flatnonzero(sizes >= 3)
     for band in range(0, num_perm - r + 1, r):
-        buckets: dict[bytes, list[int]] = {}
+        # documents whose band is equal share a bucket; each member pairs with the (at most
+        # max_bucket) members before it in corpus order
         block = np.ascontiguousarray(sigs[valid, band:band + r])
-        for k, i in enumerate(valid):
-            buckets.setdefault(block[k].tobytes(), []).append(int(i))
-        for members in buckets.values():
-            if len(members) > 1:
-                for x in range(1, len(members)):
-                    for y in range(max(0, x - max_bucket), x):
-                        cand.add((members[y], members[x]))
+        _, bucket = np.unique(block.view(np.dtype((np.void, block.dtype.itemsize * r))).ravel(),
+                              return_inverse=True)
+        order = np.argsort(bucket.ravel(), kind="stable")
+        bucket, members = bucket.ravel()[order], valid[order]
+        for d in range(1, max_bucket + 1):
+            same = np.flatnonzero(bucket[d:] == bucket[:-d])
+            if not len(same):
+                break
+            cand.update(zip(members[same].tolist(), members[same + d].tolist(), strict=True))
     # content pairs that are very similar
     m = sims >= candidate_floor
     cand.update(zip(rows[m].tolist(), cols[m].tolist(), strict=False))
