@@ -148,12 +148,13 @@ class TableChunk:
                   ) -> TableChunk:
         """The chunk of ``rows`` (dicts by column name) in ``formats`` (``csv``, ``parquet``)."""
         formats = tuple(formats)
-        names = [c.name for c in schema]
+        columns = [[row.get(c.name) for row in rows] for c in schema]  # one pass per column, no call per cell
         text = None
         if "csv" in formats:
+            cells = [_format_floats(values) if c.type == "float64" else _format_cells(values)
+                     for c, values in zip(schema, columns, strict=True)]
             buf = io.StringIO()
-            csv.writer(buf, lineterminator="\n").writerows(
-                [format_value(row.get(c)) for c in names] for row in rows)
+            csv.writer(buf, lineterminator="\n").writerows(zip(*cells, strict=True))
             text = buf.getvalue()
         batch = None
         if "parquet" in formats:
@@ -162,8 +163,7 @@ class TableChunk:
             from framing.records import arrow_schema
 
             arrays = []
-            for c in schema:
-                values = [row.get(c.name) for row in rows]
+            for c, values in zip(schema, columns, strict=True):
                 if c.type == "float64":
                     values = [None if v is not None and v != v else v for v in values]  # NaN → null
                 elif c.type == "string":
@@ -173,6 +173,16 @@ class TableChunk:
             batch = pa.RecordBatch.from_arrays([pa.array(v, type=f.type) for v, f in zip(arrays, schema_pa, strict=True)],
                                                schema=schema_pa)
         return cls(len(rows), text, batch)
+
+
+def _format_cells(values: list) -> list:
+    """:func:`format_value` of each value (strings and ``None`` without a call)."""
+    return [v if type(v) is str else "" if v is None else format_value(v) for v in values]
+
+
+def _format_floats(values: list) -> list:
+    """:func:`format_value` of each value of a float column."""
+    return [FLOAT_FORMAT % v if type(v) is float and v == v else format_value(v) for v in values]
 
 
 #: ``--format`` values: which files the large tables (hits, attributions, documents, excluded) are written as
