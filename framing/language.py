@@ -39,6 +39,8 @@ _LATIN_RE = re.compile("[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]")
 _LETTER_RE = re.compile(r"[^\W\d_]")
 _LATIN_WORD_RE = re.compile(r"[A-Za-z\u00c0-\u024f]+(?:'[A-Za-z]+)?")
 #: letters of Persian and Urdu, not of Arabic (پ چ ژ گ ک ی ے)
+#: markup the reader later excludes (tags, character entities such as &amp;): not words of any language
+_MARKUP_RE = re.compile(r"<[^<>\n]{0,500}>|&(?:[A-Za-z]{2,10}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
 _PERSIAN_RE = re.compile("[\u067e\u0686\u0698\u06af\u06a9\u06cc\u06d2]")
 
 #: the most frequent English function words (a text of English has many of them)
@@ -109,7 +111,7 @@ def detect_language(text: str) -> Detection:
     head = text[:600]  # the common case, at once: an Arabic text is mostly Arabic letters
     if _arabic_letters(head) * 2 >= len(head) > 0 and not _PERSIAN_RE.search(head):
         return Detection("ar")
-    sample = text[:_SAMPLE_CHARS]
+    sample = _MARKUP_RE.sub(" ", text[:_SAMPLE_CHARS]) if "<" in text or "&" in text else text[:_SAMPLE_CHARS]
     arabic = _arabic_letters(sample)
     letters = len(_LETTER_RE.findall(sample))
     if letters == 0:

@@ -87,3 +87,11 @@ def test_unsupported_language_is_a_documented_problem_kind():
     assert kinds["unsupported language"] == "skipped"
     assert "no Arabic letters" not in kinds
     assert SUPPORTED_LANGUAGES == ("ar", "en")
+
+
+def test_markup_and_entities_are_not_words_of_a_language():
+    """The reader excludes tags and entities later: «خبر» with five «&amp;» is an Arabic text
+    (its only letters outside markup are Arabic), and English inside tags is English."""
+    assert detect_language("خبر\n&amp;&amp;&amp;&amp;&amp;").language == "ar"
+    assert detect_language('<p class="lead">The army said on Monday that the town was taken.</p>').language == "en"
+    assert detect_language("<div><span>&nbsp;</span></div>").language == "und"
