@@ -681,12 +681,14 @@ def _window_pairs(X, ordinals: np.ndarray, window: int, floor: float, *, max_und
             found = []
             for a in range(r0, r1, chunk):
                 b = min(a + chunk, r1)
-                S = (X[order[a:b]] @ cols_block).tocoo()
-                # positions relative to r0; keep pairs whose column comes after the row
-                ri = S.row + a
-                ci = S.col + r0
-                m = (ci > ri) & (S.data >= floor)
-                found.append((order[ri[m]], order[ci[m]], S.data[m]))
+                S = X[order[a:b]] @ cols_block
+                # entries at or above the floor (in row-major order), their rows found from indptr
+                # only for those; positions relative to r0; keep pairs whose column comes after the row
+                at = np.flatnonzero(S.data >= floor)
+                ri = np.searchsorted(S.indptr, at, side="right") - 1 + a
+                ci = S.indices[at] + r0
+                m = ci > ri
+                found.append((order[ri[m]], order[ci[m]], S.data[at[m]]))
             return found
 
         # days in threads (scipy's sparse products release the GIL); results kept in day order
