@@ -84,6 +84,7 @@ class CompareOptions:
     date_field: str = "date"
     id_field: str = "id"
     title_field: str = "title"
+    language_field: str = "language"  # ar | en (or English, العربية …) per record; else detected from the text
     manifest: str | None = None
     boilerplate: str | None = None
     repeated_lines: bool = True
@@ -443,6 +444,7 @@ def _open_corpus(options: CompareOptions, say: StageClock):
     say("loading corpus")
     return load_corpus(options.corpus, text_field=options.text_field, outlet_field=options.outlet_field,
                        date_field=options.date_field, id_field=options.id_field, title_field=options.title_field,
+                       language_field=options.language_field,
                        manifest=options.manifest, boilerplate=options.boilerplate,
                        repeated_lines=options.repeated_lines, since=options.since, until=options.until,
                        outlets=options.outlets, **corpus_limits(options))
