@@ -80,7 +80,8 @@ def _write_frame(frame, path: Path, text_field: str, id_field: str, explicit: di
 
 def compare(corpus: Any, *, out: str | os.PathLike | None = None, lexicons: str | os.PathLike | list | None = None,
             text_field: str = "text", outlet_field: str = "outlet", title_field: str = "title",
-            date_field: str = "date", id_field: str = "id", topics: bool = True, events: bool = True,
+            date_field: str = "date", id_field: str = "id", language_field: str = "language",
+            topics: bool = True, events: bool = True,
             attribution: bool = True, jobs: int | None = None, seed: int = 42, limit: int | None = None,
             strict: bool = False, format: str = "both", overwrite: bool = False, charts: bool = True,
             html: bool = True, progress: Callable[[int, int], None] | None = None,
@@ -93,6 +94,8 @@ def compare(corpus: Any, *, out: str | os.PathLike | None = None, lexicons: str 
     per article, or an iterable of dicts. ``*_field`` name the columns (or keys) holding
     the text, outlet, title, date and document id; without an id column the ids are the
     DataFrame's index (or the position in the iterable), so results join back.
+    ``language_field`` names the column with each document's language (``ar``, ``en``,
+    ``English``…; an empty cell or no such column: detected from the text).
     ``lexicons`` is a folder or file (or a list of them); default: the bundled lexicons.
     ``topics`` / ``events`` / ``attribution`` switch stages; ``jobs`` sets the worker
     processes of the per-document map (``framing compare --jobs``). Other keyword options are those of
@@ -140,13 +143,16 @@ def compare(corpus: Any, *, out: str | os.PathLike | None = None, lexicons: str 
         lexicons = [str(x) for x in lexicons]
     options["jobs"] = jobs
     _check_types({"text_field": text_field, "outlet_field": outlet_field, "title_field": title_field,
-                  "date_field": date_field, "id_field": id_field, "topics": topics, "events": events,
+                  "date_field": date_field, "id_field": id_field, "language_field": language_field,
+                  "topics": topics, "events": events,
                   "attribution": attribution, "seed": seed, "limit": limit, "strict": strict, "lexicons": lexicons,
                   "overwrite": overwrite, "charts": charts, "html": html, **options}, options)
     explicit = {opt: name for opt, name, default in (("outlet_field", outlet_field, "outlet"),
                                                       ("title_field", title_field, "title"),
                                                       ("date_field", date_field, "date"),
-                                                      ("id_field", id_field, "id")) if name != default}
+                                                      ("id_field", id_field, "id"),
+                                                      ("language_field", language_field, "language"))
+                if name != default}
 
     with tempfile.TemporaryDirectory(prefix="framing-input-") as tmp:
         described = None
@@ -163,7 +169,8 @@ def compare(corpus: Any, *, out: str | os.PathLike | None = None, lexicons: str 
             _, described = _write_records(corpus, Path(path), text_field, id_field, explicit)
         opts = CompareOptions(corpus=path, out=None if out is None else os.fspath(out), lexicons=lexicons,
                               text_field=text_field, outlet_field=outlet_field, title_field=title_field,
-                              date_field=date_field, id_field=id_field, topics=topics, events=events,
+                              date_field=date_field, id_field=id_field, language_field=language_field,
+                              topics=topics, events=events,
                               attribution=attribution, seed=seed, limit=limit, strict=strict, format=format,
                               overwrite=overwrite, charts=charts and out is not None, html=html and out is not None,
                               **options)
