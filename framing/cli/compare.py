@@ -105,6 +105,10 @@ def compare(
     date_field: DateField = "date",
     id_field: IdField = "id",
     title_field: Annotated[str, typer.Option(metavar="FIELD", help="Record field with the title.")] = "title",
+    language_field: Annotated[str, typer.Option(metavar="FIELD", help="Record field with each document's "
+                                                                      "language (ar, en, English…); "
+                                                                      "else detected from the text.")
+                              ] = "language",
     manifest: Annotated[str | None, typer.Option(metavar="FILE", help="Manifest for a folder corpus (default: "
                                                                       "manifest.csv/.jsonl in the folder).")] = None,
     boilerplate: Annotated[str | None, typer.Option(metavar="FILE", help="Boilerplate patterns file (default: "
@@ -190,7 +194,7 @@ def compare(
 
     given = dict(corpus=corpus, out=out, lexicons=lexicons or None, text_field=text_field,
                  outlet_field=outlet_field, date_field=date_field, id_field=id_field, title_field=title_field,
-                 manifest=manifest, boilerplate=boilerplate, since=since, until=until, outlets=outlets or None,
+                 language_field=language_field, manifest=manifest, boilerplate=boilerplate, since=since, until=until, outlets=outlets or None,
                  topics=topics, events=events, attribution=attribution, titles=titles, charts=charts,
                  embedding_model=embedding_model, morphology_db=morphology_db, seed=seed, limit=limit,
                  strict=strict, format=format, overwrite=overwrite, max_document_chars=max_document_chars,
