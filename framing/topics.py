@@ -393,7 +393,7 @@ def _make_label(words: Sequence[str], surface: dict[str, str], n: int = 3) -> st
 _UMAP_NEIGHBORS = 15
 
 
-def _cosine_knn(embeddings: np.ndarray, k: int, chunk: int = 1024) -> tuple[np.ndarray, np.ndarray]:
+def _cosine_knn(embeddings: np.ndarray, k: int, chunk: int = 256) -> tuple[np.ndarray, np.ndarray]:
     """Exact ``k`` nearest neighbours of every row by cosine distance, the row itself first
     (``(indices, distances)``, as UMAP's ``precomputed_knn`` takes them).
 
@@ -411,14 +411,14 @@ def _cosine_knn(embeddings: np.ndarray, k: int, chunk: int = 1024) -> tuple[np.n
     distances = np.empty((n, k), dtype=np.float32)
     for a in range(0, n, chunk):
         b = min(a + chunk, n)
-        sims = emb[a:b] @ emb.T
-        rows = np.arange(b - a)
-        sims[rows, np.arange(a, b)] = np.inf  # the row itself first
-        part = np.argpartition(-sims, k - 1, axis=1)[:, :k] if k < n else np.tile(np.arange(n), (b - a, 1))
-        top = np.take_along_axis(sims, part, axis=1)
-        order = np.lexsort((part, -top), axis=1)
+        neg = emb[a:b] @ emb.T
+        np.negative(neg, out=neg)  # minus the similarity: the nearest first (in place: chunks stay small)
+        neg[np.arange(b - a), np.arange(a, b)] = -np.inf  # the row itself first
+        part = np.argpartition(neg, k - 1, axis=1)[:, :k] if k < n else np.tile(np.arange(n), (b - a, 1))
+        top = np.take_along_axis(neg, part, axis=1)
+        order = np.lexsort((part, top), axis=1)
         part = np.take_along_axis(part, order, axis=1)
-        top = np.take_along_axis(top, order, axis=1)
+        top = -np.take_along_axis(top, order, axis=1)
         top[:, 0] = 1.0
         indices[a:b] = part
         distances[a:b] = np.maximum(1.0 - top, 0.0)
