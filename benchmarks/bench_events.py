@@ -10,6 +10,10 @@ near the Ittihadiya palace (early February 2013).
     python benchmarks/bench_events.py [CORPUS] [--threshold 0.3] [--window-days 2] [--limit N]
         [--sample 20] [--seed 7] [--out assignments.csv]
 
+Measured on the full month (85,676 documents, features precomputed, 2 cores, load
+average about 2): the grouping takes 16 s wall, 21 s CPU (was 32 s wall, 29 s CPU), with
+byte-identical assignments and events.
+
 CORPUS defaults to ../shared/corpora/egypt-2013/egypt-2013-02.jsonl.xz next to the repo.
 """
 
