@@ -14,7 +14,7 @@ With ``--repeat`` it fits a second time and checks that ``topics.csv`` is identi
 Measured on the full month (322,740 units of 85,606 documents, 30,000 fitted; 2 cores,
 load average 1.4-2.1; ``fit_corpus_topics`` on the units the map cut): 57 s wall, 64 s
 CPU, peak RSS 1.39 GB with UMAP on the exact cosine kNN graph — was 78 s wall, 74 s CPU,
-1.66 GB with UMAP's NN-descent (on a machine at load 9-11 the same runs took 816 vs 919 s
+1.62 GB with UMAP's NN-descent (on a machine at load 9-11 the same runs took 816 vs 919 s
 wall for 91 vs 104 s CPU). 76 topics either way; 74 of the 76 share at least half their
 top words with a topic of the other run. Two fits give identical ``topics.csv`` and
 ``topic_mix.csv``.
