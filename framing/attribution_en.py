@@ -57,7 +57,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from framing.attribution import find_quotes
+from framing.attribution import attribution_records, find_quotes
 from framing.english import ENGLISH, WORD_RE_EN, fold_term, normalize_en, noun_forms, sentence_spans_en
 from framing.lexicon import Entry, Lexicon, Matcher
 from framing.normalize import Normalized
@@ -1195,23 +1195,7 @@ class EnglishAttributionExtractor:
         d.found.append(_Found(kind, qs, qe, speaker, cue, cs, ce, d.para(cs)))
 
     def _records(self, d: _Doc, doc_id: str) -> list[Attribution]:
-        out = []
-        seen = set()
-        for f in sorted(d.found, key=lambda f: (f.quote_start, f.cue_start, f.quote_end)):
-            key = (f.quote_start, f.quote_end, f.speaker.name, f.cue_start)
-            if key in seen:
-                continue
-            seen.add(key)
-            cue = f.cue
-            out.append(Attribution(
-                doc_id=doc_id, attribution_id=len(out) + 1, kind=f.kind, quote_start=f.quote_start,
-                quote_end=f.quote_end, speaker=f.speaker.name, source_type=f.speaker.source_type,
-                cue=d.text[f.cue_start:f.cue_end], cue_lemma=cue.lemma if cue else "",
-                cue_stance=cue.stance if cue else "", cue_stance_value=cue.stance_value if cue else 0.0,
-                speaker_start=f.speaker.start, speaker_end=f.speaker.end, cue_start=f.cue_start if cue else -1,
-                cue_end=f.cue_end if cue else -1, via=f.speaker.via, quote_text=d.text[f.quote_start:f.quote_end],
-            ))
-        return out
+        return attribution_records(d.found, d.text, doc_id)
 
 
 #: a headline "Speaker: claim" (the speaker at most 80 characters, no digits or quotes) and
