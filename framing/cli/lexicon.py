@@ -292,7 +292,7 @@ def suggest(
                          ] = None,
     examples: Annotated[bool, typer.Option("--examples/--no-examples", help="Find a KWIC example for each "
                                                                             "(one more pass).")] = True,
-    language: Annotated[str | None, typer.Option(help="ar or en: the documents, rules and stop words "
+    language: Annotated[str | None, typer.Option(metavar="ar|en", help="ar or en: the documents, rules and stop words "
                                                       "(default: the --into lexicon's language, else ar).")
                         ] = None,
     seed: Seed = 0,
