@@ -119,7 +119,7 @@ def compare(corpus: Any, *, out: str | os.PathLike | None = None, lexicons: str 
     >>> result.hits[["outlet", "term", "actor", "voice"]]            # doctest: +SKIP
     """
     from framing.output import table_formats
-    from framing.pipeline import CompareOptions
+    from framing.pipeline import CompareOptions, check_timeline_granularity
 
     known = _options_fields()
     unknown = sorted(set(options) - known)
@@ -133,6 +133,7 @@ def compare(corpus: Any, *, out: str | os.PathLike | None = None, lexicons: str 
             if given:
                 raise ConfigError(f"{name}= needs out= (framing.compare writes nothing without it)", hint=hint)
     table_formats(format)
+    check_timeline_granularity(options.get("timeline_granularity"))  # before the corpus is read
     if isinstance(lexicons, (str, os.PathLike)):
         lexicons = [str(lexicons)]
     elif lexicons is not None:

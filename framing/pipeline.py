@@ -378,6 +378,14 @@ def _abort(sink, exc: BaseException):
     raise exc
 
 
+def check_timeline_granularity(value: str | None) -> None:
+    from framing.report.tables import GRANULARITIES
+
+    if value is not None and value not in GRANULARITIES:
+        raise ConfigError(f"unknown timeline granularity {value!r}",
+                          hint=f"use one of {', '.join(GRANULARITIES)} (or leave it out to choose from the dates)")
+
+
 def compute(options: CompareOptions, sink, *, progress: Callable[[int, int], None] | None = None,
             stage: Callable[[str], None] | None = None, replay: str | Path | None = None,
             allow_changed: bool = False, warn: Callable[[str], None] | None = None) -> RunData:
@@ -392,6 +400,7 @@ def compute(options: CompareOptions, sink, *, progress: Callable[[int, int], Non
     warn = warn or _default_warn
     clock = StageClock(stage)
     table_formats(options.format)  # refuse a bad --format before anything is written
+    check_timeline_granularity(options.timeline_granularity)  # and a bad --timeline-granularity (not at report time)
     sink.check()  # before any work
     recorded = _read_run_json(replay) if replay is not None else None
     setup = _load_lexicons(options, clock, warn)

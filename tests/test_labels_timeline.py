@@ -154,3 +154,30 @@ def test_a_month_with_a_few_stray_dates_stays_a_month_of_days():
     assert choose_granularity(pd.Series(month.append(stray))) == "day"
     # strays that are more than a sliver of the corpus do widen the range
     assert choose_granularity(pd.Series(month.append(pd.DatetimeIndex(["2012-06-01"] * 60)))) == "week"
+
+
+def test_a_bad_timeline_granularity_is_refused_before_the_run(tmp_path):
+    """An unknown timeline granularity is a one-line error before any document is read (it used
+    to surface only when the report was rendered, after the whole analysis), on the command line
+    and in the API."""
+    from typer.testing import CliRunner
+
+    import framing
+    from framing.cli import app
+    from framing.errors import ConfigError
+
+    out = tmp_path / "run"
+    r = CliRunner().invoke(app, ["compare", "seeds", "--out", str(out), "--no-topics", "--no-events",
+                                 "--timeline-granularity", "fortnight"])
+    assert r.exit_code != 0
+    assert "unknown timeline granularity 'fortnight'" in r.output and "Traceback" not in r.output
+    assert not out.exists()
+    read = []
+
+    def docs():
+        read.append(1)
+        yield {"text": "قصفت قوات النظام ريف إدلب", "outlet": "المدن"}
+
+    with pytest.raises(ConfigError, match="unknown timeline granularity"):
+        framing.compare(docs(), topics=False, events=False, timeline_granularity="fortnight")
+    assert read == []  # refused before the corpus was touched
