@@ -11,6 +11,7 @@ A damaged file is a one-line :class:`~framing.errors.RunError` naming it.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,7 +19,7 @@ import pandas as pd
 
 from framing.errors import RunError
 
-__all__ = ["NUMERIC_COLUMNS", "REQUIRED_COLUMNS", "SUMMARY_FILES", "RunData", "load_run"]
+__all__ = ["ATTRIBUTION_COLUMNS", "NUMERIC_COLUMNS", "REQUIRED_COLUMNS", "SUMMARY_FILES", "RunData", "load_run"]
 
 
 @dataclass
@@ -55,6 +56,9 @@ REQUIRED_COLUMNS = {
     "events.csv": ("event_id",),
     "topics.csv": ("topic",),
 }
+#: the columns of attributions.csv the report reads (the events' side-by-side sources table);
+#: the quotations' text and offsets are never shown, so never parsed
+ATTRIBUTION_COLUMNS = ("doc_id", "outlet", "field", "speaker", "source_type", "cue")
 #: columns that must hold numbers
 NUMERIC_COLUMNS = {
     "outlets.csv": ("documents", "tokens"),
@@ -68,14 +72,25 @@ def _damaged(p: Path, what: str) -> RunError:
                     hint="re-run 'framing compare' (or restore the file) — the report is rendered from it")
 
 
-def _read(path: Path, name: str, **kw) -> pd.DataFrame:
+def _read(path: Path, name: str, *, columns: Sequence[str] | None = None, **kw) -> pd.DataFrame:
+    """``name`` read back (its Parquet twin when only that exists); ``columns``: only those
+    that the file has (the others are never parsed)."""
     p = path / name
     try:
         if not p.exists() and p.with_suffix(".parquet").exists():  # a run written with --format parquet
-            df = pd.read_parquet(p.with_suffix(".parquet"))
+            pq_path = p.with_suffix(".parquet")
+            if columns is not None:
+                import pyarrow.parquet as pq
+
+                names = set(pq.read_schema(pq_path).names)
+                columns = [c for c in columns if c in names]
+            df = pd.read_parquet(pq_path, columns=columns)
         elif not p.exists() or p.stat().st_size == 0:
             return pd.DataFrame()
         else:
+            if columns is not None:
+                wanted = set(columns)
+                kw["usecols"] = lambda c: c in wanted
             df = pd.read_csv(p, keep_default_na=False, na_values=[""], **kw)
     except pd.errors.EmptyDataError:
         return pd.DataFrame()
@@ -138,7 +153,7 @@ def load_run(path: str | Path, *, summary_only: bool = False) -> RunData:
         outlets=_read(path, "outlets.csv", dtype={"outlet": str}),
         terms=_read(path, "terms.csv", dtype={"outlet": str, "term": str}),
         hits=big("hits.csv", dtype=str_cols),
-        attributions=big("attributions.csv", dtype=str_cols),
+        attributions=big("attributions.csv", dtype=str_cols, columns=ATTRIBUTION_COLUMNS),
         problems=big("problems.csv"),
     )
     for name in ("topics.csv", "topic_mix.csv", "events.csv", "excluded_lines.csv", "outlet_topics.csv"):

@@ -160,13 +160,18 @@ def evidence_by_cell(run: RunData, *, per_cell: int = EVIDENCE_PER_CELL, voice: 
     out: dict[tuple[str, str], list[dict]] = {}
     if run.hits.empty or "actor" not in run.hits:
         return out
-    h = run.hits[(run.hits["voice"] == voice) & run.hits["actor"].notna()]
-    if h.empty:
+    hits = run.hits
+    # the rows are chosen on the key columns only; only the chosen ones are taken whole (sentences and all)
+    keys = ["outlet", "actor", "doc_id", *(["field"] if "field" in hits else []), "start", "sentence_start"]
+    mask = ((hits["voice"] == voice) & hits["actor"].notna()).to_numpy(dtype=bool)
+    k = hits.loc[mask, keys].assign(_pos=np.flatnonzero(mask))
+    if k.empty:
         return out
     # first by document and position, one hit per sentence, ``per_cell`` per (outlet, actor)
-    h = h.sort_values(["outlet", "actor", "doc_id", "start"], kind="stable")
-    h = h.drop_duplicates(["outlet", "actor", "doc_id", *(["field"] if "field" in h else []), "sentence_start"])
-    h = h.groupby(["outlet", "actor"], sort=False).head(per_cell)
+    k = k.sort_values(["outlet", "actor", "doc_id", "start"], kind="stable")
+    k = k.drop_duplicates(["outlet", "actor", "doc_id", *(["field"] if "field" in k else []), "sentence_start"])
+    k = k.groupby(["outlet", "actor"], sort=False).head(per_cell)
+    h = hits.iloc[k["_pos"].to_numpy()]
     for (outlet, actor), grp in h.groupby(["outlet", "actor"], sort=True):
         out[(outlet, actor)] = grp.to_dict("records")
     return out
