@@ -1399,18 +1399,21 @@ def _explorer_candidates(p: _Page) -> dict[str, tuple[list[dict], int]]:
         if not want[kind] or frame is None or frame.empty or not {*cols, "doc_id"} <= set(frame.columns):
             continue
         keys = pd.MultiIndex.from_arrays([frame[c].astype(str) for c in cols])
-        f = frame[keys.isin(list(want[kind]))]
-        if f.empty:
+        pos = keys.isin(list(want[kind])).nonzero()[0]
+        if not len(pos):
             continue
+        order = [*cols, "doc_id", *(["start"] if kind == "label" and "start" in frame else [])]
+        unique = [*cols, "doc_id", *(["field"] if "field" in frame else []),
+                  "sentence_start" if "sentence_start" in frame else "sentence"]
+        # rows chosen on the key columns only; the sentences of the chosen ones alone are taken
+        f = frame[list(dict.fromkeys([*order, *unique]))].iloc[pos].assign(_pos=pos)
         f = f.assign(**{c: f[c].astype(str) for c in [*cols, "doc_id"]})
-        order = [*cols, "doc_id", *(["start"] if kind == "label" and "start" in f else [])]
-        f = f.sort_values(order, kind="stable")
-        f = f.drop_duplicates([*cols, "doc_id", *(["field"] if "field" in f else []),
-                               "sentence_start" if "sentence_start" in f else "sentence"])
+        f = f.sort_values(order, kind="stable").drop_duplicates(unique)
         # one pass: each row's group and rank in it; only the first explorer_per_term become dicts
         by = f.groupby(cols, sort=False)
         totals = by.size()
-        f = f[by.cumcount().to_numpy() < p.explorer_per_term]
+        f = frame.iloc[f["_pos"].to_numpy()[by.cumcount().to_numpy() < p.explorer_per_term]]
+        f = f.assign(**{c: f[c].astype(str) for c in [*cols, "doc_id"]})
         for key in totals.index:
             key = key if isinstance(key, tuple) else (key,)
             out[want[kind][tuple(key)]] = ([], int(totals[key if len(key) > 1 else key[0]]))
