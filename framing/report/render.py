@@ -403,6 +403,21 @@ def _start_charts(run_dir: Path, target: Path | None, jobs: int | None):
     return pool, future
 
 
+def release_memory() -> None:
+    """Hand the memory a finished step freed back to the system: pyarrow's pool (the pandas strings)
+    and the C heap keep it otherwise, and the next step's peak would come on top of it."""
+    import contextlib
+    import ctypes
+    import gc
+
+    import pyarrow as pa
+
+    gc.collect()
+    pa.default_memory_pool().release_unused()
+    with contextlib.suppress(AttributeError, OSError):  # glibc only
+        ctypes.CDLL(None).malloc_trim(0)
+
+
 def render_reports(run_dir: str | Path, *, options=None, writer: RunOutput | None = None,
                    timings: dict[str, float] | None = None, jobs: int | None = None) -> list[str]:
     """Render charts and reports of a run folder from its data files (no recomputation).
@@ -426,14 +441,23 @@ def render_reports(run_dir: str | Path, *, options=None, writer: RunOutput | Non
     run_dir = Path(run_dir)
     target = writer.dir if writer is not None else None
     want_charts = options is None or getattr(options, "charts", True)
-    if want_charts:
-        load_run(run_dir, summary_only=True)  # a damaged run folder fails here, before a process starts
+    # a damaged run folder fails here, before a process starts
+    summary = load_run(run_dir, summary_only=True) if want_charts else None
     worker = _start_charts(run_dir, target, jobs) if want_charts else None
     futures = [] if worker is None else [worker[1]]
     try:
+        early: list[tuple[str, str]] = []
+        if summary is not None and worker is None:
+            # drawn here: the per-outlet charts (they need only the summary) before the per-hit tables
+            # are read, so that the memory of drawing them does not come on top of those tables
+            early = render_charts(summary, _chart_saver(run_dir, target))
+            release_memory()
+            lap("charts")
+        del summary
         run = load_run(run_dir)
         lap("reading run")
         tables = build_tables(run)
+        release_memory()
         for name, frame in _table_files(tables).items():
             if writer is not None:
                 writer.write_text(name, _csv_text(frame))
@@ -443,8 +467,7 @@ def render_reports(run_dir: str | Path, *, options=None, writer: RunOutput | Non
         if not want_charts:
             charts = []
         elif worker is None:
-            save = _chart_saver(run_dir, target)
-            charts = render_charts(tables, save) + render_table_charts(tables, save)
+            charts = early + render_table_charts(tables, _chart_saver(run_dir, target))
         else:
             # the worker draws the per-outlet charts, then the authorial label shares; this process the rest
             futures.append(worker[0].submit(draw_label_share_charts, str(run_dir),
@@ -457,6 +480,7 @@ def render_reports(run_dir: str | Path, *, options=None, writer: RunOutput | Non
             mine = render_table_charts(tables, save, label_shares=[pending, *reported])
             summary, authorial = ([tuple(c) for c in f.result()] for f in futures)
             charts = summary + [authorial[0] if c is pending else c for c in mine if c is not pending or authorial]
+        release_memory()
         lap("charts")
     except BaseException:
         for f in futures:
