@@ -10,6 +10,7 @@ import json
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from framing.report import build_tables, load_run, render_markdown, render_reports
@@ -117,3 +118,36 @@ def test_summary_only_reads_only_the_per_outlet_tables(run_dir):
     run = load_run(run_dir, summary_only=True)
     assert run.hits.empty and run.documents.empty and len(run.outlets) == 3
     assert ODD in set(run.outlets["outlet"])
+
+
+def test_the_report_reads_only_the_attribution_columns_it_shows(run_dir):
+    from framing.report.run import ATTRIBUTION_COLUMNS
+
+    run = load_run(run_dir)
+    assert len(run.attributions) and "quote_text" not in run.attributions
+    assert set(run.attributions.columns) <= set(ATTRIBUTION_COLUMNS)
+    assert {"doc_id", "outlet", "speaker", "source_type", "cue"} <= set(run.attributions.columns)
+    # a run written as Parquet only gives the same columns and rows
+    pd.read_csv(run_dir / "attributions.csv", dtype=str).to_parquet(run_dir / "attributions.parquet")
+    (run_dir / "attributions.csv").unlink()
+    again = load_run(run_dir).attributions
+    assert list(again.columns) == list(run.attributions.columns)
+    assert again["speaker"].tolist() == run.attributions["speaker"].tolist()
+
+
+def test_evidence_takes_whole_rows_of_the_first_sentences_whatever_the_index(run_dir):
+    from framing.report.tables import evidence_by_cell
+
+    run = load_run(run_dir)
+    h = run.hits
+    s1 = "قالت المعارضة إن قوات النظام قصفت البلدة."
+    s2 = "وأضاف البيان أن قوات النظام انسحبت."
+    extra = h.iloc[[0, 0, 0]].copy()  # three hits of one new cell: two in one sentence, one later on
+    extra = extra.assign(outlet="منفذ", actor="syrian_government", doc_id=["z-2", "z-1", "z-1"],
+                         start=[5, 20, 14], sentence_start=[0, 0, 0], sentence=[s2, s1, s1], voice="authorial")
+    # a shuffled index that is not 0..n-1: rows are chosen by position, not by label
+    run.hits = pd.concat([extra, h]).set_axis([900 - i for i in range(len(h) + 3)])
+    cell = evidence_by_cell(run, per_cell=5)[("منفذ", "syrian_government")]
+    assert [(e["doc_id"], e["start"], e["sentence"]) for e in cell] == [("z-1", 14, s1), ("z-2", 5, s2)]
+    assert cell[0]["term"] == h.iloc[0]["term"] and cell[0]["matched"] == h.iloc[0]["matched"]  # the whole row
+    assert len(evidence_by_cell(run, per_cell=1)[("منفذ", "syrian_government")]) == 1
