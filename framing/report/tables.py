@@ -181,7 +181,8 @@ def _evidence_counts(run: RunData) -> dict[tuple[str, str, str], tuple[int, int]
     h = run.hits
     if h.empty or not {"outlet", "actor", "voice", "doc_id", "sentence_start"} <= set(h.columns):
         return {}
-    h = h[h["actor"].notna()]
+    h = h.loc[h["actor"].notna(), [c for c in ("outlet", "actor", "voice", "doc_id", "sentence_start", "field")
+                                   if c in h]]  # never the sentences
     keys = h["doc_id"].astype(str) + "\x1f" + h["sentence_start"].astype(str)
     if "field" in h:  # a title's sentence starts at 0 like the text's first one
         keys = keys + "\x1f" + h["field"].astype(str)
@@ -195,7 +196,7 @@ def _labels(run: RunData) -> pd.DataFrame:
     h = run.hits
     if h.empty or "actor" not in h:
         return pd.DataFrame(columns=cols)
-    h = h[h["actor"].notna() & (h["actor"].astype(str) != "")]
+    h = h.loc[h["actor"].notna() & (h["actor"].astype(str) != ""), ["outlet", "actor", "term", "voice"]]
     if h.empty:
         return pd.DataFrame(columns=cols)
     counts = (h.assign(_rep=(h["voice"].astype(str) == "reported").astype(int))
@@ -394,7 +395,8 @@ def label_shares(run: RunData) -> pd.DataFrame:
     h = run.hits
     if h.empty or not {"outlet", "actor", "term", "voice"} <= set(h.columns):
         return pd.DataFrame(columns=LABEL_COLUMNS)
-    h = h[h["actor"].notna() & (h["actor"].astype(str) != "")]
+    h = h.loc[h["actor"].notna() & (h["actor"].astype(str) != ""),
+              [c for c in ("outlet", "actor", "voice", "lexicon", "entry_id", "term", "stance") if c in h]]
     if h.empty:
         return pd.DataFrame(columns=LABEL_COLUMNS)
     h = pd.DataFrame({
@@ -498,7 +500,8 @@ def timeline(run: RunData, granularity: str | None = None) -> pd.DataFrame:
                                                                           tokens=("tokens", "sum")).reset_index()
     h = run.hits
     if not h.empty and "voice" in h:
-        h = h[h["voice"].astype(str) == "authorial"]
+        h = h.loc[h["voice"].astype(str) == "authorial",
+                  [c for c in ("doc_id", "outlet", "actor", "category", "stance") if c in h]]  # never the sentences
         h = h.assign(doc_id=h["doc_id"].astype(str)).merge(d[["doc_id", "period"]], on="doc_id", how="inner")
     else:
         h = pd.DataFrame(columns=["doc_id", "outlet", "actor", "category", "stance", "period"])
