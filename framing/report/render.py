@@ -441,6 +441,7 @@ def render_reports(run_dir: str | Path, *, options=None, writer: RunOutput | Non
     run_dir = Path(run_dir)
     target = writer.dir if writer is not None else None
     want_charts = options is None or getattr(options, "charts", True)
+    release_memory()  # what the stages before (the map, in a run) freed, before the report's tables are read
     # a damaged run folder fails here, before a process starts
     summary = load_run(run_dir, summary_only=True) if want_charts else None
     worker = _start_charts(run_dir, target, jobs) if want_charts else None
