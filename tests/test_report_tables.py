@@ -151,3 +151,26 @@ def test_evidence_takes_whole_rows_of_the_first_sentences_whatever_the_index(run
     assert [(e["doc_id"], e["start"], e["sentence"]) for e in cell] == [("z-1", 14, s1), ("z-2", 5, s2)]
     assert cell[0]["term"] == h.iloc[0]["term"] and cell[0]["matched"] == h.iloc[0]["matched"]  # the whole row
     assert len(evidence_by_cell(run, per_cell=1)[("منفذ", "syrian_government")]) == 1
+
+
+@pytest.mark.slow  # draws every chart
+def test_in_process_charts_are_drawn_before_the_per_hit_tables_are_read(run_dir, monkeypatch):
+    import framing.report.render as render
+
+    calls = []
+    real_load, real_charts = render.load_run, render.render_charts
+
+    def load(path, *, summary_only=False):
+        calls.append("summary" if summary_only else "whole run")
+        return real_load(path, summary_only=summary_only)
+
+    def charts(run, save):
+        calls.append(("charts", run.hits.empty))
+        return real_charts(run, save)
+
+    monkeypatch.setattr(render, "load_run", load)
+    monkeypatch.setattr(render, "render_charts", charts)
+    written = render_reports(run_dir, jobs=1)
+    # the per-outlet charts need only the summary: drawn from it, before the hits are in memory
+    assert calls == ["summary", ("charts", True), "whole run"]
+    assert "charts/stance_heatmap.png" in written and (run_dir / "charts" / "stance_heatmap.png").stat().st_size
