@@ -474,8 +474,41 @@ class _Found:
     outer: tuple[int, int] | None = None  # the quotation this cue stands in, if any
 
 
+class TextNavigation:
+    """Where a position stands in a tokenized text (the Arabic and the English extractor's
+    documents): its sentence, paragraph, token, the text between tokens, the quotation around
+    it. Needs ``text``, ``starts``/``ends`` (token offsets), ``sent_starts``/``sent_ends``,
+    ``newlines``, ``quotes`` and ``quote_starts``."""
+
+    def sentence(self, pos: int) -> tuple[int, int]:
+        j = bisect.bisect_right(self.sent_starts, pos) - 1
+        if j < 0:
+            return (0, self.sent_ends[0]) if self.sent_ends else (0, len(self.text))
+        return self.sent_starts[j], self.sent_ends[j]
+
+    def para(self, pos: int) -> int:
+        return bisect.bisect_left(self.newlines, pos)
+
+    def tok_at_or_after(self, pos: int) -> int:
+        return bisect.bisect_left(self.starts, pos)
+
+    def gap(self, k: int) -> str:
+        """Original text between token ``k-1`` and token ``k``."""
+        return self.text[self.ends[k - 1] if k > 0 else 0:self.starts[k] if k < len(self.starts) else len(self.text)]
+
+    def inside_quote(self, pos: int) -> int | None:
+        j = bisect.bisect_right(self.quote_starts, pos) - 1
+        if j >= 0 and self.quotes[j].start <= pos < self.quotes[j].end:
+            return j
+        return None
+
+    def n_words(self, qi: int) -> int:
+        q = self.quotes[qi]
+        return bisect.bisect_left(self.starts, q.inner_end) - bisect.bisect_left(self.starts, q.inner_start)
+
+
 @dataclass
-class _Doc:
+class _Doc(TextNavigation):
     text: str
     norms: list[str]
     starts: list[int]
@@ -511,21 +544,6 @@ class _Doc:
         return out
 
     # -- navigation --
-    def sentence(self, pos: int) -> tuple[int, int]:
-        j = bisect.bisect_right(self.sent_starts, pos) - 1
-        if j < 0:
-            return (0, self.sent_ends[0]) if self.sent_ends else (0, len(self.text))
-        return self.sent_starts[j], self.sent_ends[j]
-
-    def para(self, pos: int) -> int:
-        return bisect.bisect_left(self.newlines, pos)
-
-    def tok_at_or_after(self, pos: int) -> int:
-        return bisect.bisect_left(self.starts, pos)
-
-    def gap(self, k: int) -> str:
-        """Original text between token ``k-1`` and token ``k``."""
-        return self.text[self.ends[k - 1] if k > 0 else 0:self.starts[k]]
 
     def quote_before(self, k: int) -> int | None:
         """Index of the top-level quote whose opening mark stands right before token ``k``."""
@@ -539,15 +557,6 @@ class _Doc:
     def token_after_quote(self, qi: int) -> int:
         return bisect.bisect_left(self.starts, self.quotes[qi].end)
 
-    def inside_quote(self, pos: int) -> int | None:
-        j = bisect.bisect_right(self.quote_starts, pos) - 1
-        if j >= 0 and self.quotes[j].start <= pos < self.quotes[j].end:
-            return j
-        return None
-
-    def n_words(self, qi: int) -> int:
-        q = self.quotes[qi]
-        return bisect.bisect_left(self.starts, q.inner_end) - bisect.bisect_left(self.starts, q.inner_start)
 
 
 #: the file name of the domain-neutral sources lexicon in the default folder. A run with a

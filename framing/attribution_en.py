@@ -57,7 +57,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from framing.attribution import attribution_records, find_quotes
+from framing.attribution import TextNavigation, attribution_records, find_quotes
 from framing.english import ENGLISH, WORD_RE_EN, fold_term, normalize_en, noun_forms, sentence_spans_en
 from framing.lexicon import Entry, Lexicon, Matcher
 from framing.normalize import Normalized
@@ -255,7 +255,7 @@ class _Found:
 
 
 @dataclass
-class _Doc:
+class _Doc(TextNavigation):
     text: str
     toks: list[str]  # as written
     low: list[str]  # folded
@@ -273,27 +273,6 @@ class _Doc:
     anon: dict[int, int] = field(default_factory=dict)  # anonymity formulas: first token → token after
     found: list[_Found] = field(default_factory=list)
 
-    def sentence(self, pos: int) -> tuple[int, int]:
-        j = bisect.bisect_right(self.sent_starts, pos) - 1
-        if j < 0:
-            return (0, self.sent_ends[0]) if self.sent_ends else (0, len(self.text))
-        return self.sent_starts[j], self.sent_ends[j]
-
-    def para(self, pos: int) -> int:
-        return bisect.bisect_left(self.newlines, pos)
-
-    def tok_at_or_after(self, pos: int) -> int:
-        return bisect.bisect_left(self.starts, pos)
-
-    def gap(self, k: int) -> str:
-        """Original text between token ``k-1`` and token ``k``."""
-        return self.text[self.ends[k - 1] if k > 0 else 0:self.starts[k] if k < len(self.starts) else len(self.text)]
-
-    def inside_quote(self, pos: int) -> int | None:
-        j = bisect.bisect_right(self.quote_starts, pos) - 1
-        if j >= 0 and self.quotes[j].start <= pos < self.quotes[j].end:
-            return j
-        return None
 
     def quote_opening_at(self, k: int) -> int | None:
         """The quote whose opening mark stands in the gap right before token ``k``."""
@@ -315,9 +294,6 @@ class _Doc:
             return j
         return None
 
-    def n_words(self, qi: int) -> int:
-        q = self.quotes[qi]
-        return bisect.bisect_left(self.starts, q.inner_end) - bisect.bisect_left(self.starts, q.inner_start)
 
 
 class EnglishAttributionExtractor:
