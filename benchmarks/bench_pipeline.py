@@ -201,6 +201,10 @@ def generate_million(source: Path, target: Path, n: int, *, shard: int = 5000) -
     return written
 
 
+class _Done(Exception):
+    """The runs asked for are done (``--million-only``)."""
+
+
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("corpus", nargs="?", default=str(DEFAULT_CORPUS))
@@ -213,6 +217,9 @@ def main(argv=None) -> None:
     ap.add_argument("--skip-jobs1", action="store_true", help="skip the --jobs 1 run (map-stage speed-up)")
     ap.add_argument("--million", action="store_true", help="also run a generated 1M-article corpus on Dask")
     ap.add_argument("--million-docs", type=int, default=1_000_000)
+    ap.add_argument("--million-dir", default=None,
+                    help="reuse (or generate once into) this folder of shards instead of a temporary one")
+    ap.add_argument("--million-only", action="store_true", help="run only the 1M-article Dask run")
     ap.add_argument("--json", default=None, help="write the results to this file")
     args = ap.parse_args(argv)
     corpus = Path(args.corpus)
@@ -220,6 +227,9 @@ def main(argv=None) -> None:
     res: dict = {"corpus": str(corpus), "limit": args.limit, "jobs": args.jobs, "cores": os.cpu_count()}
     try:
         _child_cpu()
+        if args.million_only:
+            res["million"] = run_million(args, corpus, work)
+            raise _Done
         # 1. framing --no-topics vs the naive baseline, interleaved
         fw, fc, bw, bc = [], [], [], []
         main_run = None
@@ -275,16 +285,9 @@ def main(argv=None) -> None:
 
         # 6. one million articles on Dask
         if args.million:
-            big = work / "million"
-            t0 = time.perf_counter()
-            n = generate_million(corpus, big, args.million_docs)
-            gen = time.perf_counter() - t0
-            rm = run_measured(framing_cmd(big / "*.jsonl.gz", work / "million-out", limit=None, jobs=args.jobs,
-                                          engine="dask", extra=("--no-charts",)))
-            mm = run_json(work / "million-out")
-            res["million"] = {"documents": n, "generate_seconds": gen, "wall": rm["wall"],
-                              "documents_per_second": n / rm["wall"], "stage_seconds": mm["stage_seconds"],
-                              "peak_rss_by_role": rm["peak_rss_by_role"], "peak_rss_total": rm["peak_rss_total"]}
+            res["million"] = run_million(args, corpus, work)
+    except _Done:
+        pass
     except RuntimeError as exc:  # report what was measured before the failure
         res["error"] = str(exc)
         print(f"stopped: {exc}", file=sys.stderr)
@@ -292,11 +295,49 @@ def main(argv=None) -> None:
         shutil.rmtree(work, ignore_errors=True)
         if args.json:
             Path(args.json).write_text(json.dumps(res, indent=2, default=str), encoding="utf-8")
-    if "framing_no_topics" in res:
+    if "framing_no_topics" in res or "million" in res:
         report(res)
 
 
+def run_million(args, corpus: Path, work: Path) -> dict:
+    """The generated 1M-article corpus (``--million-dir``: generated there once and reused) on
+    the Dask engine with a local cluster of ``--jobs`` workers, to completion."""
+    big = Path(args.million_dir) if args.million_dir else work / "million"
+    t0 = time.perf_counter()
+    shards = sorted(big.glob("part-*.jsonl.gz")) if big.is_dir() else []
+    if shards and sum(1 for _ in shards) * 5000 >= args.million_docs:
+        n, gen = args.million_docs, None  # reused
+    else:
+        n = generate_million(corpus, big, args.million_docs)
+        gen = time.perf_counter() - t0
+    out = work / "million-out"
+    rm = run_measured(framing_cmd(big / "part-*.jsonl.gz", out, limit=None, jobs=args.jobs, engine="dask",
+                                  extra=("--no-charts",)))
+    mm = run_json(out)
+    return {"documents": mm["corpus"]["documents_analysed"], "generated": n, "generate_seconds": gen,
+            "wall": rm["wall"], "cpu": rm["cpu"], "documents_per_second": mm["corpus"]["documents_analysed"] / rm["wall"],
+            "stage_seconds": mm["stage_seconds"], "peak_rss_by_role": rm["peak_rss_by_role"],
+            "peak_rss_total": rm["peak_rss_total"]}
+
+
 def report(res: dict) -> None:
+    rows = []
+    if "framing_no_topics" in res:
+        rows += _main_rows(res)
+    if "million" in res:
+        mi = res["million"]
+        rows.append(("1M articles on Dask: documents, wall, CPU, docs/s",
+                     f"{mi['documents']:,}, {mi['wall']:.0f} s, {mi['cpu']:.0f} s, {mi['documents_per_second']:.0f}/s"))
+        rows.append(("1M articles: peak RSS per process", ", ".join(f"{k} {mb(v)}"
+                                                                   for k, v in mi["peak_rss_by_role"].items())))
+        rows.append(("1M articles: peak RSS, whole tree", mb(mi["peak_rss_total"])))
+        rows.append(("1M articles: stages (s)", json.dumps(mi["stage_seconds"], ensure_ascii=False)))
+    width = max(len(k) for k, _ in rows)
+    for k, v in rows:
+        print(f"{k:<{width}}  {v}")
+
+
+def _main_rows(res: dict) -> list[tuple[str, str]]:
     f, b = res["framing_no_topics"], res["baseline"]
     rows = [
         ("documents", f"{res['documents']:,}"),
@@ -327,14 +368,7 @@ def report(res: dict) -> None:
         rows.append(("all stages incl. topics and events, wall (target ≤ 300 s)", f"{a['wall']:.1f} s"))
         rows.append(("all stages (s)", json.dumps(a["stage_seconds"], ensure_ascii=False)))
         rows.append(("all stages peak RSS, whole tree", mb(a["peak_rss_total"])))
-    if "million" in res:
-        mi = res["million"]
-        rows.append(("1M articles on Dask: wall, docs/s", f"{mi['wall']:.0f} s, {mi['documents_per_second']:.0f}/s"))
-        rows.append(("1M articles: peak RSS per process", ", ".join(f"{k} {mb(v)}"
-                                                                   for k, v in mi["peak_rss_by_role"].items())))
-    width = max(len(k) for k, _ in rows)
-    for k, v in rows:
-        print(f"{k:<{width}}  {v}")
+    return rows
 
 
 if __name__ == "__main__":
