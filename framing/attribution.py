@@ -238,7 +238,7 @@ _NP_STOP = _set("""
 اليوم امس غدا مساء صباح ظهر ليل يوم الليله الليلة السبت الاحد الاثنين الثلاثاء الاربعاء الخميس الجمعه
 هاتفيا للصحفيين للصحافيين لوسائل للصحافه للصحافة الذي التي الذين اللذين اللتين او ثم كما لكن بينما فيما اذ
 له لها لهم لنا بدوره بدورها ايضا بهذا بذلك الصدد الماضي مؤخرا سابقا قوله قولها قولهم قائلا
-ل ب ك و ف لا لم لن قد وقد كان كانت
+ل ب ك و ف لا لم لن قد وقد كان كانت عندما حينما وعندما مما كلما
 """) | _COMP
 #: pre-verbal words that are not a subject ("الذين قالت", "فيما قال")
 _FUNCTION = _NP_STOP | _set("هذا هذه ذلك تلك هو هي هم")
@@ -247,7 +247,7 @@ _NOT_SPEAKER = _set("هذا هذه ذلك تلك ما مما وهذا وهو ا�
 _REL_COMP = frozenset(("الذي", "التي", "الذين")) | _COMP
 _REL_PRONOUNS = _set("الذي التي الذين اللذين اللتين")
 #: impersonal passives ("يذكر أن" = it is worth noting) are the writer's, not a speaker's
-_IMPERSONAL = _set("يذكر يشار يجدر يقال يبدو يعتقد يتوقع يلاحظ ويذكر ويشار")
+_IMPERSONAL = _set("يذكر يشار يجدر يقال يبدو يعتقد يتوقع يلاحظ يرجح يفترض ويذكر ويشار ويرجح")
 #: nouns for a statement, report or description: "بيان الرئاسة" → the speaker is الرئاسة
 _SPEECH_NOUNS = _set("بيان بيانات تصريح تصريحات تقرير تقارير روايه وصف قول تعبير حديث افاده")
 #: head nouns that make "بحسب / وفقا لـ X" a source and not "according to the law"
@@ -265,6 +265,15 @@ _NP_LEAD_SKIP = _set("""
 _SPEECH_EVENTS = _SPEECH_NOUNS | _set("مقابله مداخله لقاء كلمه مؤتمر اتصال ندوه برنامج حوار جلسه")
 #: an "ان" after these is not a complementizer of speech ("إلا أن", "ضرورة أن", "يجب أن")
 _NOT_COMP_AFTER = _set("الا ضروره يجب يمكن لابد بد بعد قبل منذ حتي دون رغم بمجرد عسي")
+#: written texts that "say" ("ويضيف المقال", "وذكرت الدعوى"): a speaker only through an earlier
+#: speaker they name ("صحيفة الأهرام" … "وأضافت الصحيفة")
+_DOCUMENT_NOUNS = _set("مقال مقاله دعوي دعاوي مذكره دراسه رساله وثيقه خطاب عريضه شكوي بلاغ صحيفه جريده مجله ورقه")
+#: "يدعى" (is called) before a name is no cue, though it is spelled like يدعي (claims)
+_CALLED = _set("يدعي تدعي ويدعي وتدعي يدعون ويدعون")
+#: a spokesman's "لـ" names whose spokesman he is ("المتحدث الرسمي لوزارة الصحة"), not whom he told
+_SPOKESMEN = _set("متحدث ناطق متحدثه ناطقه")
+#: "صادر عن" (issued by): "تقرير صادر عن X" is X's own report, not words X relays
+_ISSUED = _set("صادر الصادر صادره الصادره")
 #: trailing words dropped from an unknown speaker's name cut to a few words
 _NAME_TAIL = _set("باسم في ب عن من ل الي علي و")
 #: honorifics dropped from the front of an unknown speaker's name
@@ -288,6 +297,11 @@ _TITLE_NOUNS = _set("""
 عنوان بعنوان شعار شعارات اسم مسمي المدعو المدعوه لافته لافتات مكتوب عليها عليه حمله مبادره مشروع برنامج كتاب فيلم
 روايه مسلسل قضيه ملف مليونيه جمعه ورشه ندوه مؤتمر دوره مسابقه صفحه هاشتاج وثيقه مقال قصيده اغنيه
 """)
+#: nouns a quoted name follows as the name of the thing ("حركة «البلاك بلوك»", "مركز «إرسيكا»")
+_NAMED_HEADS = _SOURCE_HEADS | _TITLE_NOUNS | _set("""
+جماعه شركه مؤسسه مجموعه جمعيه تنظيم تيار منتدي مبادره مستشفي ميدان شارع منطقه قريه مدينه نادي فريق
+جامعه مدرسه فندق مصنع مطعم قاعه مسجد كنيسه عمليه خطه مشروع نظام قانون
+""")
 #: "كان" opening a sentence before its subject ("وكان الوزير، فلان، قد أعلن")
 _KANA = _set("كان كانت وكان وكانت فكان فكانت")
 #: quantity nouns that take "من": "عدد من القيادات", "أحد المتظاهرين"
@@ -301,6 +315,7 @@ NOT_SPEAKERS = _set("""
 فهم فهما فانه فانها فانهم اذا فاذا واذا لو ولو
 اسمه اسمها اسمهم اسمهما هويته هويتها هويتهم هويتهما
 ذلك هذا هذه تلك هؤلاء هولاء الذي التي الذين الامر المبادره الخبر الجميع احد كل بعضهم
+هل ماذا لماذا كيف متي اين
 """)
 #: a phrase starting with one of these pronouns ("ولكنه في الوقت نفسه") names nobody either
 _PRONOUN_FIRST = _set("هو هي هم هما هن انه انها انهم ولكنه ولكنها لكنه لكنها وهو وهي وهم فهو فهي فهم فهما")
@@ -770,8 +785,15 @@ class AttributionExtractor:
         for a0, a1 in anon.items():  # "ذكر" in "رفض ذكر اسمه" is no cue
             for k in range(a0, a1):
                 verbs.pop(k, None)
-        return _Doc(text, norms, starts, ends, sent_starts, sent_ends, newlines, quotes,
-                    quote_first, [q.start for q in quotes], verbs, sentence_sources, types, anon)
+        doc = _Doc(text, norms, starts, ends, sent_starts, sent_ends, newlines, quotes,
+                   quote_first, [q.start for q in quotes], verbs, sentence_sources, types, anon)
+        for i in _positions(norms, _CALLED.intersection(types)):
+            # "أحد السكان ويدعى «موسى حسن»", "الشاب الذي يدعى أحمد": is called, not claims
+            qi = doc.quote_before(i + 1) if i + 1 < len(norms) else None
+            if i in verbs and ((qi is not None and self._is_name(doc, qi))
+                               or (i > 0 and norms[i - 1] in _REL_PRONOUNS)):
+                del verbs[i]
+        return doc
 
     def _cues(self, d: _Doc) -> list[_Cue]:
         cues = []
@@ -942,7 +964,8 @@ class AttributionExtractor:
                 break
             if mode == "source" and tok in _REL_COMP:
                 break
-            if mode == "subject" and n >= 1 and tok[0] == "ل" and len(tok) > 3 and (
+            if mode == "subject" and n >= 1 and tok[0] == "ل" and len(tok) > 3 and not (
+                    _bare_forms(d.norms[s]) & _SPOKESMEN and d.norms[k - 1][:1] != "ل") and (
                     _bare_forms(tok) & _SOURCE_HEADS  # "قائد عسكري لوكالة فرانس برس"
                     or (tok.startswith("لل") and "ال" + tok[2:] in _TITLES)  # "حكى اللواء نجيب للفريق عنان"
                     or tok[1:].isascii()):  # "وقال إمبون لـCNN"
@@ -1005,6 +1028,10 @@ class AttributionExtractor:
                     return _Speaker(sp.name, sp.source_type, sp.start, sp.end, sp.words | words)
             if d.norms[s] in _TITLES or bare & _SPEECH_NOUNS:  # a bare title or "البيان" ("وقال الدكتور"): the person named before, not «الدكتور»
                 return None
+            if bare & _DOCUMENT_NOUNS:
+                # "ويضيف المقال", "وذكرت الدعوى": a text whose author no earlier speaker names — nobody
+                # (not whoever spoke last)
+                return _Speaker("", "other", d.starts[s], d.ends[s], words)
         if known is not None:
             _, i1, hit = known
             end = max(e, i1)
@@ -1030,6 +1057,9 @@ class AttributionExtractor:
         """The speaker name of phrase tokens [s, e) as written: title and name, a few words."""
         # drop "بيان"/"وصف" + "صادر عن"/"لـ"/"في" in front of the real speaker
         t = s
+        called = next((k for k in range(s, e - 1) if d.norms[k] in _CALLED), None)
+        if called is not None:  # "أحد السكان ويدعى «موسى حسن»": the name
+            t = called + 1
         after_noun = -1
         if e - t > 1 and _bare_forms(d.norms[t]) & _SPEECH_NOUNS:
             t += 1
@@ -1047,8 +1077,13 @@ class AttributionExtractor:
         else:
             chunks = self._chunks(d, t, e)
             a, b = chunks[0]
-            if b - a == 1 and len(chunks) > 1 and d.norms[a].startswith("ال") and d.inside_quote(d.starts[a]) is None:
-                a, b = chunks[1]  # "المحامي، عصام البطاوي": the name after the title (not «البرادعي»، المنسق)
+            if len(chunks) > 1 and d.inside_quote(d.starts[a]) is None and (
+                    (b - a == 1 and d.norms[a].startswith("ال")) or self._title_then_name(d, chunks[0], chunks[1])):
+                # "المحامي، عصام البطاوي", "رئيس الوزراء التونسي السابق، الباجي قائد السبسي": the name after
+                # the title (not «البرادعي»، المنسق)
+                a, b = chunks[1]
+                while b - a > 1 and d.norms[a] in _HONORIFICS:
+                    a += 1
             if b - a > _MAX_SPEAKER_WORDS:
                 # "رئيس جمعية أطباء التحرير الدكتور محمد فتوح": the name after the honorific
                 h = next((k for k in range(a + 1, b - 1) if d.norms[k] in _HONORIFICS), None)
@@ -1064,6 +1099,20 @@ class AttributionExtractor:
             elif a == after_noun and name[:2] == "لل" and len(d.norms[a]) > 3:
                 name = "ا" + name[1:]
         return name
+
+    def _title_then_name(self, d: _Doc, title: tuple[int, int], name: tuple[int, int]) -> bool:
+        """Is ``title`` (tokens) a title opened by a source head ("رئيس الوزراء", "وزير الخارجية") and
+        ``name``, after a comma, a person's name (2-4 words, none of them a source head)?"""
+        a, b = name
+        if not 2 <= b - a <= 4 or b - a >= title[1] - title[0] + 2:
+            return False
+        first = d.norms[a]
+        if first in _NP_STOP or _bare_forms(first) & (_SOURCE_HEADS | _NAMED_HEADS):
+            return False
+        if any(_bare_forms(d.norms[k]) & _SOURCE_HEADS or k in d.verbs for k in range(a, b)):
+            return False
+        head = d.norms[title[0]]
+        return bool(_bare_forms(head) & _SOURCE_HEADS) and title[1] - title[0] >= 2
 
     @staticmethod
     def _chunks(d: _Doc, s: int, e: int) -> list[tuple[int, int]]:
@@ -1123,8 +1172,14 @@ class AttributionExtractor:
             if f.cue_start < pos and visible(f):
                 return f.speaker
         # (2)
+        k0 = d.tok_at_or_after(s_start)
+        if sentence_sources and k0 < cue.i0:
+            lead = d.norms[k0][1:] if d.norms[k0][:1] in "وف" else d.norms[k0]
+            if (lead in _PREPOSITIONS or d.norms[k0] in _PREPOSITIONS) and not any(
+                    c in _PUNCT_BREAK for k in range(k0 + 1, cue.i0 + 1) for c in d.gap(k)):
+                sentence_sources = False  # "وحول مبادرة حزب النور أوضح": the topic, not the speaker
         if sentence_sources:
-            for i0, i1, hit in d.sources_in(d.tok_at_or_after(s_start), cue.i0):
+            for i0, i1, hit in d.sources_in(k0, cue.i0):
                 entry = self._source_entries.get(hit.entry_id)
                 dependent = (entry is not None and not entry.canonical and d.norms[i0][:1] in "لب"
                              and not d.norms[i0].startswith("ال"))  # "الأمين العام لنقابة": not the speaker
@@ -1201,12 +1256,16 @@ class AttributionExtractor:
         if end - k >= 2 and d.norms[k] in ("كان", "كانت", "وكان", "وكانت", "فكان", "فكانت"):
             k += 1
         first = d.norms[k] if end > k else ""
-        if end - k >= 2 and len(first) >= 4 and first[0] in "وف" and first[1] in "اتين":
-            k += 1  # "وتساءل المفتي قائلا": the subject of the verb before
+        if len(first) >= 4 and first[0] in "وف" and first[1] in "اتين":
+            if end - k == 1 and _is_participle_cue(d.norms[cue.i0]):
+                return None  # "واستكملت قائلة:": a verb the lexicon lacks; its subject is named before
+            if end - k >= 2:
+                k += 1  # "وتساءل المفتي قائلا": the subject of the verb before
         n = end - k
-        if k > 0 and d.norms[k - 1] in _PREPOSITIONS and d.starts[k - 1] >= s_start \
-                and not any(c in _PUNCT_BREAK for c in d.gap(k)):
-            return None  # "ما جاء في الدعوة للحوار يشير إلى": the words are the preposition's object
+        if k > 0 and (d.norms[k - 1] in _PREPOSITIONS or (d.norms[k - 1][:1] in "وف" and d.norms[k - 1][1:] in _PREPOSITIONS)) \
+                and d.starts[k - 1] >= s_start and not any(c in _PUNCT_BREAK for c in d.gap(k)):
+            # "ما جاء في الدعوة للحوار يشير إلى", "وحول مبادرة الكتاتني أوضح": the preposition's object
+            return None
         if (1 <= n <= (8 if at_start else 4)
                 and not any(_bare_forms(d.norms[t]) & _FUNCTION or t in d.verbs for t in range(k, end))
                 and d.inside_quote(d.starts[k]) is None):
@@ -1322,7 +1381,28 @@ class AttributionExtractor:
             return None
         if self._is_name(d, j) and not any(c in "،," for c in between):
             return None  # "«الغريب» يدعو للمصالحة": a quoted name right before the verb is its subject
+        if self._glued_name(d, j):
+            return None  # "مع مركز البحوث «إرسيكا»، شدد فيها": the centre's name, not the words said
         return j
+
+    def _glued_name(self, d: _Doc, qi: int) -> bool:
+        """A short quoted name that follows a word of the writer's clause with only a space between
+        ("حركة «البلاك بلوك»", "مركز البحوث «إرسيكا»"): it names that thing; nobody says it."""
+        if not self._is_name(d, qi):
+            return False
+        q = d.quotes[qi]
+        k = d.tok_at_or_after(q.inner_start)
+        if k == 0 or d.ends[k - 1] > q.start or d.text[d.ends[k - 1]:q.start].strip():
+            return False
+        s_start = d.sentence(q.start)[0]
+        if (k - 1) in d.verbs or d.starts[k - 1] < s_start:
+            return False
+        if _bare_forms(d.norms[k - 1]) & _NAMED_HEADS:
+            return True
+        # a head and its genitive ("مركز البحوث «إرسيكا»")
+        return (k >= 2 and d.starts[k - 2] >= s_start and d.norms[k - 1].startswith("ال")
+                and not any(c in _PUNCT_BREAK for c in d.gap(k - 1))
+                and bool(_bare_forms(d.norms[k - 2]) & _NAMED_HEADS))
 
     # -- cue handlers ---------------------------------------------------------------------------
 
@@ -1345,7 +1425,8 @@ class AttributionExtractor:
                     content_tok += 1
                 break
             if qi is not None:
-                if (self._is_name(d, qi) and (self._continues(d, qi) or d.norms[k - 1] == "ل")) \
+                if (self._is_name(d, qi) and (self._continues(d, qi) or d.norms[k - 1] == "ل"
+                                              or (k - cue.i1 >= 3 and self._glued_name(d, qi)))) \
                         or _bare_forms(d.norms[k - 1]) & _TITLE_NOUNS:
                     # a name in the phrase, whom it was said to (لـ«الوطن»), a title (مسيرة بعنوان «…»)
                     k = d.token_after_quote(qi)  # a name in the phrase, or whom it was said to (لـ«الوطن»)
@@ -1373,7 +1454,7 @@ class AttributionExtractor:
             k += 1
         region_end = k
         # the speaker phrase right after the verb (VSO), or "عن" + the original speaker (نقلت X عن Y)
-        s, e, names = self._np(d, cue.i1, region_end)
+        s, e, names = self._np(d, cue.i1, region_end if override is None else min(region_end, override[0].i0))
         if _is_participle_cue(d.norms[cue.i0]):
             s = e = cue.i1  # "مرددين هتافات «...»": the subject is the main verb's
             names = []
@@ -1394,7 +1475,9 @@ class AttributionExtractor:
             if e2 > s2 and (self._known(d, s, e) is not None or self._known(d, s2, e2) is not None) \
                     and not (e2 - s2 == 1 and d.norms[s2].endswith(("ه", "ها", "هم"))
                              and self._known(d, s2, e2) is None):
-                via = self._speaker(d, s, e, names)  # "نقلت وكالة الأنباء عن مصدر": the agency relays
+                # "نقلت وكالة الأنباء عن مصدر": the agency relays; "تقرير صادر عن الأمم المتحدة": the
+                # report is the organization's own, no relay
+                via = None if d.norms[e - 1] in _ISSUED else self._speaker(d, s, e, names)
                 s, e, names = s2, e2, names2
         speaker = self._speaker(d, s, e, names)
         if cue.i0 > 0 and d.norms[cue.i0 - 1] in ("قد", "لقد") and not cue.proclitic:
@@ -1412,7 +1495,11 @@ class AttributionExtractor:
             # "الفريق عنان قال لمبارك «...»": لـX after the verb is whom it was said to
             speaker = self._svo(d, cue, d.sentence(pos)[0]) or speaker
         if override is not None and override[1] is not None:
-            speaker = override[1]
+            if override[0].has_verb and speaker is not None and not speaker.via:
+                # "وأضاف لاريجاني، حسبما نقلت قناة X، أن": the speaker's words, relayed by X
+                speaker = replace(speaker, via=override[1].name)
+            else:
+                speaker = override[1]
         if content_tok is None:
             # "“...”، قال الوزير" — the quote before the verb
             qi = self._closing_quote_before(d, cue.i0)

@@ -219,7 +219,7 @@ def test_ali_after_a_first_name_is_part_of_the_name(ex):
 def test_the_subject_before_qad_is_the_speaker_not_whom_he_told(ex):
     [a] = ex.extract("كان وزير الخارجية الأمريكي، جون كيري، قد أبلغ الكونجرس، الخميس الماضي، أن التخفيضات ستقوض"
                      " الدبلوماسية.")
-    assert a.speaker == "وزير الخارجية الأمريكي" and a.quote_text == "التخفيضات ستقوض الدبلوماسية"
+    assert a.speaker == "جون كيري" and a.quote_text == "التخفيضات ستقوض الدبلوماسية"
 
 
 @pytest.mark.parametrize(("text", "speaker"), [
@@ -241,3 +241,88 @@ def test_a_quoted_name_right_before_the_verb_is_its_subject_not_the_words(ex):
 def test_a_quoted_title_after_the_verb_is_not_the_words(ex):
     text = 'أعلنت مبادرة "فؤادة واتش" عن انطلاق مسيرة بعنوان "الشارع لنا.. لا للتحرش والعنف ضد النساء"، ردا على التحرش.'
     assert all("الشارع لنا" not in a.quote_text for a in ex.extract(text))
+
+
+# --- seeds 31 and 58 (limit 12,000): a second round of categories -------------------------------
+
+def test_a_quoted_name_glued_to_a_noun_of_the_clause_is_not_the_words(ex):
+    # "حركة «البلاك بلوك»": the movement's name; the appeal reports no words
+    assert ex.extract('وناشد المهندس عاصم عبد الماجد المواطنين بالمساعدة في القبض على أعضاء حركة "البلاك بلوك".') == []
+    # a head and its genitive before the name, then the verb: "مركز البحوث «إرسيكا»، شدد فيها"
+    assert ex.extract('وألقى الوزير كلمة في مؤتمر نظمته الوزارة مع مركز البحوث "إرسيكا"، شدد فيها على أهمية'
+                      ' الترميم.') == []
+    # a short quotation right after the speaker is still what he said
+    [a] = ex.extract("وقال الوزير «لا».")
+    assert (a.kind, a.speaker, a.quote_text) == ("direct_quote", "الوزير", "لا")
+
+
+def test_yudaa_before_a_name_is_is_called_not_claims(ex):
+    [a] = ex.extract('وأضاف أحد السكان ويدعى "موسى حسن": "استيقظنا على صوت إطلاق نار كثيف في القرية".')
+    assert (a.cue, a.speaker, a.source_type) == ("وأضاف", "موسى حسن", "witness")
+    [a] = ex.extract("وقال الشاب الذي يدعى «أحمد» إنه تعرض للضرب.")
+    assert (a.cue, a.speaker, a.quote_text) == ("وقال", "الشاب", "تعرض للضرب")
+    # يدعي (claims) with its subject stays a cue
+    [a] = ex.extract("ويدعي النظام أن المعارضة مسلحة.")
+    assert (a.cue, a.speaker) == ("ويدعي", "النظام")
+
+
+def test_a_bare_verb_before_a_participle_is_no_speaker(ex):
+    text = 'وقالت الوزيرة نادية عبده إن الحوار مستمر.\nواستكملت قائلة: "نحن نؤمن بأن الحوار هو الطريق الوحيد للخروج من الأزمة".'
+    rows = _rows(ex, text)
+    assert [r[0] for r in rows] == ["الوزيرة نادية عبده", "الوزيرة نادية عبده"] and rows[1][2] == "قائلة"
+
+
+def test_a_report_issued_by_an_organization_is_its_own_not_relayed(ex):
+    assert _rows(ex, "قال تقرير صادر عن منظمة الأمم المتحدة إن المستوطنات تنتهك حقوق الإنسان.") == [
+        ("منظمة الأمم المتحدة", "", "قال", "المستوطنات تنتهك حقوق الإنسان")]
+
+
+def test_hasbama_naqalat_inside_the_clause_relays_the_speakers_words(ex):
+    text = "وأضاف لاريجاني، حسبما نقلت قناة العالم الإيرانية، اليوم الثلاثاء، أن القوات الأجنبية زادت المشاكل."
+    assert _rows(ex, text) == [("لاريجاني", "قناة العالم الإيرانية", "وأضاف", "القوات الأجنبية زادت المشاكل")]
+
+
+def test_a_document_noun_names_nobody_unless_an_earlier_speaker_has_it(ex):
+    rows = _rows(ex, "وتحدث المحرر عن المقال. ويضيف المقال: فتحت الجزائر أجواءها أمام الطائرات.")
+    assert [(r[0], r[2]) for r in rows] == [("", "ويضيف")]
+    rows = _rows(ex, "أقام المحامي أحمد حمزة دعوى ضد الوزير. وذكرت الدعوى أن القرار باطل.")
+    assert [(r[0], r[3]) for r in rows] == [("", "القرار باطل")]
+    # the newspaper named as a speaker before: «الصحيفة» is that newspaper
+    rows = _rows(ex, "وقالت صحيفة الأهرام إن الحكومة ستستقيل. وأضافت الصحيفة أن القرار نهائي.")
+    assert [r[0] for r in rows] == ["صحيفة الأهرام", "صحيفة الأهرام"]
+
+
+def test_reports_said_is_an_anonymous_source(ex):
+    [a] = ex.extract("وأفادت أنباء بأن الرئيس سيسافر إلى ألمانيا غدا.")
+    assert (a.speaker, a.source_type) == ("أنباء", "anonymous")
+
+
+def test_the_name_after_a_title_and_a_comma_is_the_speaker(ex):
+    [a] = ex.extract("قال رئيس الوزراء التونسي السابق، الباجي قائد السبسي، إن الحكومة فشلت.")
+    assert (a.speaker, a.source_type) == ("الباجي قائد السبسي", "government")
+    # a name first, its title after the comma: the name
+    [a] = ex.extract("وقال أحمد رحال، الخبير العسكري، إن الجيش منهك.")
+    assert a.speaker == "أحمد رحال"
+
+
+def test_a_spokesmans_lam_names_his_institution(ex):
+    [a] = ex.extract("أعلن المتحدث الرسمي لوزارة الصحة الدكتور أحمد عمر أن عدد المصابين بلغ 240.")
+    assert (a.speaker, a.source_type) == ("أحمد عمر", "government")
+    # after other speakers, لـ is whom it was said to
+    [a] = ex.extract("وقال الرئيس لوكالة الأنباء إن الحوار مستمر.")
+    assert a.speaker == "الرئيس"
+
+
+def test_a_prepositional_topic_before_the_verb_is_not_its_subject(ex):
+    rows = _rows(ex, "وقال عمرو موسى إن الجبهة موحدة. وحول مبادرة حزب النور أوضح أن الجبهة تدرسها.")
+    assert [r[0] for r in rows] == ["عمرو موسى", "عمرو موسى"]
+
+
+def test_impersonal_yurajjah_reports_no_speaker(ex):
+    [a] = ex.extract("وقال الشاهد إن الخزينة التي ضبطها المتظاهرون يرجح أنها مسروقة.")
+    assert a.speaker == "الشاهد"
+    assert ex.extract("وضبطت الشرطة خزينة يرجح أنها مسروقة من أحد المحال.") == []
+
+
+def test_an_interrogative_is_no_speaker(ex):
+    assert all(a.speaker != "هل" for a in ex.extract("هل ترى أن الرئيس أراد النيل من المحكمة؟"))
