@@ -165,18 +165,37 @@ def keyness(counts_target: pd.Series, counts_reference: pd.Series, *, target: st
     return out.assign(target=target, reference=reference, statistic=strategy.name)[columns]
 
 
-def _bootstrap_ratio(num: np.ndarray, den: np.ndarray, *, n_boot: int, rng: np.random.Generator,
-                     level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
-    """Percentile bootstrap over documents (rows) of sum(num)/sum(den), column-wise."""
-    n = num.shape[0]
-    weights = rng.multinomial(n, np.full(n, 1.0 / n), size=n_boot).astype(float)  # (B, n)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratios = (weights @ num) / (weights @ den)  # (B, k)
+#: bootstrap weights drawn at once: replicates × documents, at most this many cells (memory ≈ 16 bytes a cell)
+BOOT_CELLS = 2_000_000
+
+
+def _bootstrap_ratios(pairs: Sequence[tuple[np.ndarray, np.ndarray]], *, n_boot: int, rng: np.random.Generator,
+                      level: float = 0.95) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Percentile bootstrap over documents (rows) of ``sum(num) / sum(den)``, column-wise, for
+    each ``(num, den)`` pair; every pair uses the same resamples of the documents.
+
+    A resample is ``n`` documents drawn with replacement, kept as how often each was drawn;
+    the resamples are drawn a block at a time (:data:`BOOT_CELLS`), so memory does not grow
+    with ``n_boot × documents``. Returns ``(lo, hi)`` per pair.
+    """
+    n = pairs[0][0].shape[0]
+    if not n_boot:
+        return [(np.full(num.shape[1], np.nan), np.full(num.shape[1], np.nan)) for num, _den in pairs]
+    ratios = [np.empty((n_boot, num.shape[1])) for num, _den in pairs]
+    block = max(1, min(n_boot, BOOT_CELLS // max(n, 1)))
+    for start in range(0, n_boot, block):
+        b = min(block, n_boot - start)
+        drawn = rng.integers(0, n, size=(b, n)) + (np.arange(b) * n)[:, None]
+        weights = np.bincount(drawn.ravel(), minlength=b * n).reshape(b, n).astype(float)  # (b, n)
+        for out, (num, den) in zip(ratios, pairs, strict=True):
+            with np.errstate(divide="ignore", invalid="ignore"):
+                out[start:start + b] = (weights @ num) / (weights @ den)
+    bounds = []
     with warnings.catch_warnings():  # a column never defined (no mention in any sample) is NaN, not a warning
         warnings.filterwarnings("ignore", "All-NaN slice encountered", RuntimeWarning)
-        lo = np.nanquantile(ratios, (1 - level) / 2, axis=0) if n_boot else np.full(num.shape[1], np.nan)
-        hi = np.nanquantile(ratios, 1 - (1 - level) / 2, axis=0) if n_boot else np.full(num.shape[1], np.nan)
-    return lo, hi
+        for r in ratios:
+            bounds.append((np.nanquantile(r, (1 - level) / 2, axis=0), np.nanquantile(r, 1 - (1 - level) / 2, axis=0)))
+    return bounds
 
 
 def outlet_scores(documents: pd.DataFrame, hits: pd.DataFrame, *, actors: Sequence[str],
@@ -222,10 +241,9 @@ def outlet_scores(documents: pd.DataFrame, hits: pd.DataFrame, *, actors: Sequen
                 density = ccnt.to_numpy(float).sum(0) / tok.sum() * 1000.0
             do_ci = len(group) > 1 and n_boot > 0 and voice == "authorial"
             if do_ci:
-                s_lo, s_hi = _bootstrap_ratio(ssum_a, cnt_a, n_boot=n_boot, rng=rng, level=level)
-                d_lo, d_hi = _bootstrap_ratio(ccnt.to_numpy(float) * 1000.0,
-                                              np.repeat(tok, len(categories), axis=1), n_boot=n_boot, rng=rng,
-                                              level=level)
+                (s_lo, s_hi), (d_lo, d_hi) = _bootstrap_ratios(
+                    [(ssum_a, cnt_a), (ccnt.to_numpy(float) * 1000.0, np.repeat(tok, len(categories), axis=1))],
+                    n_boot=n_boot, rng=rng, level=level)
             for k, actor in enumerate(actors):
                 row[f"mentions{suffix}:{actor}"] = int(cnt_a[:, k].sum())
                 row[f"stance{suffix}:{actor}"] = stance[k]
@@ -287,9 +305,9 @@ def outlet_scores_from_counts(outlets: Sequence[str], tokens: np.ndarray, counts
                 density = ccnt.sum(0) / tok.sum() * 1000.0
             do_ci = len(idx) > 1 and n_boot > 0 and voice == "authorial"
             if do_ci:
-                s_lo, s_hi = _bootstrap_ratio(ssum_a, cnt_a, n_boot=n_boot, rng=rng, level=level)
-                d_lo, d_hi = _bootstrap_ratio(ccnt * 1000.0, np.repeat(tok, n_c, axis=1), n_boot=n_boot, rng=rng,
-                                              level=level)
+                (s_lo, s_hi), (d_lo, d_hi) = _bootstrap_ratios(
+                    [(ssum_a, cnt_a), (ccnt * 1000.0, np.repeat(tok, n_c, axis=1))], n_boot=n_boot, rng=rng,
+                    level=level)
             for k, actor in enumerate(actors):
                 row[f"mentions{suffix}:{actor}"] = int(cnt_a[:, k].sum())
                 row[f"stance{suffix}:{actor}"] = stance[k]

@@ -70,3 +70,29 @@ def test_outlet_scores_with_bootstrap_ci():
     assert b["mentions_reported:russia"] == 1 and b["stance_reported:russia"] == -1.0
     again = outlet_scores(docs, hits, actors=["russia"], categories=["actor_label"], n_boot=500, seed=1)
     pd.testing.assert_frame_equal(out, again)
+
+
+def test_bootstrap_interval_matches_the_normal_approximation_and_is_drawn_in_blocks(monkeypatch):
+    """The percentile bootstrap of a ratio of sums over 2,000 documents agrees with the delta
+    method's 95 % interval, whatever the block size the resamples are drawn in (the blocks
+    bound memory; a block of one resample gives the same interval as one of all of them)."""
+    import importlib
+
+    compare = importlib.import_module("framing.compare")  # framing.compare the attribute is the API function
+    rng = np.random.default_rng(7)
+    n = 2000
+    den = rng.integers(1, 6, size=(n, 1)).astype(float)  # mentions per document
+    num = (rng.random((n, 1)) < 0.3).astype(float) * den * -1.0  # stance sum: 30 % of documents hostile
+    ratio = num.sum() / den.sum()
+    # delta method for a ratio estimator of sums
+    resid = num[:, 0] - ratio * den[:, 0]
+    se = np.sqrt(n * resid.var(ddof=1)) / den.sum()
+    [(lo, hi)] = compare._bootstrap_ratios([(num, den)], n_boot=2000, rng=np.random.default_rng(1))
+    assert lo[0] == pytest.approx(ratio - 1.96 * se, abs=0.25 * se)
+    assert hi[0] == pytest.approx(ratio + 1.96 * se, abs=0.25 * se)
+    monkeypatch.setattr(compare, "BOOT_CELLS", n)  # one resample a block
+    [(lo1, hi1)] = compare._bootstrap_ratios([(num, den)], n_boot=2000, rng=np.random.default_rng(1))
+    np.testing.assert_allclose([lo1[0], hi1[0]], [lo[0], hi[0]])
+    # two pairs share the resamples: the same pair twice gives the same interval twice
+    (a, b) = compare._bootstrap_ratios([(num, den), (num, den)], n_boot=300, rng=np.random.default_rng(3))
+    np.testing.assert_array_equal(a[0], b[0])
