@@ -272,6 +272,8 @@ _DOCUMENT_NOUNS = _set("مقال مقاله دعوي دعاوي مذكره در�
 _CALLED = _set("يدعي تدعي ويدعي وتدعي يدعون ويدعون")
 #: a spokesman's "لـ" names whose spokesman he is ("المتحدث الرسمي لوزارة الصحة"), not whom he told
 _SPOKESMEN = _set("متحدث ناطق متحدثه ناطقه")
+#: "عليهم أن" (they must): an obligation the speaker states, not a complementizer of speech
+_OBLIGATION = _set("عليه عليها عليهم عليهما علينا عليك عليكم")
 #: "صادر عن" (issued by): "تقرير صادر عن X" is X's own report, not words X relays
 _ISSUED = _set("صادر الصادر صادره الصادره")
 #: trailing words dropped from an unknown speaker's name cut to a few words
@@ -434,6 +436,12 @@ def _refers_back(tok: str) -> bool:
         if tok.endswith(suf) and len(tok) - len(suf) >= 3:
             return bool(_bare_forms(tok[:-len(suf)]) & _SOURCE_HEADS)
     return False
+
+
+def _is_manner(tok: str) -> bool:
+    """A manner adverb of ب and an indefinite feminine noun ("بحماسة", "بصراحة", "بسخرية"): not a subject."""
+    return (len(tok) >= 5 and tok[0] == "ب" and tok[1] != "ا" and tok.endswith("ه")
+            and not _bare_forms(tok) & _SOURCE_HEADS)
 
 
 def _is_hal(tok: str) -> bool:
@@ -920,6 +928,11 @@ class AttributionExtractor:
                     i = d.token_after_quote(qi) if qi is not None else i + 2
                 elif tok in _NP_LEAD_SKIP or _is_hal(tok):  # "أكد فيه الجيش", "قال معلقا"
                     i += 1
+                elif _is_manner(tok):  # "وتضيف بحماسة شديدة:": how it was said, then its adjective
+                    i += 1
+                    if i < end and d.norms[i].endswith("ه") and not d.norms[i].startswith("ال") \
+                            and i not in d.verbs and not d.gap(i).strip():
+                        i += 1
                 else:
                     break
         s = k = i
@@ -1089,6 +1102,12 @@ class AttributionExtractor:
                 h = next((k for k in range(a + 1, b - 1) if d.norms[k] in _HONORIFICS), None)
                 if h is not None:
                     a = h + 1
+            if b - a > 2 and not _bare_forms(d.norms[a]) & _SOURCE_HEADS and d.norms[a] not in _TITLES:
+                # "عبد المنعم أبو الفتوح رئيس حزب مصر القوية": the person's name, not the title after it
+                h = next((k for k in range(a + 2, b) if _bare_forms(d.norms[k]) & _SOURCE_HEADS
+                          and d.norms[k] not in _NP_STOP), None)
+                if h is not None:
+                    b = h
             b = min(b, a + _MAX_SPEAKER_WORDS)
             while b - a > 1 and d.norms[b - 1] in _NAME_TAIL and not (
                     d.norms[b - 1] == "علي" and b - 2 >= a and self._name_ali(d, b - 1, e)):
@@ -1434,6 +1453,10 @@ class AttributionExtractor:
                 content_tok = k
                 break
             tok = d.norms[k]
+            if tok in _COMP and k - 1 > cue.i1 and d.norms[k - 1] in _OBLIGATION \
+                    and any(c in "،,:" for c in d.gap(k - 1)):
+                content_tok = k = k - 1  # "وقال كارم، عليهم أن يعلنوها": the obligation is the words said
+                break
             if tok in _COMP and not (k > cue.i1 and d.norms[k - 1] in _NOT_COMP_AFTER):
                 content_tok = k + 1
                 while content_tok < n and d.norms[content_tok] in _COMP and d.quote_before(content_tok) is None:

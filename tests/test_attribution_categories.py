@@ -326,3 +326,25 @@ def test_impersonal_yurajjah_reports_no_speaker(ex):
 
 def test_an_interrogative_is_no_speaker(ex):
     assert all(a.speaker != "هل" for a in ex.extract("هل ترى أن الرئيس أراد النيل من المحكمة؟"))
+
+
+def test_a_persons_name_ends_where_a_title_without_comma_starts(ex):
+    [a] = ex.extract("وقال عبد المنعم أبو الفتوح رئيس حزب مصر القوية إن الحوار فشل.")
+    assert (a.speaker, a.source_type) == ("عبد المنعم أبو الفتوح", "party")
+    [a] = ex.extract("وقال ياسر علي المتحدث باسم الرئاسة إن الرئيس سيلتقي القوى السياسية.")
+    assert (a.speaker, a.source_type) == ("ياسر علي", "presidency")
+    # a title first, then the name: both stay
+    [a] = ex.extract("وقال الرئيس محمد مرسي إن الحوار مفتوح.")
+    assert a.speaker == "الرئيس محمد مرسي"
+
+
+def test_an_obligation_after_the_speaker_is_the_words_said(ex):
+    text = "وقال كارم رضوان إن الجبهة تؤيد العنف.\nوقال كارم، عليهم أن يعلنوها صريحة بأنهم يؤيدون العنف."
+    rows = _rows(ex, text)
+    assert rows[1] == ("كارم رضوان", "", "وقال", "عليهم أن يعلنوها صريحة بأنهم يؤيدون العنف")
+
+
+def test_a_manner_adverb_after_the_verb_is_no_speaker(ex):
+    text = ("وقالت نهى إن الحركة سلمية.\nوتضيف بحماسة شديدة: «بالرغم من خوف والدتي انضممت إلى الحركة وأنا أقدم"
+            " الإسعافات للمصابين».")
+    assert [r[0] for r in _rows(ex, text)] == ["نهى", "نهى"]

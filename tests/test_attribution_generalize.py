@@ -93,7 +93,7 @@ def test_bare_verbs_and_participles_take_the_nearest_earlier_named_speaker(neutr
 def test_a_verb_followed_by_a_participle_takes_the_subject_before_it(neutral):
     text = "حسين عبد الغني عضو جبهة الإنقاذ قال معلقا على بيان اللجنة «إن النظام الحالي أصبح ضعيفا مهتزا أمام الأزمة»."
     a = _one(neutral, text)
-    assert a.speaker == "حسين عبد الغني عضو جبهة" and a.cue == "قال" and a.kind == "direct_quote"
+    assert a.speaker == "حسين عبد الغني" and a.cue == "قال" and a.kind == "direct_quote"
 
 
 def test_a_named_person_after_the_verb_and_a_short_name_later(neutral):
@@ -261,7 +261,7 @@ def test_an_apposition_after_the_verb_is_no_object(neutral):
 
 def test_a_subject_before_a_comma_and_no_dependent_noun_as_speaker(neutral):
     a = _one(neutral, "ناريمان عطية عضو لجنة جمعية بيوت الشباب بالسويس، قالت إنه تم إلغاء الرحلات الشتوية.")
-    assert a.speaker == "ناريمان عطية عضو لجنة جمعية" and a.source_type == "ngo"
+    assert a.speaker == "ناريمان عطية" and a.source_type == "ngo"
     # «لنقابة» depends on «الأمين العام»: it is not the speaker of «لافتا»
     text = "واستنكر الأمين العام لنقابة الأطباء اجتماع الاتحاد دون دعوة النقابات، لافتا إلى أن النقابات لم تدع."
     assert all(a.speaker != "لنقابة" for a in neutral.extract(text))
