@@ -49,6 +49,10 @@ class LogOddsDirichlet:
         vocab = counts_a.index.union(counts_b.index)
         ya = counts_a.reindex(vocab, fill_value=0).astype(float).to_numpy()
         yb = counts_b.reindex(vocab, fill_value=0).astype(float).to_numpy()
+        return pd.DataFrame(self.score_arrays(ya, yb), index=vocab)
+
+    def score_arrays(self, ya: np.ndarray, yb: np.ndarray) -> dict[str, np.ndarray]:
+        """:meth:`score` on two aligned count arrays: ``count, count_rest, log_odds, variance, z``."""
         total = ya + yb
         a0 = self.alpha0 if self.alpha0 is not None else max(10.0, 0.01 * total.sum())
         alpha = a0 * total / total.sum() if total.sum() else np.zeros_like(total)
@@ -59,8 +63,7 @@ class LogOddsDirichlet:
                      - np.log((yb + alpha) / (nb + a0 - yb - alpha)))
             var = 1.0 / (ya + alpha) + 1.0 / (yb + alpha)
             z = delta / np.sqrt(var)
-        return pd.DataFrame({"count": ya.astype(int), "count_rest": yb.astype(int), "log_odds": delta,
-                             "variance": var, "z": z}, index=vocab)
+        return {"count": ya.astype(int), "count_rest": yb.astype(int), "log_odds": delta, "variance": var, "z": z}
 
 
 def distinguishing_terms(counts: Mapping[str, Counter], *, strategy: LogOddsDirichlet | None = None,
@@ -77,23 +80,31 @@ def distinguishing_terms(counts: Mapping[str, Counter], *, strategy: LogOddsDiri
     columns = ["outlet", "rank", "term", "count", "count_rest", "per_1000", "log_odds", "z", "statistic"]
     if len(outlets) < 2:
         return pd.DataFrame(columns=columns)
-    total: Counter = Counter()
-    for c in counts.values():
-        total.update(c)
-    total_s = pd.Series(total, dtype=float).sort_index()
+    # one outlets × vocabulary matrix (vocabulary sorted), each outlet scored against the rest
+    vocab = sorted({term for outlet in outlets for term in counts[outlet]})
+    position = {term: i for i, term in enumerate(vocab)}
+    matrix = np.zeros((len(outlets), len(vocab)), dtype=np.float64)
+    for row, outlet in enumerate(outlets):
+        c = counts[outlet]
+        if c:
+            matrix[row, [position[t] for t in c]] = list(c.values())
+    total = matrix.sum(axis=0)
+    terms = np.asarray(vocab, dtype=object)
     frames = []
-    for outlet in outlets:
-        a = pd.Series(counts[outlet], dtype=float).sort_index()
-        if a.empty:
+    for row, outlet in enumerate(outlets):
+        ya = matrix[row]
+        present = ya > 0
+        if not present.any():
             continue
-        b = total_s.sub(a, fill_value=0)
-        scored = strategy.score(a, b)
-        n_a = a.sum()
-        scored = scored[(scored["count"] >= min_count) & (scored["z"] >= z_min)]
-        scored = scored.assign(term=scored.index, per_1000=scored["count"] / n_a * 1000.0)
-        scored = scored.sort_values(["z", "term"], ascending=[False, True]).head(top_n)
-        scored = scored.assign(outlet=outlet, rank=np.arange(1, len(scored) + 1), statistic=strategy.name)
-        frames.append(scored[columns])
+        scored = strategy.score_arrays(ya, total - ya)
+        keep = (scored["count"] >= min_count) & (scored["z"] >= z_min)
+        n_a = ya.sum()
+        part = pd.DataFrame({k: v[keep] for k, v in scored.items()})
+        part.insert(0, "term", terms[keep])
+        part["per_1000"] = part["count"] / n_a * 1000.0
+        part = part.sort_values(["z", "term"], ascending=[False, True]).head(top_n)
+        part = part.assign(outlet=outlet, rank=np.arange(1, len(part) + 1), statistic=strategy.name)
+        frames.append(part[columns])
     if not frames:
         return pd.DataFrame(columns=columns)
     return pd.concat(frames, ignore_index=True)
