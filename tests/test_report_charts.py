@@ -473,3 +473,61 @@ def test_source_types_get_one_colour_each_beyond_eight_and_other_is_grey():
     assert set(colour) == set(types) and len(set(colour.values())) == len(types)
     assert colour["other"] == (0.72, 0.72, 0.72)
     plt.close(fig)
+
+
+def test_category_density_groups_each_categorys_bars_by_outlet_with_their_intervals():
+    """Drawn without seaborn as its barplot drew them: per category 0.8 split among the outlets in
+    sorted order, muted outlet colours, the legend naming the outlets, a line for each interval."""
+    outlets = pd.DataFrame({"outlet": ["مدى مصر", "الأهرام"], "documents": [3, 1],
+                            "density:تخوين": [2.5, 1.0], "density_lo:تخوين": [1.5, np.nan],
+                            "density_hi:تخوين": [3.5, np.nan], "density:إرهاب": [0.5, 4.0],
+                            "density_lo:إرهاب": [0.1, np.nan], "density_hi:إرهاب": [0.9, np.nan]})
+    fig = charts.plot_category_density(outlets, ["تخوين", "إرهاب"], {"تخوين": "loaded", "إرهاب": "loaded"})
+    ax = fig.axes[0]
+    bars = [p for p in ax.patches if p.get_height() > 0]
+    # sorted outlets: الأهرام first (its two bars), then مدى مصر; categories top down as given
+    assert [round(b.get_y(), 2) for b in bars] == [-0.4, 0.6, 0.0, 1.0]
+    assert [b.get_width() for b in bars] == [1.0, 4.0, 2.5, 0.5]
+    assert [round(b.get_height(), 2) for b in bars] == [0.4] * 4
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["تخوين", "إرهاب"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["الأهرام", "مدى مصر"]
+    palette = charts.outlet_palette(outlets["outlet"])
+    muted = bars[0].get_facecolor()[:3]
+    assert muted != pytest.approx(palette["الأهرام"]) and sum(muted) == pytest.approx(sum(palette["الأهرام"]), abs=0.3)
+    # only مدى مصر has several documents: its two intervals are drawn, at its bars' centres
+    lines = [tuple(ln.get_xdata()) for ln in ax.lines]
+    assert lines == [(1.5, 3.5), (0.1, 0.9)]
+    assert [ln.get_ydata()[0] for ln in ax.lines] == pytest.approx([0.2, 1.2])
+    plt.close(fig)
+
+
+def test_topic_heatmap_writes_each_share_dark_on_light_cells_and_white_on_dark_ones():
+    mix = pd.DataFrame({"outlet": ["المدن", "المدن", "عنب بلدي", "عنب بلدي"], "topic": [0, 1, 0, 1],
+                        "label": ["حلب، قصف", "مفاوضات، جنيف"] * 2, "share": [0.9, 0.1, 0.02, 0.98]})
+    fig = charts.plot_topic_heatmap(mix)
+    ax = fig.axes[0]
+    cells = {(round(t.get_position()[0], 1), round(t.get_position()[1], 1)): (t.get_text(), t.get_color())
+             for t in ax.texts}
+    # rows: topics, the largest on average first (T1: 54 %), columns: outlets in sorted order
+    assert cells[(0.5, 0.5)] == ("10", ".15") and cells[(1.5, 0.5)] == ("98", "w")
+    assert cells[(0.5, 1.5)] == ("90", "w") and cells[(1.5, 1.5)] == ("2", ".15")
+    assert ax.get_yticklabels()[0].get_text().startswith("T1 · ")
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["المدن", "عنب بلدي"]
+    assert ax.get_ylim() == (2.0, 0.0) and not any(s.get_visible() for s in ax.spines.values())
+    assert fig.axes[1].get_ylabel() == "% of the outlet's text"  # the colour bar
+    plt.close(fig)
+
+
+def test_drawing_the_charts_does_not_import_seaborn_or_scipy():
+    """seaborn (and the scipy.stats it imports) cost more CPU than drawing three charts."""
+    import subprocess
+    import sys
+
+    code = ("import sys, pandas as pd\n"
+            "from framing.report import charts\n"
+            "o = pd.DataFrame({'outlet': ['المدن', 'عنب بلدي'], 'mentions:x': [2, 3], 'stance:x': [0.5, -0.5],"
+            " 'density:x': [1.0, 2.0]})\n"
+            "charts.plot_stance_heatmap(o, ['x']); charts.plot_category_density(o, ['x'])\n"
+            "print([m for m in ('seaborn', 'scipy.stats') if m in sys.modules])\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
