@@ -1918,6 +1918,29 @@ def untyped_warning(outlets, *, threshold: float = 0.5) -> str | None:
             f"with --lexicons")
 
 
+def _quoted_chars(spans_df, doc_lengths: Mapping[str, int]) -> int:
+    """Characters inside the quoted spans of ``spans_df`` (``doc_id, quote_start, quote_end``):
+    overlapping spans of a document merged, each document's total capped at its length.
+    Vectorized: a span adds what it reaches past the furthest end of the spans before it."""
+    import numpy as np
+    import pandas as pd
+
+    if not len(spans_df):
+        return 0
+    d = pd.DataFrame({"doc": spans_df["doc_id"].astype(str).to_numpy(),
+                      "s": spans_df["quote_start"].astype(np.int64).to_numpy(),
+                      "e": spans_df["quote_end"].astype(np.int64).to_numpy()})
+    d = d[d["e"] > d["s"]].sort_values(["doc", "s", "e"], kind="stable")
+    if not len(d):
+        return 0
+    reach = d.groupby("doc", sort=False)["e"].cummax().groupby(d["doc"], sort=False).shift(1)
+    start = np.maximum(d["s"].to_numpy(), reach.fillna(-1).to_numpy().astype(np.int64))
+    per_doc = pd.Series(np.clip(d["e"].to_numpy() - start, 0, None), index=d["doc"].to_numpy()).groupby(level=0).sum()
+    cap = np.array([doc_lengths.get(doc, -1) for doc in per_doc.index], dtype=np.int64)
+    q = per_doc.to_numpy()
+    return int(np.where(cap >= 0, np.minimum(q, cap), q).sum())
+
+
 def _merged_length(spans: list[tuple[int, int]]) -> int:
     total, cur_s, cur_e = 0, None, None
     for s, e in sorted(spans):
@@ -1993,12 +2016,7 @@ def attribution_profile(attr_df, doc_lengths: Mapping[str, int], *, doc_outlets:
         total_len = sum(int(doc_lengths.get(doc, 0)) for doc in docs_of[outlet])
         quoted = 0
         if n:
-            qg = g[g["kind"].isin(list(quoted_kinds))] if "kind" in g.columns else g
-            for doc, dg in qg.groupby(qg["doc_id"].astype(str), sort=True):
-                spans = list(zip(dg["quote_start"].astype(int), dg["quote_end"].astype(int), strict=True))
-                length = doc_lengths.get(doc)
-                q = _merged_length(spans)
-                quoted += min(q, int(length)) if length is not None else q
+            quoted = _quoted_chars(g[g["kind"].isin(list(quoted_kinds))] if "kind" in g.columns else g, doc_lengths)
         row["quoted_share"] = quoted / total_len if total_len else np.nan
         cued = g[g["cue_stance"] != ""] if n else None
         for st in stances:
