@@ -1941,22 +1941,6 @@ def _quoted_chars(spans_df, doc_lengths: Mapping[str, int]) -> int:
     return int(np.where(cap >= 0, np.minimum(q, cap), q).sum())
 
 
-def _merged_length(spans: list[tuple[int, int]]) -> int:
-    total, cur_s, cur_e = 0, None, None
-    for s, e in sorted(spans):
-        if e <= s:
-            continue
-        if cur_e is None or s > cur_e:
-            if cur_e is not None:
-                total += cur_e - cur_s
-            cur_s, cur_e = s, e
-        else:
-            cur_e = max(cur_e, e)
-    if cur_e is not None:
-        total += cur_e - cur_s
-    return total
-
-
 def attribution_profile(attr_df, doc_lengths: Mapping[str, int], *, doc_outlets: Mapping[str, str] | None = None,
                         top_n: int = 5, quoted_kinds: Collection[str] = VOICE_KINDS):
     """Per outlet: whom it cites, how much of its text is quoted, and with which verbs.
