@@ -75,7 +75,15 @@ import numpy as np
 import pandas as pd
 
 from framing.errors import ConfigError, LexiconError, NotFittedError
-from framing.normalize import WORD_RE, normalize_ar, sentence_spans, strip_article_clitics, tokenize
+from framing.normalize import (
+    WORD_RE,
+    Normalized,
+    normalize_ar,
+    normalized_prefix,
+    sentence_spans,
+    strip_article_clitics,
+    tokenize,
+)
 from framing.records import Document
 
 __all__ = [
@@ -109,6 +117,8 @@ DEFAULT_THRESHOLD = 0.3
 
 #: strip the article and its proclitics (``والرئيس`` → ``رئيس``); the rule lives in :mod:`framing.normalize`
 light_stem = strip_article_clitics
+
+_MISSING = object()
 
 
 # --- results ------------------------------------------------------------------------------------
@@ -503,7 +513,7 @@ class EventFeaturizer:
         self.cues = cues
         self.lead_chars = lead_chars
         self.n_features = n_features
-        self._words = _Featurizer(stop, entity_words, cues, entity_weight=entity_weight)
+        self._words = _Featurizer(stop, entity_words, cues, entity_weight=entity_weight, n_features=n_features)
         self._hasher = _MinHasher(num_perm, seed)
 
     def _hash(self, feats: list[str]) -> np.ndarray:
@@ -513,19 +523,35 @@ class EventFeaturizer:
         crc = zlib.crc32
         return np.fromiter((crc(f.encode("utf-8")) % n for f in feats), dtype=np.int32, count=len(feats))
 
-    def features(self, doc: Document, *, masked: str | None = None, normalized: str | None = None
-                 ) -> EventFeatures:
+    def features(self, doc: Document, *, masked: str | None = None, normalized: str | Normalized | None = None,
+                 tokens: Sequence[str] | None = None) -> EventFeatures:
         """Features of ``doc``; ``masked`` / ``normalized`` (its masked text and that text
-        normalized) are reused when the caller has them."""
+        normalized, as a string or as :func:`~framing.normalize.normalize_with_offsets` gives
+        it) and ``tokens`` (``WORD_RE.findall`` of the normalized text) are reused when the
+        caller has them."""
         masked = doc.masked_text if masked is None else masked
         title = doc.title or _first_line(masked)  # scraped text: the first real line is the headline
-        sig, size, exact = self._hasher.signature(masked if normalized is None else normalized,
-                                                  normalized=normalized is not None)
+        lead_words = None
+        if isinstance(normalized, Normalized):
+            lead_words = _lead_words(masked, normalized, self.lead_chars)
+            normalized = normalized.text
+        if tokens is None:
+            tokens = WORD_RE.findall(normalize_ar(masked) if normalized is None else normalized)
+        sig, size, exact = self._hasher.signature_of_words(tokens)
+        if lead_words is None:
+            lead_words = WORD_RE.findall(normalize_ar(masked[: self.lead_chars]))
+        words = self._words
         ev = doc.event.strip() if isinstance(doc.event, str) else doc.event
         return EventFeatures(doc.doc_id, doc.outlet, doc.date, str(ev) if ev not in (None, "") else None, title,
-                             self._hash(self._words.features(title)),
-                             self._hash(self._words.features(masked[: self.lead_chars], bigrams=False)),
+                             words.hashed(WORD_RE.findall(normalize_ar(title))), words.hashed(lead_words, bigrams=False),
                              sig, size, exact)
+
+
+def _lead_words(masked: str, normalized: Normalized, lead_chars: int) -> list[str] | None:
+    """The normalized words of ``masked[:lead_chars]``, cut from the whole text's normalization
+    (``None`` when that cannot be done; the caller then normalizes the prefix on its own)."""
+    prefix = normalized_prefix(normalized, lead_chars)
+    return None if prefix is None else WORD_RE.findall(prefix)
 
 
 class EventFeatureTable:
@@ -578,25 +604,55 @@ class EventFeatureTable:
         return np.frombuffer(bytes(self._sig), dtype=np.uint32).reshape(len(self), num_perm)
 
 
+#: what :class:`_Featurizer` remembers of a word that is a place cue (the next word is a place)
+_CUE = "cue"
+#: distinct words a featurizer or a MinHasher remembers (then it forgets them and starts again)
+_WORD_CACHE_LIMIT = 300_000
+
+
 class _Featurizer:
-    def __init__(self, stop, entity_words, cues, *, entity_weight):
+    """Word (and bigram) features, hashed; what each distinct normalized word contributes is
+    worked out once (stop word? place cue? light stem, entity, hash) and remembered (bounded)."""
+
+    def __init__(self, stop, entity_words, cues, *, entity_weight, n_features: int = 2 ** 21):
         self.stop = stop
         self.entity_words = entity_words
         self.cues = cues
         self.entity_weight = max(1, entity_weight)
+        self.n_features = n_features
+        self._info: dict[str, object] = {}
+        self.lookups = 0
+        self.misses = 0
+
+    def _learn(self, w: str):
+        if w in self.cues:
+            got = _CUE
+        elif w in self.stop or len(w) < 2 or (w.isdigit() and len(w) < 3):
+            got = None
+        else:
+            s = light_stem(w)
+            got = (s, s in self.entity_words, zlib.crc32(s.encode("utf-8")) % self.n_features)
+        info = self._info
+        if len(info) >= _WORD_CACHE_LIMIT:
+            info.clear()
+        info[w] = got
+        return got
 
     def _words(self, text: str) -> list[tuple[str, bool]]:
+        """``(light stem, entity)`` of the feature words of ``text`` (stop words and cues left out)."""
         out = []
         after_cue = False
         for w in WORD_RE.findall(normalize_ar(text)):
-            if w in self.cues:
+            got = self._info.get(w, _MISSING)
+            if got is _MISSING:
+                got = self._learn(w)
+            if got is _CUE:
                 after_cue = True
                 continue
-            if w in self.stop or len(w) < 2 or (w.isdigit() and len(w) < 3):
+            if got is None:
                 after_cue = False
                 continue
-            s = light_stem(w)
-            out.append((s, after_cue or s in self.entity_words))
+            out.append((got[0], after_cue or got[1]))
             after_cue = False
         return out
 
@@ -609,6 +665,38 @@ class _Featurizer:
             if k and bigrams:
                 feats.append(words[k - 1][0] + " " + w)
         return feats
+
+    def hashed(self, words: Sequence[str], *, bigrams: bool = True) -> np.ndarray:
+        """The hashed :meth:`features` of normalized ``words`` (same values, same order)."""
+        info, learn, n, weight = self._info, self._learn, self.n_features, self.entity_weight
+        crc = zlib.crc32
+        out: list[int] = []
+        prev = None
+        after_cue = False
+        misses = 0
+        for w in words:
+            got = info.get(w, _MISSING)
+            if got is _MISSING:
+                misses += 1
+                got = learn(w)
+            if got is _CUE:
+                after_cue = True
+                continue
+            if got is None:
+                after_cue = False
+                continue
+            s, entity, h = got
+            if after_cue or entity:
+                out.extend([h] * weight)
+            else:
+                out.append(h)
+            if bigrams and prev is not None:
+                out.append(crc(f"{prev} {s}".encode()) % n)
+            prev = s
+            after_cue = False
+        self.lookups += len(words)
+        self.misses += misses
+        return np.array(out, dtype=np.int32)
 
 
 def _tfidf(counts, max_terms: int):
@@ -735,6 +823,7 @@ def _window_pairs(X, ordinals: np.ndarray, window: int, floor: float, *, max_und
 # --- copies -------------------------------------------------------------------------------------
 
 _MERSENNE = np.uint64((1 << 61) - 1)
+_K1, _K2, _SHIFT = np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F), np.uint64(32)
 
 
 class _MinHasher:
@@ -744,33 +833,53 @@ class _MinHasher:
         rng = np.random.default_rng(seed)
         self.a = (rng.integers(1, 2 ** 63, size=num_perm, dtype=np.uint64) | np.uint64(1))
         self.b = rng.integers(0, 2 ** 63, size=num_perm, dtype=np.uint64)
+        self._b = self.b[:, None]
         self.num_perm = num_perm
         self._cache: dict[str, int] = {}
+        self.lookups = 0
+        self.misses = 0
 
-    def _ids(self, words: list[str]) -> np.ndarray:
+    def _ids(self, words: Sequence[str]) -> np.ndarray:
         cache = self._cache
-        out = np.empty(len(words), dtype=np.uint64)
-        for k, w in enumerate(words):
-            h = cache.get(w)
-            if h is None:
-                h = zlib.crc32(w.encode("utf-8")) | (len(w) << 32)
-                if len(cache) < 2_000_000:
-                    cache[w] = h
-            out[k] = h
-        return out
+        get = cache.__getitem__
+        try:
+            return np.fromiter(map(get, words), dtype=np.uint64, count=len(words))
+        except KeyError:
+            pass
+        new = set(words).difference(cache)
+        self.misses += len(new)
+        if len(cache) + len(new) > _WORD_CACHE_LIMIT:  # bounded: a corpus has millions of words
+            cache.clear()
+            new = set(words)
+        crc = zlib.crc32
+        for w in new:
+            cache[w] = crc(w.encode("utf-8")) | (len(w) << 32)
+        return np.fromiter(map(get, words), dtype=np.uint64, count=len(words))
 
     def signature(self, text: str, *, normalized: bool = False) -> tuple[np.ndarray, int, int]:
         """``(signature, number of distinct shingles, exact-text hash)`` (``normalized``: ``text`` already is)."""
-        words = WORD_RE.findall(text if normalized else normalize_ar(text))
+        return self.signature_of_words(WORD_RE.findall(text if normalized else normalize_ar(text)))
+
+    def signature_of_words(self, words: Sequence[str]) -> tuple[np.ndarray, int, int]:
+        """:meth:`signature` of a text's normalized words."""
+        self.lookups += len(words)
         exact = zlib.crc32(" ".join(words).encode("utf-8")) if words else 0
         if len(words) < 3:
             return np.full(self.num_perm, np.iinfo(np.uint32).max, dtype=np.uint32), 0, exact
         h = self._ids(words)
-        with np.errstate(over="ignore"):
-            sh = h[:-2] * np.uint64(0x9E3779B97F4A7C15) ^ h[1:-1] * np.uint64(0xC2B2AE3D27D4EB4F) ^ h[2:]
-            sh = np.unique(sh)
-            hv = (self.a[:, None] * sh[None, :] + self.b[:, None]) >> np.uint64(32)
-        return hv.min(axis=1).astype(np.uint32), len(sh), exact
+        with np.errstate(over="ignore"):  # arithmetic modulo 2**64, in place
+            sh = h[:-2] * _K1
+            sh ^= h[1:-1] * _K2
+            sh ^= h[2:]
+            sh.sort()  # the distinct shingles
+            keep = np.empty(len(sh), dtype=bool)
+            keep[0] = True
+            np.not_equal(sh[1:], sh[:-1], out=keep[1:])
+            sh = sh[keep]
+            hv = np.multiply.outer(self.a, sh)
+            hv += self._b
+        # (a·x + b) >> 32 is monotone in a·x + b: shifting the minimum is the minimum of the shifted
+        return (hv.min(axis=1) >> _SHIFT).astype(np.uint32), len(sh), exact
 
 
 def _containment(sig_a, sig_b, size_a: int, size_b: int) -> float:

@@ -49,6 +49,7 @@ __all__ = [
     "name_forms",
     "normalize_ar",
     "normalize_with_offsets",
+    "normalized_prefix",
     "proclitic_bases",
     "proclitic_forms",
     "sentence_ends",
@@ -206,6 +207,21 @@ def normalize_with_offsets(text: str, *, alef: bool = True, alef_maksura: bool =
     empty = np.zeros(0, dtype=np.int64)
     return Normalized("".join(out), text, np.concatenate(starts) if starts else empty,
                       np.concatenate(ends) if ends else empty)
+
+
+def normalized_prefix(normalized: Normalized, end: int) -> str | None:
+    """``normalize_ar(normalized.original[:end])`` cut from ``normalized`` (no second pass), or
+    ``None`` when a character that normalizes together with its neighbours (a presentation
+    form, a combining hamza or madda) lies before ``end`` or right after it.
+
+    >>> n = normalize_with_offsets("قُوّات النظام السوري")
+    >>> normalized_prefix(n, 8) == normalize_ar("قُوّات النظام السوري"[:8])
+    True
+    """
+    if _SLOW_RE.search(normalized.original, 0, end + 1) is not None:
+        return None
+    # there, every original character became at most one normalized character, in order
+    return normalized.text[: int(np.searchsorted(normalized.starts, end))]
 
 
 _SPECIAL_CLUSTER_RE = re.compile("(?:.[\u0653\u0654\u0655]+|[\ufb50-\ufdff\ufe70-\ufefe])", re.S)

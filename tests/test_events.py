@@ -420,3 +420,40 @@ def test_side_by_side_on_grouped_events_end_to_end():
     assert sbs.wide("labels").loc["police", "youm7"] == ""  # k1 is a copy of b1
     for r in sbs.evidence.itertuples():
         assert texts[r.doc_id][r.start:r.end] == r.sentence
+
+
+@pytest.mark.parametrize("text", [
+    "سحل المواطن حمادة صابر أمام قصر الاتحادية وقالت وزارة الداخلية إنها ستحقق في الواقعة " * 12,
+    "ﻻ " + "قالت الرئاسة في بيان إن الحوار الوطني مستمر " * 20,  # a presentation form: the lead is normalized alone
+    "قصير",
+])
+def test_features_from_the_analysis_normalization_equal_the_plain_path(text):
+    from framing.normalize import WORD_RE, normalize_with_offsets
+
+    f = EventGrouper(lexicons=None).featurizer()
+    doc = Document("d1", text, outlet="A", title="سحل حمادة صابر في ميدان التحرير")
+    norm = normalize_with_offsets(text)
+    a = f.features(doc)
+    b = f.features(doc, masked=text, normalized=norm, tokens=WORD_RE.findall(norm.text))
+    for name in ("title_features", "lead_features", "signature"):
+        assert getattr(a, name).tolist() == getattr(b, name).tolist()
+    assert (a.shingles, a.exact) == (b.shingles, b.exact)
+
+
+def test_hashed_features_are_the_hashes_of_the_features(monkeypatch):
+    import framing.events as events
+
+    f = EventGrouper(lexicons=None, entity_weight=3).featurizer()
+    title = "قصف مدينة حلب والرئيس يلتقي وزير الدفاع في حلب"
+    words = events.WORD_RE.findall(events.normalize_ar(title))
+    expected = f._hash(f._words.features(title))
+    assert f._words.hashed(words).tolist() == expected.tolist()
+    # «حلب» after the cue «مدينة» counts entity_weight (3) times, the second «حلب» (after «في») once
+    assert (expected == f._hash(["حلب"])[0]).sum() == 3 + 1
+    monkeypatch.setattr(events, "_WORD_CACHE_LIMIT", 2)  # a full cache is emptied, never wrong
+    f2 = EventGrouper(lexicons=None, entity_weight=3).featurizer()
+    assert f2._words.hashed(words).tolist() == expected.tolist()
+    assert len(f2._words._info) <= 2
+    sig = f.features(Document("d", title, outlet="A")).signature
+    assert f2.features(Document("d", title, outlet="A")).signature.tolist() == sig.tolist()
+    assert len(f2._hasher._cache) <= len(set(words))

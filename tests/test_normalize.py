@@ -9,6 +9,7 @@ from framing.normalize import (
     WORD_RE,
     normalize_ar,
     normalize_with_offsets,
+    normalized_prefix,
     sentence_spans,
     tokenize,
     word_tokens,
@@ -92,6 +93,25 @@ def test_sentence_spans_arabic_punctuation():
 
 
 # --- properties -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("end", [0, 3, 5, 6, 7, 12, 40])
+def test_normalized_prefix_is_the_prefix_normalized(end):
+    text = "قُوّاتُ النِّظامِ في حمـــاة"
+    assert normalized_prefix(normalize_with_offsets(text), end) == normalize_ar(text[:end])
+
+
+@pytest.mark.parametrize(("text", "end"), [
+    ("ﻻ يوجد", 4),  # a presentation form before the cut
+    ("امر ا\u0654مر", 5),  # a decomposed hamza right after the cut composes with the letter before it
+])
+def test_normalized_prefix_refuses_where_characters_combine(text, end):
+    assert normalized_prefix(normalize_with_offsets(text), end) is None
+
+
+def test_normalized_prefix_after_a_late_presentation_form():
+    text = "قالت الوزارة إن ﻻ"
+    assert normalized_prefix(normalize_with_offsets(text), 5) == normalize_ar(text[:5]) == "قالت "
+
 
 arabic_letters = st.sampled_from(list("ابتثجحخدذرزسشصضطظعغفقكلمنهويءآأإؤئةى"))
 diacritics = st.sampled_from(list("\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652\u0640"))
