@@ -463,7 +463,7 @@ def analyze_document(doc: Document, ctx: RunContext) -> DocumentResult:
     if ctx.featurizer is not None and english:
         event = ctx.english.event(doc, text, normalized)
     elif ctx.featurizer is not None:
-        event = ctx.featurizer.features(doc, masked=text, normalized=normalized.text)
+        event = ctx.featurizer.features(doc, masked=text, normalized=normalized, tokens=tokens)
     return DocumentResult(
         doc_id=doc.doc_id, outlet=doc.outlet, date=doc.date, title=doc.title, source=doc.source,
         language=doc.language, chars=len(doc.text), bytes=len(doc.text.encode("utf-8")), excluded_chars=sum(s.end - s.start for s in doc.excluded), tokens=len(tokens) + title_tokens,
