@@ -274,6 +274,11 @@ _CALLED = _set("يدعي تدعي ويدعي وتدعي يدعون ويدعون"
 _SPOKESMEN = _set("متحدث ناطق متحدثه ناطقه")
 #: "عليهم أن" (they must): an obligation the speaker states, not a complementizer of speech
 _OBLIGATION = _set("عليه عليها عليهم عليهما علينا عليك عليكم")
+#: head nouns of a person's title ("رئيس الوزراء", "المتحدث باسم", "منسق حركة"): a name next to one is the person's
+_PERSON_HEADS = _set("""
+رئيس رئيسه وزير وزيره متحدث متحدثه ناطق ناطقه مدير مديره نائب نائبه عضو عضوه سفير سفيره محافظ امين مساعد
+مستشار مستشاره منسق منسقه مؤسس مؤسسه قائد قيادي وكيل عميد نقيب مفتي محامي خبير محلل مراسل
+""")
 #: "صادر عن" (issued by): "تقرير صادر عن X" is X's own report, not words X relays
 _ISSUED = _set("صادر الصادر صادره الصادره")
 #: trailing words dropped from an unknown speaker's name cut to a few words
@@ -1042,9 +1047,9 @@ class AttributionExtractor:
             if d.norms[s] in _TITLES or bare & _SPEECH_NOUNS:  # a bare title or "البيان" ("وقال الدكتور"): the person named before, not «الدكتور»
                 return None
             if bare & _DOCUMENT_NOUNS:
-                # "ويضيف المقال", "وذكرت الدعوى": a text whose author no earlier speaker names — nobody
-                # (not whoever spoke last)
-                return _Speaker("", "other", d.starts[s], d.ends[s], words)
+                # "وأضافت الصحيفة" after "ذكرت صحيفة الأهرام": the paper named before; "وذكرت الدعوى", "ويضيف
+                # المقال" with no author named: nobody (not whoever spoke last)
+                return self._named_before(d, s, bare) or _Speaker("", "other", d.starts[s], d.ends[s], words)
         if known is not None:
             _, i1, hit = known
             end = max(e, i1)
@@ -1065,6 +1070,28 @@ class AttributionExtractor:
                     return _Speaker(sp.name, sp.source_type, self._np_start(d, s, names), self._np_end(d, e, names),
                                     sp.words | words)
         return _Speaker(name, "other", self._np_start(d, s, names), self._np_end(d, e, names), words)
+
+    def _named_before(self, d: _Doc, s: int, bare: frozenset[str] | set[str]) -> _Speaker | None:
+        """The nearest named source before token ``s`` in its paragraph or the two before, whose head is
+        one of ``bare`` ("صحيفة الأهرام" for «الصحيفة»): that source, named by the words of the text."""
+        para = d.para(d.starts[s])
+        j = bisect.bisect_right(d.sent_starts, d.starts[s]) - 1
+        lo = j
+        while lo > 0 and j - lo < 12 and d.para(d.sent_starts[lo - 1]) >= para - 2:
+            lo -= 1
+        if lo > j:
+            return None
+        k_lo = d.tok_at_or_after(d.sent_starts[lo])
+        for i0, i1, _ in reversed(d.sources_in(k_lo, s)):
+            if i1 - i0 == 1 and not d.norms[i0].startswith("ال") and _bare_forms(d.norms[i0]) & bare \
+                    and d.inside_quote(d.starts[i0]) is None:
+                ps, pe, names = self._np(d, i0, min(len(d.norms), i0 + 4))
+                # up to the object: "نشرت صحيفة الأهرام المصرية تقريرا" (an indefinite word after a definite one)
+                pe = next((k for k in range(ps + 2, pe) if d.norms[k - 1].startswith("ال")
+                           and not d.norms[k].startswith("ال")), pe)
+                if pe - ps >= 2:
+                    return self._speaker(d, ps, pe, names)
+        return None
 
     def _phrase_name(self, d: _Doc, s: int, e: int, names: list[int], *, strip_lam: bool = False) -> str:
         """The speaker name of phrase tokens [s, e) as written: title and name, a few words."""
@@ -1102,10 +1129,11 @@ class AttributionExtractor:
                 h = next((k for k in range(a + 1, b - 1) if d.norms[k] in _HONORIFICS), None)
                 if h is not None:
                     a = h + 1
-            if b - a > 2 and not _bare_forms(d.norms[a]) & _SOURCE_HEADS and d.norms[a] not in _TITLES:
+            if (b - a > 2 and not _bare_forms(d.norms[a]) & (_SOURCE_HEADS | _PERSON_HEADS)
+                    and d.norms[a] not in _TITLES
+                    and not (d.norms[a].startswith("ال") and d.norms[a + 1].startswith(("ال", "ب", "ل")))):
                 # "عبد المنعم أبو الفتوح رئيس حزب مصر القوية": the person's name, not the title after it
-                h = next((k for k in range(a + 2, b) if _bare_forms(d.norms[k]) & _SOURCE_HEADS
-                          and d.norms[k] not in _NP_STOP), None)
+                h = next((k for k in range(a + 2, b) if _bare_forms(d.norms[k]) & _PERSON_HEADS), None)
                 if h is not None:
                     b = h
             b = min(b, a + _MAX_SPEAKER_WORDS)
@@ -1130,8 +1158,10 @@ class AttributionExtractor:
             return False
         if any(_bare_forms(d.norms[k]) & _SOURCE_HEADS or k in d.verbs for k in range(a, b)):
             return False
+        if first in _PREPOSITIONS or first in ("تحت", "دون", "بدون", "ضمن", "نحو"):
+            return False
         head = d.norms[title[0]]
-        return bool(_bare_forms(head) & _SOURCE_HEADS) and title[1] - title[0] >= 2
+        return bool(_bare_forms(head) & _PERSON_HEADS) and title[1] - title[0] >= 2
 
     @staticmethod
     def _chunks(d: _Doc, s: int, e: int) -> list[tuple[int, int]]:

@@ -348,3 +348,25 @@ def test_a_manner_adverb_after_the_verb_is_no_speaker(ex):
     text = ("وقالت نهى إن الحركة سلمية.\nوتضيف بحماسة شديدة: «بالرغم من خوف والدتي انضممت إلى الحركة وأنا أقدم"
             " الإسعافات للمصابين».")
     assert [r[0] for r in _rows(ex, text)] == ["نهى", "نهى"]
+
+
+def test_a_document_noun_is_the_paper_named_before_even_when_it_did_not_speak(ex):
+    text = "نشرت صحيفة الأهرام المصرية تقريرا عن الأزمة. وأضافت الصحيفة أن القرار نهائي."
+    assert [(r[0], r[3]) for r in _rows(ex, text)] == [("صحيفة الأهرام المصرية", "القرار نهائي")]
+
+
+@pytest.mark.parametrize(("text", "speaker"), [
+    # a title that opens the phrase is kept whole
+    ("وشددت المتحدثة باسم وزارة الخارجية الأمريكية على أن العقوبات مستمرة.", "المتحدثة باسم وزارة الخارجية الأمريكية"),
+    ("وأكد أحمد سالم منسق حركة 6 أبريل أن المسيرات سلمية.", "أحمد سالم"),
+    ("وقال عبد الحليم قنديل القيادي بالتيار الشعبي إن الجماعة تعتقد ذلك.", "عبد الحليم قنديل"),
+])
+def test_titles_and_names_without_comma(ex, text, speaker):
+    [a] = ex.extract(text)
+    assert a.speaker == speaker
+
+
+def test_a_phrase_after_a_party_and_a_comma_is_no_name(ex):
+    # "حزب 6 أبريل، تحت التأسيس": not a person's name after a title
+    assert all(a.speaker != "تحت التأسيس"
+               for a in ex.extract("وقال حزب 6 أبريل، تحت التأسيس، إن العصيان المدني سيبدأ غدا."))
