@@ -232,6 +232,8 @@ _COMP = frozenset(
     + [p + s for p in ("ان", "بان", "فان") for s in ("ه", "ها", "هم", "هما", "هن", "ني", "نا", "ك", "كم")]
     + ["انني", "اننا", "بانني", "باننا"]
 )
+#: a complementizer with a pronoun subject ("إنه أبلغ", "أنها أكدت"): the verb after it has that subject
+_COMP_PRONOUN = frozenset(w for w in _COMP if w not in ("ان", "بان", "فان"))
 #: words that end a speaker phrase (prepositions, time words, relatives, conjunctions)
 _NP_STOP = _set("""
 في خلال عقب فور اثناء امام لدي بعد قبل عبر علي الي من عن مع حول منذ حيث عند ضد بين تجاه
@@ -293,7 +295,7 @@ _PRONOUN_PREPS = _set("لك لكم لكما لي له لها لهم لهما ل�
 _POSSESSIVE_SUFFIXES = ("هما", "هم", "ها", "ه")
 #: prepositions: the words after them before a verb are their object, not the verb's subject
 #: ("ما جاء في الدعوة للحوار يشير إلى")
-_PREPOSITIONS = _set("في من علي الي عن مع حول عبر ضد بين تجاه عند لدي خلال منذ عقب اثناء وسط")
+_PREPOSITIONS = _set("في من علي الي عن مع حول عبر ضد بين تجاه عند لدي خلال منذ عقب اثناء وسط امام خلف فوق تحت داخل خارج قرب")
 #: month names: "نقلت صحيفة X، الاثنين 28 يناير، عن Y" (a date between the relay and عن)
 _MONTHS = _set("""
 يناير فبراير مارس ابريل مايو يونيو يوليو اغسطس سبتمبر اكتوبر نوفمبر ديسمبر
@@ -1220,26 +1222,11 @@ class AttributionExtractor:
                 break
             if f.cue_start < pos and visible(f):
                 return f.speaker
-        # (2)
-        k0 = d.tok_at_or_after(s_start)
-        if sentence_sources and k0 < cue.i0:
-            lead = d.norms[k0][1:] if d.norms[k0][:1] in "وف" else d.norms[k0]
-            if (lead in _PREPOSITIONS or d.norms[k0] in _PREPOSITIONS) and not any(
-                    c in _PUNCT_BREAK for k in range(k0 + 1, cue.i0 + 1) for c in d.gap(k)):
-                sentence_sources = False  # "وحول مبادرة حزب النور أوضح": the topic, not the speaker
-        if sentence_sources:
-            for i0, i1, hit in d.sources_in(k0, cue.i0):
-                entry = self._source_entries.get(hit.entry_id)
-                dependent = (entry is not None and not entry.canonical and d.norms[i0][:1] in "لب"
-                             and not d.norms[i0].startswith("ال"))  # "الأمين العام لنقابة": not the speaker
-                if d.inside_quote(d.starts[i0]) is None and not dependent:
-                    sp = self._speaker(d, i0, i1, [])
-                    if sp is not None:
-                        return sp
         # (2c) "وحمل محافظ خانشين، شاه محمود، طالبان المسؤولية، موضحا أن": a participle's subject is
-        # the one of the verb that starts the sentence
+        # the one of the verb that starts the sentence (before any other source named in the sentence:
+        # "وتجمع المتظاهرون أمام القصر مرددين" — the protesters, not the palace)
         cue_tok = d.norms[cue.i0]
-        if svo and _is_participle(cue_tok):
+        if svo and _is_participle_cue(cue_tok):
             k0 = d.tok_at_or_after(s_start)
             # "كتب أحمد جمال، الطبيب، رأيه على فيسبوك قائلا": the nearest reporting verb before it
             kv = max((k for k in d.verbs if k0 <= k < cue.i0 - 1 and not _is_participle_cue(d.norms[k])), default=None)
@@ -1259,6 +1246,22 @@ class AttributionExtractor:
                 sp = self._speaker(d, s, e, names)
                 if sp is not None:
                     return sp
+        # (2)
+        k0 = d.tok_at_or_after(s_start)
+        if sentence_sources and k0 < cue.i0:
+            lead = d.norms[k0][1:] if d.norms[k0][:1] in "وف" else d.norms[k0]
+            if (lead in _PREPOSITIONS or d.norms[k0] in _PREPOSITIONS) and not any(
+                    c in _PUNCT_BREAK for k in range(k0 + 1, cue.i0 + 1) for c in d.gap(k)):
+                sentence_sources = False  # "وحول مبادرة حزب النور أوضح": the topic, not the speaker
+        if sentence_sources:
+            for i0, i1, hit in d.sources_in(k0, cue.i0):
+                entry = self._source_entries.get(hit.entry_id)
+                dependent = (entry is not None and not entry.canonical and d.norms[i0][:1] in "لب"
+                             and not d.norms[i0].startswith("ال"))  # "الأمين العام لنقابة": not the speaker
+                if d.inside_quote(d.starts[i0]) is None and not dependent:
+                    sp = self._speaker(d, i0, i1, [])
+                    if sp is not None:
+                        return sp
         # (3) the nearest earlier named speaker, up to three paragraphs back (news text often puts
         # each sentence in a paragraph of its own)
         # (and, for a verb written with و/ف — "وأضاف", "وتابع" — the last named speaker of the document)
@@ -1508,8 +1511,12 @@ class AttributionExtractor:
         region_end = k
         # the speaker phrase right after the verb (VSO), or "عن" + the original speaker (نقلت X عن Y)
         s, e, names = self._np(d, cue.i1, region_end if override is None else min(region_end, override[0].i0))
-        if _is_participle_cue(d.norms[cue.i0]):
-            s = e = cue.i1  # "مرددين هتافات «...»": the subject is the main verb's
+        if _is_participle_cue(d.norms[cue.i0]) or (
+                cue.i0 > 0 and d.norms[cue.i0 - 1] in _COMP_PRONOUN and not cue.proclitic
+                and not any(c in _PUNCT_BREAK for c in d.gap(cue.i0))):
+            # "مرددين هتافات «...»": the subject is the main verb's; "قال كيري إنه أبلغ الكونجرس أن": the
+            # pronoun on إن is the subject, the words after the verb are whom he told
+            s = e = cue.i1
             names = []
         via = None
         if e > s and e < region_end and d.norms[e] != "عن":

@@ -370,3 +370,13 @@ def test_a_phrase_after_a_party_and_a_comma_is_no_name(ex):
     # "حزب 6 أبريل، تحت التأسيس": not a person's name after a title
     assert all(a.speaker != "تحت التأسيس"
                for a in ex.extract("وقال حزب 6 أبريل، تحت التأسيس، إن العصيان المدني سيبدأ غدا."))
+
+
+def test_a_participle_after_a_place_takes_the_main_verbs_subject(ex):
+    [a] = ex.extract("وتجمع المتظاهرون أمام القصر مرددين هتافات «الشعب يريد إسقاط النظام».")
+    assert (a.speaker, a.cue, a.quote_text) == ("المتظاهرون", "مرددين", "الشعب يريد إسقاط النظام")
+
+
+def test_a_verb_after_a_pronoun_complementizer_has_that_subject_not_the_object(ex):
+    rows = _rows(ex, "وقال كيري إنه أبلغ الكونجرس أن المساعدات مستمرة.")
+    assert rows[-1] == ("كيري", "", "أبلغ", "المساعدات مستمرة")
