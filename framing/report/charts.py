@@ -149,7 +149,7 @@ def _heatmap(ax, data: pd.DataFrame, *, cmap: str, vmin: float, vmax: float | No
         if not masked:
             y, x = divmod(k, cols)
             ax.text(x + 0.5, y + 0.5, ("{:" + fmt + "}").format(texts.flat[k]), color=".15" if light else "w",
-                    ha="center", va="center", fontsize=fontsize)
+                    ha="center", va="center", fontsize=fontsize, in_layout=False)  # inside its cell
 
 
 def outlet_palette(outlets: Sequence[str]) -> dict[str, tuple]:
@@ -329,6 +329,7 @@ def plot_label_shares(labels: pd.DataFrame, *, voice: str = "authorial", actors:
         order = sorted(used.index, key=lambda t: (-used[t], str(t)))
         kept = order if len(order) <= max_labels else order[:max_labels - 1]
         keys = {t: _LABEL_KEYS[k % len(_LABEL_KEYS)] for k, t in enumerate(kept)}
+        bars: list[tuple] = []  # (row, share, left, colour): one barh call per panel
         for y, outlet in enumerate(names):
             rows = sub[sub["outlet"] == outlet].set_index("term")
             segments = [(t, rows.loc[t, "share"], rows.loc[t, "mean_stance"], int(rows.loc[t, "count"]))
@@ -339,17 +340,21 @@ def plot_label_shares(labels: pd.DataFrame, *, voice: str = "authorial", actors:
             left = 0.0
             for term, share, stance, _count in segments:
                 colour = _OTHER_LABELS if term not in keys else cmap(norm(0.0 if pd.isna(stance) else float(stance)))
-                ax.barh(y, share, left=left, color=colour, edgecolor="#9a9a9a", linewidth=0.5, height=0.8)
+                bars.append((y, share, left, colour))
                 key = keys.get(term)
                 if share >= threshold or key:
                     t = ax.text(left + share / 2, y, str(term) if share >= threshold else key, ha="center",
                                 va="center", fontsize=8, color=_text_colour(colour))
+                    t.set_in_layout(False)  # inside its segment (or removed): no room to make for it
                     annotations.append((t, left, left + share, key if share >= threshold else None))
                 left += share
             total = sum(c for *_, c in segments)
             if total:
                 ax.annotate(f"n={total}", (1.0, y), xycoords=("axes fraction", "data"), xytext=(4, 0),
                             textcoords="offset points", va="center", ha="left", fontsize=8, color="#444444")
+        if bars:
+            ys, shares, lefts, colours = zip(*bars, strict=True)
+            ax.barh(ys, shares, left=lefts, color=colours, edgecolor="#9a9a9a", linewidth=0.5, height=0.8)
         ax.set_xlim(0, 1)
         ax.set_ylim(len(names) - 0.5, -0.5)
         ax.set_yticks(range(len(names)))
@@ -586,7 +591,7 @@ def plot_category_density(outlets: pd.DataFrame, categories: Sequence[str],
             ax.barh([i - 0.4 + each * k for i in range(len(cats))], widths.to_numpy(dtype=float), height=each,
                     align="edge", color=muted[outlet])
         ax.set_yticks(range(len(cats)), cats)
-        ax.set_ylim(len(cats) - 0.5, -0.5)
+        ax.set_ylim(len(cats) - 0.5, -0.5, auto=None)  # as seaborn: the interval lines rescale it
         ax.yaxis.grid(False)
         # error bars from the bootstrap
         bars = [p for p in ax.patches if p.get_height() > 0]

@@ -284,7 +284,7 @@ def figure_png(fig, *, dpi: int = CHART_DPI) -> bytes:
     from PIL import Image
 
     fig.set_dpi(dpi)
-    canvas = FigureCanvasAgg(fig)
+    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
     canvas.draw()
     rgba = np.asarray(canvas.buffer_rgba())
     background = np.array([round(255 * c) for c in to_rgba(fig.get_facecolor())], dtype=np.uint8)
