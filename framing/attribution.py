@@ -262,6 +262,7 @@ _SOURCE_HEADS = _SPEECH_NOUNS | _set("""
 #: words skipped at the start of a speaker phrase ("أكد فيه الجيش", "أكد أمس الوزير")
 _NP_LEAD_SKIP = _set("""
 فيه فيها بدوره بدورها ايضا كذلك بذلك بهذا اليه اليها عليه عليها منه منها اليوم امس مساء صباح السبت الاحد الاثنين الثلاثاء الاربعاء الخميس الجمعه
+دائما ابدا مرارا مجددا كثيرا حاليا سابقا مؤخرا صراحه
 """)
 #: speech events: "مسؤول في وزارة" continues a speaker phrase, "عارف في تصريحات" ends it
 _SPEECH_EVENTS = _SPEECH_NOUNS | _set("مقابله مداخله لقاء كلمه مؤتمر اتصال ندوه برنامج حوار جلسه")
@@ -280,6 +281,7 @@ _OBLIGATION = _set("عليه عليها عليهم عليهما علينا عل�
 _PERSON_HEADS = _set("""
 رئيس رئيسه وزير وزيره متحدث متحدثه ناطق ناطقه مدير مديره نائب نائبه عضو عضوه سفير سفيره محافظ امين مساعد
 مستشار مستشاره منسق منسقه مؤسس مؤسسه قائد قيادي وكيل عميد نقيب مفتي محامي خبير محلل مراسل
+نجم لاعب مدرب استاذ
 """)
 #: "صادر عن" (issued by): "تقرير صادر عن X" is X's own report, not words X relays
 _ISSUED = _set("صادر الصادر صادره الصادره")
@@ -806,7 +808,12 @@ class AttributionExtractor:
             # "أحد السكان ويدعى «موسى حسن»", "الشاب الذي يدعى أحمد": is called, not claims
             qi = doc.quote_before(i + 1) if i + 1 < len(norms) else None
             if i in verbs and ((qi is not None and self._is_name(doc, qi))
-                               or (i > 0 and norms[i - 1] in _REL_PRONOUNS)):
+                               or (i > 0 and norms[i - 1] in _REL_PRONOUNS)
+                               # "شاهد عيان يدعى بيتر جازولو": after an indefinite noun, no punctuation
+                               or (i > 0 and norms[i][0] != "و" and not norms[i - 1].startswith(("ال", "وال"))
+                                   and (i - 1) not in verbs and norms[i - 1] not in _FUNCTION
+                                   and not any(c in _PUNCT_BREAK or c in ".!?؟\n" for c in doc.gap(i))
+                                   and doc.sentence(starts[i])[0] <= starts[i - 1])):
                 del verbs[i]
         return doc
 
@@ -935,6 +942,9 @@ class AttributionExtractor:
                     i = d.token_after_quote(qi) if qi is not None else i + 2
                 elif tok in _NP_LEAD_SKIP or _is_hal(tok):  # "أكد فيه الجيش", "قال معلقا"
                     i += 1
+                elif tok[0] == "ل" and len(tok) > 3 and tok[1] != "ل" and tok not in _SOURCE_HEADS and any(
+                        not normalize_ar(h[2].term).startswith("ل") for h in d.sources_in(i, i + 1) if h[0] == i):
+                    i += 1  # "وقال لرويترز هاتفيا": the agency he spoke to, not the speaker
                 elif _is_manner(tok):  # "وتضيف بحماسة شديدة:": how it was said, then its adjective
                     i += 1
                     if i < end and d.norms[i].endswith("ه") and not d.norms[i].startswith("ال") \
@@ -1001,7 +1011,8 @@ class AttributionExtractor:
         prev = d.norms[k - 1]
         if prev.startswith("ال") or prev in _NP_STOP or prev[:1] in "لب" or len(prev) < 3 or k - 1 in d.verbs:
             return False
-        return (k + 1 >= end or any(c in "،," for c in d.gap(k + 1)) or d.norms[k + 1].startswith("ال"))
+        return (k + 1 >= end or any(c in "،," for c in d.gap(k + 1)) or d.norms[k + 1].startswith("ال")
+                or bool(_bare_forms(d.norms[k + 1]) & _PERSON_HEADS))  # "أيمن علي مستشار الرئيس"
 
     def _known(self, d: _Doc, s: int, e: int) -> tuple[int, int, Hit] | None:
         """The named source in tokens [s, e): the last one, a named one before an anonymous one."""

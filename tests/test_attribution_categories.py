@@ -380,3 +380,26 @@ def test_a_participle_after_a_place_takes_the_main_verbs_subject(ex):
 def test_a_verb_after_a_pronoun_complementizer_has_that_subject_not_the_object(ex):
     rows = _rows(ex, "وقال كيري إنه أبلغ الكونجرس أن المساعدات مستمرة.")
     assert rows[-1] == ("كيري", "", "أبلغ", "المساعدات مستمرة")
+
+
+def test_an_unquoted_name_after_yudaa_and_whom_it_was_told_at_the_start(ex):
+    text = ('وقال شاهد عيان يدعى بيتر جازولو إن الجنود فروا. وقال لرويترز هاتفيا "حاول أحدهم انتزاع القنبلة'
+            ' منه فانفجرت".')
+    assert [(r[0], r[2]) for r in _rows(ex, text)] == [("بيتر جازولو", "وقال"), ("بيتر جازولو", "وقال")]
+    # a name that starts with ل+noun is still the speaker
+    [a] = ex.extract("وقالت لجنة الانتخابات إن التصويت سيبدأ غدا.")
+    assert a.speaker == "لجنة الانتخابات"
+
+
+def test_an_adverb_after_the_verb_is_no_speaker(ex):
+    rows = _rows(ex, "وقال السيناتور ليندسي جراهام إن المساعدات مشروطة. وأكد دائما أن الكونجرس سيراجعها.")
+    assert [r[0] for r in rows] == ["السيناتور ليندسي جراهام", "السيناتور ليندسي جراهام"]
+
+
+@pytest.mark.parametrize(("text", "speaker"), [
+    ("قال الدكتور أيمن علي مستشار الرئيس لشئون المصريين بالخارج إن الرئاسة وجهت الدعوة.", "أيمن علي"),
+    ("أشار نجم الكرة البرازيلية، نيمار دا سيلفا، إلى أنه يطمح لإحراز المزيد من الألقاب.", "نيمار دا سيلفا"),
+])
+def test_ali_before_a_title_and_a_players_name_after_his_title(ex, text, speaker):
+    [a] = ex.extract(text)
+    assert a.speaker == speaker
