@@ -27,9 +27,11 @@ __all__ = ["EXCLUDED_LINE_COLUMNS", "figure_png", "keyness_context_lines", "rend
            "render_table_charts", "term_counts_parquet", "write_keyness", "write_run"]
 
 EXCLUDED_LINE_COLUMNS = ["outlet", "line", "documents", "outlet_documents"]
-#: the charts get a process of their own when the per-hit tables of a run exceed this many bytes
-#: (below it, the charts that process would take over cost less than starting it: ~1 s)
-PARALLEL_CHARTS_BYTES = 1 << 20
+#: the charts get a process of their own when the per-hit tables of a run exceed this many bytes.
+#: A chart's cost hardly depends on the run's size (the seeds' twelve charts cost 4 s of CPU), and
+#: the process starts in ~0.9 s of CPU on the idle core while this one builds the tables, so even
+#: the seeds' report is done ~1.8 s sooner with it (``docs/report.md``)
+PARALLEL_CHARTS_BYTES = 0
 _BIG_TABLES = ("hits", "attributions", "documents")
 
 
@@ -159,19 +161,28 @@ def draw_label_share_charts(run_dir: str | Path, target: str | Path | None, labe
                               voices)
 
 
-def render_table_charts(tables: ReportTables, save, *, label_shares: Sequence[tuple[str, str]] | None = None
-                        ) -> list[tuple[str, str]]:
-    """The charts drawn from tables built out of the per-hit tables (so after :func:`build_tables`):
-    stance intervals, label shares (authorial and reported), over time per actor, keyness against
-    the run's reference outlet. ``save(name, fig) -> [paths]``; returns (title, png path).
-    ``label_shares``: those charts drawn already (elsewhere), in their place in the list."""
+def stance_interval_charts(run: RunData, save) -> list[tuple[str, str]]:
+    """The stance-interval chart (from ``outlets.csv`` alone, so it can be drawn with the per-outlet
+    charts), if the run has intervals; ``save(name, fig) -> [paths]``; returns (title, png path)."""
+    from framing.report import charts
+
+    if len(run.outlets) and run.actors and any(f"stance_lo:{a}" in run.outlets for a in run.actors):
+        return [("Actor stance by outlet with 95 % intervals",
+                 save("stance_intervals", charts.plot_stance_intervals(run.outlets, run.actors))[0])]
+    return []
+
+
+def render_table_charts(tables: ReportTables, save, *, label_shares: Sequence[tuple[str, str]] | None = None,
+                        intervals: Sequence[tuple[str, str]] | None = None) -> list[tuple[str, str]]:
+    """The charts that follow the per-outlet ones: stance intervals, label shares (authorial and
+    reported), over time per actor, keyness against the run's reference outlet (all but the first
+    drawn from tables built out of the per-hit tables, so after :func:`build_tables`).
+    ``save(name, fig) -> [paths]``; returns (title, png path). ``label_shares``, ``intervals``:
+    those charts drawn already (elsewhere), in their place in the list."""
     from framing.report import charts
 
     run = tables.run
-    made = []
-    if len(run.outlets) and run.actors and any(f"stance_lo:{a}" in run.outlets for a in run.actors):
-        made.append(("Actor stance by outlet with 95 % intervals",
-                     save("stance_intervals", charts.plot_stance_intervals(run.outlets, run.actors))[0]))
+    made = stance_interval_charts(run, save) if intervals is None else list(intervals)
     made += (label_share_charts(tables.label_shares, tables.outlets, save) if label_shares is None
              else list(label_shares))
     tl = tables.timeline
@@ -367,19 +378,21 @@ def _chart_saver(run_dir: Path, target: Path | None):
 
 
 def draw_charts(run_dir: str | Path, target: str | Path | None = None) -> list[tuple[str, str]]:
-    """Draw the charts of a run folder (from its per-outlet tables only) into ``target`` or in place.
+    """Draw the charts of a run folder that need only its per-outlet tables (:func:`render_charts`,
+    then :func:`stance_interval_charts`) into ``target`` or in place.
 
     A plain function of paths, so it runs in a worker process beside the rest of the report.
     """
     run_dir = Path(run_dir)
-    return render_charts(load_run(run_dir, summary_only=True),
-                         _chart_saver(run_dir, Path(target) if target is not None else None))
+    run = load_run(run_dir, summary_only=True)
+    save = _chart_saver(run_dir, Path(target) if target is not None else None)
+    return render_charts(run, save) + stance_interval_charts(run, save)
 
 
 def _start_charts(run_dir: Path, target: Path | None, jobs: int | None):
     """Start drawing the charts in a worker process (they take longer than all the rest of the report);
     returns ``(pool, future)``, or None to draw them here (``jobs=1``, a single core, no idle core,
-    or a run so small that starting a process costs more than it saves). The pool stays open for
+    or per-hit tables under :data:`PARALLEL_CHARTS_BYTES`). The pool stays open for
     the label-share charts (:func:`render_reports` sends them once the tables are built)."""
     import os
 
@@ -424,8 +437,8 @@ def render_reports(run_dir: str | Path, *, options=None, writer: RunOutput | Non
 
     With ``writer`` (during a run) files go into the run's unfinished folder; without
     (``framing report RUN_DIR``) each file is replaced atomically in place. When a core is idle,
-    a second process draws the per-outlet charts while the tables are built, then the authorial
-    label shares while this process draws the other charts (``jobs=1``, or ``options.jobs == 1``:
+    a second process draws the per-outlet charts and the stance intervals while the tables are
+    built, then the authorial label shares while this process draws the other charts (``jobs=1``, or ``options.jobs == 1``:
     all in this process; the files are the same either way). Returns the files written;
     ``timings`` (if given) receives seconds per step (``charts`` includes the time waited for them).
     """
@@ -470,7 +483,8 @@ def render_reports(run_dir: str | Path, *, options=None, writer: RunOutput | Non
         elif worker is None:
             charts = early + render_table_charts(tables, _chart_saver(run_dir, target))
         else:
-            # the worker draws the per-outlet charts, then the authorial label shares; this process the rest
+            # the worker draws the per-outlet charts and the stance intervals, then the authorial label
+            # shares; this process the rest
             futures.append(worker[0].submit(draw_label_share_charts, str(run_dir),
                                             str(target) if target is not None else None,
                                             tables.label_shares, list(tables.outlets), ("authorial",)))
@@ -478,7 +492,8 @@ def render_reports(run_dir: str | Path, *, options=None, writer: RunOutput | Non
             save = _chart_saver(run_dir, target)
             pending = ("Label shares by outlet (authorial)", None)  # its place in the list, drawn by the worker
             reported = label_share_charts(tables.label_shares, tables.outlets, save, ("reported",))
-            mine = render_table_charts(tables, save, label_shares=[pending, *reported])
+            mine = render_table_charts(tables, save, label_shares=[pending, *reported], intervals=[])
+            # the worker's first batch: the per-outlet charts and the stance intervals, which come first
             summary, authorial = ([tuple(c) for c in f.result()] for f in futures)
             charts = summary + [authorial[0] if c is pending else c for c in mine if c is not pending or authorial]
         release_memory()
