@@ -30,7 +30,21 @@ Whole February (85,676 documents, 212 s): brotherhood 60,187 vs 61,199 (0.983, 0
 26,256 vs 25,845 (1.016, 1.000), police 54,698 vs 55,829 (0.980, 1.000), protesters 34,078 vs 34,228
 (0.996, 1.000).
 
-Last measured (commit 39ea08d, whole February corpus, ``docs/examples/egypt-2013.yaml``,
+Last measured (commit 17d6dd6, whole February corpus, ``docs/examples/egypt-2013.yaml``, ``--seed 8191``,
+402 s wall, 72 s user CPU in the parent on a shared 2-core machine): 85,676 documents, 282,738 attributions,
+**no speaker 4.1 %** (target ≤ 5 %; 3.7 % at 39ea08d — document nouns such as «الدعوى», «المقال» with no
+author named now give no speaker instead of the noun), typed ``other`` 46.8 %, relayed (``via``) 1.1 %;
+kinds: reported speech 70.4 %, direct quotes 25.8 %, sourcing 3.8 %. Seed 8191 was drawn once, after the
+rules of 3e437fa..17d6dd6 were written (they came from reading seeds 31 and 58 at 5d4660d and 4711 at
+4c58d4f, --limit 12000: 27/50, 38/50, 28/50 before those rules): **33/50 fully right** on unseen text —
+the target of 45/50 is **not met**, and the figure is within the spread of the earlier fresh samples
+(34/50 for 4242). What is still wrong (17 items): speaker phrases that run into an object («الجبهة بيانا»)
+or a relative clause ~3; names cut at five words or a title without the name («… حسام», «الأمين العام»,
+«رئيس وفد حركة فتح للحوار» for عزام الأحمد) ~5; a common noun or a bare description as the speaker
+(«التحقيقات», «الإعلامية», «وبسؤاله») or the wrong earlier source («التيار», «رئيس الجمهورية») ~5;
+«طبقا لـ» before a non-source ~2; «علي» as a name ~1; a document's quoted words ~1.
+
+Before that (commit 39ea08d, whole February corpus, ``docs/examples/egypt-2013.yaml``,
 ``--seed 4242 --seed 777 --seed 2026``, 736 s on a loaded 2-core machine): 85,676 documents, 285,417
 attributions, **no speaker 3.7 %** (target ≤ 5 %; was 5.5 % at 652db45; 3.6 % on the first 1,500
 documents, bodies only), typed ``other`` 46.7 %, relayed (``via``) 1.1 %; kinds: reported speech
@@ -82,6 +96,46 @@ FIELDS = {"text_field": "text", "outlet_field": "source", "title_field": "title"
 #: Hand-checked samples: (seed, commit) → the items (1-50, in the printed order) not fully right and
 #: why; every other item of the 50 was read and judged fully right (span, speaker and cue).
 CHECKED: dict[tuple[int, str], dict[int, str]] = {
+    # fresh (drawn once, after the rules of 3e437fa..17d6dd6 were written; whole February corpus)
+    (8191, "17d6dd6"): {
+        2: "«الجبهة بيانا» (object)", 4: "«وأشار علي» read as على: credited to «مؤسسة الرئاسة»",
+        5: "«رئيس الجمهورية» (of «مساعد رئيس الجمهورية») for عيسى", 7: "«وبسؤاله» as speaker",
+        11: "«القوى السياسية … ضرورة إضافتها»; cue «ترى» in a relative clause", 12: "«طبقا لتعهدات …» is no source",
+        14: "name cut «الأمين العام» (للأمم المتحدة)", 15: "a charter's words («التي تنص على») credited to «المجلس»",
+        18: "«التيار» for the hospital staff («أكدوا»)", 21: "title, not the name عزام الأحمد after it",
+        25: "«الإعلامية» for رشا الحامولي", 27: "«التحقيقات» (common noun)", 33: "no speaker for «وقال البيان»",
+        39: "name cut «… حسام» (الشاعر)", 41: "no speaker for «الذين أكدوا» (the founders named before)",
+        48: "«طبقا لنظام …» is no source", 50: "name cut «… حسين» (الشهرستاني)",
+    },
+    # study samples (--limit 12000), read to find the categories fixed at 3e437fa..17d6dd6: not unseen-text figures
+    (31, "5d4660d"): {
+        4: "«اوباما بغضب عندما طلب منه»", 5: "«الدين بروجردي وصف الشائعات»; cue in a relative clause",
+        6: "«المتظاهرون بعض العبارات» (object)", 7: "span from «وتبين أنهم», not what كشف reported",
+        9: "«المقال» (common noun)", 10: "name padded «… رئيس حزب»", 11: "«عليهم أن» cut: span misses the obligation",
+        14: "quote opened with a space: span inside it", 15: "«رئيس الوزراء»; span starts at the name مارك روت",
+        16: "the relay «قناة برس تي في» as speaker (حسبما نقلت)", 18: "no speaker for المغربي's quote",
+        19: "«بحماسة شديدة» as speaker", 28: "«الوطن» (a quoted paper) for محمد البرغوثي",
+        30: "verb «واستكملت» as speaker", 31: "addressee «شباب مصر» (ناشد)", 32: "ASCII '' quote: span opens at «بيانها،»",
+        33: "«ويدعى» as cue, name cut", 36: "«معارضون مما وصفوه …» for كاميرون", 37: "quoted name «البلاك بلوك» as the words",
+        39: "via «صادر» (تقرير صادر عن)", 44: "interrogative «هل» as speaker", 48: "quoted name «إرسيكا» as the words",
+        49: "chants' speaker padded «المتظاهرون بالتحرير»",
+    },
+    (58, "5d4660d"): {
+        6: "«نتائج دراسة جديدة أجراها باحثون»", 14: "noun «توقع» as cue", 15: "title, not the name السبسي after it",
+        16: "«المتحدث الرسمي» cut before لوزارة الصحة د.أحمد عمر", 26: "topic «مبادرة د. سعد الكتاتني» (وحول) for عمران",
+        29: "name cut «صحافية فرنسية …»", 30: "object «ارتباكا واضحا …» as speaker", 31: "«المعلومات الواردة»",
+        32: "«التحرير شكوى التجار …»", 33: "impersonal «يرجح» as cue", 37: "«ما يردده سبيع» for البرغوثي",
+        47: "name cut at 5 words «… سيد»",
+    },
+    (4711, "4c58d4f"): {
+        2: "«نور الرئيس» (object)", 3: "«البرلمانية»", 6: "title, not نيمار after it", 9: "«رفضها خطاب …»",
+        13: "ASCII '' quotes: span", 14: "addressee «لرويترز»", 15: "«الحسينى القوى السياسيه …» (object)",
+        20: "«الناشط» for علاء عبدالفتاح", 22: "«د» as the words (د. حسن نافعة)", 24: "addressees after ناشدت",
+        26: "headline quote, no speaker", 27: "«أيمن» for أيمن علي", 31: "«الروائى الكبير» bare title",
+        32: "«وزير الدفاع» for جيم ميرفي", 35: "«وهناك دراسة أعدتها …»", 36: "«الناشط» (object of قتل)",
+        37: "«الهيئات» (object of انتقد)", 41: "title for محسن هاشم", 42: "adverb «دائما» as speaker",
+        43: "«الخارجية» for كلينتون", 47: "«الاجتماع»", 48: "«الكاتب»",
+    },
     (4242, "39ea08d"): {
         1: "speaker «وزير» (title), not إبراهيم غنيم", 8: "name cut: «التيار» for التيار الشعبي",
         9: "name «في بيان لمؤسسة الرئاسة»; words relayed, no via", 11: "no speaker: «علي فرماوي» read as على",
