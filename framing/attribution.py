@@ -240,7 +240,7 @@ _NP_STOP = _set("""
 اليوم امس غدا مساء صباح ظهر ليل يوم الليله الليلة السبت الاحد الاثنين الثلاثاء الاربعاء الخميس الجمعه
 هاتفيا للصحفيين للصحافيين لوسائل للصحافه للصحافة الذي التي الذين اللذين اللتين او ثم كما لكن بينما فيما اذ
 له لها لهم لنا بدوره بدورها ايضا بهذا بذلك الصدد الماضي مؤخرا سابقا قوله قولها قولهم قائلا
-ل ب ك و ف لا لم لن قد وقد كان كانت عندما حينما وعندما مما كلما
+ل ب ك و ف لا لم لن قد وقد كان كانت عندما حينما وعندما مما كلما وهو وهي وهم
 """) | _COMP
 #: pre-verbal words that are not a subject ("الذين قالت", "فيما قال")
 _FUNCTION = _NP_STOP | _set("هذا هذه ذلك تلك هو هي هم")
@@ -283,6 +283,8 @@ _PERSON_HEADS = _set("""
 مستشار مستشاره منسق منسقه مؤسس مؤسسه قائد قيادي وكيل عميد نقيب مفتي محامي خبير محلل مراسل
 نجم لاعب مدرب استاذ
 """)
+#: words before the head of a source phrase ("بحسب آخر تقرير", "وفقا لأحدث إحصاءات")
+_SOURCE_LEAD = _set("اخر لاخر احدث لاحدث بعض لبعض احد لاحد اول لاول")
 #: "صادر عن" (issued by): "تقرير صادر عن X" is X's own report, not words X relays
 _ISSUED = _set("صادر الصادر صادره الصادره")
 #: trailing words dropped from an unknown speaker's name cut to a few words
@@ -1142,6 +1144,14 @@ class AttributionExtractor:
                 h = next((k for k in range(a + 1, b - 1) if d.norms[k] in _HONORIFICS), None)
                 if h is not None:
                     a = h + 1
+            if b - a > _MAX_SPEAKER_WORDS and (_bare_forms(d.norms[a]) & _PERSON_HEADS or d.norms[a] in _TITLES):
+                # "نائب رئيس الوزراء العراقي حسين الشهرستاني": a title too long to keep with the name — the
+                # name (shorter titles stay: "وزير المالية أحمد النجار")
+                k = self._name_after_title(d, a, b)
+                if k is not None:
+                    a = k
+                    while b - a > 1 and d.norms[a] in _HONORIFICS:
+                        a += 1
             if (b - a > 2 and not _bare_forms(d.norms[a]) & (_SOURCE_HEADS | _PERSON_HEADS)
                     and d.norms[a] not in _TITLES
                     and not (d.norms[a].startswith("ال") and d.norms[a + 1].startswith(("ال", "ب", "ل")))):
@@ -1159,6 +1169,22 @@ class AttributionExtractor:
             elif a == after_noun and name[:2] == "لل" and len(d.norms[a]) > 3:
                 name = "ا" + name[1:]
         return name
+
+    @staticmethod
+    def _name_after_title(d: _Doc, a: int, b: int) -> int | None:
+        """Where a person's name starts in a title phrase [a, b) without comma: the first word after a
+        definite one that has no article, no attached preposition and is no head, quantity or accusative
+        object; the name is at most four words to the phrase end ("رئيس غرفة شركات السياحة حسام الشاعر")."""
+        for k in range(a + 1, b):
+            tok, prev = d.norms[k], d.norms[k - 1]
+            if not prev.startswith(("ال", "لل", "بال", "وال")) and prev not in _HONORIFICS:
+                continue
+            if (tok.startswith(("ال", "ل", "ب", "و", "ف")) or tok in _NP_STOP or tok in _QUANTITY
+                    or tok.isdigit() or _bare_forms(tok) & (_SOURCE_HEADS | _PERSON_HEADS)
+                    or (k == b - 1 and tok.endswith("ا")) or k in d.verbs):
+                continue
+            return k if b - k <= 4 else None
+        return None
 
     def _title_then_name(self, d: _Doc, title: tuple[int, int], name: tuple[int, int]) -> bool:
         """Is ``title`` (tokens) a title opened by a source head ("رئيس الوزراء", "وزير الخارجية") and
@@ -1254,6 +1280,12 @@ class AttributionExtractor:
                 # (also when that verb is a reporting verb whose own attribution was not found:
                 # "وأكد أمير بشرى، أحد شباب الجبهة، على استحالة ...، قائلا: «...»")
                 s, e, names = self._np(d, k0 + 1, cue.i0)
+                # up to the verb's object: "وأصدرت الجبهة بيانا، ردا على …، مشيرة" (an indefinite accusative
+                # after a definite word)
+                e = next((k for k in range(s + 1, e) if d.norms[k - 1].startswith(("ال", "وال"))
+                          and d.norms[k].endswith("ا") and not d.norms[k].startswith("ال") and len(d.norms[k]) > 2),
+                         e)
+                names = [qi for qi in names if d.quotes[qi].end <= d.ends[e - 1]] if e > s else []
                 sp = self._speaker(d, s, e, names)
                 if sp is not None:
                     return sp
@@ -1319,6 +1351,8 @@ class AttributionExtractor:
         if end - k >= 2 and d.norms[k] in ("كان", "كانت", "وكان", "وكانت", "فكان", "فكانت"):
             k += 1
         first = d.norms[k] if end > k else ""
+        if end - k == 1 and len(first) >= 5 and first[:2] in ("وب", "فب") and not first.startswith(("وبال", "فبال")):
+            return None  # "وبسؤاله أقر": a prepositional phrase (by asking him), not the subject
         if len(first) >= 4 and first[0] in "وف" and first[1] in "اتين":
             if end - k == 1 and _is_participle_cue(d.norms[cue.i0]):
                 return None  # "واستكملت قائلة:": a verb the lexicon lacks; its subject is named before
@@ -1411,8 +1445,11 @@ class AttributionExtractor:
     def _is_source(self, d: _Doc, cue: _Cue, s: int, e: int) -> bool:
         """Is the phrase after a sourcing preposition a source? A named one, a verb ("بحسب ما ذكرت"),
         or a head noun such as بيان، مصادر، وكالة (not "وفقا للقانون", "حسب الخطة")."""
-        return ((cue.has_verb and (cue.i1 - 1) in d.verbs) or self._known(d, s, e) is not None
-                or any(_bare_forms(d.norms[t]) & _SOURCE_HEADS for t in range(s, min(e, s + 2))))
+        if cue.has_verb and (cue.i1 - 1) in d.verbs:
+            return True
+        # the source opens the phrase: "طبقا لتعهدات الرئيس", "طبقا لنظام اقتسام الإنتاج" name no source
+        first = s + 1 if e - s > 1 and d.norms[s] in _SOURCE_LEAD else s
+        return bool(d.sources_in(s, first + 1)) or bool(_bare_forms(d.norms[first]) & _SOURCE_HEADS)
 
     def _cut_final_sourcing(self, d: _Doc, start: int, end: int) -> int:
         """Cut a reported clause before a final ", بحسب X" (a source of the report, not speech)."""

@@ -403,3 +403,37 @@ def test_an_adverb_after_the_verb_is_no_speaker(ex):
 def test_ali_before_a_title_and_a_players_name_after_his_title(ex, text, speaker):
     [a] = ex.extract(text)
     assert a.speaker == speaker
+
+
+# --- seed 8191 (whole February, at 17d6dd6): categories fixed after that measurement ---------------
+
+def test_tibqan_li_before_a_non_source_is_no_sourcing(ex):
+    text = "طبقا لتعهدات الرئيس محمد مرسي في برنامجه، أكدت الدعوة أنه يجب حماية الدول."
+    assert [a.kind for a in ex.extract(text)] == ["reported_speech"]
+    # a source that opens the phrase still is one
+    [a] = ex.extract("قتل خمسة مدنيين، وفقا لبيان وزارة الصحة.")
+    assert (a.kind, a.speaker) == ("sourcing", "وزارة الصحة")
+
+
+@pytest.mark.parametrize(("text", "speaker"), [
+    ("أعلن نائب رئيس الوزراء العراقي حسين الشهرستاني أن عدد المعتقلين بلغ أربعة آلاف.", "حسين الشهرستاني"),
+    ("أكد رئيس غرفة شركات السياحة حسام الشاعر أن القطاع يتابع بقلق.", "حسام الشاعر"),
+    ("قال أستاذ الاقتصاد والعلوم السياسية د. حسن نافعة إن الطوارئ خطأ.", "حسن نافعة"),
+    # a short title stays with the name
+    ("وقال وزير الخارجية الأمريكي جون كيري إن المساعدات مستمرة.", "وزير الخارجية الأمريكي جون كيري"),
+    ("وقال صالح المطلك نائب رئيس الوزراء العراقي وهو من السنة إن الاجتماع كان إيجابيا.", "صالح المطلك"),
+])
+def test_the_name_after_a_long_title_is_not_cut(ex, text, speaker):
+    [a] = ex.extract(text)
+    assert a.speaker == speaker
+
+
+def test_a_prepositional_phrase_before_the_verb_is_no_subject(ex):
+    text = "وتبين أن أحدهم صحفي بجريدة النهار، وبسؤاله أقر أمام العميد أنه ارتدى القناع الأسود."
+    assert all(a.speaker != "وبسؤاله" for a in ex.extract(text))
+
+
+def test_a_participles_subject_stops_before_the_main_verbs_object(ex):
+    text = "وأصدرت الجبهة بيانا، ردا على رفض رئيس مجلس الشورى عرض الفيلم، مشيرة إلى أن المجلس لا يتمتع بشرعية."
+    [a] = ex.extract(text)
+    assert (a.speaker, a.cue, a.quote_text) == ("الجبهة", "مشيرة", "المجلس لا يتمتع بشرعية")
