@@ -60,6 +60,7 @@ __all__ = [
     "suffix_forms",
     "surface_forms",
     "tokenize",
+    "trim_span",
     "word_tokens",
 ]
 
@@ -290,11 +291,19 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """``text[start:end]`` without the whitespace around it, as a span.
+
+    >>> trim_span(" قال الوزير \\n", 0, 13)
+    (1, 11)
+    """
     seg = text[start:end]
     left = seg.lstrip()
     start += len(seg) - len(left)
     return start, start + len(left.rstrip())
+
+
+_trim = trim_span
 
 
 def _append_trimmed(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:

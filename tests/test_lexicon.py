@@ -315,3 +315,65 @@ def test_reloading_an_unchanged_file_skips_parsing_but_sees_every_edit(tmp_path,
     monkeypatch.setenv("FRAMING_MAX_LEXICON_ENTRIES", "0")  # the bounds in force are part of the key
     with pytest.raises(LexiconError, match="more than the 0 entries"):
         load_lexicon(path)
+
+
+# --- the matcher's token filter and caches ------------------------------------------------------
+
+_FILTER_LEX = [
+    {"term": "الجيش السوري", "actor": "sg", "category": "label"},
+    {"term": "حكومة", "actor": "gov", "category": "label"},
+    {"term": "مسلحون", "category": "label"},
+    {"term": "مرسي", "actor": "morsi", "category": "label", "match": "name"},
+    {"term": "الأسد", "actor": "assad", "category": "label", "match": "name"},
+    {"term": "قوات الأمن", "actor": "police", "category": "label"},
+    {"term": "الثورة", "category": "loaded", "match": "exact"},
+]
+
+
+@pytest.mark.parametrize("small", [True, False])
+def test_every_surface_form_of_a_first_word_starts_its_entry(small):
+    """The C-speed filters (the listed forms of a small lexicon; the peeled bases of a big one)
+    never drop a real form: every form the forward rules give finds its entry."""
+    m = Matcher([Lexicon.from_entries("f", _FILTER_LEX)])
+    if not small:
+        m._forms = None  # as for a lexicon with too many forms to list
+    for heads in (m._exact_heads, m._name_heads, m._single_heads, m._multi_heads):
+        for comps in heads.values():
+            for comp in comps:
+                for form in comp.forms[0]:
+                    assert comp in m._heads(form), (comp.entry.term, form)
+    assert m._heads("والحكومات") and m._heads("وبمرسي") and m._heads("للأسد".replace("أ", "ا"))
+    assert not m._heads("المرسي") and not m._heads("حكم") and not m._heads("والثورة")
+
+
+def test_small_and_big_lexicon_paths_find_the_same_hits():
+    text = ("قالت حكومتنا إن مسلحين هاجموا قوات الأمن، وأعلن الجيش السوري وللجيش السوري بيانا. "
+            "والتقى مرسي بمسلحيهم. وقال للأسد إن حكومات الثورة والثورة باقية")
+    small = Matcher([Lexicon.from_entries("f", _FILTER_LEX)])
+    big = Matcher([Lexicon.from_entries("f", _FILTER_LEX)])
+    big._forms = None
+    hits = small.find(text)
+    assert hits == big.find(text)
+    assert [h.matched for h in hits] == ["حكومتنا", "مسلحين", "قوات الأمن", "الجيش السوري", "وللجيش السوري",
+                                         "مرسي", "بمسلحيهم", "للأسد", "حكومات", "الثورة"]
+    info = small.cache_info()
+    assert info["held"] <= len(small._forms) and 0 < info["misses"] <= info["lookups"]
+
+
+def test_token_cache_is_bounded_and_forgets_nothing_it_needs(monkeypatch):
+    import framing.lexicon.matcher as matcher_module
+
+    monkeypatch.setattr(matcher_module, "_SEEN_LIMIT", 6)
+    texts = ["قالت حكومة مصر إن مسلحين هاجموا الجيش السوري في حلب",
+             "وقالت الحكومة المصرية إن الجيش السوري قصف ريف حلب الشمالي بالمدفعية",
+             "أعلنت حكومتنا أن المسلحين انسحبوا من قرى ريف إدلب الجنوبي",
+             "قالت حكومة مصر إن مسلحين هاجموا الجيش السوري في حلب"]
+    m = Matcher([Lexicon.from_entries("f", _FILTER_LEX)])
+    m._forms = None  # the generational cache of a big lexicon
+    for text in texts * 2:
+        fresh = Matcher([Lexicon.from_entries("f", _FILTER_LEX)])
+        assert m.find(text) == fresh.find(text)
+        longest = max(len(set(t.split())) for t in texts)
+        assert m.cache_info()["held"] <= 2 * 6 + longest
+    info = m.cache_info()
+    assert info["hit_rate"] > 0  # the repeated texts came back from the old generation

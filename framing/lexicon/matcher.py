@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -41,6 +42,7 @@ from framing.normalize import (
     suffix_bases,
     suffix_forms,
     surface_forms,
+    trim_span,
 )
 from framing.records import Hit
 
@@ -122,10 +124,25 @@ def _name_set(word: str) -> frozenset[str]:
     return frozenset(name_forms(word))
 
 
-_LL_STARTS = ("لل", "ولل", "فلل")
+@lru_cache(maxsize=1 << 17)
+def _proclitic_bases(token: str) -> tuple[str, ...]:
+    # shared by every matcher of the process (the body's, the attribution's, the sources'): a
+    # token met by one is not taken apart again by the next
+    return tuple(proclitic_bases(token))
 
-#: distinct tokens the matcher remembers having analysed (then it forgets and starts again)
-_SEEN_LIMIT = 500_000
+
+def _peeled(token: str) -> tuple[str, ...]:
+    """What :func:`~framing.normalize.proclitic_bases` and :func:`~framing.normalize.name_bases`
+    can give for ``token`` (a superset): up to four letters off its front, or لل read as ال."""
+    return (token, token[1:], token[2:], token[3:], token[4:], "ال" + token[2:], "ال" + token[3:])
+
+#: distinct tokens the matcher remembers having analysed, per generation: when the young
+#: generation is full it becomes the old one (the one before is forgotten); a token met again
+#: comes back from the old generation without being analysed again, so the frequent words stay
+#: and at most twice this many are held
+_SEEN_LIMIT = 150_000
+#: the most first-word forms a matcher lists (a one-word entry has ~650: a few hundred entries)
+_FORMS_LIMIT = 250_000
 
 
 class Matcher:
@@ -193,11 +210,27 @@ class Matcher:
                     self._multi_heads.setdefault(head, []).append(compiled)
                 if entry.match == "affix":  # exact entries and names never match through a lemma
                     self._base_first.setdefault(head, []).append(compiled)
-        # a cheap superset test: every affix form of a head word holds the word's first two letters
-        # within its first six (after at most four proclitic letters), except forms written
-        # with لل, where the article's alif is gone (see _heads)
-        self._starts = frozenset(w[:2] for w in (*self._single_heads, *self._multi_heads))
+        # an exact superset test at C speed: the suffixed forms of the one-word entries' words,
+        # and every head word; a token starts an entry only if one of its proclitic_bases /
+        # name_bases (always among :func:`_peeled`) is in there
+        self._suffixed_forms = frozenset().union(*(_suffix_set(w) for w in self._single_heads))
+        self._bases = self._suffixed_forms.union(self._exact_heads, self._name_heads, self._multi_heads)
+        self._forms = self._first_word_forms() if rules is None else None
         self._reset_cache()
+
+    def _first_word_forms(self) -> frozenset[str] | None:
+        """Every form the first word of an entry takes (what :meth:`_heads` accepts), when
+        they are at most :data:`_FORMS_LIMIT` strings: a token outside them starts no entry,
+        and the test is one C-speed set intersection per text instead of the analysis of
+        each new token (``None`` for a bigger lexicon: then every token is analysed)."""
+        forms: set[str] = set()
+        for heads in (self._exact_heads, self._name_heads, self._single_heads, self._multi_heads):
+            for comps in heads.values():
+                for comp in comps:
+                    forms |= comp.forms[0]
+                    if len(forms) > _FORMS_LIMIT:
+                        return None
+        return frozenset(forms)
 
     def _reset_cache(self) -> None:
         # token → entries it can start (tokens that start none are only in _seen)
@@ -206,11 +239,34 @@ class Matcher:
         self._seen: set[str] = set()
         # without a lemmatizer: first form → (one-word entries, {second-word form: multiword entries})
         self._by_first: dict[str, tuple[list[_Compiled], dict[str, list[_Compiled]]]] = {}
+        # the previous generation of _seen / _first / _by_first (see _SEEN_LIMIT)
+        self._old_seen: set[str] = set()
+        self._old_first: dict[str, list[_Compiled]] = {}
+        self._old_by_first: dict[str, tuple[list[_Compiled], dict[str, list[_Compiled]]]] = {}
+        # a word without proclitics → the one-word entries it is a suffixed form of
+        self._suffixed: dict[str, tuple[_Compiled, ...]] = {}
         self._lemma_cache: dict[str, tuple[str, ...]] = {}
+        self._lookups = 0  # distinct tokens per text, summed
+        self._misses = 0  # of those, analysed (not remembered)
+
+    def cache_info(self) -> dict[str, float]:
+        """How the token cache does: distinct tokens looked up (one per text), analysed
+        (misses), the hit rate, and the tokens held now (both generations).
+
+        >>> from framing.lexicon import Lexicon
+        >>> m = Matcher([Lexicon.from_entries("d", [{"term": "الجيش", "category": "c"}])])
+        >>> _ = m.find("الجيش والجيش"); _ = m.find("الجيش")
+        >>> m.cache_info()["hit_rate"]
+        0.333
+        """
+        held = len(self._seen) + len(self._old_seen - self._seen)
+        rate = 1 - self._misses / self._lookups if self._lookups else 0.0
+        return {"lookups": self._lookups, "misses": self._misses, "hit_rate": round(rate, 3), "held": held}
 
     def __getstate__(self) -> dict:
         state = {k: v for k, v in self.__dict__.items()
-                 if k not in ("_first", "_keys", "_seen", "_by_first", "_lemma_cache")}
+                 if k not in ("_first", "_keys", "_seen", "_by_first", "_old_seen", "_old_first", "_old_by_first",
+                              "_suffixed", "_lemma_cache", "_lookups", "_misses")}
         return state
 
     def __setstate__(self, state: dict) -> None:
@@ -234,10 +290,11 @@ class Matcher:
                 if comps and token in _name_set(f):
                     for comp in comps:
                         found[comp.order] = comp
-        singles, multis, starts = self._single_heads, self._multi_heads, self._starts
-        if not token.startswith(_LL_STARTS) and not any(token[a:a + 2] in starts for a in range(5)):
+        multis, suffixed_forms = self._multi_heads, self._suffixed_forms
+        if self._bases.isdisjoint(_peeled(token)):
             return [found[k] for k in sorted(found)]
-        for f in proclitic_bases(token):
+        suffixed = self._suffixed
+        for f in _proclitic_bases(token):
             in_prefix_forms = None
             comps = multis.get(f)
             if comps:
@@ -251,12 +308,12 @@ class Matcher:
                             if not bare:
                                 continue
                         found[comp.order] = comp
-            if f[:2] not in starts:  # a suffixed form keeps its word's first two letters
+            if f not in suffixed_forms:
                 continue
-            for w in suffix_bases(f):
-                comps = singles.get(w)
-                if not comps or f not in _suffix_set(w):
-                    continue
+            comps = suffixed.get(f)
+            if comps is None:
+                comps = self._suffixed_entries(f)
+            if comps:
                 if in_prefix_forms is None:
                     in_prefix_forms = token in _prefix_set(f)
                 if in_prefix_forms:
@@ -264,18 +321,43 @@ class Matcher:
                         found[comp.order] = comp
         return [found[k] for k in sorted(found)]
 
+    def _suffixed_entries(self, f: str) -> tuple[_Compiled, ...]:
+        """The one-word entries whose word has ``f`` among its suffixed forms (remembered, bounded)."""
+        singles = self._single_heads
+        out: list[_Compiled] = []
+        for w in suffix_bases(f):
+            comps = singles.get(w)
+            if comps and f in _suffix_set(w):
+                out += comps
+        if len(self._suffixed) >= _SEEN_LIMIT:
+            self._suffixed.clear()
+        got = self._suffixed[f] = tuple(out)
+        return got
+
     def _learn(self, tokens: Iterable[str]) -> None:
         """Analyse tokens not seen before; remember those that can start an entry."""
-        tokens = set(tokens)
+        if not isinstance(tokens, set):
+            tokens = set(tokens)
+        self._lookups += len(tokens)
+        if self._forms is not None:  # no other token starts an entry (so _seen stays within _forms)
+            tokens = self._forms.intersection(tokens)
         unseen = tokens - self._seen
         if not unseen:
             return
         if len(self._seen) + len(unseen) > _SEEN_LIMIT:  # bounded: a corpus has millions of types
-            self._first.clear()
-            self._keys.clear()
-            self._seen.clear()
-            self._by_first.clear()
-            unseen = tokens
+            self._old_seen, self._old_first, self._old_by_first = self._seen, self._first, self._by_first
+            self._seen, self._first, self._by_first, self._keys = set(), {}, {}, set()
+            unseen = set(tokens)
+        if self._old_seen:  # what the previous generation knew comes back as it was
+            back = unseen & self._old_seen
+            if back:
+                unseen -= back
+                self._seen |= back
+                for token in back.intersection(self._old_first):
+                    self._first[token] = self._old_first[token]
+                    self._by_first[token] = self._old_by_first[token]
+                    self._keys.add(token)
+        self._misses += len(unseen)
         self._seen |= unseen
         for token in unseen:
             comps = self._heads(token)
@@ -340,12 +422,13 @@ class Matcher:
         # [gap, word, gap, word, ..., gap]: word k is pieces[2k + 1], the gap before it pieces[2k]
         pieces = self._split(ntext)
         words_in_text = pieces[1::2]
-        self._learn(words_in_text)
+        distinct = set(words_in_text)
+        self._learn(distinct)
         first = self._first
         if self.lemmatizer is None:
             # the few distinct words that can start an entry, then their positions (C-speed scans)
             at = []
-            for w in self._keys.intersection(words_in_text):
+            for w in self._keys.intersection(distinct):
                 i = words_in_text.index(w)
                 while True:
                     at.append(i)
@@ -416,7 +499,11 @@ class Matcher:
             if group == "":
                 # framing lexicons, one hit per span across them: longest first, then leftmost, then
                 # the entry written as the text has it, then the first lexicon given, then file order
-                key = lambda c: (-(c[1] - c[0]), c[0], c[2].rank(words_in_text[c[0]:c[1]]), c[2].order)  # noqa: E731
+                # (the rank only orders entries matching the same span: computed for those alone)
+                spans = Counter((c[0], c[1]) for c in pool)
+                key = lambda c, spans=spans: (-(c[1] - c[0]), c[0],  # noqa: E731
+                                 c[2].rank(words_in_text[c[0]:c[1]]) if spans[c[0], c[1]] > 1 else (0, 0),
+                                 c[2].order)
             else:
                 key = lambda c: (-(c[1] - c[0]), c[0], c[2].entry.id)  # noqa: E731
             taken: set[int] = set()
@@ -428,10 +515,13 @@ class Matcher:
                 chosen.append((start, end, comp))
         chosen.sort(key=lambda c: (c[0], c[1], c[2].group))
         ends = self._sentence_ends(text)
+        sentence_of = self._sentence_of
+        if self.rules is None:  # sentence_of: many hits share a sentence, trimmed once
+            sentence_of = _SentenceOf(text, ends)
         hits = []
         for start, end, comp in chosen:
             o_start, o_end = norm.original_span(bounds[2 * start], bounds[2 * end - 1])
-            s_start, s_end = self._sentence_of(text, o_start, ends)
+            s_start, s_end = sentence_of(text, o_start, ends)
             e = comp.entry
             hits.append(Hit(
                 doc_id=doc_id, lexicon=comp.lexicon, term=e.term, matched=text[o_start:o_end],
@@ -498,6 +588,23 @@ class Matcher:
                                          matched=text[o_start:o_end], start=o_start, end=o_end,
                                          rule=broken[0], phrase=broken[1]))
         return kept
+
+
+class _SentenceOf:
+    """:func:`~framing.normalize.sentence_of` of one text, each sentence trimmed once."""
+
+    __slots__ = ("_ends", "_n", "_spans", "_text")
+
+    def __init__(self, text: str, ends: list[int]):
+        self._text, self._ends, self._n, self._spans = text, ends, len(ends), {}
+
+    def __call__(self, text: str, pos: int, ends: list[int]) -> tuple[int, int]:
+        j = bisect_right(self._ends, pos)
+        got = self._spans.get(j)
+        if got is None:
+            got = self._spans[j] = trim_span(self._text, self._ends[j - 1] if j else 0,
+                                             self._ends[j] if j < self._n else len(self._text))
+        return got
 
 
 @dataclass(frozen=True, slots=True)
