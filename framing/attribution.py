@@ -285,6 +285,8 @@ _PERSON_HEADS = _set("""
 """)
 #: words before the head of a source phrase ("بحسب آخر تقرير", "وفقا لأحدث إحصاءات")
 _SOURCE_LEAD = _set("اخر لاخر احدث لاحدث بعض لبعض احد لاحد اول لاول")
+#: a member for a party or a constituency ("عضو مجلس الشعب عن حزب …", "النائب عن دائرة …"): «عن» is no relay
+_REPRESENTS = _set("عضو عضوه نائب نائبه ممثل مرشح مرشحه")
 #: "صادر عن" (issued by): "تقرير صادر عن X" is X's own report, not words X relays
 _ISSUED = _set("صادر الصادر صادره الصادره")
 #: trailing words dropped from an unknown speaker's name cut to a few words
@@ -453,6 +455,17 @@ def _is_manner(tok: str) -> bool:
     """A manner adverb of ب and an indefinite feminine noun ("بحماسة", "بصراحة", "بسخرية"): not a subject."""
     return (len(tok) >= 5 and tok[0] == "ب" and tok[1] != "ا" and tok.endswith("ه")
             and not _bare_forms(tok) & _SOURCE_HEADS)
+
+
+def _accusative_object(d, k: int, end: int) -> bool:
+    """Is token ``k`` an indefinite accusative noun after a definite word, ending its phrase ("الجبهة بيانا،",
+    "رئاسة الجمهورية وفدا من"): a verb's object, not part of a name ("الإعلامية رشا الحامولي" goes on)?"""
+    tok, prev = d.norms[k], d.norms[k - 1]
+    if not (tok.endswith("ا") and len(tok) > 2 and not tok.startswith("ال") and prev.startswith(("ال", "وال"))):
+        return False
+    if tok in NOT_SPEAKERS or k in d.verbs:
+        return False
+    return k + 1 >= end or d.norms[k + 1] in _NP_STOP or any(c in _PUNCT_BREAK for c in d.gap(k + 1))
 
 
 def _is_hal(tok: str) -> bool:
@@ -996,6 +1009,8 @@ class AttributionExtractor:
                 break
             if mode == "source" and tok in _REL_COMP:
                 break
+            if n >= 1 and _accusative_object(d, k, end):
+                break  # "وفقا لبيان رئاسة الجمهورية وفدا من حزب النور": the verb's object, not the source
             if mode == "subject" and n >= 1 and tok[0] == "ل" and len(tok) > 3 and not (
                     _bare_forms(d.norms[s]) & _SPOKESMEN and d.norms[k - 1][:1] != "ل") and (
                     _bare_forms(tok) & _SOURCE_HEADS  # "قائد عسكري لوكالة فرانس برس"
@@ -1061,6 +1076,11 @@ class AttributionExtractor:
                     return _Speaker(sp.name, sp.source_type, sp.start, sp.end, sp.words | words)
             if d.norms[s] in _TITLES or bare & _SPEECH_NOUNS:  # a bare title or "البيان" ("وقال الدكتور"): the person named before, not «الدكتور»
                 return None
+            if bare & (_SOURCE_HEADS | _NAMED_HEADS) and not bare & _DOCUMENT_NOUNS:
+                # "وأوضحت الهيئة" after "الهيئة العربية للمسرح": the body named before in the paragraph
+                sp = self._named_before(d, s, bare)
+                if sp is not None:
+                    return sp
             if bare & _DOCUMENT_NOUNS:
                 # "وأضافت الصحيفة" after "ذكرت صحيفة الأهرام": the paper named before; "وذكرت الدعوى", "ويضيف
                 # المقال" with no author named: nobody (not whoever spoke last)
@@ -1092,18 +1112,18 @@ class AttributionExtractor:
         para = d.para(d.starts[s])
         j = bisect.bisect_right(d.sent_starts, d.starts[s]) - 1
         lo = j
-        while lo > 0 and j - lo < 12 and d.para(d.sent_starts[lo - 1]) >= para - 2:
+        while lo > 0 and j - lo < 6 and d.para(d.sent_starts[lo - 1]) >= para - 2:
             lo -= 1
         if lo > j:
             return None
         k_lo = d.tok_at_or_after(d.sent_starts[lo])
         for i0, i1, _ in reversed(d.sources_in(k_lo, s)):
-            if i1 - i0 == 1 and not d.norms[i0].startswith("ال") and _bare_forms(d.norms[i0]) & bare \
+            if i1 - i0 == 1 and _bare_forms(d.norms[i0]) & bare \
                     and d.inside_quote(d.starts[i0]) is None:
                 ps, pe, names = self._np(d, i0, min(len(d.norms), i0 + 4))
                 # up to the object: "نشرت صحيفة الأهرام المصرية تقريرا" (an indefinite word after a definite one)
                 pe = next((k for k in range(ps + 2, pe) if d.norms[k - 1].startswith("ال")
-                           and not d.norms[k].startswith("ال")), pe)
+                           and not d.norms[k].startswith(("ال", "لل"))), pe)
                 if pe - ps >= 2:
                     return self._speaker(d, ps, pe, names)
         return None
@@ -1577,7 +1597,9 @@ class AttributionExtractor:
                     e = j
                     break
                 j += 1
-        if e > s and e < region_end and d.norms[e] == "عن":
+        if e > s and e < region_end and d.norms[e] == "عن" and not any(
+                _bare_forms(d.norms[t]) & _REPRESENTS for t in range(s, e)):
+            # (not "عضو مجلس الشعب السابق عن حزب الحرية والعدالة": the member for a party, no relay)
             s2, e2, names2 = self._np(d, e + 1, region_end)
             # "نقلت وكالة X عن Y": a named relay or a named original speaker, not "أعرب X عن أمله"
             if e2 > s2 and (self._known(d, s, e) is not None or self._known(d, s2, e2) is not None) \

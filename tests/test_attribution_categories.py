@@ -437,3 +437,27 @@ def test_a_participles_subject_stops_before_the_main_verbs_object(ex):
     text = "وأصدرت الجبهة بيانا، ردا على رفض رئيس مجلس الشورى عرض الفيلم، مشيرة إلى أن المجلس لا يتمتع بشرعية."
     [a] = ex.extract(text)
     assert (a.speaker, a.cue, a.quote_text) == ("الجبهة", "مشيرة", "المجلس لا يتمتع بشرعية")
+
+
+# --- seed 60601 (whole February, at 4e5c5c7): categories fixed after that measurement --------------
+
+def test_an_accusative_object_ends_a_source_phrase(ex):
+    [a] = ex.extract("كما التقى الرئيس عصر اليوم وفقا لبيان رئاسة الجمهورية وفدا من حزب النور.")
+    assert (a.kind, a.speaker) == ("sourcing", "رئاسة الجمهورية")
+    # a name after a definite title goes on
+    [a] = ex.extract("وقالت الإعلامية رشا الحامولي إن الفيلم توقف.")
+    assert a.speaker == "الإعلامية رشا الحامولي"
+
+
+def test_a_member_for_a_party_is_no_relay(ex):
+    text = "فى المقابل، قال الدكتور محمد عماد الدين، عضو مجلس الشعب السابق عن حزب الحرية والعدالة إن المليونيات غير مبررة."
+    [a] = ex.extract(text)
+    assert (a.speaker, a.via) == ("محمد عماد الدين", "")
+    # a relay stays one
+    [a] = ex.extract("ونقلت وكالة الأنباء عن مصدر أمني قوله إن الهجوم فشل.")
+    assert (a.speaker, a.via) == ("مصدر أمني", "وكالة الأنباء")
+
+
+def test_a_bare_definite_body_is_the_one_named_before(ex):
+    text = "أعلنت الهيئة العربية للمسرح عن جائزة جديدة. وأوضحت الهيئة في بيان أنه سيتم عرض العمل الفائز في مارس."
+    assert [(a.speaker, a.cue) for a in ex.extract(text)][-1] == ("الهيئة العربية للمسرح", "وأوضحت")
