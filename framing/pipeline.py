@@ -480,17 +480,19 @@ def _compute(options, corpus, setup: _Setup, sink, progress, say: StageClock) ->
     """The map over documents (any engine) and the reductions, in stage order."""
     spec = _run_spec(options, setup.used, setup.stopwords)
     _prime_context(spec, setup.matcher, setup.extractor)
-    red, problems, documents, outlets, terms, term_ev = _analyse(options, corpus, spec, setup, sink, progress, say)
-    attr_df = red.attributions_frame()
-    red.attr_cols = {}
-    attr_profile = _attribution_profile(documents, attr_df) if setup.extractor is not None else None
-    if attr_profile is not None and len(attr_profile):
-        outlets = outlets.merge(attr_profile, on="outlet", how="left")
-    stages: dict[str, dict] = {}
-    topic_result = None
-    if options.topics and (red.units or "en" not in red.languages):  # English-only: no (Arabic) topics
-        topic_result, outlets = _fit_topics(options, red, outlets, say)
-        stages["topics"] = topic_result.info
+    with TextSpill() as spill:  # the masked texts, on disk until the topic units are read
+        red, problems, documents, outlets, terms, term_ev = _analyse(options, corpus, spec, setup, sink, progress,
+                                                                     say, spill)
+        attr_df = red.attributions_frame()
+        red.attr_cols = {}
+        attr_profile = _attribution_profile(documents, attr_df) if setup.extractor is not None else None
+        if attr_profile is not None and len(attr_profile):
+            outlets = outlets.merge(attr_profile, on="outlet", how="left")
+        stages: dict[str, dict] = {}
+        topic_result = None
+        if options.topics and (len(red.units) or "en" not in red.languages):  # English-only: no (Arabic) topics
+            topic_result, outlets = _fit_topics(options, red, spill, outlets, say)
+            stages["topics"] = topic_result.info
     event_result = None
     if options.events:
         event_result, documents = _group_events(options, red, spec, documents, say)
@@ -507,10 +509,10 @@ def _compute(options, corpus, setup: _Setup, sink, progress, say: StageClock) ->
                    corpus=_ExcludedLines(corpus) if callable(getattr(corpus, "excluded_lines", None)) else None)
 
 
-def _analyse(options, corpus, spec, setup: _Setup, sink, progress, say: StageClock):
+def _analyse(options, corpus, spec, setup: _Setup, sink, progress, say: StageClock, spill: TextSpill):
     """The one pass over the corpus: the per-document map, the row tables streamed to ``sink``,
-    the reductions; then the outlet comparison and the distinguishing terms with their evidence
-    (from the spilled texts, before the spill is removed)."""
+    the reductions (the masked texts into ``spill``); then the outlet comparison and the
+    distinguishing terms with their evidence (from the spilled texts)."""
     formats = table_formats(options.format)  # CSV and/or Parquet, columns and types from framing.records
     streams = {"hits": sink.stream("hits", HIT_SCHEMA, formats),
                "attributions": sink.stream("attributions", ATTRIBUTION_SCHEMA, formats) if setup.extractor else None,
@@ -520,27 +522,26 @@ def _analyse(options, corpus, spec, setup: _Setup, sink, progress, say: StageClo
     if n_total is not None and hasattr(progress, "total"):  # the CLI's bar: percentage and ETA
         progress.total(n_total if options.limit is None else min(n_total, options.limit))
     say("analysing documents")
-    with TextSpill() as spill:
-        jobs = _jobs(options, corpus)
-        red = reduce_results(_mapped(options, corpus, spec, jobs), streams, spill, spec, progress)
-        red.jobs = jobs or _default_jobs()
-        for stream in streams.values():  # complete on disk before the report reads them
-            if stream is not None:
-                stream.close()
-        problems = list(corpus.problems) + red.problems
-        _check_analysed(options, red, problems)
-        documents = red.documents_frame(setup.actors, setup.categories)
-        say("comparing outlets")
-        from framing.compare import distinguishing_terms_by_language, outlet_scores_from_counts
+    jobs = _jobs(options, corpus)
+    red = reduce_results(_mapped(options, corpus, spec, jobs), streams, spill, spec, progress)
+    red.jobs = jobs or _default_jobs()
+    for stream in streams.values():  # complete on disk before the report reads them
+        if stream is not None:
+            stream.close()
+    problems = list(corpus.problems) + red.problems
+    _check_analysed(options, red, problems)
+    documents = red.documents_frame(setup.actors, setup.categories)
+    say("comparing outlets")
+    from framing.compare import distinguishing_terms_by_language, outlet_scores_from_counts
 
-        outlets = outlet_scores_from_counts(red.outlets, red.tokens, red.counts_matrix(), actors=setup.actors,
-                                            categories=setup.categories, n_boot=options.n_boot, seed=options.seed,
-                                            languages=red.languages)
-        terms = distinguishing_terms_by_language({"ar": red.term_counts, "en": red.term_counts_en},
-                                                 top_n=options.top_terms)  # within a language only
-        say("collecting term evidence")
-        term_ev = term_evidence_from_texts(spill.texts(red.doc_ids, red.outlets), terms)
-        terms = with_display_forms(terms, term_ev)
+    outlets = outlet_scores_from_counts(red.outlets, red.tokens, red.counts_matrix(), actors=setup.actors,
+                                        categories=setup.categories, n_boot=options.n_boot, seed=options.seed,
+                                        languages=red.languages)
+    terms = distinguishing_terms_by_language({"ar": red.term_counts, "en": red.term_counts_en},
+                                             top_n=options.top_terms)  # within a language only
+    say("collecting term evidence")
+    term_ev = term_evidence_from_texts(spill.texts(red.doc_ids, red.outlets), terms)
+    terms = with_display_forms(terms, term_ev)
     return red, problems, documents, outlets, terms, term_ev
 
 
@@ -567,15 +568,16 @@ def _attribution_profile(documents: pd.DataFrame, attr_df: pd.DataFrame) -> pd.D
     return attribution_profile(attr_df, lengths, doc_outlets=doc_outlets)
 
 
-def _fit_topics(options, red, outlets: pd.DataFrame, say: StageClock):
-    """The topic model over the paragraphs kept by the map; the outlets get one column per topic."""
+def _fit_topics(options, red, spill: TextSpill, outlets: pd.DataFrame, say: StageClock):
+    """The topic model over the paragraphs kept by the map (offsets; their texts read from
+    ``spill`` a sample or a batch at a time); the outlets get one column per topic."""
     say("fitting topics")
-    from framing.topics import fit_corpus_topics, units_frame
+    from framing.topics import fit_corpus_topics
 
-    units = units_frame(red.units)
-    red.units = []
+    units = red.units_frame()
     topic_result = fit_corpus_topics(units, seed=options.seed, embedding_model=options.embedding_model,
-                                     n_topics=options.n_topics, labels=options.topic_labels)
+                                     n_topics=options.n_topics, labels=options.topic_labels,
+                                     texts=red.unit_texts(spill))
     del units
     # one column per topic id (labels live in topics.csv and may be renamed later)
     wide = topic_result.outlet_mix.pivot_table(index="outlet", columns="topic", values="share",

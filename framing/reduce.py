@@ -3,8 +3,10 @@
 :func:`reduce_results` consumes the :class:`~framing.analysis.DocumentResult` stream of the map
 (any engine): it streams the hit, attribution and excluded rows to the output tables and keeps
 only compact parts (per-document counts, term counts, evidence candidates, event features, topic
-units, the masked texts spilled to a temporary file). :func:`term_evidence_from_texts` then cuts
-the sentences behind the distinguishing terms from the spilled texts.
+units as offsets, the masked texts spilled to a temporary file). :func:`term_evidence_from_texts`
+then cuts the sentences behind the distinguishing terms from the spilled texts, and the topic
+stage reads its units' texts from there (:meth:`Reduction.unit_texts`), so the main process
+holds no text of the corpus.
 """
 
 from __future__ import annotations
@@ -82,7 +84,8 @@ class Reduction:
         self._interned: dict[str, str] = {}
         self._strings: dict[str, str] = {}
         self.excluded_reasons: Counter = Counter()
-        self.units: list[tuple] = []
+        #: the topic units as offsets into their document's masked text (the text is in the spill)
+        self.units = _UnitRows()
         self.events = None  # an EventFeatureTable once the first document's features arrive
         self.problems: list[Problem] = []
 
@@ -92,6 +95,30 @@ class Reduction:
 
     def counts_matrix(self):
         return self.counts.matrix()
+
+    def units_frame(self) -> pd.DataFrame:
+        """The topic units (:data:`framing.topics.UNIT_COLUMNS` without ``text``), in corpus order."""
+        return self.units.frame(self.doc_ids, self.outlets)
+
+    def unit_texts(self, spill: TextSpill):
+        """The texts of units of :meth:`units_frame` by row position, cut from the spilled
+        texts (each document unpacked once per call): :data:`framing.topics.UnitTexts`."""
+        units = self.units
+
+        def texts(idx) -> list[str]:
+            import numpy as np
+
+            idx = np.asarray(idx, dtype=np.int64)
+            docs = np.frombuffer(units.doc, dtype=np.int32)[idx]
+            starts = np.frombuffer(units.start, dtype=np.int64)[idx]
+            ends = np.frombuffer(units.end, dtype=np.int64)[idx]
+            out, last, text = [], -1, ""
+            for d, s, e in zip(docs.tolist(), starts.tolist(), ends.tolist(), strict=True):
+                if d != last:
+                    text, last = spill.text(d), d
+                out.append(text[s:e])
+            return out
+        return texts
 
     def add_attribution(self, doc_index: int, row: dict) -> None:
         cols = self.attr_cols
@@ -233,7 +260,7 @@ def _keep(red: Reduction, r, spill) -> bool:
         else:
             counter[intern(term)] = n
     if r.units:
-        red.units.extend((r.doc_id, r.outlet, i, s, e, t) for i, (s, e, t) in enumerate(r.units))
+        red.units.add(len(red.doc_ids) - 1, r.units)
     if r.event is not None:
         if red.events is None:
             from framing.events import EventFeatureTable
@@ -242,6 +269,43 @@ def _keep(red: Reduction, r, spill) -> bool:
         red.events.add(r.event)
     spill.add(r.packed)
     return True
+
+
+class _UnitRows:
+    """Topic units as flat arrays: the run's index of the document, the unit's number in it,
+    its start and end in the document's masked text (no text, no object per unit)."""
+
+    def __init__(self):
+        from array import array
+
+        self.doc = array("i")
+        self.number = array("i")
+        self.start = array("q")
+        self.end = array("q")
+
+    def __len__(self) -> int:
+        return len(self.doc)
+
+    def add(self, doc_index: int, units) -> None:
+        """The units of one document: ``(start, end)`` or ``(start, end, text)`` (the text is dropped)."""
+        for i, unit in enumerate(units):
+            self.doc.append(doc_index)
+            self.number.append(i)
+            self.start.append(unit[0])
+            self.end.append(unit[1])
+
+    def frame(self, doc_ids: list[str], outlets: list[str]) -> pd.DataFrame:
+        import numpy as np
+
+        doc = np.frombuffer(self.doc, dtype=np.int32) if len(self) else np.zeros(0, dtype=np.int32)
+        ids, outs = np.asarray(doc_ids, dtype=object), np.asarray(outlets, dtype=object)
+        return pd.DataFrame({
+            "doc_id": pd.Series(ids[doc] if len(ids) else [], dtype=object),
+            "outlet": pd.Series(outs[doc] if len(outs) else [], dtype=object),
+            "unit": np.asarray(self.number, dtype=np.int64),
+            "start": np.asarray(self.start, dtype=np.int64),
+            "end": np.asarray(self.end, dtype=np.int64),
+        })
 
 
 class TextSpill:
@@ -266,6 +330,17 @@ class TextSpill:
         self._fh.write(data)
         self._spans.append((self._pos, len(data)))
         self._pos += len(data)
+
+    def text(self, i: int) -> str:
+        """The masked text of the ``i``-th document added."""
+        import zlib
+
+        pos, size = self._spans[i]
+        if not size:
+            return ""
+        self._fh.flush()
+        self._fh.seek(pos)
+        return zlib.decompress(self._fh.read(size)).decode("utf-8")
 
     def texts(self, doc_ids, outlets):
         """``(doc_id, outlet, text_loader)`` in corpus order (``text_loader()`` unpacks the text)."""

@@ -267,11 +267,18 @@ def _windows(text: str, start: int, end: int, max_chars: int) -> Iterator[tuple[
         yield cur
 
 
-def _check_units(units: pd.DataFrame) -> None:
+#: the texts of some units of a units frame, by row position (``texts(np.array([0, 5]))`` → two
+#: strings): how a units frame without a ``text`` column gives its texts on demand
+UnitTexts = Callable[[np.ndarray], list[str]]
+
+
+def _check_units(units: pd.DataFrame, *, text: bool = True) -> None:
+    """Refuse what is not a units frame (``text``: its ``text`` column is needed too)."""
     if not isinstance(units, pd.DataFrame):
         raise ConfigError(f"expected a DataFrame of units, got {type(units).__name__}",
                           hint="build it with framing.topics.split_units(documents)")
-    missing = [c for c in ("doc_id", "outlet", "start", "end", "text") if c not in units.columns]
+    needed = ("doc_id", "outlet", "start", "end") + (("text",) if text else ())
+    missing = [c for c in needed if c not in units.columns]
     if missing:
         raise ConfigError(f"the units frame lacks column(s) {', '.join(missing)}",
                           hint="build it with framing.topics.split_units(documents)")
@@ -428,6 +435,13 @@ def _cosine_knn(embeddings: np.ndarray, k: int, chunk: int = 256) -> tuple[np.nd
 # --- the model ---------------------------------------------------------------------------------
 
 
+def _texts_at(units: pd.DataFrame, texts: UnitTexts | None, idx: np.ndarray) -> list[str]:
+    """The texts of the units at row positions ``idx`` (from ``texts``, else the ``text`` column)."""
+    if texts is not None:
+        return [str(t) for t in texts(idx)]
+    return [str(t) for t in units["text"].to_numpy()[idx]]
+
+
 class TopicModel:
     """BERTopic over paragraph units, offline by default, with a scikit-learn API.
 
@@ -520,14 +534,18 @@ class TopicModel:
         if int(self.max_fit_units) < 2:
             raise ConfigError(f"max_fit_units={self.max_fit_units} is too small", hint="use at least a few hundred")
 
-    def fit(self, units: pd.DataFrame, y=None) -> TopicModel:
-        """Fit the topic model on ``units`` (from :func:`split_units`); returns ``self``."""
-        with _progress(self.progress, "fitting the topic model", 3) as advance:
-            return self._fit(units, advance)
+    def fit(self, units: pd.DataFrame, y=None, *, texts: UnitTexts | None = None) -> TopicModel:
+        """Fit the topic model on ``units`` (from :func:`split_units`); returns ``self``.
 
-    def _fit(self, units: pd.DataFrame, advance: Callable[[int], None]) -> TopicModel:
+        ``texts`` gives the units' texts by row position when ``units`` has no ``text``
+        column (only the fitting sample's texts are then read)."""
+        with _progress(self.progress, "fitting the topic model", 3) as advance:
+            return self._fit(units, advance, texts)
+
+    def _fit(self, units: pd.DataFrame, advance: Callable[[int], None], unit_texts: UnitTexts | None = None
+             ) -> TopicModel:
         self._validate()
-        _check_units(units)
+        _check_units(units, text=unit_texts is None)
         n = len(units)
         if n < 4:
             raise ConfigError(f"only {n} text unit(s): too few for a topic model",
@@ -539,7 +557,7 @@ class TopicModel:
             idx = np.sort(rng.choice(n, size=int(self.max_fit_units), replace=False))
         else:
             idx = np.arange(n)
-        texts = [str(t) for t in units["text"].to_numpy()[idx]]
+        texts = _texts_at(units, unit_texts, idx)
         outlets = [str(o) for o in units["outlet"].to_numpy()[idx]]
         docs = _normalize_texts(texts)
         n_fit = len(docs)
@@ -776,25 +794,26 @@ class TopicModel:
             return _st_encode(self.sentence_model_, texts)
         return np.asarray(self.embedder_.transform(texts), dtype=np.float32)
 
-    def transform(self, units: pd.DataFrame) -> np.ndarray:
+    def transform(self, units: pd.DataFrame, *, texts: UnitTexts | None = None) -> np.ndarray:
         """Topic id of every unit (row order kept): the topic whose embedding (the mean of
         its units' embeddings) is nearest by cosine.
 
         A unit whose similarity to the nearest topic is below ``min_similarity_`` is an
-        outlier (``-1``); with the defaults only HDBSCAN models have outliers.
+        outlier (``-1``); with the defaults only HDBSCAN models have outliers. ``texts``: as
+        in :meth:`fit` (read one batch at a time).
         """
         self._check_fitted()
-        _check_units(units)
-        texts = [str(t) for t in units["text"].to_numpy()]
-        out = np.empty(len(texts), dtype=np.int64)
+        _check_units(units, text=texts is None)
+        n = len(units)
+        out = np.empty(n, dtype=np.int64)
         centroids, bt_ids, ours = self._centroids()
         centroids, ours = centroids[bt_ids != -1], ours[bt_ids != -1]
         threshold = float(self.min_similarity_)
         size = max(1, int(self.batch_size))
-        n_batches = (len(texts) + size - 1) // size
+        n_batches = (n + size - 1) // size
         with _progress(self.progress and n_batches > 1, "assigning topics", n_batches) as advance:
             for b in range(n_batches):
-                emb = self._embed(texts[b * size:(b + 1) * size])
+                emb = self._embed(_texts_at(units, texts, np.arange(b * size, min(n, (b + 1) * size))))
                 norms = np.maximum(np.linalg.norm(emb, axis=1, keepdims=True), 1e-12)
                 sims = (emb / norms) @ centroids.T
                 best = np.argmax(sims, axis=1)
@@ -1054,7 +1073,7 @@ def topic_mix(model: TopicModel, units: pd.DataFrame, topics: np.ndarray | None 
     >>> mix = topic_mix(model, units)        # doctest: +SKIP
     >>> mix.groupby("doc_id")["share"].sum() # doctest: +SKIP  (all 1.0)
     """
-    _check_units(units)
+    _check_units(units, text=topics is None)  # the ids given: start and end are enough
     if topics is None:
         topics = model.transform(units)
     topics = np.asarray(topics)
@@ -1333,18 +1352,20 @@ class TopicResult:
 def fit_corpus_topics(documents: Callable[[], Iterable[Document]] | Iterable[Document] | pd.DataFrame, *,
                       seed: int = 42,
                       embedding_model: str | None = None, n_topics: int | str = "auto",
-                      labels: str | Path | None = None, progress: bool = False, **params) -> TopicResult:
+                      labels: str | Path | None = None, progress: bool = False, texts: UnitTexts | None = None,
+                      **params) -> TopicResult:
     """Split, fit, assign: the whole topic stage over a corpus.
 
     ``documents`` is an iterable of documents, a function returning one, or the units
-    frame already cut (:func:`units_frame` of :func:`document_units`). ``n_topics``
+    frame already cut (:func:`units_frame` of :func:`document_units`; without a ``text`` column
+    when ``texts`` gives the texts by row position, read a batch at a time). ``n_topics``
     may be given as text (``"auto"`` or ``"12"``, as from the command line). Other
     ``TopicModel`` parameters pass through ``params``.
     """
     t0 = time.perf_counter()
     if isinstance(documents, pd.DataFrame):
         units = documents  # already cut into units (the pipeline's per-document analysis did it)
-        _check_units(units)
+        _check_units(units, text=texts is None)
     else:
         docs = documents() if callable(documents) else documents
         units = split_units(docs)
@@ -1354,8 +1375,8 @@ def fit_corpus_topics(documents: Callable[[], Iterable[Document]] | Iterable[Doc
         except ValueError:
             raise ConfigError(f"invalid number of topics {n_topics!r}", hint="an integer ≥ 2 or 'auto'") from None
     model = TopicModel(n_topics=n_topics, embedding_model=embedding_model, seed=seed, labels=labels,
-                       progress=progress, **params).fit(units)
-    assigned = model.transform(units)
+                       progress=progress, **params).fit(units, texts=texts)
+    assigned = model.transform(units, texts=texts)
     mix = topic_mix(model, units, assigned)
     outlet_mix = outlet_topic_mix(mix)
     n_outliers = int((assigned == -1).sum())

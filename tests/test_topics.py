@@ -687,3 +687,57 @@ def test_topic_names_drop_label_words_to_fit():
     assert _topic_name(3, "الولايات المتحدة، الأمم المتحدة، المتحدة الأمريكية", width=40) == \
         "T3 · الولايات المتحدة، الأمم المتحدة"
     assert _topic_name(-1, "outlier") == "outlier"
+
+
+# --- units read on demand (the pipeline keeps no text in memory) ----------------------------------
+
+
+@pytest.mark.slow  # fits BERTopic: `import bertopic` alone takes ~5 s (sentence-transformers)
+def test_units_without_text_read_through_a_loader_give_the_same_topics(small):
+    _, units, _, model = small
+    asked: list[list[int]] = []
+
+    def texts(idx):
+        asked.append([int(i) for i in idx])
+        return units["text"].to_numpy()[idx].tolist()
+
+    bare = units.drop(columns="text")
+    other = TopicModel(n_topics=4, stop_words=STOP, seed=7).fit(bare, texts=texts)
+    assert other.topics_.to_csv(index=False) == model.topics_.to_csv(index=False)
+    assigned = other.transform(bare, texts=texts)
+    assert np.array_equal(assigned, model.transform(units))
+    assert sorted({i for call in asked for i in call}) == list(range(len(units)))
+    pd.testing.assert_frame_equal(topic_mix(other, bare, assigned), topic_mix(model, units))
+    with pytest.raises(ConfigError, match="text"):
+        other.transform(bare)  # no text column and no loader
+
+
+def test_reduction_cuts_unit_texts_from_the_spilled_texts():
+    from framing.analysis import RunSpec, analyze_document, context_for
+    from framing.lexicon import load_lexicons
+    from framing.reduce import TextSpill, reduce_results
+    from framing.topics import document_units
+
+    docs, _ = small_corpus()
+    docs.insert(1, Document(doc_id="short", text="خبر قصير.", outlet="a"))  # no unit at all
+    ctx = context_for(RunSpec.from_lexicons(load_lexicons(None), topics=True, events=False, attribution=False))
+    results = [analyze_document(d, ctx) for d in docs]
+    with TextSpill() as spill:
+        red = reduce_results((r for r in results), {"hits": _Null(), "attributions": None, "excluded": _Null()}, spill,
+                             None, None)
+        frame = red.units_frame()
+        expected = [(d.doc_id, d.outlet, i, s, e, d.text[s:e]) for d in docs
+                    for i, (s, e) in enumerate(document_units(d.text))]
+        assert list(frame.columns) == [c for c in UNIT_COLUMNS if c != "text"]
+        assert [tuple(r) for r in frame.itertuples(index=False)] == [t[:5] for t in expected]
+        texts = red.unit_texts(spill)
+        assert texts(np.arange(len(frame))) == [t[5] for t in expected]
+        assert texts(np.array([len(frame) - 1, 0])) == [expected[-1][5], expected[0][5]]
+        assert "قصف" in " ".join(texts(np.arange(len(frame))))  # real Arabic paragraphs, not empty
+
+
+class _Null:
+    """A row stream that drops what it is given."""
+
+    def write(self, row) -> None:
+        pass
