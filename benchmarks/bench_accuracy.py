@@ -30,7 +30,17 @@ Whole February (85,676 documents, 212 s): brotherhood 60,187 vs 61,199 (0.983, 0
 26,256 vs 25,845 (1.016, 1.000), police 54,698 vs 55,829 (0.980, 1.000), protesters 34,078 vs 34,228
 (0.996, 1.000).
 
-Last measured (commit 4e5c5c7, the last rule change; whole February corpus, ``docs/examples/egypt-2013.yaml``,
+Last measured (commit c176ee7, the last rule change; whole February corpus, ``docs/examples/egypt-2013.yaml``,
+``--seed 33331``, 328 s wall, 63 s user CPU in the parent, shared 2-core machine): 85,676 documents, 281,482
+attributions, **no speaker 4.1 %** (target ≤ 5 %), typed ``other`` 47.0 %, relayed (``via``) 1.0 %; kinds:
+reported speech 70.8 %, direct quotes 25.9 %, sourcing 3.4 %. Seed 33331 was drawn once, after the last rule
+change: **33/50 fully right** on unseen text — the target of 45/50 is **not met**; three fresh samples after
+rule rounds give 33, 34, 33 (8191, 60601, 33331), the same level as 4242 (34) before them: the rules fix the
+categories they were written for (each has a test) but each sample of unseen text brings new ones. Still
+wrong (17): phrases that run into an object or past the name ~6; addressees, names cut or padded ~4;
+no speaker where one is named before or after the quote ~3; common nouns ~2; quote marks after a comma ~1.
+
+Measured before it (commit 4e5c5c7; whole February corpus, ``docs/examples/egypt-2013.yaml``,
 ``--seed 60601``, 350 s wall, 67 s user CPU in the parent, shared 2-core machine): 85,676 documents, 281,584
 attributions, **no speaker 4.1 %** (target ≤ 5 %), typed ``other`` 47.0 %, relayed (``via``) 1.1 %; kinds:
 reported speech 70.7 %, direct quotes 25.9 %, sourcing 3.4 %. Seed 60601 was drawn once, after the last rule
@@ -106,6 +116,17 @@ FIELDS = {"text_field": "text", "outlet_field": "source", "title_field": "title"
 #: Hand-checked samples: (seed, commit) → the items (1-50, in the printed order) not fully right and
 #: why; every other item of the 50 was read and judged fully right (span, speaker and cue).
 CHECKED: dict[tuple[int, str], dict[int, str]] = {
+    # fresh (drawn once, after the last rule change at c176ee7; whole February corpus)
+    (33331, "c176ee7"): {
+        4: "«الاتحاد» not resolved", 5: "addressee «إيران» (واشنطن حذرت إيران)", 7: "name cut «قناة» ((برس تي في))",
+        8: "«كل ما نسب إليه، وقرر» (object)", 16: "span starts at the name موديبو تراوري after the title",
+        19: "name cut «… هيثم» (مسؤول not a person head)", 22: "no speaker: «… »، يقول العتر» after the quote",
+        24: "«الدعوى رقم 23559 …» (common noun phrase)", 26: "name padded «شاهر لوقا ممثل مجلس كنائس»",
+        27: "«لكنه يستطيع»", 30: "«القرار معلومات مكذوبة»", 32: "«أهالى» for أحمد عبده («ويدعى» after a comma)",
+        40: "quote opened after «،»: span from its middle", 41: "«مختتما كلمته بقوله» as speaker",
+        44: "an idea in quotes, no speaker (الشاب named before)", 45: "«المراقبين» for «وقالت»",
+        49: "«حركة حماس بقيادتها وصحفها» (object of رصدت) for «لافتا»",
+    },
     # fresh (drawn once, after the last rule change at 4e5c5c7; whole February corpus)
     (60601, "4e5c5c7"): {
         1: "«تطلب الجبهة اذاعة الجلسة»; cue «تعلن» inside a clause", 5: "«يصف روبرت رودريجز شخصية …» (verb in the phrase)",
