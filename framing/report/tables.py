@@ -250,6 +250,13 @@ def _rows_by_doc(frame: pd.DataFrame | None) -> dict[str, np.ndarray]:
     return frame.groupby(frame["doc_id"].astype(str), sort=False).indices
 
 
+def _docs_of(frame: pd.DataFrame | None, doc_ids: set[str]) -> pd.DataFrame | None:
+    """The rows of ``frame`` whose document is one of ``doc_ids``, in order (a frame without documents as it is)."""
+    if frame is None or frame.empty or "doc_id" not in frame:
+        return frame
+    return frame[frame["doc_id"].astype(str).isin(doc_ids)]
+
+
 def _slice(frame: pd.DataFrame | None, index: dict[str, np.ndarray], doc_ids) -> pd.DataFrame | None:
     """The rows of ``frame`` for ``doc_ids``, in the frame's own order (what side_by_side would select)."""
     if frame is None or frame.empty or not index:
@@ -269,20 +276,27 @@ def _side_by_side(run: RunData, multi: pd.DataFrame, max_events: int) -> dict[st
     assignments = docs[[c for c in ("doc_id", "outlet", "date", "title", "event_id", "duplicate_of",
                                     "duplicate_similarity", "independent") if c in docs]].copy()
     topic_mix = run.tables.get("topic_mix.csv")
-    # each event only needs its own documents' rows: index them once instead of scanning every table per event
-    by_event = assignments.groupby(assignments["event_id"].astype(str), sort=False)["doc_id"].agg(list)
+    eids = multi["event_id"].astype(str).head(max_events).tolist()
+    # only the shown events' documents (and the ones they copy) matter: the tables are cut to their rows
+    # once, then indexed by document (not a list per event of the whole month, nor an index of every hit)
+    chosen = assignments[assignments["event_id"].astype(str).isin(set(eids))]
+    by_event = chosen.groupby(chosen["event_id"].astype(str), sort=False)["doc_id"].agg(list)
+    copies_of = (dict(zip(chosen["doc_id"].astype(str), chosen["duplicate_of"], strict=True))
+                 if "duplicate_of" in chosen else {})
+    shown = {str(d) for d in chosen["doc_id"]}
+    copied = {str(c) for c in copies_of.values() if isinstance(c, str) and c}
+    assignments = _docs_of(assignments, shown | copied)
     doc_rows = _rows_by_doc(assignments)
-    hit_rows, attr_rows, topic_rows = _rows_by_doc(run.hits), _rows_by_doc(run.attributions), _rows_by_doc(topic_mix)
-    copies_of = (dict(zip(assignments["doc_id"].astype(str), assignments["duplicate_of"], strict=True))
-                 if "duplicate_of" in assignments else {})
+    hits, attributions, topic_mix = (_docs_of(f, shown) for f in (run.hits, run.attributions, topic_mix))
+    hit_rows, attr_rows, topic_rows = _rows_by_doc(hits), _rows_by_doc(attributions), _rows_by_doc(topic_mix)
     out = {}
     loaded = loaded_categories(run)
-    for eid in multi["event_id"].astype(str).head(max_events):
+    for eid in eids:
         ids = [str(d) for d in by_event.get(eid, [])]
         originals = {str(copies_of[d]) for d in ids if isinstance(copies_of.get(d), str) and copies_of[d]}
         # the event's documents and the ones they copy (side_by_side names the copied outlet)
         own = _slice(assignments, doc_rows, [*ids, *sorted(originals - set(ids))])
-        sbs = side_by_side(eid, own, _slice(run.hits, hit_rows, ids), _slice(run.attributions, attr_rows, ids),
+        sbs = side_by_side(eid, own, _slice(hits, hit_rows, ids), _slice(attributions, attr_rows, ids),
                            _slice(topic_mix, topic_rows, ids))
         lt = sbs.loaded_terms  # loaded categories only: topic markers are subjects, not wording
         out[eid] = EventTables.of(replace(sbs, loaded_terms=lt[lt["category"].astype(str).isin(loaded)]))
