@@ -426,17 +426,9 @@ class Matcher:
         self._learn(distinct)
         first = self._first
         if self.lemmatizer is None:
-            # the few distinct words that can start an entry, then their positions (C-speed scans)
-            at = []
-            for w in self._keys.intersection(distinct):
-                i = words_in_text.index(w)
-                while True:
-                    at.append(i)
-                    try:
-                        i = words_in_text.index(w, i + 1)
-                    except ValueError:
-                        break
-            at.sort()
+            # the few distinct words that can start an entry, then their positions (one scan)
+            keys = self._keys.intersection(distinct)
+            at = [i for i, w in enumerate(words_in_text) if w in keys] if keys else []
         else:
             at = [i for i, w in enumerate(words_in_text) if w in first or any(
                 b in self._base_first for b in self._bases(w))]
