@@ -310,11 +310,11 @@ def figure_png(fig, *, dpi: int = CHART_DPI) -> bytes:
             image = im.convert("RGB")
     else:
         pad = round(CHART_PAD_INCHES * dpi)
+        box = (0, 0, w, h)
         if len(rows):
-            top, bottom = max(rows[0] - pad, 0), min(rows[-1] + 1 + pad, h)
-            left, right = max(cols[0] - pad, 0), min(cols[-1] + 1 + pad, w)
-            rgba = rgba[top:bottom, left:right]
-        image = Image.fromarray(np.ascontiguousarray(rgba[..., :3]), "RGB")
+            box = (max(cols[0] - pad, 0), max(rows[0] - pad, 0), min(cols[-1] + 1 + pad, w), min(rows[-1] + 1 + pad, h))
+        # Pillow crops and drops the alpha channel in C (a strided numpy copy of the RGB planes cost more)
+        image = Image.frombuffer("RGBA", (w, h), rgba, "raw", "RGBA", 0, 1).crop(box).convert("RGB")
     out = io.BytesIO()
     image.quantize(colors=256, method=Image.Quantize.MAXCOVERAGE).save(out, "PNG", dpi=(dpi, dpi),
                                                                        compress_level=6)
