@@ -214,7 +214,7 @@ class Matcher:
         # and every head word; a token starts an entry only if one of its proclitic_bases /
         # name_bases (always among :func:`_peeled`) is in there
         self._suffixed_forms = frozenset().union(*(_suffix_set(w) for w in self._single_heads))
-        self._bases = self._suffixed_forms.union(self._exact_heads, self._name_heads, self._multi_heads)
+        self._base_forms = self._suffixed_forms.union(self._exact_heads, self._name_heads, self._multi_heads)
         self._forms = self._first_word_forms() if rules is None else None
         self._reset_cache()
 
@@ -291,7 +291,7 @@ class Matcher:
                     for comp in comps:
                         found[comp.order] = comp
         multis, suffixed_forms = self._multi_heads, self._suffixed_forms
-        if self._bases.isdisjoint(_peeled(token)):
+        if self._base_forms.isdisjoint(_peeled(token)):
             return [found[k] for k in sorted(found)]
         suffixed = self._suffixed
         for f in _proclitic_bases(token):
