@@ -330,13 +330,16 @@ _FILTER_LEX = [
 ]
 
 
-@pytest.mark.parametrize("small", [True, False])
-def test_every_surface_form_of_a_first_word_starts_its_entry(small):
-    """The C-speed filters (the listed forms of a small lexicon; the peeled bases of a big one)
-    never drop a real form: every form the forward rules give finds its entry."""
+@pytest.mark.parametrize("size", ["small", "big", "huge"])
+def test_every_surface_form_of_a_first_word_starts_its_entry(size):
+    """The token filters (the listed forms of a small lexicon; the peeled bases of a big one;
+    the two-letter starts of a huge one) never drop a real form: every form the forward rules
+    give finds its entry."""
     m = Matcher([Lexicon.from_entries("f", _FILTER_LEX)])
-    if not small:
+    if size != "small":
         m._forms = None  # as for a lexicon with too many forms to list
+    if size == "huge":
+        m._base_forms = m._suffixed_forms = None  # too many suffixed forms as well
     for heads in (m._exact_heads, m._name_heads, m._single_heads, m._multi_heads):
         for comps in heads.values():
             for comp in comps:
@@ -352,8 +355,10 @@ def test_small_and_big_lexicon_paths_find_the_same_hits():
     small = Matcher([Lexicon.from_entries("f", _FILTER_LEX)])
     big = Matcher([Lexicon.from_entries("f", _FILTER_LEX)])
     big._forms = None
+    huge = Matcher([Lexicon.from_entries("f", _FILTER_LEX)])
+    huge._forms = huge._base_forms = huge._suffixed_forms = None
     hits = small.find(text)
-    assert hits == big.find(text)
+    assert hits == big.find(text) == huge.find(text)
     assert [h.matched for h in hits] == ["حكومتنا", "مسلحين", "قوات الأمن", "الجيش السوري", "وللجيش السوري",
                                          "مرسي", "بمسلحيهم", "للأسد", "حكومات", "الثورة"]
     info = small.cache_info()

@@ -131,6 +131,9 @@ def _proclitic_bases(token: str) -> tuple[str, ...]:
     return tuple(proclitic_bases(token))
 
 
+_LL_STARTS = ("لل", "ولل", "فلل")
+
+
 def _peeled(token: str) -> tuple[str, ...]:
     """What :func:`~framing.normalize.proclitic_bases` and :func:`~framing.normalize.name_bases`
     can give for ``token`` (a superset): up to four letters off its front, or لل read as ال."""
@@ -143,6 +146,8 @@ def _peeled(token: str) -> tuple[str, ...]:
 _SEEN_LIMIT = 150_000
 #: the most first-word forms a matcher lists (a one-word entry has ~650: a few hundred entries)
 _FORMS_LIMIT = 250_000
+#: about how many suffixed forms a word has (:func:`~framing.normalize.suffix_forms`), for estimates
+_SUFFIX_FORMS_PER_WORD = 40
 
 
 class Matcher:
@@ -210,11 +215,18 @@ class Matcher:
                     self._multi_heads.setdefault(head, []).append(compiled)
                 if entry.match == "affix":  # exact entries and names never match through a lemma
                     self._base_first.setdefault(head, []).append(compiled)
-        # an exact superset test at C speed: the suffixed forms of the one-word entries' words,
-        # and every head word; a token starts an entry only if one of its proclitic_bases /
-        # name_bases (always among :func:`_peeled`) is in there
-        self._suffixed_forms = frozenset().union(*(_suffix_set(w) for w in self._single_heads))
-        self._base_forms = self._suffixed_forms.union(self._exact_heads, self._name_heads, self._multi_heads)
+        # a cheap superset test: every affix form of a head word holds the word's first two letters
+        # within its first six (after at most four proclitic letters), except forms written
+        # with لل, where the article's alif is gone (see _heads)
+        self._starts = frozenset(w[:2] for w in (*self._single_heads, *self._multi_heads))
+        # an exact superset test at C speed (when it fits in _FORMS_LIMIT strings): the suffixed
+        # forms of the one-word entries' words, and every head word; a token starts an entry
+        # only if one of its proclitic_bases / name_bases (always among _peeled) is in there
+        self._suffixed_forms: frozenset[str] | None = None
+        self._base_forms: frozenset[str] | None = None
+        if rules is None and len(self._single_heads) * _SUFFIX_FORMS_PER_WORD <= _FORMS_LIMIT:
+            self._suffixed_forms = frozenset().union(*(_suffix_set(w) for w in self._single_heads))
+            self._base_forms = self._suffixed_forms.union(self._exact_heads, self._name_heads, self._multi_heads)
         self._forms = self._first_word_forms() if rules is None else None
         self._reset_cache()
 
@@ -223,6 +235,11 @@ class Matcher:
         they are at most :data:`_FORMS_LIMIT` strings: a token outside them starts no entry,
         and the test is one C-speed set intersection per text instead of the analysis of
         each new token (``None`` for a bigger lexicon: then every token is analysed)."""
+        n = lambda heads: sum(map(len, heads.values()))  # noqa: E731
+        estimate = (n(self._exact_heads) + 10 * n(self._name_heads) + 40 * n(self._multi_heads)
+                    + 20 * _SUFFIX_FORMS_PER_WORD * n(self._single_heads))
+        if estimate > _FORMS_LIMIT:  # computing them would cost more than it saves
+            return None
         forms: set[str] = set()
         for heads in (self._exact_heads, self._name_heads, self._single_heads, self._multi_heads):
             for comps in heads.values():
@@ -290,8 +307,12 @@ class Matcher:
                 if comps and token in _name_set(f):
                     for comp in comps:
                         found[comp.order] = comp
-        multis, suffixed_forms = self._multi_heads, self._suffixed_forms
-        if self._base_forms.isdisjoint(_peeled(token)):
+        multis, suffixed_forms, starts = self._multi_heads, self._suffixed_forms, self._starts
+        if self._base_forms is not None:
+            if self._base_forms.isdisjoint(_peeled(token)):
+                return [found[k] for k in sorted(found)]
+        elif not token.startswith(_LL_STARTS) and starts.isdisjoint(
+                (token[:2], token[1:3], token[2:4], token[3:5], token[4:6])):
             return [found[k] for k in sorted(found)]
         suffixed = self._suffixed
         for f in _proclitic_bases(token):
@@ -308,8 +329,8 @@ class Matcher:
                             if not bare:
                                 continue
                         found[comp.order] = comp
-            if f not in suffixed_forms:
-                continue
+            if f not in suffixed_forms if suffixed_forms is not None else f[:2] not in starts:
+                continue  # (a suffixed form keeps its word's first two letters)
             comps = suffixed.get(f)
             if comps is None:
                 comps = self._suffixed_entries(f)
