@@ -177,6 +177,27 @@ def _split_lexicons(lexicons: list[Lexicon], source) -> tuple[list[Lexicon], lis
     return framing_lex, verbs, sources
 
 
+def release_memory() -> None:
+    """Hand the heap memory freed so far back to the operating system (glibc ``malloc_trim``; a
+    no-op elsewhere): freed blocks of a stage otherwise stay resident, so every later stage's
+    peak starts from the largest earlier one (10,709 Egyptian articles: 286 → 252 MB of the main
+    process after the term evidence)."""
+    global _TRIM
+    if _TRIM is None:
+        import ctypes
+        import ctypes.util
+
+        try:
+            _TRIM = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+        except (OSError, AttributeError):
+            _TRIM = False
+    if _TRIM:
+        _TRIM(0)
+
+
+_TRIM = None
+
+
 class StageClock:
     """Times the stages of a run (``run.json``: ``stage_seconds``) and reports each start to ``stage``."""
 
@@ -189,6 +210,8 @@ class StageClock:
 
     def __call__(self, name: str | None) -> None:
         """Start stage ``name`` (``None``: stop the clock of the running stage)."""
+        if name is not None:
+            release_memory()  # what the stage before freed, back to the system before the next one allocates
         now = time.time()
         if self._current is not None:
             self.timings[self._current] = round(self.timings.get(self._current, 0.0) + now - self._since, 2)
@@ -662,6 +685,7 @@ def write_run_folder(data: RunData, out: RunOutput, *, stage: Callable[[str], No
     """
     from framing import report
 
+    release_memory()
     if stage is not None:
         stage("writing report")
     formats = table_formats(data.options.format)

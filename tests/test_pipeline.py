@@ -307,3 +307,20 @@ def test_term_evidence_finds_written_forms_with_diacritics_and_clitics():
         assert text[row["sentence_start"]:row["sentence_end"]] == row["sentence"]
     assert ev["matched"].tolist() == ["القُوّاتُ", "والقوات", "القــوات"]
     assert term_evidence_from_texts(iter(docs), terms, per_term=1)["doc_id"].tolist() == ["d1"]
+
+
+def test_release_memory_hands_freed_heap_back_to_the_system():  # glibc (Linux, as CI)
+    import psutil
+
+    from framing.pipeline import release_memory
+
+    def rss() -> int:
+        return psutil.Process().memory_info().rss
+
+    blocks = [bytes(4000) for _ in range(50_000)]  # 200 MB of heap blocks (below the mmap threshold)
+    keep = bytes(4000)  # a block after them: free() alone cannot shrink the heap from its top
+    del blocks
+    before = rss()
+    release_memory()
+    assert before - rss() > 100 * 2**20
+    assert len(keep) == 4000
