@@ -1,7 +1,7 @@
 """The report's figures. Each function takes data frames and returns a matplotlib Figure;
-only the report layer writes files. They keep seaborn's look (:data:`THEME`, its heatmap and
-grouped bars) but are drawn with matplotlib alone: importing seaborn (and the scipy.stats it
-imports) cost more CPU than drawing three charts.
+only the report layer writes files. They are drawn with seaborn on matplotlib; seaborn (and the
+scipy.stats it imports) is imported only here, when a chart is drawn — in the report's second
+process when a core is idle (:mod:`framing.report.render`).
 
 Arabic labels are passed to matplotlib as they are: matplotlib ≥ 3.11 shapes and
 orders Arabic itself (running them through arabic-reshaper/python-bidi breaks them).
@@ -38,37 +38,19 @@ CHART_DPI = 150
 FONT_STACK = ["Noto Sans Arabic", "Noto Naskh Arabic", "Amiri", "DejaVu Sans"]
 
 
-#: seaborn's "whitegrid" style in its "notebook" context, the look the charts were designed in, set
-#: without importing seaborn (its import, with scipy.stats, cost more CPU than drawing three charts)
-THEME = {
-    "axes.axisbelow": True, "axes.edgecolor": ".8", "axes.grid": True, "axes.labelcolor": ".15",
-    "axes.labelsize": 12.0, "axes.linewidth": 1.25, "axes.titlesize": 12.0, "font.size": 12.0,
-    "grid.color": ".8", "grid.linewidth": 1.0, "legend.fontsize": 11.0, "legend.title_fontsize": 12.0,
-    "lines.solid_capstyle": "round", "patch.edgecolor": "w", "patch.force_edgecolor": True, "text.color": ".15",
-    "xtick.bottom": False, "xtick.color": ".15", "xtick.labelsize": 11.0, "xtick.major.size": 6.0,
-    "xtick.major.width": 1.25, "xtick.minor.size": 4.0, "xtick.minor.width": 1.0,
-    "ytick.color": ".15", "ytick.labelsize": 11.0, "ytick.left": False, "ytick.major.size": 6.0,
-    "ytick.major.width": 1.25, "ytick.minor.size": 4.0, "ytick.minor.width": 1.0,
-    # seaborn's "deep" palette as the colour cycle
-    "axes.prop_cycle": ("color", ["#4c72b0", "#dd8452", "#55a868", "#c44e52", "#8172b3", "#937860", "#da8bc3",
-                                  "#8c8c8c", "#ccb974", "#64b5cd"]),
-}
-
-
 def _setup():
     import matplotlib
 
     matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
-    from cycler import cycler
+    import seaborn as sns
 
-    plt.rcParams.update({k: cycler(*v) if k == "axes.prop_cycle" else v for k, v in THEME.items()})
+    sns.set_theme(style="whitegrid", context="notebook", font=FONT_STACK[-1])
     plt.rcParams["font.family"] = "sans-serif"
-    plt.rcParams["font.sans-serif"] = [*FONT_STACK, "Arial", "DejaVu Sans", "Liberation Sans", "Bitstream Vera Sans",
-                                       "sans-serif"]  # seaborn's list after ours
+    plt.rcParams["font.sans-serif"] = FONT_STACK + list(plt.rcParams["font.sans-serif"])
     plt.rcParams["svg.hashsalt"] = "framing"  # deterministic SVG ids
     plt.rcParams["axes.unicode_minus"] = False
-    return plt
+    return plt, sns
 
 
 #: matplotlib's (and seaborn's) qualitative palettes "tab10" and "tab20", so the HTML page can
@@ -90,68 +72,6 @@ OUTLET_COLOURS = ("#0072B2", "#DDCC77", "#000000", "#666633", "#66CCEE", "#22225
 
 def _rgb(hex_colour: str) -> tuple[float, float, float]:
     return tuple(int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5))
-
-
-#: ColorBrewer's "Set2" (8 colours), for the source types
-SET2 = ("#66c2a5", "#fc8d62", "#8da0cb", "#e78ac3", "#a6d854", "#ffd92f", "#e5c494", "#b3b3b3")
-
-
-def _qualitative(colours: Sequence[str], n: int) -> list[tuple[float, float, float]]:
-    """The first ``n`` of ``colours`` (cycled) as RGB in [0, 1], as ``seaborn.color_palette(name, n)``."""
-    return [_rgb(colours[i % len(colours)]) for i in range(max(n, 1))]
-
-
-def _desaturate(colour, prop: float) -> tuple[float, float, float]:
-    """``colour`` with its HLS saturation times ``prop`` (how seaborn mutes bar colours)."""
-    import colorsys
-
-    from matplotlib.colors import to_rgb
-
-    h, lum, sat = colorsys.rgb_to_hls(*to_rgb(colour))
-    return colorsys.hls_to_rgb(h, lum, sat * prop)
-
-
-def _heatmap(ax, data: pd.DataFrame, *, cmap: str, vmin: float, vmax: float | None = None, annot=None,
-             fmt: str = "", cbar_label: str = "", fontsize: float = 8) -> None:
-    """A seaborn-style heatmap of ``data`` on ``ax`` (cells at integer coordinates, first row on top,
-    missing cells left empty, white cell borders, a colour bar, no spines), drawn with matplotlib
-    alone; ``annot`` (a frame of strings like ``data``, or True: the values in ``fmt``) is written in
-    each non-missing cell, dark or white by the cell's luminance, as :func:`seaborn.heatmap` does."""
-    import numpy as np
-    from matplotlib import colormaps, rcParams
-    from matplotlib.colors import to_rgba_array
-
-    values = np.ma.masked_invalid(data.to_numpy(dtype=float))
-    vmax = float(values.max()) if vmax is None else vmax
-    for spine in ax.spines.values():
-        spine.set_visible(False)
-    mesh = ax.pcolormesh(values, cmap=colormaps[cmap], vmin=vmin, vmax=vmax, linewidths=0.5, edgecolor="white")
-    rows, cols = values.shape
-    ax.set(xlim=(0, cols), ylim=(0, rows))
-    ax.invert_yaxis()
-    bar = ax.figure.colorbar(mesh, None, ax, label=cbar_label)
-    bar.outline.set_linewidth(0)
-    box = ax.get_position()
-    size = {0: box.width * ax.figure.get_figwidth(), 1: box.height * ax.figure.get_figheight()}
-    for axis, labels, setter in ((0, list(data.columns), ax.set_xticks), (1, list(data.index), ax.set_yticks)):
-        fits = int(size[axis] // (rcParams["xtick.labelsize" if axis == 0 else "ytick.labelsize"] / 72))
-        every = len(labels) // max(fits, 1) + 1  # labels that would not fit are thinned, as seaborn does
-        setter([], []) if fits < 1 else setter(np.arange(0, len(labels), every) + 0.5,
-                                               [str(x) for x in labels[::every]])
-    for label in ax.get_yticklabels():
-        label.set(rotation="vertical", va="center")
-    ax.set(xlabel=data.columns.name or "", ylabel=data.index.name or "")
-    if annot is None or annot is False:
-        return
-    mesh.update_scalarmappable()
-    texts = values if annot is True else np.asarray(annot, dtype=object)
-    rgb = to_rgba_array(mesh.get_facecolors())[:, :3]
-    lum = np.where(rgb <= 0.03928, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4) @ [0.2126, 0.7152, 0.0722]
-    for k, (masked, light) in enumerate(zip(np.ma.getmaskarray(values).flat, lum > 0.408, strict=True)):
-        if not masked:
-            y, x = divmod(k, cols)
-            ax.text(x + 0.5, y + 0.5, ("{:" + fmt + "}").format(texts.flat[k]), color=".15" if light else "w",
-                    ha="center", va="center", fontsize=fontsize, in_layout=False)  # inside its cell
 
 
 def outlet_palette(outlets: Sequence[str]) -> dict[str, tuple]:
@@ -206,7 +126,7 @@ def _short(label: str, width: int = 28) -> str:
 def plot_stance_heatmap(outlets: pd.DataFrame, actors: Sequence[str], *, min_mentions: int = 1):
     """Outlet × actor heatmap of mean label stance (authorial voice), annotated with
     the stance and the number of mentions; cells with no mention are hatched grey."""
-    plt = _setup()
+    plt, sns = _setup()
     actors = [a for a in actors if f"stance:{a}" in outlets]
     data = outlets.set_index("outlet")[[f"stance:{a}" for a in actors]].astype(float)
     counts = outlets.set_index("outlet")[[f"mentions:{a}" for a in actors]].astype(float)
@@ -220,8 +140,9 @@ def plot_stance_heatmap(outlets: pd.DataFrame, actors: Sequence[str], *, min_men
             v = data.loc[o, a]
             annot.loc[o, a] = "" if pd.isna(v) else f"{v:+.2f}\n(n={int(counts.loc[o, a])})"
     fig, ax = plt.subplots(figsize=(1.3 * max(len(keep), 3) + 3, 0.7 * max(len(data), 2) + 2))
-    _heatmap(ax, data, cmap="RdBu", vmin=-1, vmax=1, annot=annot,
-             cbar_label="mean stance\n−1 delegitimizing … +1 legitimizing")
+    sns.heatmap(data, ax=ax, cmap="RdBu", vmin=-1, vmax=1, center=0, annot=annot, fmt="",
+                linewidths=0.5, linecolor="white", cbar_kws={"label": "mean stance\n−1 delegitimizing … +1 legitimizing"},
+                annot_kws={"fontsize": 8, "in_layout": False})
     ax.grid(False)
     # no mention: a hatched grey cell, never confused with a neutral (white) one
     ax.patch.set_facecolor("#eeeeee")
@@ -242,7 +163,7 @@ def plot_stance_intervals(outlets: pd.DataFrame, actors: Sequence[str], *, max_a
     tables' order, each in its outlet colour; ``n`` = authorial mentions. An outlet with one
     document has no interval (a dot only); one without a mention is left out of the panel.
     """
-    plt = _setup()
+    plt, _ = _setup()
     actors = [a for a in actors if f"stance:{a}" in outlets and outlets[f"mentions:{a}"].fillna(0).sum() > 0]
     actors = sorted(actors, key=lambda a: (-outlets[f"mentions:{a}"].fillna(0).sum(), a))[:max_actors]
     names = outlets["outlet"].astype(str).tolist()
@@ -311,7 +232,7 @@ def plot_label_shares(labels: pd.DataFrame, *, voice: str = "authorial", actors:
     ``labels`` is ``labels.csv`` (:func:`framing.report.tables.label_shares`); ``voice`` selects
     authorial or reported mentions; ``actors`` (default: the most mentioned ``max_actors``).
     """
-    plt = _setup()
+    plt, _ = _setup()
     from matplotlib import cm, colors
 
     df = labels[labels["voice"] == voice]
@@ -396,7 +317,7 @@ def plot_timeline(timeline: pd.DataFrame, actor: str, *, events: pd.DataFrame | 
     stray dates would squeeze a month of news into a corner); how many documents fall outside is
     written under the axis. ``timeline`` is ``timeline.csv`` (:func:`framing.report.tables.timeline`).
     """
-    plt = _setup()
+    plt, _ = _setup()
     df = timeline[timeline["actor"] == actor].copy()
     df["when"] = pd.to_datetime(df["period_start"])
     gran = str(df["granularity"].iloc[0]) if len(df) else ""
@@ -522,7 +443,7 @@ def plot_keyness(keyness: pd.DataFrame, *, n: int = 10, colours: tuple[str, str]
     ``keyness`` is one pair of :func:`framing.report.tables.keyness` (columns side, rank, term, z,
     target, reference; ``form`` is shown instead of ``term`` when present).
     """
-    plt = _setup()
+    plt, _ = _setup()
     top = keyness[keyness["side"] == "target"].nsmallest(n, "rank")
     bottom = keyness[keyness["side"] == "reference"].nsmallest(n, "rank")
     rows = pd.concat([top, bottom.iloc[::-1]], ignore_index=True)
@@ -567,7 +488,7 @@ def plot_category_density(outlets: pd.DataFrame, categories: Sequence[str],
     without it every category but the actor labels is loaded."""
     from framing.lexicon.model import default_category_kind
 
-    plt = _setup()
+    plt, sns = _setup()
     kinds = dict(kinds or {})
     panels = [(title, [c for c in categories if (kinds.get(c) or default_category_kind(c)) == kind])
               for kind, title in CATEGORY_PANELS]
@@ -575,7 +496,6 @@ def plot_category_density(outlets: pd.DataFrame, categories: Sequence[str],
     palette = outlet_palette(outlets["outlet"].astype(str)) if len(outlets) else {}
     per_cat = 0.5 * max(1, len(palette)) ** 0.5
     heights = [max(1.2, per_cat * len(cats)) for _, cats in panels] or [1.2]
-    muted = {outlet: _desaturate(palette[outlet], 0.75) for outlet in sorted(palette)}
     fig, axes = plt.subplots(len(heights), 1, figsize=(9, sum(heights) + 1.2 * len(heights) + 1),
                              gridspec_kw={"height_ratios": heights}, squeeze=False)
     for ax, (title, cats) in zip(axes[:, 0], panels, strict=False):
@@ -585,16 +505,8 @@ def plot_category_density(outlets: pd.DataFrame, categories: Sequence[str],
                 rows.append({"outlet": str(r["outlet"]), "category": c, "density": r.get(f"density:{c}", 0.0),
                              "lo": r.get(f"density_lo:{c}"), "hi": r.get(f"density_hi:{c}")})
         df = pd.DataFrame(rows)
-        # grouped bars as seaborn's barplot draws them: each category's 0.8 split among the outlets in
-        # sorted order, colours muted to 75 % saturation
-        each = 0.8 / max(len(muted), 1)
-        for k, outlet in enumerate(muted):
-            widths = df[df["outlet"] == outlet].set_index("category")["density"].reindex(cats)
-            ax.barh([i - 0.4 + each * k for i in range(len(cats))], widths.to_numpy(dtype=float), height=each,
-                    align="edge", color=muted[outlet])
-        ax.set_yticks(range(len(cats)), cats)
-        ax.set_ylim(len(cats) - 0.5, -0.5, auto=None)  # as seaborn: the interval lines rescale it
-        ax.yaxis.grid(False)
+        sns.barplot(df, y="category", x="density", hue="outlet", hue_order=sorted(palette), palette=palette,
+                    ax=ax, orient="h", legend=ax is axes[0, 0])
         # error bars from the bootstrap
         bars = [p for p in ax.patches if p.get_height() > 0]
         ordered = df.sort_values(["outlet"], kind="stable")
@@ -607,10 +519,7 @@ def plot_category_density(outlets: pd.DataFrame, categories: Sequence[str],
         ax.set_ylabel("")
         ax.set_title(title, loc="left", fontsize=10)
     if panels:
-        from matplotlib.patches import Rectangle
-
-        axes[0, 0].legend(handles=[Rectangle((0, 0), 0, 0, facecolor=c, label=o) for o, c in muted.items()],
-                          title="outlet", bbox_to_anchor=(1.01, 1), loc="upper left", fontsize=8)
+        axes[0, 0].legend(title="outlet", bbox_to_anchor=(1.01, 1), loc="upper left", fontsize=8)
     fig.suptitle("Category density per outlet")
     fig.tight_layout()
     return fig
@@ -619,7 +528,7 @@ def plot_category_density(outlets: pd.DataFrame, categories: Sequence[str],
 def plot_distinguishing_terms(terms: pd.DataFrame, *, per_outlet: int = 10, outlets: Sequence[str] | None = None):
     """Small multiples: each outlet's top distinguishing terms by z-score (log-odds,
     informative Dirichlet prior)."""
-    plt = _setup()
+    plt, _ = _setup()
     names = sorted(outlets or terms["outlet"].unique())
     palette = outlet_palette(names)
     n = max(len(names), 1)
@@ -648,7 +557,7 @@ def plot_distinguishing_terms(terms: pd.DataFrame, *, per_outlet: int = 10, outl
 def plot_source_types(profile: pd.DataFrame):
     """Stacked horizontal bars: share of each outlet's attributions by source type, one colour per
     type (grey: ``other``)."""
-    plt = _setup()
+    plt, sns = _setup()
     share_cols = [c for c in profile.columns if c.startswith("share_")]
     data = profile.set_index("outlet")[share_cols].fillna(0.0)
     data.columns = [c[len("share_"):] for c in share_cols]
@@ -657,7 +566,7 @@ def plot_source_types(profile: pd.DataFrame):
     named = [c for c in data.columns if c != "other"]
     # one colour per source type: Set2's 8 while they suffice, else tab20's 20 (Set2 repeats after 8);
     # "other" (no source type) is grey
-    colours = _qualitative(SET2 if len(named) <= 8 else TAB20, len(named))
+    colours = sns.color_palette("Set2" if len(named) <= 8 else "tab20", n_colors=max(len(named), 1))
     left = pd.Series(0.0, index=data.index)
     for col in data.columns:
         colour = (0.72, 0.72, 0.72) if col == "other" else colours[named.index(col) % len(colours)]
@@ -719,10 +628,10 @@ def plot_topic_mix(outlet_mix: pd.DataFrame, *, max_topics: int = 12):
     The ``max_topics`` largest topics get a colour each; the rest are summed as "other
     topics"; outliers (topic -1) are grey. Segments of 4 % or more are annotated.
     """
-    plt = _setup()
+    plt, sns = _setup()
     table, columns = _topic_table(outlet_mix, max_topics)
     n_topics = sum(1 for c in columns if c not in ("other topics", "outlier"))
-    colours = _qualitative(TAB20 if n_topics > 10 else TAB10, n_topics)
+    colours = sns.color_palette("tab20" if n_topics > 10 else "tab10", n_colors=max(n_topics, 1))
     fig, ax = plt.subplots(figsize=(11, max(0.5 * len(table) + 1.8, 0.28 * len(columns) + 1.5, 3.5)))
     y = [_short(o) for o in table.index]
     left = pd.Series(0.0, index=table.index)
@@ -756,14 +665,15 @@ def plot_topic_heatmap(outlet_mix: pd.DataFrame, *, max_topics: int = 20):
     differences between outlets; the share of the other topics and of outliers per
     outlet is in the stacked bars (:func:`plot_topic_mix`) and noted in the title.
     """
-    plt = _setup()
+    plt, sns = _setup()
     table, columns = _topic_table(outlet_mix, max_topics)
     topics = [c for c in columns if c not in ("other topics", "outlier")]
     data = table[topics].T * 100
     data.columns = [_short(c) for c in data.columns]  # outlet names: the same width as in the other charts
     fmt = ".1f" if data.to_numpy().max(initial=0) < 10 else ".0f"
     fig, ax = plt.subplots(figsize=(1.1 * max(len(data.columns), 3) + 5, 0.42 * max(len(data), 3) + 1.8))
-    _heatmap(ax, data, cmap="YlGnBu", vmin=0, annot=True, fmt=fmt, cbar_label="% of the outlet's text")
+    sns.heatmap(data, ax=ax, cmap="YlGnBu", vmin=0, annot=True, fmt=fmt, linewidths=0.5, linecolor="white",
+                cbar_kws={"label": "% of the outlet's text"}, annot_kws={"fontsize": 8, "in_layout": False})
     ax.set_xlabel("outlet")
     ax.set_ylabel("")
     ax.set_xticklabels(ax.get_xticklabels(), rotation=30, ha="right")
