@@ -570,7 +570,7 @@ class TopicModel:
         advance(1)
 
         bt = self._bertopic(clustering, n_fit, stops, embedder, embeddings)
-        with _quiet_bertopic():
+        with _quiet_bertopic(), _joblib_threads():
             bt.fit(docs, embeddings=embeddings)
         if set(bt.topics_) == {-1}:
             if self.clustering != "auto":
@@ -579,7 +579,7 @@ class TopicModel:
             clustering = "kmeans"
             reason += f"; HDBSCAN found no topic, so k-means with {self._n_clusters(n_fit)} clusters instead"
             bt = self._bertopic(clustering, n_fit, stops, embedder)
-            with _quiet_bertopic():
+            with _quiet_bertopic(), _joblib_threads():
                 bt.fit(docs, embeddings=embeddings)
         advance(1)
 
@@ -1026,6 +1026,18 @@ def _st_encode(model, texts: list[str]) -> np.ndarray:
     emb = model.encode(list(texts), batch_size=32, show_progress_bar=False, convert_to_numpy=True,
                        normalize_embeddings=True)
     return np.asarray(emb, dtype=np.float32)
+
+
+@contextmanager
+def _joblib_threads():
+    """joblib's parallel loops run in threads of this process, not in worker processes: HDBSCAN
+    (``core_dist_n_jobs=4``) otherwise starts four processes and pickles its k-d tree to each
+    one for the core distances of more than 16,384 units (February month: 869 MB of children
+    beside the main process). The same loops on the same pieces, so the same clusters."""
+    from joblib import parallel_config
+
+    with parallel_config(backend="threading"):
+        yield
 
 
 @contextmanager
