@@ -250,7 +250,7 @@ class DocumentResult:
     output tables as results arrive and then dropped; the rest is what the reductions keep:
     ``counts`` (:func:`framing.scoring.hit_counts`), ``term_counts``, ``evidence``
     (``(actor, row)`` candidates for the report), ``event`` features, topic ``units``
-    (``(start, end, text)``) and ``packed`` (the masked text, zlib-compressed, for the
+    (``(start, end)`` in the masked text) and ``packed`` (the masked text, zlib-compressed, for the
     term-evidence sentences). ``error`` is set (and everything else empty) when the
     analysis of this document raised.
     """
@@ -276,7 +276,7 @@ class DocumentResult:
     evidence: list[tuple[str, dict]] = field(default_factory=list)
     term_counts: dict[str, int] = field(default_factory=dict)
     event: Any = None
-    units: list[tuple[int, int, str]] | None = None
+    units: list[tuple[int, int]] | None = None
     packed: bytes | None = None
     error: str | None = None
 
@@ -458,7 +458,7 @@ def analyze_document(doc: Document, ctx: RunContext) -> DocumentResult:
     if ctx.spec.topics and not english:  # the topic model reads Arabic words only (framing.topics)
         from framing.topics import document_units
 
-        units = [(s, e, text[s:e]) for s, e in document_units(text)]
+        units = list(document_units(text))  # offsets only: the main process cuts the texts from its spill
     event = None
     if ctx.featurizer is not None and english:
         event = ctx.english.event(doc, text, normalized)
