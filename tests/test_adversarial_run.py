@@ -315,6 +315,7 @@ def test_a_full_disk_while_writing_a_file_is_one_line(corpus, tmp_path, monkeypa
     ("hits.csv", b"nothing,useful\n1,2\n", "hits.csv"),
     ("outlets.csv", b"x\n1\n", "outlets.csv"),
 ])
+@pytest.mark.slow
 def test_report_on_a_damaged_run_folder_is_one_line(finished, name, damage, needle):
     (finished / name).write_bytes(damage)
     one_line_error(runner.invoke(app, ["report", str(finished)]), needle)
@@ -348,6 +349,7 @@ def test_a_replay_from_a_file_that_is_not_json_is_one_line(tmp_path):
     one_line_error(runner.invoke(app, ["compare", "--from-run", str(tmp_path)]), "folder")
 
 
+@pytest.mark.slow
 def test_a_lexicon_without_actors_gives_a_report(corpus, tmp_path):
     lex = tmp_path / "lex"
     lex.mkdir()

@@ -121,6 +121,7 @@ def test_ids_default_to_the_index_or_the_position(frame):
     assert by_id == {"0": "المدن", "1": "روسيا اليوم", "2": "الشرق الأوسط"}
 
 
+@pytest.mark.slow
 def test_save_then_load_run_gives_equal_frames_and_dtypes(result, tmp_path):
     path = result.save(tmp_path / "run")
     assert result.saved_to == path and (path / "run.json").exists() and (path / "hits.parquet").exists()
@@ -340,6 +341,7 @@ def test_input_problems_and_strict_mode(frame):
     assert set(glob.glob(f"{tempfile.gettempdir()}/framing-result-*")) <= before  # private folders removed
 
 
+@pytest.mark.slow
 def test_out_streams_the_run_folder_that_save_writes(frame, result, tmp_path):
     res = framing.compare(frame, out=tmp_path / "direct", topics=False, charts=False, html=False)
     direct = tmp_path / "direct"

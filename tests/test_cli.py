@@ -182,6 +182,7 @@ def test_strict_still_refuses_real_problems(tmp_path, news):
     assert "1 input problem(s) found" in result.output
 
 
+@pytest.mark.slow
 def test_since_until_outlets_filter_and_run_json_counts(tmp_path, news):
     out = tmp_path / "o"
     result = runner.invoke(app, ["compare", str(news), "--out", str(out), "--outlet-field", "source",

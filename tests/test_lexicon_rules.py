@@ -223,6 +223,7 @@ def test_compare_with_a_layered_lexicon_does_not_double_mentions(tmp_path):
     assert set(layered.hits.loc[layered.hits["term"] == "قوات النظام", "lexicon"]) == {"mine"}
 
 
+@pytest.mark.slow
 def test_compare_says_when_lexicons_overlap(tmp_path):
     (tmp_path / "lx").mkdir()
     mine = write(tmp_path / "lx" / "mine.yaml", [MINE, "{term: المجاهدين, actor: syrian_government, category: actor_label, "
