@@ -259,7 +259,7 @@ def plot_label_shares(labels: pd.DataFrame, *, voice: str = "authorial", actors:
                         for t in kept if t in rows.index]
             rest = rows[~rows.index.isin(kept)]
             if len(rest):  # the labels beyond the kept ones, as one grey segment
-                segments.append((f"{len(rest)} other labels", rest["share"].sum(), None, int(rest["count"].sum())))
+                segments.append((f"{len(rest)} other label{'' if len(rest) == 1 else 's'}", rest["share"].sum(), None, int(rest["count"].sum())))
             left = 0.0
             for term, share, stance, _count in segments:
                 colour = _OTHER_LABELS if term not in keys else cmap(norm(0.0 if pd.isna(stance) else float(stance)))
