@@ -271,6 +271,8 @@ _NOT_COMP_AFTER = _set("الا ضروره يجب يمكن لابد بد بعد �
 #: written texts that "say" ("ويضيف المقال", "وذكرت الدعوى"): a speaker only through an earlier
 #: speaker they name ("صحيفة الأهرام" … "وأضافت الصحيفة")
 _DOCUMENT_NOUNS = _set("مقال مقاله دعوي دعاوي مذكره دراسه رساله وثيقه خطاب عريضه شكوي بلاغ صحيفه جريده مجله ورقه")
+#: speech and written texts: after a bare name ("رجائي عطية خطاب الرئيس") they start the verb's object
+_WRITTEN_WORDS = _SPEECH_NOUNS | _DOCUMENT_NOUNS
 #: "يدعى" (is called) before a name is no cue, though it is spelled like يدعي (claims)
 _CALLED = _set("يدعي تدعي ويدعي وتدعي يدعون ويدعون")
 #: a spokesman's "لـ" names whose spokesman he is ("المتحدث الرسمي لوزارة الصحة"), not whom he told
@@ -1011,6 +1013,15 @@ class AttributionExtractor:
                 break
             if n >= 1 and _accusative_object(d, k, end):
                 break  # "وفقا لبيان رئاسة الجمهورية وفدا من حزب النور": the verb's object, not the source
+            if (mode == "subject" and n >= 2 and tok[0] != "ا" and _bare_forms(tok) & _WRITTEN_WORDS
+                    and d.norms[s][:2] != "ال" and all(not _bare_forms(d.norms[t]) & (_NAMED_HEADS | _PERSON_HEADS)
+                                                       and d.norms[t] not in _TITLES for t in range(s, k))):
+                break  # "استنكر رجائي عطية خطاب الرئيس": a statement after a bare name is the verb's object
+            if (mode == "subject" and n >= 1 and tok[0] == "ل" and len(tok) > 3
+                    and not _bare_forms(d.norms[k - 1]) & (_PERSON_HEADS | _SOURCE_HEADS)
+                    and any(h[0] == k and h[2].category == "media" and not normalize_ar(h[2].term).startswith("ل")
+                            for h in d.sources_in(k, k + 1))):
+                break  # "وقال فريدمان لرويترز": the agency he spoke to (not "مراسل لقناة …")
             if mode == "subject" and n >= 1 and tok[0] == "ل" and len(tok) > 3 and not (
                     _bare_forms(d.norms[s]) & _SPOKESMEN and d.norms[k - 1][:1] != "ل") and (
                     _bare_forms(tok) & _SOURCE_HEADS  # "قائد عسكري لوكالة فرانس برس"
@@ -1121,12 +1132,17 @@ class AttributionExtractor:
             if i1 - i0 == 1 and _bare_forms(d.norms[i0]) & bare \
                     and d.inside_quote(d.starts[i0]) is None:
                 ps, pe, names = self._np(d, i0, min(len(d.norms), i0 + 4))
-                # up to the object: "نشرت صحيفة الأهرام المصرية تقريرا" (an indefinite word after a definite one)
-                pe = next((k for k in range(ps + 2, pe) if d.norms[k - 1].startswith("ال")
-                           and not d.norms[k].startswith(("ال", "لل"))), pe)
+                pe = self._to_object(d, ps, pe)
                 if pe - ps >= 2:
                     return self._speaker(d, ps, pe, names)
         return None
+
+    @staticmethod
+    def _to_object(d: _Doc, ps: int, pe: int) -> int:
+        """The end of a source phrase [ps, pe) up to the object: "نشرت صحيفة الأهرام المصرية تقريرا" (an
+        indefinite word after a definite one, from the third word on)."""
+        return next((k for k in range(ps + 2, pe) if d.norms[k - 1].startswith("ال")
+                     and not d.norms[k].startswith(("ال", "لل", "وال"))), pe)
 
     def _phrase_name(self, d: _Doc, s: int, e: int, names: list[int], *, strip_lam: bool = False) -> str:
         """The speaker name of phrase tokens [s, e) as written: title and name, a few words."""
@@ -1153,7 +1169,10 @@ class AttributionExtractor:
             chunks = self._chunks(d, t, e)
             a, b = chunks[0]
             if len(chunks) > 1 and d.inside_quote(d.starts[a]) is None and (
-                    (b - a == 1 and d.norms[a].startswith("ال")) or self._title_then_name(d, chunks[0], chunks[1])):
+                    (b - a == 1 and d.norms[a].startswith("ال")
+                     # (not "وانتقد الخراط، التباطؤ في …": one definite word after the comma is the object)
+                     and (chunks[1][1] - chunks[1][0] >= 2 or not d.norms[chunks[1][0]].startswith("ال")))
+                    or self._title_then_name(d, chunks[0], chunks[1])):
                 # "المحامي، عصام البطاوي", "رئيس الوزراء التونسي السابق، الباجي قائد السبسي": the name after
                 # the title (not «البرادعي»، المنسق)
                 a, b = chunks[1]
@@ -1164,6 +1183,13 @@ class AttributionExtractor:
                 h = next((k for k in range(a + 1, b - 1) if d.norms[k] in _HONORIFICS), None)
                 if h is not None:
                     a = h + 1
+            if b - a > 3 and (_bare_forms(d.norms[a]) & (_PERSON_HEADS | _SOURCE_HEADS) or d.norms[a] in _TITLES):
+                # "الخبير القانوني أحمد رفعت عميد كلية حقوق": a second title after the name ends the name
+                k = self._name_start(d, a, b)
+                h = next((j for j in range(k + 1, b) if _bare_forms(d.norms[j]) & _PERSON_HEADS
+                          and not d.norms[j].startswith("ال")), None) if k is not None else None
+                if h is not None:
+                    b = h
             if b - a > _MAX_SPEAKER_WORDS and (_bare_forms(d.norms[a]) & _PERSON_HEADS or d.norms[a] in _TITLES):
                 # "نائب رئيس الوزراء العراقي حسين الشهرستاني": a title too long to keep with the name — the
                 # name (shorter titles stay: "وزير المالية أحمد النجار")
@@ -1195,15 +1221,24 @@ class AttributionExtractor:
         """Where a person's name starts in a title phrase [a, b) without comma: the first word after a
         definite one that has no article, no attached preposition and is no head, quantity or accusative
         object; the name is at most four words to the phrase end ("رئيس غرفة شركات السياحة حسام الشاعر")."""
+        k = AttributionExtractor._name_start(d, a, b)
+        return k if k is not None and b - k <= 4 else None
+
+    @staticmethod
+    def _name_start(d: _Doc, a: int, b: int) -> int | None:
+        """The first token of a title phrase [a, b) that may start a person's name (see :meth:`_name_after_title`)."""
         for k in range(a + 1, b):
             tok, prev = d.norms[k], d.norms[k - 1]
             if not prev.startswith(("ال", "لل", "بال", "وال")) and prev not in _HONORIFICS:
                 continue
-            if (tok.startswith(("ال", "ل", "ب", "و", "ف")) or tok in _NP_STOP or tok in _QUANTITY
+            if (tok.startswith(("ال", "ل", "ب")) or tok in _NP_STOP or tok in _QUANTITY
+                    # و/ف: a conjunction, unless a name starts with the letter ("فؤاد", "وليد")
+                    or (tok[:1] in "وف" and (len(tok) < 4 or tok[1:3] == "ال" or k in d.verbs
+                                              or _bare_forms(tok[1:]) & (_SOURCE_HEADS | _PERSON_HEADS)))
                     or tok.isdigit() or _bare_forms(tok) & (_SOURCE_HEADS | _PERSON_HEADS)
                     or (k == b - 1 and tok.endswith("ا")) or k in d.verbs):
                 continue
-            return k if b - k <= 4 else None
+            return k
         return None
 
     def _title_then_name(self, d: _Doc, title: tuple[int, int], name: tuple[int, int]) -> bool:
@@ -1319,10 +1354,25 @@ class AttributionExtractor:
         if sentence_sources:
             for i0, i1, hit in d.sources_in(k0, cue.i0):
                 entry = self._source_entries.get(hit.entry_id)
-                dependent = (entry is not None and not entry.canonical and d.norms[i0][:1] in "لب"
+                dependent = (entry is not None and not entry.canonical and d.norms[i0][:1] in "لبك"
                              and not d.norms[i0].startswith("ال"))  # "الأمين العام لنقابة": not the speaker
                 if d.inside_quote(d.starts[i0]) is None and not dependent:
-                    sp = self._speaker(d, i0, i1, [])
+                    sp = None
+                    if entry is not None and not entry.canonical and i1 - i0 == 1:
+                        # "أصدرت جبهة الإنقاذ الوطني بالبحيرة بيانا …، أكدت فيه": a pattern (جبهة) named by
+                        # its phrase up to the object, not the head noun alone
+                        ps, pe, names = self._np(d, i0, min(cue.i0, i0 + 5))
+                        # up to a comma, a word with a preposition attached ("الرئيس بالرياض") or the object
+                        pe = next((k for k in range(ps + 1, pe) if any(c in "،,-–" for c in d.gap(k))
+                                   or d.norms[k][:1] == "ب"
+                                   or (d.norms[k][:1] == "ل" and k == ps + 1)
+                                   or (k > ps + 1 and any(h[0] == k for h in d.sources_in(k, k + 1)))), pe)
+                        pe = self._to_object(d, ps, pe)
+                        names = [qi for qi in names if d.quotes[qi].end <= d.ends[pe - 1]] if pe > ps else []
+                        if pe - ps >= 2:
+                            sp = self._speaker(d, ps, pe, names)
+                    if sp is None:
+                        sp = self._speaker(d, i0, i1, [])
                     if sp is not None:
                         return sp
         # (3) the nearest earlier named speaker, up to three paragraphs back (news text often puts
@@ -1341,6 +1391,9 @@ class AttributionExtractor:
         if cue.proclitic or cue.i0 == 0:
             return None
         end = cue.i0
+        if (cue.i1 < len(d.norms) and d.norms[cue.i1] in ("فيه", "فيها") and d.norms[end - 1].endswith("ا")
+                and not d.norms[end - 1].startswith("ال") and not any(c in _PUNCT_BREAK for c in d.gap(end))):
+            return None  # "أصدر الحزب بيانا أكد فيه": a clause on the statement; the speaker is the main verb's subject
         if d.norms[end - 1] in _REL_PRONOUNS and end >= 2 and not any(c in _PUNCT_BREAK for c in d.gap(end)):
             # "تصريح رونالدو الذي قال": the speaker is the antecedent of the relative pronoun
             k = end - 1

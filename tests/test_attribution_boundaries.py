@@ -1,0 +1,108 @@
+"""Speaker phrase boundaries on unseen text (issue 13 item 6): where a speaker's name ends and the
+verb's object, an addressee or a second title begins, and which phrase a bare verb or a participle
+takes its speaker from.
+
+Each sentence is written for these tests (news style; no corpus text); the extractor loads the
+bundled ``reporting_verbs.yaml`` and the neutral ``sources.yaml``, as a run with a researcher's own
+framing lexicon does.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from framing.attribution import AttributionExtractor
+from framing.lexicon import load_lexicon
+
+LEX = Path(__file__).resolve().parents[1] / "lexicons"
+
+
+@pytest.fixture(scope="module")
+def neutral() -> AttributionExtractor:
+    return AttributionExtractor(verbs=[load_lexicon(LEX / "reporting_verbs.yaml")],
+                                sources=[load_lexicon(LEX / "sources.yaml")])
+
+
+def _by_cue(ex: AttributionExtractor, text: str) -> dict[str, tuple[str, str]]:
+    """cue → (speaker, attributed text) of every attribution of ``text``."""
+    return {a.cue: (a.speaker, a.quote_text) for a in ex.extract(text)}
+
+
+# --- a second title after the name is not part of the name ------------------------------------
+
+SECOND_TITLE = [
+    ("وقال الخبير القانوني سامح عبد الرازق عميد كلية الحقوق الأسبق إن القانون لا يسمح بذلك.",
+     "الخبير القانوني سامح عبد الرازق"),
+    ("وصرح السفير كمال بدران أمين عام المجلس بأن الاجتماع سيعقد غدا.", "السفير كمال بدران"),
+    ("وقال اللواء فؤاد منصور مدير أمن المنيا إن الحالة هادئة.", "اللواء فؤاد منصور"),
+    ("وقال المستشار حازم سليم عضو مجلس القضاء إن الجلسة تأجلت.", "المستشار حازم سليم"),
+]
+
+
+@pytest.mark.parametrize(("text", "speaker"), SECOND_TITLE)
+def test_a_title_after_the_name_ends_the_name(neutral, text, speaker):
+    [a] = neutral.extract(text)
+    assert a.speaker == speaker
+
+
+def test_a_short_title_and_name_stay_whole(neutral):
+    # one title before the name: nothing after it to cut
+    [a] = neutral.extract("وقال وزير المالية أحمد النجار إن العجز سيتراجع.")
+    assert a.speaker == "وزير المالية أحمد النجار"
+
+
+# --- the object after a name -------------------------------------------------------------------
+
+
+def test_one_definite_word_after_the_comma_is_the_object_not_the_name(neutral):
+    # «الخراط، التباطؤ»: a family name with the article, then what he criticised
+    text = ("وانتقد الخراط، التباطؤ في إصلاح الشرطة، مؤكدا أن الأهالي ساعدوا الجيش في حماية الأقسام.")
+    got = _by_cue(neutral, text)
+    assert got["مؤكدا"][0] == "الخراط"
+
+
+def test_a_title_then_the_name_after_the_comma_is_still_the_name(neutral):
+    [a] = neutral.extract("وقال المحامي، عصام البطاوي، إن الدفاع سيطعن على الحكم.")
+    assert a.speaker == "عصام البطاوي"
+
+
+def test_a_statement_after_a_bare_name_is_the_object(neutral):
+    # «واستنكر X خطاب الرئيس»: the speech he condemned, not part of his name
+    text = "واستنكر نبيل الشاذلي خطاب الرئيس الذي ألقاه أمس، مؤكدا أن الخطاب لم يقدم حلولا."
+    got = _by_cue(neutral, text)
+    assert got["مؤكدا"] == ("نبيل الشاذلي", "الخطاب لم يقدم حلولا")
+
+
+def test_the_agency_he_spoke_to_is_not_part_of_the_name(neutral):
+    # «فريدمان لرويترز»: whom he told (a news agency of the sources lexicon)
+    [a] = neutral.extract("وقال الطبيب ألبرت شوفال لرويترز إن المريض يستجيب للعلاج.")
+    assert a.speaker == "الطبيب ألبرت شوفال"
+    # a spokesman's «ل» still names whose spokesman he is
+    [b] = neutral.extract("وقال المتحدث باسم الوزارة لوكالة الأنباء إن المفاوضات مستمرة.")
+    assert b.speaker.startswith("المتحدث باسم الوزارة")
+
+
+# --- a pattern source named earlier in the sentence -------------------------------------------
+
+
+def test_a_pattern_source_earlier_in_the_sentence_is_named_by_its_phrase(neutral):
+    # «جبهة» is a pattern of sources.yaml (no canonical name): the front's own name, up to the object
+    text = ("أصدرت جبهة الإنقاذ الوطني بمحافظة الغربية بيانا حول أحداث طنطا أكدت فيه أن "
+            "الحكومة تتحمل المسؤولية.")
+    got = _by_cue(neutral, text)
+    assert got["أكدت"] == ("جبهة الإنقاذ الوطني", "الحكومة تتحمل المسؤولية")
+
+
+def test_a_pattern_source_keeps_its_coordinated_name(neutral):
+    text = "أصدر حزب الحرية والعدالة بيانا أكد فيه أن الانتخابات ستجرى في موعدها."
+    got = _by_cue(neutral, text)
+    assert got["أكد"][0] == "حزب الحرية والعدالة"
+
+
+def test_a_pattern_source_stops_before_a_preposition(neutral):
+    # «الرئيس للمواطنين»: whom the president addressed is no part of the source's name
+    text = "وجه الرئيس للمواطنين رسالة عبر التلفزيون أكد فيها أن الأزمة ستنتهي قريبا."
+    got = _by_cue(neutral, text)
+    assert got["أكد"][0] == "الرئيس"
