@@ -293,6 +293,8 @@ _REPRESENTS = _set("عضو عضوه نائب نائبه ممثل مرشح مرش
 _ISSUED = _set("صادر الصادر صادره الصادره")
 #: trailing words dropped from an unknown speaker's name cut to a few words
 _NAME_TAIL = _set("باسم في ب عن من ل الي علي و")
+#: kinship words of a name ("بن علي", "أبو علي"): the «علي» after them is the name Ali
+_KINSHIP = _set("بن ابن بنت ابو ابي")
 #: honorifics dropped from the front of an unknown speaker's name
 _HONORIFICS = _set("الدكتور د المهندس الشيخ السيد السيده الاستاذ")
 #: titles after which "علي" is the name Ali, not the preposition على
@@ -576,6 +578,9 @@ class _Doc(TextNavigation):
     anon: dict[int, int] = field(default_factory=dict)  # first token → token after, of anonymity formulas
     claimed: set[int] = field(default_factory=set)  # quote indices already attributed
     found: list[_Found] = field(default_factory=list)
+    #: reporting verbs with a speaker phrase but no attributed span ("وشدد الوزير على ضرورة …"): the nearest
+    #: earlier speaker for a later "وأضاف" all the same
+    anchors: list[_Found] = field(default_factory=list)
     _sources: dict[int, list[tuple[int, int, Hit]]] = field(default_factory=dict)
 
     def sources_in(self, s: int, e: int) -> list[tuple[int, int, Hit]]:
@@ -1037,6 +1042,8 @@ class AttributionExtractor:
         """Is «علي» at token ``k`` the name Ali ("ياسر علي، المتحدث باسم الرئاسة") rather than على? After a
         first name (no article, no proclitic preposition), before a comma, a definite title or the end."""
         prev = d.norms[k - 1]
+        if prev in _KINSHIP:
+            return True  # "بن علي", "أبو علي": a name, whatever follows
         if prev.startswith("ال") or prev in _NP_STOP or prev[:1] in "لب" or len(prev) < 3 or k - 1 in d.verbs:
             return False
         return (k + 1 >= end or any(c in "،," for c in d.gap(k + 1)) or d.norms[k + 1].startswith("ال")
@@ -1162,7 +1169,9 @@ class AttributionExtractor:
             after_noun = t
         while e - t > 1 and d.norms[t] in _HONORIFICS:
             t += 1
-        if names and e - t > _MAX_SPEAKER_WORDS and d.token_after_quote(names[-1]) >= e:
+        if names and e - t > _MAX_SPEAKER_WORDS and d.token_after_quote(names[-1]) >= e and not any(
+                c in "،," for k in range(t + 1, d.tok_at_or_after(d.quotes[names[-1]].start) + 1) for c in d.gap(k)):
+            # (not "عمرو موسى، رئيس حزب المؤتمر «تحت التأسيس»": a quote after the comma is no name of the speaker)
             q = d.quotes[names[-1]]
             name = _light(d.text[q.inner_start:q.inner_end])
         else:
@@ -1379,6 +1388,14 @@ class AttributionExtractor:
         # each sentence in a paragraph of its own)
         # (and, for a verb written with و/ف — "وأضاف", "وتابع" — the last named speaker of the document)
         para = d.para(pos)
+        last = next((f for f in reversed(d.found) if visible(f)), None)
+        for a in reversed(d.anchors):
+            # a later verb whose phrase names a speaker but whose words were not attributed: that speaker
+            if a.cue_start < pos and (last is None or a.cue_start > last.cue_start) \
+                    and (a.para >= para - 3 or cue.proclitic) and d.inside_quote(pos) is None:
+                return a.speaker
+            if a.cue_start < pos:
+                break
         for f in reversed(d.found):
             if f.para < para - 3 and not cue.proclitic:
                 break
@@ -1432,6 +1449,9 @@ class AttributionExtractor:
             if end - k >= 2:
                 k += 1  # "وتساءل المفتي قائلا": the subject of the verb before
         n = end - k
+        if k > 0 and d.norms[k - 1] in _PRONOUN_FIRST and n <= 2 and not d.norms[k].startswith("ال") \
+                and not any(c in _PUNCT_BREAK for c in d.gap(k)):
+            return None  # "وهو أمر قالت إنه": a predicate noun (a matter which she said), not the subject
         if k > 0 and (d.norms[k - 1] in _PREPOSITIONS or (d.norms[k - 1][:1] in "وف" and d.norms[k - 1][1:] in _PREPOSITIONS)) \
                 and d.starts[k - 1] >= s_start and not any(c in _PUNCT_BREAK for c in d.gap(k)):
             # "ما جاء في الدعوة للحوار يشير إلى", "وحول مبادرة الكتاتني أوضح": the preposition's object
@@ -1459,6 +1479,8 @@ class AttributionExtractor:
                     and k not in d.verbs and d.quote_before(k) is None and not any(c in "،," for c in d.gap(k))):
                 if prev.endswith("ي") and k + 1 < e and d.norms[k + 1].startswith("ال"):
                     continue  # "الرئيس السوري بشار الأسد": a name after a title, not the object
+                if prev in _TITLES:
+                    continue  # "رئيس الوزراء، الدكتور هشام قنديل": the name after the honorific
                 return k
         return None
 
@@ -1711,6 +1733,11 @@ class AttributionExtractor:
             else:
                 span = None
             if span is None:
+                known = self._known(d, s, e) if speaker is not None and speaker.name and e > s else None
+                if known is not None and known[0] == s and e - s <= 6 and d.inside_quote(pos) is None and (
+                        cue.proclitic or d.tok_at_or_after(d.sentence(pos)[0]) == cue.i0):
+                    # "وشدد الخبير الأمني اللواء حسام سويلم على ضرورة …": a named source opening the sentence
+                    d.anchors.append(_Found("anchor", pos, pos, speaker, cue, pos, pos, d.para(pos)))
                 return
         else:
             if speaker is None:

@@ -106,3 +106,57 @@ def test_a_pattern_source_stops_before_a_preposition(neutral):
     text = "وجه الرئيس للمواطنين رسالة عبر التلفزيون أكد فيها أن الأزمة ستنتهي قريبا."
     got = _by_cue(neutral, text)
     assert got["أكد"][0] == "الرئيس"
+
+
+# --- names: kinship words, honorifics, quoted names after the comma ----------------------------
+
+
+def test_ali_after_bin_is_the_name(neutral):
+    # «بن علي»: «علي» after بن/أبو is the name Ali, not the preposition على
+    text = "وأضاف بن علي في حوار مع موقع إخباري أنه لم يأمر بإطلاق النار على المتظاهرين."
+    [a] = neutral.extract(text)
+    assert a.speaker == "بن علي"
+
+
+def test_a_name_after_an_honorific_is_no_object(neutral):
+    # «دعا رئيس الوزراء، الدكتور هشام قنديل، القوى …»: the name is the speaker's, not what he called for
+    text = "وأكد رئيس الوزراء، الدكتور هشام قنديل، أن الحكومة لن تتراجع عن خطتها."
+    [a] = neutral.extract(text)
+    assert a.speaker == "هشام قنديل" and a.quote_text == "الحكومة لن تتراجع عن خطتها"
+
+
+def test_a_quoted_name_after_the_comma_does_not_name_the_speaker(neutral):
+    # «عمرو موسى، رئيس حزب المؤتمر «تحت التأسيس»»: the party's status in quotes, not the speaker's name
+    text = "قال سامي عبد الحليم، رئيس حزب الغد الجديد «تحت التأسيس»، إن الحزب سيشارك في الانتخابات."
+    [a] = neutral.extract(text)
+    assert a.speaker == "سامي عبد الحليم"
+
+
+def test_a_name_starting_with_fa_after_a_title(neutral):
+    # «فؤاد» starts with the letter of the conjunction ف: still the first word of the name
+    [a] = neutral.extract("وقال اللواء فؤاد منصور مدير أمن المنيا إن الحالة هادئة.")
+    assert a.speaker == "اللواء فؤاد منصور"
+
+
+# --- a predicate noun before a verb is not its subject -----------------------------------------
+
+
+def test_a_predicate_noun_after_a_pronoun_is_no_speaker(neutral):
+    # «وهي وظيفة قالت إنها …»: a job she said she had refused; the speaker is the woman named before
+    text = ("قالت سلوى عبد الغني إن المنصب عرض عليها مرتين. وعينت في النهاية وزيرة للثقافة، "
+            "وهي وظيفة قالت إنها رفضتها في البداية.")
+    attrs = neutral.extract(text)
+    assert [a.speaker for a in attrs] == ["سلوى عبد الغني", "سلوى عبد الغني"]
+
+
+# --- a named source whose words were not attributed is still the nearest speaker -------------
+
+
+def test_a_later_bare_verb_takes_the_source_of_an_unattributed_verb(neutral):
+    # «وشدد الخبير … على ضرورة …» has no attributed span, but it is the speaker «وأضاف» refers to
+    text = ("قال وزير الداخلية إن الشرطة ستنتشر في الشوارع.\n"
+            "وشدد الخبير الأمني اللواء حسن عبد الحميد على ضرورة الحوار مع الشباب.\n"
+            "وأضاف أن الحل الأمني وحده لا يكفي.")
+    got = _by_cue(neutral, text)
+    assert got["وأضاف"] == ("حسن عبد الحميد", "الحل الأمني وحده لا يكفي")
+    assert got["قال"][0] == "وزير الداخلية"
