@@ -1312,6 +1312,20 @@ class AttributionExtractor:
         def visible(f: _Found) -> bool:
             return bool(f.speaker.name) and (f.outer is None or f.outer[0] <= pos < f.outer[1])
 
+        # (00) "أما اللواء فلان، خبير المرور، فيقول إن", "أما الشاعر فلان فكتب يقول": the topic after أما
+        if svo:
+            fk = cue.i0 if d.norms[cue.i0][:1] == "ف" and cue.proclitic else (
+                cue.i0 - 1 if cue.i0 > 0 and d.norms[cue.i0 - 1][:1] == "ف" and len(d.norms[cue.i0 - 1]) > 3
+                and not d.gap(cue.i0).strip() else None)
+            k0 = d.tok_at_or_after(s_start)
+            ka = next((k for k in range(fk - 1, max(k0, fk - 12) - 1, -1) if d.norms[k] == "اما"), None) \
+                if fk is not None else None
+            if ka is not None and ka + 1 < fk and d.norms[ka + 1] not in _COMP:
+                ps, pe, names = self._np(d, ka + 1, fk)
+                if pe > ps and not any(k in d.verbs for k in range(ps, pe)):
+                    sp = self._speaker(d, ps, pe, names)
+                    if sp is not None:
+                        return sp
         # (0)
         if svo:
             sp = self._svo(d, cue, s_start)
@@ -1622,7 +1636,10 @@ class AttributionExtractor:
             if qi is not None:
                 if (self._is_name(d, qi) and (self._continues(d, qi) or d.norms[k - 1] == "ل"
                                               or (k - cue.i1 >= 3 and self._glued_name(d, qi)))) \
-                        or _bare_forms(d.norms[k - 1]) & _TITLE_NOUNS:
+                        or _bare_forms(d.norms[k - 1]) & _TITLE_NOUNS \
+                        or (k - cue.i1 >= 2 and d.n_words(qi) == 1 and self._is_name(d, qi)
+                            and not d.text[d.ends[k - 1]:d.quotes[qi].start].strip()):
+                    # (a one-word quote right after a word of the phrase is a name: "لمقاطعة حوار «مرسي»")
                     # a name in the phrase, whom it was said to (لـ«الوطن»), a title (مسيرة بعنوان «…»)
                     k = d.token_after_quote(qi)  # a name in the phrase, or whom it was said to (لـ«الوطن»)
                     continue

@@ -160,3 +160,31 @@ def test_a_later_bare_verb_takes_the_source_of_an_unattributed_verb(neutral):
     got = _by_cue(neutral, text)
     assert got["وأضاف"] == ("حسن عبد الحميد", "الحل الأمني وحده لا يكفي")
     assert got["قال"][0] == "وزير الداخلية"
+
+
+# --- «أما X فـ»: the topic is the speaker ---------------------------------------------------
+
+
+AMMA = [
+    ("قال وزير النقل إن الطرق آمنة. أما اللواء سمير عبد الله، خبير المرور، فيقول إن الحوادث تضاعفت.",
+     "فيقول", "اللواء سمير عبد الله"),
+    ("كتبت هدى سالم: «الدستور ليس للبيع». أما الشاعر كمال الدين فكتب يقول: «الوطن أكبر من الجميع».",
+     "يقول", "الشاعر كمال الدين"),
+]
+
+
+@pytest.mark.parametrize(("text", "cue", "speaker"), AMMA)
+def test_the_topic_after_amma_speaks(neutral, text, cue, speaker):
+    assert _by_cue(neutral, text)[cue][0] == speaker
+
+
+# --- a one-word quote after a word of the phrase is a name ------------------------------------
+
+
+def test_a_one_word_quote_after_the_phrase_is_a_name_not_the_words(neutral):
+    # a headline: «تدعو القوى السياسية لمقاطعة حوار "مرسي"» — Morsi's dialogue, nobody's words
+    assert [a.quote_text for a in neutral.extract('حركة شبابية تدعو القوى السياسية لمقاطعة حوار "مرسي"')
+            if a.kind == "direct_quote"] == []
+    # a one-word answer right after the verb is still the words said
+    [a] = neutral.extract("وقال الوزير: «لا».")
+    assert (a.speaker, a.quote_text) == ("الوزير", "لا")
