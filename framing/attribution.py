@@ -691,11 +691,16 @@ class AttributionExtractor:
         #: precedence of source lexicons: the first listed wins where several name a phrase (a pack such
         #: as sources-syria.yaml before the neutral sources.yaml)
         self._source_rank: dict[str, int] = {}
+        #: first words of media sources without the article ("رويترز", "وكاله"): "قال فلان لرويترز" is whom he told
+        self._media_first: set[str] = set()
         for lex in self.sources:
             self._source_rank.setdefault(lex.name, len(self._source_rank))
             self._source_names.add(lex.name)
             for e in lex.entries:
                 self._source_entries[e.id] = e
+                if e.category == "media" and e.words:
+                    w = e.words[0]
+                    self._media_first.add(w[2:] if w.startswith("ال") else w)
             lexicons.append(lex)
         self._matcher = Matcher(lexicons)
 
@@ -977,8 +982,8 @@ class AttributionExtractor:
         s = k = i
         n = commas = 0
         while k < end and n < (_MAX_NP if mode == "subject" else 12):
-            if k > s:
-                gap = d.gap(k)
+            gap = d.gap(k) if k > s else " "
+            if gap != " ":  # (most words are one space apart: nothing to check)
                 if any(c in ":؛;()" for c in gap):
                     break
                 if "،" in gap or "," in gap:
@@ -1023,6 +1028,7 @@ class AttributionExtractor:
                                                        and d.norms[t] not in _TITLES for t in range(s, k))):
                 break  # "استنكر رجائي عطية خطاب الرئيس": a statement after a bare name is the verb's object
             if (mode == "subject" and n >= 1 and tok[0] == "ل" and len(tok) > 3
+                    and (tok[2:] if tok[1] == "ل" else tok[3:] if tok[1:3] == "ال" else tok[1:]) in self._media_first
                     and not _bare_forms(d.norms[k - 1]) & (_PERSON_HEADS | _SOURCE_HEADS)
                     and any(h[0] == k and h[2].category == "media" and not normalize_ar(h[2].term).startswith("ل")
                             for h in d.sources_in(k, k + 1))):
