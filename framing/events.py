@@ -69,6 +69,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date as _date
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -368,8 +369,6 @@ class EventGrouper:
         table = features if isinstance(features, EventFeatureTable) else EventFeatureTable(features)
         meta = table.meta
         warns: list[str] = []
-        title_blocks = [table.matrix("title", self.n_features)] if len(table) else []
-        blocks = [table.matrix("lead", self.n_features)] if len(table) else []
         sigs = [table.signatures(self.num_perm)] if len(table) else []
         sizes = np.frombuffer(table.shingles, dtype=np.int64) if len(table) else []
         exact = np.frombuffer(table.exact, dtype=np.int64) if len(table) else []
@@ -383,17 +382,24 @@ class EventGrouper:
             dup = next(d for d, c in Counter(meta.doc_ids).items() if c > 1)
             raise ConfigError(f"doc id {dup!r} occurs more than once", hint="give every document a unique id")
 
-        # cosine(a, b) = title_share · cos(titles) + (1 − title_share) · cos(leads)
+        # cosine(a, b) = title_share · cos(titles) + (1 − title_share) · cos(leads); the idf is
+        # the whole corpus's, the rows are weighted a window at a time (see _window_pairs)
         w = float(self.title_share)
-        T = _tfidf(sparse.vstack(title_blocks).tocsr(), self.max_terms)
-        B = _tfidf(sparse.vstack(blocks).tocsr(), self.max_terms)
-        del blocks, title_blocks
-        X = sparse.hstack([T * np.float32(math.sqrt(w)), B * np.float32(math.sqrt(1.0 - w))]).tocsr()
-        del T, B
+        batch, nf, max_terms = int(self.batch_size), self.n_features, self.max_terms
+        idf_title = _table_idf(table, "title", nf, batch)
+        idf_lead = _table_idf(table, "lead", nf, batch)
+        w_title, w_lead = np.float32(math.sqrt(w)), np.float32(math.sqrt(1.0 - w))
+
+        def rows_of(idx: np.ndarray):
+            T = _tfidf(table.matrix("title", nf, rows=idx), max_terms, idf_title)
+            B = _tfidf(table.matrix("lead", nf, rows=idx), max_terms, idf_lead)
+            return sparse.hstack([T * w_title, B * w_lead]).tocsr()
+
         ordinals = np.asarray(meta.ordinals, dtype=np.int64)
         floor = self.edge_floor if self.edge_floor is not None else self.threshold / 2
-        rows, cols, sims, knn = _window_pairs(X, ordinals, self.window_days, floor,
-                                             max_undated=self.max_undated, n_neighbors=self.n_neighbors)
+        rows, cols, sims, knn = _window_pairs(rows_of, ordinals, self.window_days, floor,
+                                             max_undated=self.max_undated, n_neighbors=self.n_neighbors,
+                                             batch=batch)
         if knn:
             warns.append(f"{int((ordinals < 0).sum())} undated documents (more than max_undated="
                          f"{self.max_undated}): each keeps only its {self.n_neighbors} most similar documents")
@@ -589,14 +595,25 @@ class EventFeatureTable:
         self.shingles.append(int(f.shingles))
         self.exact.append(int(f.exact))
 
-    def matrix(self, name: str, n_features: int):
-        """The CSR count matrix of the ``title`` or ``lead`` features (duplicates summed)."""
+    def matrix(self, name: str, n_features: int, rows: np.ndarray | None = None):
+        """The CSR count matrix of the ``title`` or ``lead`` features (duplicates summed);
+        ``rows``: only these documents (table indices, in that order)."""
         from scipy import sparse
 
         indices = np.frombuffer(self._idx[name], dtype=np.int32)
         indptr = np.frombuffer(self._off[name], dtype=np.int64)
-        X = sparse.csr_matrix((np.ones(len(indices), dtype=np.float32), indices.copy(), indptr.copy()),
-                              shape=(len(self), n_features))
+        if rows is None:
+            indices, indptr, n_rows = indices.copy(), indptr.copy(), len(self)
+        else:
+            rows = np.asarray(rows, dtype=np.int64)
+            starts = indptr[rows]
+            lengths = indptr[rows + 1] - starts
+            indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+            np.cumsum(lengths, out=indptr[1:])
+            indices = indices[np.repeat(starts - indptr[:-1], lengths) + np.arange(indptr[-1])]
+            n_rows = len(rows)
+        X = sparse.csr_matrix((np.ones(len(indices), dtype=np.float32), indices, indptr),
+                              shape=(n_rows, n_features))
         X.sum_duplicates()
         return X
 
@@ -699,29 +716,48 @@ class _Featurizer:
         return np.array(out, dtype=np.int32)
 
 
-def _tfidf(counts, max_terms: int):
-    """Sublinear tf × smoothed idf, top ``max_terms`` per row, L2-normalized (CSR in place)."""
-    from scipy import sparse
-
-    X = counts.tocsr()
-    X.sum_duplicates()
-    n = X.shape[0]
-    df = np.bincount(X.indices, minlength=X.shape[1])
+def _idf(df: np.ndarray, n: int) -> np.ndarray:
+    """Smoothed idf from document frequencies ``df`` over ``n`` documents (0 for useless features)."""
     idf = np.log((1.0 + n) / (1.0 + df)) + 1.0
     # a feature of one document never links two: it would only dilute the cosine (and crowd
     # shared words out of the ``max_terms`` kept), so similarity is measured on shared features
     idf[df < 2] = 0.0
     if n >= 200:  # words in more than half the documents say nothing about an event
         idf[df > 0.5 * n] = 0.0
+    return idf
+
+
+def _table_idf(table: EventFeatureTable, name: str, n_features: int, batch: int) -> np.ndarray:
+    """The idf of the whole table's ``name`` features, counted ``batch`` documents at a time."""
+    n = len(table)
+    df = np.zeros(n_features, dtype=np.int64)
+    for a in range(0, n, batch):
+        X = table.matrix(name, n_features, rows=np.arange(a, min(n, a + batch)))
+        df += np.bincount(X.indices, minlength=n_features)
+    return _idf(df, n)
+
+
+def _tfidf(counts, max_terms: int, idf: np.ndarray | None = None):
+    """Sublinear tf × smoothed idf, top ``max_terms`` per row, L2-normalized (CSR in place).
+
+    ``idf`` (of a whole corpus, :func:`_idf`) weights a block of its rows: every row comes out
+    the same, bit for bit, as in the matrix of all rows.
+    """
+    from scipy import sparse
+
+    X = counts.tocsr()
+    X.sum_duplicates()
+    n = X.shape[0]
+    if idf is None:
+        idf = _idf(np.bincount(X.indices, minlength=X.shape[1]), n)
     X.data = ((1.0 + np.log(X.data)) * idf[X.indices]).astype(np.float32)
     indptr = X.indptr
     keep = np.ones(len(X.data), dtype=bool)
-    for i in range(n):
+    for i in np.flatnonzero(np.diff(indptr) > max_terms).tolist():
         a, b = indptr[i], indptr[i + 1]
-        if b - a > max_terms:
-            row = X.data[a:b]
-            cut = np.argpartition(-row, max_terms)[max_terms:]
-            keep[a + cut] = False
+        row = X.data[a:b]
+        cut = np.argpartition(-row, max_terms)[max_terms:]
+        keep[a + cut] = False
     keep &= X.data > 0
     if not keep.all():
         row_ids = np.repeat(np.arange(n), np.diff(indptr))[keep]
@@ -746,50 +782,28 @@ def _pair_threads() -> int:
     return max(1, min(4, cores))
 
 
-def _window_pairs(X, ordinals: np.ndarray, window: int, floor: float, *, max_undated: int,
-                  n_neighbors: int, chunk: int = 1000):
+def _window_pairs(rows_of, ordinals: np.ndarray, window: int, floor: float, *, max_undated: int,
+                  n_neighbors: int, batch: int = 2000, chunk: int = 1000):
     """Pairs ``i < j`` (corpus indices) with cosine ≥ ``floor`` among documents within the window.
+
+    ``rows_of(idx)`` gives the (L2-normalized) rows of the documents ``idx`` (corpus indices,
+    in that order). Dated documents are taken in date order, ``batch`` at a time, each batch
+    against itself and the documents up to ``window`` days after its last one: time and
+    memory grow with the documents of a window, not of the corpus (a row is weighted once,
+    while its window is open). Undated documents are compared with every document.
 
     Returns ``rows, cols, sims`` (arrays, ``rows < cols``) and whether kNN blocking was used.
     """
-    n = X.shape[0]
+    n = len(ordinals)
     out_r, out_c, out_s = [], [], []
     dated = np.flatnonzero(ordinals >= 0)
     undated = np.flatnonzero(ordinals < 0)
     if len(dated):
-        order = dated[np.argsort(ordinals[dated], kind="stable")]
-        days = ordinals[order]
-        uniq = np.unique(days)
-        XT = X[order].T.tocsc()  # columns in date order
-
-        def day_pairs(d):
-            r0, r1 = np.searchsorted(days, d, "left"), np.searchsorted(days, d, "right")
-            c1 = np.searchsorted(days, d + window, "right")
-            cols_block = XT[:, r0:c1].tocsr()  # once per day, not once per row chunk inside the product
-            found = []
-            for a in range(r0, r1, chunk):
-                b = min(a + chunk, r1)
-                S = X[order[a:b]] @ cols_block
-                # entries at or above the floor (in row-major order), their rows found from indptr
-                # only for those; positions relative to r0; keep pairs whose column comes after the row
-                at = np.flatnonzero(S.data >= floor)
-                ri = np.searchsorted(S.indptr, at, side="right") - 1 + a
-                ci = S.indices[at] + r0
-                m = ci > ri
-                found.append((order[ri[m]], order[ci[m]], S.data[at[m]]))
-            return found
-
-        # days in threads (scipy's sparse products release the GIL); results kept in day order
-        from concurrent.futures import ThreadPoolExecutor
-
-        with ThreadPoolExecutor(max_workers=_pair_threads()) as pool:
-            for found in pool.map(day_pairs, uniq.tolist()):
-                for r, c, v in found:
-                    out_r.append(r)
-                    out_c.append(c)
-                    out_s.append(v)
+        _dated_pairs(rows_of, dated[np.argsort(ordinals[dated], kind="stable")], ordinals, window, floor,
+                     batch, chunk, out_r, out_c, out_s)
     knn = len(undated) > max_undated
     if len(undated):
+        X = rows_of(np.arange(n))
         XT_all = X.T.tocsc()
         for a in range(0, len(undated), chunk):
             idx = undated[a:a + chunk]
@@ -818,6 +832,60 @@ def _window_pairs(X, ordinals: np.ndarray, window: int, floor: float, *, max_und
         _, first = np.unique(key, return_index=True)
         lo, hi, sims = lo[first], hi[first], sims[first]
     return lo, hi, sims, knn
+
+
+def _dated_pairs(rows_of, order: np.ndarray, ordinals: np.ndarray, window: int, floor: float, batch: int,
+                 chunk: int, out_r: list, out_c: list, out_s: list) -> None:
+    """The pairs of dated documents (``order``: their corpus indices in date order) at most
+    ``window`` days apart with cosine ≥ ``floor``, appended to ``out_*``.
+
+    Batches of ``batch`` documents (positions ``p0:p1`` in date order) are compared with the
+    documents ``p0:c1``, ``c1`` the first one more than ``window`` days after the batch's last;
+    a pair is kept when its second document comes later in date order and is within the window
+    of the first. The rows of ``p0:c1`` are kept from one batch to the next (each row weighted
+    once) with their features renumbered to the ones the window uses; a row's similarities are
+    the same floats whichever block it is multiplied in (the sum runs over its own entries, in
+    their order). Blocks of ``chunk`` rows run in threads (scipy's products release the GIL).
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    from scipy import sparse
+
+    days = ordinals[order]
+    m = len(order)
+    win = None  # the rows of positions w0:w1 (date order)
+    w0 = w1 = 0
+    with ThreadPoolExecutor(max_workers=_pair_threads()) as pool:
+        for p0 in range(0, m, batch):
+            p1 = min(m, p0 + batch)
+            c1 = int(np.searchsorted(days, days[p1 - 1] + window, "right"))
+            parts = [] if win is None or w1 <= p0 else [win[p0 - w0:]]
+            start = max(w1, p0)
+            if c1 > start:
+                parts.append(rows_of(order[start:c1]))
+            win = parts[0] if len(parts) == 1 else sparse.vstack(parts, format="csr")
+            w0, w1 = p0, c1
+            # only the features this window uses: a compact column space for the transpose
+            used, local = np.unique(win.indices, return_inverse=True)
+            W = sparse.csr_matrix((win.data, local.astype(np.int32).ravel(), win.indptr),
+                                  shape=(win.shape[0], len(used)))
+            WT = W.T.tocsr()
+            wdays = days[w0:w1]
+
+            def block(a: int, W=W, WT=WT, wdays=wdays, p0=p0, p1=p1):
+                # rows a .. a+chunk of the batch (positions relative to w0 = p0)
+                b = min(a + chunk, p1 - p0)
+                S = W[a:b] @ WT
+                at = np.flatnonzero(S.data >= floor)
+                ri = np.searchsorted(S.indptr, at, side="right") - 1 + a
+                ci = S.indices[at]
+                keep = (ci > ri) & (wdays[ci] - wdays[ri] <= window)
+                return order[p0 + ri[keep]], order[p0 + ci[keep]], S.data[at[keep]]
+
+            for r, c, v in pool.map(block, range(0, p1 - p0, chunk)):
+                out_r.append(r)
+                out_c.append(c)
+                out_s.append(v)
 
 
 # --- copies -------------------------------------------------------------------------------------
@@ -882,28 +950,27 @@ class _MinHasher:
         return (hv.min(axis=1) >> _SHIFT).astype(np.uint32), len(sh), exact
 
 
-def _containment(sig_a, sig_b, size_a: int, size_b: int) -> float:
-    j = float(np.mean(sig_a == sig_b))
-    small = min(size_a, size_b)
-    if small == 0:
-        return 0.0
-    inter = j * (size_a + size_b) / (1.0 + j)
-    return min(1.0, inter / small)
-
-
 def _find_copies(sigs, sizes, exact, ordinals, rows, cols, sims, *, threshold: float, min_shingles: int,
                  min_length_ratio: float = 0.5, bands: int = 16, candidate_floor: float = 0.5, max_bucket: int = 50):
-    """``duplicate_of`` (index or -1) and ``duplicate_similarity`` per document."""
+    """``duplicate_of`` (index or -1) and ``duplicate_similarity`` per document.
+
+    Candidate pairs (same exact text, a shared MinHash band, content pairs with cosine ≥
+    ``candidate_floor``) are collected as arrays; each later document (by date, then corpus
+    order) takes the earliest-ranked candidate original whose similarity is the highest at or
+    above ``threshold`` (a candidate that is itself a copy stands for its original).
+    """
     n = len(sizes)
-    cand: set[tuple[int, int]] = set()
-    # exact same normalized text (also for short texts)
-    by_exact: dict[int, list[int]] = defaultdict(list)
-    for i in range(n):
-        if exact[i]:
-            by_exact[int(exact[i])].append(i)
-    for members in by_exact.values():
-        for k in members[1:max_bucket]:
-            cand.add((members[0], k))
+    keys: list[np.ndarray] = []  # candidate pairs as lo * n + hi (corpus indices)
+    # exact same normalized text (also for short texts): the first of each text with the next ones
+    nz = np.flatnonzero(exact != 0)
+    if len(nz):
+        by_text = nz[np.argsort(exact[nz], kind="stable")]
+        values = exact[by_text]
+        starts = np.flatnonzero(np.r_[True, values[1:] != values[:-1]])
+        group = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(by_text)]))
+        pos = np.arange(len(by_text)) - starts[group]
+        m = (pos >= 1) & (pos < max_bucket)
+        keys.append(by_text[starts[group[m]]] * n + by_text[m])
     # LSH over MinHash bands, any date
     num_perm = sigs.shape[1] if len(sigs) else 0
     r = max(1, num_perm // bands)
@@ -920,23 +987,14 @@ def _find_copies(sigs, sizes, exact, ordinals, rows, cols, sims, *, threshold: f
             same = np.flatnonzero(bucket[d:] == bucket[:-d])
             if not len(same):
                 break
-            cand.update(zip(members[same].tolist(), members[same + d].tolist(), strict=True))
+            keys.append(members[same] * n + members[same + d])
     # content pairs that are very similar
     m = sims >= candidate_floor
-    cand.update(zip(rows[m].tolist(), cols[m].tolist(), strict=False))
-
-    def sim(i: int, j: int) -> float:
-        if exact[i] and exact[i] == exact[j]:
-            return 1.0
-        if min(sizes[i], sizes[j]) < min_length_ratio * max(sizes[i], sizes[j]):
-            return 0.0  # a short text inside a long one (a teaser, a shared link list) is not a copy
-        if min(sizes[i], sizes[j]) < min_shingles:
-            # short texts: copies only when nearly equal (Jaccard) and of similar length
-            if sizes[i] == 0 or sizes[j] == 0:
-                return 0.0
-            return float(np.mean(sigs[i] == sigs[j])) if max(sizes[i], sizes[j]) <= 2 * min(sizes[i], sizes[j]) \
-                else 0.0
-        return _containment(sigs[i], sigs[j], int(sizes[i]), int(sizes[j]))
+    keys.append(rows[m].astype(np.int64) * n + cols[m])
+    key = np.unique(np.concatenate(keys)) if keys else np.zeros(0, np.int64)
+    first, second = key // n, key % n
+    m = first != second
+    first, second = first[m], second[m]
 
     # order: earliest date first (undated last), then corpus order
     big = np.iinfo(np.int64).max
@@ -944,28 +1002,62 @@ def _find_copies(sigs, sizes, exact, ordinals, rows, cols, sims, *, threshold: f
     order = np.lexsort((np.arange(n), rank_key))
     rank = np.empty(n, dtype=np.int64)
     rank[order] = np.arange(n)
-    partners: dict[int, list[int]] = defaultdict(list)
-    for i, j in cand:
-        if i == j:
-            continue
-        if rank[i] > rank[j]:
-            i, j = j, i
-        partners[j].append(i)  # j is later than i
+    swap = rank[first] > rank[second]
+    earlier = np.where(swap, second, first)
+    later = np.where(swap, first, second)
+    sim = _copy_similarity(sigs, sizes, exact, earlier, later, min_shingles=min_shingles,
+                           min_length_ratio=min_length_ratio)
+
+    def sim_of(i: int, j: int) -> float:
+        return float(_copy_similarity(sigs, sizes, exact, np.array([i]), np.array([j]), min_shingles=min_shingles,
+                                      min_length_ratio=min_length_ratio)[0])
+
+    # later documents in rank order, each with its earlier candidates
+    by_later = np.lexsort((rank[earlier], rank[later]))
+    earlier, later, sim = earlier[by_later].tolist(), later[by_later], sim[by_later].tolist()
+    bounds = np.flatnonzero(np.r_[True, later[1:] != later[:-1], True]).tolist()
+    later = later.tolist()
     dup_of = np.full(n, -1, dtype=np.int64)
     dup_sim = np.full(n, np.nan, dtype=np.float64)
-    for j in order.tolist():
-        earlier = partners.get(j)
-        if not earlier:
-            continue
+    dup = [-1] * n
+    for a, b in pairwise(bounds):
+        j = later[a]
+        known = dict(zip(earlier[a:b], sim[a:b], strict=True))
         best, best_s = -1, 0.0
-        for i in sorted(set(int(dup_of[i]) if dup_of[i] >= 0 else i for i in earlier), key=lambda x: rank[x]):
-            s = sim(i, j)
+        for i in sorted({dup[i] if dup[i] >= 0 else i for i in earlier[a:b]}, key=rank.__getitem__):
+            s = known[i] if i in known else sim_of(i, j)
             if s >= threshold and s > best_s:
                 best, best_s = i, s
         if best >= 0:
+            dup[j] = best
             dup_of[j] = best
             dup_sim[j] = round(best_s, 3)
     return dup_of, dup_sim
+
+
+def _copy_similarity(sigs, sizes, exact, first: np.ndarray, second: np.ndarray, *, min_shingles: int,
+                     min_length_ratio: float) -> np.ndarray:
+    """The copy similarity of the pairs ``first[k], second[k]``: 1 for the same exact text; 0 when
+    one text is much shorter (a teaser, a shared link list is not a copy); for short texts (fewer
+    than ``min_shingles`` shingles) the MinHash Jaccard estimate when their lengths are within
+    2×; else the estimated containment: the share of the shorter text's shingles in the other one,
+    ``J · (|A| + |B|) / (1 + J) / min(|A|, |B|)`` from the MinHash Jaccard estimate ``J``."""
+    out = np.zeros(len(first), dtype=np.float64)
+    if not len(first):
+        return out
+    sa, sb = sizes[first], sizes[second]
+    small, large = np.minimum(sa, sb), np.maximum(sa, sb)
+    step = 100_000  # pairs × num_perm booleans at a time
+    jac = np.concatenate([np.mean(sigs[first[k:k + step]] == sigs[second[k:k + step]], axis=1)
+                          for k in range(0, len(first), step)])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        inter = jac * (sa + sb) / (1.0 + jac)
+        contain = np.minimum(1.0, inter / small)
+    short = small < min_shingles
+    out = np.where(short, np.where((small > 0) & (large <= 2 * small), jac, 0.0), np.where(small > 0, contain, 0.0))
+    out[small < min_length_ratio * large] = 0.0
+    out[(exact[first] != 0) & (exact[first] == exact[second])] = 1.0
+    return out
 
 
 # --- clustering ---------------------------------------------------------------------------------
