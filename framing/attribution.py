@@ -245,7 +245,7 @@ _NP_STOP = _set("""
 #: pre-verbal words that are not a subject ("الذين قالت", "فيما قال")
 _FUNCTION = _NP_STOP | _set("هذا هذه ذلك تلك هو هي هم")
 #: a verb after these ("كل ذلك يؤكد أن", "مما يؤكد أن") reports no speaker: it is the writer's reasoning
-_NOT_SPEAKER = _set("هذا هذه ذلك تلك ما مما وهذا وهو اذا فاذا واذا لو ولو فلو")
+_NOT_SPEAKER = _set("هذا هذه ذلك تلك ما مما وهذا وهو اذا فاذا واذا لو ولو فلو من")
 _REL_COMP = frozenset(("الذي", "التي", "الذين")) | _COMP
 _REL_PRONOUNS = _set("الذي التي الذين اللذين اللتين")
 #: impersonal passives ("يذكر أن" = it is worth noting) are the writer's, not a speaker's
@@ -293,6 +293,10 @@ _REPRESENTS = _set("عضو عضوه نائب نائبه ممثل مرشح مرش
 _ISSUED = _set("صادر الصادر صادره الصادره")
 #: trailing words dropped from an unknown speaker's name cut to a few words
 _NAME_TAIL = _set("باسم في ب عن من ل الي علي و")
+#: broadcast nouns: "قال لراديو X" — the station he spoke to
+_BROADCAST = _set("راديو اذاعه تلفزيون تليفزيون برنامج فضائيه")
+#: words that open a topic before the verb ("وبالنسبة لـX، قال"), not its subject
+_TOPIC_OPENERS = _set("بالنسبه وبالنسبه فبالنسبه وحول وبشان بشان")
 #: kinship words of a name ("بن علي", "أبو علي"): the «علي» after them is the name Ali
 _KINSHIP = _set("بن ابن بنت ابو ابي")
 #: honorifics dropped from the front of an unknown speaker's name
@@ -969,6 +973,9 @@ class AttributionExtractor:
                     i = d.token_after_quote(qi) if qi is not None else i + 2
                 elif tok in _NP_LEAD_SKIP or _is_hal(tok):  # "أكد فيه الجيش", "قال معلقا"
                     i += 1
+                elif tok[0] == "ل" and len(tok) > 3 and tok[1] != "ل" and (tok[1:] in self._media_first
+                                                                            or tok[1:] in _BROADCAST):
+                    i = end  # "وأضاف لراديو إسرائيل أن": whom he told; the speaker is named before
                 elif tok[0] == "ل" and len(tok) > 3 and tok[1] != "ل" and tok not in _SOURCE_HEADS and any(
                         not normalize_ar(h[2].term).startswith("ل") for h in d.sources_in(i, i + 1) if h[0] == i):
                     i += 1  # "وقال لرويترز هاتفيا": the agency he spoke to, not the speaker
@@ -1080,7 +1087,9 @@ class AttributionExtractor:
                 return _Speaker(_ANON_SPEAKER, "anonymous", d.starts[s], d.ends[e - 1])
             return _Speaker(sp.name, "anonymous", sp.start, max(sp.end, d.ends[e - 1]), sp.words)
         first = d.norms[s]
-        if not names and ((e - s == 1 and (first in NOT_SPEAKERS or _refers_back(first))) or first in _PRONOUN_FIRST):
+        if not names and ((e - s == 1 and (first in NOT_SPEAKERS or _refers_back(first)
+                                           or (first[:1] in "وف" and first[1:] in _OBLIGATION)))
+                          or first in _PRONOUN_FIRST):
             return None  # "ذكر اسمه أن", "ولكنه أكد", "قال لك", "قال مكتبه": the caller resolves from context
         words = frozenset(w for k in range(s, e) for w in _bare_forms(d.norms[k]))
         # an apposition after a comma describes a head that is itself a named source:
@@ -1165,7 +1174,9 @@ class AttributionExtractor:
         if called is not None:  # "أحد السكان ويدعى «موسى حسن»": the name
             t = called + 1
         after_noun = -1
-        if e - t > 1 and _bare_forms(d.norms[t]) & _SPEECH_NOUNS:
+        if e - t > 1 and _bare_forms(d.norms[t]) & _SPEECH_NOUNS and not (
+                # (not "التقارير الواردة من …": a definite statement and its adjective name no author)
+                d.norms[t].startswith("ال") and d.norms[t + 1].startswith("ال") and d.norms[t + 1] not in _ISSUED):
             t += 1
             while t < e - 1 and d.norms[t] in ("ل", "صادر", "الصادر", "عن", "في", "من"):
                 t += 1
@@ -1220,7 +1231,10 @@ class AttributionExtractor:
                 h = next((k for k in range(a + 2, b) if _bare_forms(d.norms[k]) & _PERSON_HEADS), None)
                 if h is not None:
                     b = h
-            b = min(b, a + _MAX_SPEAKER_WORDS)
+            if b > a + _MAX_SPEAKER_WORDS:
+                b = a + _MAX_SPEAKER_WORDS
+                if d.norms[b - 1][:1] in "بل" and d.norms[b - 1][1:3] != "ال" and d.norms[b - 1][:2] != "لل":
+                    b -= 1  # (its genitive was cut off: "… بمدينة")
             while b - a > 1 and d.norms[b - 1] in _NAME_TAIL and not (
                     d.norms[b - 1] == "علي" and b - 2 >= a and self._name_ali(d, b - 1, e)):
                 b -= 1
@@ -1461,6 +1475,8 @@ class AttributionExtractor:
         if end - k >= 2 and d.norms[k] in ("كان", "كانت", "وكان", "وكانت", "فكان", "فكانت"):
             k += 1
         first = d.norms[k] if end > k else ""
+        if first in _TOPIC_OPENERS:
+            return None  # "وبالنسبة لقرض الصندوق، قال:": the topic, not the speaker
         if end - k == 1 and len(first) >= 5 and first[:2] in ("وب", "فب") and not first.startswith(("وبال", "فبال")):
             return None  # "وبسؤاله أقر": a prepositional phrase (by asking him), not the subject
         if len(first) >= 4 and first[0] in "وف" and first[1] in "اتين":
@@ -1501,6 +1517,9 @@ class AttributionExtractor:
                     continue  # "الرئيس السوري بشار الأسد": a name after a title, not the object
                 if prev in _TITLES:
                     continue  # "رئيس الوزراء، الدكتور هشام قنديل": the name after the honorific
+                if (_bare_forms(prev) & _PERSON_HEADS and k + 1 < len(d.norms) and not d.norms[k + 1].startswith(("ال", "لل"))
+                        and d.norms[k + 1] not in _NP_STOP and not d.norms[k + 1].isdigit() and k + 1 not in d.verbs):
+                    continue  # "أعلن الرئيس محمد مرسي حالة الطوارئ": a two-word name after the title, not the object
                 return k
         return None
 
