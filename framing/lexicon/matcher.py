@@ -20,7 +20,7 @@ match wins; a match never crosses a sentence boundary.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -227,6 +227,10 @@ class Matcher:
         if rules is None and len(self._single_heads) * _SUFFIX_FORMS_PER_WORD <= _FORMS_LIMIT:
             self._suffixed_forms = frozenset().union(*(_suffix_set(w) for w in self._single_heads))
             self._base_forms = self._suffixed_forms.union(self._exact_heads, self._name_heads, self._multi_heads)
+        # every form of the proper names' words (a token outside them starts no name; small: ~16 a name)
+        self._name_forms: frozenset[str] | None = None
+        if rules is None and len(self._name_heads) * 16 <= _FORMS_LIMIT:
+            self._name_forms = frozenset().union(*(_name_set(w) for w in self._name_heads))
         self._forms = self._first_word_forms() if rules is None else None
         self._reset_cache()
 
@@ -301,7 +305,7 @@ class Matcher:
             return [found[k] for k in sorted(found)]
         for comp in self._exact_heads.get(token, ()):
             found[comp.order] = comp
-        if self._name_heads:
+        if self._name_heads and (self._name_forms is None or token in self._name_forms):
             for f in name_bases(token):
                 comps = self._name_heads.get(f)
                 if comps and token in _name_set(f):
@@ -546,7 +550,9 @@ class Matcher:
     def _apply_rules(self, pool, words, pieces, bounds, ntext, text, norm, doc_id, excluded):
         """Drop the candidates a context rule of their entry excludes (and report them)."""
         n = len(words)
-        sent_of: list[int] | None = None
+        ends: list[int] | None = None  # sentence ends of the normalized text (when a rule needs them)
+        starts = bounds[0:2 * n:2]  # where each word starts in the normalized text
+        sentence_words: dict[tuple[int, int], set[str]] = {}  # a sentence's words, for a quick "not there"
 
         def phrase_at(j: int, forms: tuple[frozenset[str], ...], glued: bool) -> bool:
             """Whether the phrase's words are the tokens from ``j`` (``glued``: no punctuation between)."""
@@ -572,17 +578,18 @@ class Matcher:
                     if _GAP_RE.fullmatch(pieces[2 * start]) and phrase_at(j, forms, True):
                         broken = (key, phrase)
                 else:
-                    if sent_of is None:
+                    if ends is None:
                         ends = self._sentence_ends(ntext)
-                        sent_of = [bisect_right(ends, bounds[2 * k]) for k in range(n)]
-                    sid = sent_of[start]
-                    lo, hi = start, end
-                    while lo > 0 and sent_of[lo - 1] == sid:
-                        lo -= 1
-                    while hi < n and sent_of[hi] == sid:
-                        hi += 1
-                    there = any(phrase_at(j, forms, False) and (j + len(forms) <= start or j >= end)
-                                for j in range(lo, hi - len(forms) + 1))
+                    # the words of the start word's sentence: [lo, hi) (the match's own words at least)
+                    sid = bisect_right(ends, starts[start])
+                    lo = bisect_left(starts, ends[sid - 1]) if sid else 0
+                    hi = max(end, bisect_left(starts, ends[sid]) if sid < len(ends) else n)
+                    inside = sentence_words.get((lo, hi))
+                    if inside is None:
+                        inside = sentence_words[lo, hi] = set(words[lo:hi])
+                    there = not inside.isdisjoint(forms[0]) and any(
+                        phrase_at(j, forms, False) and (j + len(forms) <= start or j >= end)
+                        for j in range(lo, hi - len(forms) + 1))
                     if key == "not_in_sentence" and there:
                         broken = (key, phrase)
                     elif key == "in_sentence":
