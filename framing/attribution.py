@@ -459,6 +459,14 @@ def _refers_back(tok: str) -> bool:
     return False
 
 
+def _possessed(tok: str) -> bool:
+    """A noun with "their"/"her" ("حقهم", "تضامنهم", "كلماتها"), not a source noun: an object, never a speaker."""
+    if tok.startswith("ال") or not ((len(tok) >= 4 and tok.endswith(("هم", "هما", "هن")))
+                                   or (len(tok) >= 5 and tok.endswith("ها"))):
+        return False
+    return not _bare_forms(tok) & (_SOURCE_HEADS | _PERSON_HEADS)
+
+
 def _is_manner(tok: str) -> bool:
     """A manner adverb of ب and an indefinite feminine noun ("بحماسة", "بصراحة", "بسخرية"): not a subject."""
     return (len(tok) >= 5 and tok[0] == "ب" and tok[1] != "ا" and tok.endswith("ه")
@@ -1088,7 +1096,8 @@ class AttributionExtractor:
             return _Speaker(sp.name, "anonymous", sp.start, max(sp.end, d.ends[e - 1]), sp.words)
         first = d.norms[s]
         if not names and ((e - s == 1 and (first in NOT_SPEAKERS or _refers_back(first)
-                                           or (first[:1] in "وف" and first[1:] in _OBLIGATION)))
+                                           or (first[:1] in "وف" and first[1:] in _OBLIGATION)
+                                           or (_possessed(first) and s not in d.verbs)))
                           or first in _PRONOUN_FIRST):
             return None  # "ذكر اسمه أن", "ولكنه أكد", "قال لك", "قال مكتبه": the caller resolves from context
         words = frozenset(w for k in range(s, e) for w in _bare_forms(d.norms[k]))
@@ -1364,7 +1373,9 @@ class AttributionExtractor:
         if svo and _is_participle_cue(cue_tok):
             k0 = d.tok_at_or_after(s_start)
             # "كتب أحمد جمال، الطبيب، رأيه على فيسبوك قائلا": the nearest reporting verb before it
-            kv = max((k for k in d.verbs if k0 <= k < cue.i0 - 1 and not _is_participle_cue(d.norms[k])), default=None)
+            # (not a verb in a relative clause: "بالحوار الذي دعا إليه الرئيس، مشيرا")
+            kv = max((k for k in d.verbs if k0 <= k < cue.i0 - 1 and not _is_participle_cue(d.norms[k])
+                      and not (k > k0 and d.norms[k - 1] in _REL_PRONOUNS)), default=None)
             if kv is not None and kv > k0:
                 s, e, names = self._np(d, kv + 1, cue.i0)
                 # a short subject (a longer phrase has likely run into the verb's object: "أكد X عدم …")
@@ -1408,7 +1419,8 @@ class AttributionExtractor:
                         # up to a comma, a word with a preposition attached ("الرئيس بالرياض") or the object
                         pe = next((k for k in range(ps + 1, pe) if any(c in "،,-–" for c in d.gap(k))
                                    or d.norms[k][:1] == "ب"
-                                   or (d.norms[k][:1] == "ل" and k == ps + 1)
+                                   or (d.norms[k][:1] == "ل" and k == ps + 1
+                                       and (d.norms[ps].startswith("ال") or d.norms[k].startswith("لل")))
                                    or (k > ps + 1 and any(h[0] == k for h in d.sources_in(k, k + 1)))), pe)
                         pe = self._to_object(d, ps, pe)
                         names = [qi for qi in names if d.quotes[qi].end <= d.ends[pe - 1]] if pe > ps else []
@@ -1442,9 +1454,13 @@ class AttributionExtractor:
         if cue.proclitic or cue.i0 == 0:
             return None
         end = cue.i0
-        if (cue.i1 < len(d.norms) and d.norms[cue.i1] in ("فيه", "فيها") and d.norms[end - 1].endswith("ا")
-                and not d.norms[end - 1].startswith("ال") and not any(c in _PUNCT_BREAK for c in d.gap(end))):
-            return None  # "أصدر الحزب بيانا أكد فيه": a clause on the statement; the speaker is the main verb's subject
+        if (d.norms[end - 1].endswith("ا") and len(d.norms[end - 1]) > 3 and not d.norms[end - 1].startswith("ال")
+                and not any(c in _PUNCT_BREAK for c in d.gap(end)) and d.norms[end - 1] not in NOT_SPEAKERS
+                and ((cue.i1 < len(d.norms) and d.norms[cue.i1] in ("فيه", "فيها"))
+                     or (end >= 2 and d.norms[end - 2].startswith(("ال", "وال")) and end - 1 not in d.verbs))):
+            # "أصدر الحزب بيانا أكد فيه", "أوردت صحيفة X الفرنسية خبرا يفيد بأن": a clause on the indefinite
+            # object; the speaker is the main verb's subject
+            return None
         if d.norms[end - 1] in _REL_PRONOUNS and end >= 2 and not any(c in _PUNCT_BREAK for c in d.gap(end)):
             # "تصريح رونالدو الذي قال": the speaker is the antecedent of the relative pronoun
             k = end - 1
@@ -1709,8 +1725,9 @@ class AttributionExtractor:
             # apposition between commas is no part of either phrase
             j = e
             while j < region_end and j - e < 7 and j not in d.verbs and d.norms[j] not in _COMP \
-                    and d.quote_before(j) is None and not any(c in ":؛;()" for c in d.gap(j)):
-                if d.norms[j] == "عن" and any(c in "،," for c in d.gap(j)):
+                    and d.quote_before(j) is None and not any(c in ":؛;" for c in d.gap(j)):
+                # ("نقلت هيئة الإذاعة البريطانية (بي بي سي) عن": an acronym in brackets, too)
+                if d.norms[j] == "عن" and any(c in "،,)" for c in d.gap(j)):
                     e = j
                     break
                 j += 1
@@ -1719,7 +1736,10 @@ class AttributionExtractor:
             # (not "عضو مجلس الشعب السابق عن حزب الحرية والعدالة": the member for a party, no relay)
             s2, e2, names2 = self._np(d, e + 1, region_end)
             # "نقلت وكالة X عن Y": a named relay or a named original speaker, not "أعرب X عن أمله"
-            if e2 > s2 and (self._known(d, s, e) is not None or self._known(d, s2, e2) is not None) \
+            known2 = self._known(d, s2, e2) if e2 > s2 else None
+            if known2 is not None and known2[0] > s2 + 1 and self._known(d, s, e) is None:
+                known2 = None  # "كشفت التحقيقات عجز فلان عن إثبات مصادر ثروته": عن + a non-source, no relay
+            if e2 > s2 and (self._known(d, s, e) is not None or known2 is not None) \
                     and not (e2 - s2 == 1 and d.norms[s2].endswith(("ه", "ها", "هم"))
                              and self._known(d, s2, e2) is None):
                 # "نقلت وكالة الأنباء عن مصدر": the agency relays; "تقرير صادر عن الأمم المتحدة": the

@@ -226,3 +226,36 @@ def test_a_two_word_name_after_a_title_is_no_object(neutral):
     # «أعلن الرئيس محمد مرسي حالة الطوارئ»: the name is not what he declared
     text = "وأعلن الرئيس محمد مرسي حالة الطوارئ في ثلاث محافظات."
     assert all(not a.quote_text.startswith("محمد مرسي") for a in neutral.extract(text))
+
+
+def test_a_relay_with_an_acronym_in_brackets(neutral):
+    # «نقلت هيئة الإذاعة البريطانية (بي بي سي) عن X قوله»: X speaks, the BBC relays
+    text = "ونقلت هيئة الإذاعة البريطانية (بي بي سي) عن المفتي قوله إن الحرب ليست دينية."
+    [a] = neutral.extract(text)
+    assert a.speaker == "المفتي" and a.via.startswith("هيئة الإذاعة البريطانية")
+
+
+def test_an_about_phrase_that_names_no_source_is_no_relay(neutral):
+    # «كشفت التحقيقات عجز فلان عن إثبات مصادر ثروته»: عن + a verbal noun, not «عن مصادر»
+    text = "وكشفت التحقيقات عجز رجل الأعمال عن إثبات مصادر ثروته وأظهرت تلقيه أموالا من الخارج."
+    assert all(not a.speaker.startswith("إثبات") for a in neutral.extract(text))
+
+
+def test_a_clause_on_an_indefinite_object_takes_the_main_subject(neutral):
+    # «أوردت صحيفة X الفرنسية خبرا يفيد بأن»: the paper reports; «خبرا يفيد» is no speaker phrase
+    [a] = neutral.extract("أوردت صحيفة لوموند الفرنسية خبرا يفيد بأن الحكومة ستستقيل.")
+    assert a.speaker == "صحيفة لوموند الفرنسية" and a.quote_text == "الحكومة ستستقيل"
+
+
+def test_a_verb_in_a_relative_clause_gives_no_speaker_to_a_participle(neutral):
+    # «رحب الحزب بالحوار الذي دعا إليه الرئيس، مشيرا»: the party's spokesman points out, not the president
+    text = ("وقال المتحدث باسم الحزب إن الحزب مستعد للحوار. وأعلن المتحدث ترحيب حزبه بالحوار الذي دعا إليه "
+            "الرئيس محمد مرسي، مشيرا إلى أن الحزب سيشارك بوفد.")
+    got = _by_cue(neutral, text)
+    assert not got["مشيرا"][0].startswith("الرئيس")
+
+
+def test_a_noun_with_their_is_no_speaker(neutral):
+    # «وأقر حقهم في التعيين»: their right, the object
+    text = "وقال العمال إنهم التقوا المحافظ. وأقر حقهم في التعيين، مضيفا أن الوزارة وافقت."
+    assert all(a.speaker != "حقهم" for a in neutral.extract(text))
