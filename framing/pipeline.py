@@ -331,6 +331,14 @@ class RunData:
         m["command"] = "framing.compare"
         self.options = replace(self.options, corpus=described)
 
+    def release(self) -> None:
+        """Drop the large computed fields once their files are written (the report reads the files):
+        the per-document and per-hit tables, term counts and evidence, topic and event results.
+        ``documents`` is kept (:class:`RunResult` returns it); the summary tables and the manifest too."""
+        self.term_evidence = self.attributions = pd.DataFrame()
+        self.attr_profile = self.topic_result = self.event_result = self.corpus = None
+        self.hits_evidence, self.term_counts, self.tables = {}, {}, {}
+
 
 @dataclass
 class _Setup:
@@ -384,7 +392,7 @@ def run_compare(options: CompareOptions, *, progress: Callable[[int, int], None]
     try:
         if edit is not None:
             edit(data)
-        final = write_run_folder(data, sink.out, stage=stage)
+        final = write_run_folder(data, sink.out, stage=stage, release=True)
     except BaseException as exc:
         _abort(sink, exc)
     return RunResult(final, data.documents, data.outlets, data.terms, data.problems, data.manifest)
@@ -675,13 +683,18 @@ def _manifest(options, corpus, red, documents: pd.DataFrame, problems: list[Prob
     }
 
 
-def write_run_folder(data: RunData, out: RunOutput, *, stage: Callable[[str], None] | None = None) -> Path:
+def write_run_folder(data: RunData, out: RunOutput, *, stage: Callable[[str], None] | None = None,
+                     release: bool = False) -> Path:
     """Write a computed run into ``out`` (an unfinished :class:`RunOutput`) and move it into place.
 
     The row tables the run kept in memory (``data.tables``) are written first; with a
     :class:`FolderSink` they are already there. Then term evidence, the other tables, charts,
     ``report.md`` / ``report.html`` and ``run.json`` (:func:`framing.report.write_run`, which
     times itself as ``stage_seconds["writing report"]``). Returns the final folder.
+
+    ``release``: once the data files are written, drop what ``data`` computed (:meth:`RunData.release`)
+    before the report is rendered, so its tables are not held twice (``run_compare``; a
+    :class:`framing.Result` keeps its own and passes a copy without it).
     """
     from framing import report
 
@@ -693,12 +706,16 @@ def write_run_folder(data: RunData, out: RunOutput, *, stage: Callable[[str], No
     for name, frame in data.tables.items():
         out.write_table(name, frame, schemas[name], formats)
     out.write_csv("term_evidence.csv", data.term_evidence, columns=TERM_EVIDENCE_COLUMNS)
-    report.write_run(out, options=data.options, documents=data.documents, outlets=data.outlets, terms=data.terms,
-                     hits_evidence=data.hits_evidence, attributions=data.attributions,
-                     attr_profile=data.attr_profile, topic_result=data.topic_result,
-                     event_result=data.event_result, problems=data.problems, manifest=data.manifest,
-                     actors=data.actors, categories=data.categories, lexicons=data.lexicons, corpus=data.corpus,
-                     term_counts=data.term_counts)
+    started = time.perf_counter()
+    manifest = report.write_data_files(out, options=data.options, documents=data.documents, outlets=data.outlets,
+                                       terms=data.terms, topic_result=data.topic_result,
+                                       event_result=data.event_result, problems=data.problems,
+                                       manifest=data.manifest, actors=data.actors, categories=data.categories,
+                                       lexicons=data.lexicons, corpus=data.corpus, term_counts=data.term_counts)
+    if release:  # the report is rendered from the files alone: what the run computed is not needed any more
+        data.release()
+        release_memory()
+    report.finish_run(out, options=data.options, manifest=manifest, started=started)
     return out.commit()
 
 

@@ -173,3 +173,42 @@ def test_in_process_charts_are_drawn_before_the_per_hit_tables_are_read(run_dir,
     # the per-outlet charts need only the summary: drawn from it, before the hits are in memory
     assert calls == ["summary", ("charts", True), "whole run"]
     assert "charts/stance_heatmap.png" in written and (run_dir / "charts" / "stance_heatmap.png").stat().st_size
+
+
+@pytest.mark.slow  # renders both reports twice
+@pytest.mark.parametrize("kept", ["csv", "parquet", "both"])
+def test_the_hit_sentences_are_read_only_for_the_rows_shown(run_dir, kept, monkeypatch):
+    import framing.report.run as run_module
+    from framing.report.tables import _hit_sentences
+
+    whole = pd.read_csv(run_dir / "hits.csv", keep_default_na=False, na_values=[""],
+                        dtype={"doc_id": str, "outlet": str})
+    full = build_tables(load_run(run_dir))  # the CSV as it is, before any change below
+    with monkeypatch.context() as m:  # the reference: the hits read whole, sentences and all
+        m.setattr(run_module, "HIT_TEXT_COLUMNS", ())
+        whole_run = load_run(run_dir)
+        assert "sentence" in whole_run.hits and whole_run.hit_columns is None
+        md, page = render_markdown(build_tables(whole_run), []), render_html(build_tables(whole_run), [])
+    if kept != "csv":  # small row groups: the sentences come from several of them
+        whole.to_parquet(run_dir / "hits.parquet", row_group_size=2, index=False)
+    if kept == "parquet":
+        (run_dir / "hits.csv").unlink()
+    monkeypatch.setattr(run_module, "HIT_TEXT_CHUNK_ROWS", 2)  # and several chunks of the CSV
+    run = load_run(run_dir)
+    assert "sentence" not in run.hits and run.hit_columns == whole.columns.tolist()
+    assert len(run.hits) == len(whole)
+    positions = [len(whole) - 1, 0, 3, 3, 1]  # any order, repeats
+    rows = run.hit_rows(positions)
+    assert rows.columns.tolist() == whole.columns.tolist()
+    assert rows["sentence"].tolist() == whole["sentence"].iloc[positions].tolist()
+    assert rows["sentence"].str.contains("قوات النظام|الاحتلال الروسي").any()
+    assert rows["start"].tolist() == whole["start"].iloc[positions].tolist()
+    # the reports made from the rows shown are those made from the whole table
+    tables = build_tables(run)
+    for mine, theirs in ((tables.evidence, full.evidence), (tables.evidence_reported, full.evidence_reported)):
+        assert mine.keys() == theirs.keys() and len(mine)
+        for key in mine:  # the same rows, every column (NaN equal to NaN)
+            pd.testing.assert_frame_equal(pd.DataFrame(mine[key]), pd.DataFrame(theirs[key]))
+    assert render_markdown(tables, []) == md and render_html(tables, []) == page
+    pd.testing.assert_frame_equal(_hit_sentences(run).reset_index(drop=True),
+                                  _hit_sentences(whole_run).reset_index(drop=True), check_dtype=False)

@@ -14,7 +14,14 @@ the files alone.
 from __future__ import annotations
 
 from framing.report.markdown import md_escape, render_markdown, side_by_side_markdown
-from framing.report.render import EXCLUDED_LINE_COLUMNS, render_charts, render_reports, write_run
+from framing.report.render import (
+    EXCLUDED_LINE_COLUMNS,
+    finish_run,
+    render_charts,
+    render_reports,
+    write_data_files,
+    write_run,
+)
 from framing.report.run import NUMERIC_COLUMNS, REQUIRED_COLUMNS, RunData, load_run
 from framing.report.tables import (
     EVIDENCE_PER_CELL,
@@ -37,6 +44,7 @@ __all__ = [
     "RunData",
     "build_tables",
     "evidence_by_cell",
+    "finish_run",
     "load_run",
     "md_escape",
     "outlet_profile_table",
@@ -44,5 +52,6 @@ __all__ = [
     "render_markdown",
     "render_reports",
     "side_by_side_markdown",
+    "write_data_files",
     "write_run",
 ]

@@ -1412,7 +1412,9 @@ def _explorer_candidates(p: _Page) -> dict[str, tuple[list[dict], int]]:
         # one pass: each row's group and rank in it; only the first explorer_per_term become dicts
         by = f.groupby(cols, sort=False)
         totals = by.size()
-        f = frame.iloc[f["_pos"].to_numpy()[by.cumcount().to_numpy() < p.explorer_per_term]]
+        chosen = f["_pos"].to_numpy()[by.cumcount().to_numpy() < p.explorer_per_term]
+        # a label's rows come from the run's hits, whose sentences are read for the chosen rows only
+        f = p.run.hit_rows(chosen) if kind == "label" else frame.iloc[chosen]
         f = f.assign(**{c: f[c].astype(str) for c in [*cols, "doc_id"]})
         for key in totals.index:
             key = key if isinstance(key, tuple) else (key,)

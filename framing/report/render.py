@@ -23,8 +23,9 @@ from framing.report.markdown import render_markdown
 from framing.report.run import RunData, load_run
 from framing.report.tables import ReportTables, build_tables, category_kinds
 
-__all__ = ["EXCLUDED_LINE_COLUMNS", "figure_png", "keyness_context_lines", "render_charts", "render_reports",
-           "render_table_charts", "term_counts_parquet", "write_keyness", "write_run"]
+__all__ = ["EXCLUDED_LINE_COLUMNS", "figure_png", "finish_run", "keyness_context_lines", "render_charts",
+           "render_reports", "render_table_charts", "term_counts_parquet", "write_data_files", "write_keyness",
+           "write_run"]
 
 EXCLUDED_LINE_COLUMNS = ["outlet", "line", "documents", "outlet_documents"]
 #: the charts get a process of their own when the per-hit tables of a run exceed this many bytes.
@@ -53,7 +54,8 @@ def term_counts_parquet(term_counts) -> bytes:
 def write_run(out: RunOutput, *, options, documents, outlets, terms, hits_evidence, attributions, attr_profile,
               topic_result, event_result, problems, manifest, actors, categories, lexicons, corpus,
               term_counts=None) -> None:
-    """Write every data file of a run into ``out`` and render the reports.
+    """Write every data file of a run into ``out`` and render the reports
+    (:func:`write_data_files`, then :func:`finish_run`).
 
     ``term_counts`` (outlet → Counter of normalized terms, all of them) is written as
     ``term_counts.parquet`` for keyness over the finished run (:func:`term_counts_parquet`).
@@ -62,6 +64,18 @@ def write_run(out: RunOutput, *, options, documents, outlets, terms, hits_eviden
     rendering split into ``report_seconds``: tables, charts, markdown, html).
     """
     t0 = time.perf_counter()
+    manifest = write_data_files(out, options=options, documents=documents, outlets=outlets, terms=terms,
+                                topic_result=topic_result, event_result=event_result, problems=problems,
+                                manifest=manifest, actors=actors, categories=categories, lexicons=lexicons,
+                                corpus=corpus, term_counts=term_counts)
+    finish_run(out, options=options, manifest=manifest, started=t0)
+
+
+def write_data_files(out: RunOutput, *, options, documents, outlets, terms, topic_result, event_result, problems,
+                     manifest, actors, categories, lexicons, corpus, term_counts=None) -> dict:
+    """Write the data files of a run into ``out`` (documents, outlets, terms, term counts, problems,
+    repeated lines, topics, events, a first ``run.json``); returns the manifest :func:`finish_run`
+    completes. Nothing of what is passed is needed afterwards: the report is rendered from the files."""
     from framing.output import table_formats
     from framing.records import document_schema
 
@@ -88,6 +102,14 @@ def write_run(out: RunOutput, *, options, documents, outlets, terms, hits_eviden
     manifest["lexicon_meta"] = {lx.name: {"description": lx.description, "actors": lx.actors,
                                           "categories": lx.categories} for lx in lexicons if lx.kind == "framing"}
     out.write_text("run.json", json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True, default=str))
+    return manifest
+
+
+def finish_run(out: RunOutput, *, options, manifest: dict, started: float | None = None) -> None:
+    """Render the reports of the data files in ``out`` (:func:`render_reports`) and write the final
+    ``run.json``: ``stage_seconds["writing report"]`` counts from ``started`` (a ``time.perf_counter()``
+    value; default: now), ``report_seconds`` the steps of the rendering, ``files`` every checksum."""
+    t0 = time.perf_counter() if started is None else started
     report_seconds: dict[str, float] = {}
     render_reports(out.dir, options=options, writer=out, timings=report_seconds)
     spent = time.perf_counter() - t0
@@ -97,8 +119,6 @@ def write_run(out: RunOutput, *, options, documents, outlets, terms, hits_eviden
         manifest["elapsed_seconds"] = round(manifest["elapsed_seconds"] + spent, 2)
     manifest["files"] = out.checksums()
     out.write_text("run.json", json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True, default=str))
-
-
 
 
 def render_charts(tables: ReportTables | RunData, save) -> list[tuple[str, str]]:

@@ -171,7 +171,7 @@ def evidence_by_cell(run: RunData, *, per_cell: int = EVIDENCE_PER_CELL, voice: 
     k = k.sort_values(["outlet", "actor", "doc_id", "start"], kind="stable")
     k = k.drop_duplicates(["outlet", "actor", "doc_id", *(["field"] if "field" in k else []), "sentence_start"])
     k = k.groupby(["outlet", "actor"], sort=False).head(per_cell)
-    h = hits.iloc[k["_pos"].to_numpy()]
+    h = run.hit_rows(k["_pos"].to_numpy())  # the chosen rows whole, their sentences read now
     for (outlet, actor), grp in h.groupby(["outlet", "actor"], sort=True):
         out[(outlet, actor)] = grp.to_dict("records")
     return out
@@ -287,7 +287,10 @@ def _side_by_side(run: RunData, multi: pd.DataFrame, max_events: int) -> dict[st
     copied = {str(c) for c in copies_of.values() if isinstance(c, str) and c}
     assignments = _docs_of(assignments, shown | copied)
     doc_rows = _rows_by_doc(assignments)
-    hits, attributions, topic_mix = (_docs_of(f, shown) for f in (run.hits, run.attributions, topic_mix))
+    attributions, topic_mix = (_docs_of(f, shown) for f in (run.attributions, topic_mix))
+    hits = run.hits
+    if not hits.empty and "doc_id" in hits:  # the shown documents' hits whole, their sentences read now
+        hits = run.hit_rows(np.flatnonzero(hits["doc_id"].astype(str).isin(shown).to_numpy()))
     hit_rows, attr_rows, topic_rows = _rows_by_doc(hits), _rows_by_doc(attributions), _rows_by_doc(topic_mix)
     out = {}
     loaded = loaded_categories(run)
@@ -620,12 +623,32 @@ def _reference_outlets(names: Sequence[str], target: str, reference: str | Seque
             else [reference] if isinstance(reference, str) else list(reference))
 
 
-def _hit_sentences(run: RunData) -> pd.DataFrame:
+def _hit_sentences(run: RunData, *, outlets: Sequence[str] | None = None, per_outlet: int | None = None
+                   ) -> pd.DataFrame:
     """The distinct sentences of ``hits`` (outlet, doc_id, sentence_start, sentence), first by
     outlet, document and position: the run's hits when loaded, else only those columns from
-    ``hits.parquet`` / ``hits.csv`` (a summary-only run, as ``framing keyness`` reads)."""
+    ``hits.parquet`` / ``hits.csv`` (a summary-only run, as ``framing keyness`` reads).
+
+    When the run's hits were loaded without their sentences (:meth:`RunData.hit_rows`), the
+    distinct sentences are chosen on their keys and only those of ``outlets`` (None: all), the
+    first ``per_outlet`` of each, are read."""
     cols = ["outlet", "doc_id", "field", "sentence_start", "sentence"]
     h = run.hits
+    if not h.empty and "sentence" not in h and "sentence" in (run.hit_columns or ()):
+        from framing.report.run import read_hit_text
+
+        k = h[[c for c in ("outlet", "doc_id", "field", "sentence_start") if c in h]]
+        k = k.assign(outlet=k["outlet"].astype(str), doc_id=k["doc_id"].astype(str), _pos=np.arange(len(k)))
+        if "field" not in k:
+            k = k.assign(field="text")
+        if outlets is not None:
+            k = k[k["outlet"].isin(list(outlets))]
+        k = k.sort_values(["outlet", "doc_id", "sentence_start"], kind="stable")
+        k = k.drop_duplicates(["outlet", "doc_id", "field", "sentence_start"])
+        if per_outlet is not None:
+            k = k.groupby("outlet", sort=False).head(per_outlet)
+        k = k.assign(sentence=read_hit_text(run.path, ["sentence"], k["_pos"].to_numpy())["sentence"])
+        return k[cols].dropna(subset=["sentence"])
     if h.empty:
         parquet, csv = run.path / "hits.parquet", run.path / "hits.csv"
         try:
@@ -741,7 +764,8 @@ def keyness_evidence(run: RunData, table: pd.DataFrame, reference: str | Sequenc
         if have.get((outlet, term), 0) < per_term:
             pending.setdefault(outlet, {})[term] = per_term - have.get((outlet, term), 0)
     if pending:
-        more = _sentences_with_terms(_hit_sentences(run), pending)
+        more = _sentences_with_terms(_hit_sentences(run, outlets=list(pending), per_outlet=KEYNESS_SCAN_SENTENCES),
+                                     pending)
         if more:
             found.append(pd.DataFrame(more, columns=cols))
     found = [f for f in found if len(f)]
