@@ -212,3 +212,14 @@ def test_the_hit_sentences_are_read_only_for_the_rows_shown(run_dir, kept, monke
     assert render_markdown(tables, []) == md and render_html(tables, []) == page
     pd.testing.assert_frame_equal(_hit_sentences(run).reset_index(drop=True),
                                   _hit_sentences(whole_run).reset_index(drop=True), check_dtype=False)
+
+
+def test_hit_rows_reads_the_sentences_of_the_rows_asked_for_in_their_order(run_dir):
+    whole = pd.read_csv(run_dir / "hits.csv", keep_default_na=False, na_values=[""], dtype={"doc_id": str})
+    whole.to_parquet(run_dir / "hits.parquet", row_group_size=3, index=False)
+    (run_dir / "hits.csv").unlink()  # a Parquet-only run: the sentences come from its row groups
+    run = load_run(run_dir)
+    assert "sentence" not in run.hits and "sentence" in run.hit_columns
+    positions = [7, 2, 2, 0]
+    assert run.hit_rows(positions)["sentence"].tolist() == whole["sentence"].iloc[positions].tolist()
+    assert run.hit_rows([]).columns.tolist() == whole.columns.tolist()
