@@ -1473,6 +1473,8 @@ class AttributionExtractor:
             return None
         if d.norms[end - 1] in ("قد", "لقد") and not any(c in _PUNCT_BREAK for c in d.gap(end)):
             end -= 1  # "وكانت صحيفة كتالونية قد أعلنت"
+            if end >= 2 and d.norms[end - 1] in ("كان", "كانت") and not any(c in _PUNCT_BREAK for c in d.gap(end)):
+                end -= 1  # "أن رئيس الوزراء فلان كان قد صرح"
         k = end
         # back to punctuation, the sentence start, or a function word ("إن ماليزيا أكدت")
         while k > 0 and d.starts[k - 1] >= s_start and not any(c in _PUNCT_BREAK for c in d.gap(k)) \
@@ -1487,7 +1489,8 @@ class AttributionExtractor:
             opened = d.starts[k] == s_start or (k > 0 and d.starts[k - 1] == s_start and d.norms[k - 1] in _KANA)
             if not opened or (d.norms[k][:1] in "وف" and len(d.norms[k]) > 3 and k in d.verbs):
                 k = end
-        at_start = d.starts[k] == s_start or (k > 0 and d.starts[k - 1] == s_start and d.norms[k - 1] in _KANA)
+        at_start = (d.starts[k] == s_start or (k > 0 and d.starts[k - 1] == s_start and d.norms[k - 1] in _KANA)
+                    or (k > 0 and d.norms[k - 1] in _COMP and end < cue.i0))  # "يذكر أن فلان كان قد صرح"
         if end - k >= 2 and d.norms[k] in ("كان", "كانت", "وكان", "وكانت", "فكان", "فكانت"):
             k += 1
         first = d.norms[k] if end > k else ""
@@ -1691,7 +1694,9 @@ class AttributionExtractor:
                     and any(c in "،,:" for c in d.gap(k - 1)):
                 content_tok = k = k - 1  # "وقال كارم، عليهم أن يعلنوها": the obligation is the words said
                 break
-            if tok in _COMP and not (k > cue.i1 and d.norms[k - 1] in _NOT_COMP_AFTER):
+            if tok in _COMP and not (k > cue.i1 and d.norms[k - 1] in _NOT_COMP_AFTER) and not (
+                    tok == "ان" and ((d.norms[k - 1] == "سي" and k + 1 < n and d.norms[k + 1] == "ان")
+                                     or (k >= 2 and d.norms[k - 1] == "ان" and d.norms[k - 2] == "سي"))):  # (CNN)
                 content_tok = k + 1
                 while content_tok < n and d.norms[content_tok] in _COMP and d.quote_before(content_tok) is None:
                     content_tok += 1

@@ -259,3 +259,18 @@ def test_a_noun_with_their_is_no_speaker(neutral):
     # «وأقر حقهم في التعيين»: their right, the object
     text = "وقال العمال إنهم التقوا المحافظ. وأقر حقهم في التعيين، مضيفا أن الوزارة وافقت."
     assert all(a.speaker != "حقهم" for a in neutral.extract(text))
+
+
+def test_cnn_spelled_out_is_no_complementizer(neutral):
+    # «سي ان ان»: the channel's letters, not the complementizer «أن»
+    [a] = neutral.extract("وقال الرئيس في مقابلة مع شبكة سي ان ان الأمريكية إن الحرب لن تطول.")
+    assert a.quote_text == "الحرب لن تطول"
+    # «بي بي سي إن»: the complementizer after the channel's name still opens the words
+    [b] = neutral.extract("وقال مصدر أمني لبي بي سي إن الهجوم وقع فجرا.")
+    assert b.quote_text == "الهجوم وقع فجرا"
+
+
+def test_the_subject_before_kana_qad_after_a_complementizer(neutral):
+    # «يذكر أن رئيس الوزراء فلان كان قد صرح بأن»: the whole name before «كان قد»
+    [a] = neutral.extract("يذكر أن رئيس الوزراء الإيطالي ماريو مونتي كان قد صرح بأن الاقتصاد يتعافى.")
+    assert a.speaker == "رئيس الوزراء الإيطالي ماريو مونتي"
