@@ -805,9 +805,14 @@ def _window_pairs(rows_of, ordinals: np.ndarray, window: int, floor: float, *, m
     if len(undated):
         X = rows_of(np.arange(n))
         XT_all = X.T.tocsc()
-        for a in range(0, len(undated), chunk):
-            idx = undated[a:a + chunk]
+        # rows per product: an undated row can meet every document, so its block is kept small
+        # enough that the products stay near 20M entries however large the corpus
+        step = max(16, min(chunk, 20_000_000 // n))
+
+        def undated_block(a: int):
+            idx = undated[a:a + step]
             S = (X[idx] @ XT_all).tocsr()
+            found = []
             for k, i in enumerate(idx):
                 lo, hi = S.indptr[k], S.indptr[k + 1]
                 cj, sv = S.indices[lo:hi], S.data[lo:hi]
@@ -818,9 +823,17 @@ def _window_pairs(rows_of, ordinals: np.ndarray, window: int, floor: float, *, m
                     cj, sv = cj[top], sv[top]
                 # an undated–undated pair is seen from both sides: keep it once (i < j)
                 m = (ordinals[cj] >= 0) | (cj > i)
-                out_r.append(np.full(int(m.sum()), i, dtype=np.int64))
-                out_c.append(cj[m].astype(np.int64))
-                out_s.append(sv[m])
+                found.append((np.full(int(m.sum()), i, dtype=np.int64), cj[m].astype(np.int64), sv[m]))
+            return found
+
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=_pair_threads()) as pool:
+            for found in pool.map(undated_block, range(0, len(undated), step)):
+                for r, c, v in found:
+                    out_r.append(r)
+                    out_c.append(c)
+                    out_s.append(v)
     if not out_r:
         return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float32), knn
     rows = np.concatenate(out_r).astype(np.int64)
@@ -1067,18 +1080,35 @@ def _average_linkage(n: int, rows, cols, sims, threshold: float) -> np.ndarray:
     """Average-linkage clusters of a sparse similarity graph (missing pairs count as 0).
 
     Returns one cluster label per node (the smallest member index).
+
+    Two groups merge only when some pair between them reaches ``threshold`` (a mean is never
+    above its largest term), so only the pairs inside a connected component of the pairs at
+    or above ``threshold`` are kept (the others are never used); a node alone in its
+    component stays alone.
     """
-    nbr: list[dict[int, float]] = [dict() for _ in range(n)]
+    from scipy import sparse
+    from scipy.sparse.csgraph import connected_components
+
+    rows, cols, sims = np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64), np.asarray(sims)
+    loop = rows == cols
+    if loop.any():
+        rows, cols, sims = rows[~loop], cols[~loop], sims[~loop]
+    strong = sims >= threshold
+    graph = sparse.coo_matrix((np.ones(int(strong.sum()), dtype=np.int8), (rows[strong], cols[strong])),
+                              shape=(n, n))
+    _, comp = connected_components(graph, directed=False)
+    alone = np.bincount(comp, minlength=1)[comp] < 2
+    m = (comp[rows] == comp[cols]) & ~alone[rows]
+    rows, cols, sims = rows[m], cols[m], sims[m]
+    nbr: dict[int, dict[int, float]] = defaultdict(dict)
     for i, j, s in zip(rows.tolist(), cols.tolist(), sims.tolist(), strict=False):
-        if i == j:
-            continue
         nbr[i][j] = nbr[i].get(j, 0.0) + s
         nbr[j][i] = nbr[j].get(i, 0.0) + s
     size = [1] * n
     version = [0] * n
     parent = list(range(n))
     heap = [(-s, i, j, 0, 0) for i, j, s in zip(rows.tolist(), cols.tolist(), sims.tolist(), strict=False)
-            if s >= threshold and i != j]
+            if s >= threshold]
     heapq.heapify(heap)
     while heap:
         _neg, a, b, va, vb = heapq.heappop(heap)

@@ -6,6 +6,7 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -457,3 +458,107 @@ def test_hashed_features_are_the_hashes_of_the_features(monkeypatch):
     sig = f.features(Document("d", title, outlet="A")).signature
     assert f2.features(Document("d", title, outlet="A")).signature.tolist() == sig.tolist()
     assert len(f2._hasher._cache) <= len(set(words))
+
+
+# --- windowed, batched grouping -----------------------------------------------------------------------
+
+
+def spread_docs() -> list[Document]:
+    """The fixture documents over two weeks: the beating reports on 1-3 February, a late one on the 9th."""
+    dates = {"a1": "2013-02-01", "b1": "2013-02-02", "c1": "2013-02-03", "k1": "2013-02-09",
+             "d1": "2013-02-02", "e1": "2013-02-05", "f1": "2013-02-07", "g1": "2013-02-08",
+             "h1": "2013-02-14", "m1": "2013-02-11"}
+    return [replace(d, date=dates[d.doc_id]) for d in load_docs()]
+
+
+@pytest.mark.parametrize("docs", [load_docs, spread_docs, lambda: [replace(d, date=None) if d.doc_id in ("c1", "g1")
+                                                                   else d for d in spread_docs()]],
+                         ids=["fixture", "spread", "some-undated"])
+@pytest.mark.parametrize("window_days", [0, 2, 5])
+def test_any_batch_size_gives_the_same_events(docs, window_days):
+    # batches of 1, 2 or 3 documents: many windows, each batch against the days after it
+    whole = run(docs(), window_days=window_days)
+    for batch_size in (1, 2, 3):
+        res = run(docs(), window_days=window_days, batch_size=batch_size)
+        pd.testing.assert_frame_equal(res.assignments, whole.assignments)
+        pd.testing.assert_frame_equal(res.events, whole.events)
+        assert res.info["pairs_compared_above_floor"] == whole.info["pairs_compared_above_floor"]
+
+
+def _features_table(docs):
+    from framing.events import EventFeatureTable
+
+    f = EventGrouper(lexicons=None, stopwords=None).featurizer()
+    return EventFeatureTable(f.features(d) for d in docs), f.n_features
+
+
+def test_rows_weighted_in_blocks_equal_the_rows_of_the_whole_matrix():
+    from framing.events import _table_idf, _tfidf
+
+    table, nf = _features_table(spread_docs())
+    whole = _tfidf(table.matrix("lead", nf), 80)
+    idf = _table_idf(table, "lead", nf, batch=3)
+    for idx in ([0, 1, 2], [9, 4], [7]):
+        part = _tfidf(table.matrix("lead", nf, rows=np.array(idx)), 80, idf)
+        ref = whole[idx]
+        # the same floats in the same order (the pair similarities are sums in that order)
+        assert part.indptr.tolist() == ref.indptr.tolist()
+        assert part.indices.tolist() == ref.indices.tolist()
+        assert part.data.tobytes() == ref.data.tobytes()
+
+
+@pytest.mark.parametrize("window", [0, 1, 3])
+def test_window_pairs_are_all_pairs_within_the_window(window):
+    from framing.events import _tfidf, _window_pairs
+
+    docs = spread_docs()
+    table, nf = _features_table(docs)
+    X = _tfidf(table.matrix("title", nf), 80)
+    ordinals = np.array(table.meta.ordinals)
+    dense = (X @ X.T).toarray()
+    expected = {(i, j): dense[i, j] for i in range(len(docs)) for j in range(i + 1, len(docs))
+                if abs(ordinals[i] - ordinals[j]) <= window and dense[i, j] >= 0.05}
+    assert any(abs(ordinals[i] - ordinals[j]) > 0 for i, j in expected) or window == 0
+    for batch in (1, 2, 4, 100):
+        rows, cols, sims, knn = _window_pairs(lambda idx: X[idx], ordinals, window, 0.05, max_undated=10,
+                                              n_neighbors=5, batch=batch, chunk=1)
+        got = dict(zip(zip(rows.tolist(), cols.tolist(), strict=True), sims.tolist(), strict=True))
+        assert not knn and len(got) == len(rows)  # each pair once
+        assert got.keys() == expected.keys()
+        assert all(abs(got[k] - expected[k]) < 1e-6 for k in got)
+
+
+def _average_linkage_by_hand(n, pairs, threshold):
+    """Average linkage the slow way: merge the two groups of highest mean similarity while it reaches threshold."""
+    sim = {}
+    for i, j, s in pairs:
+        sim[(i, j)] = sim[(j, i)] = s
+    groups = [{i} for i in range(n)]
+    while True:
+        best, pair = -1.0, None
+        for a in range(len(groups)):
+            for b in range(a + 1, len(groups)):
+                mean = sum(sim.get((i, j), 0.0) for i in groups[a] for j in groups[b]) / (len(groups[a]) *
+                                                                                      len(groups[b]))
+                if mean >= threshold and mean > best:
+                    best, pair = mean, (a, b)
+        if pair is None:
+            return sorted(sorted(g) for g in groups)
+        a, b = pair
+        groups[a] |= groups.pop(b)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_average_linkage_matches_the_slow_way(seed):
+    from framing.events import _average_linkage
+
+    rng = np.random.default_rng(seed)
+    n = 18
+    pairs = [(i, j, float(rng.uniform(0.1, 0.9))) for i in range(n) for j in range(i + 1, n) if rng.random() < 0.25]
+    rows, cols, sims = (np.array([p[k] for p in pairs]) for k in range(3))
+    labels = _average_linkage(n, rows.astype(np.int64), cols.astype(np.int64), sims.astype(np.float32), 0.45)
+    got = sorted(sorted(np.flatnonzero(labels == lab).tolist()) for lab in np.unique(labels))
+    want = _average_linkage_by_hand(n, [(i, j, float(np.float32(s))) for i, j, s in pairs], 0.45)
+    assert got == want
+    assert any(len(g) >= 2 for g in got) and any(len(g) == 1 for g in got)  # real merges, real singletons
+    assert all(labels[g[0]] == g[0] for g in got)  # a group is named by its smallest member
