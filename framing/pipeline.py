@@ -536,9 +536,20 @@ def _compute(options, corpus, setup: _Setup, sink, progress, say: StageClock) ->
                    attributions=attr_df, attr_profile=attr_profile, topic_result=topic_result,
                    event_result=event_result, problems=problems, manifest=manifest, actors=setup.actors,
                    categories=setup.categories, lexicons=setup.used, hits_evidence=red.evidence,
-                   term_counts=red.term_counts or red.term_counts_en, tables=sink.frames(),
+                   term_counts=_all_term_counts(red), tables=sink.frames(),
                    corpus=_ExcludedLines(corpus) if callable(getattr(corpus, "excluded_lines", None)) else None)
 
+
+
+def _all_term_counts(red) -> dict:
+    """outlet → term counts of both languages (``term_counts.parquet``): Arabic and English
+    terms never collide (two scripts), so an outlet writing in both keeps all its counts."""
+    if not red.term_counts_en:
+        return red.term_counts
+    merged = {outlet: counts.copy() for outlet, counts in red.term_counts.items()}
+    for outlet, counts in red.term_counts_en.items():
+        merged.setdefault(outlet, type(counts)()).update(counts)
+    return merged
 
 def _analyse(options, corpus, spec, setup: _Setup, sink, progress, say: StageClock, spill: TextSpill):
     """The one pass over the corpus: the per-document map, the row tables streamed to ``sink``,

@@ -5,11 +5,14 @@ actor ids of ``lexicons/syria.yaml``."""
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import framing
 from framing.corpus import load_corpus
 from framing.lexicon.validate import validate
+from framing.report.run import load_run
+from framing.report.tables import keyness
 
 ROOT = Path(__file__).resolve().parent.parent
 ENGLISH = ROOT / "tests" / "data" / "english"
@@ -131,3 +134,19 @@ def test_an_english_document_is_analysed_with_english_rules():
     speakers = {(a["kind"], a["speaker"], a["cue"]) for a in r.attribution_rows}
     assert ("direct_quote", "resident", "told") in speakers
     assert r.tokens == len(text.split()) + 4
+
+
+@pytest.mark.slow
+def test_term_counts_keep_both_languages(mixed, tmp_path):
+    """``term_counts.parquet`` (keyness over a finished run) holds the English outlets' counts
+    too, not only the Arabic ones."""
+    r, _ = mixed
+    r.save(tmp_path / "run")
+    tc = pd.read_parquet(tmp_path / "run" / "term_counts.parquet")
+    english = set(tc.loc[tc["outlet"] == "Syria Wire", "term"])
+    assert {"rebels", "regime"} <= english
+    arabic = tc.loc[tc["outlet"] == "المدن", "term"]
+    assert len(arabic) and arabic.str.contains("[\u0600-\u06ff]").all()
+    table = keyness(load_run(tmp_path / "run"), "Syria Wire", top=5, min_count=1)
+    over = table.loc[table["side"] == "target", "term"]
+    assert len(over) and not over.str.contains("[\u0600-\u06ff]").any()
