@@ -240,7 +240,7 @@ _NP_STOP = _set("""
 اليوم امس غدا مساء صباح ظهر ليل يوم الليله الليلة السبت الاحد الاثنين الثلاثاء الاربعاء الخميس الجمعه
 هاتفيا للصحفيين للصحافيين لوسائل للصحافه للصحافة الذي التي الذين اللذين اللتين او ثم كما لكن بينما فيما اذ
 له لها لهم لنا بدوره بدورها ايضا بهذا بذلك الصدد الماضي مؤخرا سابقا قوله قولها قولهم قائلا
-ل ب ك و ف لا لم لن قد وقد كان كانت عندما حينما وعندما مما كلما وهو وهي وهم
+ل ب ك و ف لا لم لن قد وقد كان كانت عندما حينما وعندما ما مما كلما وهو وهي وهم
 """) | _COMP
 #: pre-verbal words that are not a subject ("الذين قالت", "فيما قال")
 _FUNCTION = _NP_STOP | _set("هذا هذه ذلك تلك هو هي هم")
@@ -1789,7 +1789,7 @@ class AttributionExtractor:
                     # "أفادت مصادر محلية بمقتل ...": ب-complement after a named source
                     b = next((t for t in range(e, min(region_end, e + 3)) if d.norms[t].startswith("ب")
                               and len(d.norms[t]) > 3 and d.norms[t] != "باسم"), None)
-                if b is None and e < region_end and e not in d.verbs and d.norms[e] not in _NP_STOP \
+                if b is None and e < region_end and e not in d.verbs and (d.norms[e] not in _NP_STOP or d.norms[e] == "ما") \
                         and d.norms[e] not in NOT_SPEAKERS and d.quote_before(e) is None \
                         and any(c in "،," for c in d.gap(e)):
                     b, obj = e, True  # "ورصد المرصد السوري، مقتل ...": the object clause is what the source reports

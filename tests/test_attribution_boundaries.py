@@ -274,3 +274,12 @@ def test_the_subject_before_kana_qad_after_a_complementizer(neutral):
     # «يذكر أن رئيس الوزراء فلان كان قد صرح بأن»: the whole name before «كان قد»
     [a] = neutral.extract("يذكر أن رئيس الوزراء الإيطالي ماريو مونتي كان قد صرح بأن الاقتصاد يتعافى.")
     assert a.speaker == "رئيس الوزراء الإيطالي ماريو مونتي"
+
+
+def test_ma_starts_the_object_not_the_name(neutral):
+    # «ونفى عسكر ما ردده مدير الأمن»: what the director repeated is the object of the denial
+    text = "ونفى المحافظ ما ردده مدير الأمن من أن الشرطة أطلقت الرصاص."
+    assert all("ما" not in a.speaker.split() for a in neutral.extract(text))
+    # «نفى X، ما تردد عن …»: still the denial's object, attributed to X
+    [a] = neutral.extract("ونفى مدير الأمن، اللواء سامي حسن، ما تردد عن اقتحام السجن.")
+    assert (a.speaker, a.quote_text) == ("اللواء سامي حسن", "ما تردد عن اقتحام السجن")
