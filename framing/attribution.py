@@ -295,6 +295,10 @@ _ISSUED = _set("صادر الصادر صادره الصادره")
 _NAME_TAIL = _set("باسم في ب عن من ل الي علي و")
 #: broadcast nouns: "قال لراديو X" — the station he spoke to
 _BROADCAST = _set("راديو اذاعه تلفزيون تليفزيون برنامج فضائيه")
+#: verbs of going on ("ومضت الصحيفة تقول", "وعاد الوزير ليؤكد"): their subject is the speaker of the verb after
+_GO_ON = _set("مضي مضت راح راحت عاد عادت ظل ظلت اخذ اخذت استمر استمرت")
+#: addressees after a verb ("ويقول لأهل القناة: …"): لـ + one of these is whom it was said to
+_ADDRESSED = _set("اهل اهالي شعب جمهور مواطني انصار اعضاء شباب ابناء جماهير")
 #: words that open a topic before the verb ("وبالنسبة لـX، قال"), not its subject
 _TOPIC_OPENERS = _set("بالنسبه وبالنسبه فبالنسبه وحول وبشان بشان")
 #: kinship words of a name ("بن علي", "أبو علي"): the «علي» after them is the name Ali
@@ -981,6 +985,10 @@ class AttributionExtractor:
                     i = d.token_after_quote(qi) if qi is not None else i + 2
                 elif tok in _NP_LEAD_SKIP or _is_hal(tok):  # "أكد فيه الجيش", "قال معلقا"
                     i += 1
+                elif tok[0] == "ل" and len(tok) > 3 and tok[1:] in _ADDRESSED:
+                    i += 1  # "ويقول لأهل القناة:": whom he spoke to, and its genitive
+                    while i < end and d.norms[i].startswith("ال") and not any(c in _PUNCT_BREAK for c in d.gap(i)):
+                        i += 1
                 elif tok[0] == "ل" and len(tok) > 3 and tok[1] != "ل" and (tok[1:] in self._media_first
                                                                             or tok[1:] in _BROADCAST):
                     i = end  # "وأضاف لراديو إسرائيل أن": whom he told; the speaker is named before
@@ -1193,6 +1201,8 @@ class AttributionExtractor:
             while t < e - 1 and d.norms[t].endswith("ي") and not d.norms[t].startswith(("ال", "ل")):
                 t += 1
             after_noun = t
+            if t == e - 1 and t == s + 1 and d.norms[t].endswith("يه") and not d.norms[t].startswith(("ال", "ل", "ب")):
+                t = after_noun = s  # "ذكرت تقارير إخبارية": the reports themselves, not «إخبارية»
         while e - t > 1 and d.norms[t] in _HONORIFICS:
             t += 1
         if names and e - t > _MAX_SPEAKER_WORDS and d.token_after_quote(names[-1]) >= e and not any(
@@ -1498,7 +1508,9 @@ class AttributionExtractor:
             return None  # "وبالنسبة لقرض الصندوق، قال:": the topic, not the speaker
         if end - k == 1 and len(first) >= 5 and first[:2] in ("وب", "فب") and not first.startswith(("وبال", "فبال")):
             return None  # "وبسؤاله أقر": a prepositional phrase (by asking him), not the subject
-        if len(first) >= 4 and first[0] in "وف" and first[1] in "اتين":
+        if end - k >= 2 and (first in _GO_ON or (first[:1] in "وف" and first[1:] in _GO_ON)):
+            k += 1  # "ومضت صحيفة X تقول", "وراح الوزير يقول": the subject of "went on"
+        elif len(first) >= 4 and first[0] in "وف" and first[1] in "اتين":
             if end - k == 1 and _is_participle_cue(d.norms[cue.i0]):
                 return None  # "واستكملت قائلة:": a verb the lexicon lacks; its subject is named before
             if end - k >= 2:

@@ -283,3 +283,21 @@ def test_ma_starts_the_object_not_the_name(neutral):
     # «نفى X، ما تردد عن …»: still the denial's object, attributed to X
     [a] = neutral.extract("ونفى مدير الأمن، اللواء سامي حسن، ما تردد عن اقتحام السجن.")
     assert (a.speaker, a.quote_text) == ("اللواء سامي حسن", "ما تردد عن اقتحام السجن")
+
+
+def test_went_on_saying_takes_its_subject(neutral):
+    # «ومضت الصحيفة تقول»: the paper goes on saying — «ومضت» is a verb, not part of the name
+    text = "ومضت صحيفة حريت التركية تقول إن العلاقات التجارية تتطور."
+    [a] = neutral.extract(text)
+    assert a.speaker == "صحيفة حريت التركية"
+
+
+def test_to_the_people_of_after_the_verb_is_whom_he_told(neutral):
+    text = "قال الوزير إن الأمن مستتب. ويقول لأهل المدينة: «لن نترككم وحدكم»."
+    got = _by_cue(neutral, text)
+    assert got["ويقول"] == ("الوزير", "لن نترككم وحدكم")
+
+
+def test_reports_with_a_nisba_adjective_are_the_source(neutral):
+    [a] = neutral.extract("وذكرت تقارير إخبارية أن القرد عاد سالما.")
+    assert a.speaker == "تقارير إخبارية"
