@@ -288,11 +288,11 @@ _PERSON_HEADS = _set("""
 #: words before the head of a source phrase ("بحسب آخر تقرير", "وفقا لأحدث إحصاءات")
 _SOURCE_LEAD = _set("اخر لاخر احدث لاحدث بعض لبعض احد لاحد اول لاول")
 #: a member for a party or a constituency ("عضو مجلس الشعب عن حزب …", "النائب عن دائرة …"): «عن» is no relay
-_REPRESENTS = _set("عضو عضوه نائب نائبه ممثل مرشح مرشحه")
+_REPRESENTS = _set("عضو عضوه نائب نائبه ممثل مرشح مرشحه مسؤول مسئول المسؤول المسئول مسؤوله مسئوله المسؤوله المسئوله")
 #: "صادر عن" (issued by): "تقرير صادر عن X" is X's own report, not words X relays
 _ISSUED = _set("صادر الصادر صادره الصادره")
 #: trailing words dropped from an unknown speaker's name cut to a few words
-_NAME_TAIL = _set("باسم في ب عن من ل الي علي و")
+_NAME_TAIL = _set("باسم في ب عن من ل الي علي و المسؤول المسئول والمسؤول والمسئول")
 #: broadcast nouns: "قال لراديو X" — the station he spoke to
 _BROADCAST = _set("راديو اذاعه تلفزيون تليفزيون برنامج فضائيه")
 #: verbs of going on ("ومضت الصحيفة تقول", "وعاد الوزير ليؤكد"): their subject is the speaker of the verb after
@@ -342,7 +342,7 @@ NOT_SPEAKERS = _set("""
 فهم فهما فانه فانها فانهم اذا فاذا واذا لو ولو
 اسمه اسمها اسمهم اسمهما هويته هويتها هويتهم هويتهما
 ذلك هذا هذه تلك هؤلاء هولاء الذي التي الذين الامر المبادره الخبر الجميع احد كل بعضهم
-هل ماذا لماذا كيف متي اين
+هل ماذا لماذا كيف متي اين الا اليس
 """)
 #: a phrase starting with one of these pronouns ("ولكنه في الوقت نفسه") names nobody either
 _PRONOUN_FIRST = _set("هو هي هم هما هن انه انها انهم ولكنه ولكنها لكنه لكنها وهو وهي وهم فهو فهي فهم فهما")
@@ -1277,8 +1277,11 @@ class AttributionExtractor:
         """The first token of a title phrase [a, b) that may start a person's name (see :meth:`_name_after_title`)."""
         for k in range(a + 1, b):
             tok, prev = d.norms[k], d.norms[k - 1]
-            if not prev.startswith(("ال", "لل", "بال", "وال")) and prev not in _HONORIFICS:
+            if not prev.startswith(("ال", "لل", "بال", "وال")) and prev not in _HONORIFICS \
+                    and d.quote_before(k - 1) is None:
                 continue
+            if d.quote_before(k) is not None:
+                continue  # "رئيس الاتحاد الدولي «فيفا» جوزيف بلاتر": the body's quoted name, not the person's
             if (tok.startswith(("ال", "ل", "ب")) or tok in _NP_STOP or tok in _QUANTITY
                     # و/ف: a conjunction, unless a name starts with the letter ("فؤاد", "وليد")
                     or (tok[:1] in "وف" and (len(tok) < 4 or tok[1:3] == "ال" or k in d.verbs
@@ -1729,6 +1732,12 @@ class AttributionExtractor:
         region_end = k
         # the speaker phrase right after the verb (VSO), or "عن" + the original speaker (نقلت X عن Y)
         s, e, names = self._np(d, cue.i1, region_end if override is None else min(region_end, override[0].i0))
+        verb_tok = d.norms[cue.i0]
+        if (e > s and len(verb_tok) >= 5 and verb_tok.endswith(("وا", "ون")) and not _is_participle_cue(verb_tok)
+                and s == cue.i1 and not names):
+            # "الإسلاميين الذين اتهموا القوى السياسية بأنها": a verb agreeing in the plural has its subject
+            # before it (VSO verbs stay singular), so the phrase after it is the object
+            s = e = cue.i1
         if _is_participle_cue(d.norms[cue.i0]) or (
                 cue.i0 > 0 and d.norms[cue.i0 - 1] in _COMP_PRONOUN and not cue.proclitic
                 and not any(c in _PUNCT_BREAK for c in d.gap(cue.i0))):

@@ -301,3 +301,27 @@ def test_to_the_people_of_after_the_verb_is_whom_he_told(neutral):
 def test_reports_with_a_nisba_adjective_are_the_source(neutral):
     [a] = neutral.extract("وذكرت تقارير إخبارية أن القرد عاد سالما.")
     assert a.speaker == "تقارير إخبارية"
+
+
+def test_a_plural_verb_has_its_subject_before_it(neutral):
+    # «الإسلاميين الذين اتهموا القوى السياسية بأنها …»: VSO verbs stay singular, so a plural verb's
+    # phrase after it is the object; the speaker is the antecedent
+    text = "وعندما رد الخراط على الإسلاميين الذين اتهموا القوى السياسية بأنها تقدم غطاء للعنف."
+    assert [a.speaker for a in neutral.extract(text)] == ["الإسلاميين"]
+
+
+def test_responsible_for_is_no_relay(neutral):
+    # «المسؤول عن ملف الصكوك»: what he is responsible for, not a speaker he relays
+    [a] = neutral.extract("وقال مستشار وزير المالية أحمد النجار المسؤول عن ملف الصكوك إن القناة لن تباع.")
+    assert a.via == "" and "الصكوك" not in a.speaker
+
+
+def test_interrogative_ala_is_no_speaker(neutral):
+    [a] = neutral.extract("ألا ترى أن أربعة متحدثين يؤدون إلى تضارب التصريحات؟")
+    assert a.speaker == ""
+
+
+def test_a_quoted_body_name_before_the_person(neutral):
+    # «رئيس الاتحاد الدولي لكرة القدم "فيفا" جوزيف بلاتر»: the person, not the body's quoted acronym
+    [a] = neutral.extract('صرح رئيس الاتحاد الدولي لكرة القدم "فيفا" جوزيف بلاتر بأن قطر ستختار موعد البطولة.')
+    assert a.speaker == "جوزيف بلاتر"
