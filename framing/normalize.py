@@ -110,6 +110,8 @@ def _table(alef: bool, alef_maksura: bool, teh_marbuta: bool, dediac: bool) -> d
 
 
 _DELETED = np.uint32(0xFFFFFFFF)
+#: below this many characters :func:`normalize_ar` translates with the table (same result, less overhead)
+_SHORT = 48
 
 
 @lru_cache(maxsize=16)
@@ -170,6 +172,8 @@ def normalize_ar(text: str, *, alef: bool = True, alef_maksura: bool = True, teh
     if _SLOW_RE.search(text):
         return normalize_with_offsets(text, alef=alef, alef_maksura=alef_maksura, teh_marbuta=teh_marbuta,
                                       dediac=dediac).text
+    if len(text) < _SHORT:  # a name, a phrase: the table itself is faster than the arrays
+        return text.translate(_table(alef, alef_maksura, teh_marbuta, dediac))
     return _map_plain(text, (alef, alef_maksura, teh_marbuta, dediac))[0]
 
 

@@ -141,6 +141,18 @@ def test_diacritics_never_change_normalized_words(letters, data):
     assert marked[toks[0].start:toks[0].end].startswith(letters[0])
 
 
+_MIXED = st.text(st.sampled_from(list("ابتةىإأآٱیکـ \u00a0\u200f\u064e\u0651\u0670\u06d6.،x1")), max_size=120)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_MIXED, st.booleans(), st.booleans(), st.booleans(), st.booleans())
+def test_short_and_long_texts_normalize_alike(text, alef, maksura, teh, dediac):
+    """A short text goes through the translation table, a long one through the arrays: one result."""
+    opts = {"alef": alef, "alef_maksura": maksura, "teh_marbuta": teh, "dediac": dediac}
+    assert normalize_ar(text, **opts) == normalize_with_offsets(text, **opts).text
+    assert normalize_ar(text * 3, **opts) == normalize_ar(text, **opts) * 3  # 3x: past the short cut
+
+
 # --- clitic rules (normalize.py is their one owner) ---------------------------------------------
 
 from framing.normalize import (  # noqa: E402

@@ -526,7 +526,7 @@ class Matcher:
             taken: set[int] = set()
             for start, end, comp in sorted(pool, key=key):
                 span = range(start, end)
-                if any(t in taken for t in span):
+                if not taken.isdisjoint(span):
                     continue
                 taken.update(span)
                 chosen.append((start, end, comp))
@@ -587,9 +587,10 @@ class Matcher:
                     inside = sentence_words.get((lo, hi))
                     if inside is None:
                         inside = sentence_words[lo, hi] = set(words[lo:hi])
-                    there = not inside.isdisjoint(forms[0]) and any(
-                        phrase_at(j, forms, False) and (j + len(forms) <= start or j >= end)
-                        for j in range(lo, hi - len(forms) + 1))
+                    first_forms, m = forms[0], len(forms)
+                    there = not inside.isdisjoint(first_forms) and any(
+                        words[j] in first_forms and phrase_at(j, forms, False) and (j + m <= start or j >= end)
+                        for j in range(lo, hi - m + 1))
                     if key == "not_in_sentence" and there:
                         broken = (key, phrase)
                     elif key == "in_sentence":
