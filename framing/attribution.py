@@ -1419,7 +1419,8 @@ class AttributionExtractor:
                     c in _PUNCT_BREAK for k in range(k0 + 1, cue.i0 + 1) for c in d.gap(k)):
                 sentence_sources = False  # "وحول مبادرة حزب النور أوضح": the topic, not the speaker
         if sentence_sources:
-            for i0, i1, hit in d.sources_in(k0, cue.i0):
+            named = d.sources_in(k0, cue.i0)
+            for i0, i1, hit in named:
                 entry = self._source_entries.get(hit.entry_id)
                 dependent = (entry is not None and not entry.canonical and d.norms[i0][:1] in "لبك"
                              and not d.norms[i0].startswith("ال"))  # "الأمين العام لنقابة": not the speaker
@@ -1434,7 +1435,7 @@ class AttributionExtractor:
                                    or d.norms[k][:1] == "ب"
                                    or (d.norms[k][:1] == "ل" and k == ps + 1
                                        and (d.norms[ps].startswith("ال") or d.norms[k].startswith("لل")))
-                                   or (k > ps + 1 and any(h[0] == k for h in d.sources_in(k, k + 1)))), pe)
+                                   or (k > ps + 1 and any(h[0] == k for h in named))), pe)
                         pe = self._to_object(d, ps, pe)
                         names = [qi for qi in names if d.quotes[qi].end <= d.ends[pe - 1]] if pe > ps else []
                         if pe - ps >= 2:
