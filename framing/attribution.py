@@ -292,7 +292,7 @@ _REPRESENTS = _set("عضو عضوه نائب نائبه ممثل مرشح مرش
 #: "صادر عن" (issued by): "تقرير صادر عن X" is X's own report, not words X relays
 _ISSUED = _set("صادر الصادر صادره الصادره")
 #: trailing words dropped from an unknown speaker's name cut to a few words
-_NAME_TAIL = _set("باسم في ب عن من ل الي علي و المسؤول المسئول والمسؤول والمسئول")
+_NAME_TAIL = _set("باسم في ب عن من ل الي علي و المسؤول المسئول والمسؤول والمسئول برئاسه")
 #: broadcast nouns: "قال لراديو X" — the station he spoke to
 _BROADCAST = _set("راديو اذاعه تلفزيون تليفزيون برنامج فضائيه")
 #: verbs of going on ("ومضت الصحيفة تقول", "وعاد الوزير ليؤكد"): their subject is the speaker of the verb after
@@ -1180,7 +1180,7 @@ class AttributionExtractor:
     def _to_object(d: _Doc, ps: int, pe: int) -> int:
         """The end of a source phrase [ps, pe) up to the object: "نشرت صحيفة الأهرام المصرية تقريرا" (an
         indefinite word after a definite one, from the third word on)."""
-        return next((k for k in range(ps + 2, pe) if d.norms[k - 1].startswith("ال")
+        return next((k for k in range(ps + 2, pe) if d.norms[k - 1].startswith("ال") and d.norms[k - 1] not in _TITLES
                      and not d.norms[k].startswith(("ال", "لل", "وال"))), pe)
 
     def _phrase_name(self, d: _Doc, s: int, e: int, names: list[int], *, strip_lam: bool = False) -> str:

@@ -325,3 +325,10 @@ def test_a_quoted_body_name_before_the_person(neutral):
     # «رئيس الاتحاد الدولي لكرة القدم "فيفا" جوزيف بلاتر»: the person, not the body's quoted acronym
     [a] = neutral.extract('صرح رئيس الاتحاد الدولي لكرة القدم "فيفا" جوزيف بلاتر بأن قطر ستختار موعد البطولة.')
     assert a.speaker == "جوزيف بلاتر"
+
+
+def test_a_name_after_a_rank_is_kept_in_a_pattern_source(neutral):
+    # «أعلن ذلك محافظ مطروح اللواء أحمد حلمي، وأضاف»: the rank's name is not the object
+    text = "أعلن ذلك محافظ الإسكندرية اللواء حسن منير، وأضاف أنه يجري التنسيق مع المعهد."
+    got = _by_cue(neutral, text)
+    assert got["وأضاف"][0].startswith("محافظ الإسكندرية اللواء حسن")
