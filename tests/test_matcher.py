@@ -4,6 +4,7 @@ names (a token outside every name form never analysed as one). Sentences written
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -76,3 +77,21 @@ def test_names_take_their_proclitics_beside_affix_entries():
     text = "قال الرئيس وبمرسي ولمرسي ان المرسي والمرسى بعيدان عن رئيسهم"
     assert [(h.term, h.matched) for h in m.find(text)] == [
         ("الرئيس", "الرئيس"), ("مرسي", "وبمرسي"), ("مرسي", "ولمرسي"), ("المرسى", "المرسي")]
+
+
+THAWRA = {"term": "ثورة", "category": "loaded", "not_followed_by": ["أم درمان", "مضادة"], "not_preceded_by": ["حي", "شارع"]}
+
+
+@pytest.mark.parametrize(("text", "kept"), [
+    ("ثورة", ["ثورة"]),  # nothing before or after
+    ("ثورة أم درمان", []),
+    ("ثورة أم", ["ثورة"]),  # the phrase cut by the end of the text
+    ("ثورة، أم درمان", ["ثورة"]),  # a comma between: not followed
+    ("حي ثورة", []),
+    ("الحي: ثورة", ["ثورة"]),
+    ("شارع ثورة مضادة", []),
+    ("ثورة مضادة", []),
+    ("ثورة ثم مضادة", ["ثورة"]),
+])
+def test_neighbour_rules_at_the_edges_of_the_text(text, kept):
+    assert [h.matched for h in Matcher([lex(THAWRA)]).find(text)] == kept

@@ -569,13 +569,18 @@ class Matcher:
             broken = None
             wanted: list[str] = []  # in_sentence phrases, one of which must be found
             found_wanted = False
+            glued_after = glued_before = None  # whether only a gap separates the next / the previous word
             for key, phrase, forms in comp.rules:
                 if key == "not_followed_by":
-                    if _GAP_RE.fullmatch(pieces[2 * end] if end < n else "") and phrase_at(end, forms, True):
+                    if glued_after is None:
+                        glued_after = end < n and _GAP_RE.fullmatch(pieces[2 * end]) is not None
+                    if glued_after and words[end] in forms[0] and phrase_at(end, forms, True):
                         broken = (key, phrase)
                 elif key == "not_preceded_by":
                     j = start - len(forms)
-                    if _GAP_RE.fullmatch(pieces[2 * start]) and phrase_at(j, forms, True):
+                    if glued_before is None:
+                        glued_before = _GAP_RE.fullmatch(pieces[2 * start]) is not None
+                    if glued_before and j >= 0 and words[j] in forms[0] and phrase_at(j, forms, True):
                         broken = (key, phrase)
                 else:
                     if ends is None:
