@@ -878,22 +878,23 @@ def _dated_pairs(rows_of, order: np.ndarray, ordinals: np.ndarray, window: int, 
                 parts.append(rows_of(order[start:c1]))
             win = parts[0] if len(parts) == 1 else sparse.vstack(parts, format="csr")
             w0, w1 = p0, c1
-            # only the features this window uses: a compact column space for the transpose
+            # only the features this window uses: a compact column space for the transposes
             used, local = np.unique(win.indices, return_inverse=True)
             W = sparse.csr_matrix((win.data, local.astype(np.int32).ravel(), win.indptr),
                                   shape=(win.shape[0], len(used)))
-            WT = W.T.tocsr()
             wdays = days[w0:w1]
 
-            def block(a: int, W=W, WT=WT, wdays=wdays, p0=p0, p1=p1):
-                # rows a .. a+chunk of the batch (positions relative to w0 = p0)
+            def block(a: int, W=W, wdays=wdays, p0=p0, p1=p1):
+                # rows a .. b of the batch (positions relative to w0 = p0) against the documents
+                # from a up to the window of row b - 1: nothing earlier, nothing later is multiplied
                 b = min(a + chunk, p1 - p0)
-                S = W[a:b] @ WT
+                c = int(np.searchsorted(wdays, wdays[b - 1] + window, "right"))
+                S = W[a:b] @ W[a:c].T.tocsr()
                 at = np.flatnonzero(S.data >= floor)
-                ri = np.searchsorted(S.indptr, at, side="right") - 1 + a
+                ri = np.searchsorted(S.indptr, at, side="right") - 1
                 ci = S.indices[at]
-                keep = (ci > ri) & (wdays[ci] - wdays[ri] <= window)
-                return order[p0 + ri[keep]], order[p0 + ci[keep]], S.data[at[keep]]
+                keep = (ci > ri) & (wdays[a + ci] - wdays[a + ri] <= window)
+                return order[p0 + a + ri[keep]], order[p0 + a + ci[keep]], S.data[at[keep]]
 
             for r, c, v in pool.map(block, range(0, p1 - p0, chunk)):
                 out_r.append(r)
