@@ -64,6 +64,42 @@ def iter_docs(path: Path, limit: int | None, loader: str):
                            title=r.get("title"))
 
 
+def shift_months(day: str | None, k: int, *, clamp: bool) -> str | None:
+    """``day`` (``YYYY-MM-DD…``) ``k`` whole months later; ``clamp``: a day the month lacks
+    (31 April) becomes its last day, else it is kept as written (an invalid date: undated)."""
+    if not day:
+        return day
+    month = int(day[5:7]) - 1 + k
+    y, m = int(day[:4]) + month // 12, month % 12 + 1
+    if clamp and len(day) >= 10 and day[8:10].isdigit():
+        import calendar
+
+        return f"{y:04d}-{m:02d}-{min(int(day[8:10]), calendar.monthrange(y, m)[1]):02d}{day[10:]}"
+    return f"{y:04d}-{m:02d}{day[7:]}"
+
+
+def replicate(table: EventFeatureTable, k: int, *, clamp: bool) -> EventFeatureTable:
+    """The table ``k`` times: copy ``r`` with ids ``<id>~r`` and dates ``r`` months later (the
+    way ``bench_pipeline.py --million`` builds its corpus, without reading the text again)."""
+    import numpy as np
+
+    from framing.events import EventFeatures
+
+    meta = table.meta
+    idx = {name: (np.frombuffer(table._idx[name], np.int32), np.frombuffer(table._off[name], np.int64))
+           for name in ("title", "lead")}
+    sigs = np.frombuffer(bytes(table._sig), np.uint32).reshape(len(table), -1)
+    out = EventFeatureTable()
+    for r in range(k):
+        for i in range(len(table)):
+            (ti, to), (li, lo) = idx["title"], idx["lead"]
+            out.add(EventFeatures(meta.doc_ids[i] + (f"~{r}" if r else ""), meta.outlets[i],
+                                  shift_months(meta.dates[i], r, clamp=clamp), meta.events[i], meta.titles[i],
+                                  ti[to[i]:to[i + 1]], li[lo[i]:lo[i + 1]], sigs[i], table.shingles[i],
+                                  table.exact[i]))
+    return out
+
+
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -81,6 +117,10 @@ def main(argv=None) -> int:
                     help="read through framing.corpus (boilerplate masking; default) or the JSONL directly")
     ap.add_argument("--out", help="write the assignments (doc_id, outlet, date, title, event_id, ...) here")
     ap.add_argument("--events-out", help="write the events table here")
+    ap.add_argument("--replicate", type=int, default=1, metavar="K",
+                    help="group K copies of the corpus (new ids, dates K months apart): the scaling of the grouping")
+    ap.add_argument("--clamp-dates", action="store_true",
+                    help="with --replicate: 31 April becomes 30 April (by default such dates stay invalid: undated)")
     args = ap.parse_args(argv)
 
     params = {"window_days": args.window_days}
@@ -96,6 +136,9 @@ def main(argv=None) -> int:
     grouper = EventGrouper(**params)
     featurizer = grouper.featurizer()
     table = EventFeatureTable(featurizer.features(d) for d in iter_docs(Path(args.corpus), args.limit, args.loader))
+    if args.replicate > 1:
+        table = replicate(table, args.replicate, clamp=args.clamp_dates)
+    rss_before = peak_rss_mb()
     t1, c1 = time.time(), time.process_time()
     grouper.fit_features(table, featurizer=featurizer)  # the event stage of `framing compare`
     wall, cpu = time.time() - t1, time.process_time() - c1
@@ -104,7 +147,8 @@ def main(argv=None) -> int:
     multi = res.multi_outlet()
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"documents: {len(a)}  read + features: {t1 - t0:.1f} s ({c1 - c0:.1f} s CPU)  grouping: {wall:.1f} s "
-          f"({cpu:.1f} s CPU; load average {load})  peak RSS: {peak_rss_mb():.0f} MB")
+          f"({cpu:.1f} s CPU; load average {load})  peak RSS: {peak_rss_mb():.0f} MB "
+          f"({rss_before:.0f} MB before grouping)")
     print(f"events: {len(ev)}  multi-outlet events: {len(multi)}  "
           f"documents in multi-outlet events: {int(multi['n_docs'].sum())}  "
           f"copies flagged: {int((~a['independent']).sum())}  "
