@@ -32,6 +32,7 @@ import zlib
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields, replace
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -291,6 +292,7 @@ def _attribution_fields() -> tuple[str, ...]:
 
 
 _ATTRIBUTION_FIELDS = _attribution_fields()
+_attribution_values = attrgetter(*_ATTRIBUTION_FIELDS)  # an Attribution's fields as a tuple, in C
 
 
 #: a headline "SPEAKER: CLAIM" — a few words, a colon, the claim (no quotation marks needed)
@@ -356,7 +358,7 @@ def _analyze_title(doc: Document, ctx: RunContext, n_body_attrs: int) -> tuple[l
         attrs = [replace(a, attribution_id=a.attribution_id + n_body_attrs) for a in attrs]
         if hits and attrs:
             hits = assign_voice(hits, attrs)
-    return hits, attrs, len(WORD_RE.findall(norm.text))
+    return hits, attrs, len(norm.pieces()) // 2  # [gap, word, ..., word, gap]: the words
 
 
 def _analyze_english_title(doc: Document, ctx: RunContext, n_body_attrs: int) -> tuple[list, list, int]:
@@ -416,7 +418,7 @@ def analyze_document(doc: Document, ctx: RunContext) -> DocumentResult:
         matcher, extractor = ctx.english.matcher, ctx.english.extractor if ctx.extractor is not None else None
     else:
         normalized = _normalize.normalize_with_offsets(text)
-        tokens = WORD_RE.findall(normalized.text)
+        tokens = normalized.pieces()[1::2]  # the words (WORD_RE); the split is the matcher's too
         matcher, extractor = ctx.matcher, ctx.extractor
     hits = matcher.find(text, doc_id=doc.doc_id, normalized=normalized)
     attrs = []
@@ -460,7 +462,7 @@ def analyze_document(doc: Document, ctx: RunContext) -> DocumentResult:
     attr_rows = []
     for fld, field_attrs in (("text", attrs), ("title", title_attrs)):
         for a in field_attrs:
-            row = {f: getattr(a, f) for f in _ATTRIBUTION_FIELDS}
+            row = dict(zip(_ATTRIBUTION_FIELDS, _attribution_values(a), strict=True))
             row["outlet"] = doc.outlet
             row["field"] = fld
             attr_rows.append(row)

@@ -26,7 +26,7 @@ import bisect
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
@@ -148,6 +148,21 @@ class Normalized:
     original: str
     starts: np.ndarray
     ends: np.ndarray
+    _pieces: list[str] | None = field(default=None, init=False, repr=False, compare=False)
+
+    def pieces(self) -> list[str]:
+        """The normalized text split into ``[gap, word, gap, word, ..., gap]`` (words as
+        :data:`WORD_RE` finds them: word ``k`` is ``pieces[2k + 1]``), split once and kept for
+        every later caller of this text (the tokens, the matcher, attribution). Do not modify it.
+
+        >>> normalize_with_offsets("قال: الجيش").pieces()
+        ['', 'قال', ': ', 'الجيش', '']
+        """
+        pieces = self._pieces
+        if pieces is None:
+            pieces = _WORD_SPLIT_RE.split(self.text)
+            object.__setattr__(self, "_pieces", pieces)
+        return pieces
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         """Map a normalized span ``[start, end)`` to the original text."""
@@ -235,6 +250,7 @@ _SPECIAL_CLUSTER_RE = re.compile("(?:.[\u0653\u0654\u0655]+|[\ufb50-\ufdff\ufe70
 
 #: a word: letters and digits (diacritics are gone after normalization)
 WORD_RE = re.compile(r"[^\W_]+")
+_WORD_SPLIT_RE = re.compile(f"({WORD_RE.pattern})")  # words and the gaps between them
 _ARABIC_LETTER_RE = re.compile("[\u0621-\u064a\u0671-\u06d3]")
 
 #: sentence ends: . ! ? ؟ ؛ … and line breaks (a paragraph is always a boundary).

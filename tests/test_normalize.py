@@ -153,6 +153,17 @@ def test_short_and_long_texts_normalize_alike(text, alef, maksura, teh, dediac):
     assert normalize_ar(text * 3, **opts) == normalize_ar(text, **opts) * 3  # 3x: past the short cut
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(_MIXED, st.text()))
+def test_pieces_are_the_words_and_the_gaps(text):
+    n = normalize_with_offsets(text)
+    pieces = n.pieces()
+    assert "".join(pieces) == n.text
+    assert pieces[1::2] == WORD_RE.findall(n.text)
+    assert all(not WORD_RE.search(gap) for gap in pieces[0::2])
+    assert n.pieces() is pieces  # split once
+
+
 # --- clitic rules (normalize.py is their one owner) ---------------------------------------------
 
 from framing.normalize import (  # noqa: E402

@@ -445,7 +445,7 @@ class Matcher:
             norm = self._normalize(text)
         ntext = norm.text
         # [gap, word, gap, word, ..., gap]: word k is pieces[2k + 1], the gap before it pieces[2k]
-        pieces = self._split(ntext)
+        pieces = norm.pieces() if self.rules is None else self._split(ntext)  # (split once per text)
         words_in_text = pieces[1::2]
         distinct = set(words_in_text)
         self._learn(distinct)
