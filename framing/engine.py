@@ -51,6 +51,9 @@ Formats = dict[str, tuple[str, ...]] | None
 ENGINES = ("local", "dask")
 #: documents per task: large enough to amortize pickling, small enough to keep workers busy
 DEFAULT_BATCH = 64
+#: Dask settings of the ``LocalCluster`` this module starts (never of a user's own cluster)
+LOCAL_CLUSTER_CONFIG = {"distributed.scheduler.worker-saturation": "inf",
+                        "distributed.worker.profile.enabled": False}
 
 
 def default_jobs() -> int:
@@ -299,10 +302,16 @@ def _dask_client(workers: int, scheduler: str | None):
                 raise RunError(f"cannot reach the Dask scheduler {scheduler} ({exc})",
                                hint="check the address (tcp://HOST:PORT) and that the scheduler runs") from None
         else:
-            cluster = distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                               host="127.0.0.1", dashboard_address=None,
-                                               silence_logs=logging.ERROR)
-            client = distributed.Client(cluster)
+            import dask
+
+            # our own cluster runs one job: tasks go to the workers as soon as they are submitted
+            # (no queue held back on the scheduler, which lives in this busy process), results come
+            # straight from the workers, and no statistical profiler samples the workers' stacks
+            with dask.config.set(LOCAL_CLUSTER_CONFIG):
+                cluster = distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                                   host="127.0.0.1", dashboard_address=None,
+                                                   silence_logs=logging.ERROR)
+            client = distributed.Client(cluster, direct_to_workers=True)
     except BaseException:
         if cluster is not None:
             cluster.close()
