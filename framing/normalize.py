@@ -301,10 +301,9 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     >>> [t[s:e] for s, e in sentence_spans(t)]
     ['قال الوزير: إن الوضع خطير.', 'وأضاف أن الهدنة صامدة؟', 'سطر جديد']
     """
-    spans = []
+    spans: list[tuple[int, int]] = []
     pos = 0
-    for m in _SENT_END_RE.finditer(text):
-        end = m.end()
+    for end in _sentence_ends(text):
         _append_trimmed(text, pos, end, spans)
         pos = end
     _append_trimmed(text, pos, len(text), spans)
@@ -349,7 +348,21 @@ def sentence_of(text: str, pos: int, ends: list[int] | None = None) -> tuple[int
 
 def sentence_ends(text: str) -> list[int]:
     """Where the sentence-end marks of ``text`` end (the raw boundaries of :func:`sentence_spans`)."""
-    return [m.end() for m in _SENT_END_RE.finditer(text)]
+    return list(_sentence_ends(text))
+
+
+#: the last text whose sentence ends were found, and them: the matcher and the attribution
+#: extractor ask for those of the same document one after the other (one scan, not two)
+_LAST_ENDS: list[tuple[str, list[int]]] = [("", [])]
+
+
+def _sentence_ends(text: str) -> list[int]:
+    """:func:`sentence_ends`, remembered for the last text asked (the list must not be changed)."""
+    last_text, ends = _LAST_ENDS[0]
+    if last_text is not text:
+        ends = [m.end() for m in _SENT_END_RE.finditer(text)]
+        _LAST_ENDS[0] = (text, ends)
+    return ends
 
 
 # --- clitic rules: the one place that knows Arabic proclitics, the article and suffixes ----------

@@ -10,6 +10,7 @@ from framing.normalize import (
     normalize_ar,
     normalize_with_offsets,
     normalized_prefix,
+    sentence_ends,
     sentence_spans,
     tokenize,
     word_tokens,
@@ -162,6 +163,17 @@ def test_pieces_are_the_words_and_the_gaps(text):
     assert pieces[1::2] == WORD_RE.findall(n.text)
     assert all(not WORD_RE.search(gap) for gap in pieces[0::2])
     assert n.pieces() is pieces  # split once
+
+
+def test_sentence_ends_of_texts_asked_in_turn():
+    """The last text's sentence ends are remembered; a caller that changes its list changes nothing."""
+    a, b = "قال الوزير. وأضاف أن الهدنة صامدة؟ نعم", "سطر أول\nسطر ثان"
+    ends_a = sentence_ends(a)
+    ends_a.append(99)
+    assert sentence_ends(a) == [11, 34]
+    assert [b[s:e] for s, e in sentence_spans(b)] == ["سطر أول", "سطر ثان"]
+    assert [a[s:e] for s, e in sentence_spans(a)] == ["قال الوزير.", "وأضاف أن الهدنة صامدة؟", "نعم"]
+    assert sentence_ends(b[:3] + b[3:]) == [8]  # an equal text that is another string
 
 
 # --- clitic rules (normalize.py is their one owner) ---------------------------------------------
