@@ -27,7 +27,6 @@ is normalized once; every later stage works from the compact per-document result
 
 from __future__ import annotations
 
-import hashlib
 import json
 import platform
 import sys
@@ -559,13 +558,22 @@ def _analyse(options, corpus, spec, setup: _Setup, sink, progress, say: StageClo
     streams = {"hits": sink.stream("hits", HIT_SCHEMA, formats),
                "attributions": sink.stream("attributions", ATTRIBUTION_SCHEMA, formats) if setup.extractor else None,
                "excluded": sink.stream("excluded", EXCLUDED_SCHEMA, formats)}
-    say("scanning corpus")  # the reader's first pass (document counts, repeated lines), timed on its own
-    n_total = _scan(corpus)
+    early = None
+    if (getattr(options, "engine", "local") or "local") == "dask":  # its cluster starts during the scan
+        early = _mapped(options, corpus, spec, _jobs(options, corpus))
+        early.start()
+    try:
+        say("scanning corpus")  # the reader's first pass (document counts, repeated lines), timed on its own
+        n_total = _scan(corpus)
+    except BaseException:
+        if early is not None:
+            early.close()
+        raise
     if n_total is not None and hasattr(progress, "total"):  # the CLI's bar: percentage and ETA
         progress.total(n_total if options.limit is None else min(n_total, options.limit))
     say("analysing documents")
     jobs = _jobs(options, corpus)
-    red = reduce_results(_mapped(options, corpus, spec, jobs), streams, spill, spec, progress)
+    red = reduce_results(early or _mapped(options, corpus, spec, jobs), streams, spill, spec, progress)
     red.jobs = jobs or _default_jobs()
     for stream in streams.values():  # complete on disk before the report reads them
         if stream is not None:
@@ -812,11 +820,10 @@ def _date_range(documents: pd.DataFrame) -> list[str | None]:
 
 
 def fingerprint_file(path: str | Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+    """The SHA-256 of a file (read in blocks: :func:`framing.output.sha256_file`)."""
+    from framing.output import sha256_file
+
+    return sha256_file(Path(path))
 
 
 def corpus_limits(options: CompareOptions) -> dict[str, int]:

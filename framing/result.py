@@ -443,13 +443,11 @@ class Result:
         path = Path(path)
         render_reports(path)
         # run.json describes the folder as it now is: reports and charts drawn, every file's checksum
-        import hashlib
-
-        from framing.output import atomic_write_text
+        from framing.output import atomic_write_text, sha256_file
 
         manifest = dict(self.manifest)
         manifest["options"] = {**(manifest.get("options") or {}), "out": str(path), "charts": True, "html": True}
-        manifest["files"] = {str(p.relative_to(path)): hashlib.sha256(p.read_bytes()).hexdigest()
+        manifest["files"] = {str(p.relative_to(path)): sha256_file(p)  # read in blocks, not whole
                              for p in sorted(path.rglob("*")) if p.is_file() and p.name != "run.json"}
         atomic_write_text(path / "run.json", json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True,
                                                         default=str))

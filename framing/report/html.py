@@ -41,6 +41,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from framing.errors import ConfigError
@@ -1384,6 +1385,30 @@ def _evidence_section(p: _Page, ev_auth, ev_rep, term_ev: pd.DataFrame) -> str:
     return "\n".join(out)
 
 
+def _rows_with_keys(frame: pd.DataFrame, cols: Sequence[str], keys: Sequence[tuple[str, ...]]) -> np.ndarray:
+    """The positions, in order, of the rows of ``frame`` whose ``cols`` (as text) are one of ``keys``.
+
+    Each column is coded against the keys' values of that column and the codes combined into
+    one integer per row, so a month of hits costs a few integer arrays (a MultiIndex of every
+    hit built a tuple per row: ~300 MB of the report's peak on the February month)."""
+    n = len(frame)
+    if not keys or not n:
+        return np.zeros(0, dtype=np.int64)
+    found = np.ones(n, dtype=bool)
+    row_code, key_code, size = np.zeros(n, dtype=np.int64), np.zeros(len(keys), dtype=np.int64), 1
+    for i, c in enumerate(cols):
+        values = pd.Index(sorted({k[i] for k in keys}))
+        size *= len(values)
+        if size >= 2**62:  # too many combinations for one integer: compare the tuples
+            index = pd.MultiIndex.from_arrays([frame[c].astype(str) for c in cols])
+            return np.flatnonzero(index.isin(list(keys)))
+        codes = values.get_indexer(frame[c].astype(str))
+        found &= codes >= 0
+        row_code = row_code * len(values) + np.maximum(codes, 0)
+        key_code = key_code * len(values) + values.get_indexer([k[i] for k in keys])
+    return np.flatnonzero(found & np.isin(row_code, key_code))
+
+
 def _explorer_candidates(p: _Page) -> dict[str, tuple[list[dict], int]]:
     """Each explorer button's sentences (distinct, first by document and position, at most
     ``p.explorer_per_term``) and how many distinct sentences there are in all: the label's hits from
@@ -1398,8 +1423,7 @@ def _explorer_candidates(p: _Page) -> dict[str, tuple[list[dict], int]]:
     for kind, frame, cols in sources:
         if not want[kind] or frame is None or frame.empty or not {*cols, "doc_id"} <= set(frame.columns):
             continue
-        keys = pd.MultiIndex.from_arrays([frame[c].astype(str) for c in cols])
-        pos = keys.isin(list(want[kind])).nonzero()[0]
+        pos = _rows_with_keys(frame, cols, list(want[kind]))
         if not len(pos):
             continue
         order = [*cols, "doc_id", *(["start"] if kind == "label" and "start" in frame else [])]
