@@ -102,6 +102,19 @@ class MappedCorpus:
         self.corpus, self.spec, self.limit, self.jobs = corpus, spec, limit, jobs
         self.engine, self.scheduler, self.batch_size = engine, scheduler, batch_size
         self._active: Iterator | None = None
+        self._started = None  # a concurrent Future of (client, cluster) once start() ran (Dask)
+
+    def start(self) -> None:
+        """Start the engine's workers now, in the background, so that their start-up overlaps
+        what this process does before iterating (the corpus scan). Only the Dask engine has
+        anything to start (a cluster, or the connection to one); a no-op otherwise."""
+        if self.engine != "dask" or self._started is not None or self._active is not None:
+            return
+        from concurrent.futures import ThreadPoolExecutor
+
+        starter = ThreadPoolExecutor(1, thread_name_prefix="framing-dask-start")
+        self._started = starter.submit(_dask_client, self.jobs or default_jobs(), self.scheduler)
+        starter.shutdown(wait=False)
 
     def batches(self, formats: Formats = None) -> Iterator[ResultBatch]:
         """The results in corpus order, one batch at a time, packed in ``formats`` (None: unpacked)."""
@@ -116,6 +129,14 @@ class MappedCorpus:
     def close(self) -> None:
         if self._active is not None:
             self._active.close()
+        if self._started is not None:  # started, never handed to the map: stop what start() began
+            _close_started(self._started)
+            self._started = None
+
+    def _take_started(self):
+        """The client start() began, now owned (and closed) by the map that takes it."""
+        started, self._started = self._started, None
+        return started
 
     def _batches(self, formats: Formats) -> Iterator[ResultBatch]:
         corpus = self.corpus
@@ -123,11 +144,16 @@ class MappedCorpus:
             parts = corpus.partitions()
             if len(parts) > 1:
                 yield from _dask_partitions(corpus, parts, self.spec, formats, workers=self.jobs or default_jobs(),
-                                            scheduler=self.scheduler)
+                                            scheduler=self.scheduler, started=self._take_started())
                 return
         docs = corpus.iter_documents()
         if self.limit is not None:
             docs = islice(docs, self.limit)
+        if self.engine == "dask":
+            yield from _dask_map(docs, self.spec, formats, workers=self.jobs or default_jobs(),
+                                 scheduler=self.scheduler, batch_size=self.batch_size,
+                                 started=self._take_started())
+            return
         yield from _document_batches(docs, self.spec, formats, jobs=self.jobs, engine=self.engine,
                                      scheduler=self.scheduler, batch_size=self.batch_size)
 
@@ -319,9 +345,26 @@ def _dask_client(workers: int, scheduler: str | None):
     return client, cluster
 
 
-def _dask_partitions(corpus, parts, spec: RunSpec, formats: Formats, *, workers: int, scheduler: str | None
-                     ) -> Iterator[ResultBatch]:
-    client, cluster = _dask_client(workers, scheduler)
+def _close_started(started) -> None:
+    """Close the client (and cluster) that a :meth:`MappedCorpus.start` began, once it is up;
+    a start that failed has nothing to close."""
+    try:
+        client, cluster = started.result()
+    except Exception:  # a start that failed: the map would have reported it
+        return
+    client.close()
+    if cluster is not None:
+        cluster.close()
+
+
+def _connected(started, workers: int, scheduler: str | None):
+    """(client, cluster): the one :meth:`MappedCorpus.start` began, else a new one."""
+    return started.result() if started is not None else _dask_client(workers, scheduler)
+
+
+def _dask_partitions(corpus, parts, spec: RunSpec, formats: Formats, *, workers: int, scheduler: str | None,
+                     started=None) -> Iterator[ResultBatch]:
+    client, cluster = _connected(started, workers, scheduler)
     n_workers = max(1, len(client.scheduler_info().get("workers", {})) or workers)
     token = f"{os.getpid()}-{spec.key[:12]}"
     pending: deque = deque()
@@ -352,8 +395,8 @@ def _dask_partitions(corpus, parts, spec: RunSpec, formats: Formats, *, workers:
 
 
 def _dask_map(documents: Iterable[Document], spec: RunSpec, formats: Formats, *, workers: int,
-              scheduler: str | None, batch_size: int) -> Iterator[ResultBatch]:
-    client, cluster = _dask_client(workers, scheduler)
+              scheduler: str | None, batch_size: int, started=None) -> Iterator[ResultBatch]:
+    client, cluster = _connected(started, workers, scheduler)
     n_workers = max(1, len(client.scheduler_info().get("workers", {})) or workers)
     token = f"{os.getpid()}-{spec.key[:12]}"
     pending: deque = deque()

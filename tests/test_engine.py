@@ -391,3 +391,62 @@ def test_dask_workers_read_the_shards_of_a_glob_with_the_same_outputs_and_proble
     assert problems["dask"] == problems["jobs1"]
     differ = sorted(k for k in snapshots["jobs1"] if snapshots["jobs1"][k] != snapshots["dask"].get(k))
     assert snapshots["dask"].keys() == snapshots["jobs1"].keys() and not differ, differ
+
+
+def _dask_children() -> list:
+    import psutil
+
+    procs = []
+    for p in psutil.Process().children(recursive=True):
+        try:
+            helper = any(k in " ".join(p.cmdline()) for k in ("resource_tracker", "forkserver"))
+            if p.is_running() and p.status() != psutil.STATUS_ZOMBIE and not helper:
+                procs.append(p)  # a worker or nanny, not multiprocessing's own per-process helpers
+        except psutil.Error:
+            continue
+    return procs
+
+
+@pytest.mark.slow
+def test_a_dask_cluster_started_during_the_scan_is_stopped_when_the_scan_is_interrupted(corpus, tmp_path,
+                                                                                        monkeypatch):
+    """The Dask engine starts its cluster while the corpus is scanned; a Ctrl-C in the scan stops
+    it (no worker left running) and leaves no complete-looking output."""
+    import psutil
+
+    from framing import pipeline
+
+    def interrupted_scan(c):
+        time.sleep(2)  # the cluster is starting meanwhile
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pipeline, "_scan", interrupted_scan)
+    before = {p.pid for p in _dask_children()}
+    with pytest.raises(KeyboardInterrupt):
+        run_compare(options(corpus, tmp_path / "out", engine="dask", jobs=2))
+    deadline = time.time() + 20
+    while time.time() < deadline and {p.pid for p in _dask_children()} - before:
+        time.sleep(0.2)
+    left = [p for p in _dask_children() if p.pid not in before]
+    assert not left, [p.cmdline()[-3:] for p in left if p.is_running()]
+    assert not (tmp_path / "out" / "run.json").exists()
+    assert psutil.Process().num_threads() < 50  # the client's threads are gone too
+
+
+@pytest.mark.slow
+def test_a_started_map_that_is_never_iterated_closes_its_cluster(corpus):
+    from framing.corpus import load_corpus
+    from framing.engine import map_corpus
+
+    spec = RunSpec.from_lexicons(load_lexicons(None), topics=False, events=False)
+    before = {p.pid for p in _dask_children()}
+    mapped = map_corpus(load_corpus(corpus, outlet_field="source"), spec, engine="dask", jobs=2)
+    mapped.start()
+    client, cluster = mapped._started.result(timeout=60)
+    assert len(client.scheduler_info()["workers"]) == 2
+    mapped.close()
+    assert cluster.status.name == "closed"
+    deadline = time.time() + 20
+    while time.time() < deadline and {p.pid for p in _dask_children()} - before:
+        time.sleep(0.2)
+    assert not {p.pid for p in _dask_children()} - before
