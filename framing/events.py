@@ -1002,6 +1002,9 @@ def _find_copies(sigs, sizes, exact, ordinals, rows, cols, sims, *, threshold: f
             if not len(same):
                 break
             keys.append(members[same] * n + members[same + d])
+        pending = sum(len(k) for k in keys)
+        if pending > 4_000_000 and pending > 2 * len(keys[0]):  # the bands repeat pairs: keep memory to the distinct ones
+            keys = [np.unique(np.concatenate(keys))]
     # content pairs that are very similar
     m = sims >= candidate_floor
     keys.append(rows[m].astype(np.int64) * n + cols[m])
