@@ -450,3 +450,19 @@ def test_a_started_map_that_is_never_iterated_closes_its_cluster(corpus):
     while time.time() < deadline and {p.pid for p in _dask_children()} - before:
         time.sleep(0.2)
     assert not {p.pid for p in _dask_children()} - before
+
+
+@pytest.mark.slow
+def test_an_unreachable_scheduler_is_one_line_naming_it(corpus, tmp_path):
+    import socket
+
+    with socket.socket() as s:  # a loopback port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    address = f"tcp://127.0.0.1:{port}"
+    proc = subprocess.run([sys.executable, "-m", "framing", "compare", str(corpus), "--outlet-field", "source",
+                           "--no-topics", "--engine", "dask", "--scheduler", address, "-o", str(tmp_path / "out")],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode != 0 and "Traceback" not in proc.stderr
+    assert f"cannot reach the Dask scheduler {address}" in proc.stderr
+    assert not (tmp_path / "out" / "run.json").exists()
