@@ -82,13 +82,13 @@ def _flatten(batches: Iterator[ResultBatch]) -> Iterator[DocumentResult]:
 
 
 def _document_batches(documents: Iterable[Document], spec: RunSpec, formats: Formats, *, jobs: int | None,
-                      engine: str, scheduler: str | None, batch_size: int) -> Iterator[ResultBatch]:
+                      engine: str, scheduler: str | None, batch_size: int, pool=None) -> Iterator[ResultBatch]:
     n = jobs or default_jobs()
     if engine == "dask":
         return _dask_map(documents, spec, formats, workers=n, scheduler=scheduler, batch_size=batch_size)
     if n == 1:
         return _in_process(documents, spec, formats, batch_size)
-    return _pool_map(documents, spec, formats, workers=n, batch_size=batch_size)
+    return _pool_map(documents, spec, formats, workers=n, batch_size=batch_size, executor=pool)
 
 
 class MappedCorpus:
@@ -106,15 +106,19 @@ class MappedCorpus:
 
     def start(self) -> None:
         """Start the engine's workers now, in the background, so that their start-up overlaps
-        what this process does before iterating (the corpus scan). Only the Dask engine has
-        anything to start (a cluster, or the connection to one); a no-op otherwise."""
-        if self.engine != "dask" or self._started is not None or self._active is not None:
+        what this process does before iterating (the corpus scan): the Dask cluster (or the
+        connection to one), or the local pool's processes with their run context built. A
+        no-op in this process (``jobs=1``)."""
+        if self._started is not None or self._active is not None:
             return
-        from concurrent.futures import ThreadPoolExecutor
+        if self.engine == "dask":
+            from concurrent.futures import ThreadPoolExecutor
 
-        starter = ThreadPoolExecutor(1, thread_name_prefix="framing-dask-start")
-        self._started = starter.submit(_dask_client, self.jobs or default_jobs(), self.scheduler)
-        starter.shutdown(wait=False)
+            starter = ThreadPoolExecutor(1, thread_name_prefix="framing-dask-start")
+            self._started = starter.submit(_dask_client, self.jobs or default_jobs(), self.scheduler)
+            starter.shutdown(wait=False)
+        elif (self.jobs or default_jobs()) > 1:
+            self._started = _start_pool(self.spec, self.jobs or default_jobs())
 
     def batches(self, formats: Formats = None) -> Iterator[ResultBatch]:
         """The results in corpus order, one batch at a time, packed in ``formats`` (None: unpacked)."""
@@ -130,7 +134,10 @@ class MappedCorpus:
         if self._active is not None:
             self._active.close()
         if self._started is not None:  # started, never handed to the map: stop what start() began
-            _close_started(self._started)
+            if self.engine == "dask":
+                _close_started(self._started)
+            else:
+                _stop_pool(self._started)
             self._started = None
 
     def _take_started(self):
@@ -155,7 +162,8 @@ class MappedCorpus:
                                  started=self._take_started())
             return
         yield from _document_batches(docs, self.spec, formats, jobs=self.jobs, engine=self.engine,
-                                     scheduler=self.scheduler, batch_size=self.batch_size)
+                                     scheduler=self.scheduler, batch_size=self.batch_size,
+                                     pool=self._take_started())
 
 
 def map_corpus(corpus, spec: RunSpec, *, limit: int | None = None, jobs: int | None = None,
@@ -219,13 +227,35 @@ def _mp_context():
     return mp.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
-def _pool_map(documents: Iterable[Document], spec: RunSpec, formats: Formats, *, workers: int, batch_size: int
-              ) -> Iterator[ResultBatch]:
+def _new_pool(spec: RunSpec, workers: int):
     from concurrent.futures import ProcessPoolExecutor
+
+    return ProcessPoolExecutor(max_workers=workers, mp_context=_mp_context(), initializer=_init_worker,
+                               initargs=(spec,))
+
+
+def _warm() -> None:
+    """A task that does nothing: its worker has run the initializer (the run context is built)."""
+
+
+def _start_pool(spec: RunSpec, workers: int):
+    """A pool whose ``workers`` processes are starting now (each builds its run context)."""
+    executor = _new_pool(spec, workers)
+    try:
+        for _ in range(workers):  # the pool starts a process per task submitted while none is idle
+            _submit(executor, _warm)
+    except BaseException:
+        _stop_pool(executor)
+        raise
+    return executor
+
+
+def _pool_map(documents: Iterable[Document], spec: RunSpec, formats: Formats, *, workers: int, batch_size: int,
+              executor=None) -> Iterator[ResultBatch]:
+    """The batches analysed on a local pool (``executor``: one :func:`_start_pool` began)."""
     from concurrent.futures.process import BrokenProcessPool
 
-    executor = ProcessPoolExecutor(max_workers=workers, mp_context=_mp_context(), initializer=_init_worker,
-                                   initargs=(spec,))
+    executor = executor if executor is not None else _new_pool(spec, workers)
     pending: deque = deque()
     done = 0
     finished = False

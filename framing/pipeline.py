@@ -559,7 +559,8 @@ def _analyse(options, corpus, spec, setup: _Setup, sink, progress, say: StageClo
                "attributions": sink.stream("attributions", ATTRIBUTION_SCHEMA, formats) if setup.extractor else None,
                "excluded": sink.stream("excluded", EXCLUDED_SCHEMA, formats)}
     early = None
-    if (getattr(options, "engine", "local") or "local") == "dask":  # its cluster starts during the scan
+    engine = getattr(options, "engine", "local") or "local"
+    if engine == "dask" or (getattr(options, "jobs", None) or 1) > 1:  # workers start during the scan
         early = _mapped(options, corpus, spec, _jobs(options, corpus))
         early.start()
     try:

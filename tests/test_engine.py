@@ -399,7 +399,8 @@ def _dask_children() -> list:
     procs = []
     for p in psutil.Process().children(recursive=True):
         try:
-            helper = any(k in " ".join(p.cmdline()) for k in ("resource_tracker", "forkserver"))
+            cmd = " ".join(p.cmdline())  # the pool's workers are forks of the forkserver (same command)
+            helper = "resource_tracker" in cmd or ("forkserver" in cmd and p.ppid() == os.getpid())
             if p.is_running() and p.status() != psutil.STATUS_ZOMBIE and not helper:
                 procs.append(p)  # a worker or nanny, not multiprocessing's own per-process helpers
         except psutil.Error:
@@ -408,25 +409,32 @@ def _dask_children() -> list:
 
 
 @pytest.mark.slow
-def test_a_dask_cluster_started_during_the_scan_is_stopped_when_the_scan_is_interrupted(corpus, tmp_path,
-                                                                                        monkeypatch):
-    """The Dask engine starts its cluster while the corpus is scanned; a Ctrl-C in the scan stops
-    it (no worker left running) and leaves no complete-looking output."""
+@pytest.mark.parametrize("engine", ["dask", "local"])
+def test_workers_started_during_the_scan_are_stopped_when_the_scan_is_interrupted(corpus, tmp_path, monkeypatch,
+                                                                                  engine):
+    """The Dask cluster, or the local pool with ``--jobs 2``, starts while the corpus is scanned;
+    a Ctrl-C in the scan stops it (no worker left running) and leaves no complete-looking output."""
     import psutil
 
     from framing import pipeline
 
+    seen = []
+
     def interrupted_scan(c):
-        time.sleep(2)  # the cluster is starting meanwhile
+        deadline = time.time() + 30  # the workers are starting meanwhile
+        while time.time() < deadline and len({p.pid for p in _dask_children()} - before) < 2:
+            time.sleep(0.1)
+        seen.append(len({p.pid for p in _dask_children()} - before))
         raise KeyboardInterrupt
 
     monkeypatch.setattr(pipeline, "_scan", interrupted_scan)
     before = {p.pid for p in _dask_children()}
     with pytest.raises(KeyboardInterrupt):
-        run_compare(options(corpus, tmp_path / "out", engine="dask", jobs=2))
+        run_compare(options(corpus, tmp_path / "out", engine=engine, jobs=2))
     deadline = time.time() + 20
     while time.time() < deadline and {p.pid for p in _dask_children()} - before:
         time.sleep(0.2)
+    assert seen[0] >= 2  # two workers (and, on Dask, their nannies) were up during the scan
     left = [p for p in _dask_children() if p.pid not in before]
     assert not left, [p.cmdline()[-3:] for p in left if p.is_running()]
     assert not (tmp_path / "out" / "run.json").exists()
