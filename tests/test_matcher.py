@@ -95,3 +95,13 @@ THAWRA = {"term": "ثورة", "category": "loaded", "not_followed_by": ["أم د
 ])
 def test_neighbour_rules_at_the_edges_of_the_text(text, kept):
     assert [h.matched for h in Matcher([lex(THAWRA)]).find(text)] == kept
+
+
+def test_overlapping_and_separate_matches_in_one_text():
+    m = Matcher([lex({"term": "قوات النظام", "actor": "sg", "category": "actor_label"},
+                     {"term": "النظام", "actor": "sg", "category": "actor_label"},
+                     {"term": "قوات", "category": "loaded"})])
+    text = "تقدمت قوات النظام. والنظام يقصف، وقوات أخرى"
+    assert [(h.term, h.matched, h.start) for h in m.find(text)] == [
+        ("قوات النظام", "قوات النظام", 6), ("النظام", "والنظام", 19), ("قوات", "وقوات", 33)]
+    assert [h.term for h in m.find("النظام")] == ["النظام"]

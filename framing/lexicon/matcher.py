@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
+from operator import itemgetter
 
 from framing.lexicon.model import RULE_FIELDS, Entry, Lexicon, match_rank, normalize_term
 from framing.normalize import (
@@ -132,6 +133,7 @@ def _proclitic_bases(token: str) -> tuple[str, ...]:
 
 
 _LL_STARTS = ("لل", "ولل", "فلل")
+_third = itemgetter(2)  # a candidate's entry
 
 
 def _peeled(token: str) -> tuple[str, ...]:
@@ -232,6 +234,10 @@ class Matcher:
         if rules is None and len(self._name_heads) * 16 <= _FORMS_LIMIT:
             self._name_forms = frozenset().union(*(_name_set(w) for w in self._name_heads))
         self._forms = self._first_word_forms() if rules is None else None
+        #: the entries with context rules (their candidates go through _apply_rules)
+        self._ruled = frozenset(c for heads in (self._rule_heads, self._exact_heads, self._single_heads,
+                                                self._multi_heads, self._name_heads)
+                                for comps in heads.values() for c in comps if c.entry.has_rules)
         self._reset_cache()
 
     def _first_word_forms(self) -> frozenset[str] | None:
@@ -511,8 +517,16 @@ class Matcher:
                 accepts = self.rules.accepts
                 pool = [c for c in pool if accepts(c[2].entry, text, norm.original_span(bounds[2 * c[0]],
                                                                                        bounds[2 * c[0] + 1])[0])]
-            if any(c[2].entry.has_rules for c in pool):
+            if not self._ruled.isdisjoint(map(_third, pool)):
                 pool = self._apply_rules(pool, words_in_text, pieces, bounds, ntext, text, norm, doc_id, excluded)
+            last = 0  # the pool is in text order: when no two spans overlap, every one is kept
+            for c in pool:
+                if c[0] < last:
+                    break
+                last = c[1]
+            else:
+                chosen.extend(pool)
+                continue
             if group == "":
                 # framing lexicons, one hit per span across them: longest first, then leftmost, then
                 # the entry written as the text has it, then the first lexicon given, then file order
