@@ -1687,9 +1687,11 @@ def render_html(tables: ReportTables | RunData, charts: Sequence[tuple[str, str]
             + "\n</main>\n" + templates + "\n" + foot
             + f"<script>{_SCRIPT}</script>\n</body>\n</html>\n")
     size_text = "?"
+    # the page's bytes without its size marks, counted once (not a copy of the page per try)
+    marks = page.count(_SIZE_MARK)
+    bare = len(page.encode("utf-8")) - marks * len(_SIZE_MARK.encode("utf-8"))
     for _ in range(4):  # the size is part of the page: converge on it
-        candidate = page.replace(_SIZE_MARK, f"{size_text}")
-        n = len(candidate.encode("utf-8"))
+        n = bare + marks * len(size_text.encode("utf-8"))
         new_text = f"{_human_size(n)} ({n:,} bytes)"
         if new_text == size_text:
             break
