@@ -565,7 +565,7 @@ class Matcher:
         """Drop the candidates a context rule of their entry excludes (and report them)."""
         n = len(words)
         ends: list[int] | None = None  # sentence ends of the normalized text (when a rule needs them)
-        starts = bounds[0:2 * n:2]  # where each word starts in the normalized text
+        starts: list[int] = []  # where each word starts in the normalized text (with ends)
         sentence_words: dict[tuple[int, int], set[str]] = {}  # a sentence's words, for a quick "not there"
 
         def phrase_at(j: int, forms: tuple[frozenset[str], ...], glued: bool) -> bool:
@@ -598,7 +598,7 @@ class Matcher:
                         broken = (key, phrase)
                 else:
                     if ends is None:
-                        ends = self._sentence_ends(ntext)
+                        ends, starts = self._sentence_ends(ntext), bounds[0:2 * n:2]
                     # the words of the start word's sentence: [lo, hi) (the match's own words at least)
                     sid = bisect_right(ends, starts[start])
                     lo = bisect_left(starts, ends[sid - 1]) if sid else 0
