@@ -14,6 +14,17 @@ Measured on the full month (85,676 documents, features precomputed, 2 cores, loa
 average about 2): the grouping takes 16 s wall, 21 s CPU (was 32 s wall, 29 s CPU), with
 byte-identical assignments and events.
 
+Windowed grouping (rows weighted a date-ordered batch at a time, linkage over the components
+of the strong pairs), grouping alone on a pickled feature table, load average 12-16 (so CPU,
+not wall, is the measure): the month 23.5 → 22.1 s CPU (median of 5 and 4, interleaved),
+grouping's own peak RSS about 670 → 390-480 MB; byte-identical events and assignments on the
+10k and 20k slices, the month and ``--replicate 12`` of the 20k slice. Scaling, 20k slice
+→ ``--replicate 12 --clamp-dates`` (240k): 5.1 → 56-71 s CPU (11-14×: linear; it was 5.6 → 73
+s before). Without ``--clamp-dates`` (as ``bench_pipeline.py --million`` builds its corpus:
+29-31 January becomes an invalid 29-31 February, 31 January 31 April, ...) 4,400 of the 240k
+documents are undated and each is compared with every document: 152-211 s CPU (quadratic by
+design; peak RSS 3,361 → 1,408 MB with undated rows multiplied in blocks sized to the corpus).
+
 Per-document features (``EventFeaturizer.features``, called by the map with the analysis's
 normalization and tokens): on the 10,709-article slice 5.46 s → 3.92 s CPU (median of 3,
 interleaved, in the real map), 0.90 s → 0.54 s on 3,000 articles in isolation; the same
