@@ -17,7 +17,10 @@ Grouping (:class:`EventGrouper`, :func:`group_events`)
    L2-normalized; hashed (no vocabulary in memory). The similarity of two documents is
    ``title_share · cos(titles) + (1 − title_share) · cos(leads)``.
 2. **Blocking by date.** A document is compared only with documents dated within
-   ± ``window_days`` days (sparse products one day-block at a time, never all pairs).
+   ± ``window_days`` days (never all pairs): in date order, ``batch_size`` documents at a
+   time are weighted (with the whole corpus's idf) and multiplied by the documents up to
+   ``window_days`` after them, so time and memory grow with the documents of a window, not
+   of the corpus; any batch size gives the same floats and the same events.
    Undated documents are compared with every document (content only); when more than
    ``max_undated`` are undated, only each one's ``n_neighbors`` most similar documents
    are kept (a warning says so).
@@ -220,7 +223,8 @@ class EventGrouper:
     seed:
         Seed of the MinHash permutations.
     batch_size:
-        Documents vectorized at a time (memory).
+        Dated documents weighted and compared at a time (each batch with the documents up to
+        ``window_days`` after it): memory, not results.
 
     Attributes (after ``fit``): ``result_`` (:class:`EventResult`), ``assignments_``,
     ``events_``, ``info_``.
@@ -1032,7 +1036,7 @@ def _find_copies(sigs, sizes, exact, ordinals, rows, cols, sims, *, threshold: f
     # later documents in rank order, each with its earlier candidates
     by_later = np.lexsort((rank[earlier], rank[later]))
     earlier, later, sim = earlier[by_later].tolist(), later[by_later], sim[by_later].tolist()
-    bounds = np.flatnonzero(np.r_[True, later[1:] != later[:-1], True]).tolist()
+    bounds = np.flatnonzero(np.r_[True, later[1:] != later[:-1], True]).tolist() if len(later) else []
     later = later.tolist()
     dup_of = np.full(n, -1, dtype=np.int64)
     dup_sim = np.full(n, np.nan, dtype=np.float64)
