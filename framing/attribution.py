@@ -56,7 +56,6 @@ from pathlib import Path
 from framing.errors import LexiconError
 from framing.lexicon import Entry, Lexicon, Matcher, default_lexicon_dir, load_lexicons
 from framing.normalize import (
-    WORD_RE,
     Normalized,
     bare_forms,
     normalize_ar,
@@ -372,7 +371,6 @@ _MAX_SPEAKER_WORDS = 5  # words of an unknown speaker's normalized name
 _TRIM = " \t\n\r\u00a0.،,؛;:!?؟…-–—"
 _SOURCE_LINE_RE = re.compile(r"(?m)^[ \t]*(?:ال)?مصا?در[ \t]*[:：][ \t]*(\S[^\n]*)$")
 _SPACES_RE = re.compile(r"\s+")
-_SPLIT_RE = re.compile(f"({WORD_RE.pattern})")  # words and the gaps between them
 _PARA_RE = re.compile(r"\n(?:[ \t\r\u00a0]*\n)*")  # a paragraph break (blank lines count once)
 _STRIP_CHARS = "\"'“”„‟«»‹›‘’‚‛()[]{}<>.،,؛;:!?؟…-–—/\\"
 _STRIP_TABLE = {ord(c): " " for c in _STRIP_CHARS}
@@ -768,7 +766,7 @@ class AttributionExtractor:
             norm = normalize_with_offsets(text)
         ntext = norm.text
         # [gap, word, gap, ..., word, gap]: word k is pieces[2k + 1], at bounds[2k]:bounds[2k + 1]
-        pieces = _SPLIT_RE.split(ntext)
+        pieces = norm.pieces()  # split once per text, shared with the analysis and the matcher
         norms = pieces[1::2]
         bounds = list(accumulate(map(len, pieces)))
         starts, ends = bounds[0:-1:2], bounds[1::2]
