@@ -562,3 +562,11 @@ def test_average_linkage_matches_the_slow_way(seed):
     assert got == want
     assert any(len(g) >= 2 for g in got) and any(len(g) == 1 for g in got)  # real merges, real singletons
     assert all(labels[g[0]] == g[0] for g in got)  # a group is named by its smallest member
+
+
+def test_documents_without_any_copy_candidate():
+    # one document, or texts too short for shingles and all different: no candidate pair at all
+    one = run([Document("solo", "خبر قصير", outlet="A", date="2013-02-01")])
+    assert one.events["n_docs"].tolist() == [1] and one.assignments["duplicate_of"].isna().all()
+    two = run([Document("x", "خبر", outlet="A", date="2013-02-01"), Document("y", "نبأ", outlet="B")])
+    assert len(two.events) == 2 and two.assignments["independent"].all()
