@@ -161,6 +161,24 @@ def mb(n: int) -> str:
     return f"{n / 2 ** 20:,.0f} MB"
 
 
+def _shift_months(value: str, months: int) -> str:
+    """``YYYY-MM[-DD…]`` moved ``months`` later, the day capped at the new month's last day (31
+    January one month on is 28 February, not a date that does not exist — such a document would
+    be undated, and an undated document is compared with every other one by the event grouping).
+
+    >>> _shift_months("2013-01-31T10:00:00", 1), _shift_months("2013-02-14", 11), _shift_months("2013-02", 1)
+    ('2013-02-28T10:00:00', '2014-01-14', '2013-03')
+    """
+    import calendar
+
+    month = int(value[5:7]) - 1 + months
+    year, month = int(value[:4]) + month // 12, month % 12 + 1
+    if len(value) >= 10 and value[8:10].isdigit():
+        day = min(int(value[8:10]), calendar.monthrange(year, month)[1])
+        return f"{year:04d}-{month:02d}-{day:02d}{value[10:]}"
+    return f"{year:04d}-{month:02d}{value[7:]}"
+
+
 def generate_million(source: Path, target: Path, n: int, *, shard: int = 5000) -> int:
     """Replicate ``source`` into shards ``target/part-NNNNN.jsonl.gz`` of ``shard`` records, with
     new ids and dates shifted by whole months (copy k of the month is k months later): a glob
@@ -190,8 +208,7 @@ def generate_million(source: Path, target: Path, n: int, *, shard: int = 5000) -
                 for key in ("crawl_time", "date"):
                     value = r.get(key)
                     if isinstance(value, str) and len(value) >= 7 and value[:4].isdigit():
-                        month = int(value[5:7]) - 1 + copy
-                        r[key] = f"{int(value[:4]) + month // 12:04d}-{month % 12 + 1:02d}{value[7:]}"
+                        r[key] = _shift_months(value, copy)
                 out.write(json.dumps(r, ensure_ascii=False) + "\n")
                 written += 1
             copy += 1
