@@ -257,6 +257,8 @@ ATTRIBUTION_SCHEMA = _cols(
     ("quote_end", "int64", "end offset of the attributed words"),
     ("speaker_start", "int64", "start offset of the speaker (-1 if unknown)"),
     ("speaker_end", "int64", "end offset of the speaker (-1 if unknown)"),
+    ("cue_start", "int64", "start offset of the cue (-1 if none)"),
+    ("cue_end", "int64", "end offset of the cue (-1 if none)"),
     ("via", "string", "who relays the speaker's words (X in «نقلت وكالة X عن Y»; empty when direct)"),
     ("quote_text", "string", "the attributed words"),
 )

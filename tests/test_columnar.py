@@ -148,6 +148,20 @@ def test_format_both_writes_csv_and_parquet(runs):
         assert (runs["both"] / f"{name}.csv").exists() and (runs["both"] / f"{name}.parquet").exists()
 
 
+def test_attribution_rows_give_the_cue_offsets(runs):
+    """``text[cue_start:cue_end]`` is the cue as written (the verb of «وأضاف أن …»), in both formats."""
+    import json
+
+    texts = {a["id"]: a["text"] for a in ARTICLES}
+    for frame in (pd.read_csv(runs["both"] / "attributions.csv", keep_default_na=False),
+                  pd.read_parquet(runs["both"] / "attributions.parquet")):
+        cued = frame[frame["cue_start"] >= 0]
+        assert len(cued) >= 2 and frame["cue_start"].dtype.kind == "i"
+        for r in cued.itertuples():
+            assert texts[r.doc_id][r.cue_start:r.cue_end] == r.cue, json.dumps(r._asdict(), ensure_ascii=False)
+        assert "وأضاف" in set(cued["cue"])
+
+
 def test_format_csv_writes_no_parquet(runs):
     # the report layer keeps its full term counts as term_counts.parquet whatever the format
     parquet = sorted(p.name for p in runs["csv"].rglob("*.parquet") if p.name != "term_counts.parquet")
