@@ -48,6 +48,8 @@ __all__ = ["ATTRIBUTION_KEPT", "EVIDENCE_PER_CELL", "DocumentResult", "ResultBat
 #: evidence sentences kept per (outlet, actor) cell for the report
 EVIDENCE_PER_CELL = 5
 #: the attribution columns the reductions keep (the outlet profile), besides the written table
+#: distinct tokens a worker remembers the term of (then it stops learning new ones)
+TERM_CACHE_LIMIT = 2_000_000
 ATTRIBUTION_KEPT = ("kind", "speaker", "source_type", "cue_stance", "quote_start", "quote_end")
 
 
@@ -173,7 +175,7 @@ class RunContext:
         one letter, digits); remembered (bounded) for the next documents."""
         w = fold_article_clitics(token)
         out = w if w not in self.stopwords and len(w) > 1 and not w.isdigit() else None
-        if len(self.term_of) < 2_000_000:
+        if len(self.term_of) < TERM_CACHE_LIMIT:
             self.term_of[token] = out
         return out
 
@@ -211,7 +213,7 @@ class _EnglishPath:
 
         w = fold_term(token)
         out = w if w not in self.stopwords and len(w) > 1 and not w.isdigit() else None
-        if len(self.term_of) < 2_000_000:
+        if len(self.term_of) < TERM_CACHE_LIMIT:
             self.term_of[token] = out
         return out
 
