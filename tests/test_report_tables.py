@@ -97,9 +97,10 @@ def test_charts_in_a_second_process_give_the_same_files(run_dir, tmp_path, monke
     other = tmp_path / "other"
     shutil.copytree(run_dir, other)
     render_reports(run_dir, jobs=1)
-    monkeypatch.setattr(os, "getloadavg", lambda: (0.0, 0.0, 0.0))  # an idle machine: the charts get a process
-    monkeypatch.setattr(os, "cpu_count", lambda: 2)  # even for a run as small as this one
     import framing.report.render as render
+
+    monkeypatch.setattr(render, "_idle_core", lambda cores: True)  # an idle machine: the charts get a process
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)  # even for a run as small as this one
 
     started = []
     real = render._start_charts
@@ -223,3 +224,26 @@ def test_hit_rows_reads_the_sentences_of_the_rows_asked_for_in_their_order(run_d
     positions = [7, 2, 2, 0]
     assert run.hit_rows(positions)["sentence"].tolist() == whole["sentence"].iloc[positions].tolist()
     assert run.hit_rows([]).columns.tolist() == whole.columns.tolist()
+
+
+@pytest.mark.parametrize(("line", "cores", "idle"), [
+    ("1.93 1.40 0.90 1/312 4242", 2, True),   # a run just ended (load average 1.9): only this process runs
+    ("0.10 0.10 0.10 2/312 4242", 2, False),  # another process is running now
+    ("0.10 0.10 0.10 3/312 4242", 4, True),
+])
+def test_an_idle_core_is_counted_now_not_from_the_load_average(tmp_path, line, cores, idle):
+    from framing.report.render import _idle_core
+
+    (tmp_path / "loadavg").write_text(line + "\n", encoding="ascii")
+    assert _idle_core(cores, loadavg=tmp_path / "loadavg") is idle
+
+
+def test_without_proc_the_load_average_decides(tmp_path, monkeypatch):
+    import os
+
+    from framing.report.render import _idle_core
+
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.4, 0.0, 0.0))
+    assert _idle_core(2, loadavg=tmp_path / "missing") is True
+    monkeypatch.setattr(os, "getloadavg", lambda: (1.6, 0.0, 0.0))
+    assert _idle_core(2, loadavg=tmp_path / "missing") is False

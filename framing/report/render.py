@@ -409,6 +409,26 @@ def draw_charts(run_dir: str | Path, target: str | Path | None = None) -> list[t
     return render_charts(run, save) + stance_interval_charts(run, save)
 
 
+def _idle_core(cores: int, *, loadavg: str | Path = "/proc/loadavg", samples: int = 3) -> bool:
+    """Whether a core is free for a second process now. On Linux: the threads runnable at this
+    moment (the fourth field of ``/proc/loadavg``, this process included), the least of a few
+    samples 10 ms apart; the 1-minute load average would still count the run that just ended, so
+    a run started right after another never got the process. Elsewhere: that load average."""
+    import os
+    import time
+
+    try:
+        least = None
+        for k in range(samples):
+            if k:
+                time.sleep(0.01)
+            running = int(Path(loadavg).read_text(encoding="ascii").split()[3].split("/")[0])
+            least = running if least is None else min(least, running)
+    except (OSError, ValueError, IndexError):
+        return os.getloadavg()[0] <= cores - 1
+    return least - 1 <= cores - 2  # the others leave a core besides this process's
+
+
 def _start_charts(run_dir: Path, target: Path | None, jobs: int | None):
     """Start drawing the charts in a worker process (they take longer than all the rest of the report);
     returns ``(pool, future)``, or None to draw them here (``jobs=1``, a single core, no idle core,
@@ -420,7 +440,7 @@ def _start_charts(run_dir: Path, target: Path | None, jobs: int | None):
     if jobs == 1 or cores < 2:
         return None
     if jobs is None:
-        if os.getloadavg()[0] > cores - 1:
+        if not _idle_core(cores):
             return None  # no idle core: a second process would only compete
         size = sum(p.stat().st_size for name in _BIG_TABLES for p in run_dir.glob(f"{name}.*") if p.is_file())
         if size < PARALLEL_CHARTS_BYTES:
