@@ -269,3 +269,24 @@ def test_kwic_with_an_unknown_outlet_is_an_error_naming_the_outlets(news):
                                  "--outlet", "الجزيرة"])
     assert result.exit_code == 2
     assert "'الجزيرة' not in the corpus (outlets: المدن, روسيا اليوم)" in result.output
+
+
+def test_ctrl_c_inside_an_import_exits_130_in_one_line():
+    """A Ctrl-C that lands while a C extension initializes comes back as "ImportError:
+    initialization failed" caused by the KeyboardInterrupt: still the one Ctrl-C line and 130."""
+    code = ("from framing.cli.common import calling\n"
+            "with calling():\n"
+            "    try:\n"
+            "        raise KeyboardInterrupt\n"
+            "    except KeyboardInterrupt as e:\n"
+            "        raise ImportError('initialization failed') from e\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert proc.returncode == 130, proc.stderr
+    assert proc.stderr.startswith("framing: interrupted") and "Traceback" not in proc.stderr
+
+
+def test_an_error_not_caused_by_ctrl_c_still_raises():
+    from framing.cli.common import calling
+
+    with pytest.raises(ImportError), calling():
+        raise ImportError("no module named x")

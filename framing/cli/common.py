@@ -65,6 +65,21 @@ def calling() -> Iterator[None]:
         raise typer.Exit(code=1) from None
     except KeyboardInterrupt:
         _interrupted()
+    except Exception as exc:
+        if _caused_by_interrupt(exc):  # Ctrl-C inside a C extension's import: "ImportError: initialization failed"
+            _interrupted()
+        raise
+
+
+def _caused_by_interrupt(exc: BaseException) -> bool:
+    """Whether a KeyboardInterrupt is behind ``exc`` (its cause or context, at any depth)."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, KeyboardInterrupt):
+            return True
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 def warn(message: str) -> None:
