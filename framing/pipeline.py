@@ -38,6 +38,7 @@ from pathlib import Path
 import pandas as pd
 
 from framing.errors import ConfigError, StrictModeError
+from framing.evidence import term_evidence_from_texts, with_display_forms
 from framing.lexicon import (
     Lexicon,
     Matcher,
@@ -57,7 +58,7 @@ from framing.records import (
     Problem,
     column_names,
 )
-from framing.reduce import TextSpill, reduce_results, term_evidence_from_texts, with_display_forms
+from framing.reduce import TextSpill, reduce_results
 from framing.scoring import score_columns
 
 __all__ = ["HIT_COLUMNS", "CompareOptions", "FolderSink", "MemorySink", "RunData", "RunResult", "compute",

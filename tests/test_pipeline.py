@@ -290,7 +290,7 @@ def test_empty_folder_is_a_one_line_error_without_output(tmp_path):
 def test_term_evidence_finds_written_forms_with_diacritics_and_clitics():
     import pandas as pd
 
-    from framing.reduce import term_evidence_from_texts
+    from framing.evidence import term_evidence_from_texts
 
     texts = {
         "d1": "قصفت القُوّاتُ المدينة.\nوقال شاهد إن والقوات انسحبت مساءً.",

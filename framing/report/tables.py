@@ -678,10 +678,10 @@ KEYNESS_SCAN_SENTENCES = 5_000
 def _sentences_with_terms(sentences: pd.DataFrame, pending: dict[str, dict[str, int]]) -> list[dict]:
     """Occurrences of ``pending`` terms (outlet → {term: sentences still wanted}) in the hit
     sentences of those outlets: the word's offsets into its document, the word as written."""
+    from framing.evidence import raw_word_re
     from framing.normalize import fold_article_clitics, normalize_ar
-    from framing.reduce import _raw_word_re
 
-    word_re = _raw_word_re()
+    word_re = raw_word_re()
     seen: dict[str, str] = {}
     rows = []
     for outlet, g in sentences[sentences["outlet"].isin(list(pending))].groupby("outlet", sort=True):
