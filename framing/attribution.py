@@ -239,6 +239,7 @@ _NP_STOP = _set("""
 اليوم امس غدا مساء صباح ظهر ليل يوم الليله الليلة السبت الاحد الاثنين الثلاثاء الاربعاء الخميس الجمعه
 هاتفيا للصحفيين للصحافيين لوسائل للصحافه للصحافة الذي التي الذين اللذين اللتين او ثم كما لكن بينما فيما اذ
 له لها لهم لنا بدوره بدورها ايضا بهذا بذلك الصدد الماضي مؤخرا سابقا قوله قولها قولهم قائلا
+مجددا مرارا دائما كثيرا حاليا صراحه
 ل ب ك و ف لا لم لن قد وقد كان كانت عندما حينما وعندما ما مما كلما وهو وهي وهم
 """) | _COMP
 #: pre-verbal words that are not a subject ("الذين قالت", "فيما قال")
@@ -269,7 +270,10 @@ _SPEECH_EVENTS = _SPEECH_NOUNS | _set("مقابله مداخله لقاء كلم
 _NOT_COMP_AFTER = _set("الا ضروره يجب يمكن لابد بد بعد قبل منذ حتي دون رغم بمجرد عسي")
 #: written texts that "say" ("ويضيف المقال", "وذكرت الدعوى"): a speaker only through an earlier
 #: speaker they name ("صحيفة الأهرام" … "وأضافت الصحيفة")
-_DOCUMENT_NOUNS = _set("مقال مقاله دعوي دعاوي مذكره دراسه رساله وثيقه خطاب عريضه شكوي بلاغ صحيفه جريده مجله ورقه")
+_DOCUMENT_NOUNS = _set("""
+مقال مقاله دعوي دعاوي مذكره دراسه رساله وثيقه خطاب عريضه شكوي بلاغ صحيفه جريده مجله ورقه
+تحقيق تحقيقات تحريات تحري
+""")
 #: speech and written texts: after a bare name ("رجائي عطية خطاب الرئيس") they start the verb's object
 _WRITTEN_WORDS = _SPEECH_NOUNS | _DOCUMENT_NOUNS
 #: "يدعى" (is called) before a name is no cue, though it is spelled like يدعي (claims)
@@ -290,6 +294,11 @@ _SOURCE_LEAD = _set("اخر لاخر احدث لاحدث بعض لبعض احد 
 _REPRESENTS = _set("عضو عضوه نائب نائبه ممثل مرشح مرشحه مسؤول مسئول المسؤول المسئول مسؤوله مسئوله المسؤوله المسئوله")
 #: "صادر عن" (issued by): "تقرير صادر عن X" is X's own report, not words X relays
 _ISSUED = _set("صادر الصادر صادره الصادره")
+#: issuing verbs with the object pronoun: "بيان أصدرته جبهة الإنقاذ" (a statement the front issued) — the
+#: author follows (not "بيان تلقته CNN", which the channel received)
+_ISSUED_IT = frozenset(v + suf for v in ("اصدر", "نشر", "اعد", "وزع", "بث", "اطلق", "اذاع", "وجه", "ارسل", "اصدرت",
+                                         "نشرت", "اعدت", "وزعت", "بثت", "اطلقت", "اذاعت", "وجهت", "ارسلت")
+                       for suf in ("ه", "ها", "وه", "وها"))
 #: trailing words dropped from an unknown speaker's name cut to a few words
 _NAME_TAIL = _set("باسم في ب عن من ل الي علي و المسؤول المسئول والمسؤول والمسئول برئاسه")
 #: broadcast nouns: "قال لراديو X" — the station he spoke to
@@ -1033,6 +1042,7 @@ class AttributionExtractor:
             # "مسؤول في وزارة ..." / "المتحدث باسم": keep في after one indefinite noun; "عدد من
             # القيادات"; "الدكتور علي بركات" (the name, not the preposition)
             if (tok in _NP_STOP and not (mode == "source" and tok in ("عن", "في", "ب", "ل"))
+                    and not (tok == "عن" and n >= 1 and d.norms[k - 1] in _ISSUED)  # "بيان صادر عن X"
                     and not (tok in ("في", "ب") and n == 1 and _bare_forms(d.norms[s]) & _SOURCE_HEADS
                              and not d.norms[s].startswith("ال") and k + 1 < end
                              and not _bare_forms(d.norms[k + 1]) & _SPEECH_EVENTS)
@@ -1055,7 +1065,9 @@ class AttributionExtractor:
                             for h in d.sources_in(k, k + 1))):
                 break  # "وقال فريدمان لرويترز": the agency he spoke to (not "مراسل لقناة …")
             if mode == "subject" and n >= 1 and tok[0] == "ل" and len(tok) > 3 and not (
-                    _bare_forms(d.norms[s]) & _SPOKESMEN and d.norms[k - 1][:1] != "ل") and (
+                    _bare_forms(d.norms[s]) & _SPOKESMEN and d.norms[k - 1][:1] != "ل") and not (
+                    # "بيان لحزب النور": the statement's author, not whom it was given to
+                    k == s + 1 and d.norms[s] in _SPEECH_NOUNS) and tok not in _SOURCE_HEADS and (
                     _bare_forms(tok) & _SOURCE_HEADS  # "قائد عسكري لوكالة فرانس برس"
                     or (tok.startswith("لل") and "ال" + tok[2:] in _TITLES)  # "حكى اللواء نجيب للفريق عنان"
                     or tok[1:].isascii()):  # "وقال إمبون لـCNN"
@@ -1114,6 +1126,12 @@ class AttributionExtractor:
         if known is None or known[0] != head[0]:
             known = self._known(d, s, e)
         entry = self._source_entries.get(known[2].entry_id) if known is not None else None
+        if (e - s == 2 and not names and known is None and d.norms[s].startswith("ال")
+                and d.norms[s + 1].startswith("ال") and d.norms[s + 1].endswith(("ي", "يه"))
+                and not d.gap(s + 1).strip() and _bare_forms(d.norms[s]) & _DOCUMENT_NOUNS):
+            # "كشفت التحريات الأولية", "وأشارت الدراسة الأمريكية": a document and its adjective
+            bare = _bare_forms(d.norms[s]) - {d.norms[s]}
+            return self._named_before(d, s, bare) or _Speaker("", "other", d.starts[s], d.ends[s + 1], words)
         if (known is None or (entry is not None and not entry.canonical)) and e - s == 1 and not names \
                 and d.norms[s].startswith(("ال", "لل")):
             # a generic definite noun ("البيان", "المركز") refers back to a speaker it names
@@ -1175,6 +1193,43 @@ class AttributionExtractor:
         return None
 
     @staticmethod
+    def _name_before_comma(d: _Doc, i0: int, k0: int) -> int | None:
+        """The first token of a person's name (two to four words, the shortest that fits) that ends at a
+        comma right before token ``i0``, in the sentence from token ``k0``, after a verb, a complementizer,
+        an honorific or title, or the first word of a clause (a verb the lexicon lacks): "طالب سامي فؤاد،
+        عضو مجلس الشورى", "أن د. حسن عبد الكريم، وزير الزراعة". None when there is none."""
+        if i0 - 2 < k0 or not any(c in "،," for c in d.gap(i0)) or d.inside_quote(d.starts[i0 - 1]) is not None:
+            return None
+        heads = _SOURCE_HEADS | _PERSON_HEADS | _NAMED_HEADS | _WRITTEN_WORDS
+        last = d.norms[i0 - 1]
+        if last in _NP_STOP or last in _FUNCTION or i0 - 1 in d.verbs or last.isdigit() or _bare_forms(last) & heads:
+            return None
+        for k in range(i0 - 2, max(k0, i0 - 4) - 1, -1):
+            tok = d.norms[k]
+            if (tok in _NP_STOP or tok in _FUNCTION or k in d.verbs or tok.isdigit() or _bare_forms(tok) & heads
+                    or tok in _HONORIFICS or tok in _TITLES or (tok[:1] in "لب" and tok[1:3] == "ال")):
+                return None  # the name cannot reach further back than a function word, a head or a verb
+            if tok in _PREPOSITIONS or (tok[:1] in "وف" and tok[1:] in _PREPOSITIONS):
+                return None
+            if tok.startswith("ال"):
+                continue  # inside a name ("عبد الرحمن"), never its first word
+            if any(c in _PUNCT_BREAK or c in "!?؟\n\"«»" for t in range(k + 1, i0) for c in d.gap(t)):
+                return None
+            if k == k0:
+                return k
+            prev = d.norms[k - 1]
+            if prev in _HONORIFICS or prev in _TITLES or prev in _COMP or k - 1 in d.verbs:
+                return k
+            if "." in d.gap(k):
+                return None
+            if (k - 1 == k0 or any(c in "،," for c in d.gap(k - 1))) and not prev.startswith(("ال", "وال")) \
+                    and prev not in _NP_STOP and prev not in _FUNCTION and prev not in _PREPOSITIONS \
+                    and not (prev[:1] in "وف" and prev[1:] in _PREPOSITIONS) and not _bare_forms(prev) & (
+                        _SOURCE_HEADS | _PERSON_HEADS | _NAMED_HEADS | _WRITTEN_WORDS):
+                return k  # "من جانبه، طالب سامي فؤاد، …": the clause's first word is its verb
+        return None
+
+    @staticmethod
     def _to_object(d: _Doc, ps: int, pe: int) -> int:
         """The end of a source phrase [ps, pe) up to the object: "نشرت صحيفة الأهرام المصرية تقريرا" (an
         indefinite word after a definite one, from the third word on)."""
@@ -1193,7 +1248,7 @@ class AttributionExtractor:
                 # (not "التقارير الواردة من …": a definite statement and its adjective name no author)
                 d.norms[t].startswith("ال") and d.norms[t + 1].startswith("ال") and d.norms[t + 1] not in _ISSUED):
             t += 1
-            while t < e - 1 and d.norms[t] in ("ل", "صادر", "الصادر", "عن", "في", "من"):
+            while t < e - 1 and (d.norms[t] in ("ل", "صادر", "الصادر", "عن", "في", "من") or d.norms[t] in _ISSUED_IT):
                 t += 1
             # "بيان صحفي للبيت الأبيض": the statement's adjectives, then لـ + its author
             while t < e - 1 and d.norms[t].endswith("ي") and not d.norms[t].startswith(("ال", "ل")):
@@ -1229,8 +1284,11 @@ class AttributionExtractor:
             if b - a > 3 and (_bare_forms(d.norms[a]) & (_PERSON_HEADS | _SOURCE_HEADS) or d.norms[a] in _TITLES):
                 # "الخبير القانوني أحمد رفعت عميد كلية حقوق": a second title after the name ends the name
                 k = self._name_start(d, a, b)
+                # (a definite one too, with its own definite adjective: "فلان المتحدث الرسمي باسم …")
                 h = next((j for j in range(k + 1, b) if _bare_forms(d.norms[j]) & _PERSON_HEADS
-                          and not d.norms[j].startswith("ال")), None) if k is not None else None
+                          and (not d.norms[j].startswith("ال")
+                               or (j + 1 < e and d.norms[j + 1].startswith("ال") and not d.gap(j + 1).strip()))),
+                         None) if k is not None else None
                 if h is not None:
                     b = h
             if b - a > _MAX_SPEAKER_WORDS and (_bare_forms(d.norms[a]) & _PERSON_HEADS or d.norms[a] in _TITLES):
@@ -1259,7 +1317,12 @@ class AttributionExtractor:
             if strip_lam and a == s and name[:1] == "ل" and len(d.norms[a]) > 2:
                 name = ("ا" + name[1:]) if name[:2] == "لل" else name[1:]
             elif a == after_noun and name[:2] == "لل" and len(d.norms[a]) > 3:
-                name = "ا" + name[1:]
+                # "بيان للحزب" → الحزب, "بيان للجنة" → لجنة (the second ل is the word's own)
+                name = name[1:] if d.norms[a][1:] in _SOURCE_HEADS else "ا" + name[1:]
+            elif a == after_noun and name[:1] == "ل" and len(d.norms[a]) >= 4 and (
+                    _bare_forms(d.norms[a][1:]) & (_SOURCE_HEADS | _PERSON_HEADS | _NAMED_HEADS)
+                    or any(h[0] == a and not normalize_ar(h[2].term).startswith("ل") for h in d.sources_in(a, a + 1))):
+                name = name[1:]  # "بيان لمجلس الوزراء": the statement's author, without the لـ of the genitive
         return name
 
     @staticmethod
@@ -1299,6 +1362,8 @@ class AttributionExtractor:
         first = d.norms[a]
         if first in _NP_STOP or _bare_forms(first) & (_SOURCE_HEADS | _NAMED_HEADS):
             return False
+        if first not in _TITLES and _bare_forms(first) & _PERSON_HEADS:
+            return False  # "السفيرة فلانة، رئيسة المجلس": a second title after the comma, not the name
         if any(_bare_forms(d.norms[k]) & _SOURCE_HEADS or k in d.verbs for k in range(a, b)):
             return False
         if first in _PREPOSITIONS or first in ("تحت", "دون", "بدون", "ضمن", "نحو"):
@@ -1441,6 +1506,11 @@ class AttributionExtractor:
                     if sp is None:
                         sp = self._speaker(d, i0, i1, [])
                     if sp is not None:
+                        k = self._name_before_comma(d, i0, k0)
+                        if k is not None:
+                            # "طالب فلان الفلاني، عضو مجلس الشورى، …، مؤكدا": the person the title describes
+                            return _Speaker(self._phrase_name(d, k, i0, []), sp.source_type, d.starts[k], sp.end,
+                                            sp.words | {w for t in range(k, i0) for w in _bare_forms(d.norms[t])})
                         return sp
         # (3) the nearest earlier named speaker, up to three paragraphs back (news text often puts
         # each sentence in a paragraph of its own)
