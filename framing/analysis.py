@@ -42,7 +42,7 @@ from framing.errors import ConfigError
 from framing.normalize import WORD_RE, fold_article_clitics
 from framing.records import Document
 
-__all__ = ["ATTRIBUTION_KEPT", "EVIDENCE_PER_CELL", "DocumentResult", "ResultBatch", "RunContext", "RunSpec",
+__all__ = ["ATTRIBUTION_KEPT", "EVIDENCE_PER_CELL", "BatchTerms", "DocumentResult", "ResultBatch", "RunContext", "RunSpec",
            "analyze_document", "analyze_packed", "context_for", "pack_results"]
 
 #: evidence sentences kept per (outlet, actor) cell for the report
@@ -518,12 +518,54 @@ class ResultBatch:
     :class:`~framing.output.TableChunk` per table (``tables``: hits, attributions, excluded),
     the results carry no rows, and ``attributions`` holds the columns of
     :data:`ATTRIBUTION_KEPT` plus ``doc`` (the index of the row's result in ``results``).
-    Unpacked (``tables`` empty), the results keep their rows.
+    The per-document numbers the reductions only add up travel once per batch, not in the
+    results: ``counts`` stacks the hit-count rows of the analysed results (in order; None when
+    none was analysed) and ``terms`` holds the term counts summed per (language, outlet),
+    :class:`BatchTerms` in the order of each pair's first document.
+    Unpacked (``tables`` empty), the results keep their rows, counts and term counts.
     """
 
     results: list[DocumentResult]
     tables: dict[str, Any] = field(default_factory=dict)
     attributions: dict[str, list] | None = None
+    counts: np.ndarray | None = None
+    terms: list[BatchTerms] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BatchTerms:
+    """The term counts of one outlet (of one language) summed over a batch, compact: the terms
+    joined by newlines (a term never holds one) in first-seen order, and their counts."""
+
+    english: bool
+    outlet: str
+    joined: str
+    counts: np.ndarray
+
+    @classmethod
+    def from_counts(cls, english: bool, outlet: str, counts: dict[str, int]) -> BatchTerms:
+        return cls(english, outlet, "\n".join(counts), np.fromiter(counts.values(), dtype=np.int64, count=len(counts)))
+
+    def terms(self) -> list[str]:
+        return self.joined.split("\n") if self.joined else []
+
+
+def _sum_terms(results: list[DocumentResult]) -> list[BatchTerms]:
+    """The term counts of the analysed ``results`` summed per (language, outlet), each pair in the
+    order of its first document, its terms in first-seen order (as summing them one by one)."""
+    sums: dict[tuple[bool, str], dict[str, int]] = {}
+    for r in results:
+        if r.error is not None:
+            continue
+        key = (r.language == "en", r.outlet)
+        acc = sums.get(key)
+        if acc is None:
+            sums[key] = dict(r.term_counts)
+            continue
+        get = acc.get
+        for term, n in r.term_counts.items():
+            acc[term] = get(term, 0) + n
+    return [BatchTerms.from_counts(en, outlet, acc) for (en, outlet), acc in sums.items()]
 
 
 def pack_results(results: list[DocumentResult], formats: dict[str, tuple[str, ...]] | None) -> ResultBatch:
@@ -536,6 +578,8 @@ def pack_results(results: list[DocumentResult], formats: dict[str, tuple[str, ..
 
     rows: dict[str, list[dict]] = {"hits": [], "attributions": [], "excluded": []}
     kept: dict[str, list] = {k: [] for k in ("doc", *ATTRIBUTION_KEPT)}
+    counts = [r.counts for r in results if r.error is None]
+    terms = _sum_terms(results)
     lean = []
     for i, r in enumerate(results):
         if r.hit_rows or r.attribution_rows or r.excluded_rows:
@@ -546,11 +590,12 @@ def pack_results(results: list[DocumentResult], formats: dict[str, tuple[str, ..
                 kept["doc"] += [i] * len(r.attribution_rows)
                 for k in ATTRIBUTION_KEPT:
                     kept[k] += [row.get(k) for row in r.attribution_rows]
-            r = replace(r, hit_rows=[], attribution_rows=[], excluded_rows=[])
+        if r.error is None:
+            r = replace(r, hit_rows=[], attribution_rows=[], excluded_rows=[], counts=None, term_counts={})
         lean.append(r)
     schemas = {"hits": HIT_SCHEMA, "attributions": ATTRIBUTION_SCHEMA, "excluded": EXCLUDED_SCHEMA}
     tables = {name: TableChunk.from_rows(rows[name], schemas[name], fmts) for name, fmts in formats.items()}
-    return ResultBatch(lean, tables, kept)
+    return ResultBatch(lean, tables, kept, np.vstack(counts) if counts else None, terms)
 
 
 def analyze_packed(docs: Iterable[Document], spec: RunSpec,

@@ -44,6 +44,17 @@ class _SparseRows:
         self._offsets.append(len(self._index))
         self.width = len(row)
 
+    def add_rows(self, rows) -> None:
+        """Several rows at once (a 2-D array, one row per document, in order)."""
+        import numpy as np
+
+        r, c = np.nonzero(rows)  # row-major: each row's columns in order, as :meth:`add`
+        self._index.frombytes(c.astype(np.int32).tobytes())
+        self._value.frombytes(np.ascontiguousarray(rows[r, c], dtype=np.float64).tobytes())
+        ends = np.cumsum(np.bincount(r, minlength=len(rows))) + len(self._index) - len(c)
+        self._offsets.frombytes(ends.astype(np.int64).tobytes())
+        self.width = rows.shape[1]
+
     def __len__(self) -> int:
         return len(self._offsets) - 1
 
@@ -55,6 +66,77 @@ class _SparseRows:
         rows = np.repeat(np.arange(len(self)), np.diff(offsets))
         out[rows, np.frombuffer(self._index, dtype=np.int32)] = np.frombuffer(self._value, dtype=np.float64)
         return out
+
+
+
+class _TermStore:
+    """outlet → term counts of one language, int-coded: each term is a number of one vocabulary
+    (shared by the languages), each outlet holds two arrays (term numbers in first-seen order
+    and their counts) plus a log of the batches added since it last folded them in. Far
+    smaller than a ``Counter`` per outlet; :meth:`counters` gives those back, same order."""
+
+    #: log entries an outlet gathers (at least) before they are folded into its arrays
+    FOLD_AT = 1 << 16
+
+    def __init__(self, vocab: dict[str, int], words: list[str]):
+        self._vocab, self._words = vocab, words
+        self._outlets: dict[str, list] = {}  # outlet → [ids, counts, log of (ids, counts), log size]
+
+    def add(self, outlet: str, terms: list[str], counts) -> None:
+        """Add one outlet's counts of ``terms`` (distinct; first-seen order) to what it has."""
+        import numpy as np
+
+        cell = self._outlets.get(outlet)
+        if cell is None:
+            cell = self._outlets[outlet] = [np.zeros(0, np.int32), np.zeros(0, np.int64), [], 0]
+        if not terms:
+            return
+        vocab = self._vocab
+        ids = list(map(vocab.get, terms))
+        if None in ids:  # terms met for the first time in the run
+            words = self._words
+            for k, (term, i) in enumerate(zip(terms, ids, strict=True)):
+                if i is None:
+                    i = vocab[term] = len(words)
+                    words.append(term)
+                    ids[k] = i
+        cell[2].append((np.asarray(ids, dtype=np.int32), np.asarray(counts, dtype=np.int64)))
+        cell[3] += len(ids)
+        if cell[3] > max(len(cell[0]), self.FOLD_AT):
+            self._fold(cell)
+
+    @staticmethod
+    def _fold(cell: list) -> None:
+        """Fold an outlet's log into its arrays: counts summed per term, terms in first-seen order."""
+        import numpy as np
+
+        if not cell[2]:
+            return
+        ids = np.concatenate([cell[0], *(i for i, _ in cell[2])])
+        counts = np.concatenate([cell[1], *(c for _, c in cell[2])])
+        order = np.argsort(ids, kind="stable")  # equal ids together, first occurrence first
+        sorted_ids = ids[order]
+        starts = np.flatnonzero(np.r_[True, sorted_ids[1:] != sorted_ids[:-1]])
+        sums = np.add.reduceat(counts[order], starts) if len(starts) else counts[:0]
+        first = order[starts]  # the position of each term's first occurrence
+        by_first = np.argsort(first, kind="stable")
+        cell[0], cell[1] = sorted_ids[starts][by_first], sums[by_first]
+        cell[2], cell[3] = [], 0
+
+    def counters(self) -> dict[str, Counter]:
+        """outlet → ``Counter`` of terms (outlets in first-seen order, terms in first-seen order)."""
+        out = {}
+        words = self._words
+        for outlet, cell in self._outlets.items():
+            self._fold(cell)
+            counter = Counter()
+            dict.update(counter, zip(map(words.__getitem__, cell[0].tolist()), cell[1].tolist(), strict=True))
+            out[outlet] = counter
+        return out
+
+    def add_counter(self, outlet: str, counts: dict[str, int]) -> None:
+        """One document's term counts (the path of unpacked results)."""
+        self.add(outlet, list(counts), list(counts.values()))
 
 
 class Reduction:
@@ -70,9 +152,12 @@ class Reduction:
         self.base = {k: [] for k in ("chars", "excluded_chars", "tokens", "hits", "hits_reported", "attributions")}
         self.counts = _SparseRows()
         self.tokens: list[int] = self.base["tokens"]
-        self.term_counts: dict[str, Counter] = {}
-        #: the term counts of English documents (distinguishing terms never mix two languages)
-        self.term_counts_en: dict[str, Counter] = {}
+        # the term counts of Arabic and of English documents (distinguishing terms never mix two
+        # languages), int-coded over one vocabulary: :attr:`term_counts`, :attr:`term_counts_en`
+        vocab: dict[str, int] = {}
+        words: list[str] = []
+        self._terms = {False: _TermStore(vocab, words), True: _TermStore(vocab, words)}
+        self._term_counters: dict[bool, dict[str, Counter]] = {}
         self.evidence: dict[tuple[str, str], list[dict]] = {}
         # the attribution columns the outlet profile needs; strings interned (a speaker named
         # 10,000 times is one string), document by index
@@ -88,6 +173,29 @@ class Reduction:
     def intern(self, s: str) -> str:
         """One shared object per distinct string (outlets, terms)."""
         return self._strings.setdefault(s, s)
+
+    @property
+    def term_counts(self) -> dict[str, Counter]:
+        """outlet → ``Counter`` of the terms of its Arabic documents (outlets and terms in
+        first-seen order; built once, when first asked after the map)."""
+        return self._counters(False)
+
+    @property
+    def term_counts_en(self) -> dict[str, Counter]:
+        """:attr:`term_counts` of the English documents."""
+        return self._counters(True)
+
+    def _counters(self, english: bool) -> dict[str, Counter]:
+        built = self._term_counters.get(english)
+        if built is None:
+            built = self._term_counters[english] = self._terms[english].counters()
+        return built
+
+    def add_batch_terms(self, terms) -> None:
+        """The term counts of a packed batch (:class:`~framing.analysis.BatchTerms`, in order)."""
+        self._term_counters.clear()
+        for t in terms:
+            self._terms[t.english].add(self.intern(t.outlet), t.terms(), t.counts)
 
     def counts_matrix(self):
         return self.counts.matrix()
@@ -194,13 +302,18 @@ def _reduce_batches(red: Reduction, batches, streams: dict, spill, progress) -> 
         for name, stream in outs:
             stream.write_chunk(batch.tables[name])
         index: list[int] = []  # the run's index of each result of the batch (-1: failed)
+        packed = batch.terms is not None  # counts and term counts come per batch, not per result
         for r in batch.results:
             n_docs += 1
             index.append(len(red.doc_ids) if r.error is None else -1)
-            if _keep(red, r, spill):
+            if _keep(red, r, spill, packed):
                 n_bytes += r.bytes
             if progress is not None:
                 progress(n_docs, n_bytes)
+        if packed:
+            if batch.counts is not None:
+                red.counts.add_rows(batch.counts)
+            red.add_batch_terms(batch.terms)
         kept = batch.attributions
         if kept and kept["doc"]:
             red.add_attribution_columns([index[i] for i in kept["doc"]], kept)
@@ -225,8 +338,9 @@ def _reduce_documents(red: Reduction, results, streams: dict, spill, progress) -
             progress(n_docs, n_bytes)
 
 
-def _keep(red: Reduction, r, spill) -> bool:
-    """Keep the compact parts of one result (False: its analysis failed, listed as a problem)."""
+def _keep(red: Reduction, r, spill, batched: bool = False) -> bool:
+    """Keep the compact parts of one result (False: its analysis failed, listed as a problem);
+    ``batched``: its counts and term counts come with its batch (:func:`_reduce_batches`)."""
     if r.error is not None:
         red.problems.append(Problem(source=r.source or r.doc_id, reason=f"analysis failed: {r.error}",
                                     action="skipped", doc_id=r.doc_id))
@@ -239,22 +353,15 @@ def _keep(red: Reduction, r, spill) -> bool:
     red.languages.append(r.language)
     for k, values in red.base.items():
         values.append(getattr(r, k))
-    red.counts.add(r.counts)
     red.excluded_reasons.update(r.excluded_reasons)
     for actor, ev in r.evidence:
         cell = red.evidence.setdefault((r.outlet, actor), [])
         if len(cell) < EVIDENCE_PER_CELL:
             cell.append(ev)
-    by_outlet = red.term_counts_en if r.language == "en" else red.term_counts
-    counter = by_outlet.get(outlet)
-    if counter is None:
-        counter = by_outlet[outlet] = Counter()
-    intern = red.intern  # one string per term across outlets, not one per outlet
-    for term, n in r.term_counts.items():
-        if term in counter:
-            counter[term] += n
-        else:
-            counter[intern(term)] = n
+    if not batched:
+        red.counts.add(r.counts)
+        red._term_counters.clear()
+        red._terms[r.language == "en"].add_counter(outlet, r.term_counts)
     if r.units:
         red.units.add(len(red.doc_ids) - 1, r.units)
     if r.event is not None:
