@@ -299,6 +299,15 @@ _ISSUED = _set("صادر الصادر صادره الصادره")
 _ISSUED_IT = frozenset(v + suf for v in ("اصدر", "نشر", "اعد", "وزع", "بث", "اطلق", "اذاع", "وجه", "ارسل", "اصدرت",
                                          "نشرت", "اعدت", "وزعت", "بثت", "اطلقت", "اذاعت", "وجهت", "ارسلت")
                        for suf in ("ه", "ها", "وه", "وها"))
+#: prepositional nouns that open an adverbial phrase before a verb ("بمجرد انتهاء الصلاة قال")
+_ADVERBIAL_LEADS = _set("بمجرد بسبب بفضل برغم رغم بدون بخصوص بشان عقب اثر فور لدي حين")
+#: "رد فعل" (a reaction): «رد» before «فعل» is the noun, not the verb "replied"
+_REPLY = _set("رد ورد فرد")
+_DEED = _set("فعل الفعل افعال فعله فعلها فعلهم")
+#: a person's office or kin: an earlier speaker "مكتب الرئيس فلان", "محامي فلان" is not the man a later «فلان» names
+_OFFICE_OF = _set("مكتب ديوان محامي محاميه نجل ابنه شقيق شقيقه زوجه اسره عائله")
+#: parts of a law or a charter: "المادة الثالثة: «…»" quotes the text, nobody's words
+_LAW_PARTS = _set("ماده الماده مواد بند البند فقره الفقره")
 #: trailing words dropped from an unknown speaker's name cut to a few words
 _NAME_TAIL = _set("باسم في ب عن من ل الي علي و المسؤول المسئول والمسؤول والمسئول برئاسه")
 #: broadcast nouns: "قال لراديو X" — the station he spoke to
@@ -848,6 +857,9 @@ class AttributionExtractor:
                 lo, hi = bisect.bisect_left(starts, sent_starts[j]), bisect.bisect_left(starts, sent_ends[j])
                 return [h for h in every if lo <= h[0] < hi]
 
+        for i in _positions(norms, _REPLY.intersection(types)):
+            if i in verbs and i + 1 < len(norms) and norms[i + 1] in _DEED:
+                del verbs[i]  # "رد فعل على …" (a reaction): the noun, no cue
         anon = _anonymity_formulas(norms, types)
         for a0, a1 in anon.items():  # "ذكر" in "رفض ذكر اسمه" is no cue
             for k in range(a0, a1):
@@ -984,6 +996,7 @@ class AttributionExtractor:
         Short quoted names inside are part of the phrase. Returns (start, end, name quotes).
         """
         names: list[int] = []
+        i_first = i
         if mode == "subject":
             while i < end:
                 tok = d.norms[i]
@@ -1011,6 +1024,12 @@ class AttributionExtractor:
                     break
         s = k = i
         n = commas = 0
+        if mode == "subject" and i == i_first and 0 < i < end and i - 1 in d.verbs and d.quote_before(i) is None \
+                and any(c in _OPENERS or c == '"' for c in d.gap(i)) \
+                and not any(c in _QUOTE_CHARS for t in range(i + 1, min(len(d.norms) + 1, i + 5)) for c in d.gap(t)):
+            # 'قال " كنا نود أن …': a quotation opens after the verb (its mark not paired; not a short quoted
+            # name, 'وقال " عثمان" إنه')
+            return s, s, names
         while k < end and n < (_MAX_NP if mode == "subject" else 12):
             gap = d.gap(k) if k > s else " "
             if gap != " ":  # (most words are one space apart: nothing to check)
@@ -1054,7 +1073,8 @@ class AttributionExtractor:
                 break
             if n >= 1 and _accusative_object(d, k, end):
                 break  # "وفقا لبيان رئاسة الجمهورية وفدا من حزب النور": the verb's object, not the source
-            if (mode == "subject" and n >= 2 and tok[0] != "ا" and _bare_forms(tok) & _WRITTEN_WORDS
+            if (mode == "subject" and (n >= 2 or (n == 1 and k + 1 < end and d.norms[k + 1].startswith("ال")))
+                    and tok[0] != "ا" and _bare_forms(tok) & _WRITTEN_WORDS
                     and d.norms[s][:2] != "ال" and all(not _bare_forms(d.norms[t]) & (_NAMED_HEADS | _PERSON_HEADS)
                                                        and d.norms[t] not in _TITLES for t in range(s, k))):
                 break  # "استنكر رجائي عطية خطاب الرئيس": a statement after a bare name is the verb's object
@@ -1140,6 +1160,11 @@ class AttributionExtractor:
                 if f.speaker.name and bare & f.speaker.words:
                     sp = f.speaker
                     return _Speaker(sp.name, sp.source_type, sp.start, sp.end, sp.words | words)
+            if bare & _PERSON_HEADS and not bare & _SOURCE_HEADS:
+                # "… طلب المحامي محمود سليمان … إلا أن المحامي أكد": the person that title named before
+                sp = self._titled_before(d, s, bare, words)
+                if sp is not None:
+                    return sp
             if d.norms[s] in _TITLES or bare & _SPEECH_NOUNS:  # a bare title or "البيان" ("وقال الدكتور"): the person named before, not «الدكتور»
                 return None
             if bare & (_SOURCE_HEADS | _NAMED_HEADS) and not bare & _DOCUMENT_NOUNS:
@@ -1167,7 +1192,8 @@ class AttributionExtractor:
             for f in reversed(d.found):
                 sp = f.speaker
                 if (sp.name and len(sp.words) > len(words) and last & sp.words and len(d.norms[e - 1]) > 3
-                        and all(_bare_forms(d.norms[k]) & sp.words for k in range(s, e))):
+                        and all(_bare_forms(d.norms[k]) & sp.words for k in range(s, e))
+                        and not _bare_forms(normalize_ar(sp.name.split(maxsplit=1)[0])) & _OFFICE_OF):
                     return _Speaker(sp.name, sp.source_type, self._np_start(d, s, names), self._np_end(d, e, names),
                                     sp.words | words)
         return _Speaker(name, "other", self._np_start(d, s, names), self._np_end(d, e, names), words)
@@ -1230,9 +1256,41 @@ class AttributionExtractor:
         return None
 
     @staticmethod
+    def _titled_before(d: _Doc, s: int, bare: frozenset[str] | set[str], words: frozenset[str]) -> _Speaker | None:
+        """The nearest earlier "TITLE NAME" (two or three name words right after the same title word, outside
+        quotations) in the paragraph of token ``s`` or the two before: "المحامي محمود سليمان" for «المحامي»."""
+        para = d.para(d.starts[s])
+        heads = _SOURCE_HEADS | _PERSON_HEADS | _NAMED_HEADS
+        for k in range(s - 1, max(-1, s - 200), -1):
+            if d.para(d.starts[k]) < para - 2:
+                break
+            if (not _bare_forms(d.norms[k]) & bare or (d.norms[k][:1] in "لب" and not d.norms[k].startswith("ال"))
+                    or d.inside_quote(d.starts[k]) is not None):
+                continue
+            j = k + 1
+            while j < s and j - k <= 3:
+                tok = d.norms[j]
+                if (tok in _NP_STOP or tok in _FUNCTION or j in d.verbs or tok.isdigit() or _bare_forms(tok) & heads
+                        or tok in _PREPOSITIONS or (tok.startswith("ال") and j == k + 1) or tok[:2] in ("لل", "بال")
+                        or (tok[:1] in "بلو" and j > k + 1)  # "… محمود سليمان بعدم السماح": a preposition's word
+                        or any(c in _PUNCT_BREAK or c in ".!?؟\n" or c in _QUOTE_CHARS for c in d.gap(j))):
+                    break
+                j += 1
+            if j - k >= 3:  # the title and at least two name words
+                return _Speaker(_light(d.text[d.starts[k]:d.ends[j - 1]]), "other", d.starts[s], d.ends[s],
+                                words | {w for t in range(k, j) for w in _bare_forms(d.norms[t])})
+            return None  # the nearest use of the title names nobody: do not look further back
+        return None
+
+    @staticmethod
     def _to_object(d: _Doc, ps: int, pe: int) -> int:
         """The end of a source phrase [ps, pe) up to the object: "نشرت صحيفة الأهرام المصرية تقريرا" (an
         indefinite word after a definite one, from the third word on)."""
+        if (pe - ps >= 2 and d.norms[ps].startswith("ال") and d.norms[ps].endswith(("ون", "ين")) and len(d.norms[ps]) > 5
+                and not d.norms[ps + 1].startswith(("ال", "لل", "وال")) and not _bare_forms(d.norms[ps]) & _PERSON_HEADS
+                and not (ps > 0 and _bare_forms(d.norms[ps - 1]) & _QUANTITY) and d.quote_before(ps + 1) is None):
+            # (not "أحد المواطنين عبدالله محمد", "بأحد المواطنين «فلان»")
+            return ps + 1  # "وحمل المتظاهرون صور الشهداء": a definite plural names no one after it — the object
         return next((k for k in range(ps + 2, pe) if d.norms[k - 1].startswith("ال") and d.norms[k - 1] not in _TITLES
                      and not d.norms[k].startswith(("ال", "لل", "وال"))), pe)
 
@@ -1254,8 +1312,10 @@ class AttributionExtractor:
             while t < e - 1 and d.norms[t].endswith("ي") and not d.norms[t].startswith(("ال", "ل")):
                 t += 1
             after_noun = t
-            if t == e - 1 and t == s + 1 and d.norms[t].endswith("يه") and not d.norms[t].startswith(("ال", "ل", "ب")):
-                t = after_noun = s  # "ذكرت تقارير إخبارية": the reports themselves, not «إخبارية»
+            if t >= e - 2 and all(d.norms[k].endswith(("يه", "ي")) and not d.norms[k].startswith(("ال", "ل", "ب"))
+                                  for k in range(s + 1, e)):
+                # "ذكرت تقارير إخبارية", "أشارت بيانات اقتصادية أمريكية": the reports themselves, not «إخبارية»
+                t = after_noun = s
         while e - t > 1 and d.norms[t] in _HONORIFICS:
             t += 1
         if names and e - t > _MAX_SPEAKER_WORDS and d.token_after_quote(names[-1]) >= e and not any(
@@ -1468,7 +1528,10 @@ class AttributionExtractor:
                 # up to the verb's object: "وأصدرت الجبهة بيانا، ردا على …، مشيرة" (an indefinite accusative
                 # after a definite word)
                 e = next((k for k in range(s + 1, e) if d.norms[k - 1].startswith(("ال", "وال"))
-                          and d.norms[k].endswith("ا") and not d.norms[k].startswith("ال") and len(d.norms[k]) > 2),
+                          and not d.norms[k].startswith(("ال", "وال")) and (
+                              (d.norms[k].endswith("ا") and len(d.norms[k]) > 2)
+                              # "وحمل المتظاهرون صور الشهداء": a definite plural, then its object
+                              or (k == s + 1 and d.norms[s].endswith(("ون", "ين")) and len(d.norms[s]) > 5))),
                          e)
                 names = [qi for qi in names if d.quotes[qi].end <= d.ends[e - 1]] if e > s else []
                 sp = self._speaker(d, s, e, names)
@@ -1571,6 +1634,8 @@ class AttributionExtractor:
             opened = d.starts[k] == s_start or (k > 0 and d.starts[k - 1] == s_start and d.norms[k - 1] in _KANA)
             if not opened or (d.norms[k][:1] in "وف" and len(d.norms[k]) > 3 and k in d.verbs):
                 k = end
+        if k > 0 and k < end and _bare_forms(d.norms[k - 1]) & _REL_PRONOUNS and not any(c in _PUNCT_BREAK for c in d.gap(k)):
+            return None  # "القرارات … والتي تخص قطاع الصناعة تؤكد": a relative clause, not the verb's subject
         at_start = (d.starts[k] == s_start or (k > 0 and d.starts[k - 1] == s_start and d.norms[k - 1] in _KANA)
                     or (k > 0 and d.norms[k - 1] in _COMP and end < cue.i0))  # "يذكر أن فلان كان قد صرح"
         if end - k >= 2 and d.norms[k] in ("كان", "كانت", "وكان", "وكانت", "فكان", "فكانت"):
@@ -1580,6 +1645,8 @@ class AttributionExtractor:
             return None  # "وبالنسبة لقرض الصندوق، قال:": the topic, not the speaker
         if end - k == 1 and len(first) >= 5 and first[:2] in ("وب", "فب") and not first.startswith(("وبال", "فبال")):
             return None  # "وبسؤاله أقر": a prepositional phrase (by asking him), not the subject
+        if first in _ADVERBIAL_LEADS or (first[:1] in "وف" and first[1:] in _ADVERBIAL_LEADS):
+            return None  # "وبمجرد انتهاء الصلاة قال": a time or cause phrase, not the subject
         if end - k >= 2 and (first in _GO_ON or (first[:1] in "وف" and first[1:] in _GO_ON)):
             k += 1  # "ومضت صحيفة X تقول", "وراح الوزير يقول": the subject of "went on"
         elif len(first) >= 4 and first[0] in "وف" and first[1] in "اتين":
@@ -1588,14 +1655,18 @@ class AttributionExtractor:
             if end - k >= 2:
                 k += 1  # "وتساءل المفتي قائلا": the subject of the verb before
         n = end - k
+        # "في بيان للمتحدثة باسم الخارجية فلانة أشارت فيه": the statement «فيه» refers to, and its author
+        in_it = bool(n > 4 and _bare_forms(d.norms[k]) & _SPEECH_NOUNS and d.norms[k + 1][:1] == "ل"
+                     and cue.i1 < len(d.norms) and d.norms[cue.i1] in ("فيه", "فيها"))
         if k > 0 and d.norms[k - 1] in _PRONOUN_FIRST and n <= 2 and not d.norms[k].startswith("ال") \
                 and not any(c in _PUNCT_BREAK for c in d.gap(k)):
             return None  # "وهو أمر قالت إنه": a predicate noun (a matter which she said), not the subject
-        if k > 0 and (d.norms[k - 1] in _PREPOSITIONS or (d.norms[k - 1][:1] in "وف" and d.norms[k - 1][1:] in _PREPOSITIONS)) \
+        if not in_it and k > 0 and (d.norms[k - 1] in _PREPOSITIONS
+                                    or (d.norms[k - 1][:1] in "وف" and d.norms[k - 1][1:] in _PREPOSITIONS)) \
                 and d.starts[k - 1] >= s_start and not any(c in _PUNCT_BREAK for c in d.gap(k)):
             # "ما جاء في الدعوة للحوار يشير إلى", "وحول مبادرة الكتاتني أوضح": the preposition's object
             return None
-        if (1 <= n <= (8 if at_start else 4)
+        if (1 <= n <= (8 if at_start or in_it else 4)
                 and not any(_bare_forms(d.norms[t]) & _FUNCTION or t in d.verbs for t in range(k, end))
                 and d.inside_quote(d.starts[k]) is None):
             return self._speaker(d, k, end, [])
@@ -1803,7 +1874,7 @@ class AttributionExtractor:
         s, e, names = self._np(d, cue.i1, region_end if override is None else min(region_end, override[0].i0))
         verb_tok = d.norms[cue.i0]
         if (e > s and len(verb_tok) >= 5 and verb_tok.endswith(("وا", "ون")) and not _is_participle_cue(verb_tok)
-                and s == cue.i1 and not names):
+                and s == cue.i1 and (not names or d.quote_first.get(s) != names[0])):
             # "الإسلاميين الذين اتهموا القوى السياسية بأنها": a verb agreeing in the plural has its subject
             # before it (VSO verbs stay singular), so the phrase after it is the object
             s = e = cue.i1
@@ -1857,8 +1928,11 @@ class AttributionExtractor:
             # "الفريق عنان قال لمبارك «...»": لـX after the verb is whom it was said to
             speaker = self._svo(d, cue, d.sentence(pos)[0]) or speaker
         if override is not None and override[1] is not None:
-            if override[0].has_verb and speaker is not None and not speaker.via:
-                # "وأضاف لاريجاني، حسبما نقلت قناة X، أن": the speaker's words, relayed by X
+            if speaker is not None and speaker.name and not speaker.via and (
+                    override[0].has_verb or (override[0].lemma == "نقلا عن" and speaker.source_type not in ("media", "anonymous")
+                                             and override[1].source_type not in ("anonymous", "media"))):
+                # "وأضاف لاريجاني، حسبما نقلت قناة X، أن", "قال الأسد في تصريحات … نقلا عن سياسيين التقوه":
+                # the speaker's words, relayed by X
                 speaker = replace(speaker, via=override[1].name)
             else:
                 speaker = override[1]
@@ -2070,7 +2144,8 @@ class AttributionExtractor:
         if not 1 <= k1 - k0 <= _MAX_SPEAKER_WORDS or ":" not in d.text[d.ends[k1 - 1]:q.start]:
             return None
         if (any(k in d.verbs or d.norms[k] in _NP_STOP for k in range(k0, k1)) or d.inside_quote(d.starts[k0]) is not None
-                or (d.norms[k0][:1] in "وف" and len(d.norms[k0]) > 3)):  # "ويكمل المجند:" — a verb, not a name
+                or (d.norms[k0][:1] in "وف" and len(d.norms[k0]) > 3)  # "ويكمل المجند:" — a verb, not a name
+                or d.norms[k0] in _LAW_PARTS or d.norms[k0].startswith("لل")):  # "المادة الثالثة:", "للمرة الأولى:"
             return None
         return self._speaker(d, k0, k1, [])
 

@@ -127,3 +127,108 @@ def test_an_investigation_s_adjective_is_not_enough_for_a_name(neutral):
     # a named body stays a speaker: «النيابة العامة» is no document noun
     [a] = neutral.extract("وكشفت النيابة العامة أن المتهمين اعترفوا بالواقعة.")
     assert a.speaker == "النيابة العامة"
+
+
+# --- statements and their adjectives, offices, relays --------------------------------------------
+
+
+def test_a_statement_and_its_adjectives_stay_whole(neutral):
+    # «بيانات اقتصادية أمريكية»: the data and two adjectives, not the adjectives alone
+    [a] = neutral.extract("وأشارت بيانات اقتصادية أمريكية يوم الجمعة إلى أن الإنتاج الصناعي تراجع في يناير.")
+    assert a.speaker == "بيانات اقتصادية أمريكية"
+
+
+def test_a_man_is_not_his_office_named_before(neutral):
+    text = ("وقال مكتب الرئيس الإسرائيلي شيمون بيريز إن الزيارة ستتم الشهر المقبل. "
+            "وكان بيريز قد ذكر في تصريح سابق أنه يأمل في تحسن العلاقات.")
+    assert _by_cue(neutral, text)["ذكر"][0] == "بيريز"
+
+
+def test_a_short_name_seen_in_full_before_is_still_resolved(neutral):
+    text = "وقال نبيل الخميسي، رئيس الجمعية، إن الأسعار ارتفعت. وأضاف الخميسي أن الحكومة لم تتدخل."
+    assert _by_cue(neutral, text)["وأضاف"][0] == "نبيل الخميسي"
+
+
+def test_what_a_one_word_name_quoted_is_no_part_of_the_name(neutral):
+    # «ذكر كريمة قول الله»: «قول الله» is what he cited (the verb's object), not his name
+    text = 'وحول الحكم ذكر كريمة قول الله تعالى "كونوا قوامين بالقسط وإذا حكمتم بين الناس أن تحكموا بالعدل".'
+    [a] = neutral.extract(text)
+    assert a.speaker == "كريمة"
+
+
+def test_a_relay_after_a_named_speaker_is_the_via(neutral):
+    # «قال الأسد … نقلا عن سياسيين التقوه»: his words, relayed by the politicians
+    text = ('قال الأسد في تصريحات نشرتها صحيفة السفير نقلا عن سياسيين لبنانيين التقوه '
+            '"نحن على يقين بأن الغد لنا وأن سوريا ستنتصر". واضاف "نحن لم ننته بعد من كل الأمور العالقة".')
+    got = {a.cue: (a.speaker, a.via) for a in neutral.extract(text)}
+    assert got["قال"] == ("الأسد", "سياسيين لبنانيين التقوه")
+    assert got["واضاف"][0] == "الأسد"
+
+
+def test_an_agency_relaying_a_source_still_credits_the_source(neutral):
+    [a] = neutral.extract("ذكرت وكالة سبوتنيك نقلا عن مصدر عسكري أن التعزيزات وصلت إلى إدلب.")
+    assert a.speaker.startswith("مصدر") and "الأسد" not in a.via
+
+
+def test_the_author_of_a_statement_that_says_it(neutral):
+    # «في بيان للمتحدثة … فلانة أشارت فيه»: «فيه» is the statement; its author is the spokeswoman
+    text = "جاء ذلك في بيان للمتحدثة باسم الخارجية الأمريكية فيكتوريا نولاند أشارت فيه إلى أن الاتصال استمر ساعة."
+    [a] = neutral.extract(text)
+    assert (a.speaker, a.source_type) == ("فيكتوريا نولاند", "government")
+
+
+# --- what is no speaker phrase ----------------------------------------------------------------------
+
+
+def test_a_reaction_is_no_reply(neutral):
+    # «رد فعل» (a reaction) is a noun: no cue «رد»
+    text = "وأشار الكاتب إلى أن الأزمة تبدو رد فعل على الاستيلاء على السلطة، لكنها تظهر أن المجتمع تغير."
+    assert [a.cue for a in neutral.extract(text)] == ["وأشار"]
+
+
+def test_a_law_article_before_a_colon_is_nobody(neutral):
+    text = 'المادة الرابعة (مستحدثة): "تلتزم الجهات الحكومية برد المبالغ التي صرفت بالزيادة خلال ثلاثين يوما"'
+    assert all(a.speaker == "" for a in neutral.extract(text))
+
+
+def test_a_relative_clause_before_a_verb_is_not_its_subject(neutral):
+    # «والتي تخص قطاع الصناعة تؤكد»: the clause describes «القرارات»; the minister is the speaker
+    text = "وأكد الوزير أن القرارات التي وافق عليها المجلس والتي تخص قطاع الصناعة تؤكد أن الحكومة ماضية في برامجها."
+    assert _by_cue(neutral, text)["تؤكد"][0] == "الوزير"
+
+
+def test_words_after_an_unpaired_quote_mark_are_no_speaker(neutral):
+    # the quotation opens after «قال» (its closing mark is missing): «كنا نود» is what was said
+    text = 'وبمجرد انتهاء الصلاة قال " كنا نود ان يلقي الرئيس كلمة بعد الصلاة الا انه رفض'
+    speakers = [a.speaker for a in neutral.extract(text) if a.cue == "قال"]
+    assert speakers and "كنا نود" not in speakers and "وبمجرد انتهاء الصلاة" not in speakers
+
+
+def test_a_short_quoted_name_after_the_verb_is_still_the_speaker(neutral):
+    text = 'وقال الرائد محمد عثمان إن التحقيق بدأ. وقال " عثمان" إنه تم العثور على الجثة داخل السجن.'
+    assert [a.speaker for a in neutral.extract(text)] == ["الرائد محمد عثمان", "الرائد محمد عثمان"]
+
+
+def test_a_definite_plural_ends_before_its_object(neutral):
+    # «وحمل المتظاهرون صور الشهداء، ورددوا الهتافات "…"»: the protesters chant; the chant is no name
+    text = ('وحمل المتظاهرون صور الشهداء، ورددوا الهتافات "يسقط يسقط حكم المرشد"، '
+            'و"قالوا حرية وقالوا عدالة يا خيبة الرجالة"، وأعلنوا استمرار احتجاجاتهم.')
+    assert _by_cue(neutral, text)["ورددوا"][0] == "المتظاهرون"
+
+
+def test_a_definite_plural_before_a_name_keeps_the_name(neutral):
+    text = "والتقينا أحد المواطنين عبدالله محمد عبدالسلام فقال إنه لم يشهد أي تغيير في المدينة."
+    assert _by_cue(neutral, text)["فقال"][0].endswith("عبدالله محمد عبدالسلام")
+
+
+def test_a_bare_title_is_the_person_it_named_before(neutral):
+    text = ("وقرر القاضي تأجيل الجلسة رغم طلب المحامي محمود سليمان بعدم السماح له بالحضور "
+            "إلا أن المحامي أكد أنه حضر ليؤكد رفض موكلته للتصالح.")
+    assert _by_cue(neutral, text)["أكد"][0] == "المحامي محمود سليمان"
+
+
+def test_a_bare_title_takes_only_the_nearest_use_of_it(neutral):
+    # the nearest earlier «المحامي» («المحامي الثاني») names nobody: the older lawyer's name is not taken
+    text = ("حضر المحامي محمود سليمان الجلسة، وطلب المحامي الثاني التأجيل، "
+            "إلا أن المحامي أكد أنه حضر ليؤكد رفض موكلته للتصالح.")
+    assert _by_cue(neutral, text)["أكد"][0] != "المحامي محمود سليمان"
