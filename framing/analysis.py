@@ -313,12 +313,18 @@ def _headline_colon(title: str, norm, doc_id: str, attrs: list, ctx: RunContext)
         return attrs
     s0, s1 = m.span(1)
     q0, q1 = m.span(2)
-    words = WORD_RE.findall(m.group(1))
-    if not 1 <= len(words) <= _HEADLINE_SPEAKER_WORDS or (words[0][:1] in "وف" and words[0][1:2] in "يتنأ"):
-        return attrs  # "ويكمل المجند:", "وأضاف:" read as a verb, not a name
+    cut = max(title.rfind("..", s0, s1), title.rfind("|", s0, s1))
+    if cut >= 0:  # "بالفيديو.. مرسي: …", "عاجل | فلان: …": a rubric before the speaker
+        s0 = cut + 1
+        while s0 < s1 and not title[s0].isalnum():
+            s0 += 1
+    words = WORD_RE.findall(title[s0:s1])
+    if not 1 <= len(words) <= _HEADLINE_SPEAKER_WORDS or (words[0][:1] in "وف" and words[0][1:2] in "يتنأ") \
+            or words[0].startswith("لل"):
+        return attrs  # "ويكمل المجند:", "وأضاف:" read as a verb, "لليوم الثاني:" a time phrase, not a name
     if any(a.quote_start < q1 and q0 < a.quote_end for a in attrs):
         return attrs
-    name = " ".join(_normalize.normalize_ar(m.group(1), alef=False, alef_maksura=False,
+    name = " ".join(_normalize.normalize_ar(title[s0:s1], alef=False, alef_maksura=False,
                                             teh_marbuta=False).translate(_NAME_STRIP).split())
     source_type = "other"
     if ctx.source_matcher is not None:

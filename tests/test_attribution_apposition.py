@@ -232,3 +232,22 @@ def test_a_bare_title_takes_only_the_nearest_use_of_it(neutral):
     text = ("حضر المحامي محمود سليمان الجلسة، وطلب المحامي الثاني التأجيل، "
             "إلا أن المحامي أكد أنه حضر ليؤكد رفض موكلته للتصالح.")
     assert _by_cue(neutral, text)["أكد"][0] != "المحامي محمود سليمان"
+
+
+# --- headlines «SPEAKER: CLAIM» (framing.analysis) ---------------------------------------------------
+
+@pytest.mark.parametrize(("title", "speaker"), [
+    ("بالفيديو.. \u202bمرسي: وجهت أصبعي للخارجين عن القانون", "مرسي"),  # a rubric before the speaker
+    ("عاجل | البرادعي: لن نشارك في الحوار", "البرادعي"),
+    ("بكار: مرسي يحافظ على امن اسرائيل", "بكار"),
+    ("لليوم الثاني على التوالي: متظاهرون يقطعون الكورنيش", None),  # a time phrase, nobody
+])
+def test_a_headline_s_speaker_is_after_its_rubric_and_never_a_time_phrase(title, speaker):
+    from types import SimpleNamespace
+
+    from framing.analysis import _headline_colon
+    from framing.normalize import normalize_with_offsets
+
+    found = _headline_colon(title, normalize_with_offsets(title), "d", [], SimpleNamespace(source_matcher=None))
+    assert [(a.speaker, title[a.speaker_start:a.speaker_end]) for a in found] == (
+        [(speaker, speaker)] if speaker else [])
