@@ -901,6 +901,8 @@ class AttributionExtractor:
             spec = _SOURCING[tok[1:]]
         if spec is None:
             return None
+        if i + 1 < len(d.norms) and d.norms[i + 1] == "الله" and tok in ("حسب", "بحسب"):
+            return None  # "صلاح حسب الله": a family name, not "according to"
         need, lemma = spec
         n = len(d.norms)
 
@@ -1223,8 +1225,12 @@ class AttributionExtractor:
         """The first token of a person's name (two to four words, the shortest that fits) that ends at a
         comma right before token ``i0``, in the sentence from token ``k0``, after a verb, a complementizer,
         an honorific or title, or the first word of a clause (a verb the lexicon lacks): "طالب سامي فؤاد،
-        عضو مجلس الشورى", "أن د. حسن عبد الكريم، وزير الزراعة". None when there is none."""
-        if i0 - 2 < k0 or not any(c in "،," for c in d.gap(i0)) or d.inside_quote(d.starts[i0 - 1]) is not None:
+        عضو مجلس الشورى", "أن د. حسن عبد الكريم، وزير الزراعة". Without the comma only after an honorific and
+        before an indefinite title ("الدكتور خالد مأمون أستاذ التحاليل"). None when there is none."""
+        if i0 - 2 < k0 or d.inside_quote(d.starts[i0 - 1]) is not None:
+            return None
+        comma = any(c in "،," for c in d.gap(i0))
+        if not comma and (d.gap(i0).strip() or d.norms[i0].startswith(("ال", "لل", "وال"))):
             return None
         heads = _SOURCE_HEADS | _PERSON_HEADS | _NAMED_HEADS | _WRITTEN_WORDS
         last = d.norms[i0 - 1]
@@ -1242,9 +1248,13 @@ class AttributionExtractor:
             if any(c in _PUNCT_BREAK or c in "!?؟\n\"«»" for t in range(k + 1, i0) for c in d.gap(t)):
                 return None
             if k == k0:
-                return k
+                return k if comma else None
             prev = d.norms[k - 1]
-            if prev in _HONORIFICS or prev in _TITLES or prev in _COMP or k - 1 in d.verbs:
+            if prev in _HONORIFICS or prev in _TITLES:
+                return k
+            if not comma:
+                continue
+            if prev in _COMP or k - 1 in d.verbs:
                 return k
             if "." in d.gap(k):
                 return None
@@ -1727,12 +1737,12 @@ class AttributionExtractor:
         _, s_end = d.sentence(start)
         end = s_end if limit_end is None else min(s_end, limit_end)
         # a trailing sourcing phrase ("..., بحسب وكالة سبوتنيك") is not part of the speech, nor is
-        # what another speaker says after "، وقالت X"
+        # what another speaker says after "، وقالت X", nor the next claim after "، مشيرا إلى أن"
         end = self._cut_final_sourcing(d, start, end)
         k = ci + 1
         while k < len(d.starts) and d.starts[k] < end:
             v = d.verbs.get(k)
-            if v is not None and v.proclitic and any(c in "،," for c in d.gap(k)):
+            if v is not None and (v.proclitic or _is_participle_cue(d.norms[k])) and any(c in "،," for c in d.gap(k)):
                 end = d.starts[k]
                 break
             k += 1

@@ -251,3 +251,30 @@ def test_a_headline_s_speaker_is_after_its_rubric_and_never_a_time_phrase(title,
     found = _headline_colon(title, normalize_with_offsets(title), "d", [], SimpleNamespace(source_matcher=None))
     assert [(a.speaker, title[a.speaker_start:a.speaker_end]) for a in found] == (
         [(speaker, speaker)] if speaker else [])
+
+
+# --- a participle after a comma opens the next claim; names that look like cues ---------------------
+
+
+def test_a_participle_after_a_comma_ends_the_span_before_it(neutral):
+    text = "وأكد الوزير أن المركز لم يجر تحاليل على الغازات، مشيرا إلى أنه لا يعتقد أنها سامة."
+    got = {a.cue: (a.speaker, a.quote_text) for a in neutral.extract(text)}
+    assert got["وأكد"] == ("الوزير", "المركز لم يجر تحاليل على الغازات")
+    assert got["مشيرا"] == ("الوزير", "لا يعتقد أنها سامة")
+
+
+def test_a_participle_without_a_comma_stays_in_the_span(neutral):
+    # «مرددين» inside the claim, with no comma before it, is no new claim of the speaker
+    [a] = neutral.extract("وقال الشاهد إن المتظاهرين خرجوا مرددين الأناشيد الوطنية في الشوارع.")
+    assert a.quote_text == "المتظاهرين خرجوا مرددين الأناشيد الوطنية في الشوارع"
+
+
+def test_hasab_allah_is_a_family_name_not_according_to(neutral):
+    [a] = neutral.extract("وقال الدكتور صلاح حسب الله، مسئول لجنة الانتخابات بالحزب، إن الحزب وضع 12 مطلبا.")
+    assert (a.cue, a.speaker) == ("وقال", "صلاح حسب الله")
+
+
+def test_an_honorific_name_then_a_title_without_comma_names_the_person(neutral):
+    text = ("الدكتور خالد مأمون أستاذ التحاليل بمركز السموم، أكد أن المركز لم يجر تحاليل، "
+            "مشيرا إلى أنه لا يعتقد أنها سامة.")
+    assert {(a.cue, a.speaker) for a in neutral.extract(text)} == {("أكد", "خالد مأمون"), ("مشيرا", "خالد مأمون")}
