@@ -169,7 +169,7 @@ def find_quotes(text: str) -> list[Quote]:
             # ASCII marks do not nest in themselves: after a word, a second one closes (و"ي ...)
             opener = stack.pop()[0]
             if not stack:
-                quotes.append(Quote(opener, pos + 1, opener + 1, pos, True))
+                quotes.append(_paired(text, opener, pos))
             continue
         # a mark after a one-letter proclitic opens like one after a space: و"لا", و«نعم», لـ"إنترفاكس"
         b = pos - 1
@@ -180,7 +180,10 @@ def find_quotes(text: str) -> list[Quote]:
         right = nxt is None or nxt in _RIGHT_OK
         can_open = left and nxt is not None and not nxt.isspace()
         can_close = right and prev is not None and not prev.isspace()
-        if can_open and not can_close:
+        if ch == '"' and prev is not None and prev.isspace() and stack and stack[-1][1] in _COMPAT[fam] \
+                and (nxt is None or not nxt.isalnum()):
+            role = "close"  # '" ميلوس زيمان "،': a spaced mark before punctuation closes the open one
+        elif can_open and not can_close:
             role = "open"
         elif can_close and not can_open:
             role = "close"
@@ -190,8 +193,13 @@ def find_quotes(text: str) -> list[Quote]:
             role = "close"
         elif prev is not None and nxt is not None and prev.isalnum() and nxt.isalnum():
             continue  # ASCII mark inside a word (و"ي): neither
+        elif any(f in _COMPAT[fam] for _, f in stack):
+            role = "close"
+        elif can_open or (ch == '"' and left and nxt is not None and nxt in " \t\u00a0"
+                          and text.find('"', pos + 1, para_end) > 0):
+            role = "open"  # (also '"' between spaces before another one: 'قال " كنا نود … "')
         else:
-            role = "close" if any(f in _COMPAT[fam] for _, f in stack) else ("open" if can_open else "")
+            role = ""
         if role == "close":
             idx = next((i for i in range(len(stack) - 1, -1, -1) if stack[i][1] in _COMPAT[fam]), None)
             if idx is None:
@@ -202,13 +210,24 @@ def find_quotes(text: str) -> list[Quote]:
                 opener = stack[idx][0]
                 del stack[idx:]
                 if idx == 0:
-                    quotes.append(Quote(opener, pos + 1, opener + 1, pos, True))
+                    quotes.append(_paired(text, opener, pos))
                 continue
         if role == "open":
             stack.append((pos, fam))
     if stack:
         quotes.append(_unbalanced(text, stack[0][0], para_end if para_end >= 0 else n))
     return [q for q in quotes if q.inner_end > q.inner_start]
+
+
+def _paired(text: str, opener: int, closer: int) -> Quote:
+    """The quotation between the marks at ``opener`` and ``closer``; its words without the spaces a spaced
+    mark leaves inside ('" كنا نود "')."""
+    a, b = opener + 1, closer
+    while a < b and text[a] in " \t\u00a0":
+        a += 1
+    while b > a and text[b - 1] in " \t\u00a0":
+        b -= 1
+    return Quote(opener, closer + 1, a, b, True)
 
 
 def _unbalanced(text: str, opener: int, para_end: int) -> Quote:
@@ -239,7 +258,7 @@ _NP_STOP = _set("""
 اليوم امس غدا مساء صباح ظهر ليل يوم الليله الليلة السبت الاحد الاثنين الثلاثاء الاربعاء الخميس الجمعه
 هاتفيا للصحفيين للصحافيين لوسائل للصحافه للصحافة الذي التي الذين اللذين اللتين او ثم كما لكن بينما فيما اذ
 له لها لهم لنا بدوره بدورها ايضا بهذا بذلك الصدد الماضي مؤخرا سابقا قوله قولها قولهم قائلا
-مجددا مرارا دائما كثيرا حاليا صراحه
+مجددا مرارا دائما كثيرا حاليا صراحه مثل
 ل ب ك و ف لا لم لن قد وقد كان كانت عندما حينما وعندما ما مما كلما وهو وهي وهم
 """) | _COMP
 #: pre-verbal words that are not a subject ("الذين قالت", "فيما قال")
@@ -286,7 +305,7 @@ _OBLIGATION = _set("عليه عليها عليهم عليهما علينا عل�
 _PERSON_HEADS = _set("""
 رئيس رئيسه وزير وزيره متحدث متحدثه ناطق ناطقه مدير مديره نائب نائبه عضو عضوه سفير سفيره محافظ امين مساعد
 مستشار مستشاره منسق منسقه مؤسس مؤسسه قائد قيادي وكيل عميد نقيب مفتي محامي خبير محلل مراسل
-نجم لاعب مدرب استاذ
+نجم لاعب مدرب استاذ مقدم مقدمه مذيع مذيعه
 """)
 #: words before the head of a source phrase ("بحسب آخر تقرير", "وفقا لأحدث إحصاءات")
 _SOURCE_LEAD = _set("اخر لاخر احدث لاحدث بعض لبعض احد لاحد اول لاول")
@@ -299,6 +318,7 @@ _ISSUED = _set("صادر الصادر صادره الصادره")
 _ISSUED_IT = frozenset(v + suf for v in ("اصدر", "نشر", "اعد", "وزع", "بث", "اطلق", "اذاع", "وجه", "ارسل", "اصدرت",
                                          "نشرت", "اعدت", "وزعت", "بثت", "اطلقت", "اذاعت", "وجهت", "ارسلت")
                        for suf in ("ه", "ها", "وه", "وها"))
+_DEMONSTRATIVES = _set("هذا هذه ذلك تلك هؤلاء هذين هاتين")
 #: prepositional nouns that open an adverbial phrase before a verb ("بمجرد انتهاء الصلاة قال")
 _ADVERBIAL_LEADS = _set("بمجرد بسبب بفضل برغم رغم بدون بخصوص بشان عقب اثر فور لدي حين")
 #: "رد فعل" (a reaction): «رد» before «فعل» is the noun, not the verb "replied"
@@ -330,7 +350,7 @@ _PRONOUN_PREPS = _set("لك لكم لكما لي له لها لهم لهما ل�
 _POSSESSIVE_SUFFIXES = ("هما", "هم", "ها", "ه")
 #: prepositions: the words after them before a verb are their object, not the verb's subject
 #: ("ما جاء في الدعوة للحوار يشير إلى")
-_PREPOSITIONS = _set("في من علي الي عن مع حول عبر ضد بين تجاه عند لدي خلال منذ عقب اثناء وسط امام خلف فوق تحت داخل خارج قرب")
+_PREPOSITIONS = _set("في من علي الي عن مع حول عبر ضد بين تجاه عند لدي خلال منذ عقب اثناء وسط امام خلف فوق تحت داخل خارج قرب مثل")
 #: month names: "نقلت صحيفة X، الاثنين 28 يناير، عن Y" (a date between the relay and عن)
 _MONTHS = _set("""
 يناير فبراير مارس ابريل مايو يونيو يوليو اغسطس سبتمبر اكتوبر نوفمبر ديسمبر
@@ -1037,6 +1057,11 @@ class AttributionExtractor:
             if gap != " ":  # (most words are one space apart: nothing to check)
                 if any(c in ":؛;()" for c in gap):
                     break
+                if d.quote_before(k) is None and any(
+                        c in _QUOTE_CHARS and j > 0 and gap[j - 1].isspace()
+                        and not (names and d.quotes[names[-1]].end == d.ends[k - 1] + j + 1)
+                        for j, c in enumerate(gap)):
+                    break  # 'وقال افليك " ليس لي علاقة …': a quotation mark (unpaired) ends the name
                 if "،" in gap or "," in gap:
                     # one apposition: "أحمد رحال، الخبير العسكري، إن"
                     if mode == "source" or commas or n >= 7 or d.norms[k] in _NP_STOP:
@@ -1189,7 +1214,8 @@ class AttributionExtractor:
             return _Speaker(name, hit.category, self._np_start(d, s, names), self._np_end(d, end, names), words)
         name = self._phrase_name(d, s, e, names, strip_lam=strip_lam)
         # a short name seen in full earlier ("وأضاف الخميسي" after "قال نبيل الخميسي، رئيس ..."): that speaker
-        if e - s <= 2 and not names:
+        if e - s <= 2 and (not names or (len(names) == 1 and d.quote_first.get(s) == names[0])):
+            # (also a quoted one: 'وقال " عثمان" إنه')
             last = _bare_forms(d.norms[e - 1])
             for f in reversed(d.found):
                 sp = f.speaker
@@ -1328,8 +1354,11 @@ class AttributionExtractor:
                 t = after_noun = s
         while e - t > 1 and d.norms[t] in _HONORIFICS:
             t += 1
+        qk = d.tok_at_or_after(d.quotes[names[-1]].start) if names else 0
         if names and e - t > _MAX_SPEAKER_WORDS and d.token_after_quote(names[-1]) >= e and not any(
-                c in "،," for k in range(t + 1, d.tok_at_or_after(d.quotes[names[-1]].start) + 1) for c in d.gap(k)):
+                c in "،," for k in range(t + 1, qk + 1) for c in d.gap(k)) and not (
+                # (not "خالد عبد الله مقدم برنامج «مصر الجديدة»": the programme's name, not his)
+                qk > t and _bare_forms(d.norms[qk - 1]) & _TITLE_NOUNS):
             # (not "عمرو موسى، رئيس حزب المؤتمر «تحت التأسيس»": a quote after the comma is no name of the speaker)
             q = d.quotes[names[-1]]
             name = _light(d.text[q.inner_start:q.inner_end])
@@ -1646,6 +1675,9 @@ class AttributionExtractor:
                 k = end
         if k > 0 and k < end and _bare_forms(d.norms[k - 1]) & _REL_PRONOUNS and not any(c in _PUNCT_BREAK for c in d.gap(k)):
             return None  # "القرارات … والتي تخص قطاع الصناعة تؤكد": a relative clause, not the verb's subject
+        if k > 1 and k < end and d.norms[k - 1] in _DEMONSTRATIVES and (
+                d.norms[k - 2] in _PREPOSITIONS or (d.norms[k - 2][:1] in "وفب" and d.norms[k - 2][1:] in _PREPOSITIONS)):
+            return None  # "فقد أحد أصدقائه في هذه المأساة يقول": the preposition's object, not the subject
         at_start = (d.starts[k] == s_start or (k > 0 and d.starts[k - 1] == s_start and d.norms[k - 1] in _KANA)
                     or (k > 0 and d.norms[k - 1] in _COMP and end < cue.i0))  # "يذكر أن فلان كان قد صرح"
         if end - k >= 2 and d.norms[k] in ("كان", "كانت", "وكان", "وكانت", "فكان", "فكانت"):
@@ -2153,7 +2185,10 @@ class AttributionExtractor:
         k1 = d.tok_at_or_after(q.start)
         if not 1 <= k1 - k0 <= _MAX_SPEAKER_WORDS or ":" not in d.text[d.ends[k1 - 1]:q.start]:
             return None
-        if (any(k in d.verbs or d.norms[k] in _NP_STOP for k in range(k0, k1)) or d.inside_quote(d.starts[k0]) is not None
+        qn = d.inside_quote(d.starts[k0])
+        if qn is not None and self._is_name(d, qn) and d.token_after_quote(qn) == k1:
+            qn = None  # "«غنيم»: «…»": a quoted name before the colon is the speaker
+        if (any(k in d.verbs or d.norms[k] in _NP_STOP for k in range(k0, k1)) or qn is not None
                 or (d.norms[k0][:1] in "وف" and len(d.norms[k0]) > 3)  # "ويكمل المجند:" — a verb, not a name
                 or d.norms[k0] in _LAW_PARTS or d.norms[k0].startswith("لل")):  # "المادة الثالثة:", "للمرة الأولى:"
             return None

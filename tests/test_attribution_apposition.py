@@ -278,3 +278,44 @@ def test_an_honorific_name_then_a_title_without_comma_names_the_person(neutral):
     text = ("الدكتور خالد مأمون أستاذ التحاليل بمركز السموم، أكد أن المركز لم يجر تحاليل، "
             "مشيرا إلى أنه لا يعتقد أنها سامة.")
     assert {(a.cue, a.speaker) for a in neutral.extract(text)} == {("أكد", "خالد مأمون"), ("مشيرا", "خالد مأمون")}
+
+
+# --- quotation marks with spaces inside, quoted names before a colon ---------------------------------
+
+@pytest.mark.parametrize(("text", "inner"), [
+    ('قال " كنا نود أن يلقي الرئيس كلمة "', ["كنا نود أن يلقي الرئيس كلمة"]),
+    ('دعا الرئيس المنتخب " ميلوس زيمان "، الأحد، إلى انتخابات مبكرة', ["ميلوس زيمان"]),
+    ('علامة " وحيدة بين فراغين', []),  # a lone spaced mark opens nothing
+])
+def test_spaced_ascii_quotation_marks_pair(text, inner):
+    from framing.attribution import find_quotes
+
+    assert [text[q.inner_start:q.inner_end] for q in find_quotes(text)] == inner
+
+
+def test_a_spaced_quotation_after_the_name_is_the_words_said(neutral):
+    text = 'وقال افليك " ليس لي علاقة بالموضوع، بل بالممثلين الذين شاركوا في الفيلم"، ولا بد من الإشارة إلى ذلك.'
+    [a] = neutral.extract(text)
+    assert (a.kind, a.speaker, a.quote_text) == (
+        "direct_quote", "افليك", "ليس لي علاقة بالموضوع، بل بالممثلين الذين شاركوا في الفيلم")
+
+
+def test_a_quoted_name_before_a_colon_is_the_speaker(neutral):
+    [a] = neutral.extract("«غنيم»: «منفذو هذه العمليات ليسوا من الثوار ولكنهم بعض البلطجية والمجهولين»")
+    assert (a.speaker, a.quote_text) == ("غنيم", "منفذو هذه العمليات ليسوا من الثوار ولكنهم بعض البلطجية والمجهولين")
+
+
+def test_a_demonstrative_after_a_preposition_opens_no_subject(neutral):
+    text = "هذا الشاب فقد أحد أصدقائه في هذه المأساة يقول: «لم نكن نعتقد أبدا أن هذا سيحدث لأناس نعرفهم»"
+    assert neutral.extract(text)[0].speaker != "المأساة"
+
+
+def test_a_programme_s_quoted_name_is_not_its_presenter_s(neutral):
+    text = 'وقال خالد عبد الله مقدم برنامج "مصر الجديدة" على قناة الناس مساء أمس إن الشباب غاضب من الإعلاميين.'
+    [a] = neutral.extract(text)
+    assert a.speaker == "خالد عبد الله"
+
+
+def test_like_opens_no_speaker_phrase(neutral):
+    [a] = neutral.extract("وأكد مثل «أحداث الاتحادية» أن الجماعة لم تستطع السيطرة على الشارع.")
+    assert "أحداث" not in a.speaker
