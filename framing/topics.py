@@ -627,7 +627,7 @@ class TopicModel:
 
     def _bertopic(self, clustering: str, n_fit: int, stops: list[str], embedder, embeddings: np.ndarray | None = None):
         """BERTopic with its sub-models for this corpus size (see the module docstring)."""
-        from bertopic import BERTopic
+        BERTopic = _bertopic_class()
         from bertopic.dimensionality import BaseDimensionalityReduction
         from bertopic.vectorizers import ClassTfidfTransformer
         from sklearn.feature_extraction.text import CountVectorizer
@@ -906,7 +906,7 @@ class TopicModel:
         else:
             model.sentence_model_ = _load_sentence_model(model.embedding_model)
             embedder = None
-        from bertopic import BERTopic
+        BERTopic = _bertopic_class()
 
         with _quiet_bertopic(), _hub_offline():
             bt = BERTopic.load(str(path / _BERTOPIC_DIR),
@@ -1026,6 +1026,45 @@ def _st_encode(model, texts: list[str]) -> np.ndarray:
     emb = model.encode(list(texts), batch_size=32, show_progress_bar=False, convert_to_numpy=True,
                        normalize_embeddings=True)
     return np.asarray(emb, dtype=np.float32)
+
+
+#: what ``import bertopic`` loads for backends the offline embedder never uses (its sentence-transformers
+#: and text-generation backends, the legacy PyTorch save format), unless already loaded
+_DEEP_LEARNING_MODULES = ("torch", "transformers", "sentence_transformers")
+
+
+def _bertopic_class():
+    """The ``BERTopic`` class, imported without PyTorch, transformers and sentence-transformers
+    when no one has loaded them yet (the offline TF-IDF + SVD embedder needs none of them).
+
+    ``import bertopic`` imports all three for optional backends (``MultiModalBackend``,
+    ``TextGeneration``, ``.bin`` saving), 280 MB of resident memory in the main process for the
+    rest of the run. They are kept out for the time of that import only (BERTopic falls back to
+    its "not installed" placeholders for those backends, and saves and loads safetensors with
+    numpy); a sentence-transformers model (``--embedding-model``) imports them itself before this
+    runs, and anything later may still import them. The modules BERTopic imports that look for
+    PyTorch (scipy, scikit-learn, UMAP, HDBSCAN) are imported first, unaffected.
+    """
+    import sys
+
+    if "bertopic" not in sys.modules:
+        import hdbscan  # noqa: F401
+        import scipy.stats  # noqa: F401
+        import sklearn.feature_extraction.text  # noqa: F401
+        import umap  # noqa: F401
+
+        kept_out = [name for name in _DEEP_LEARNING_MODULES if name not in sys.modules]
+        for name in kept_out:
+            sys.modules[name] = None  # an import of it raises ImportError, which BERTopic handles
+        try:
+            import bertopic  # noqa: F401
+        finally:
+            for name in kept_out:
+                if sys.modules.get(name, False) is None:
+                    del sys.modules[name]
+    from bertopic import BERTopic
+
+    return BERTopic
 
 
 @contextmanager

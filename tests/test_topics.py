@@ -542,6 +542,20 @@ def test_import_does_not_load_heavy_libraries():
     assert out.stdout.strip() == ""
 
 
+@pytest.mark.slow  # imports bertopic, then torch, in a fresh process
+def test_offline_topic_model_leaves_torch_unloaded_and_importable():
+    # the offline embedder needs no PyTorch: BERTopic is imported without it (280 MB less resident
+    # memory for the rest of a run), and PyTorch can still be imported afterwards
+    code = ("import sys\n"
+            "from framing.topics import _bertopic_class\n"
+            "bt = _bertopic_class()\n"
+            "print(bt.__name__, [m for m in ('torch', 'transformers', 'sentence_transformers') if m in sys.modules])\n"
+            "import torch\n"
+            "print(torch.zeros(2).sum().item())\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split("\n")[:2] == ["BERTopic []", "0.0"]
+
+
 # --- the large (sample + HDBSCAN) path --------------------------------------------------------------
 
 SYNTH_THEMES = {
