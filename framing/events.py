@@ -851,6 +851,13 @@ def _window_pairs(rows_of, ordinals: np.ndarray, window: int, floor: float, *, m
     return lo, hi, sims, knn
 
 
+#: dated documents from which :func:`_dated_pairs` multiplies rows with the compiled kernel
+#: (:func:`_window_kernel`, numba) instead of scipy's sparse product: the same pairs and floats,
+#: without the product's every nonzero (most of them far below the floor) being stored and
+#: filtered; below it the kernel's compilation would cost more than it saves
+KERNEL_MIN_DOCS = 20_000
+
+
 def _dated_pairs(rows_of, order: np.ndarray, ordinals: np.ndarray, window: int, floor: float, batch: int,
                  chunk: int, out_r: list, out_c: list, out_s: list) -> None:
     """The pairs of dated documents (``order``: their corpus indices in date order) at most
@@ -862,7 +869,10 @@ def _dated_pairs(rows_of, order: np.ndarray, ordinals: np.ndarray, window: int, 
     of the first. The rows of ``p0:c1`` are kept from one batch to the next (each row weighted
     once) with their features renumbered to the ones the window uses; a row's similarities are
     the same floats whichever block it is multiplied in (the sum runs over its own entries, in
-    their order). Blocks of ``chunk`` rows run in threads (scipy's products release the GIL).
+    their order, in float32). Blocks of ``chunk`` rows run in threads (scipy's products and the
+    kernel release the GIL). From :data:`KERNEL_MIN_DOCS` documents on, the kernel
+    (:func:`_window_kernel`) computes each pair's sum in that same order, only for the pairs a
+    row can keep (later, within its window), and returns only those at or above ``floor``.
     """
     from concurrent.futures import ThreadPoolExecutor
 
@@ -870,6 +880,7 @@ def _dated_pairs(rows_of, order: np.ndarray, ordinals: np.ndarray, window: int, 
 
     days = ordinals[order]
     m = len(order)
+    kernel = _window_kernel() if m >= KERNEL_MIN_DOCS else None
     win = None  # the rows of positions w0:w1 (date order)
     w0 = w1 = 0
     with ThreadPoolExecutor(max_workers=_pair_threads()) as pool:
@@ -887,23 +898,114 @@ def _dated_pairs(rows_of, order: np.ndarray, ordinals: np.ndarray, window: int, 
             W = sparse.csr_matrix((win.data, local.astype(np.int32).ravel(), win.indptr),
                                   shape=(win.shape[0], len(used)))
             wdays = days[w0:w1]
+            if kernel is not None:
+                WT = W.tocsc()  # feature → the window's rows holding it, in row order
+                limits = np.searchsorted(wdays, wdays + window, "right").astype(np.int32)
+                data = np.ascontiguousarray(W.data, dtype=np.float32)
+                t_data = np.ascontiguousarray(WT.data, dtype=np.float32)
+                W = sparse.csr_matrix((data, W.indices.astype(np.int32), W.indptr.astype(np.int32)), shape=W.shape)
+                WT = sparse.csc_matrix((t_data, WT.indices.astype(np.int32), WT.indptr.astype(np.int32)),
+                                       shape=WT.shape)
 
-            def block(a: int, W=W, wdays=wdays, p0=p0, p1=p1):
-                # rows a .. b of the batch (positions relative to w0 = p0) against the documents
-                # from a up to the window of row b - 1: nothing earlier, nothing later is multiplied
-                b = min(a + chunk, p1 - p0)
-                c = int(np.searchsorted(wdays, wdays[b - 1] + window, "right"))
-                S = W[a:b] @ W[a:c].T.tocsr()
-                at = np.flatnonzero(S.data >= floor)
-                ri = np.searchsorted(S.indptr, at, side="right") - 1
-                ci = S.indices[at]
-                keep = (ci > ri) & (wdays[a + ci] - wdays[a + ri] <= window)
-                return order[p0 + a + ri[keep]], order[p0 + a + ci[keep]], S.data[at[keep]]
+                def block(a: int, W=W, WT=WT, limits=limits, data=data, t_data=t_data, p0=p0, p1=p1):
+                    b = min(a + chunk, p1 - p0)
+                    ri, ci, sv = kernel(W.indptr, W.indices, data, WT.indptr, WT.indices, t_data, limits, a, b,
+                                        np.float32(floor))
+                    return order[p0 + ri.astype(np.int64)], order[p0 + ci.astype(np.int64)], sv
+            else:
+                def block(a: int, W=W, wdays=wdays, p0=p0, p1=p1):
+                    # rows a .. b of the batch (positions relative to w0 = p0) against the documents
+                    # from a up to the window of row b - 1: nothing earlier, nothing later is multiplied
+                    b = min(a + chunk, p1 - p0)
+                    c = int(np.searchsorted(wdays, wdays[b - 1] + window, "right"))
+                    S = W[a:b] @ W[a:c].T.tocsr()
+                    at = np.flatnonzero(S.data >= floor)
+                    ri = np.searchsorted(S.indptr, at, side="right") - 1
+                    ci = S.indices[at]
+                    keep = (ci > ri) & (wdays[a + ci] - wdays[a + ri] <= window)
+                    return order[p0 + a + ri[keep]], order[p0 + a + ci[keep]], S.data[at[keep]]
 
             for r, c, v in pool.map(block, range(0, p1 - p0, chunk)):
                 out_r.append(r)
                 out_c.append(c)
                 out_s.append(v)
+
+
+_KERNEL = None
+
+
+def _window_kernel():
+    """The compiled pair kernel (numba, cached on disk after the first compilation).
+
+    ``kernel(indptr, indices, data, t_indptr, t_indices, t_data, limits, a, b, floor)``: for
+    each row ``i`` in ``a:b`` of a CSR matrix (``t_*``: the same matrix as CSC), the dot
+    products with the rows ``j``, ``i < j < limits[i]``, summed like scipy's CSR product (over
+    row ``i``'s entries in their stored order, float32 products added in float32, starting
+    from 0): the same floats. Returns ``rows, cols, sims`` (local row numbers) of the products
+    at or above ``floor``, in row order.
+    """
+    global _KERNEL
+    if _KERNEL is not None:
+        return _KERNEL
+    try:
+        import numba
+    except ImportError:  # pragma: no cover - numba comes with the topic stack; without it, scipy's product
+        return None
+
+    @numba.njit(nogil=True, cache=True)
+    def grow(out, k):  # pragma: no cover
+        bigger = np.empty(2 * len(out), dtype=out.dtype)
+        bigger[:k] = out[:k]
+        return bigger
+
+    @numba.njit(nogil=True, cache=True)
+    def kernel(indptr, indices, data, t_indptr, t_indices, t_data, limits, a, b, floor):  # pragma: no cover
+        n = len(indptr) - 1
+        acc = np.zeros(n, dtype=np.float32)
+        seen = np.zeros(n, dtype=np.bool_)
+        touched = np.empty(n, dtype=np.int32)
+        out_r = np.empty(4096, dtype=np.int32)
+        out_c = np.empty(4096, dtype=np.int32)
+        out_s = np.empty(4096, dtype=np.float32)
+        ptr = t_indptr[:-1].copy()  # per feature: its first row after the current one (rows go up)
+        k = 0
+        for i in range(a, b):
+            lim = limits[i]
+            nt = 0
+            for p in range(indptr[i], indptr[i + 1]):
+                v = data[p]
+                f = indices[p]
+                end = t_indptr[f + 1]
+                q0 = ptr[f]
+                while q0 < end and t_indices[q0] <= i:
+                    q0 += 1
+                ptr[f] = q0
+                for q in range(q0, end):
+                    j = t_indices[q]
+                    if j >= lim:
+                        break
+                    if not seen[j]:
+                        seen[j] = True
+                        touched[nt] = j
+                        nt += 1
+                    acc[j] += v * t_data[q]
+            if k + nt > len(out_r):
+                while k + nt > len(out_r):
+                    out_r, out_c, out_s = grow(out_r, k), grow(out_c, k), grow(out_s, k)
+            for t in range(nt):
+                j = touched[t]
+                s = acc[j]
+                if s != 0 and s >= floor:  # as scipy's product: exact zeros are not stored
+                    out_r[k] = i
+                    out_c[k] = j
+                    out_s[k] = s
+                    k += 1
+                acc[j] = 0.0
+                seen[j] = False
+        return out_r[:k], out_c[:k], out_s[:k]
+
+    _KERNEL = kernel
+    return kernel
 
 
 # --- copies -------------------------------------------------------------------------------------

@@ -570,3 +570,49 @@ def test_documents_without_any_copy_candidate():
     assert one.events["n_docs"].tolist() == [1] and one.assignments["duplicate_of"].isna().all()
     two = run([Document("x", "خبر", outlet="A", date="2013-02-01"), Document("y", "نبأ", outlet="B")])
     assert len(two.events) == 2 and two.assignments["independent"].all()
+
+
+def _random_rows(rng, n: int, n_features: int, per_row: int):
+    """L2-normalized sparse rows of positive weights (as the TF-IDF rows), some features common."""
+    from scipy import sparse
+
+    rows, cols = [], []
+    for i in range(n):
+        k = int(rng.integers(1, per_row))
+        common = rng.choice(20, size=min(k, 5), replace=False)  # a few features most rows share
+        rare = rng.choice(n_features, size=k, replace=False)
+        feats = np.unique(np.r_[common, rare])
+        rng.shuffle(feats)  # stored out of order, as the weighted rows are: the sums follow that order
+        rows += [i] * len(feats)
+        cols += feats.tolist()
+    X = sparse.csr_matrix((rng.uniform(0.01, 1.0, len(rows)).astype(np.float32), (rows, cols)),
+                          shape=(n, n_features))
+    X.has_sorted_indices = False
+    norms = np.sqrt(np.asarray(X.multiply(X).sum(axis=1)).ravel()).astype(np.float32)
+    X.data /= np.repeat(norms, np.diff(X.indptr))
+    return X
+
+
+@pytest.mark.slow  # compiles the numba kernel (cached on disk afterwards)
+@pytest.mark.parametrize("window", [0, 2])
+def test_the_compiled_window_kernel_gives_scipys_pairs_and_floats(monkeypatch, window):
+    import framing.events as ev
+
+    rng = np.random.default_rng(window)
+    n = 700
+    X = _random_rows(rng, n, 3000, 40)
+    ordinals = np.sort(rng.integers(735000, 735012, n))
+    ordinals = ordinals[rng.permutation(n)]  # corpus order is not date order
+    ordinals[:5] = -1  # a few undated documents: compared with every document either way
+    runs = {}
+    for name, min_docs in (("scipy", 10 ** 9), ("kernel", 0)):
+        monkeypatch.setattr(ev, "KERNEL_MIN_DOCS", min_docs)
+        rows, cols, sims, _ = ev._window_pairs(lambda idx: X[idx], ordinals, window, 0.1, max_undated=100,
+                                               n_neighbors=5, batch=128, chunk=50)
+        order = np.lexsort((cols, rows))
+        runs[name] = (rows[order], cols[order], sims[order])
+    assert ev._window_kernel() is not None
+    (r0, c0, s0), (r1, c1, s1) = runs["scipy"], runs["kernel"]
+    assert len(r0) > 500  # real pairs, across batches and days
+    assert np.array_equal(r0, r1) and np.array_equal(c0, c1)
+    assert s0.dtype == s1.dtype == np.float32 and s0.tobytes() == s1.tobytes()  # the same floats, bit for bit
