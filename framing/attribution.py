@@ -321,6 +321,10 @@ _ISSUED_IT = frozenset(v + suf for v in ("اصدر", "نشر", "اعد", "وزع
 _DEMONSTRATIVES = _set("هذا هذه ذلك تلك هؤلاء هذين هاتين")
 #: prepositional nouns that open an adverbial phrase before a verb ("بمجرد انتهاء الصلاة قال")
 _ADVERBIAL_LEADS = _set("بمجرد بسبب بفضل برغم رغم بدون بخصوص بشان عقب اثر فور لدي حين")
+#: verbs whose «عن» names the topic, not a relay ("تحدث عن", "كشف عن", "أعرب عن")
+_ABOUT_VERBS = frozenset(f + suf for f in _set("""
+تحدث يتحدث تتحدث تكلم يتكلم تتكلم اعرب يعرب تعرب كشف يكشف تكشف اعلن يعلن تعلن عبر يعبر تعبر
+تساءل يتساءل تتساءل افصح يفصح تفصح دافع يدافع تدافع""") for suf in ("", "ت", "وا"))
 #: "رد فعل" (a reaction): «رد» before «فعل» is the noun, not the verb "replied"
 _REPLY = _set("رد ورد فرد")
 _DEED = _set("فعل الفعل افعال فعله فعلها فعلهم")
@@ -1256,8 +1260,9 @@ class AttributionExtractor:
         if i0 - 2 < k0 or d.inside_quote(d.starts[i0 - 1]) is not None:
             return None
         comma = any(c in "،," for c in d.gap(i0))
-        if not comma and (d.gap(i0).strip() or d.norms[i0].startswith(("ال", "لل", "وال"))):
-            return None
+        if not comma and (d.gap(i0).strip() or d.norms[i0].startswith(("ال", "لل", "وال"))
+                          or not _bare_forms(d.norms[i0]) & _PERSON_HEADS):
+            return None  # (without the comma, only before a person's title: "فلان وكيل النقابة", "فلان أستاذ …")
         heads = _SOURCE_HEADS | _PERSON_HEADS | _NAMED_HEADS | _WRITTEN_WORDS
         last = d.norms[i0 - 1]
         if last in _NP_STOP or last in _FUNCTION or i0 - 1 in d.verbs or last.isdigit() or _bare_forms(last) & heads:
@@ -1276,12 +1281,12 @@ class AttributionExtractor:
             if k == k0:
                 return k if comma else None
             prev = d.norms[k - 1]
-            if prev in _HONORIFICS or prev in _TITLES:
+            if prev in _HONORIFICS or prev in _TITLES or (not comma and k - 1 in d.verbs and k - 1 >= k0):
                 return k
-            if not comma:
-                continue
             if prev in _COMP or k - 1 in d.verbs:
-                return k
+                if comma:
+                    return k
+                continue
             if "." in d.gap(k):
                 return None
             if (k - 1 == k0 or any(c in "،," for c in d.gap(k - 1))) and not prev.startswith(("ال", "وال")) \
@@ -1608,11 +1613,14 @@ class AttributionExtractor:
                     if sp is None:
                         sp = self._speaker(d, i0, i1, [])
                     if sp is not None:
-                        k = self._name_before_comma(d, i0, k0)
+                        # (the title's head before the named body: "فتحي تميم وكيل نقابة المحامين")
+                        t0 = i0 - 1 if (i0 - 1 > k0 and _bare_forms(d.norms[i0 - 1]) & _PERSON_HEADS
+                                        and not d.norms[i0 - 1].startswith("ال") and not d.gap(i0).strip()) else i0
+                        k = self._name_before_comma(d, t0, k0)
                         if k is not None:
                             # "طالب فلان الفلاني، عضو مجلس الشورى، …، مؤكدا": the person the title describes
-                            return _Speaker(self._phrase_name(d, k, i0, []), sp.source_type, d.starts[k], sp.end,
-                                            sp.words | {w for t in range(k, i0) for w in _bare_forms(d.norms[t])})
+                            return _Speaker(self._phrase_name(d, k, t0, []), sp.source_type, d.starts[k], sp.end,
+                                            sp.words | {w for t in range(k, t0) for w in _bare_forms(d.norms[t])})
                         return sp
         # (3) the nearest earlier named speaker, up to three paragraphs back (news text often puts
         # each sentence in a paragraph of its own)
@@ -1736,6 +1744,13 @@ class AttributionExtractor:
                 if (_bare_forms(prev) & _PERSON_HEADS and k + 1 < len(d.norms) and not d.norms[k + 1].startswith(("ال", "لل"))
                         and d.norms[k + 1] not in _NP_STOP and not d.norms[k + 1].isdigit() and k + 1 not in d.verbs):
                     continue  # "أعلن الرئيس محمد مرسي حالة الطوارئ": a two-word name after the title, not the object
+                c = next((t for t in range(k + 1, min(len(d.norms), k + 4)) if any(ch in "،," for ch in d.gap(t))), None)
+                if c is not None and 2 <= c - k <= 3 and all(
+                        not d.norms[t].startswith("ال") and d.norms[t] not in _NP_STOP and t not in d.verbs
+                        and not d.norms[t].isdigit() and not d.norms[t].endswith("ا")
+                        and not _bare_forms(d.norms[t]) & (_SOURCE_HEADS | _PERSON_HEADS | _WRITTEN_WORDS)
+                        for t in range(k, c)):
+                    continue  # "أعلن الناشط السياسي ممدوح حمزة، مبادرة": the name up to the comma, then the object
                 return k
         return None
 
@@ -1940,7 +1955,9 @@ class AttributionExtractor:
                     break
                 j += 1
         if e > s and e < region_end and d.norms[e] == "عن" and not any(
-                _bare_forms(d.norms[t]) & _REPRESENTS for t in range(s, e)):
+                _bare_forms(d.norms[t]) & _REPRESENTS for t in range(s, e)) and not (
+                # "تحدثت صحيفة X عن تطور الأحداث", "كشف X عن": what it spoke about, no relay
+                _bare_forms(d.norms[cue.i0]) & _ABOUT_VERBS):
             # (not "عضو مجلس الشعب السابق عن حزب الحرية والعدالة": the member for a party, no relay)
             s2, e2, names2 = self._np(d, e + 1, region_end)
             # "نقلت وكالة X عن Y": a named relay or a named original speaker, not "أعرب X عن أمله"

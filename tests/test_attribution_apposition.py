@@ -319,3 +319,28 @@ def test_a_programme_s_quoted_name_is_not_its_presenter_s(neutral):
 def test_like_opens_no_speaker_phrase(neutral):
     [a] = neutral.extract("وأكد مثل «أحداث الاتحادية» أن الجماعة لم تستطع السيطرة على الشارع.")
     assert "أحداث" not in a.speaker
+
+
+def test_a_title_and_name_up_to_the_comma_are_the_speaker_not_the_object(neutral):
+    # «أعلن الناشط السياسي ممدوح حمزة، مبادرة …»: the name runs to the comma; the object follows it
+    text = "أعلن الناشط السياسي ممدوح حمزة، مبادرة للخروج من الأزمة، مؤكدا أنها تنقذ البلاد من الانهيار."
+    assert _by_cue(neutral, text)["مؤكدا"][0] == "الناشط السياسي ممدوح حمزة"
+
+
+def test_the_topic_of_spoke_about_is_no_relay(neutral):
+    # «تحدثت صحيفة X عن تطور الأحداث»: what the paper spoke about, not whom it quoted
+    text = "تحدثت صحيفة لوفيجارو الفرنسية عن تطور الأحداث في مدينة بورسعيد التي وصفتها بأنها في حالة حداد."
+    [a] = neutral.extract(text)
+    assert (a.speaker, a.via) == ("صحيفة لوفيجارو الفرنسية", "")
+
+
+def test_a_relay_with_an_is_still_read(neutral):
+    [a] = neutral.extract("ونقلت وكالة رويترز عن مصدر أمني قوله إن الهجوم أسفر عن قتيلين.")
+    assert (a.speaker, a.via) == ("مصدر أمني", "وكالة رويترز")
+
+
+def test_a_name_before_a_title_and_its_body_without_comma(neutral):
+    # «رفض فتحي تميم وكيل نقابة المحامين، …، مؤكدا»: the man, not the syndicate
+    text = ("في المقابل، رفض فتحي تميم وكيل نقابة المحامين، تحميل الرئيس المسؤولية، "
+            "مؤكدا أن الأمر يختلف عن عامين مضيا.")
+    assert _by_cue(neutral, text)["مؤكدا"] == ("فتحي تميم", "ngo")
