@@ -80,6 +80,7 @@ import pandas as pd
 
 from framing.errors import ConfigError, LexiconError, NotFittedError
 from framing.normalize import (
+    _SLOW_RE,
     WORD_RE,
     Normalized,
     normalize_ar,
@@ -1318,6 +1319,7 @@ def _build_result(meta: _Meta, event_key, dup_of, dup_sim, stop, *, min_outlets:
         return (min(ords) if ords else big, min(meta.doc_ids[i] for i in members))
 
     words = _TitleWords(stop)
+    words.prepare(meta.titles)
     title_df = Counter()
     for t in meta.titles:
         title_df.update(words(t)[0])
@@ -1381,6 +1383,33 @@ class _TitleWords:
         self._titles: dict[str, tuple[frozenset[str], tuple[tuple[int, str, str], ...]]] = {}
         self._stems: dict[str, str] = {}
         self._spellings: dict[str, str] = {}
+        self._words: dict[str, tuple[str, bool] | None] = {}  # normalized word → (stem, label word) or None
+        self._plain: dict[str, tuple[list[str], list[str]]] = {}
+
+    def prepare(self, titles: Iterable[str]) -> None:
+        """Normalize many titles in two passes over them all (each title's words both ways,
+        see :func:`_plain_title_words`) instead of two per title."""
+        todo = [t for t in dict.fromkeys(titles) if t not in self._titles and "\n" not in t
+                and _SLOW_RE.search(t) is None]
+        if not todo:
+            return
+        joined = "\n".join(todo)  # a line break is no word character and normalizes to itself
+        norms = normalize_ar(joined).split("\n")
+        spellings = normalize_ar(joined, alef=False, alef_maksura=False, teh_marbuta=False).split("\n")
+        find = WORD_RE.findall
+        for t, n, sp in zip(todo, norms, spellings, strict=True):
+            self._plain[t] = (find(n), find(sp))
+
+    def _word(self, norm: str) -> tuple[str, bool] | None:
+        if norm in self.stop:
+            got = None
+        else:
+            s = self._stems.get(norm)
+            if s is None:
+                s = self._stems[norm] = light_stem(norm)
+            got = (s, not (len(norm) < 2 or norm.isdigit()))
+        self._words[norm] = got
+        return got
 
     def __call__(self, title: str) -> tuple[frozenset[str], tuple[tuple[int, str, str], ...]]:
         got = self._titles.get(title)
@@ -1389,6 +1418,22 @@ class _TitleWords:
         stop, stems, spellings = self.stop, self._stems, self._spellings
         df: set[str] = set()
         items: list[tuple[int, str, str]] = []
+        plain = self._plain.pop(title, None)
+        if plain is None and (pair := _plain_title_words(title)) is not None:
+            plain = ([w for w, _ in pair], [sp for _, sp in pair])
+        if plain is not None:  # the usual title: its words normalized both ways, no offsets needed
+            known, learn = self._words, self._word
+            for pos, (norm, spelling) in enumerate(zip(*plain, strict=True)):
+                info = known.get(norm, _MISSING)
+                if info is _MISSING:
+                    info = learn(norm)
+                if info is None:
+                    continue
+                df.add(info[0])
+                if info[1]:
+                    items.append((pos, info[0], spelling))
+            got = self._titles[title] = (frozenset(df), tuple(items))
+            return got
         for pos, tok in enumerate(tokenize(title)):
             norm = tok.norm
             if norm in stop:
@@ -1409,27 +1454,48 @@ class _TitleWords:
         return got
 
 
+def _plain_title_words(title: str) -> list[tuple[str, str]] | None:
+    """``(normalized word, spelling)`` of each word of ``title`` (the spelling normalized except
+    alef, alef maksura and teh marbuta), or ``None`` for a title whose normalization is not
+    character by character (a presentation form, a combining hamza: then :func:`tokenize`).
+
+    Both normalizations delete the same characters and map letters to letters, so their words
+    pair up one to one, and each spelling is that of the word's own written span.
+    """
+    if _SLOW_RE.search(title) is not None:
+        return None
+    norms = WORD_RE.findall(normalize_ar(title))
+    spellings = WORD_RE.findall(normalize_ar(title, alef=False, alef_maksura=False, teh_marbuta=False))
+    if len(norms) != len(spellings):  # pragma: no cover - they always pair up (see above)
+        return None
+    return list(zip(norms, spellings, strict=True))
+
+
 def _label(titles: list[tuple[tuple[int, str, str], ...]], title_df: Counter, n_docs: int, k: int = 5) -> str:
-    """The ``k`` most distinctive title words of an event (in their most frequent written form);
-    ``titles`` are the label items of its titles (:class:`_TitleWords`)."""
-    score: Counter = Counter()
-    surface: dict[str, Counter] = defaultdict(Counter)
+    """The ``k`` most distinctive title words of an event (in their most frequent written form;
+    of equally frequent ones, the first seen); ``titles`` are the label items of its titles
+    (:class:`_TitleWords`)."""
+    score: dict[str, int] = {}  # stem → titles using it
+    surface: dict[str, dict[str, int]] = {}  # stem → spelling → uses
     first_pos: dict[str, tuple[int, int]] = {}
     for t_i, items in enumerate(titles):
         seen = set()
         for pos, s, spelling in items:
-            surface[s][spelling] += 1
-            if s not in first_pos:
+            forms = surface.get(s)
+            if forms is None:
+                surface[s] = {spelling: 1}
                 first_pos[s] = (t_i, pos)
+            else:
+                forms[spelling] = forms.get(spelling, 0) + 1
             if s not in seen:
                 seen.add(s)
-                score[s] += 1
+                score[s] = score.get(s, 0) + 1
     if not score:
         return ""
-    ranked = sorted(score, key=lambda s: (-score[s] * math.log((1 + n_docs) / (1 + title_df.get(s, 0))),
-                                          first_pos[s]))[:k]
-    ranked.sort(key=lambda s: first_pos[s])  # read in title order
-    return " ".join(surface[s].most_common(1)[0][0] for s in ranked)
+    log, df, n1 = math.log, title_df.get, 1 + n_docs
+    ranked = sorted(score, key=lambda s: (-score[s] * log(n1 / (1 + df(s, 0))), first_pos[s]))[:k]
+    ranked.sort(key=first_pos.__getitem__)  # read in title order
+    return " ".join(max(forms, key=forms.__getitem__) for forms in map(surface.__getitem__, ranked))
 
 
 # --- side by side -----------------------------------------------------------------------------
