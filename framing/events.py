@@ -1553,12 +1553,30 @@ def _cells(df: pd.DataFrame, by: str, fmt) -> pd.DataFrame:
 
 
 def _pivot(df: pd.DataFrame, index: str, value: str, outlets) -> pd.DataFrame:
+    """One row per ``index`` value (first-seen order), one column per outlet, the first
+    non-missing ``value`` of each (row, outlet), ``""`` where none (a pivot table's ``first``)."""
     if df.empty:
         return pd.DataFrame(columns=list(outlets), index=pd.Index([], name=index))
-    wide = df.pivot_table(index=index, columns="outlet", values=value, aggfunc="first", sort=False)
-    wide = wide.reindex(columns=list(outlets)).astype(object).fillna("")
-    wide.columns.name = None
-    return wide
+    cells: dict[object, dict[object, object]] = {}
+    for key, outlet, v in zip(df[index].tolist(), df["outlet"].tolist(), df[value].tolist(), strict=True):
+        if _missing(key) or _missing(outlet):
+            continue
+        row = cells.setdefault(key, {})
+        if outlet not in row and not _missing(v):
+            row[outlet] = v
+    cells = {k: row for k, row in cells.items() if row}  # a row with no value at all is left out
+    if not cells:
+        wide = df.pivot_table(index=index, columns="outlet", values=value, aggfunc="first", sort=False)
+        wide = wide.reindex(columns=list(outlets)).astype(object).fillna("")
+        wide.columns.name = None
+        return wide
+    cols = list(outlets)
+    return pd.DataFrame([[row.get(o, "") for o in cols] for row in cells.values()], columns=cols,
+                        index=pd.Index(list(cells), name=index), dtype=object)
+
+
+def _missing(x) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x))
 
 
 def _fmt_stance(x: float) -> str:
@@ -1569,22 +1587,39 @@ def _fmt_stance(x: float) -> str:
     return f"{x:+.1f}".replace("-", "−")
 
 
-def _term_cell(g: pd.DataFrame, *, stance: bool, mark_reported: bool = False) -> str:
-    parts = []
-    counts = g.groupby("term", sort=False).agg(n=("term", "size"), stance=("stance", "mean"),
-                                               first=("_order", "min"))
+def _term_cells(h: pd.DataFrame, keys: list[str], *, stance: bool, mark_reported: bool = False) -> dict[tuple, str]:
+    """The term cell of every group of ``h`` by ``keys`` (key tuple → cell), from one grouping
+    of the hits by keys and term: ``«term» ×n``, with the mean stance (``stance``) and ``†``
+    for a term also used in reported speech (``mark_reported``), most used first, then first
+    used. (One grouping per table, not one per cell: the same counts, first uses and means.)"""
+    if h.empty:
+        return {}
+    named = {"n": ("term", "size"), "first": ("_order", "min")}
+    if stance:
+        named["stance"] = ("stance", "mean")
     if mark_reported:
-        rep = g.groupby("term", sort=False)["_reported"].any()
-        counts["reported"] = rep
-    counts = counts.sort_values(["n", "first"], ascending=[False, True], kind="stable")
-    for term, row in counts.iterrows():
-        cell = f"«{term}» ×{int(row['n'])}"
-        if stance:
-            cell += f" ({_fmt_stance(float(row['stance']))})"
-        if mark_reported and row.get("reported"):
-            cell += "†"
-        parts.append(cell)
-    return "; ".join(parts)
+        named["reported"] = ("_reported", "any")
+    agg = h.groupby([*keys, "term"], sort=False).agg(**named)
+    width = len(keys)
+    index = agg.index.tolist()
+    counts, firsts = agg["n"].tolist(), agg["first"].tolist()
+    stances = agg["stance"].tolist() if stance else None
+    reported = agg["reported"].tolist() if mark_reported else None
+    by_key: dict[tuple, list[int]] = {}
+    for k, ix in enumerate(index):
+        by_key.setdefault(tuple(ix[:width]), []).append(k)
+    cells = {}
+    for key, rows in by_key.items():
+        parts = []
+        for k in sorted(rows, key=lambda k: (-counts[k], firsts[k])):
+            cell = f"«{index[k][width]}» ×{int(counts[k])}"
+            if stances is not None:
+                cell += f" ({_fmt_stance(float(stances[k]))})"
+            if reported is not None and reported[k]:
+                cell += "†"
+            parts.append(cell)
+        cells[key] = "; ".join(parts)
+    return cells
 
 
 def side_by_side(event_id: str, assignments: pd.DataFrame, hits: pd.DataFrame | None,
@@ -1651,14 +1686,15 @@ def side_by_side(event_id: str, assignments: pd.DataFrame, hits: pd.DataFrame | 
     label_rows = []
     if not h.empty and "actor" in h:
         with_actor = h[h["actor"].notna() & (h["actor"].astype(str) != "")]
+        cells = _term_cells(with_actor, ["actor", "outlet", "_reported"], stance=True)
         for (actor, outlet), g in with_actor.groupby(["actor", "outlet"], sort=True):
             auth, rep = g[~g["_reported"]], g[g["_reported"]]
             label_rows.append({
                 "actor": actor, "outlet": outlet,
-                "labels": _term_cell(auth, stance=True) if len(auth) else "",
+                "labels": cells.get((actor, outlet, False), "") if len(auth) else "",
                 "mentions": len(auth),
                 "mean_stance": round(float(auth["stance"].mean()), 3) if len(auth) else float("nan"),
-                "reported": _term_cell(rep, stance=True) if len(rep) else "",
+                "reported": cells.get((actor, outlet, True), "") if len(rep) else "",
                 "reported_mentions": len(rep),
             })
     labels = pd.DataFrame(label_rows, columns=["actor", "outlet", "labels", "mentions", "mean_stance", "reported",
@@ -1667,9 +1703,10 @@ def side_by_side(event_id: str, assignments: pd.DataFrame, hits: pd.DataFrame | 
     term_rows = []
     if not h.empty:
         no_actor = h[h["actor"].isna() | (h["actor"].astype(str) == "")] if "actor" in h else h
+        cells = _term_cells(no_actor, ["category", "outlet"], stance=False, mark_reported=True)
         for (cat, outlet), g in no_actor.groupby(["category", "outlet"], sort=True):
             term_rows.append({"category": cat, "outlet": outlet,
-                              "terms": _term_cell(g, stance=False, mark_reported=True), "mentions": len(g),
+                              "terms": cells.get((cat, outlet), ""), "mentions": len(g),
                               "mean_stance": round(float(g["stance"].mean()), 3)})
     loaded = pd.DataFrame(term_rows, columns=["category", "outlet", "terms", "mentions", "mean_stance"])
 
