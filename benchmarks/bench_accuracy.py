@@ -30,7 +30,32 @@ Whole February (85,676 documents, 212 s): brotherhood 60,187 vs 61,199 (0.983, 0
 26,256 vs 25,845 (1.016, 1.000), police 54,698 vs 55,829 (0.980, 1.000), protesters 34,078 vs 34,228
 (0.996, 1.000).
 
-Last measured (attribution at commit 418762a, the last rule change; whole February corpus,
+Last measured (attribution at commit 1f5b63c, the last rule change; whole February corpus,
+``docs/examples/egypt-2013.yaml``, ``--seed 70717``, 300 s wall, 58 s user CPU in the parent, shared 2-core
+machine): 85,676 documents, 281,157 attributions, **no speaker 4.6 %** (target ≤ 5 %; 4.1 % before: document
+nouns such as «التحقيقات», «التحريات الأولية» with no author named now give no speaker), typed ``other`` 44.6 %
+(46.7 %), relayed (``via``) 0.8 %; kinds: reported speech 71.3 %, direct quotes 25.5 %, sourcing 3.2 %. The rules of
+809a422..1f5b63c (a name before «، TITLE،» or before an indefinite title is the speaker, typed by the title; a
+second, definite title after a name ends it; «بيان لـX / أصدرته X / صادر عن X» name X; a participle cue after a
+comma («، مشيرا إلى أن») ends the span before it; spaced ASCII quotation marks pair; a bare title takes the name it
+had before; «نقلا عن» after a named speaker is the via; «تحدث/كشف/أعرب عن» name a topic; «رد فعل», law articles,
+relative clauses, adverbs, «مثل», «حسب الله», headline rubrics and time phrases; 56 tests in
+``tests/test_attribution_apposition.py``) were written from the errors of seeds 51791 and 33331 below and from
+samples of the first 1,500 documents (the dev slice the sample skips); the extractor's CPU on the 3k slice is
+1.01x the pre-session one (median of 3, interleaved). Seed 70717 was drawn once, after them: **30/50 fully right**
+on unseen text at a strict reading (a title for a person named in the sentence, a padded or cut name, a span
+missing or running past the claim all count as wrong) — the target of 45/50 is **not met**. The same 50 items run
+through the pre-session extractor (5b925d9; the 48 body items, the 2 headlines aside): 42 the same, 6 differ (#29
+now right, «صابر عبدالصادق» for «الهيئة العليا»; #18 padded either way; #4, #14, #16, #37 spans now end at the next
+participle cue): 29/50 at the same reading, so the rules moved this sample by one item. Still wrong (20): a non-speech verb's or a clause's object
+taken for its subject («دعت الأمن», «يقول الحقيقة», «تعتبر مثلا», «تدعو المطعون ضده», «دواد أوغلو العمل») ~6;
+names padded, cut or a title for the named person («سى» for CNN, «ميدو المتحدث …», «مبعوث … وجامعة الدول»,
+«عصام العريان زعيم الأغلبية», «لي جايمس آكتون», «سفير مصر» for ياسر عثمان) ~6; relays and nested subjects
+(«ونقلت عنه الصحيفتان», «حكومة … المالكي تؤكد», a wrong earlier speaker for «فرد … قائلا», a document noun for the
+complainant) ~4; a complementizer that reports nothing («الحاجة أن», «ما يود أن») ~2; no speaker for «وأكد» after
+«وطالب الدكتور فلان» ~1; a garbled «?» ending the span ~1.
+
+Measured before it (attribution at commit 418762a; whole February corpus,
 ``docs/examples/egypt-2013.yaml``, ``--seed 51791 --seed 33331``, 389 s wall, 64 s user CPU in the parent, shared
 2-core machine): 85,676 documents, 280,245 attributions, **no speaker 4.1 %** (target ≤ 5 %), typed ``other``
 46.7 %, relayed (``via``) 0.9 %; kinds: reported speech 71.0 %, direct quotes 25.8 %, sourcing 3.2 %. The rules of
@@ -138,6 +163,20 @@ FIELDS = {"text_field": "text", "outlet_field": "source", "title_field": "title"
 #: Hand-checked samples: (seed, commit) → the items (1-50, in the printed order) not fully right and
 #: why; every other item of the 50 was read and judged fully right (span, speaker and cue).
 CHECKED: dict[tuple[int, str], dict[int, str]] = {
+    # fresh (drawn once, after the last rule change at 1f5b63c; whole February corpus)
+    (70717, "1f5b63c"): {
+        2: "span misses «الحاجة» (starts at the أن of «الحاجة أن»)", 6: "«سى» for «سى إن إن» (إن read as a complementizer)",
+        7: "«الأمن وبوضوح» (object of «والتي دعت»)", 10: "a wrong earlier speaker for «فرد اللواء عبداللطيف قائلا»",
+        14: "title «سفير مصر» for ياسر عثمان (name after «لدى فلسطين»)", 15: "«عنه الصحيفتان» for تيمرمان (ونقلت عنه)",
+        18: "«ميدو المتحدث الرسمي باسم اخوان» (padded, cut)", 20: "«الحقيقة» (object of «يقول»)",
+        22: "«أفضل بالنسبة للشركات» for برلسكوني («فيقدم برلسكوني مفاجأة قائلا»)",
+        25: "«مثلا يحتذى به …» for «تعتبر» (not speech)", 26: "«لي جايمس آكتون» («قال لي» kept)",
+        33: "«دواد أوغلو العمل طوال شهور» (object)", 34: "«مبعوث الامم المتحدة وجامعة الدول» (cut)",
+        36: "«المطعون ضده الأول لإقالة» for «تدعو» (not speech)", 38: "«نوري المالكي» for his government (حكومة … تؤكد)",
+        41: "span cut at a garbled «?» in the text", 43: "«البلاغ رقم 622» for the complainant («وأضاف فى بلاغه»)",
+        45: "span «يطرحه» (أن of «ما يود أن»)", 46: "no speaker: the lawyer شوقي السيد named before «وأكد»",
+        49: "«عصام العريان زعيم الأغلبية» (second title kept)",
+    },
     # fresh (drawn once, after the last rule change at 418762a; whole February corpus)
     (51791, "418762a"): {
         5: "«رد فعل» (a noun) read as the cue «رد»", 6: "span: a name alone between line breaks (هاغل)",
