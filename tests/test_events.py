@@ -616,3 +616,80 @@ def test_the_compiled_window_kernel_gives_scipys_pairs_and_floats(monkeypatch, w
     assert len(r0) > 500  # real pairs, across batches and days
     assert np.array_equal(r0, r1) and np.array_equal(c0, c1)
     assert s0.dtype == s1.dtype == np.float32 and s0.tobytes() == s1.tobytes()  # the same floats, bit for bit
+
+
+def _title_words_by_tokens(title: str, stop) -> tuple[frozenset, tuple]:
+    """The label words of a title the offset way: each token's written span, normalized."""
+    from framing.normalize import normalize_ar, tokenize
+
+    df, items = set(), []
+    for pos, tok in enumerate(tokenize(title)):
+        if tok.norm in stop:
+            continue
+        s = light_stem(tok.norm)
+        df.add(s)
+        if len(tok.norm) < 2 or tok.norm.isdigit():
+            continue
+        written = title[tok.start:tok.end]
+        items.append((pos, s, normalize_ar(written, alef=False, alef_maksura=False, teh_marbuta=False)))
+    return frozenset(df), tuple(items)
+
+
+TITLES = [
+    "الداخلية تعتذر عن سحل المواطن حمادة صابر أمام قصر الاتحادية",
+    "مُرسي يلتقي وزيرَ الدفاع في القصر الرئاسيّ",  # diacritics
+    "عاجل | القــوات تنسحب من ميدان التحرير ٢٠١٣",  # tatweel, Arabic-Indic digits
+    "إيران: مستشفى الأطفال في طهران\u200f يستقبل 15 مصاباً",  # alef with hamza, alef maksura, an invisible mark
+    "فى مصر ی ک",  # Farsi yeh and keheh are normalized too
+    "\ufefbجئون في المدينة",  # a presentation form: the offset way
+    "سطران\nفي عنوان واحد",  # a line break inside a title
+    "",
+]
+
+
+def test_title_words_normalized_all_at_once_equal_the_offset_way():
+    from framing.events import _TitleWords
+
+    stop = frozenset({"في", "من", "عن"})
+    words = _TitleWords(stop)
+    words.prepare(TITLES + TITLES[:2])  # repeated titles are prepared once
+    for title in TITLES:
+        assert words(title) == _title_words_by_tokens(title, stop), title
+    # a title never prepared goes its own way, with the same result
+    assert _TitleWords(stop)(TITLES[1]) == _title_words_by_tokens(TITLES[1], stop)
+    assert [s for _, s, _ in words(TITLES[0])[1]][:3] == ["داخليه", "تعتذر", "سحل"]
+    assert words(TITLES[1])[1][0][2] == "مرسي"  # the spelling keeps alef maksura, drops the diacritics
+
+
+def test_wide_tables_keep_first_seen_rows_first_values_and_blank_cells():
+    from framing.events import _pivot
+
+    df = pd.DataFrame({"actor": ["police", "army", "police", "army", None],
+                       "outlet": ["B", "A", "B", "C", "A"],
+                       "labels": ["«الشرطة» ×2 (0)", "«الجيش» ×1 (+0.5)", "second value", None, "x"]})
+    wide = _pivot(df, "actor", "labels", ("A", "B", "C"))
+    assert wide.index.name == "actor" and wide.index.tolist() == ["police", "army"]
+    assert wide.to_dict("index") == {"police": {"A": "", "B": "«الشرطة» ×2 (0)", "C": ""},
+                                     "army": {"A": "«الجيش» ×1 (+0.5)", "B": "", "C": ""}}
+    reference = df.pivot_table(index="actor", columns="outlet", values="labels", aggfunc="first", sort=False)
+    reference = reference.reindex(columns=["A", "B", "C"]).astype(object).fillna("")
+    reference.columns.name = None
+    pd.testing.assert_frame_equal(wide, reference)
+
+
+def test_term_cells_order_ties_by_first_use_and_mark_reported_terms():
+    from framing.events import _term_cells
+
+    h = pd.DataFrame({"category": ["loaded"] * 6 + ["other"],
+                      "outlet": ["A", "A", "A", "A", "B", "A", "A"],
+                      "term": ["تصعيد", "مجزرة", "مجزرة", "إرهاب", "تصعيد", "تصعيد", "إرهاب"],
+                      "stance": [-0.5, -1.0, -0.8, -1.0, 0.0, -0.25, -1.0],
+                      "_reported": [False, False, True, False, False, False, False]})
+    h["_order"] = np.arange(len(h))
+    cells = _term_cells(h, ["category", "outlet"], stance=False, mark_reported=True)
+    # two ×2 terms: the one used first comes first; a term also used in reported speech gets †
+    assert cells[("loaded", "A")] == "«تصعيد» ×2; «مجزرة» ×2†; «إرهاب» ×1"
+    assert cells[("loaded", "B")] == "«تصعيد» ×1" and cells[("other", "A")] == "«إرهاب» ×1"
+    with_stance = _term_cells(h, ["category", "outlet"], stance=True)
+    assert with_stance[("loaded", "A")] == "«تصعيد» ×2 (−0.4); «مجزرة» ×2 (−0.9); «إرهاب» ×1 (−1.0)"
+    assert _term_cells(h.iloc[0:0], ["category", "outlet"], stance=True) == {}
