@@ -1797,21 +1797,30 @@ def _evidence(docs: pd.DataFrame, h: pd.DataFrame, texts, per_outlet: int) -> pd
 
 def _by_sentence(hh: pd.DataFrame, texts) -> dict[tuple, tuple[list[str], set[str]]]:
     """Group hits by sentence: ``(doc_id, start, end, sentence text)`` → (terms, actors), in
-    first-seen order (plain dicts: a huge document has thousands of sentences)."""
+    first-seen order (plain dicts and the columns as lists: a huge document has thousands of
+    sentences, an event of the month thousands of hits)."""
+    n = len(hh)
     has_span = "sentence_start" in hh and "sentence_end" in hh
-    has_text = "sentence" in hh
+    doc_ids = [str(d) for d in hh["doc_id"].tolist()]
+    span_missing = hh["sentence_start"].isna().tolist() if has_span else [True] * n
+    s_starts = hh["sentence_start"].tolist() if has_span else [None] * n
+    s_ends = hh["sentence_end"].tolist() if has_span else [None] * n
+    sentences = hh["sentence"].tolist() if "sentence" in hh else [None] * n
+    starts = hh["start"].tolist() if "start" in hh else [None] * n
+    matched = hh["matched"].tolist() if "matched" in hh else [""] * n
+    terms_of = hh["term"].tolist()
+    actors_of = hh["actor"].tolist() if "actor" in hh else [None] * n
     groups: dict[tuple, tuple[list[str], set[str]]] = {}
-    has_actor = "actor" in hh
     spans_cache: dict[str, list[tuple[int, int]]] = {}
-    for row in hh.itertuples(index=False):
-        doc_id = str(row.doc_id)
-        if has_span and not pd.isna(row.sentence_start):
-            s, e = int(row.sentence_start), int(row.sentence_end)
+    for k in range(n):
+        doc_id = doc_ids[k]
+        if not span_missing[k]:
+            s, e = int(s_starts[k]), int(s_ends[k])
         else:
             s, e = -1, -1
         sentence = ""
-        if has_text and isinstance(row.sentence, str):
-            sentence = row.sentence
+        if isinstance(sentences[k], str):
+            sentence = sentences[k]
         elif texts is not None and doc_id in texts and s >= 0:
             sentence = texts[doc_id][s:e]
         elif texts is not None and doc_id in texts:
@@ -1819,14 +1828,14 @@ def _by_sentence(hh: pd.DataFrame, texts) -> dict[tuple, tuple[list[str], set[st
             if doc_id not in spans_cache:
                 spans_cache[doc_id] = sentence_spans(text)
             for a, b in spans_cache[doc_id]:
-                if a <= int(row.start) < b:
+                if a <= int(starts[k]) < b:
                     s, e, sentence = a, b, text[a:b]
                     break
         if not sentence:
-            sentence = str(getattr(row, "matched", ""))
+            sentence = str(matched[k])
         terms, actors = groups.setdefault((doc_id, s, e, sentence), ([], set()))
-        terms.append(str(row.term))
-        actor = getattr(row, "actor", None) if has_actor else None
+        terms.append(str(terms_of[k]))
+        actor = actors_of[k]
         if isinstance(actor, str) and actor:
             actors.add(actor)
     return groups
