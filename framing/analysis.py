@@ -529,6 +529,7 @@ class ResultBatch:
     none was analysed) and ``terms`` holds the term counts summed per (language, outlet),
     :class:`BatchTerms` in the order of each pair's first document.
     Unpacked (``tables`` empty), the results keep their rows, counts and term counts.
+    Packed, the results travel as columns (``docs``; :func:`batch_events` gives the events back).
     """
 
     results: list[DocumentResult]
@@ -536,6 +537,14 @@ class ResultBatch:
     attributions: dict[str, list] | None = None
     counts: np.ndarray | None = None
     terms: list[BatchTerms] | None = None
+    #: packed: the results as columns (:data:`DOC_COLUMNS`, one value per document, ``event`` as
+    #: the tuple of its fields), ``results`` empty; a list per column pickles far faster than
+    #: an object per document
+    docs: dict[str, list] | None = None
+
+    def __len__(self) -> int:
+        """The number of documents of the batch (analysed or failed)."""
+        return len(self.docs["doc_id"]) if self.docs is not None else len(self.results)
 
 
 @dataclass(frozen=True, slots=True)
@@ -586,7 +595,6 @@ def pack_results(results: list[DocumentResult], formats: dict[str, tuple[str, ..
     kept: dict[str, list] = {k: [] for k in ("doc", *ATTRIBUTION_KEPT)}
     counts = [r.counts for r in results if r.error is None]
     terms = _sum_terms(results)
-    lean = []
     for i, r in enumerate(results):
         if r.hit_rows or r.attribution_rows or r.excluded_rows:
             rows["hits"] += r.hit_rows
@@ -596,12 +604,34 @@ def pack_results(results: list[DocumentResult], formats: dict[str, tuple[str, ..
                 kept["doc"] += [i] * len(r.attribution_rows)
                 for k in ATTRIBUTION_KEPT:
                     kept[k] += [row.get(k) for row in r.attribution_rows]
-        if r.error is None:
-            r = replace(r, hit_rows=[], attribution_rows=[], excluded_rows=[], counts=None, term_counts={})
-        lean.append(r)
+    docs = {name: [getattr(r, name) for r in results] for name in DOC_COLUMNS}
+    docs["event"] = [_event_values(e) if e is not None else None for e in docs["event"]]
     schemas = {"hits": HIT_SCHEMA, "attributions": ATTRIBUTION_SCHEMA, "excluded": EXCLUDED_SCHEMA}
     tables = {name: TableChunk.from_rows(rows[name], schemas[name], fmts) for name, fmts in formats.items()}
-    return ResultBatch(lean, tables, kept, np.vstack(counts) if counts else None, terms)
+    return ResultBatch([], tables, kept, np.vstack(counts) if counts else None, terms, docs)
+
+
+#: the columns of a packed batch's documents (:attr:`ResultBatch.docs`)
+DOC_COLUMNS = ("doc_id", "outlet", "date", "title", "source", "language", "chars", "bytes", "excluded_chars",
+               "tokens", "hits", "hits_reported", "attributions", "excluded_reasons", "evidence", "event",
+               "units", "packed", "error")
+_EVENT_FIELDS: tuple | None = None
+
+
+def _event_values(event) -> tuple:
+    """An event-features object as the tuple of its fields (a tuple pickles in C; the
+    dataclass with slots pickles through Python code per object)."""
+    global _EVENT_FIELDS
+    if _EVENT_FIELDS is None:
+        _EVENT_FIELDS = (type(event), attrgetter(*(f.name for f in fields(event))))
+    return _EVENT_FIELDS[1](event)
+
+
+def batch_events(values: list) -> list:
+    """The event features of a packed batch's ``docs["event"]`` column, as objects again."""
+    from framing.events import EventFeatures
+
+    return [EventFeatures(*v) if v is not None else None for v in values]
 
 
 def analyze_packed(docs: Iterable[Document], spec: RunSpec,

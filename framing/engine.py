@@ -266,12 +266,12 @@ def _pool_map(documents: Iterable[Document], spec: RunSpec, formats: Formats, *,
             if len(pending) >= 2 * workers:
                 fut, _first = pending.popleft()
                 result = fut.result()
-                done += len(result.results)
+                done += len(result)
                 yield result
         while pending:
             fut, _first = pending.popleft()
             result = fut.result()
-            done += len(result.results)
+            done += len(result)
             yield result
         finished = True
     except BrokenProcessPool:
@@ -408,12 +408,12 @@ def _dask_partitions(corpus, parts, spec: RunSpec, formats: Formats, *, workers:
             if len(pending) >= 2 * n_workers:
                 batch, problems, texts = _dask_result(pending.popleft(), done)
                 merged.append((problems, texts))
-                done += len(batch.results)
+                done += len(batch)
                 yield batch
         while pending:
             batch, problems, texts = _dask_result(pending.popleft(), done)
             merged.append((problems, texts))
-            done += len(batch.results)
+            done += len(batch)
             yield batch
         corpus.merge_partitions(merged)
     finally:
@@ -438,11 +438,11 @@ def _dask_map(documents: Iterable[Document], spec: RunSpec, formats: Formats, *,
                                          key=f"framing-analyze-{token}-{i}", pure=False, retries=0))
             if len(pending) >= 2 * n_workers:
                 result = _dask_result(pending.popleft(), done)
-                done += len(result.results)
+                done += len(result)
                 yield result
         while pending:
             result = _dask_result(pending.popleft(), done)
-            done += len(result.results)
+            done += len(result)
             yield result
     finally:
         for fut in pending:

@@ -93,13 +93,12 @@ class _TermStore:
             return
         vocab = self._vocab
         ids = list(map(vocab.get, terms))
-        if None in ids:  # terms met for the first time in the run
+        if None in ids:  # terms met for the first time in the run: numbered in first-seen order
             words = self._words
-            for k, (term, i) in enumerate(zip(terms, ids, strict=True)):
-                if i is None:
-                    i = vocab[term] = len(words)
-                    words.append(term)
-                    ids[k] = i
+            new = [t for t, i in zip(terms, ids, strict=True) if i is None]
+            vocab.update(zip(new, range(len(words), len(words) + len(new)), strict=True))
+            words.extend(new)
+            ids = list(map(vocab.__getitem__, terms))
         cell[2].append((np.asarray(ids, dtype=np.int32), np.asarray(counts, dtype=np.int64)))
         cell[3] += len(ids)
         if cell[3] > max(len(cell[0]), self.FOLD_AT):
@@ -301,22 +300,69 @@ def _reduce_batches(red: Reduction, batches, streams: dict, spill, progress) -> 
     for batch in batches:
         for name, stream in outs:
             stream.write_chunk(batch.tables[name])
-        index: list[int] = []  # the run's index of each result of the batch (-1: failed)
-        packed = batch.terms is not None  # counts and term counts come per batch, not per result
-        for r in batch.results:
-            n_docs += 1
-            index.append(len(red.doc_ids) if r.error is None else -1)
-            if _keep(red, r, spill, packed):
-                n_bytes += r.bytes
-            if progress is not None:
-                progress(n_docs, n_bytes)
-        if packed:
-            if batch.counts is not None:
-                red.counts.add_rows(batch.counts)
-            red.add_batch_terms(batch.terms)
+        index = _keep_columns(red, batch, spill)  # the run's index of each document (-1: failed)
+        n_docs += len(batch)
+        n_bytes += sum(n for n, i in zip(batch.docs["bytes"], index, strict=True) if i >= 0)
+        if progress is not None:
+            progress(n_docs, n_bytes)
         kept = batch.attributions
         if kept and kept["doc"]:
             red.add_attribution_columns([index[i] for i in kept["doc"]], kept)
+
+
+def _keep_columns(red: Reduction, batch, spill) -> list[int]:
+    """:func:`_keep` of a packed batch's documents (columns); the run's index of each (-1: failed)."""
+    from itertools import chain, compress
+
+    docs = batch.docs
+    errors = docs["error"]
+    start = len(red.doc_ids)
+    if any(e is not None for e in errors):
+        ok = [e is None for e in errors]
+        for e, doc_id, source in zip(errors, docs["doc_id"], docs["source"], strict=True):
+            if e is not None:
+                red.problems.append(Problem(source=source or doc_id, reason=f"analysis failed: {e}",
+                                            action="skipped", doc_id=doc_id))
+        index, k = [], start
+        for good in ok:
+            index.append(k if good else -1)
+            k += good
+        docs = {name: list(compress(values, ok)) for name, values in docs.items()}
+    else:
+        index = list(range(start, start + len(errors)))
+    intern = red.intern
+    red.doc_ids.extend(docs["doc_id"])
+    red.outlets.extend(map(intern, docs["outlet"]))
+    red.dates.extend(docs["date"])
+    red.titles.extend(docs["title"])
+    red.languages.extend(docs["language"])
+    for k, values in red.base.items():
+        values.extend(docs[k])
+    red.excluded_reasons.update(chain.from_iterable(docs["excluded_reasons"]))
+    for outlet, evidence in zip(docs["outlet"], docs["evidence"], strict=True):
+        for actor, ev in evidence:
+            cell = red.evidence.setdefault((outlet, actor), [])
+            if len(cell) < EVIDENCE_PER_CELL:
+                cell.append(ev)
+    for k, units in enumerate(docs["units"]):
+        if units:
+            red.units.add(start + k, units)
+    events = [e for e in docs["event"] if e is not None]
+    if events:
+        from framing.analysis import batch_events
+
+        if red.events is None:
+            from framing.events import EventFeatureTable
+
+            red.events = EventFeatureTable()
+        for ev in batch_events(events):
+            red.events.add(ev)
+    for packed in docs["packed"]:
+        spill.add(packed)
+    if batch.counts is not None:
+        red.counts.add_rows(batch.counts)
+    red.add_batch_terms(batch.terms)
+    return index
 
 
 def _reduce_documents(red: Reduction, results, streams: dict, spill, progress) -> None:
@@ -338,9 +384,8 @@ def _reduce_documents(red: Reduction, results, streams: dict, spill, progress) -
             progress(n_docs, n_bytes)
 
 
-def _keep(red: Reduction, r, spill, batched: bool = False) -> bool:
-    """Keep the compact parts of one result (False: its analysis failed, listed as a problem);
-    ``batched``: its counts and term counts come with its batch (:func:`_reduce_batches`)."""
+def _keep(red: Reduction, r, spill) -> bool:
+    """Keep the compact parts of one result (False: its analysis failed, listed as a problem)."""
     if r.error is not None:
         red.problems.append(Problem(source=r.source or r.doc_id, reason=f"analysis failed: {r.error}",
                                     action="skipped", doc_id=r.doc_id))
@@ -358,10 +403,9 @@ def _keep(red: Reduction, r, spill, batched: bool = False) -> bool:
         cell = red.evidence.setdefault((r.outlet, actor), [])
         if len(cell) < EVIDENCE_PER_CELL:
             cell.append(ev)
-    if not batched:
-        red.counts.add(r.counts)
-        red._term_counters.clear()
-        red._terms[r.language == "en"].add_counter(outlet, r.term_counts)
+    red.counts.add(r.counts)
+    red._term_counters.clear()
+    red._terms[r.language == "en"].add_counter(outlet, r.term_counts)
     if r.units:
         red.units.add(len(red.doc_ids) - 1, r.units)
     if r.event is not None:

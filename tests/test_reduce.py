@@ -39,7 +39,7 @@ class _Null:
 
 @pytest.fixture(scope="module")
 def results():
-    spec = RunSpec.from_lexicons(load_lexicons(None), topics=False, events=False)
+    spec = RunSpec.from_lexicons(load_lexicons(None))  # every stage on: units and event features too
     ctx = context_for(spec)
     docs = [Document(i, t, outlet=o, language="en" if i.startswith("e") else "ar") for i, o, t in TEXTS]
     out = [analyze_document(d, ctx) for d in docs]
@@ -80,6 +80,13 @@ def test_batched_reduction_keeps_the_same_counts_in_the_same_order(results, size
     assert np.array_equal(got.counts_matrix(), want.counts_matrix())
     assert got.counts_matrix().shape[0] == 6 and got.counts_matrix().any()
     assert [p.doc_id for p in got.problems] == ["x1"]
+    assert got.attr_cols == want.attr_cols and got.attr_cols["doc"]  # the run's index of each row's document
+    assert got.units_frame().equals(want.units_frame()) and len(got.units)
+    assert got.excluded_reasons == want.excluded_reasons and got.evidence == want.evidence
+    assert got.base == want.base and got.languages == want.languages
+    assert len(got.events) == len(want.events) == 6
+    for name in ("title", "lead"):
+        assert (got.events.matrix(name, 1 << 20) != want.events.matrix(name, 1 << 20)).nnz == 0
 
 
 def test_a_packed_batch_sums_term_counts_per_language_and_outlet(results):
@@ -89,8 +96,10 @@ def test_a_packed_batch_sums_term_counts_per_language_and_outlet(results):
     ahram = dict(zip(batch.terms[0].terms(), batch.terms[0].counts.tolist(), strict=True))
     assert ahram["الاتحاديه"] == 1  # normalized (ة → ه) and ahram["الذهب"] == 3 and ahram["المتظاهرين"] == 2
     assert "وزاره" in ahram and "إن" not in ahram and "في" not in ahram  # stop words left out
-    assert all(not r.term_counts and r.counts is None for r in batch.results)  # sent once, per batch
-    assert batch.counts.shape == (6, len(results[0].counts))
+    assert batch.results == [] and len(batch) == 7  # the documents travel as columns
+    assert batch.docs["doc_id"] == ["a1", "b1", "a2", "x1", "e1", "b2", "a3"]
+    assert batch.docs["error"][3] == "ValueError: broken" and batch.docs["error"].count(None) == 6
+    assert batch.counts.shape == (6, len(results[0].counts))  # the analysed documents' rows
 
 
 def test_batch_terms_of_no_term_is_empty():
