@@ -624,13 +624,18 @@ def _fit_topics(options, red, spill: TextSpill, outlets: pd.DataFrame, say: Stag
     """The topic model over the paragraphs kept by the map (offsets; their texts read from
     ``spill`` a sample or a batch at a time); the outlets get one column per topic."""
     say("fitting topics")
-    from framing.topics import fit_corpus_topics
+    from framing.topics import HDBSCAN_MIN_UNITS, fit_corpus_topics, fit_corpus_topics_apart
 
     units = red.units_frame()
-    topic_result = fit_corpus_topics(units, seed=options.seed, embedding_model=options.embedding_model,
-                                     n_topics=options.n_topics, labels=options.topic_labels,
-                                     texts=red.unit_texts(spill))
+    # from the UMAP + HDBSCAN size on, the model is fitted in a process of its own, which takes with it,
+    # when the stage ends, the memory the fit leaves resident (BERTopic, the code numba compiles for
+    # UMAP, the fragmented heap: ~600 MB on the February month); below, starting it costs more
+    fit = fit_corpus_topics_apart if len(units) >= HDBSCAN_MIN_UNITS else fit_corpus_topics
+    topic_result = fit(units, seed=options.seed, embedding_model=options.embedding_model, n_topics=options.n_topics,
+                       labels=options.topic_labels, texts=red.unit_texts(spill))
     del units
+    if topic_result.model is not None:  # the run writes the tables and the labels file, not the model
+        topic_result = topic_result.without_model()
     # one column per topic id (labels live in topics.csv and may be renamed later)
     wide = topic_result.outlet_mix.pivot_table(index="outlet", columns="topic", values="share",
                                                aggfunc="sum", fill_value=0.0)

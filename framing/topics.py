@@ -60,7 +60,7 @@ import re
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -83,6 +83,7 @@ __all__ = [
     "TopicResult",
     "document_units",
     "fit_corpus_topics",
+    "fit_corpus_topics_apart",
     "outlet_topic_mix",
     "plot_topic_heatmap",
     "plot_topic_mix",
@@ -1383,12 +1384,15 @@ def write_labels_template(model: TopicModel, path: str | Path) -> Path:
 class TopicResult:
     """What the topic stage gives the report: tables, the fitted model and ``info`` for run.json."""
 
-    model: TopicModel
+    #: the fitted model; None when it was fitted in a process of its own (:func:`fit_corpus_topics_apart`)
+    model: TopicModel | None
     topics: pd.DataFrame
     mix: pd.DataFrame
     outlet_mix: pd.DataFrame
     outlet_words: pd.DataFrame
     info: dict = field(default_factory=dict)
+    #: the text of ``topic_labels.yaml`` (:func:`labels_template_text`) when ``model`` is None
+    labels_text: str | None = None
 
     def write(self, out) -> None:
         """Write ``topics.csv``, ``topic_mix.csv``, ``outlet_topics.csv``,
@@ -1397,7 +1401,18 @@ class TopicResult:
         out.write_csv("topic_mix.csv", self.mix, columns=MIX_COLUMNS)
         out.write_csv("outlet_topics.csv", self.outlet_mix, columns=OUTLET_MIX_COLUMNS)
         out.write_csv("outlet_topic_words.csv", self.outlet_words, columns=OUTLET_WORDS_COLUMNS)
-        out.write_text("topic_labels.yaml", labels_template_text(self.model, existing=self.model.labels))
+        labels = self.labels_text
+        if labels is None:
+            labels = labels_template_text(self.model, existing=self.model.labels)
+        out.write_text("topic_labels.yaml", labels)
+
+    def without_model(self) -> TopicResult:
+        """The same tables, ``info`` and labels file, without the fitted model (what a run writes)."""
+        labels = self.labels_text
+        if labels is None:
+            labels = labels_template_text(self.model, existing=self.model.labels)
+        return TopicResult(model=None, topics=self.topics, mix=self.mix, outlet_mix=self.outlet_mix,
+                           outlet_words=self.outlet_words, info=self.info, labels_text=labels)
 
 
 def fit_corpus_topics(documents: Callable[[], Iterable[Document]] | Iterable[Document] | pd.DataFrame, *,
@@ -1448,6 +1463,77 @@ def fit_corpus_topics(documents: Callable[[], Iterable[Document]] | Iterable[Doc
     }
     return TopicResult(model=model, topics=model.topics_, mix=mix, outlet_mix=outlet_mix,
                        outlet_words=model.outlet_words_, info=info)
+
+
+def fit_corpus_topics_apart(units: pd.DataFrame, *, texts: UnitTexts, **kwargs) -> TopicResult:
+    """:func:`fit_corpus_topics` of a units frame in a process of its own, which ends with the stage:
+    a :class:`TopicResult` without the model (:meth:`TopicResult.without_model`).
+
+    The topic stage leaves resident what this process would keep to the end of the run: BERTopic
+    and its libraries, the code numba compiles for UMAP and HDBSCAN, and the heap the fit
+    fragments (February month: about 600 MB, held through the event grouping and the report).
+    The other process asks this one for the units' texts (``texts``, by row position) a sample
+    or a batch at a time, so they stay where they are; same seed, same topics. The stage's user
+    mistakes are raised here as they are there; a process that dies is a :class:`RunError`.
+    """
+    import multiprocessing
+
+    from framing.errors import RunError
+
+    ctx = multiprocessing.get_context("spawn")
+    here, there = ctx.Pipe()
+    proc = ctx.Process(target=_fit_apart, args=(there, units, kwargs), name="framing-topics", daemon=True)
+    proc.start()
+    there.close()
+    try:
+        while True:
+            try:
+                kind, payload = here.recv()
+            except EOFError:
+                proc.join(5)
+                raise RunError(f"the topic model's process ended unexpectedly (exit code {proc.exitcode})",
+                               hint="out of memory? skip topics with --no-topics, or give the run more memory") \
+                    from None
+            if kind == "texts":
+                here.send(texts(payload))
+            elif kind == "error":
+                raise payload
+            else:
+                return payload
+    finally:
+        here.close()
+        if proc.is_alive():
+            proc.join(5)
+        if proc.is_alive():  # interrupted, or an error left it waiting
+            proc.terminate()
+            proc.join()
+
+
+def _fit_apart(conn, units: pd.DataFrame, kwargs: dict) -> None:
+    """The other process of :func:`fit_corpus_topics_apart`: fit, send the result (or the error) back."""
+    def texts(idx) -> list[str]:
+        conn.send(("texts", np.asarray(idx)))
+        return conn.recv()
+
+    try:
+        result = fit_corpus_topics(units, texts=texts, **kwargs).without_model()
+        conn.send(("done", result))
+    except KeyboardInterrupt:  # Ctrl-C reaches both processes: the other one reports it
+        pass
+    except BaseException as exc:  # sent to the other process, which raises it
+        from framing.errors import FramingError, RunError
+
+        if not isinstance(exc, FramingError):  # a bug: where it happened, in this process
+            import traceback
+
+            exc.add_note("in the topic model's process:\n" + "".join(traceback.format_tb(exc.__traceback__)))
+        try:
+            conn.send(("error", exc))
+        except Exception:  # an error that cannot be pickled: its text
+            with suppress(OSError, ValueError):
+                conn.send(("error", RunError(f"the topic stage failed: {type(exc).__name__}: {exc}")))
+    finally:
+        conn.close()
 
 
 def plot_topic_mix(outlet_mix: pd.DataFrame, **kwargs):

@@ -726,6 +726,38 @@ def test_units_without_text_read_through_a_loader_give_the_same_topics(small):
         other.transform(bare)  # no text column and no loader
 
 
+@pytest.mark.slow  # a process that imports bertopic (~5 s), twice
+def test_fit_apart_gives_the_same_tables_and_labels_file_without_the_model(small, tmp_path):
+    from framing.output import RunOutput
+    from framing.topics import fit_corpus_topics_apart
+
+    _, units, _, _ = small
+    bare = units.drop(columns="text")
+    asked: list[int] = []
+
+    def texts(idx):  # served by this process to the fitting one, by row position
+        asked.extend(int(i) for i in idx)
+        return units["text"].to_numpy()[idx].tolist()
+
+    here = fit_corpus_topics(bare, texts=texts, seed=7, n_topics=4, stop_words=STOP)
+    asked.clear()
+    apart = fit_corpus_topics_apart(bare, texts=texts, seed=7, n_topics=4, stop_words=STOP)
+    assert apart.model is None and sorted(set(asked)) == list(range(len(units)))
+    assert apart.info["n_topics"] == 4 and apart.info["units"] == len(units)
+    written = []
+    for name, result in (("here", here), ("apart", apart)):
+        out = RunOutput(tmp_path / name)
+        result.write(out)
+        written.append(out.commit())
+    for name in ("topics.csv", "topic_mix.csv", "outlet_topics.csv", "outlet_topic_words.csv",
+                 "topic_labels.yaml"):
+        assert (written[0] / name).read_bytes() == (written[1] / name).read_bytes(), name
+    assert len(read_labels(written[1] / "topic_labels.yaml")["labels"]) == 4
+    # a user mistake in the fitting process is raised here, as it would be in this one
+    with pytest.raises(ConfigError, match="invalid number of topics"):
+        fit_corpus_topics_apart(bare, texts=texts, n_topics="many", stop_words=STOP)
+
+
 def test_reduction_cuts_unit_texts_from_the_spilled_texts():
     from framing.analysis import RunSpec, analyze_document, context_for
     from framing.lexicon import load_lexicons
