@@ -286,7 +286,7 @@ _NP_LEAD_SKIP = _set("""
 #: speech events: "مسؤول في وزارة" continues a speaker phrase, "عارف في تصريحات" ends it
 _SPEECH_EVENTS = _SPEECH_NOUNS | _set("مقابله مداخله لقاء كلمه مؤتمر اتصال ندوه برنامج حوار جلسه")
 #: an "ان" after these is not a complementizer of speech ("إلا أن", "ضرورة أن", "يجب أن")
-_NOT_COMP_AFTER = _set("الا ضروره يجب يمكن لابد بد بعد قبل منذ حتي دون رغم بمجرد عسي")
+_NOT_COMP_AFTER = _set("الا ضروره يجب يمكن لابد بد بعد قبل منذ حتي دون رغم بمجرد عسي يود تود نود يريد تريد نريد يودون يريدون")
 #: written texts that "say" ("ويضيف المقال", "وذكرت الدعوى"): a speaker only through an earlier
 #: speaker they name ("صحيفة الأهرام" … "وأضافت الصحيفة")
 _DOCUMENT_NOUNS = _set("""
@@ -305,7 +305,7 @@ _OBLIGATION = _set("عليه عليها عليهم عليهما علينا عل�
 _PERSON_HEADS = _set("""
 رئيس رئيسه وزير وزيره متحدث متحدثه ناطق ناطقه مدير مديره نائب نائبه عضو عضوه سفير سفيره محافظ امين مساعد
 مستشار مستشاره منسق منسقه مؤسس مؤسسه قائد قيادي وكيل عميد نقيب مفتي محامي خبير محلل مراسل
-نجم لاعب مدرب استاذ مقدم مقدمه مذيع مذيعه
+نجم لاعب مدرب استاذ مقدم مقدمه مذيع مذيعه زعيم زعيمه
 """)
 #: words before the head of a source phrase ("بحسب آخر تقرير", "وفقا لأحدث إحصاءات")
 _SOURCE_LEAD = _set("اخر لاخر احدث لاحدث بعض لبعض احد لاحد اول لاول")
@@ -325,6 +325,12 @@ _ADVERBIAL_LEADS = _set("بمجرد بسبب بفضل برغم رغم بدون �
 _ABOUT_VERBS = frozenset(f + suf for f in _set("""
 تحدث يتحدث تتحدث تكلم يتكلم تتكلم اعرب يعرب تعرب كشف يكشف تكشف اعلن يعلن تعلن عبر يعبر تعبر
 تساءل يتساءل تتساءل افصح يفصح تفصح دافع يدافع تدافع""") for suf in ("", "ت", "وا"))
+#: particles of a purpose clause before an imperfect verb ("حتى يقول الحقيقة")
+_PURPOSE = _set("حتي كي لكي")
+#: time nouns before «الذي» ("في الوقت الذي قال …"): a time clause, not a relative on a subject
+_TIME_NOUNS = _set("وقت يوم حين لحظه ساعه فتره اثناء")
+#: resumptive prepositions of an object relative clause ("التي قال فيها الوزير")
+_RESUMPTIVE = _set("فيه فيها فيهم به بها بهم عنه عنها عنهم له لها لهم اليه اليها اليهم عليه عليها منه منها")
 #: "رد فعل" (a reaction): «رد» before «فعل» is the noun, not the verb "replied"
 _REPLY = _set("رد ورد فرد")
 _DEED = _set("فعل الفعل افعال فعله فعلها فعلهم")
@@ -531,6 +537,12 @@ def _accusative_object(d, k: int, end: int) -> bool:
 def _is_hal(tok: str) -> bool:
     """An adverbial participle in -اً ("معلقا", "متسائلا"): not a subject."""
     return len(tok) >= 5 and tok[0] == "م" and tok[-1] == "ا"
+
+
+def _cnn(norms: list[str], k: int) -> bool:
+    """Is «إن» at token ``k`` part of «سي إن إن» (CNN), not a complementizer?"""
+    return norms[k] == "ان" and k > 0 and ((norms[k - 1] == "سي" and k + 1 < len(norms) and norms[k + 1] == "ان")
+                                          or (k >= 2 and norms[k - 1] == "ان" and norms[k - 2] == "سي"))
 
 
 def _is_participle(tok: str) -> bool:
@@ -881,6 +893,8 @@ class AttributionExtractor:
                 lo, hi = bisect.bisect_left(starts, sent_starts[j]), bisect.bisect_left(starts, sent_ends[j])
                 return [h for h in every if lo <= h[0] < hi]
 
+        for i in [k for k in verbs if k > 0 and norms[k - 1] in _PURPOSE and norms[k][:1] in "يتن"]:
+            del verbs[i]  # "حتى يقول الحقيقة", "لكي يقول": a purpose clause, no report
         for i in _positions(norms, _REPLY.intersection(types)):
             if i in verbs and i + 1 < len(norms) and norms[i + 1] in _DEED:
                 del verbs[i]  # "رد فعل على …" (a reaction): the noun, no cue
@@ -1029,6 +1043,8 @@ class AttributionExtractor:
                 if tok == "ل":  # قال لـ«الوطن» مصدر ...
                     qi = d.quote_before(i + 1) if i + 1 < end else None
                     i = d.token_after_quote(qi) if qi is not None else i + 2
+                elif tok in ("لي", "لنا") and i == i_first and i + 1 < end and not d.gap(i + 1).strip():
+                    i += 1  # "قال لي جايمس آكتون": whom he told, then the speaker
                 elif tok in _NP_LEAD_SKIP or _is_hal(tok):  # "أكد فيه الجيش", "قال معلقا"
                     i += 1
                 elif tok[0] == "ل" and len(tok) > 3 and tok[1:] in _ADDRESSED:
@@ -1087,11 +1103,11 @@ class AttributionExtractor:
                 n += 1
                 continue
             tok = d.norms[k]
-            if k > s and (k in d.verbs or tok in _COMP):
+            if k > s and (k in d.verbs or tok in _COMP) and not _cnn(d.norms, k):
                 break
             # "مسؤول في وزارة ..." / "المتحدث باسم": keep في after one indefinite noun; "عدد من
             # القيادات"; "الدكتور علي بركات" (the name, not the preposition)
-            if (tok in _NP_STOP and not (mode == "source" and tok in ("عن", "في", "ب", "ل"))
+            if (tok in _NP_STOP and not (mode == "source" and tok in ("عن", "في", "ب", "ل")) and not _cnn(d.norms, k)
                     and not (tok == "عن" and n >= 1 and d.norms[k - 1] in _ISSUED)  # "بيان صادر عن X"
                     and not (tok in ("في", "ب") and n == 1 and _bare_forms(d.norms[s]) & _SOURCE_HEADS
                              and not d.norms[s].startswith("ال") and k + 1 < end
@@ -1294,6 +1310,30 @@ class AttributionExtractor:
                     and not (prev[:1] in "وف" and prev[1:] in _PREPOSITIONS) and not _bare_forms(prev) & (
                         _SOURCE_HEADS | _PERSON_HEADS | _NAMED_HEADS | _WRITTEN_WORDS):
                 return k  # "من جانبه، طالب سامي فؤاد، …": the clause's first word is its verb
+        return None
+
+    def _honorific_name(self, d: _Doc, k0: int, k1: int) -> _Speaker | None:
+        """The first "HONORIFIC NAME" (the honorific and two to four name words) in tokens [k0, k1), outside
+        quotations: "الدكتور شوقي السيد". None when there is none."""
+        heads = _SOURCE_HEADS | _PERSON_HEADS | _NAMED_HEADS
+        for k in range(k0, k1 - 2):
+            if d.norms[k] not in _HONORIFICS or d.inside_quote(d.starts[k]) is not None:
+                continue
+            prev = d.norms[k - 1] if k > k0 else ""
+            if prev and not (k - 1 in d.verbs or (prev[:1] in "وف" and len(prev) > 3 and prev[1:3] != "ال")
+                             or any(c in _PUNCT_BREAK for c in d.gap(k))):
+                continue  # (not "كفر الشيخ", "بحكومة الدكتور قنديل": a place's name, a genitive)
+            j = k + 1
+            while j < k1 and j - k <= 4:
+                tok = d.norms[j]
+                if (tok in _NP_STOP or tok in _FUNCTION or j in d.verbs or tok.isdigit() or _bare_forms(tok) & heads
+                        or (tok.startswith("ال") and j == k + 1) or tok[:2] in ("لل", "بال")
+                        or (tok[:1] in "بلوف" and j > k + 1)
+                        or any(c in _PUNCT_BREAK or c in "!?؟\n" or c in _QUOTE_CHARS for c in d.gap(j))):
+                    break
+                j += 1
+            if j - k >= 3:
+                return self._speaker(d, k, j, [])
         return None
 
     @staticmethod
@@ -1575,7 +1615,9 @@ class AttributionExtractor:
                           and not d.norms[k].startswith(("ال", "وال")) and (
                               (d.norms[k].endswith("ا") and len(d.norms[k]) > 2)
                               # "وحمل المتظاهرون صور الشهداء": a definite plural, then its object
-                              or (k == s + 1 and d.norms[s].endswith(("ون", "ين")) and len(d.norms[s]) > 5))),
+                              or (k == s + 1 and d.norms[s].endswith(("ون", "ين")) and len(d.norms[s]) > 5)
+                              # "وأشاد الوزير بالرسالة": the verb's complement after its subject
+                              or d.norms[k].startswith("بال"))),
                          e)
                 names = [qi for qi in names if d.quotes[qi].end <= d.ends[e - 1]] if e > s else []
                 sp = self._speaker(d, s, e, names)
@@ -1622,6 +1664,11 @@ class AttributionExtractor:
                             return _Speaker(self._phrase_name(d, k, t0, []), sp.source_type, d.starts[k], sp.end,
                                             sp.words | {w for t in range(k, t0) for w in _bare_forms(d.norms[t])})
                         return sp
+        # (2h) "وطالب الدكتور شوقي السيد …، وأكد أنه": a person an honorific names earlier in the sentence
+        if sentence_sources and svo:
+            sp = self._honorific_name(d, d.tok_at_or_after(s_start), cue.i0)
+            if sp is not None:
+                return sp
         # (3) the nearest earlier named speaker, up to three paragraphs back (news text often puts
         # each sentence in a paragraph of its own)
         # (and, for a verb written with و/ف — "وأضاف", "وتابع" — the last named speaker of the document)
@@ -1653,6 +1700,8 @@ class AttributionExtractor:
             # "أصدر الحزب بيانا أكد فيه", "أوردت صحيفة X الفرنسية خبرا يفيد بأن": a clause on the indefinite
             # object; the speaker is the main verb's subject
             return None
+        if d.norms[end - 1] in _REL_PRONOUNS and end >= 2 and _bare_forms(d.norms[end - 2]) & _TIME_NOUNS:
+            return None  # "في الوقت الذي قال زعماء العالم": the subject follows the verb
         if d.norms[end - 1] in _REL_PRONOUNS and end >= 2 and not any(c in _PUNCT_BREAK for c in d.gap(end)):
             # "تصريح رونالدو الذي قال": the speaker is the antecedent of the relative pronoun
             k = end - 1
@@ -1906,9 +1955,7 @@ class AttributionExtractor:
                     and any(c in "،,:" for c in d.gap(k - 1)):
                 content_tok = k = k - 1  # "وقال كارم، عليهم أن يعلنوها": the obligation is the words said
                 break
-            if tok in _COMP and not (k > cue.i1 and d.norms[k - 1] in _NOT_COMP_AFTER) and not (
-                    tok == "ان" and ((d.norms[k - 1] == "سي" and k + 1 < n and d.norms[k + 1] == "ان")
-                                     or (k >= 2 and d.norms[k - 1] == "ان" and d.norms[k - 2] == "سي"))):  # (CNN)
+            if tok in _COMP and not (k > cue.i1 and d.norms[k - 1] in _NOT_COMP_AFTER) and not _cnn(d.norms, k):
                 content_tok = k + 1
                 while content_tok < n and d.norms[content_tok] in _COMP and d.quote_before(content_tok) is None:
                     content_tok += 1
@@ -1934,6 +1981,13 @@ class AttributionExtractor:
                 and s == cue.i1 and (not names or d.quote_first.get(s) != names[0])):
             # "الإسلاميين الذين اتهموا القوى السياسية بأنها": a verb agreeing in the plural has its subject
             # before it (VSO verbs stay singular), so the phrase after it is the object
+            s = e = cue.i1
+        if (e > s and s == cue.i1 and cue.i0 > 1 and _bare_forms(d.norms[cue.i0 - 1]) & _REL_PRONOUNS
+                and not _bare_forms(d.norms[cue.i0 - 2]) & _TIME_NOUNS  # (not "في الوقت الذي قال زعماء العالم")
+                and not any(c in _PUNCT_BREAK for c in d.gap(cue.i0)) and not verb_tok.endswith(("ه", "ها", "هم"))
+                and not (cue.i1 < len(d.norms) and d.norms[cue.i1] in _RESUMPTIVE)):
+            # "والتي دعت الأمن إلى …": a subject relative clause — the antecedent is the subject, the phrase
+            # after the verb its object (not "التي وجهها الرئيس", "التي قال فيها الوزير": the subject follows)
             s = e = cue.i1
         if _is_participle_cue(d.norms[cue.i0]) or (
                 cue.i0 > 0 and d.norms[cue.i0 - 1] in _COMP_PRONOUN and not cue.proclitic

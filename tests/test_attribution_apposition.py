@@ -198,10 +198,10 @@ def test_a_relative_clause_before_a_verb_is_not_its_subject(neutral):
 
 
 def test_words_after_an_unpaired_quote_mark_are_no_speaker(neutral):
-    # the quotation opens after «قال» (its closing mark is missing): «كنا نود» is what was said
-    text = 'وبمجرد انتهاء الصلاة قال " كنا نود ان يلقي الرئيس كلمة بعد الصلاة الا انه رفض'
+    # the quotation opens after «قال» (its closing mark is missing): «نحن كنا» is what was said
+    text = 'وبمجرد انتهاء الصلاة قال " نحن كنا ننتظر أن الرئيس سيلقي كلمة بعد الصلاة'
     speakers = [a.speaker for a in neutral.extract(text) if a.cue == "قال"]
-    assert speakers and "كنا نود" not in speakers and "وبمجرد انتهاء الصلاة" not in speakers
+    assert speakers and not any(w in sp for sp in speakers for w in ("كنا", "نحن", "انتهاء"))
 
 
 def test_a_short_quoted_name_after_the_verb_is_still_the_speaker(neutral):
@@ -344,3 +344,67 @@ def test_a_name_before_a_title_and_its_body_without_comma(neutral):
     text = ("في المقابل، رفض فتحي تميم وكيل نقابة المحامين، تحميل الرئيس المسؤولية، "
             "مؤكدا أن الأمر يختلف عن عامين مضيا.")
     assert _by_cue(neutral, text)["مؤكدا"] == ("فتحي تميم", "ngo")
+
+
+# --- (written after the seed-70717 reading, from its error categories; not measured on a fresh sample) ---
+
+
+@pytest.mark.parametrize(("text", "speaker"), [
+    ('وأوضحت سى إن إن: "الوضع السياسي ليس الوضع السيئ الوحيد الذي تشهده مصر اليوم"', "سى إن إن"),
+    ("وقال مراسل سي إن إن إن القصف استمر طوال الليل.", "مراسل سي إن إن"),
+])
+def test_cnn_s_in_is_no_complementizer(neutral, text, speaker):
+    [a] = neutral.extract(text)
+    assert a.speaker == speaker
+
+
+def test_whom_he_told_before_the_speaker_is_no_part_of_the_name(neutral):
+    [a] = neutral.extract("قال لي جايمس آكتون من معهد كارنيغي إن الطبيعة الجيولوجية للمكان تمنع التسرب.")
+    assert a.speaker == "جايمس آكتون"
+
+
+def test_a_leader_s_title_after_the_name_ends_it(neutral):
+    [a] = neutral.extract("أكد الدكتور عصام العريان زعيم الأغلبية بمجلس الشورى أن التحقيقات ستظهر الحقيقة.")
+    assert a.speaker == "عصام العريان"
+
+
+@pytest.mark.parametrize("text", [
+    "وأبدى الرئيس استعداده لمناقشة كل ما يود أن يطرحه الحزب.",  # «يود أن»: a wish, no report
+    "وضغطت عليه أسرته حتى يقول الحقيقة كاملة أمام النيابة.",  # «حتى يقول»: a purpose clause
+])
+def test_no_report_in_wishes_and_purpose_clauses(neutral, text):
+    assert neutral.extract(text) == []
+
+
+def test_a_subject_relative_clause_s_verb_has_no_subject_after_it(neutral):
+    # «والتي دعت الأمن إلى …»: the security forces are whom it called on, not the speaker
+    text = 'وتناسى الإخوان والأحزاب التي تتضامن معها، والتي دعت الأمن إلى "التعامل بحزم" مع المتظاهرين أمام القصر.'
+    assert all(not a.speaker.startswith("الأمن") for a in neutral.extract(text))
+
+
+def test_an_object_relative_clause_keeps_its_subject(neutral):
+    [a] = neutral.extract("وهي التصريحات التي قال فيها الوزير إن الحكومة لن تتراجع عن قراراتها.")
+    assert a.speaker == "الوزير"
+
+
+def test_an_honorific_name_earlier_in_the_sentence_is_the_speaker_of_a_bare_verb(neutral):
+    text = "وطالب الدكتور شوقي السيد المحامي عن المتهم بضم الأوراق، وأكد أنه ليس موظفا عاما منذ سنة 2005."
+    [a] = neutral.extract(text)
+    assert (a.cue, a.speaker) == ("وأكد", "شوقي السيد")
+
+
+def test_a_complement_with_bi_ends_the_subject(neutral):
+    [a] = neutral.extract("وأشاد الوزير بالرسالة التي وجهها الرئيس إلى الشعب، مؤكدا أنها تعبر عن الجميع.")
+    assert a.speaker == "الوزير"
+
+
+def test_a_time_clause_s_verb_keeps_its_subject_after_it(neutral):
+    # «في الوقت الذي قال زعماء العالم»: «الذي» opens a time clause; the leaders are the speakers
+    text = "وتأتي تصريحات أوباما في الوقت الذي قال زعماء العالم المجتمعون في دافوس إنهم يتمنون مشاركة أكبر."
+    [a] = neutral.extract(text)
+    assert a.speaker.startswith("زعماء العالم")
+
+
+def test_an_honorific_in_a_place_name_or_a_genitive_names_no_speaker(neutral):
+    text = 'عاجل| متظاهرو كفر الشيخ يحاصرون المحافظة ويهتفون "يسقط حكم المرشد"'
+    assert all("يحاصرون" not in a.speaker for a in neutral.extract(text))
