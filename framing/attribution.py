@@ -650,6 +650,7 @@ class _Doc(TextNavigation):
     #: earlier speaker for a later "وأضاف" all the same
     anchors: list[_Found] = field(default_factory=list)
     _sources: dict[int, list[tuple[int, int, Hit]]] = field(default_factory=dict)
+    _honorifics: list[int] | None = None  # token positions of honorifics, found when first asked
 
     def sources_in(self, s: int, e: int) -> list[tuple[int, int, Hit]]:
         """The named sources whose first token is in [s, e), by position (longer first at a token)."""
@@ -1315,9 +1316,11 @@ class AttributionExtractor:
     def _honorific_name(self, d: _Doc, k0: int, k1: int) -> _Speaker | None:
         """The first "HONORIFIC NAME" (the honorific and two to four name words) in tokens [k0, k1), outside
         quotations: "الدكتور شوقي السيد". None when there is none."""
+        if d._honorifics is None:
+            d._honorifics = _positions(d.norms, _HONORIFICS.intersection(d.types))
         heads = _SOURCE_HEADS | _PERSON_HEADS | _NAMED_HEADS
-        for k in range(k0, k1 - 2):
-            if d.norms[k] not in _HONORIFICS or d.inside_quote(d.starts[k]) is not None:
+        for k in d._honorifics[bisect.bisect_left(d._honorifics, k0):bisect.bisect_left(d._honorifics, k1 - 2)]:
+            if d.inside_quote(d.starts[k]) is not None:
                 continue
             prev = d.norms[k - 1] if k > k0 else ""
             if prev and not (k - 1 in d.verbs or (prev[:1] in "وف" and len(prev) > 3 and prev[1:3] != "ال")
