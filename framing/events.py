@@ -936,15 +936,8 @@ _KERNEL = None
 
 
 def _window_kernel():
-    """The compiled pair kernel (numba, cached on disk after the first compilation).
-
-    ``kernel(indptr, indices, data, t_indptr, t_indices, t_data, limits, a, b, floor)``: for
-    each row ``i`` in ``a:b`` of a CSR matrix (``t_*``: the same matrix as CSC), the dot
-    products with the rows ``j``, ``i < j < limits[i]``, summed like scipy's CSR product (over
-    row ``i``'s entries in their stored order, float32 products added in float32, starting
-    from 0): the same floats. Returns ``rows, cols, sims`` (local row numbers) of the products
-    at or above ``floor``, in row order.
-    """
+    """The compiled pair kernel (:func:`_pairs_kernel` through numba, cached on disk after the
+    first compilation), or ``None`` without numba."""
     global _KERNEL
     if _KERNEL is not None:
         return _KERNEL
@@ -952,61 +945,78 @@ def _window_kernel():
         import numba
     except ImportError:  # pragma: no cover - numba comes with the topic stack; without it, scipy's product
         return None
+    try:
+        compiled = numba.njit(nogil=True, cache=True)(_pairs_kernel)
+    except RuntimeError:  # pragma: no cover - no writable cache folder: compiled in every process
+        compiled = numba.njit(nogil=True)(_pairs_kernel)
 
-    @numba.njit(nogil=True, cache=True)
-    def grow(out, k):  # pragma: no cover
-        bigger = np.empty(2 * len(out), dtype=out.dtype)
-        bigger[:k] = out[:k]
-        return bigger
-
-    @numba.njit(nogil=True, cache=True)
-    def kernel(indptr, indices, data, t_indptr, t_indices, t_data, limits, a, b, floor):  # pragma: no cover
-        n = len(indptr) - 1
-        acc = np.zeros(n, dtype=np.float32)
-        seen = np.zeros(n, dtype=np.bool_)
-        touched = np.empty(n, dtype=np.int32)
-        out_r = np.empty(4096, dtype=np.int32)
-        out_c = np.empty(4096, dtype=np.int32)
-        out_s = np.empty(4096, dtype=np.float32)
-        ptr = t_indptr[:-1].copy()  # per feature: its first row after the current one (rows go up)
-        k = 0
-        for i in range(a, b):
-            lim = limits[i]
-            nt = 0
-            for p in range(indptr[i], indptr[i + 1]):
-                v = data[p]
-                f = indices[p]
-                end = t_indptr[f + 1]
-                q0 = ptr[f]
-                while q0 < end and t_indices[q0] <= i:
-                    q0 += 1
-                ptr[f] = q0
-                for q in range(q0, end):
-                    j = t_indices[q]
-                    if j >= lim:
-                        break
-                    if not seen[j]:
-                        seen[j] = True
-                        touched[nt] = j
-                        nt += 1
-                    acc[j] += v * t_data[q]
-            if k + nt > len(out_r):
-                while k + nt > len(out_r):
-                    out_r, out_c, out_s = grow(out_r, k), grow(out_c, k), grow(out_s, k)
-            for t in range(nt):
-                j = touched[t]
-                s = acc[j]
-                if s != 0 and s >= floor:  # as scipy's product: exact zeros are not stored
-                    out_r[k] = i
-                    out_c[k] = j
-                    out_s[k] = s
-                    k += 1
-                acc[j] = 0.0
-                seen[j] = False
-        return out_r[:k], out_c[:k], out_s[:k]
+    def kernel(indptr, indices, data, t_indptr, t_indices, t_data, limits, a: int, b: int, floor):
+        """``rows, cols, sims`` of :func:`_pairs_kernel` for the rows ``a:b`` (output grown as needed)."""
+        parts, cap = [], 1 << 16
+        while a < b:
+            out_r, out_c = np.empty(cap, dtype=np.int32), np.empty(cap, dtype=np.int32)
+            out_s = np.empty(cap, dtype=np.float32)
+            k, a = compiled(indptr, indices, data, t_indptr, t_indices, t_data, limits, a, b, floor, out_r, out_c,
+                            out_s)
+            parts.append((out_r[:k], out_c[:k], out_s[:k]))
+            cap *= 4
+        if len(parts) == 1:
+            return parts[0]
+        return tuple(np.concatenate([p[m] for p in parts]) for m in range(3))
 
     _KERNEL = kernel
     return kernel
+
+
+def _pairs_kernel(indptr, indices, data, t_indptr, t_indices, t_data, limits, a, b, floor, out_r, out_c,
+                  out_s):  # pragma: no cover - compiled by numba (its result is tested against scipy's)
+    """For each row ``i`` in ``a:b`` of a CSR matrix (``t_*``: the same matrix as CSC), the dot
+    products with the rows ``j``, ``i < j < limits[i]``, summed like scipy's CSR product (over
+    row ``i``'s entries in their stored order, float32 products added in float32, from 0): the
+    same floats. The nonzero ones at or above ``floor`` go to ``out_*`` (local row numbers, in
+    row order). Returns ``(k, i)``: ``k`` pairs written, ``i`` the first row not done (``b``, or
+    the row whose pairs did not fit: call again from there with more room)."""
+    n = len(indptr) - 1
+    acc = np.zeros(n, dtype=np.float32)
+    seen = np.zeros(n, dtype=np.bool_)
+    touched = np.empty(n, dtype=np.int32)
+    ptr = t_indptr[:-1].copy()  # per feature: its first row after the current one (rows go up)
+    cap = len(out_r)
+    k = 0
+    for i in range(a, b):
+        lim = limits[i]
+        nt = 0
+        for p in range(indptr[i], indptr[i + 1]):
+            v = data[p]
+            f = indices[p]
+            end = t_indptr[f + 1]
+            q0 = ptr[f]
+            while q0 < end and t_indices[q0] <= i:
+                q0 += 1
+            ptr[f] = q0
+            for q in range(q0, end):
+                j = t_indices[q]
+                if j >= lim:
+                    break
+                if not seen[j]:
+                    seen[j] = True
+                    touched[nt] = j
+                    nt += 1
+                acc[j] += v * t_data[q]
+        full = k + nt > cap
+        for t in range(nt):
+            j = touched[t]
+            s = acc[j]
+            if not full and s != 0 and s >= floor:  # as scipy's product: exact zeros are not stored
+                out_r[k] = i
+                out_c[k] = j
+                out_s[k] = s
+                k += 1
+            acc[j] = 0.0
+            seen[j] = False
+        if full:
+            return k, i
+    return k, b
 
 
 # --- copies -------------------------------------------------------------------------------------
