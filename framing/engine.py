@@ -22,7 +22,7 @@ result with ``error`` set (the pipeline lists it as a problem); a worker that di
 raises :class:`~framing.errors.RunError`; Ctrl-C stops the workers and re-raises.
 
 >>> from framing.lexicon import load_lexicons
->>> from framing.records import Document
+>>> from framing.records import Document, Span
 >>> from framing.analysis import RunSpec
 >>> spec = RunSpec.from_lexicons(load_lexicons(None), topics=False, events=False)
 >>> docs = [Document(f"d{i}", "قوات النظام", outlet="A") for i in range(3)]
@@ -37,11 +37,13 @@ import signal
 import sys
 from collections import deque
 from collections.abc import Iterable, Iterator
+from dataclasses import fields
 from itertools import islice
+from operator import attrgetter
 
 from framing.analysis import DocumentResult, ResultBatch, RunSpec, analyze_packed, analyze_safely, context_for
 from framing.errors import ConfigError, MissingDependencyError, RunError
-from framing.records import Document
+from framing.records import Document, Span
 
 __all__ = ["ENGINES", "MappedCorpus", "default_jobs", "map_corpus", "map_documents"]
 
@@ -193,6 +195,34 @@ def _check(engine: str, scheduler: str | None, jobs: int | None, batch_size: int
         raise ConfigError(f"batch size {batch_size} is invalid", hint="use a positive number")
 
 
+_DOC_FIELDS = tuple(f.name for f in fields(Document))
+_EXCLUDED = _DOC_FIELDS.index("excluded")
+_doc_values = attrgetter(*_DOC_FIELDS)
+_span_values = attrgetter(*(f.name for f in fields(Span)))
+
+
+def _pack_docs(docs: list[Document]) -> list[tuple]:
+    """Documents as tuples of their fields (their spans too), what a batch sends to a worker: a
+    tuple pickles in C, a dataclass with slots through Python code per object."""
+    out = []
+    for doc in docs:
+        values = _doc_values(doc)
+        if values[_EXCLUDED]:
+            values = (*values[:_EXCLUDED], tuple(map(_span_values, values[_EXCLUDED])), *values[_EXCLUDED + 1:])
+        out.append(values)
+    return out
+
+
+def _unpack_docs(rows: list[tuple]) -> list[Document]:
+    """The documents of :func:`_pack_docs` again."""
+    out = []
+    for values in rows:
+        if values[_EXCLUDED]:
+            values = (*values[:_EXCLUDED], tuple(Span(*v) for v in values[_EXCLUDED]), *values[_EXCLUDED + 1:])
+        out.append(Document(*values))
+    return out
+
+
 def _batches(documents: Iterable[Document], size: int) -> Iterator[list[Document]]:
     it = iter(documents)
     while batch := list(islice(it, size)):
@@ -214,10 +244,11 @@ def _init_worker(spec: RunSpec) -> None:
     context_for(spec)
 
 
-def _pool_batch(docs: list[Document], spec_key: str, formats: Formats) -> ResultBatch:
+def _pool_batch(rows: list[tuple], spec_key: str, formats: Formats) -> ResultBatch:
     from framing.analysis import _CONTEXT, pack_results
 
-    return pack_results([analyze_safely(doc, _CONTEXT[spec_key]) for doc in docs], formats)
+    ctx = _CONTEXT[spec_key]
+    return pack_results([analyze_safely(doc, ctx) for doc in _unpack_docs(rows)], formats)
 
 
 def _mp_context():
@@ -262,7 +293,7 @@ def _pool_map(documents: Iterable[Document], spec: RunSpec, formats: Formats, *,
     try:
         batches = _batches(documents, batch_size)
         for batch in batches:
-            pending.append((_submit(executor, _pool_batch, batch, spec.key, formats), batch[0].doc_id))
+            pending.append((_submit(executor, _pool_batch, _pack_docs(batch), spec.key, formats), batch[0].doc_id))
             if len(pending) >= 2 * workers:
                 fut, _first = pending.popleft()
                 result = fut.result()
@@ -323,8 +354,8 @@ def _stop_pool(executor) -> None:
 # --- Dask -----------------------------------------------------------------------------------
 
 
-def _dask_batch(docs: list[Document], spec: RunSpec, formats: Formats) -> ResultBatch:
-    return analyze_packed(docs, spec, formats)
+def _dask_batch(rows: list[tuple], spec: RunSpec, formats: Formats) -> ResultBatch:
+    return analyze_packed(_unpack_docs(rows), spec, formats)
 
 
 def _dask_partition(part, spec: RunSpec, formats: Formats):
@@ -434,7 +465,7 @@ def _dask_map(documents: Iterable[Document], spec: RunSpec, formats: Formats, *,
     try:
         [spec_future] = client.scatter([spec], broadcast=True, hash=False)
         for i, batch in enumerate(_batches(documents, batch_size)):
-            pending.append(client.submit(_dask_batch, batch, spec_future, formats,
+            pending.append(client.submit(_dask_batch, _pack_docs(batch), spec_future, formats,
                                          key=f"framing-analyze-{token}-{i}", pure=False, retries=0))
             if len(pending) >= 2 * n_workers:
                 result = _dask_result(pending.popleft(), done)

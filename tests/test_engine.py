@@ -474,3 +474,21 @@ def test_an_unreachable_scheduler_is_one_line_naming_it(corpus, tmp_path):
     assert proc.returncode != 0 and "Traceback" not in proc.stderr
     assert f"cannot reach the Dask scheduler {address}" in proc.stderr
     assert not (tmp_path / "out" / "run.json").exists()
+
+
+def test_documents_sent_to_a_worker_come_back_equal():
+    """A batch travels as tuples of fields (spans and metadata too) and is rebuilt unchanged."""
+    import pickle
+
+    from framing.engine import _pack_docs, _unpack_docs
+    from framing.records import Span
+
+    docs = [Document("a1", "قالت <b>الوزارة</b> إن", outlet="الأهرام", date="2013-02-02", title="عنوان",
+                     source="f.jsonl:3", excluded=(Span(5, 8, "html"), Span(15, 19, "html")),
+                     meta=(("crawl_time", "2013-02-02 10:00"),)),
+            Document("b1", "نص بلا وسوم", language="en")]
+    rows = pickle.loads(pickle.dumps(_pack_docs(docs)))
+    assert all(type(r) is tuple for r in rows)
+    back = _unpack_docs(rows)
+    assert back == docs and back[0].masked_text == docs[0].masked_text
+    assert back[0].excluded[1] == Span(15, 19, "html")
