@@ -884,6 +884,15 @@ def _dated_pairs(rows_of, order: np.ndarray, ordinals: np.ndarray, window: int, 
     kernel = _window_kernel() if m >= KERNEL_MIN_DOCS else None
     win = None  # the rows of positions w0:w1 (date order)
     w0 = w1 = 0
+
+    def collect(futures) -> None:
+        for future in futures:
+            r, c, v = future.result()
+            out_r.append(r)
+            out_c.append(c)
+            out_s.append(v)
+
+    previous: list = []
     with ThreadPoolExecutor(max_workers=_pair_threads()) as pool:
         for p0 in range(0, m, batch):
             p1 = min(m, p0 + batch)
@@ -926,10 +935,11 @@ def _dated_pairs(rows_of, order: np.ndarray, ordinals: np.ndarray, window: int, 
                     keep = (ci > ri) & (wdays[a + ci] - wdays[a + ri] <= window)
                     return order[p0 + a + ri[keep]], order[p0 + a + ci[keep]], S.data[at[keep]]
 
-            for r, c, v in pool.map(block, range(0, p1 - p0, chunk)):
-                out_r.append(r)
-                out_c.append(c)
-                out_s.append(v)
+            # this batch's blocks run while the next window is weighted; the previous batch's
+            # results are collected first (in order), so at most two windows are held at a time
+            collect(previous)
+            previous = [pool.submit(block, a) for a in range(0, p1 - p0, chunk)]
+        collect(previous)
 
 
 _KERNEL = None
