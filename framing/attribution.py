@@ -626,6 +626,43 @@ class TextNavigation:
         return bisect.bisect_left(self.starts, q.inner_end) - bisect.bisect_left(self.starts, q.inner_start)
 
 
+class _SentenceSources:
+    """Sentence index → its named sources (first token, token after, hit), as one matcher pass over
+    the sentence's tokens alone gives them, from one pass over the whole text (made at the first call)
+    sliced by sentence: per-call costs (a sub-text, its split, the matcher's set-up) dominate per-sentence
+    passes. The slices are those hits exactly when no hit the whole pass chose reaches out of its
+    sentence's tokens (longest-first overlap resolution then decides the same within each sentence; no
+    context rules run here); otherwise (a phrase across a sentence end) each sentence is matched alone."""
+
+    def __init__(self, find_sources: Callable[..., list[tuple[int, int, Hit]]], starts: list[int],
+                 sent_starts: list[int], sent_ends: list[int]):
+        self._find = find_sources
+        self._lo = [bisect.bisect_left(starts, a) for a in sent_starts]  # a sentence's tokens: [lo, hi)
+        self._hi = [bisect.bisect_left(starts, b) for b in sent_ends]
+        self._every: list[tuple[int, int, Hit]] | None = None  # the whole pass; [] with _firsts None: per sentence
+        self._firsts: list[int] | None = None
+
+    def _whole(self) -> None:
+        every = self._find()
+        lo, hi = self._lo, self._hi
+        sliceable = all(hi[j] <= lo[j + 1] for j in range(len(lo) - 1))
+        for i0, i1, _ in every if sliceable else ():
+            j = bisect.bisect_right(lo, i0) - 1
+            if j < 0 or i0 >= hi[j] or i1 > hi[j]:
+                sliceable = False
+                break
+        self._every = every if sliceable else []
+        self._firsts = [h[0] for h in every] if sliceable else None
+
+    def __call__(self, j: int) -> list[tuple[int, int, Hit]]:
+        if self._every is None:
+            self._whole()
+        lo, hi = self._lo[j], self._hi[j]
+        if self._firsts is None:
+            return self._find(lo, hi)
+        return self._every[bisect.bisect_left(self._firsts, lo):bisect.bisect_left(self._firsts, hi)]
+
+
 @dataclass
 class _Doc(TextNavigation):
     text: str
@@ -884,9 +921,7 @@ class AttributionExtractor:
 
         sent_starts, sent_ends = [s for s, _ in sents], [e for _, e in sents]
         if forms is not None and not self._source_rules:
-            def sentence_sources(j: int) -> list[tuple[int, int, Hit]]:
-                return find_sources(bisect.bisect_left(starts, sent_starts[j]),
-                                    bisect.bisect_left(starts, sent_ends[j]))
+            sentence_sources = _SentenceSources(find_sources, starts, sent_starts, sent_ends)
         else:  # verbs come from the matcher too: match the whole text now
             every = find_sources()
 
@@ -1186,7 +1221,7 @@ class AttributionExtractor:
                                            or (_possessed(first) and s not in d.verbs)))
                           or first in _PRONOUN_FIRST):
             return None  # "ذكر اسمه أن", "ولكنه أكد", "قال لك", "قال مكتبه": the caller resolves from context
-        words = frozenset(w for k in range(s, e) for w in _bare_forms(d.norms[k]))
+        words = frozenset().union(*map(_bare_forms, d.norms[s:e]))  # every token's bare forms
         # an apposition after a comma describes a head that is itself a named source:
         # "موسكو، حليفة الرئيس السوري" is Moscow (but "المتحدث باسم أردوغان، إبراهيم كالين" is Kalin)
         head = self._chunks(d, s, e)[0]

@@ -1,0 +1,103 @@
+"""The extractor's shortcuts give what the long way gives: the named sources of a sentence sliced
+from one matcher pass over the whole text are those of a pass over the sentence alone."""
+
+from __future__ import annotations
+
+import pytest
+
+from framing.attribution import AttributionExtractor, _SentenceSources
+from framing.lexicon import load_lexicon
+from framing.records import Hit
+
+
+@pytest.fixture(scope="module")
+def adir(data_dir):
+    return data_dir / "attribution"
+
+
+@pytest.fixture(scope="module")
+def extractor(adir):
+    return AttributionExtractor(verbs=[load_lexicon(adir / "reporting_verbs.yaml")],
+                                sources=[load_lexicon(adir / "sources.yaml")])
+
+
+@pytest.fixture(scope="module")
+def bundled():
+    return AttributionExtractor()  # the bundled reporting verbs and sources
+
+
+#: sources in several sentences, a multi-word one at a sentence start and end, one over a line break
+TEXTS = [
+    "قال مسؤول في وزارة الداخلية إن الوضع هادئ. وأضاف المتحدث باسم الجيش أن القوات انسحبت.\n"
+    "وذكرت وكالة رويترز أن الجيش نفى ذلك، بحسب مصادر أمنية.",
+    "وزارة الداخلية\nالجيش أكد أن «الهدنة صامدة». ونقلت وكالة الأنباء عن مصدر عسكري قوله إن الهجوم فشل؟",
+    "الجيش. الجيش، وزارة الداخلية - الجيش… مصادر أمنية",
+]
+
+
+def _sentences(doc):
+    return range(len(doc.sent_starts))
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_sliced_sources_equal_one_pass_per_sentence(bundled, text):
+    doc = bundled._prepare(text, "d")
+    sliced = doc.sentence_sources
+    assert isinstance(sliced, _SentenceSources)
+    found = 0
+    for j in _sentences(doc):
+        per_sentence = sliced._find(sliced._lo[j], sliced._hi[j])
+        got = sliced(j)
+        assert [(i0, i1, h.lexicon, h.entry_id) for i0, i1, h in got] == \
+               [(i0, i1, h.lexicon, h.entry_id) for i0, i1, h in per_sentence]
+        found += len(got)
+    assert found >= 2  # the fixtures name sources: the comparison is not of empty lists
+    assert sliced._firsts is not None  # (and the whole pass was used, not the fallback)
+
+
+def test_seed_sources_equal_one_pass_per_sentence(extractor, adir):
+    found = 0
+    for n in range(5):
+        text = (adir / f"seed_{n:03d}.txt").read_text(encoding="utf-8")
+        doc = extractor._prepare(text, "d")
+        sliced = doc.sentence_sources
+        for j in _sentences(doc):
+            found += len(sliced(j))
+            assert [h[:2] for h in sliced(j)] == [h[:2] for h in sliced._find(sliced._lo[j], sliced._hi[j])]
+    assert found >= 20
+
+
+def _hit(i: int) -> Hit:
+    return Hit(doc_id="d", lexicon="sources", term="الجيش", matched="الجيش", start=i, end=i + 1,
+               category="military", stance=0.0, entry_id=f"e{i}", sentence_start=0, sentence_end=0)
+
+
+def test_a_hit_across_a_sentence_end_falls_back_to_one_pass_per_sentence():
+    calls = []
+    whole = [(0, 1, _hit(0)), (2, 4, _hit(2)), (5, 6, _hit(5))]  # tokens 2–3 cross the end of sentence 0
+
+    def find(lo=0, hi=None):
+        calls.append((lo, hi))
+        if hi is None:
+            return whole
+        return [h for h in whole if lo <= h[0] and h[1] <= hi]
+
+    starts = [0, 5, 10, 15, 20, 25]  # six tokens; sentences [0, 3) and [3, 6) in tokens
+    sliced = _SentenceSources(find, starts, [0, 15], [14, 29])
+    assert [h[:2] for h in sliced(0)] == [(0, 1)]  # not the crossing hit: what a pass over tokens 0–2 gives
+    assert [h[:2] for h in sliced(1)] == [(5, 6)]
+    assert calls == [(0, None), (0, 3), (3, 6)]
+
+
+def test_hits_within_sentences_are_sliced_from_one_pass():
+    calls = []
+    whole = [(0, 1, _hit(0)), (1, 3, _hit(1)), (4, 5, _hit(4))]
+
+    def find(lo=0, hi=None):
+        calls.append((lo, hi))
+        return whole
+
+    sliced = _SentenceSources(find, [0, 5, 10, 15, 20, 25], [0, 15], [14, 29])
+    assert [h[:2] for h in sliced(1)] == [(4, 5)]
+    assert [h[:2] for h in sliced(0)] == [(0, 1), (1, 3)]
+    assert calls == [(0, None)]  # one pass for the whole text
