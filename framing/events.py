@@ -20,7 +20,10 @@ Grouping (:class:`EventGrouper`, :func:`group_events`)
    ± ``window_days`` days (never all pairs): in date order, ``batch_size`` documents at a
    time are weighted (with the whole corpus's idf) and multiplied by the documents up to
    ``window_days`` after them, so time and memory grow with the documents of a window, not
-   of the corpus; any batch size gives the same floats and the same events.
+   of the corpus; any batch size gives the same floats and the same events. On a large
+   corpus (:data:`KERNEL_MIN_DOCS`) a compiled kernel (numba) computes each pair's sum in
+   scipy's order, only for the later documents of a row's window, keeping those at the floor:
+   the same floats without the product's every nonzero stored.
    Undated documents are compared with every document (content only); when more than
    ``max_undated`` are undated, only each one's ``n_neighbors`` most similar documents
    are kept (a warning says so).
