@@ -688,6 +688,20 @@ class _Doc(TextNavigation):
     anchors: list[_Found] = field(default_factory=list)
     _sources: dict[int, list[tuple[int, int, Hit]]] = field(default_factory=dict)
     _honorifics: list[int] | None = None  # token positions of honorifics, found when first asked
+    _verb_at: list[int] | None = None  # token positions of the verb cues, in order (when first asked)
+    _sourcing_at: list[int] | None = None  # token positions of the words a sourcing cue can start with
+
+    def verb_positions(self) -> list[int]:
+        """The first tokens of the verb cues, in order (``verbs`` is final once the text is prepared)."""
+        if self._verb_at is None:
+            self._verb_at = sorted(self.verbs)
+        return self._verb_at
+
+    def sourcing_positions(self) -> list[int]:
+        """The tokens in :data:`_SOURCING_FIRST`, in order (where a sourcing cue may start)."""
+        if self._sourcing_at is None:
+            self._sourcing_at = _positions(self.norms, _SOURCING_FIRST.intersection(self.types))
+        return self._sourcing_at
 
     def sources_in(self, s: int, e: int) -> list[tuple[int, int, Hit]]:
         """The named sources whose first token is in [s, e), by position (longer first at a token)."""
@@ -956,7 +970,7 @@ class AttributionExtractor:
     def _cues(self, d: _Doc) -> list[_Cue]:
         cues = []
         covered: set[int] = set()
-        for i in _positions(d.norms, _SOURCING_FIRST.intersection(d.types)):
+        for i in d.sourcing_positions():
             cue = self._sourcing_cue(d, i, d.norms[i])
             if cue is not None:
                 cues.append(cue)
@@ -1873,13 +1887,14 @@ class AttributionExtractor:
         # a trailing sourcing phrase ("..., بحسب وكالة سبوتنيك") is not part of the speech, nor is
         # what another speaker says after "، وقالت X", nor the next claim after "، مشيرا إلى أن"
         end = self._cut_final_sourcing(d, start, end)
-        k = ci + 1
-        while k < len(d.starts) and d.starts[k] < end:
-            v = d.verbs.get(k)
-            if v is not None and (v.proclitic or _is_participle_cue(d.norms[k])) and any(c in "،," for c in d.gap(k)):
+        at = d.verb_positions()  # the verbs after the content token, up to the end
+        for k in at[bisect.bisect_right(at, ci):]:
+            if d.starts[k] >= end:
+                break
+            v = d.verbs[k]
+            if (v.proclitic or _is_participle_cue(d.norms[k])) and any(c in "،," for c in d.gap(k)):
                 end = d.starts[k]
                 break
-            k += 1
         end = self._trim_end(d, start, end)
         if end <= start:
             return None
@@ -1905,16 +1920,16 @@ class AttributionExtractor:
 
     def _cut_final_sourcing(self, d: _Doc, start: int, end: int) -> int:
         """Cut a reported clause before a final ", بحسب X" (a source of the report, not speech)."""
-        k = d.tok_at_or_after(start) + 1
-        while k < len(d.starts) and d.starts[k] < end:
-            tok = d.norms[k]
-            if tok in _SOURCING_FIRST and d.inside_quote(d.starts[k]) is None and any(c in "،," for c in d.gap(k)):
-                cue = self._sourcing_cue(d, k, tok)
+        at = d.sourcing_positions()  # (only those tokens can start one)
+        for k in at[bisect.bisect_right(at, d.tok_at_or_after(start)):]:
+            if d.starts[k] >= end:
+                break
+            if d.inside_quote(d.starts[k]) is None and any(c in "،," for c in d.gap(k)):
+                cue = self._sourcing_cue(d, k, d.norms[k])
                 if cue is not None:
                     s, e, _ = self._np(d, cue.np_start, d.tok_at_or_after(end), mode="source")
                     if e > s and self._is_source(d, cue, s, e):
                         return d.starts[k]
-            k += 1
         return end
 
     def _closing_quote_before(self, d: _Doc, i0: int) -> int | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from framing.attribution import AttributionExtractor, _SentenceSources
+from framing.attribution import _SOURCING_FIRST, AttributionExtractor, _SentenceSources
 from framing.lexicon import load_lexicon
 from framing.records import Hit
 
@@ -101,3 +101,19 @@ def test_hits_within_sentences_are_sliced_from_one_pass():
     assert [h[:2] for h in sliced(1)] == [(4, 5)]
     assert [h[:2] for h in sliced(0)] == [(0, 1), (1, 3)]
     assert calls == [(0, None)]  # one pass for the whole text
+
+
+@pytest.mark.parametrize("text, claims", [
+    # the clause ends before a final sourcing phrase (found among the words a sourcing cue starts with)
+    ("قال الوزير إن الجيش انسحب من المدينة، بحسب وكالة رويترز.", ["الجيش انسحب من المدينة"]),
+    # and before a participle cue after a comma (found among the verb positions)
+    ("وقال الوزير إن الهدنة صامدة، مشيرا إلى أن المفاوضات مستمرة.", ["الهدنة صامدة", "المفاوضات مستمرة"]),
+    # no cut where the sourcing word has no comma before it, nor after a verb without one
+    ("قال الوزير إن الجيش انسحب بحسب الخطة المتفق عليها.", ["الجيش انسحب بحسب الخطة المتفق عليها"]),
+])
+def test_clause_ends_found_from_the_cue_positions(bundled, text, claims):
+    got = [a.quote_text for a in bundled.extract(text) if a.kind == "reported_speech"]
+    assert got == claims
+    doc = bundled._prepare(text, "d")
+    assert doc.verb_positions() == sorted(doc.verbs)
+    assert doc.sourcing_positions() == [k for k, t in enumerate(doc.norms) if t in _SOURCING_FIRST]
