@@ -476,7 +476,10 @@ def _anonymity_formulas(norms: list[str], types: set[str] | None = None) -> dict
 
 
 def _positions(tokens: list[str], wanted: Collection[str]) -> list[int]:
-    """The indices of ``tokens`` that are in ``wanted`` (a few words), in order (scans at C speed)."""
+    """The indices of ``tokens`` that are in ``wanted`` (distinct words), in order: one scan at C speed
+    per word for a few words, one membership test per token for more."""
+    if len(wanted) > 2:
+        return [i for i, w in enumerate(tokens) if w in wanted]
     out: list[int] = []
     for w in wanted:
         i = tokens.index(w)

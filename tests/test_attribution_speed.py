@@ -117,3 +117,12 @@ def test_clause_ends_found_from_the_cue_positions(bundled, text, claims):
     doc = bundled._prepare(text, "d")
     assert doc.verb_positions() == sorted(doc.verbs)
     assert doc.sourcing_positions() == [k for k, t in enumerate(doc.norms) if t in _SOURCING_FIRST]
+
+
+@pytest.mark.parametrize("wanted", [set(), {"قال"}, {"قال", "الجيش"}, {"قال", "الجيش", "مصدر", "ان"}])
+def test_positions_for_few_and_many_words(wanted):
+    from framing.attribution import _positions
+    from framing.normalize import normalize_ar
+
+    tokens = normalize_ar("قال الجيش إن مصدر قال إن الجيش انسحب وقال مصدر").split()
+    assert _positions(tokens, wanted) == [i for i, t in enumerate(tokens) if t in wanted]
