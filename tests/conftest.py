@@ -25,3 +25,15 @@ def seeds_dir() -> Path:
 @pytest.fixture(scope="session")
 def lexicon_dir() -> Path:
     return ROOT / "lexicons"
+
+
+@pytest.fixture(scope="session")
+def neutral():
+    """An attribution extractor with the bundled reporting verbs and the neutral sources lexicon,
+    as a run with a researcher's own framing lexicon has (built once for the attribution tests)."""
+    from framing.attribution import AttributionExtractor
+    from framing.lexicon import load_lexicon
+
+    lex = ROOT / "lexicons"
+    return AttributionExtractor(verbs=[load_lexicon(lex / "reporting_verbs.yaml")],
+                                sources=[load_lexicon(lex / "sources.yaml")])

@@ -14,15 +14,8 @@ from pathlib import Path
 import pytest
 
 from framing.attribution import AttributionExtractor
-from framing.lexicon import load_lexicon
 
 LEX = Path(__file__).resolve().parents[1] / "lexicons"
-
-
-@pytest.fixture(scope="module")
-def neutral() -> AttributionExtractor:
-    return AttributionExtractor(verbs=[load_lexicon(LEX / "reporting_verbs.yaml")],
-                                sources=[load_lexicon(LEX / "sources.yaml")])
 
 
 def _by_cue(ex: AttributionExtractor, text: str) -> dict[str, tuple[str, str]]:

@@ -25,12 +25,6 @@ LEX = Path(__file__).resolve().parents[1] / "lexicons"
 
 
 @pytest.fixture(scope="module")
-def neutral() -> AttributionExtractor:
-    return AttributionExtractor(verbs=[load_lexicon(LEX / "reporting_verbs.yaml")],
-                                sources=[load_lexicon(LEX / "sources.yaml")])
-
-
-@pytest.fixture(scope="module")
 def syria() -> AttributionExtractor:
     """The default folder's order: the Syria pack sorts before the neutral lexicon."""
     return AttributionExtractor(verbs=[load_lexicon(LEX / "reporting_verbs.yaml")],
