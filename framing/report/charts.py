@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
+import numpy as np
 import pandas as pd
 
 __all__ = [
@@ -215,6 +216,26 @@ _OTHER_LABELS = (0.62, 0.62, 0.62, 1.0)
 _LABEL_KEYS = "abcdefghijklmnopqrstuvwxyz"
 
 
+def _label_cells(rows: pd.DataFrame) -> dict[str, dict[str, tuple[float, float, int]]]:
+    """outlet → term → (share, mean stance, count) of one actor's rows of ``labels.csv``, terms in
+    the rows' order (one pass over plain columns, not a frame lookup per segment). A term that two
+    entries share is one label: shares and counts added, stances weighted by their counts."""
+    cells: dict[str, dict[str, tuple[float, float, int]]] = {}
+    for outlet, term, share, stance, count in zip(rows["outlet"].tolist(), rows["term"].tolist(),
+                                                  rows["share"].tolist(), rows["mean_stance"].tolist(),
+                                                  rows["count"].tolist(), strict=True):
+        cell = cells.setdefault(outlet, {})
+        count = int(count)
+        if term in cell:
+            s0, m0, c0 = cell[term]
+            known = [(m, c) for m, c in ((m0, c0), (stance, count)) if not pd.isna(m)]
+            mean = sum(m * c for m, c in known) / sum(c for _, c in known) if known else np.nan
+            cell[term] = (s0 + share, mean, c0 + count)
+        else:
+            cell[term] = (share, stance, count)
+    return cells
+
+
 def plot_label_shares(labels: pd.DataFrame, *, voice: str = "authorial", actors: Sequence[str] | None = None,
                       outlets: Sequence[str] | None = None, max_actors: int = 6, threshold: float = 0.06,
                       max_labels: int = 8):
@@ -253,13 +274,14 @@ def plot_label_shares(labels: pd.DataFrame, *, voice: str = "authorial", actors:
         kept = order if len(order) <= max_labels else order[:max_labels - 1]
         keys = {t: _LABEL_KEYS[k % len(_LABEL_KEYS)] for k, t in enumerate(kept)}
         bars: list[tuple] = []  # (row, share, left, colour): one barh call per panel
+        cells = _label_cells(sub)
         for y, outlet in enumerate(names):
-            rows = sub[sub["outlet"] == outlet].set_index("term")
-            segments = [(t, rows.loc[t, "share"], rows.loc[t, "mean_stance"], int(rows.loc[t, "count"]))
-                        for t in kept if t in rows.index]
-            rest = rows[~rows.index.isin(kept)]
-            if len(rest):  # the labels beyond the kept ones, as one grey segment
-                segments.append((f"{len(rest)} other label{'' if len(rest) == 1 else 's'}", rest["share"].sum(), None, int(rest["count"].sum())))
+            rows = cells.get(outlet, {})
+            segments = [(t, *rows[t]) for t in kept if t in rows]
+            rest = [v for t, v in rows.items() if t not in keys]
+            if rest:  # the labels beyond the kept ones, as one grey segment
+                segments.append((f"{len(rest)} other label{'' if len(rest) == 1 else 's'}",
+                                 float(np.sum([v[0] for v in rest])), None, sum(v[2] for v in rest)))
             left = 0.0
             for term, share, stance, _count in segments:
                 colour = _OTHER_LABELS if term not in keys else cmap(norm(0.0 if pd.isna(stance) else float(stance)))
