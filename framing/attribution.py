@@ -277,7 +277,19 @@ _SOURCE_HEADS = _SPEECH_NOUNS | _set("""
 قناه شهود ناشطين ناشطون سكان مرصد مركز مكتب رئاسه رئيس حزب حركه جبهه ائتلاف منظمه هيئه لجنه جيش
 شرطه مديريه محافظ خبراء خبير محلل محللين محللون مراقبين مراقبون وسائل اعلام شبكه تلفزيون اذاعه قياده
 نائب عضو مدير دراسه احصائيات احصاءات ارقام مصادرنا مراسلنا امم منظمات ناشطين ناشطون قيادي قياديين
+مسئول مسئولين مسئولون
 """)
+#: a cue word right after these prepositions is a verbal noun ("على نقل الحكم", "عن قول"), not a verb
+_MASDAR_PREPS = _set("في عن الي حول عند علي")
+#: words a name starts with that its next word continues ("عبد المجيد", "أبو المجد"); «أما» opens a topic
+_NAME_PREFIXES = _set("عبد ابو ام ابن بن اما")
+#: titles in the construct state that end a one-word name before them ("ياسين عضو الكتلة")
+_OFFICES = _set("""
+عضو عضوه نائب نائبه ممثل مرشح مرشحه مسؤول مسئول مسؤوله مسئوله متحدث ناطق رئيس رئيسه مدير مديره امين
+وزير وزيره محافظ سفير مستشار منسق مؤسس
+""")
+#: words no person's name has inside it: the phrase is no bare name ("كثير من المتهمين")
+_NOT_NAME_WORDS = _set("في من علي الي عن مع حول عبر ضد بين عند لدي خلال منذ هذا هذه ذلك تلك كل بعض عدد كثير")
 #: words skipped at the start of a speaker phrase ("أكد فيه الجيش", "أكد أمس الوزير")
 _NP_LEAD_SKIP = _set("""
 فيه فيها بدوره بدورها ايضا كذلك بذلك بهذا اليه اليها عليه عليها منه منها اليوم امس مساء صباح السبت الاحد الاثنين الثلاثاء الاربعاء الخميس الجمعه
@@ -303,7 +315,7 @@ _SPOKESMEN = _set("متحدث ناطق متحدثه ناطقه")
 _OBLIGATION = _set("عليه عليها عليهم عليهما علينا عليك عليكم")
 #: head nouns of a person's title ("رئيس الوزراء", "المتحدث باسم", "منسق حركة"): a name next to one is the person's
 _PERSON_HEADS = _set("""
-رئيس رئيسه وزير وزيره متحدث متحدثه ناطق ناطقه مدير مديره نائب نائبه عضو عضوه سفير سفيره محافظ امين مساعد
+رئيس رئيسه وزير وزيره متحدث متحدثه ناطق ناطقه مدير مديره نائب نائبه عضو عضوه سفير سفيره محافظ امين مساعد مساعده
 مستشار مستشاره منسق منسقه مؤسس مؤسسه قائد قيادي وكيل عميد نقيب مفتي محامي خبير محلل مراسل
 نجم لاعب مدرب استاذ مقدم مقدمه مذيع مذيعه زعيم زعيمه
 """)
@@ -376,6 +388,8 @@ _NAMED_HEADS = _SOURCE_HEADS | _TITLE_NOUNS | _set("""
 جماعه شركه مؤسسه مجموعه جمعيه تنظيم تيار منتدي مبادره مستشفي ميدان شارع منطقه قريه مدينه نادي فريق
 جامعه مدرسه فندق مصنع مطعم قاعه مسجد كنيسه عمليه خطه مشروع نظام قانون
 """)
+#: every head noun of a source, person or named body: a word after which a bare name is no bare name
+_ALL_HEADS = _SOURCE_HEADS | _PERSON_HEADS | _NAMED_HEADS | _TITLE_NOUNS
 #: "كان" opening a sentence before its subject ("وكان الوزير، فلان، قد أعلن")
 _KANA = _set("كان كانت وكان وكانت فكان فكانت")
 #: quantity nouns that take "من": "عدد من القيادات", "أحد المتظاهرين"
@@ -948,6 +962,15 @@ class AttributionExtractor:
 
         for i in [k for k in verbs if k > 0 and norms[k - 1] in _PURPOSE and norms[k][:1] in "يتن"]:
             del verbs[i]  # "حتى يقول الحقيقة", "لكي يقول": a purpose clause, no report
+        for i in [k for k in verbs if k > 0 and norms[k - 1] in _MASDAR_PREPS and not verbs[k].proclitic
+                  and not any(c in _PUNCT_BREAK or c in ".!?؟\n" for c in text[ends[k - 1]:starts[k]])]:
+            del verbs[i]  # "على نقل الحكم", "عن قول": a verbal noun after a preposition, no verb
+        if "ان" in types:
+            madda = [k for k in _positions(norms, ("ان",)) if text[starts[k]] == "آ"]
+            if madda:  # "آن هاثواي" (Anne): a name, never the complementizer إن/أن
+                norms = list(norms)
+                for k in madda:
+                    norms[k] = "آن"
         for i in _positions(norms, _REPLY.intersection(types)):
             if i in verbs and i + 1 < len(norms) and norms[i + 1] in _DEED:
                 del verbs[i]  # "رد فعل على …" (a reaction): the noun, no cue
@@ -1117,6 +1140,8 @@ class AttributionExtractor:
                         i += 1
                 else:
                     break
+        if mode == "source" and i < end and d.norms[i] in _RESUMPTIVE and i - 1 in d.verbs:
+            i += 1  # "وفقا لما أشارت إليه العديد من وسائل الإعلام": the pronoun of «ما», then the source
         s = k = i
         n = commas = 0
         if mode == "subject" and i == i_first and 0 < i < end and i - 1 in d.verbs and d.quote_before(i) is None \
@@ -1173,6 +1198,8 @@ class AttributionExtractor:
                 break
             if n >= 1 and _accusative_object(d, k, end):
                 break  # "وفقا لبيان رئاسة الجمهورية وفدا من حزب النور": the verb's object, not the source
+            if mode == "subject" and n >= 1 and self._object_after_subject(d, k, end, n == 1):
+                break  # "وردد المتظاهرون هتافات", "واستكمل حمودة هجومه على": the verb's object
             if (mode == "subject" and (n >= 2 or (n == 1 and k + 1 < end and d.norms[k + 1].startswith("ال")))
                     and tok[0] != "ا" and _bare_forms(tok) & _WRITTEN_WORDS
                     and d.norms[s][:2] != "ال" and all(not _bare_forms(d.norms[t]) & (_NAMED_HEADS | _PERSON_HEADS)
@@ -1195,6 +1222,34 @@ class AttributionExtractor:
             n += 1
             k += 1
         return s, k, names
+
+    @staticmethod
+    def _object_after_subject(d: _Doc, k: int, end: int, second: bool) -> bool:
+        """Does token ``k`` start the verb's object after a subject (tokens before ``k``)? Three shapes
+        that no name or adjective takes: an indefinite plural in -ات after a definite noun ("المتظاهرون
+        هتافات"); a definite plural in -ين/-ون after a definite feminine singular ("الحركة الموظفين": no
+        adjective of it, and a definite noun has no genitive; ``second``: ``k`` is the phrase's second word);
+        a noun with «his» before a preposition ("حمودة هجومه على")."""
+        tok, prev = d.norms[k], d.norms[k - 1]
+        # the shapes first (plain string tests: this runs for every word of every subject phrase)
+        if len(tok) < 4:
+            return False
+        definite_prev = prev[:2] == "ال" or prev[:3] == "وال"
+        if tok[:2] == "ال":
+            # (the subject's head itself: not "أسر ضباط الشرطة المختطفين")
+            shape = second and definite_prev and len(tok) >= 7 and prev[-1] == "ه" and tok[-2:] in ("ين", "ون")
+        elif tok[-2:] == "ات":
+            shape = (definite_prev and len(tok) >= 5 and tok[0] not in "ولبف"
+                     and not _bare_forms(prev) & (_PERSON_HEADS | _TITLE_NOUNS)
+                     and (k < 2 or d.norms[k - 2] not in _NAME_PREFIXES))
+        else:
+            # (not "أبو سعده على", nor a writer's ه for ة: only where the text spells ة)
+            shape = (tok[0] not in "لب" and d.text[d.ends[k] - 1] == "ه" and k + 1 < end
+                     and d.norms[k + 1] in _PREPOSITIONS and prev not in _NAME_PREFIXES
+                     and d.quote_before(k) is None and "ة" in d.text)
+        if not shape or prev in _TITLES or k in d.verbs or tok in NOT_SPEAKERS:
+            return False
+        return not any(c in "،," for c in d.gap(k)) and not _bare_forms(tok) & _ALL_HEADS
 
     @staticmethod
     def _name_ali(d: _Doc, k: int, end: int) -> bool:
@@ -1505,6 +1560,7 @@ class AttributionExtractor:
                 h = next((k for k in range(a + 2, b) if _bare_forms(d.norms[k]) & _PERSON_HEADS), None)
                 if h is not None:
                     b = h
+            b = self._name_apposition(d, a, b)
             if b > a + _MAX_SPEAKER_WORDS:
                 b = a + _MAX_SPEAKER_WORDS
                 if d.norms[b - 1][:1] in "بل" and d.norms[b - 1][1:3] != "ال" and d.norms[b - 1][:2] != "لل":
@@ -1523,6 +1579,39 @@ class AttributionExtractor:
                     or any(h[0] == a and not normalize_ar(h[2].term).startswith("ل") for h in d.sources_in(a, a + 1))):
                 name = name[1:]  # "بيان لمجلس الوزراء": the statement's author, without the لـ of the genitive
         return name
+
+    @staticmethod
+    def _name_apposition(d: _Doc, a: int, b: int) -> int:
+        """The end of a bare name [a, b) (first word no head or title) before a description with no comma:
+        a title after a one-word name ("ياسين عضو الكتلة"), a definite participle before a preposition or
+        its adjective ("الحسين عبد البصير المشرف على", "عاموس جلعاد المكلف") or «أول/آخر» after two words
+        ("بارك غون هيه أول امرأة")."""
+        first = d.norms[a]
+        heads = _ALL_HEADS
+        if (b - a < 2 or first.startswith(("وال", "لل")) or first in _TITLES or first in _KINSHIP
+                or first in NOT_SPEAKERS or first in _NAME_PREFIXES or first in _NOT_NAME_WORDS
+                or first in _PRONOUN_PREPS or first in _RESUMPTIVE or first in _OBLIGATION
+                or _bare_forms(first) & heads or d.quote_before(a) is not None):
+            return b
+        if not first.startswith("ال") and d.norms[a + 1] in _OFFICES and d.quote_before(a + 1) is None:
+            return a + 1  # "ياسين عضو الكتلة"
+        for j in range(a + 1, b):
+            tok = d.norms[j]
+            if (d.quote_before(j) is not None or _bare_forms(tok) & heads or tok in _NOT_NAME_WORDS
+                    or tok[1:] in _DEMONSTRATIVES):
+                return b
+            if d.norms[j - 1] in _NAME_PREFIXES:
+                continue  # "عبد المجيد", "أبو المجد": the name goes on
+            if tok in ("احد", "احدي") and d.norms[a] not in _QUANTITY:
+                return j  # "ياسر سويفي أحد المحتجين", "محمود أحد نزلاء المركز"
+            if j >= a + 2 and (tok in ("اول", "اخر", "اولي") or (
+                    tok.startswith("الم") and len(tok) >= 6 and not tok.endswith("ي") and j + 1 < len(d.norms)
+                    and (d.norms[j + 1] in _PREPOSITIONS or d.norms[j + 1][:1] in "لب"
+                         or d.norms[j + 1].startswith("ال")))):
+                return j  # (not "أما جيران المتهمة يؤكدون")
+            if tok.startswith(("ال", "لل", "بال", "وال")):
+                return b  # (a definite surname: "عمرو المكي"; what follows may be its adjective)
+        return b
 
     @staticmethod
     def _name_after_title(d: _Doc, a: int, b: int) -> int | None:
