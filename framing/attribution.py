@@ -281,6 +281,7 @@ _SOURCE_HEADS = _SPEECH_NOUNS | _set("""
 """)
 #: a cue word right after these prepositions is a verbal noun ("على نقل الحكم", "عن قول"), not a verb
 _MASDAR_PREPS = _set("في عن الي حول عند علي")
+_BELONGING = _set("التابع التابعه التابعين التابعون")
 #: words a name starts with that its next word continues ("عبد المجيد", "أبو المجد"); «أما» opens a topic
 _NAME_PREFIXES = _set("عبد ابو ام ابن بن اما")
 #: titles in the construct state that end a one-word name before them ("ياسين عضو الكتلة")
@@ -317,7 +318,7 @@ _OBLIGATION = _set("عليه عليها عليهم عليهما علينا عل�
 _PERSON_HEADS = _set("""
 رئيس رئيسه وزير وزيره متحدث متحدثه ناطق ناطقه مدير مديره نائب نائبه عضو عضوه سفير سفيره محافظ امين مساعد مساعده
 مستشار مستشاره منسق منسقه مؤسس مؤسسه قائد قيادي وكيل عميد نقيب مفتي محامي خبير محلل مراسل
-نجم لاعب مدرب استاذ مقدم مقدمه مذيع مذيعه زعيم زعيمه
+نجم لاعب مدرب استاذ مقدم مقدمه مذيع مذيعه زعيم زعيمه مفوض مفوضه
 """)
 #: words before the head of a source phrase ("بحسب آخر تقرير", "وفقا لأحدث إحصاءات")
 _SOURCE_LEAD = _set("اخر لاخر احدث لاحدث بعض لبعض احد لاحد اول لاول")
@@ -351,7 +352,7 @@ _OFFICE_OF = _set("مكتب ديوان محامي محاميه نجل ابنه �
 #: parts of a law or a charter: "المادة الثالثة: «…»" quotes the text, nobody's words
 _LAW_PARTS = _set("ماده الماده مواد بند البند فقره الفقره")
 #: trailing words dropped from an unknown speaker's name cut to a few words
-_NAME_TAIL = _set("باسم في ب عن من ل الي علي و المسؤول المسئول والمسؤول والمسئول برئاسه")
+_NAME_TAIL = _set("باسم في ب عن من ل الي علي و المسؤول المسئول والمسؤول والمسئول برئاسه التابع التابعه التابعين")
 #: broadcast nouns: "قال لراديو X" — the station he spoke to
 _BROADCAST = _set("راديو اذاعه تلفزيون تليفزيون برنامج فضائيه")
 #: verbs of going on ("ومضت الصحيفة تقول", "وعاد الوزير ليؤكد"): their subject is the speaker of the verb after
@@ -971,6 +972,11 @@ class AttributionExtractor:
                 norms = list(norms)
                 for k in madda:
                     norms[k] = "آن"
+        for i in [k for k in verbs if verbs[k].lemma == "دعا" and k + 1 < len(norms) and (
+                (norms[k + 1][:2] == "لل" and norms[k][:1] in "يت"
+                 and not any(c in _PUNCT_BREAK for c in text[ends[k]:starts[k + 1]]))
+                or (k > 0 and norms[k - 1] in ("ما", "مما")))]:
+            del verbs[i]  # "بصورة تدعو للريبة", "مما دعا الشرطة لإطلاق": gives cause for, nobody speaks
         for i in _positions(norms, _REPLY.intersection(types)):
             if i in verbs and i + 1 < len(norms) and norms[i + 1] in _DEED:
                 del verbs[i]  # "رد فعل على …" (a reaction): the noun, no cue
@@ -1539,7 +1545,9 @@ class AttributionExtractor:
                 # "الخبير القانوني أحمد رفعت عميد كلية حقوق": a second title after the name ends the name
                 k = self._name_start(d, a, b)
                 # (a definite one too, with its own definite adjective: "فلان المتحدث الرسمي باسم …")
+                # (not the phrase's last word: a surname, "الشاعر أحمد فؤاد نجم")
                 h = next((j for j in range(k + 1, b) if _bare_forms(d.norms[j]) & _PERSON_HEADS
+                          and not self._surname(d, j, b)
                           and (not d.norms[j].startswith("ال")
                                or (j + 1 < e and d.norms[j + 1].startswith("ال") and not d.gap(j + 1).strip()))),
                          None) if k is not None else None
@@ -1557,10 +1565,13 @@ class AttributionExtractor:
                     and d.norms[a] not in _TITLES
                     and not (d.norms[a].startswith("ال") and d.norms[a + 1].startswith(("ال", "ب", "ل")))):
                 # "عبد المنعم أبو الفتوح رئيس حزب مصر القوية": the person's name, not the title after it
-                h = next((k for k in range(a + 2, b) if _bare_forms(d.norms[k]) & _PERSON_HEADS), None)
+                h = next((k for k in range(a + 2, b) if _bare_forms(d.norms[k]) & _PERSON_HEADS
+                          and not self._surname(d, k, b)), None)
                 if h is not None:
                     b = h
             b = self._name_apposition(d, a, b)
+            # "مركز الرصد التابع للجامعة": what the body belongs to is no part of its name
+            b = next((k for k in range(a + 1, b) if d.norms[k] in _BELONGING), b)
             if b > a + _MAX_SPEAKER_WORDS:
                 b = a + _MAX_SPEAKER_WORDS
                 if d.norms[b - 1][:1] in "بل" and d.norms[b - 1][1:3] != "ال" and d.norms[b - 1][:2] != "لل":
@@ -1579,6 +1590,14 @@ class AttributionExtractor:
                     or any(h[0] == a and not normalize_ar(h[2].term).startswith("ل") for h in d.sources_in(a, a + 1))):
                 name = name[1:]  # "بيان لمجلس الوزراء": the statement's author, without the لـ of the genitive
         return name
+
+    @staticmethod
+    def _surname(d: _Doc, j: int, b: int) -> bool:
+        """Is the title noun at ``j`` (phrase end ``b``) a surname: «نجم» or a definite one ending the phrase
+        before punctuation ("أحمد فؤاد نجم،", "حمدي الوزير")?"""
+        tok = d.norms[j]
+        return j + 1 >= b and (tok == "نجم" or tok.startswith("ال")) and (
+            j + 1 >= len(d.norms) or bool(d.gap(j + 1).strip()))
 
     @staticmethod
     def _name_apposition(d: _Doc, a: int, b: int) -> int:

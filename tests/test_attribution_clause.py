@@ -89,3 +89,26 @@ def test_a_pronoun_after_ma_and_the_verb_is_not_the_source(neutral):
     text = "وستلعب الفرقة مباراتها الأخيرة غدا، وفقا لما أشارت إليه العديد من وسائل الإعلام المحلية."
     [a] = [x for x in neutral.extract(text) if x.kind == "sourcing"]
     assert not a.speaker.startswith("إليه")
+
+
+# --- names padded by what they belong to, surnames that look like titles ---------------------------
+
+def test_a_body_is_named_without_the_belonging_adjective(neutral):
+    [a] = neutral.extract("وقال مركز الرصد الفلكي التابع للجامعة إن الزلزال كان خفيفا.")
+    assert a.speaker == "مركز الرصد الفلكي"
+
+
+def test_a_title_noun_as_the_last_word_is_a_surname(neutral):
+    # «نجم» (a star) as a surname after the name; «نجم الكرة» before a name stays a title
+    [a] = neutral.extract("أكد الشاعر سامي فؤاد نجم، أن الديوان الجديد سيصدر قريبا.")
+    assert a.speaker == "الشاعر سامي فؤاد نجم"
+
+
+def test_gives_cause_for_is_no_call(neutral):
+    # «بصورة تدعو للريبة», «مما دعا الشرطة لـ…»: a reason, nobody speaks; «دعا الحزب إلى» stays a cue
+    text = "ووقف الرجل بجوار السيارات بصورة تدعو للريبة إلى أن ضبطه الأمن."
+    assert all(a.cue != "تدعو" for a in neutral.extract(text))
+    text = "ورشق المحتجون المبنى بالحجارة، مما دعا قوات الأمن لاستخدام الغاز لتفريقهم."
+    assert all(a.cue != "دعا" for a in neutral.extract(text))
+    got = _speakers(neutral, "ودعا الحزب في بيان إلى أن تلتزم الحكومة بالحوار.")
+    assert got.get("ودعا") == "الحزب"
