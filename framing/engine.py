@@ -42,6 +42,7 @@ from itertools import islice
 from operator import attrgetter
 
 from framing.analysis import DocumentResult, ResultBatch, RunSpec, analyze_packed, analyze_safely, context_for
+from framing.corpus.chunks import LineChunk, line_chunks, merge_chunks, read_chunk, supports_line_chunks
 from framing.errors import ConfigError, MissingDependencyError, RunError
 from framing.records import Document, Span
 
@@ -155,6 +156,18 @@ class MappedCorpus:
                 yield from _dask_partitions(corpus, parts, self.spec, formats, workers=self.jobs or default_jobs(),
                                             scheduler=self.scheduler, started=self._take_started())
                 return
+        workers = self.jobs or default_jobs()
+        if (self.engine == "dask" or workers > 1) and supports_line_chunks(corpus):
+            # JSON Lines read by this process: it reads the lines only, the workers build the documents
+            chunks = line_chunks(corpus, size=self.batch_size, limit=self.limit)
+            complete = self.limit is None or self.limit > len(corpus)
+            if self.engine == "dask":
+                yield from _dask_chunks(corpus, chunks, self.spec, formats, workers=workers, scheduler=self.scheduler,
+                                        complete=complete, started=self._take_started())
+            else:
+                yield from _pool_chunks(corpus, chunks, self.spec, formats, workers=workers, complete=complete,
+                                        executor=self._take_started())
+            return
         docs = corpus.iter_documents()
         if self.limit is not None:
             docs = islice(docs, self.limit)
@@ -284,6 +297,39 @@ def _start_pool(spec: RunSpec, workers: int):
 def _pool_map(documents: Iterable[Document], spec: RunSpec, formats: Formats, *, workers: int, batch_size: int,
               executor=None) -> Iterator[ResultBatch]:
     """The batches analysed on a local pool (``executor``: one :func:`_start_pool` began)."""
+    tasks = ((_pool_batch, (_pack_docs(batch), spec.key, formats), f"document {batch[0].doc_id!r}")
+             for batch in _batches(documents, batch_size))
+    yield from _pool_ordered(tasks, spec, workers, executor, len)
+
+
+def _pool_chunk(chunk: LineChunk, spec_key: str, formats: Formats) -> tuple[ResultBatch, list, dict]:
+    from framing.analysis import _CONTEXT, pack_results
+
+    ctx = _CONTEXT[spec_key]
+    docs, problems, line_texts = read_chunk(chunk)
+    return pack_results([analyze_safely(doc, ctx) for doc in docs], formats), problems, line_texts
+
+
+def _pool_chunks(corpus, chunks: Iterator[LineChunk], spec: RunSpec, formats: Formats, *, workers: int,
+                 complete: bool, executor=None) -> Iterator[ResultBatch]:
+    """The chunks of lines read into documents and analysed on a local pool; the corpus's
+    problems merged from theirs at the end."""
+    merged: list = []
+    tasks = ((_pool_chunk, (chunk, spec.key, formats), _line_label(chunk)) for chunk in chunks)
+    for batch, problems, line_texts in _pool_ordered(tasks, spec, workers, executor, lambda r: len(r[0])):
+        merged.append((problems, line_texts))
+        if len(batch):  # a chunk of problems only (after the last line) has no documents
+            yield batch
+    merge_chunks(corpus, merged, complete=complete)
+
+
+def _line_label(chunk: LineChunk) -> str:
+    return f"line {chunk.numbers[0]} of {chunk.reader.path}" if chunk.lines else "the end of the corpus"
+
+
+def _pool_ordered(tasks, spec: RunSpec, workers: int, executor, size) -> Iterator:
+    """The results of ``tasks`` (``(function, args, label)``) run on a local pool, in order, at
+    most ``2·workers`` in flight; ``size(result)`` documents each."""
     from concurrent.futures.process import BrokenProcessPool
 
     executor = executor if executor is not None else _new_pool(spec, workers)
@@ -291,24 +337,23 @@ def _pool_map(documents: Iterable[Document], spec: RunSpec, formats: Formats, *,
     done = 0
     finished = False
     try:
-        batches = _batches(documents, batch_size)
-        for batch in batches:
-            pending.append((_submit(executor, _pool_batch, _pack_docs(batch), spec.key, formats), batch[0].doc_id))
+        for fn, args, label in tasks:
+            pending.append((_submit(executor, fn, *args), label))
             if len(pending) >= 2 * workers:
-                fut, _first = pending.popleft()
+                fut, _label = pending.popleft()
                 result = fut.result()
-                done += len(result)
+                done += size(result)
                 yield result
         while pending:
-            fut, _first = pending.popleft()
+            fut, _label = pending.popleft()
             result = fut.result()
-            done += len(result)
+            done += size(result)
             yield result
         finished = True
     except BrokenProcessPool:
-        first = pending[0][1] if pending else "?"
+        label = pending[0][1] if pending else "?"
         raise RunError(f"a worker process died (killed, or out of memory) after {done} documents, while "
-                       f"analysing the batch starting at document {first!r}",
+                       f"analysing the batch starting at {label}",
                        hint="rerun; if memory is short use fewer --jobs") from None
     finally:
         if finished:
@@ -447,6 +492,46 @@ def _dask_partitions(corpus, parts, spec: RunSpec, formats: Formats, *, workers:
             done += len(batch)
             yield batch
         corpus.merge_partitions(merged)
+    finally:
+        for fut in pending:
+            fut.cancel()
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def _dask_chunk(chunk: LineChunk, spec: RunSpec, formats: Formats) -> tuple[ResultBatch, list, dict]:
+    docs, problems, line_texts = read_chunk(chunk)
+    return analyze_packed(docs, spec, formats), problems, line_texts
+
+
+def _dask_chunks(corpus, chunks: Iterator[LineChunk], spec: RunSpec, formats: Formats, *, workers: int,
+                 scheduler: str | None, complete: bool, started=None) -> Iterator[ResultBatch]:
+    """The chunks of lines read into documents and analysed on Dask workers (results in order)."""
+    client, cluster = _connected(started, workers, scheduler)
+    n_workers = max(1, len(client.scheduler_info().get("workers", {})) or workers)
+    token = f"{os.getpid()}-{spec.key[:12]}"
+    pending: deque = deque()
+    merged: list = []
+    done = 0
+    try:
+        [spec_future] = client.scatter([spec], broadcast=True, hash=False)
+        for i, chunk in enumerate(chunks):
+            pending.append(client.submit(_dask_chunk, chunk, spec_future, formats,
+                                         key=f"framing-chunk-{token}-{i}", pure=False, retries=0))
+            while len(pending) >= 2 * n_workers:
+                batch, problems, line_texts = _dask_result(pending.popleft(), done)
+                merged.append((problems, line_texts))
+                done += len(batch)
+                if len(batch):
+                    yield batch
+        while pending:
+            batch, problems, line_texts = _dask_result(pending.popleft(), done)
+            merged.append((problems, line_texts))
+            done += len(batch)
+            if len(batch):
+                yield batch
+        merge_chunks(corpus, merged, complete=complete)
     finally:
         for fut in pending:
             fut.cancel()

@@ -12,6 +12,7 @@ and problems included.
 from __future__ import annotations
 
 import hashlib
+from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
@@ -69,6 +70,9 @@ class _Scan:
     renames: list[dict[int, str]]  # per partition: ordinal of a document -> its unique id
     line_documents: dict[str, int] = field(default_factory=dict)  # per outlet, split documents counted once
     filtered: dict[str, int] = field(default_factory=dict)  # records left out by the filter, per reason
+    # per partition: the line of each document in reading order (0 without one), which places the
+    # chunks of lines a worker reads (framing.corpus.chunks) among the documents: their ordinals
+    doc_lines: list[array] = field(default_factory=list)
 
 
 class MultiReader:
@@ -523,6 +527,7 @@ class Corpus:
         sink = problems.append
         seen_ids: set[str] = set()
         renames: list[dict[int, str]] = []
+        doc_lines: list[array] = []
         settings = self._settings
         # the parts of a split document count as one document for repeated lines: their
         # lines are pooled, so a line repeated inside one long text is not "site boilerplate"
@@ -538,7 +543,9 @@ class Corpus:
 
         for reader in self._partition_readers():
             part_renames: dict[int, str] = {}
+            part_lines = array("q")
             for k, (raw, text) in enumerate(_documents(reader, settings, sink, self.path, left_out)):
+                part_lines.append(raw.line or 0)
                 new_id = _unique_id(raw.doc_id, seen_ids)
                 if new_id != raw.doc_id:
                     part_renames[k] = new_id
@@ -562,6 +569,7 @@ class Corpus:
                     else:
                         counter.add(outlet, hashes)
             renames.append(part_renames)
+            doc_lines.append(part_lines)
         if counter is not None and pooled_outlet:
             counter.add(pooled_outlet, pooled)
         if self.filter is not None and self.filter.outlets is not None:
@@ -576,7 +584,7 @@ class Corpus:
         if total == 0:
             raise self._empty_error(list(self._corpus_problems) + problems, filtered)
         repeated = counter.frequent(line_docs, rule) if counter is not None else {}
-        return _Scan(total, dict(outlet_docs), repeated, renames, dict(line_docs), dict(filtered))
+        return _Scan(total, dict(outlet_docs), repeated, renames, dict(line_docs), dict(filtered), doc_lines)
 
     def _collect_line_texts(self, scan: _Scan) -> dict[str, dict[int, str]]:
         wanted = {outlet: set(counts) for outlet, counts in scan.repeated.items()}

@@ -8,7 +8,7 @@ import io
 import json
 import re
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -185,25 +185,32 @@ class RecordFileReader:
             yield from self._iter_json(limits, sink, budget)
 
     def _iter_jsonl(self, limits: CorpusLimits, sink: Callable[[Problem], Any], budget: _Budget) -> Iterator[_Raw]:
+        with self.open_text(limits, budget) as fh:
+            yield from self.jsonl_records(self.lines(fh, limits, sink), limits, sink)
+
+    def jsonl_records(self, numbered: Iterable[tuple[int, str]], limits: CorpusLimits,
+                      sink: Callable[[Problem], Any]) -> Iterator[_Raw]:
+        """The records of numbered JSON Lines (what :meth:`lines` gives): a line that is not a
+        JSON object is listed (``malformed row``) and skipped. A worker of the map runs this on
+        lines the main process read (:mod:`framing.corpus.chunks`)."""
         source = str(self.path)
         depth = limits.max_json_depth
-        with self.open_text(limits, budget) as fh:
-            for number, line in self.lines(fh, limits, sink):
-                if line.isspace():
-                    continue
-                try:
-                    obj = _json_loads(line, depth)
-                except _TooDeep as exc:
-                    sink(Problem(source, "malformed row", "skipped", None, number, str(exc)))
-                    continue
-                except ValueError as exc:
-                    sink(Problem(source, "malformed row", "skipped", None, number, f"invalid JSON: {exc}"))
-                    continue
-                if not isinstance(obj, dict):
-                    sink(Problem(source, "malformed row", "skipped", None, number,
-                                 f"a JSON {type(obj).__name__}, not an object"))
-                    continue
-                yield self.from_record(obj, source, number, number, "")
+        for number, line in numbered:
+            if line.isspace():
+                continue
+            try:
+                obj = _json_loads(line, depth)
+            except _TooDeep as exc:
+                sink(Problem(source, "malformed row", "skipped", None, number, str(exc)))
+                continue
+            except ValueError as exc:
+                sink(Problem(source, "malformed row", "skipped", None, number, f"invalid JSON: {exc}"))
+                continue
+            if not isinstance(obj, dict):
+                sink(Problem(source, "malformed row", "skipped", None, number,
+                             f"a JSON {type(obj).__name__}, not an object"))
+                continue
+            yield self.from_record(obj, source, number, number, "")
 
     def _iter_json(self, limits: CorpusLimits, sink: Callable[[Problem], Any], budget: _Budget) -> Iterator[_Raw]:
         source = str(self.path)
