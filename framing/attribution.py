@@ -2211,6 +2211,9 @@ class AttributionExtractor:
                 # "وأضاف لاريجاني، حسبما نقلت قناة X، أن", "قال الأسد في تصريحات … نقلا عن سياسيين التقوه":
                 # the speaker's words, relayed by X
                 speaker = replace(speaker, via=override[1].name)
+            elif (override[0].lemma == "نقلا عن" and speaker is not None and speaker.name and not speaker.via
+                  and speaker.source_type == "media" and override[1].name):
+                speaker = replace(override[1], via=speaker.name)  # "وقالت الوكالة نقلا عن مصدر": the agency relays
             else:
                 speaker = override[1]
         if content_tok is None:
@@ -2289,6 +2292,18 @@ class AttributionExtractor:
         if not standalone and not self._is_source(d, cue, s, e):
             return  # "وفقا للقانون": not a source
         speaker = self._speaker(d, s, e, names, strip_lam=True)
+        if cue.has_verb and speaker is not None and e - s >= 3:
+            # "بحسب ما نقلته وكالة فرانس برس عن مسؤول أمريكي": the official's words, relayed by the agency
+            # (not "صادر عن الحزب": issued by; not "أوردت الخارجية عن نتائج المباحثات": what it said about)
+            m = next((k for k in range(s + 1, e - 1) if d.norms[k] == "عن"), None)
+            if (m is not None and d.norms[m - 1] not in _ISSUED and self._known(d, s, m) is not None
+                    and (self._known(d, m + 1, e) is not None
+                         or _bare_forms(d.norms[m + 1]) & (_SOURCE_HEADS | _PERSON_HEADS))):
+                original = self._speaker(d, m + 1, e, [qi for qi in names if d.quotes[qi].start > d.starts[m]])
+                relay = self._speaker(d, s, m, [qi for qi in names if d.quotes[qi].end <= d.ends[m - 1]],
+                                      strip_lam=True)
+                if original is not None and relay is not None:
+                    speaker = replace(original, via=relay.name)
         if speaker is None and e - s == 1 and _bare_forms(d.norms[s]) & _SPEECH_NOUNS:
             # "وجاء في البيان «...»" after the party's spokesman: the statement named before
             speaker = self._context(d, cue, svo=False, sentence_sources=False)

@@ -112,3 +112,19 @@ def test_gives_cause_for_is_no_call(neutral):
     assert all(a.cue != "دعا" for a in neutral.extract(text))
     got = _speakers(neutral, "ودعا الحزب في بيان إلى أن تلتزم الحكومة بالحوار.")
     assert got.get("ودعا") == "الحزب"
+
+
+# --- relays ---------------------------------------------------------------------------------------
+
+def test_a_sourcing_phrase_with_a_relay_names_the_original_speaker(neutral):
+    text = "واستهدفت الغارة مركزا عسكريا، بحسب ما نقلته وكالة رويترز عن مصادر أمنية."
+    [a] = neutral.extract(text)
+    assert (a.speaker, a.via, a.source_type) == ("مصادر أمنية", "وكالة رويترز", "anonymous")
+    # no relay without a named source before «عن»: what it was about
+    [a] = neutral.extract("واستهدفت الغارة مركزا عسكريا، بحسب ما أعلنه المتحدث عن الحادث.")
+    assert a.via == ""
+
+
+def test_an_agency_that_reports_from_a_source_relays_it(neutral):
+    [a] = neutral.extract("وقالت وكالة رويترز نقلا عن شهود عيان إن الشرطة أطلقت النار.")
+    assert (a.speaker, a.via) == ("شهود عيان", "وكالة رويترز")
