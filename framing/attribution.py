@@ -1198,7 +1198,8 @@ class AttributionExtractor:
                              and not _bare_forms(d.norms[k + 1]) & _SPEECH_EVENTS)
                     and not (tok == "من" and n >= 1 and d.norms[k - 1] in _QUANTITY)
                     and not (tok in ("علي", "امام") and n >= 1 and d.norms[k - 1] in _TITLES)
-                    and not (tok == "علي" and n >= 1 and self._name_ali(d, k, end))):
+                    and not (tok == "علي" and n >= 1 and self._name_ali(d, k, end))
+                    and not (tok == "علي" and n == 0 and self._ali_first(d, k, end))):
                 break
             if mode == "source" and tok in _REL_COMP:
                 break
@@ -1256,6 +1257,17 @@ class AttributionExtractor:
         if not shape or prev in _TITLES or k in d.verbs or tok in NOT_SPEAKERS:
             return False
         return not any(c in "،," for c in d.gap(k)) and not _bare_forms(tok) & _ALL_HEADS
+
+    @staticmethod
+    def _ali_first(d: _Doc, k: int, end: int) -> bool:
+        """Is «علي» right after a verb the first name Ali ("صرح علي أمين، القيادي بحزب الوفد، بأن") rather
+        than the verb's على ("أكد على ضرورة الحوار")? One surname without article, then a comma."""
+        if k == 0 or k - 1 not in d.verbs or k + 2 >= end or d.gap(k).strip():
+            return False
+        nxt = d.norms[k + 1]
+        return (not nxt.startswith(("ال", "لل", "بال")) and nxt not in _NP_STOP and k + 1 not in d.verbs
+                and d.quote_before(k + 1) is None and not _bare_forms(nxt) & _ALL_HEADS
+                and any(c in "،," for c in d.gap(k + 2)))
 
     @staticmethod
     def _name_ali(d: _Doc, k: int, end: int) -> bool:
@@ -1571,7 +1583,9 @@ class AttributionExtractor:
                     b = h
             b = self._name_apposition(d, a, b)
             # "مركز الرصد التابع للجامعة": what the body belongs to is no part of its name
-            b = next((k for k in range(a + 1, b) if d.norms[k] in _BELONGING), b)
+            # ("صحيفة الشرق الصادرة صباح السبت": when it appeared; not "وثيقة صادرة عن الوكالة": its author)
+            b = next((k for k in range(a + 1, b) if d.norms[k] in _BELONGING or (
+                d.norms[k] in _ISSUED and (k + 1 >= len(d.norms) or not d.norms[k + 1].startswith("عن")))), b)
             if b > a + _MAX_SPEAKER_WORDS:
                 b = a + _MAX_SPEAKER_WORDS
                 if d.norms[b - 1][:1] in "بل" and d.norms[b - 1][1:3] != "ال" and d.norms[b - 1][:2] != "لل":

@@ -128,3 +128,18 @@ def test_a_sourcing_phrase_with_a_relay_names_the_original_speaker(neutral):
 def test_an_agency_that_reports_from_a_source_relays_it(neutral):
     [a] = neutral.extract("وقالت وكالة رويترز نقلا عن شهود عيان إن الشرطة أطلقت النار.")
     assert (a.speaker, a.via) == ("شهود عيان", "وكالة رويترز")
+
+
+def test_when_a_paper_appeared_is_no_part_of_its_name(neutral):
+    [a] = neutral.extract("وذكرت صحيفة الشروق القطرية الصادرة صباح اليوم أن الوزير سيستقيل.")
+    assert a.speaker == "صحيفة الشروق القطرية"
+    # (who issued it is its author)
+    [a] = neutral.extract("وأفادت وثيقة صادرة عن الوكالة الدولية للطاقة الذرية أن المفاعل متوقف.")
+    assert "الوكالة الدولية" in a.speaker
+
+
+def test_ali_right_after_the_verb_before_a_comma_is_a_name(neutral):
+    [a] = neutral.extract("صرح علي غيث، القيادي بحزب الوفد بالسويس، بأن الجبهة ستشارك غدا.")
+    assert a.speaker == "علي غيث"
+    # «أكد على ضرورة …»: the verb's preposition
+    assert all(x.speaker != "علي" for x in neutral.extract("وأكد على ضرورة الحوار، مشيرا إلى أن الوقت يمر."))
