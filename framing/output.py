@@ -43,8 +43,8 @@ import pandas as pd
 from framing.errors import RunError
 
 __all__ = ["FLOAT_FORMAT", "TABLE_FORMATS", "CsvStream", "ParquetStream", "RunOutput", "TableChunk", "TableStream",
-           "atomic_write_bytes", "atomic_write_text", "check_out_dir", "format_value", "is_framing_run",
-           "output_error", "recover", "sha256_file", "table_formats"]
+           "atomic_write_bytes", "atomic_write_text", "check_out_dir", "floats_as_text", "format_value",
+           "is_framing_run", "output_error", "recover", "sha256_file", "table_formats"]
 
 #: every float in every CSV is written with this format, so reruns are byte-identical
 FLOAT_FORMAT = "%.6g"
@@ -66,6 +66,35 @@ def format_value(value) -> str:
             return ""
         return FLOAT_FORMAT % value
     return str(value)
+
+
+def floats_as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with each float64 column of more than a few rows as the text ``to_csv(float_format=
+    FLOAT_FORMAT)`` writes for it (NaN: empty): each distinct value is formatted once (a column of
+    documents repeats a few thousand values 85,000 times), so the CSV is the same, in two thirds of
+    the time. Distinct by bit pattern, so ``-0.0`` stays ``-0``; other columns as they are.
+
+    >>> floats_as_text(pd.DataFrame({"x": [0.5, float("nan"), -0.0, 1 / 3] * 8})).x.tolist()[:4]
+    ['0.5', '', '-0', '0.333333']
+    """
+    import numpy as np
+
+    floats = [c for c, dtype in frame.dtypes.items() if dtype == np.float64] if len(frame) > 16 else []
+    if not floats:
+        return frame
+    out = {}
+    for i, c in enumerate(frame.columns):
+        col = frame.iloc[:, i]
+        if c in floats and col.dtype == np.float64:
+            values = np.ascontiguousarray(col.to_numpy(dtype=np.float64))
+            bits, where = np.unique(values.view(np.int64), return_inverse=True)
+            text = np.array(["" if v != v else FLOAT_FORMAT % v for v in bits.view(np.float64).tolist()],
+                            dtype=object)
+            col = pd.Series(text[where.reshape(-1)], index=frame.index, dtype=object)
+        out[i] = col
+    result = pd.concat(out, axis=1, copy=False)
+    result.columns = frame.columns
+    return result
 
 
 def atomic_write_bytes(path: str | Path, data: bytes) -> None:
@@ -622,7 +651,7 @@ class RunOutput:
         buf = io.StringIO()
         if columns is not None:
             frame = frame.reindex(columns=list(columns))
-        frame.to_csv(buf, index=False, float_format=FLOAT_FORMAT, lineterminator="\n")
+        floats_as_text(frame).to_csv(buf, index=False, float_format=FLOAT_FORMAT, lineterminator="\n")
         self.write_text(name, buf.getvalue())
 
     def csv_stream(self, name: str, columns: Sequence[str]) -> CsvStream:

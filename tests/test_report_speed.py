@@ -1,0 +1,57 @@
+"""The report's shortcuts give what the slow ways gave: CSV floats formatted once per distinct value,
+charts drawn without seaborn (and without scipy) in their process."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from framing.output import FLOAT_FORMAT, floats_as_text
+
+
+def _pandas_csv(frame: pd.DataFrame) -> str:
+    buf = io.StringIO()
+    frame.to_csv(buf, index=False, float_format=FLOAT_FORMAT, lineterminator="\n")
+    return buf.getvalue()
+
+
+def test_floats_as_text_writes_the_csv_pandas_float_format_writes():
+    rng = np.random.default_rng(7)
+    n = 400
+    frame = pd.DataFrame({
+        "doc_id": [f"مقال-{i}" for i in range(n)],
+        "outlet": rng.choice(["الأهرام", "مدى مصر", "الوطن, القاهرة"], n),  # a comma: quoted
+        "density:تخوين": rng.choice([0.0, -0.0, 2.2831, 1 / 3, 1e-7, 123456789.0, np.nan, np.inf, -np.inf], n),
+        "stance:الجيش": np.where(rng.random(n) < 0.8, np.nan, rng.uniform(-1, 1, n)),
+        "tokens": rng.integers(0, 5000, n),
+        "short": rng.random(n).astype(np.float32),  # not float64: left to pandas
+        "flag": rng.random(n) < 0.5,
+    })
+    assert floats_as_text(frame)["density:تخوين"].dtype == object
+    assert _pandas_csv(floats_as_text(frame)) == _pandas_csv(frame)
+    assert "-0" in floats_as_text(frame)["density:تخوين"].tolist()  # negative zero kept apart from 0
+
+
+def test_floats_as_text_leaves_small_frames_and_frames_without_floats_alone():
+    small = pd.DataFrame({"x": [0.5, np.nan]})
+    assert floats_as_text(small) is small
+    words = pd.DataFrame({"term": ["قال"] * 40, "n": range(40)})
+    assert floats_as_text(words) is words
+
+
+@pytest.mark.slow
+def test_drawing_the_charts_imports_neither_seaborn_nor_scipy():
+    code = ("import sys, pandas as pd\n"
+            "from framing.report import charts\n"
+            "o = pd.DataFrame({'outlet': ['المدن', 'عنب بلدي'], 'documents': [2, 1], 'mentions:russia': [3, 1],"
+            " 'stance:russia': [-0.5, 0.25], 'density:تخوين': [1.0, 2.0]})\n"
+            "charts.plot_stance_heatmap(o, ['russia'])\n"
+            "charts.plot_category_density(o, ['تخوين'], {'تخوين': 'loaded'})\n"
+            "print(','.join(m for m in ('seaborn', 'scipy') if m in sys.modules))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
