@@ -54,9 +54,19 @@ Formats = dict[str, tuple[str, ...]] | None
 ENGINES = ("local", "dask")
 #: documents per task: large enough to amortize pickling, small enough to keep workers busy
 DEFAULT_BATCH = 64
+#: documents per task on Dask, unless a batch size is given: every task costs this process (where
+#: a local cluster's scheduler and nannies live) about eight messages on its event loop
+DASK_BATCH = 256
 #: Dask settings of the ``LocalCluster`` this module starts (never of a user's own cluster)
 LOCAL_CLUSTER_CONFIG = {"distributed.scheduler.worker-saturation": "inf",
-                        "distributed.worker.profile.enabled": False}
+                        "distributed.worker.profile.enabled": False,
+                        # the scheduler and the nannies run on this process's event loop: its
+                        # periodic checks (50 ticks a second each, the system and memory
+                        # monitors) wake it less often
+                        "distributed.admin.tick.interval": "500ms",
+                        "distributed.admin.system-monitor.interval": "2s",
+                        "distributed.admin.system-monitor.disk": False,
+                        "distributed.worker.memory.monitor-interval": "500ms"}
 
 
 def default_jobs() -> int:
@@ -69,9 +79,11 @@ def default_jobs() -> int:
 
 def map_documents(documents: Iterable[Document], spec: RunSpec, *, jobs: int | None = None,
                   engine: str = "local", scheduler: str | None = None,
-                  batch_size: int = DEFAULT_BATCH) -> Iterator[DocumentResult]:
-    """Analyse ``documents`` with the chosen engine; results in input order."""
+                  batch_size: int | None = None) -> Iterator[DocumentResult]:
+    """Analyse ``documents`` with the chosen engine; results in input order (``batch_size``
+    documents per task; default :data:`DEFAULT_BATCH`, :data:`DASK_BATCH` on Dask)."""
     _check(engine, scheduler, jobs, batch_size)
+    batch_size = _batch_size(engine, batch_size)
     return _flatten(_document_batches(documents, spec, None, jobs=jobs, engine=engine, scheduler=scheduler,
                                       batch_size=batch_size))
 
@@ -183,7 +195,7 @@ class MappedCorpus:
 
 def map_corpus(corpus, spec: RunSpec, *, limit: int | None = None, jobs: int | None = None,
                engine: str = "local", scheduler: str | None = None,
-               batch_size: int = DEFAULT_BATCH) -> MappedCorpus:
+               batch_size: int | None = None) -> MappedCorpus:
     """Analyse a corpus; results in corpus order (a :class:`MappedCorpus`: iterate it, or take
     its packed :meth:`~MappedCorpus.batches`).
 
@@ -194,17 +206,23 @@ def map_corpus(corpus, spec: RunSpec, *, limit: int | None = None, jobs: int | N
     """
     _check(engine, scheduler, jobs, batch_size)
     return MappedCorpus(corpus, spec, limit=limit, jobs=jobs, engine=engine, scheduler=scheduler,
-                        batch_size=batch_size)
+                        batch_size=_batch_size(engine, batch_size))
 
 
-def _check(engine: str, scheduler: str | None, jobs: int | None, batch_size: int) -> None:
+def _batch_size(engine: str, batch_size: int | None) -> int:
+    if batch_size is not None:
+        return batch_size
+    return DASK_BATCH if engine == "dask" else DEFAULT_BATCH
+
+
+def _check(engine: str, scheduler: str | None, jobs: int | None, batch_size: int | None) -> None:
     if engine not in ENGINES:
         raise ConfigError(f"unknown engine {engine!r}", hint="use --engine local or --engine dask")
     if scheduler and engine != "dask":
         raise ConfigError("--scheduler needs --engine dask", hint="add --engine dask")
     if jobs is not None and (not isinstance(jobs, int) or jobs < 1):
         raise ConfigError(f"--jobs {jobs!r} is invalid", hint="use a whole number ≥ 1 (1 runs in this process)")
-    if batch_size < 1:
+    if batch_size is not None and batch_size < 1:
         raise ConfigError(f"batch size {batch_size} is invalid", hint="use a positive number")
 
 
