@@ -55,3 +55,29 @@ def test_drawing_the_charts_imports_neither_seaborn_nor_scipy():
             "print(','.join(m for m in ('seaborn', 'scipy') if m in sys.modules))\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+@pytest.mark.slow
+def test_a_page_written_before_its_charts_are_drawn_is_the_same_page(tmp_path):
+    """The chart process draws the tables' charts while this one writes the page around them:
+    the figures go in once ``figures_ready`` returns; the plan names the charts drawn, in order."""
+    import shutil
+    from pathlib import Path
+
+    from framing.report import build_tables, load_run, render_reports
+    from framing.report.html import render_html
+    from framing.report.render import render_charts, table_chart_plan
+
+    run_dir = tmp_path / "run"
+    shutil.copytree(Path(__file__).parent / "data" / "html" / "run", run_dir)
+    render_reports(run_dir, jobs=1)
+    tables = build_tables(load_run(run_dir))
+    plan = table_chart_plan(tables)
+    assert plan and all(path.exists() for path in (run_dir / f"charts/{name}.png" for _, name, *_ in plan))
+    charts = [(t, f"charts/{name}.png") for t, name, *_ in plan]
+    charts = render_charts(tables, lambda name, fig: [f"charts/{name}.png"]) + charts
+    calls = []
+    deferred = render_html(tables, charts, figures_ready=lambda: calls.append(1))
+    assert calls == [1]
+    assert deferred == render_html(tables, charts) == (run_dir / "report.html").read_text(encoding="utf-8")
+    assert "\x00" not in deferred and deferred.count("data:image/png;base64,") == len(charts)

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import contextvars
 import functools
 import hashlib
 import html
@@ -38,7 +39,7 @@ import json
 import math
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -721,7 +722,22 @@ def _chart_uri(run: RunData, png_path: str) -> str | None:
     return f"data:image/png;base64,{base64.b64encode(data).decode('ascii')}"
 
 
+#: while a page is rendered before its charts are drawn: the figures asked for so far, their places
+#: in the page marked (:func:`render_html`'s ``figures_ready``)
+_DEFERRED: contextvars.ContextVar[list | None] = contextvars.ContextVar("framing_deferred_figures", default=None)
+_FIGURE_MARK = "\x00framing-figure:{}\x00"
+_FIGURE_MARKS = re.compile("\x00framing-figure:(\\d+)\x00")
+
+
 def _figure(run: RunData, charts: Sequence[tuple[str, str]], prefix: str) -> str:
+    deferred = _DEFERRED.get()
+    if deferred is not None:
+        deferred.append((run, list(charts), prefix))
+        return _FIGURE_MARK.format(len(deferred) - 1)
+    return _figure_html(run, charts, prefix)
+
+
+def _figure_html(run: RunData, charts: Sequence[tuple[str, str]], prefix: str) -> str:
     parts = []
     for title, path in charts:
         if not title.startswith(prefix):
@@ -1605,7 +1621,7 @@ def render_html(tables: ReportTables | RunData, charts: Sequence[tuple[str, str]
                 evidence_per_cell: int = EVIDENCE_PER_CELL, reported_per_cell: int = REPORTED_PER_CELL,
                 term_evidence_per_term: int = TERM_EVIDENCE_PER_TERM,
                 max_events: int = MAX_EVENTS, explorer_per_term: int = EXPLORER_PER_TERM,
-                explorer_budget: int = EXPLORER_BUDGET) -> str:
+                explorer_budget: int = EXPLORER_BUDGET, figures_ready: Callable[[], None] | None = None) -> str:
     """Render a finished run as one self-contained HTML page (the text of ``report.html``).
 
     ``charts``: ``(title, "charts/<name>.png")`` pairs as returned by the report layer;
@@ -1618,6 +1634,10 @@ def render_html(tables: ReportTables | RunData, charts: Sequence[tuple[str, str]
     The page's explorer filters every table by outlet and actor and opens the sentences of a label
     or distinguishing term in a dialog: up to ``explorer_per_term`` sentences each, at most
     ``explorer_budget`` bytes of them in all (the page states both).
+
+    ``figures_ready``: the charts' PNGs are still being drawn (by another process); the page is
+    written around them and this is called before they are read (it returns once they are there).
+    The page is the same as with the charts drawn before.
 
     >>> from framing.report import load_run  # doctest: +SKIP
     >>> page = render_html(load_run("outputs/seeds"), [])  # doctest: +SKIP
@@ -1640,16 +1660,26 @@ def render_html(tables: ReportTables | RunData, charts: Sequence[tuple[str, str]
     corpus = run.manifest.get("corpus") or {}
     name = Path(_s(corpus.get("path")) or run.path.name).name
 
-    body = [
-        _summary(p), _outlets_overview(p), _stance_section(p, charts, ev_auth, ev_rep), _labels_section(p, ev_auth),
-        _label_shares_section(p, charts), _timeline_section(p, charts),
-        _categories_section(p, charts), _sources_section(p, charts), _topics_section(p, charts),
-        _terms_section(p, charts, term_ev), _keyness_section(p, charts), _events_section(p),
-        _evidence_section(p, ev_auth, ev_rep, term_ev),
-    ]
-    templates, xstats = _explorer(p)  # after the evidence: links only to documents the page lists
-    body.append(_documents_section(p))  # last: lists the documents the sections above cite
-    body.append(_problems_section(p))
+    deferred: list | None = [] if figures_ready is not None else None
+    token = _DEFERRED.set(deferred)
+    try:
+        body = [
+            _summary(p), _outlets_overview(p), _stance_section(p, charts, ev_auth, ev_rep),
+            _labels_section(p, ev_auth), _label_shares_section(p, charts), _timeline_section(p, charts),
+            _categories_section(p, charts), _sources_section(p, charts), _topics_section(p, charts),
+            _terms_section(p, charts, term_ev), _keyness_section(p, charts), _events_section(p),
+            _evidence_section(p, ev_auth, ev_rep, term_ev),
+        ]
+        templates, xstats = _explorer(p)  # after the evidence: links only to documents the page lists
+        body.append(_documents_section(p))  # last: lists the documents the sections above cite
+        body.append(_problems_section(p))
+    finally:
+        _DEFERRED.reset(token)
+    if figures_ready is not None:
+        figures_ready()
+    if deferred:
+        figures = [_figure_html(*args) for args in deferred]
+        body = [_FIGURE_MARKS.sub(lambda m: figures[int(m.group(1))], b) if "\x00" in b else b for b in body]
     toc = [(sid, title) for sid, title in (
         ("summary", "Corpus and run"), ("outlets", "Outlets"), ("stance", "Actor stance"),
         ("labels", "Labels used"), ("label-shares", "Label shares"), ("timeline", "Over time"),

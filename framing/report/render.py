@@ -23,9 +23,9 @@ from framing.report.markdown import render_markdown
 from framing.report.run import RunData, load_run
 from framing.report.tables import ReportTables, build_tables, category_kinds
 
-__all__ = ["EXCLUDED_LINE_COLUMNS", "figure_png", "finish_run", "keyness_context_lines", "render_charts",
-           "render_reports", "render_table_charts", "term_counts_parquet", "write_data_files", "write_keyness",
-           "write_run"]
+__all__ = ["EXCLUDED_LINE_COLUMNS", "draw_plan", "figure_png", "finish_run", "keyness_context_lines",
+           "render_charts", "render_reports", "render_table_charts", "table_chart_plan", "term_counts_parquet",
+           "write_data_files", "write_keyness", "write_run"]
 
 EXCLUDED_LINE_COLUMNS = ["outlet", "line", "documents", "outlet_documents"]
 #: the charts get a process of their own when the per-hit tables of a run exceed this many bytes.
@@ -174,13 +174,6 @@ def label_share_charts(label_shares: pd.DataFrame, outlets: Sequence[str], save,
             for voice in voices if len(ls) and (ls["voice"] == voice).any()]
 
 
-def draw_label_share_charts(run_dir: str | Path, target: str | Path | None, label_shares: pd.DataFrame,
-                            outlets: Sequence[str], voices: Sequence[str]) -> list[tuple[str, str]]:
-    """:func:`label_share_charts` from paths and plain tables (so it runs in the charts' worker process)."""
-    return label_share_charts(label_shares, outlets, _chart_saver(Path(run_dir), Path(target) if target else None),
-                              voices)
-
-
 def stance_interval_charts(run: RunData, save) -> list[tuple[str, str]]:
     """The stance-interval chart (from ``outlets.csv`` alone, so it can be drawn with the per-outlet
     charts), if the run has intervals; ``save(name, fig) -> [paths]``; returns (title, png path)."""
@@ -192,33 +185,56 @@ def stance_interval_charts(run: RunData, save) -> list[tuple[str, str]]:
     return []
 
 
-def render_table_charts(tables: ReportTables, save, *, label_shares: Sequence[tuple[str, str]] | None = None,
-                        intervals: Sequence[tuple[str, str]] | None = None) -> list[tuple[str, str]]:
-    """The charts that follow the per-outlet ones: stance intervals, label shares (authorial and
-    reported), over time per actor, keyness against the run's reference outlet (all but the first
-    drawn from tables built out of the per-hit tables, so after :func:`build_tables`).
-    ``save(name, fig) -> [paths]``; returns (title, png path). ``label_shares``, ``intervals``:
-    those charts drawn already (elsewhere), in their place in the list."""
-    from framing.report import charts
-
+def table_chart_plan(tables: ReportTables, *, intervals: bool = True) -> list[tuple[str, str, str, tuple, dict]]:
+    """The charts that follow the per-outlet ones, in the report's order, as (title, file name, function
+    of :mod:`framing.report.charts`, args, keyword args): stance intervals (unless ``intervals`` is
+    False), label shares (authorial and reported), over time per actor, keyness against the run's
+    reference outlet. Nothing is drawn: the titles and files are known before the charts are, and
+    the items travel to the chart process as they are (plain tables)."""
     run = tables.run
-    made = stance_interval_charts(run, save) if intervals is None else list(intervals)
-    made += (label_share_charts(tables.label_shares, tables.outlets, save) if label_shares is None
-             else list(label_shares))
+    plan: list[tuple[str, str, str, tuple, dict]] = []
+    if intervals and len(run.outlets) and run.actors and any(f"stance_lo:{a}" in run.outlets for a in run.actors):
+        plan.append(("Actor stance by outlet with 95 % intervals", "stance_intervals", "plot_stance_intervals",
+                     (run.outlets, run.actors), {}))
+    ls = tables.label_shares
+    for voice in ("authorial", "reported"):
+        if len(ls) and (ls["voice"] == voice).any():
+            plan.append((f"Label shares by outlet ({voice})", f"label_shares_{voice}", "plot_label_shares", (ls,),
+                         {"voice": voice, "outlets": list(tables.outlets)}))
     tl = tables.timeline
     if len(tl) and tl["period"].nunique() >= 1:
         mentions = tl.groupby("actor")["mentions"].sum()
         events = run.tables.get("events.csv")
         for actor in sorted(mentions[mentions > 0].index, key=lambda a: (-mentions[a], a))[:MAX_TIMELINE_CHARTS]:
-            made.append((f"{actor} over time", save(f"timeline_{_file_part(actor)}",
-                                                     charts.plot_timeline(tl, actor, events=events))[0]))
+            plan.append((f"{actor} over time", f"timeline_{_file_part(actor)}", "plot_timeline", (tl, actor),
+                         {"events": events}))
     k = tables.keyness
     if k is not None and len(k):
         for i, target in enumerate(list(dict.fromkeys(k["target"]))[:MAX_KEYNESS_CHARTS], start=1):
             pair = k[k["target"] == target]
-            made.append((f"Keyness: {target} against {pair['reference'].iloc[0]}",
-                         save(f"keyness_{i:02d}", charts.plot_keyness(pair))[0]))
-    return made
+            plan.append((f"Keyness: {target} against {pair['reference'].iloc[0]}", f"keyness_{i:02d}",
+                         "plot_keyness", (pair,), {}))
+    return plan
+
+
+def draw_plan(plan: Sequence[tuple[str, str, str, tuple, dict]], save) -> list[tuple[str, str]]:
+    """Draw the charts of a :func:`table_chart_plan`; ``save(name, fig) -> [paths]``. Returns (title, png path)."""
+    from framing.report import charts
+
+    return [(title, save(name, getattr(charts, fn)(*args, **kwargs))[0]) for title, name, fn, args, kwargs in plan]
+
+
+def draw_planned_charts(run_dir: str | Path, target: str | Path | None,
+                        plan: Sequence[tuple[str, str, str, tuple, dict]]) -> list[tuple[str, str]]:
+    """:func:`draw_plan` into ``target`` or in place in ``run_dir`` (so it runs in the charts' worker process)."""
+    return draw_plan(plan, _chart_saver(Path(run_dir), Path(target) if target else None))
+
+
+def render_table_charts(tables: ReportTables, save) -> list[tuple[str, str]]:
+    """Draw the charts that follow the per-outlet ones (:func:`table_chart_plan`; all but the stance
+    intervals drawn from tables built out of the per-hit tables, so after :func:`build_tables`).
+    ``save(name, fig) -> [paths]``; returns (title, png path)."""
+    return draw_plan(table_chart_plan(tables), save)
 
 
 #: tables of the report written as files of the run (``docs/outputs.md``)
@@ -433,7 +449,7 @@ def _start_charts(run_dir: Path, target: Path | None, jobs: int | None):
     """Start drawing the charts in a worker process (they take longer than all the rest of the report);
     returns ``(pool, future)``, or None to draw them here (``jobs=1``, a single core, no idle core,
     or per-hit tables under :data:`PARALLEL_CHARTS_BYTES`). The pool stays open for
-    the label-share charts (:func:`render_reports` sends them once the tables are built)."""
+    the tables' charts (:func:`render_reports` sends them once the tables are built)."""
     import os
 
     cores = os.cpu_count() or 1
@@ -478,9 +494,11 @@ def render_reports(run_dir: str | Path, *, options=None, writer: RunOutput | Non
     With ``writer`` (during a run) files go into the run's unfinished folder; without
     (``framing report RUN_DIR``) each file is replaced atomically in place. When a core is idle,
     a second process draws the per-outlet charts and the stance intervals while the tables are
-    built, then the authorial label shares while this process draws the other charts (``jobs=1``, or ``options.jobs == 1``:
-    all in this process; the files are the same either way). Returns the files written;
-    ``timings`` (if given) receives seconds per step (``charts`` includes the time waited for them).
+    built, then every chart of the tables (:func:`table_chart_plan`) while this process writes
+    report.md and the HTML page, whose figures go in once they are drawn: this process then draws
+    nothing and never imports matplotlib (``jobs=1``, or ``options.jobs == 1``: all in this process;
+    the files are the same either way). Returns the files written; ``timings`` (if given) receives
+    seconds per step (``charts`` includes the time waited for them, ``html`` does not).
     """
     timings = {} if timings is None else timings
     jobs = jobs if jobs is not None else getattr(options, "jobs", None)
@@ -523,42 +541,53 @@ def render_reports(run_dir: str | Path, *, options=None, writer: RunOutput | Non
         elif worker is None:
             charts = early + render_table_charts(tables, _chart_saver(run_dir, target))
         else:
-            # the worker draws the per-outlet charts and the stance intervals, then the authorial label
-            # shares; this process the rest
-            futures.append(worker[0].submit(draw_label_share_charts, str(run_dir),
-                                            str(target) if target is not None else None,
-                                            tables.label_shares, list(tables.outlets), ("authorial",)))
+            # the worker draws the per-outlet charts and the stance intervals (since the start), then every
+            # chart of the tables; this process writes report.md and the HTML page meanwhile, whose
+            # figures are put in once the worker is done (their titles and files are known before)
+            plan = table_chart_plan(tables, intervals=False)
+            futures.append(worker[0].submit(draw_planned_charts, str(run_dir),
+                                            str(target) if target is not None else None, plan))
             worker[0].shutdown(wait=False)
-            save = _chart_saver(run_dir, target)
-            pending = ("Label shares by outlet (authorial)", None)  # its place in the list, drawn by the worker
-            reported = label_share_charts(tables.label_shares, tables.outlets, save, ("reported",))
-            mine = render_table_charts(tables, save, label_shares=[pending, *reported], intervals=[])
-            # the worker's first batch: the per-outlet charts and the stance intervals, which come first
-            summary, authorial = ([tuple(c) for c in f.result()] for f in futures)
-            charts = summary + [authorial[0] if c is pending else c for c in mine if c is not pending or authorial]
+            charts = [tuple(c) for c in futures[0].result()] + [(t, f"charts/{name}.png") for t, name, *_ in plan]
         release_memory()
         lap("charts")
+        waited = 0.0
+
+        def charts_drawn() -> None:  # the time waited for the worker counts as the charts'
+            nonlocal waited
+            t0 = time.perf_counter()
+            drawn = [tuple(c) for c in futures[-1].result()]
+            if drawn != charts[len(charts) - len(drawn):]:
+                raise RuntimeError(f"the chart process drew {drawn}, not the charts planned")
+            waited += time.perf_counter() - t0
+
+        md = render_markdown(tables, charts)
+        written = ["report.md"] + [c[1] for c in charts]
+        if writer is not None:
+            writer.write_text("report.md", md)
+        else:
+            atomic_write_text(run_dir / "report.md", md)
+        lap("markdown")
+        if options is None or getattr(options, "html", True):
+            from framing.report.html import render_html
+
+            page = render_html(tables, charts, figures_ready=charts_drawn if worker is not None else None)
+            if writer is not None:
+                writer.write_text("report.html", page)
+            else:
+                atomic_write_text(run_dir / "report.html", page)
+            written.append("report.html")
+        elif worker is not None:
+            charts_drawn()
+        now = time.perf_counter()
+        if options is None or getattr(options, "html", True):
+            timings["html"] = round(timings.get("html", 0.0) + now - clock[0] - waited, 2)
+        timings["charts"] = round(timings.get("charts", 0.0) + waited, 2)
+        clock[0] = now
     except BaseException:
         for f in futures:
             f.cancel()
         if worker is not None:
             worker[0].shutdown(wait=False, cancel_futures=True)
         raise
-    md = render_markdown(tables, charts)
-    written = ["report.md"] + [c[1] for c in charts]
-    if writer is not None:
-        writer.write_text("report.md", md)
-    else:
-        atomic_write_text(run_dir / "report.md", md)
-    lap("markdown")
-    if options is None or getattr(options, "html", True):
-        from framing.report.html import render_html
-
-        page = render_html(tables, charts)
-        if writer is not None:
-            writer.write_text("report.html", page)
-        else:
-            atomic_write_text(run_dir / "report.html", page)
-        written.append("report.html")
-        lap("html")
     return written
