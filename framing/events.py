@@ -1343,15 +1343,13 @@ def _build_result(meta: _Meta, event_key, dup_of, dup_sim, stop, *, min_outlets:
         ords = [meta.ordinals[i] for i in members if meta.ordinals[i] >= 0]
         return (min(ords) if ords else big, min(meta.doc_ids[i] for i in members))
 
-    words = _TitleWords(stop)
-    words.prepare(meta.titles)
-    title_df = Counter()
-    for t in meta.titles:
-        title_df.update(words(t)[0])
+    codes = _TitleCodes(stop, meta.titles)
+    title_df = codes.df
     manual_ids = {k[1] for k in groups if k[0] == "manifest"}
     width = max(4, len(str(len(groups))))
     event_of = [""] * n
-    rows = []
+    # the events table as columns (not a dict per event)
+    cols: dict[str, list] = {c: [] for c in EVENT_COLUMNS}
     counter = 0
     for key, members in sorted(groups.items(), key=sort_key):
         if key[0] == "manifest":
@@ -1368,18 +1366,20 @@ def _build_result(meta: _Meta, event_key, dup_of, dup_sim, stop, *, min_outlets:
         outlets = sorted({meta.outlets[i] for i in members})
         indep = [i for i in members if dup_of[i] < 0]
         indep_outlets = sorted({meta.outlets[i] for i in indep})
-        label = _label([words(meta.titles[i])[1] for i in members], title_df, n)
+        label = _label([codes.items(i) for i in members], title_df, n)
         if days:
             label += f" ({days[0]}" + (f" – {days[-1]})" if days[-1] != days[0] else ")")
-        rows.append({
-            "event_id": eid, "label": label,
-            "date_start": days[0] if days else None, "date_end": days[-1] if days else None,
-            "n_docs": len(members), "n_independent": len(indep), "n_outlets": len(outlets),
-            "outlets": "; ".join(outlets), "independent_outlets": "; ".join(indep_outlets),
-            "multi_outlet": len(indep_outlets) >= min_outlets, "source": key[0],
-            "doc_ids": "; ".join(meta.doc_ids[i] for i in members),
-        })
-    events = pd.DataFrame(rows, columns=EVENT_COLUMNS)
+        for name, value in (
+            ("event_id", eid), ("label", label),
+            ("date_start", days[0] if days else None), ("date_end", days[-1] if days else None),
+            ("n_docs", len(members)), ("n_independent", len(indep)), ("n_outlets", len(outlets)),
+            ("outlets", "; ".join(outlets)), ("independent_outlets", "; ".join(indep_outlets)),
+            ("multi_outlet", len(indep_outlets) >= min_outlets), ("source", key[0]),
+            ("doc_ids", "; ".join(meta.doc_ids[i] for i in members)),
+        ):
+            cols[name].append(value)
+    del codes
+    events = pd.DataFrame(cols, columns=EVENT_COLUMNS) if cols["event_id"] else pd.DataFrame(columns=EVENT_COLUMNS)
     assignments = pd.DataFrame({
         "doc_id": meta.doc_ids,
         "outlet": meta.outlets,
@@ -1477,6 +1477,71 @@ class _TitleWords:
             items.append((pos, s, spelling))
         got = self._titles[title] = (frozenset(df), tuple(items))
         return got
+
+
+class _TitleCodes:
+    """The label words of many titles (:class:`_TitleWords`) kept as numbers: each distinct title's
+    ``(position, stem, spelling)`` items as three int32 columns over two vocabularies, and the
+    title document frequency of each stem (:attr:`df`, every document's title counted). A tuple
+    of strings per title held for the whole corpus took about 300 MB of the February month's
+    85,676 titles; this holds a few MB. Titles are prepared :data:`CHUNK` at a time.
+
+    >>> codes = _TitleCodes(frozenset({"في"}), ["سحل مواطن في القاهرة", "سحل مواطن في القاهرة"])
+    >>> codes.items(1) == _TitleWords(frozenset({"في"}))("سحل مواطن في القاهرة")[1], codes.df["سحل"]
+    (True, 2)
+    """
+
+    CHUNK = 4096
+
+    def __init__(self, stop, titles: Sequence[str]):
+        from array import array
+
+        words = _TitleWords(stop)
+        row_of: dict[str, int] = {}
+        self._doc_row = array("i")
+        self._stems: list[str] = []
+        self._spellings: list[str] = []
+        stem_id: dict[str, int] = {}
+        spelling_id: dict[str, int] = {}
+        self._pos, self._stem, self._spelling = array("i"), array("i"), array("i")
+        self._off = array("q", [0])
+        df_ids, df_off = array("i"), array("q", [0])
+        for a in range(0, len(titles), self.CHUNK):
+            part = titles[a:a + self.CHUNK]
+            words.prepare([t for t in part if t not in row_of])
+            for t in part:
+                row = row_of.get(t)
+                if row is None:
+                    row = row_of[t] = len(self._off) - 1
+                    df, items = words(t)
+                    words._titles.pop(t, None)  # kept here as numbers, not as tuples
+                    for s in df:
+                        df_ids.append(stem_id.setdefault(s, len(stem_id)))
+                    df_off.append(len(df_ids))
+                    for pos, s, spelling in items:
+                        self._pos.append(pos)
+                        self._stem.append(stem_id.setdefault(s, len(stem_id)))
+                        self._spelling.append(spelling_id.setdefault(spelling, len(spelling_id)))
+                    self._off.append(len(self._pos))
+                self._doc_row.append(row)
+        self._stems = list(stem_id)
+        self._spellings = list(spelling_id)
+        # each distinct title's stems counted once per document with that title
+        docs_per_row = np.bincount(np.frombuffer(self._doc_row, dtype=np.int32), minlength=len(df_off) - 1) \
+            if len(self._doc_row) else np.zeros(0, dtype=np.int64)
+        ids = np.frombuffer(df_ids, dtype=np.int32) if len(df_ids) else np.zeros(0, dtype=np.int32)
+        weights = np.repeat(docs_per_row, np.diff(np.frombuffer(df_off, dtype=np.int64)))
+        totals = np.bincount(ids, weights=weights, minlength=len(self._stems)).astype(np.int64)
+        stems = self._stems
+        self.df = Counter({stems[i]: int(totals[i]) for i in np.flatnonzero(totals).tolist()})
+
+    def items(self, doc: int) -> tuple[tuple[int, str, str], ...]:
+        """The label items of document ``doc``'s title (as :class:`_TitleWords` gives them)."""
+        row = self._doc_row[doc]
+        a, b = self._off[row], self._off[row + 1]
+        stems, spellings = self._stems, self._spellings
+        return tuple(zip(self._pos[a:b].tolist(), map(stems.__getitem__, self._stem[a:b]),
+                         map(spellings.__getitem__, self._spelling[a:b]), strict=True))
 
 
 def _plain_title_words(title: str) -> list[tuple[str, str]] | None:

@@ -181,7 +181,12 @@ def release_memory() -> None:
     """Hand the heap memory freed so far back to the operating system (glibc ``malloc_trim``; a
     no-op elsewhere): freed blocks of a stage otherwise stay resident, so every later stage's
     peak starts from the largest earlier one (10,709 Egyptian articles: 286 → 252 MB of the main
-    process after the term evidence)."""
+    process after the term evidence). Unreachable cycles (pandas frames hold some) are collected
+    first: with millions of live objects the collector's oldest generation runs seldom, and what
+    a cycle holds would stay allocated into the next stage."""
+    import gc
+
+    gc.collect()
     global _TRIM
     if _TRIM is None:
         import ctypes
@@ -191,11 +196,30 @@ def release_memory() -> None:
             _TRIM = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
         except (OSError, AttributeError):
             _TRIM = False
+    arrow = sys.modules.get("pyarrow")
+    if arrow is not None:  # the Arrow buffers' own pool (the table writers, the Parquet reads)
+        arrow.default_memory_pool().release_unused()
     if _TRIM:
         _TRIM(0)
 
 
 _TRIM = None
+
+
+def use_system_arrow_pool() -> None:
+    """Let this run's Arrow buffers (the table writers, the workers' Arrow rows, the report's Parquet
+    reads) come from malloc instead of pyarrow's mimalloc pool, which keeps what it freed mapped;
+    freed malloc blocks go back to the system at each stage (:func:`release_memory`). Worker
+    processes started later inherit it through ``ARROW_DEFAULT_MEMORY_POOL``; a value set by the
+    user is left alone. 10k slice (``framing compare --no-topics``): main process peak 548 → 501 MB."""
+    import os
+
+    if os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
+        return
+    os.environ["ARROW_DEFAULT_MEMORY_POOL"] = "system"
+    arrow = sys.modules.get("pyarrow")
+    if arrow is not None:  # imported already: its default pool was chosen at import
+        arrow.set_memory_pool(arrow.system_memory_pool())
 
 
 class StageClock:
@@ -429,6 +453,7 @@ def compute(options: CompareOptions, sink, *, progress: Callable[[int, int], Non
     on any error it is removed.
     """
     warn = warn or _default_warn
+    use_system_arrow_pool()
     clock = StageClock(stage)
     table_formats(options.format)  # refuse a bad --format before anything is written
     check_timeline_granularity(options.timeline_granularity)  # and a bad --timeline-granularity (not at report time)
