@@ -494,9 +494,9 @@ def render_reports(run_dir: str | Path, *, options=None, writer: RunOutput | Non
     With ``writer`` (during a run) files go into the run's unfinished folder; without
     (``framing report RUN_DIR``) each file is replaced atomically in place. When a core is idle,
     a second process draws the per-outlet charts and the stance intervals while the tables are
-    built, then every chart of the tables (:func:`table_chart_plan`) while this process writes
-    report.md and the HTML page, whose figures go in once they are drawn: this process then draws
-    nothing and never imports matplotlib (``jobs=1``, or ``options.jobs == 1``: all in this process;
+    built, then the charts of the tables (:func:`table_chart_plan`) while this process writes
+    report.md and the HTML page, whose figures go in once they are drawn; this process draws those
+    the worker has not begun by then (``jobs=1``, or ``options.jobs == 1``: all in this process;
     the files are the same either way). Returns the files written; ``timings`` (if given) receives
     seconds per step (``charts`` includes the time waited for them, ``html`` does not).
     """
@@ -545,20 +545,31 @@ def render_reports(run_dir: str | Path, *, options=None, writer: RunOutput | Non
             # chart of the tables; this process writes report.md and the HTML page meanwhile, whose
             # figures are put in once the worker is done (their titles and files are known before)
             plan = table_chart_plan(tables, intervals=False)
-            futures.append(worker[0].submit(draw_planned_charts, str(run_dir),
-                                            str(target) if target is not None else None, plan))
+            # one task per chart, so that those the worker has not begun when this process is done with
+            # the page can be drawn here (charts_drawn)
+            futures += [worker[0].submit(draw_planned_charts, str(run_dir),
+                                         str(target) if target is not None else None, [item]) for item in plan]
             worker[0].shutdown(wait=False)
             charts = [tuple(c) for c in futures[0].result()] + [(t, f"charts/{name}.png") for t, name, *_ in plan]
         release_memory()
         lap("charts")
         waited = 0.0
 
-        def charts_drawn() -> None:  # the time waited for the worker counts as the charts'
+        def charts_drawn() -> None:
+            """Draw here the charts the worker has not begun (the last first), wait for the others;
+            the time counts as the charts'."""
             nonlocal waited
             t0 = time.perf_counter()
-            drawn = [tuple(c) for c in futures[-1].result()]
-            if drawn != charts[len(charts) - len(drawn):]:
-                raise RuntimeError(f"the chart process drew {drawn}, not the charts planned")
+            save = None
+            mine = {}
+            for k in range(len(plan) - 1, -1, -1):
+                if futures[1 + k].cancel():
+                    save = save or _chart_saver(run_dir, target)
+                    mine[k] = draw_plan([plan[k]], save)
+            for k, item in enumerate(plan):
+                drawn = mine[k] if k in mine else [tuple(c) for c in futures[1 + k].result()]
+                if drawn != [(item[0], f"charts/{item[1]}.png")]:
+                    raise RuntimeError(f"the charts drawn, {drawn}, are not the charts planned ({item[:2]})")
             waited += time.perf_counter() - t0
 
         md = render_markdown(tables, charts)
