@@ -49,26 +49,49 @@ def main(argv: list[str] | None = None) -> dict:
     formats = {name: table_formats("both") for name in ("hits", "attributions", "excluded")}
     n_total = len(corpus)  # the scan
     out: dict = {"documents": min(n_total, a.limit or n_total)}
-    for engine in a.engines.split(","):
-        cpu, wall = [], []
-        for _ in range(a.repeat):
+    runs: dict[str, list] = {}
+    for _ in range(a.repeat):  # engines interleaved
+        for engine in a.engines.split(","):
             mapped = map_corpus(corpus, spec, limit=a.limit, jobs=a.jobs, engine=engine,
                                 **({"batch_size": a.batch_size} if a.batch_size else {}))
             mapped.start()
             time.sleep(a.warmup)  # as the scan of a real run: the workers start meanwhile
+            w_before = _descendants_cpu()
             c0, w0 = time.process_time(), time.perf_counter()
             n = 0
-            for batch in mapped.batches(formats):
+            w_latest = w_before
+            for i, batch in enumerate(mapped.batches(formats)):
                 n += len(batch)
-            cpu.append(time.process_time() - c0)
-            wall.append(time.perf_counter() - w0)
+                if i % 4 == 3:  # the workers end with the map: their CPU is read while they run
+                    w_latest = _descendants_cpu()
+            cpu, wall = time.process_time() - c0, time.perf_counter() - w0
+            workers = w_latest - w_before
             mapped.close()
             assert n == out["documents"], (n, out["documents"])
-        out[engine] = {"main_cpu": round(statistics.median(cpu), 2), "wall": round(statistics.median(wall), 2),
-                       "main_cpu_per_10k": round(statistics.median(cpu) * 10_000 / n, 2),
-                       "problems": len(corpus.problems)}
+            runs.setdefault(engine, []).append((cpu, wall, workers))
+    for engine, rows in runs.items():
+        cpu, wall, workers = (statistics.median(r[i] for r in rows) for i in range(3))
+        out[engine] = {"main_cpu": round(cpu, 2), "wall": round(wall, 2), "workers_cpu": round(workers, 2),
+                       "main_cpu_per_10k": round(cpu * 10_000 / out["documents"], 2),
+                       "walls": [round(r[1], 1) for r in rows], "problems": len(corpus.problems)}
+    if "local" in out and "dask" in out:
+        out["dask_vs_local_wall"] = round(out["dask"]["wall"] / out["local"]["wall"], 3)
     print(json.dumps(out))
     return out
+
+
+def _descendants_cpu() -> float:
+    """CPU seconds (user + system) of this process's descendants alive now (the workers)."""
+    import psutil
+
+    total = 0.0
+    for p in psutil.Process().children(recursive=True):
+        try:
+            t = p.cpu_times()
+            total += t.user + t.system
+        except psutil.Error:
+            continue
+    return total
 
 
 if __name__ == "__main__":

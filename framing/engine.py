@@ -130,7 +130,7 @@ class MappedCorpus:
             from concurrent.futures import ThreadPoolExecutor
 
             starter = ThreadPoolExecutor(1, thread_name_prefix="framing-dask-start")
-            self._started = starter.submit(_dask_client, self.jobs or default_jobs(), self.scheduler)
+            self._started = starter.submit(_dask_client, self.jobs or default_jobs(), self.scheduler, self.spec)
             starter.shutdown(wait=False)
         elif (self.jobs or default_jobs()) > 1:
             self._started = _start_pool(self.spec, self.jobs or default_jobs())
@@ -438,12 +438,19 @@ def _import_distributed():
     return distributed
 
 
-def _dask_client(workers: int, scheduler: str | None):
-    """A client of the scheduler, or of a new local cluster (returned too, to close it)."""
+def _warm_worker(spec: RunSpec) -> None:
+    """Build the run context on a Dask worker now (as a pool's initializer does)."""
+    context_for(spec)
+
+
+def _dask_client(workers: int, scheduler: str | None, spec: RunSpec | None = None):
+    """A client of the scheduler, or of a new local cluster (returned too, to close it); with
+    ``spec``, every worker has built its run context when it returns (started during the scan,
+    that work is not in the map's time)."""
     import logging
 
     distributed = _import_distributed()
-    cluster = None
+    cluster = client = None
     try:
         if scheduler:
             try:
@@ -462,7 +469,11 @@ def _dask_client(workers: int, scheduler: str | None):
                                                    host="127.0.0.1", dashboard_address=None,
                                                    silence_logs=logging.ERROR)
             client = distributed.Client(cluster, direct_to_workers=True)
+        if spec is not None:
+            client.run(_warm_worker, spec)
     except BaseException:
+        if client is not None:
+            client.close()
         if cluster is not None:
             cluster.close()
         raise

@@ -154,3 +154,15 @@ def test_jobs_2_and_dask_read_chunks_with_the_outputs_and_problems_of_jobs_1(cor
         differ = sorted(k for k in snapshots[base] if snapshots[base][k] != snapshots[other].get(k))
         assert snapshots[other].keys() == snapshots[base].keys() and not differ, (other, differ)
     assert snapshots["jobs1-limit"]["documents.csv"] != snapshots["jobs1"]["documents.csv"]
+
+
+def test_dask_tasks_are_larger_than_the_pools_unless_a_batch_size_is_given(corpus_file):
+    from framing.analysis import RunSpec
+    from framing.engine import DASK_BATCH, DEFAULT_BATCH, map_corpus
+    from framing.lexicon import load_lexicons
+
+    spec = RunSpec.from_lexicons(load_lexicons(None), topics=False, events=False)
+    corpus = _open(corpus_file)
+    assert map_corpus(corpus, spec, engine="dask").batch_size == DASK_BATCH > DEFAULT_BATCH
+    assert map_corpus(corpus, spec, jobs=2).batch_size == DEFAULT_BATCH
+    assert map_corpus(corpus, spec, engine="dask", batch_size=8).batch_size == 8
