@@ -92,7 +92,7 @@ def floats_as_text(frame: pd.DataFrame) -> pd.DataFrame:
                             dtype=object)
             col = pd.Series(text[where.reshape(-1)], index=frame.index, dtype=object)
         out[i] = col
-    result = pd.concat(out, axis=1, copy=False)
+    result = pd.concat(out, axis=1)
     result.columns = frame.columns
     return result
 
