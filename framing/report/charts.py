@@ -159,7 +159,9 @@ def _grouped_barh(ax, frame: pd.DataFrame, *, y: str, x: str, hue: str, hue_orde
     ax.set_yticks(range(len(categories)))
     ax.set_yticklabels([str(c) for c in categories])
     ax.yaxis.grid(False)
-    ax.invert_yaxis()  # the first category on top; the limits autoscaled around the bars, as seaborn left them
+    # the first category on top, as seaborn left it: autoscaling stays on, so lines drawn later (the
+    # intervals) widen the limits to the bars and lines
+    ax.set_ylim(len(categories) - 0.5, -0.5, auto=None)
     ax.set_xlabel(x)
     ax.set_ylabel(y)
 
