@@ -1,7 +1,7 @@
 """The report's figures. Each function takes data frames and returns a matplotlib Figure;
-only the report layer writes files. They are drawn with matplotlib alone in seaborn's
-"whitegrid" look (:data:`THEME`; the heatmaps and grouped bars as seaborn drew them), so the
-report's chart process imports neither seaborn nor scipy (:mod:`framing.report.render`).
+only the report layer writes files. They are drawn with seaborn on matplotlib; seaborn (and the
+scipy.stats it imports) is imported only here, when a chart is drawn — in the report's second
+process when a core is idle (:mod:`framing.report.render`).
 
 Arabic labels are passed to matplotlib as they are: matplotlib ≥ 3.11 shapes and
 orders Arabic itself (running them through arabic-reshaper/python-bidi breaks them).
@@ -13,6 +13,7 @@ charts and the HTML page.
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -39,131 +40,27 @@ CHART_DPI = 150
 FONT_STACK = ["Noto Sans Arabic", "Noto Naskh Arabic", "Amiri", "DejaVu Sans"]
 
 
-#: seaborn's "deep" colour cycle
-_DEEP = ("#4c72b0", "#dd8452", "#55a868", "#c44e52", "#8172b3", "#937860", "#da8bc3", "#8c8c8c", "#ccb974",
-         "#64b5cd")
-#: the look of seaborn's ``set_theme(style="whitegrid", context="notebook")`` (what it changed in
-#: matplotlib's defaults, seaborn 0.13), written out: drawing a chart imports no seaborn and no
-#: scipy (~65 MB and a second or more of imports in the chart process), and nothing of seaborn's
-#: is left to warn (its heatmap mutated a colormap in place)
-THEME = {
-    "axes.axisbelow": True, "axes.edgecolor": ".8", "axes.grid": True, "axes.labelcolor": ".15",
-    "axes.labelsize": 12.0, "axes.linewidth": 1.25, "axes.titlesize": 12.0, "font.size": 12.0,
-    "grid.color": ".8", "grid.linewidth": 1.0, "legend.fontsize": 11.0, "legend.title_fontsize": 12.0,
-    "lines.solid_capstyle": "round", "patch.edgecolor": "w", "patch.force_edgecolor": True, "text.color": ".15",
-    "xtick.bottom": False, "xtick.color": ".15", "xtick.labelsize": 11.0, "xtick.major.size": 6.0,
-    "xtick.major.width": 1.25, "xtick.minor.size": 4.0, "xtick.minor.width": 1.0, "ytick.color": ".15",
-    "ytick.labelsize": 11.0, "ytick.left": False, "ytick.major.size": 6.0, "ytick.major.width": 1.25,
-    "ytick.minor.size": 4.0, "ytick.minor.width": 1.0,
-    "font.family": ["sans-serif"],
-    "font.sans-serif": [*FONT_STACK, "Arial", "DejaVu Sans", "Liberation Sans", "Bitstream Vera Sans", "sans-serif"],
-    "svg.hashsalt": "framing",  # deterministic SVG ids
-    "axes.unicode_minus": False,
-}
-
-
 def _setup():
     import matplotlib
 
     matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
-    from cycler import cycler
+    import seaborn as sns
 
-    plt.rcParams.update(THEME)
-    plt.rcParams["axes.prop_cycle"] = cycler(color=[_rgb(c) for c in _DEEP])
-    return plt
-
-
-def _palette(name: str, n: int) -> list[tuple[float, float, float]]:
-    """``n`` colours of matplotlib's qualitative colormap ``name`` ("Set2", "tab10", "tab20"), from its
-    first, cycled when more are asked for (as seaborn's ``color_palette(name, n_colors=n)``)."""
-    from matplotlib import colormaps
-
-    colours = [tuple(float(c) for c in rgb[:3]) for rgb in colormaps[name].colors]
-    return [colours[i % len(colours)] for i in range(n)]
+    sns.set_theme(style="whitegrid", context="notebook", font=FONT_STACK[-1])
+    plt.rcParams["font.family"] = "sans-serif"
+    plt.rcParams["font.sans-serif"] = FONT_STACK + list(plt.rcParams["font.sans-serif"])
+    plt.rcParams["svg.hashsalt"] = "framing"  # deterministic SVG ids
+    plt.rcParams["axes.unicode_minus"] = False
+    return plt, sns
 
 
-def _desaturate(rgb, prop: float) -> tuple[float, float, float]:
-    """``rgb`` with its HLS saturation times ``prop`` (seaborn's bars' ``saturation=0.75``)."""
-    import colorsys
-
-    h, lum, sat = colorsys.rgb_to_hls(*rgb[:3])
-    return colorsys.hls_to_rgb(h, lum, sat * prop)
-
-
-def _luminance(rgba) -> float:
-    """Relative luminance of a colour (WCAG, as seaborn's heatmap picks its annotation colour by)."""
-    rgb = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgba[:3]]
-    return 0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2]
-
-
-def _heatmap(ax, data: pd.DataFrame, *, cmap: str, vmin: float, vmax: float | None = None,
-             annot: pd.DataFrame | None = None, fmt: str = "", linewidths: float = 0.5, linecolor: str = "white",
-             cbar_kws: Mapping | None = None, annot_kws: Mapping | None = None):
-    """A heatmap as seaborn's ``heatmap`` draws one: a cell per value (a missing value leaves its cell
-    undrawn, the axes' background shows), rows top down, ticks at the cells' centres labelled with
-    the index and columns, no spines, a colour bar without outline; each drawn cell annotated with
-    its ``annot`` text (default: the value in ``fmt``), dark grey on light cells and white on dark
-    ones. Returns the mesh."""
-    import numpy as np
-
-    values = np.ma.masked_invalid(data.to_numpy(dtype=float))
-    for spine in ax.spines.values():
-        spine.set_visible(False)
-    if vmax is None:
-        vmax = float(values.max()) if values.count() else vmin
-    mesh = ax.pcolormesh(values, cmap=cmap, vmin=vmin, vmax=vmax, linewidths=linewidths, edgecolor=linecolor)
-    rows, cols = values.shape
-    ax.set(xlim=(0, cols), ylim=(0, rows))
-    ax.invert_yaxis()
-    cbar = ax.figure.colorbar(mesh, ax=ax, **dict(cbar_kws or {}))
-    cbar.outline.set_linewidth(0)
-    ax.set(xticks=np.arange(cols) + 0.5, yticks=np.arange(rows) + 0.5)
-    ax.set_xticklabels([str(c) for c in data.columns])
-    ax.set_yticklabels([str(i) for i in data.index], rotation="vertical", va="center")
-    ax.set(xlabel=data.columns.name or "", ylabel=data.index.name or "")
-    texts = annot.to_numpy() if annot is not None else None
-    for (y, x), v in np.ndenumerate(values.filled(np.nan)):
-        if values.mask is not np.ma.nomask and values.mask[y, x]:
-            continue
-        colour = ".15" if _luminance(mesh.cmap(mesh.norm(v))) > 0.408 else "w"
-        text = str(texts[y, x]) if texts is not None else format(v, fmt)
-        ax.text(x + 0.5, y + 0.5, text, **{"color": colour, "ha": "center", "va": "center", **dict(annot_kws or {})})
-    return mesh
-
-
-def _grouped_barh(ax, frame: pd.DataFrame, *, y: str, x: str, hue: str, hue_order: Sequence[str],
-                  palette: Mapping[str, tuple], legend: bool, width: float = 0.8, saturation: float = 0.75) -> None:
-    """Horizontal bars grouped by ``y`` (categories top down in the order they first appear), one bar per
-    ``hue`` level within each group (``width`` split among the levels, in ``hue_order``), coloured from
-    ``palette`` at ``saturation`` — as seaborn's ``barplot(orient="h", hue=...)`` of one value per bar
-    draws them. With ``legend``, each level's bars carry its name (for ``ax.legend``)."""
-    import numpy as np
-
-    categories = list(dict.fromkeys(frame[y].tolist()))
-    position = {c: i for i, c in enumerate(categories)}
-    n = max(len(hue_order), 1)
-    each = width / n
-    offsets = np.linspace(0, width - each, n)
-    offsets -= offsets.mean()
-    for k, level in enumerate(hue_order):
-        sub = frame[frame[hue] == level]
-        if sub.empty:
-            continue
-        pos = np.array([position[c] for c in sub[y]], dtype=float)
-        order = np.argsort(pos, kind="stable")
-        values = pd.to_numeric(sub[x], errors="coerce").to_numpy(dtype=float)[order]
-        colour = _desaturate(palette[level], saturation)
-        ax.barh(pos[order] + offsets[k] - each / 2, values, height=each, align="edge", color=colour,
-                facecolor=colour, label=str(level) if legend else "_nolegend_")
-    ax.set_yticks(range(len(categories)))
-    ax.set_yticklabels([str(c) for c in categories])
-    ax.yaxis.grid(False)
-    # the first category on top, as seaborn left it: autoscaling stays on, so lines drawn later (the
-    # intervals) widen the limits to the bars and lines
-    ax.set_ylim(len(categories) - 0.5, -0.5, auto=None)
-    ax.set_xlabel(x)
-    ax.set_ylabel(y)
+def _heatmap(sns, data, **kw):
+    """``sns.heatmap`` without the PendingDeprecationWarning of matplotlib >= 3.11 that seaborn 0.13
+    raises itself (it calls ``cmap.set_bad`` on its own copy of the colormap; nothing of ours to change)."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="The set_bad function", category=PendingDeprecationWarning)
+        return sns.heatmap(data, **kw)
 
 
 #: matplotlib's (and seaborn's) qualitative palettes "tab10" and "tab20", so the HTML page can
@@ -239,7 +136,7 @@ def _short(label: str, width: int = 28) -> str:
 def plot_stance_heatmap(outlets: pd.DataFrame, actors: Sequence[str], *, min_mentions: int = 1):
     """Outlet × actor heatmap of mean label stance (authorial voice), annotated with
     the stance and the number of mentions; cells with no mention are hatched grey."""
-    plt = _setup()
+    plt, sns = _setup()
     actors = [a for a in actors if f"stance:{a}" in outlets]
     data = outlets.set_index("outlet")[[f"stance:{a}" for a in actors]].astype(float)
     counts = outlets.set_index("outlet")[[f"mentions:{a}" for a in actors]].astype(float)
@@ -253,9 +150,8 @@ def plot_stance_heatmap(outlets: pd.DataFrame, actors: Sequence[str], *, min_men
             v = data.loc[o, a]
             annot.loc[o, a] = "" if pd.isna(v) else f"{v:+.2f}\n(n={int(counts.loc[o, a])})"
     fig, ax = plt.subplots(figsize=(1.3 * max(len(keep), 3) + 3, 0.7 * max(len(data), 2) + 2))
-    # RdBu centred on 0 over −1 … +1 is RdBu itself
-    _heatmap(ax, data, cmap="RdBu", vmin=-1, vmax=1, annot=annot, linewidths=0.5, linecolor="white",
-             cbar_kws={"label": "mean stance\n−1 delegitimizing … +1 legitimizing"},
+    _heatmap(sns, data, ax=ax, cmap="RdBu", vmin=-1, vmax=1, center=0, annot=annot, fmt="",
+             linewidths=0.5, linecolor="white", cbar_kws={"label": "mean stance\n−1 delegitimizing … +1 legitimizing"},
              annot_kws={"fontsize": 8, "in_layout": False})
     ax.grid(False)
     # no mention: a hatched grey cell, never confused with a neutral (white) one
@@ -277,7 +173,7 @@ def plot_stance_intervals(outlets: pd.DataFrame, actors: Sequence[str], *, max_a
     tables' order, each in its outlet colour; ``n`` = authorial mentions. An outlet with one
     document has no interval (a dot only); one without a mention is left out of the panel.
     """
-    plt = _setup()
+    plt, _ = _setup()
     actors = [a for a in actors if f"stance:{a}" in outlets and outlets[f"mentions:{a}"].fillna(0).sum() > 0]
     actors = sorted(actors, key=lambda a: (-outlets[f"mentions:{a}"].fillna(0).sum(), a))[:max_actors]
     names = outlets["outlet"].astype(str).tolist()
@@ -366,7 +262,7 @@ def plot_label_shares(labels: pd.DataFrame, *, voice: str = "authorial", actors:
     ``labels`` is ``labels.csv`` (:func:`framing.report.tables.label_shares`); ``voice`` selects
     authorial or reported mentions; ``actors`` (default: the most mentioned ``max_actors``).
     """
-    plt = _setup()
+    plt, _ = _setup()
     from matplotlib import cm, colors
 
     df = labels[labels["voice"] == voice]
@@ -452,7 +348,7 @@ def plot_timeline(timeline: pd.DataFrame, actor: str, *, events: pd.DataFrame | 
     stray dates would squeeze a month of news into a corner); how many documents fall outside is
     written under the axis. ``timeline`` is ``timeline.csv`` (:func:`framing.report.tables.timeline`).
     """
-    plt = _setup()
+    plt, _ = _setup()
     df = timeline[timeline["actor"] == actor].copy()
     df["when"] = pd.to_datetime(df["period_start"])
     gran = str(df["granularity"].iloc[0]) if len(df) else ""
@@ -578,7 +474,7 @@ def plot_keyness(keyness: pd.DataFrame, *, n: int = 10, colours: tuple[str, str]
     ``keyness`` is one pair of :func:`framing.report.tables.keyness` (columns side, rank, term, z,
     target, reference; ``form`` is shown instead of ``term`` when present).
     """
-    plt = _setup()
+    plt, _ = _setup()
     top = keyness[keyness["side"] == "target"].nsmallest(n, "rank")
     bottom = keyness[keyness["side"] == "reference"].nsmallest(n, "rank")
     rows = pd.concat([top, bottom.iloc[::-1]], ignore_index=True)
@@ -623,7 +519,7 @@ def plot_category_density(outlets: pd.DataFrame, categories: Sequence[str],
     without it every category but the actor labels is loaded."""
     from framing.lexicon.model import default_category_kind
 
-    plt = _setup()
+    plt, sns = _setup()
     kinds = dict(kinds or {})
     panels = [(title, [c for c in categories if (kinds.get(c) or default_category_kind(c)) == kind])
               for kind, title in CATEGORY_PANELS]
@@ -640,8 +536,8 @@ def plot_category_density(outlets: pd.DataFrame, categories: Sequence[str],
                 rows.append({"outlet": str(r["outlet"]), "category": c, "density": r.get(f"density:{c}", 0.0),
                              "lo": r.get(f"density_lo:{c}"), "hi": r.get(f"density_hi:{c}")})
         df = pd.DataFrame(rows)
-        _grouped_barh(ax, df, y="category", x="density", hue="outlet", hue_order=sorted(palette), palette=palette,
-                      legend=ax is axes[0, 0])
+        sns.barplot(df, y="category", x="density", hue="outlet", hue_order=sorted(palette), palette=palette,
+                    ax=ax, orient="h", legend=ax is axes[0, 0])
         # error bars from the bootstrap
         bars = [p for p in ax.patches if p.get_height() > 0]
         ordered = df.sort_values(["outlet"], kind="stable")
@@ -663,7 +559,7 @@ def plot_category_density(outlets: pd.DataFrame, categories: Sequence[str],
 def plot_distinguishing_terms(terms: pd.DataFrame, *, per_outlet: int = 10, outlets: Sequence[str] | None = None):
     """Small multiples: each outlet's top distinguishing terms by z-score (log-odds,
     informative Dirichlet prior)."""
-    plt = _setup()
+    plt, _ = _setup()
     names = sorted(outlets or terms["outlet"].unique())
     palette = outlet_palette(names)
     n = max(len(names), 1)
@@ -692,7 +588,7 @@ def plot_distinguishing_terms(terms: pd.DataFrame, *, per_outlet: int = 10, outl
 def plot_source_types(profile: pd.DataFrame):
     """Stacked horizontal bars: share of each outlet's attributions by source type, one colour per
     type (grey: ``other``)."""
-    plt = _setup()
+    plt, sns = _setup()
     share_cols = [c for c in profile.columns if c.startswith("share_")]
     data = profile.set_index("outlet")[share_cols].fillna(0.0)
     data.columns = [c[len("share_"):] for c in share_cols]
@@ -701,7 +597,7 @@ def plot_source_types(profile: pd.DataFrame):
     named = [c for c in data.columns if c != "other"]
     # one colour per source type: Set2's 8 while they suffice, else tab20's 20 (Set2 repeats after 8);
     # "other" (no source type) is grey
-    colours = _palette("Set2" if len(named) <= 8 else "tab20", max(len(named), 1))
+    colours = sns.color_palette("Set2" if len(named) <= 8 else "tab20", n_colors=max(len(named), 1))
     left = pd.Series(0.0, index=data.index)
     for col in data.columns:
         colour = (0.72, 0.72, 0.72) if col == "other" else colours[named.index(col) % len(colours)]
@@ -763,10 +659,10 @@ def plot_topic_mix(outlet_mix: pd.DataFrame, *, max_topics: int = 12):
     The ``max_topics`` largest topics get a colour each; the rest are summed as "other
     topics"; outliers (topic -1) are grey. Segments of 4 % or more are annotated.
     """
-    plt = _setup()
+    plt, sns = _setup()
     table, columns = _topic_table(outlet_mix, max_topics)
     n_topics = sum(1 for c in columns if c not in ("other topics", "outlier"))
-    colours = _palette("tab20" if n_topics > 10 else "tab10", max(n_topics, 1))
+    colours = sns.color_palette("tab20" if n_topics > 10 else "tab10", n_colors=max(n_topics, 1))
     fig, ax = plt.subplots(figsize=(11, max(0.5 * len(table) + 1.8, 0.28 * len(columns) + 1.5, 3.5)))
     y = [_short(o) for o in table.index]
     left = pd.Series(0.0, index=table.index)
@@ -800,14 +696,14 @@ def plot_topic_heatmap(outlet_mix: pd.DataFrame, *, max_topics: int = 20):
     differences between outlets; the share of the other topics and of outliers per
     outlet is in the stacked bars (:func:`plot_topic_mix`) and noted in the title.
     """
-    plt = _setup()
+    plt, sns = _setup()
     table, columns = _topic_table(outlet_mix, max_topics)
     topics = [c for c in columns if c not in ("other topics", "outlier")]
     data = table[topics].T * 100
     data.columns = [_short(c) for c in data.columns]  # outlet names: the same width as in the other charts
     fmt = ".1f" if data.to_numpy().max(initial=0) < 10 else ".0f"
     fig, ax = plt.subplots(figsize=(1.1 * max(len(data.columns), 3) + 5, 0.42 * max(len(data), 3) + 1.8))
-    _heatmap(ax, data, cmap="YlGnBu", vmin=0, fmt=fmt, linewidths=0.5, linecolor="white",
+    _heatmap(sns, data, ax=ax, cmap="YlGnBu", vmin=0, annot=True, fmt=fmt, linewidths=0.5, linecolor="white",
              cbar_kws={"label": "% of the outlet's text"}, annot_kws={"fontsize": 8, "in_layout": False})
     ax.set_xlabel("outlet")
     ax.set_ylabel("")
