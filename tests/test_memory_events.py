@@ -97,7 +97,7 @@ def test_release_memory_collects_unreachable_cycles():
     del a, b
     gc.disable()
     try:
-        release_memory()
+        release_memory(collect=True)
     finally:
         gc.enable()
     assert gone() is None
