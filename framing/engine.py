@@ -499,34 +499,12 @@ def _connected(started, workers: int, scheduler: str | None):
 
 def _dask_partitions(corpus, parts, spec: RunSpec, formats: Formats, *, workers: int, scheduler: str | None,
                      started=None) -> Iterator[ResultBatch]:
-    client, cluster = _connected(started, workers, scheduler)
-    n_workers = max(1, len(client.scheduler_info().get("workers", {})) or workers)
-    token = f"{os.getpid()}-{spec.key[:12]}"
-    pending: deque = deque()
     merged: list = []
-    done = 0
-    try:
-        [spec_future] = client.scatter([spec], broadcast=True, hash=False)
-        for part in parts:
-            pending.append(client.submit(_dask_partition, part, spec_future, formats,
-                                         key=f"framing-partition-{token}-{part.index}", pure=False, retries=0))
-            if len(pending) >= 2 * n_workers:
-                batch, problems, texts = _dask_result(pending.popleft(), done)
-                merged.append((problems, texts))
-                done += len(batch)
-                yield batch
-        while pending:
-            batch, problems, texts = _dask_result(pending.popleft(), done)
-            merged.append((problems, texts))
-            done += len(batch)
-            yield batch
-        corpus.merge_partitions(merged)
-    finally:
-        for fut in pending:
-            fut.cancel()
-        client.close()
-        if cluster is not None:
-            cluster.close()
+    for batch, problems, texts in _dask_in_order(_dask_partition, parts, spec, formats, "partition",
+                                                 workers=workers, scheduler=scheduler, started=started):
+        merged.append((problems, texts))
+        yield batch
+    corpus.merge_partitions(merged)
 
 
 def _dask_chunk(chunk: LineChunk, spec: RunSpec, formats: Formats) -> tuple[ResultBatch, list, dict]:
@@ -537,58 +515,48 @@ def _dask_chunk(chunk: LineChunk, spec: RunSpec, formats: Formats) -> tuple[Resu
 def _dask_chunks(corpus, chunks: Iterator[LineChunk], spec: RunSpec, formats: Formats, *, workers: int,
                  scheduler: str | None, complete: bool, started=None) -> Iterator[ResultBatch]:
     """The chunks of lines read into documents and analysed on Dask workers (results in order)."""
-    client, cluster = _connected(started, workers, scheduler)
-    n_workers = max(1, len(client.scheduler_info().get("workers", {})) or workers)
-    token = f"{os.getpid()}-{spec.key[:12]}"
-    pending: deque = deque()
     merged: list = []
-    done = 0
-    try:
-        [spec_future] = client.scatter([spec], broadcast=True, hash=False)
-        for i, chunk in enumerate(chunks):
-            pending.append(client.submit(_dask_chunk, chunk, spec_future, formats,
-                                         key=f"framing-chunk-{token}-{i}", pure=False, retries=0))
-            while len(pending) >= 2 * n_workers:
-                batch, problems, line_texts = _dask_result(pending.popleft(), done)
-                merged.append((problems, line_texts))
-                done += len(batch)
-                if len(batch):
-                    yield batch
-        while pending:
-            batch, problems, line_texts = _dask_result(pending.popleft(), done)
-            merged.append((problems, line_texts))
-            done += len(batch)
-            if len(batch):
-                yield batch
-        merge_chunks(corpus, merged, complete=complete)
-    finally:
-        for fut in pending:
-            fut.cancel()
-        client.close()
-        if cluster is not None:
-            cluster.close()
+    for batch, problems, line_texts in _dask_in_order(_dask_chunk, chunks, spec, formats, "chunk",
+                                                      workers=workers, scheduler=scheduler, started=started):
+        merged.append((problems, line_texts))
+        if len(batch):
+            yield batch
+    merge_chunks(corpus, merged, complete=complete)
 
 
 def _dask_map(documents: Iterable[Document], spec: RunSpec, formats: Formats, *, workers: int,
               scheduler: str | None, batch_size: int, started=None) -> Iterator[ResultBatch]:
+    packed = (_pack_docs(batch) for batch in _batches(documents, batch_size))
+    yield from _dask_in_order(_dask_batch, packed, spec, formats, "analyze",
+                              workers=workers, scheduler=scheduler, started=started)
+
+
+def _dask_in_order(fn, items: Iterable, spec: RunSpec, formats: Formats, name: str, *, workers: int,
+                   scheduler: str | None, started=None) -> Iterator:
+    """``fn(item, spec, formats)`` for each item on the cluster, two tasks per worker in flight, the
+    results in the items' order (a result is a batch, or a tuple whose first element is one); on
+    exit the tasks still pending are cancelled and the client (and a cluster started here) closed."""
     client, cluster = _connected(started, workers, scheduler)
     n_workers = max(1, len(client.scheduler_info().get("workers", {})) or workers)
     token = f"{os.getpid()}-{spec.key[:12]}"
     pending: deque = deque()
     done = 0
+
+    def take():
+        nonlocal done
+        result = _dask_result(pending.popleft(), done)
+        done += len(result[0] if isinstance(result, tuple) else result)
+        return result
+
     try:
         [spec_future] = client.scatter([spec], broadcast=True, hash=False)
-        for i, batch in enumerate(_batches(documents, batch_size)):
-            pending.append(client.submit(_dask_batch, _pack_docs(batch), spec_future, formats,
-                                         key=f"framing-analyze-{token}-{i}", pure=False, retries=0))
-            if len(pending) >= 2 * n_workers:
-                result = _dask_result(pending.popleft(), done)
-                done += len(result)
-                yield result
+        for i, item in enumerate(items):
+            pending.append(client.submit(fn, item, spec_future, formats,
+                                         key=f"framing-{name}-{token}-{i}", pure=False, retries=0))
+            while len(pending) >= 2 * n_workers:
+                yield take()
         while pending:
-            result = _dask_result(pending.popleft(), done)
-            done += len(result)
-            yield result
+            yield take()
     finally:
         for fut in pending:
             fut.cancel()
