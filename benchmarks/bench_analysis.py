@@ -35,7 +35,7 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     ap.add_argument("--repeat", type=int, default=3)
     a = ap.parse_args(argv)
 
-    from framing import analysis, normalize
+    from framing import analysis, normalize, packing
     from framing.output import table_formats
     from framing.pipeline import CompareOptions, StageClock, _load_lexicons, _open_corpus, _run_spec
 
@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
                                               for d, x, n, tk in zip(docs, texts, norms, tokens, strict=True)],
         "title": lambda c: [analysis._analyze_title(d, c, 0) for d in docs],
         "analyze_document": lambda c: [analysis.analyze_safely(d, c) for d in docs],
-        "pack_results": lambda c: [analysis.pack_results(results[i:i + 64], formats)
+        "pack_results": lambda c: [packing.pack_results(results[i:i + 64], formats)
                                    for i in range(0, len(results), 64)],
     }
     out = {"read_corpus": read}

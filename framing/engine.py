@@ -1,7 +1,7 @@
 """Engines that run the per-document map: in this process, a local process pool, or Dask.
 
 Every engine takes the documents in corpus order, analyses them in batches
-(:func:`framing.analysis.analyze_packed`) and yields the batches **in input order**, so the
+(:func:`framing.packing.analyze_packed`) and yields the batches **in input order**, so the
 reductions (and every output file) are the same whichever engine ran the map. For the pipeline
 a batch is packed: the workers format the rows of hits, attributions and excluded spans as CSV
 text and Arrow record batches (:class:`~framing.output.TableChunk`), and the main process only
@@ -41,9 +41,10 @@ from dataclasses import fields
 from itertools import islice
 from operator import attrgetter
 
-from framing.analysis import DocumentResult, ResultBatch, RunSpec, analyze_packed, analyze_safely, context_for
+from framing.analysis import DocumentResult, RunSpec, analyze_safely, context_for
 from framing.corpus.chunks import LineChunk, line_chunks, merge_chunks, read_chunk, supports_line_chunks
 from framing.errors import ConfigError, MissingDependencyError, RunError
+from framing.packing import ResultBatch, analyze_packed
 from framing.records import Document, Span
 
 __all__ = ["ENGINES", "MappedCorpus", "default_jobs", "map_corpus", "map_documents"]
@@ -109,7 +110,7 @@ def _document_batches(documents: Iterable[Document], spec: RunSpec, formats: For
 class MappedCorpus:
     """The map over a corpus, not started yet: iterate it for the
     :class:`~framing.analysis.DocumentResult` objects in corpus order, or call :meth:`batches`
-    for packed :class:`~framing.analysis.ResultBatch` objects (rows already formatted by the
+    for packed :class:`~framing.packing.ResultBatch` objects (rows already formatted by the
     workers: what the pipeline's reductions consume). ``close()`` stops the engine."""
 
     def __init__(self, corpus, spec: RunSpec, *, limit: int | None, jobs: int | None, engine: str,
@@ -276,7 +277,8 @@ def _init_worker(spec: RunSpec) -> None:
 
 
 def _pool_batch(rows: list[tuple], spec_key: str, formats: Formats) -> ResultBatch:
-    from framing.analysis import _CONTEXT, pack_results
+    from framing.analysis import _CONTEXT
+    from framing.packing import pack_results
 
     ctx = _CONTEXT[spec_key]
     return pack_results([analyze_safely(doc, ctx) for doc in _unpack_docs(rows)], formats)
@@ -321,7 +323,8 @@ def _pool_map(documents: Iterable[Document], spec: RunSpec, formats: Formats, *,
 
 
 def _pool_chunk(chunk: LineChunk, spec_key: str, formats: Formats) -> tuple[ResultBatch, list, dict]:
-    from framing.analysis import _CONTEXT, pack_results
+    from framing.analysis import _CONTEXT
+    from framing.packing import pack_results
 
     ctx = _CONTEXT[spec_key]
     docs, problems, line_texts = read_chunk(chunk)
@@ -422,7 +425,7 @@ def _dask_batch(rows: list[tuple], spec: RunSpec, formats: Formats) -> ResultBat
 
 
 def _dask_partition(part, spec: RunSpec, formats: Formats):
-    from framing.analysis import pack_results
+    from framing.packing import pack_results
 
     ctx = context_for(spec)
     results = [analyze_safely(doc, ctx) for doc in part.iter_documents()]

@@ -191,7 +191,7 @@ class Reduction:
         return built
 
     def add_batch_terms(self, terms) -> None:
-        """The term counts of a packed batch (:class:`~framing.analysis.BatchTerms`, in order)."""
+        """The term counts of a packed batch (:class:`~framing.packing.BatchTerms`, in order)."""
         self._term_counters.clear()
         for t in terms:
             self._terms[t.english].add(self.intern(t.outlet), t.terms(), t.counts)
@@ -349,7 +349,7 @@ def _keep_columns(red: Reduction, batch, spill) -> list[int]:
             red.units.add(start + k, units)
     events = [e for e in docs["event"] if e is not None]
     if events:
-        from framing.analysis import batch_events
+        from framing.packing import batch_events
 
         if red.events is None:
             from framing.events import EventFeatureTable

@@ -9,8 +9,9 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from framing.analysis import BatchTerms, RunSpec, analyze_document, context_for, pack_results
+from framing.analysis import RunSpec, analyze_document, context_for
 from framing.lexicon import load_lexicons
+from framing.packing import BatchTerms, pack_results
 from framing.records import Document
 from framing.reduce import Reduction, TextSpill, _reduce_batches, _reduce_documents, _SparseRows, _TermStore
 
