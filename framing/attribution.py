@@ -427,6 +427,14 @@ _SOURCING = {
     "كما": ("verb", "كما"), "جاء": ("fi", "جاء في"), "ورد": ("fi", "ورد في"),
 }
 _SOURCING_FIRST = frozenset(list(_SOURCING) + [p + k for k in _SOURCING for p in "وف"])
+#: what the token after a sourcing word must be for :meth:`AttributionExtractor._sourcing_cue` to find a cue
+#: there, by ``needs`` (a necessary condition only, for the quick reject; "verb" needs a verb cue next,
+#: and the quick reject runs only where there is none)
+_SOURCING_NEXT: dict[str, Callable[[str], bool]] = {
+    "": lambda t: True, "ma": lambda t: True, "l": lambda t: True, "verb": lambda t: False,
+    "an": lambda t: t == "عن", "ila": lambda t: t == "الي" or t.startswith("ل"), "fi": lambda t: t == "في",
+    "hadd": lambda t: t == "حد",
+}
 _PUNCT_BREAK = frozenset(":؛;،,()[]")
 _MAX_REGION = 30  # tokens between a verb and its complementizer
 _MAX_NP = 10  # tokens of a speaker phrase (with at most one apposition between commas)
@@ -866,6 +874,10 @@ class AttributionExtractor:
         """
         if not text or not text.strip():
             return []
+        if normalized is None:
+            normalized = normalize_with_offsets(text)
+        if self._verb_forms is not None and not self._may_attribute(text, normalized.pieces()[1::2]):
+            return []  # no cue, no quotation mark, no source line: nothing the rules below could find
         doc = self._prepare(text, doc_id, normalized)
         cues = self._cues(doc)
         consumed: set[int] = set()
@@ -882,6 +894,25 @@ class AttributionExtractor:
         self._uncued(doc)
         self._source_lines(doc)
         return self._records(doc, doc_id)
+
+    def _may_attribute(self, text: str, norms: list[str]) -> bool:
+        """Whether ``text`` (its normalized words ``norms``) has anything an attribution starts from: a
+        reporting verb form, a quotation mark, a ``المصدر:`` line, or a sourcing word followed by what
+        :meth:`_sourcing_cue` needs next. False means :meth:`extract` finds nothing (a quick reject: most
+        headlines); only for the verb lookup (with verbs from the matcher, every text is prepared)."""
+        if not self._verb_form_set.isdisjoint(norms) or _QUOTE_RE.search(text) is not None \
+                or "مصدر" in text or "مصادر" in text:
+            return True
+        sourcing = _SOURCING_FIRST.intersection(norms)
+        if not sourcing:
+            return False
+        n = len(norms)
+        for i in _positions(norms, sourcing):
+            tok = norms[i]
+            spec = _SOURCING.get(tok) or _SOURCING[tok[1:]]
+            if i + 1 < n and _SOURCING_NEXT[spec[0]](norms[i + 1]):
+                return True
+        return False
 
     # -- preparation --------------------------------------------------------------------------
 
