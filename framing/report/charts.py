@@ -1,7 +1,7 @@
 """The report's figures. Each function takes data frames and returns a matplotlib Figure;
-only the report layer writes files. They are drawn with seaborn on matplotlib; seaborn (and the
-scipy.stats it imports) is imported only here, when a chart is drawn — in the report's second
-process when a core is idle (:mod:`framing.report.render`).
+only the report layer writes files. They are drawn with seaborn on matplotlib; seaborn (without
+the scipy.stats it would import, :func:`_import_seaborn`) is imported only here, when a chart is
+drawn — in the report's second process when a core is idle (:mod:`framing.report.render`).
 
 Arabic labels are passed to matplotlib as they are: matplotlib ≥ 3.11 shapes and
 orders Arabic itself (running them through arabic-reshaper/python-bidi breaks them).
@@ -40,12 +40,34 @@ CHART_DPI = 150
 FONT_STACK = ["Noto Sans Arabic", "Noto Naskh Arabic", "Amiri", "DejaVu Sans"]
 
 
+def _import_seaborn():
+    """``import seaborn`` without the scipy.stats it imports for its kernel density estimate (a
+    chart kind the report never draws; seaborn falls back to its bundled copy when scipy.stats
+    cannot be imported): scipy.stats costs ~0.7 s of CPU in each process that draws charts, more
+    than seaborn and matplotlib together. If scipy.stats is already imported, it is used as is;
+    later imports of scipy.stats work as usual."""
+    import sys
+
+    if "seaborn" in sys.modules or "scipy.stats" in sys.modules:
+        import seaborn as sns
+
+        return sns
+    sys.modules["scipy.stats"] = None  # type: ignore[assignment]  # "import scipy.stats" raises ImportError
+    try:
+        import seaborn as sns
+    finally:
+        if sys.modules.get("scipy.stats", 0) is None:
+            del sys.modules["scipy.stats"]
+    return sns
+
+
 def _setup():
     import matplotlib
 
     matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
-    import seaborn as sns
+
+    sns = _import_seaborn()
 
     sns.set_theme(style="whitegrid", context="notebook", font=FONT_STACK[-1])
     plt.rcParams["font.family"] = "sans-serif"
