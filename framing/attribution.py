@@ -716,6 +716,24 @@ class _Doc(TextNavigation):
     _honorifics: list[int] | None = None  # token positions of honorifics, found when first asked
     _verb_at: list[int] | None = None  # token positions of the verb cues, in order (when first asked)
     _sourcing_at: list[int] | None = None  # token positions of the words a sourcing cue can start with
+    _colon_gaps: set[int] | None = None  # tokens k whose gap before (``gap(k)``) holds a colon
+    #: (first token, token after) → :meth:`AttributionExtractor._known` of the phrase (the sources are final)
+    known: dict[tuple[int, int], tuple[int, int, Hit] | None] = field(default_factory=dict)
+
+    def colon_gaps(self) -> set[int]:
+        """The tokens ``k`` whose :meth:`gap` holds ``:`` or ``：`` (found when first asked)."""
+        if self._colon_gaps is None:
+            starts, ends, text = self.starts, self.ends, self.text
+            out = set()
+            for colon in (":", "："):
+                p = text.find(colon)
+                while p >= 0:
+                    k = bisect.bisect_right(starts, p)  # the first token after the colon
+                    if k == 0 or ends[k - 1] <= p:  # (not inside token k - 1)
+                        out.add(k)
+                    p = text.find(colon, p + 1)
+            self._colon_gaps = out
+        return self._colon_gaps
 
     def verb_positions(self) -> list[int]:
         """The first tokens of the verb cues, in order (``verbs`` is final once the text is prepared)."""
@@ -931,8 +949,8 @@ class AttributionExtractor:
             import numpy as np
 
             to_original = np.append(norm.starts, len(text))
-            starts = to_original[starts].tolist()
-            ends = to_original[ends].tolist()
+            mapped = to_original[bounds].tolist()  # (every bound in one take)
+            starts, ends = mapped[0:-1:2], mapped[1::2]
         sents = _merge_abbreviations(text, sentence_spans(text))
         newlines = [m.start() for m in _PARA_RE.finditer(text)]
         quotes = find_quotes(text)
@@ -944,8 +962,17 @@ class AttributionExtractor:
         verbs: dict[int, _Cue] = {}
         forms = self._verb_forms
         types = set(norms)
+        sourcing = _SOURCING_FIRST.intersection(types)
+        verb_at: list[int] = []
+        if forms is not None:  # the verb forms' and the sourcing words' positions, in one scan
+            verb_forms = types & self._verb_form_set
+            at = _positions(norms, verb_forms | sourcing)
+            verb_at = [i for i in at if norms[i] in verb_forms] if sourcing else at
+            sourcing_at = [i for i in at if norms[i] in sourcing] if verb_forms else at
+        else:
+            sourcing_at = _positions(norms, sourcing)
         if forms is not None:
-            for i in _positions(norms, types & self._verb_form_set):
+            for i in verb_at:
                 entry, proclitic = forms[norms[i]]
                 verbs[i] = _Cue(i, i + 1, "verb", entry.canonical or entry.term, entry.category, entry.stance,
                                 proclitic=proclitic)
@@ -997,7 +1024,7 @@ class AttributionExtractor:
         for i in [k for k in verbs if k > 0 and norms[k - 1] in _MASDAR_PREPS and not verbs[k].proclitic
                   and not any(c in _PUNCT_BREAK or c in ".!?؟\n" for c in text[ends[k - 1]:starts[k]])]:
             del verbs[i]  # "على نقل الحكم", "عن قول": a verbal noun after a preposition, no verb
-        if "ان" in types:
+        if "ان" in types and "آ" in text:
             madda = [k for k in _positions(norms, ("ان",)) if text[starts[k]] == "آ"]
             if madda:  # "آن هاثواي" (Anne): a name, never the complementizer إن/أن
                 norms = list(norms)
@@ -1016,7 +1043,8 @@ class AttributionExtractor:
             for k in range(a0, a1):
                 verbs.pop(k, None)
         doc = _Doc(text, norms, starts, ends, sent_starts, sent_ends, newlines, quotes,
-                   quote_first, [q.start for q in quotes], verbs, sentence_sources, types, anon)
+                   quote_first, [q.start for q in quotes], verbs, sentence_sources, types, anon,
+                   _sourcing_at=sourcing_at)
         for i in _positions(norms, _CALLED.intersection(types)):
             # "أحد السكان ويدعى «موسى حسن»", "الشاب الذي يدعى أحمد": is called, not claims
             qi = doc.quote_before(i + 1) if i + 1 < len(norms) else None
@@ -1313,7 +1341,16 @@ class AttributionExtractor:
                 or bool(_bare_forms(d.norms[k + 1]) & _PERSON_HEADS))  # "أيمن علي مستشار الرئيس"
 
     def _known(self, d: _Doc, s: int, e: int) -> tuple[int, int, Hit] | None:
-        """The named source in tokens [s, e): the last one, a named one before an anonymous one."""
+        """The named source in tokens [s, e): the last one, a named one before an anonymous one (asked
+        again for the same tokens, the answer kept: a phrase's source is looked up several times)."""
+        key = (s, e)
+        memo = d.known
+        if key in memo:
+            return memo[key]
+        memo[key] = out = self._known_in(d, s, e)
+        return out
+
+    def _known_in(self, d: _Doc, s: int, e: int) -> tuple[int, int, Hit] | None:
         found = d.sources_in(s, e)
         if not found:
             return None
@@ -1328,7 +1365,7 @@ class AttributionExtractor:
         """Resolve the phrase tokens [s, e) to a speaker (None when the phrase is empty)."""
         if e <= s:
             return None
-        a = next((k for k in range(s, e) if k in d.anon), None)
+        a = next((k for k in range(s, e) if k in d.anon), None) if d.anon else None
         if a is not None:
             # "مسؤول رفض ذكر اسمه": the words before the formula, typed anonymous
             sp = self._speaker(d, s, a, [qi for qi in names if d.quotes[qi].start < d.starts[a]],
@@ -2136,12 +2173,18 @@ class AttributionExtractor:
         k = cue.i1
         override: tuple[_Cue, _Speaker | None] | None = None
         content_tok: int | None = None
-        while k < n and d.starts[k] < s_end and k - cue.i1 < _MAX_REGION:
-            gap = d.gap(k)
-            qi = d.quote_before(k)
-            colon = gap.find(":")
-            if colon < 0:
-                colon = gap.find("：")
+        colons = d.colon_gaps()
+        starts, ends, quote_first, quotes = d.starts, d.ends, d.quote_first, d.quotes
+        while k < n and starts[k] < s_end and k - cue.i1 < _MAX_REGION:
+            qi = quote_first.get(k)  # d.quote_before(k)
+            if qi is not None and k > 0 and quotes[qi].start < ends[k - 1]:
+                qi = None
+            colon = -1
+            if k in colons:  # (the gap before most words has no colon: nothing to look for)
+                gap = d.gap(k)
+                colon = gap.find(":")
+                if colon < 0:
+                    colon = gap.find("：")
             if colon >= 0 and (qi is None or d.quotes[qi].start > d.ends[k - 1] + colon):
                 content_tok = k
                 while content_tok < n and d.norms[content_tok] in _COMP and d.quote_before(content_tok) is None:
@@ -2242,7 +2285,7 @@ class AttributionExtractor:
                 speaker, via = before, None
         if speaker is not None and via is not None:
             speaker = replace(speaker, via=via.name)
-        if speaker is not None and speaker.source_type != "anonymous" and any(k in d.anon for k in range(e, region_end)):
+        if speaker is not None and speaker.source_type != "anonymous" and d.anon and any(k in d.anon for k in range(e, region_end)):
             # "وقال أحد العاملين في المستشفى، فضل عدم ذكر اسمه، إن": the speaker declined to be named
             speaker = replace(speaker, source_type="anonymous")
         if (speaker is not None and speaker.source_type == "other" and e - s == 1 and not names
