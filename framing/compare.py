@@ -24,6 +24,7 @@ __all__ = [
     "LogOddsDirichlet",
     "distinguishing_terms",
     "distinguishing_terms_by_language",
+    "distinguishing_terms_from_table",
     "keyness",
     "outlet_scores",
     "outlet_scores_from_counts",
@@ -75,11 +76,9 @@ def distinguishing_terms(counts: Mapping[str, Counter], *, strategy: LogOddsDiri
     ``min_count`` occurrences in the outlet. Columns: outlet, rank, term, count,
     count_rest, per_1000, log_odds, z, statistic.
     """
-    strategy = strategy or LogOddsDirichlet()
     outlets = sorted(counts)
-    columns = ["outlet", "rank", "term", "count", "count_rest", "per_1000", "log_odds", "z", "statistic"]
     if len(outlets) < 2:
-        return pd.DataFrame(columns=columns)
+        return pd.DataFrame(columns=_TERM_COLUMNS)
     # one outlets × vocabulary matrix (vocabulary sorted), each outlet scored against the rest
     vocab = sorted({term for outlet in outlets for term in counts[outlet]})
     position = {term: i for i, term in enumerate(vocab)}
@@ -88,8 +87,42 @@ def distinguishing_terms(counts: Mapping[str, Counter], *, strategy: LogOddsDiri
         c = counts[outlet]
         if c:
             matrix[row, [position[t] for t in c]] = list(c.values())
+    return _distinguishing(outlets, matrix, np.asarray(vocab, dtype=object), strategy=strategy, top_n=top_n,
+                           min_count=min_count, z_min=z_min)
+
+
+def distinguishing_terms_from_table(table, *, strategy: LogOddsDirichlet | None = None, top_n: int = 25,
+                                    min_count: int = 3, z_min: float = 1.96) -> pd.DataFrame:
+    """:func:`distinguishing_terms` of a :class:`framing.reduce.TermTable` (outlets without a term
+    left out), the same rows without a ``Counter`` or a dict of the vocabulary: the matrix is
+    filled from the table's term numbers."""
+    words = table.words
+    rows = {outlet: r for outlet, r in table.rows.items() if len(r[0])}
+    outlets = sorted(rows)
+    if len(outlets) < 2:
+        return pd.DataFrame(columns=_TERM_COLUMNS)
+    rank = table.rank()
+    present = np.unique(np.concatenate([rows[o][0] for o in outlets]).astype(np.int64))
+    present = present[np.argsort(rank[present], kind="stable")]  # the vocabulary, sorted as strings
+    position = np.full(len(words), -1, dtype=np.int64)
+    position[present] = np.arange(len(present), dtype=np.int64)
+    matrix = np.zeros((len(outlets), len(present)), dtype=np.float64)
+    for row, outlet in enumerate(outlets):
+        ids, counts = rows[outlet]
+        matrix[row, position[ids]] = counts
+    terms = np.asarray(words, dtype=object)[present] if len(present) else np.zeros(0, dtype=object)
+    return _distinguishing(outlets, matrix, terms, strategy=strategy, top_n=top_n, min_count=min_count, z_min=z_min)
+
+
+_TERM_COLUMNS = ["outlet", "rank", "term", "count", "count_rest", "per_1000", "log_odds", "z", "statistic"]
+
+
+def _distinguishing(outlets: list[str], matrix: np.ndarray, terms: np.ndarray, *, strategy, top_n: int,
+                    min_count: int, z_min: float) -> pd.DataFrame:
+    """The rows of :func:`distinguishing_terms` from the outlets × vocabulary count matrix."""
+    strategy = strategy or LogOddsDirichlet()
+    columns = _TERM_COLUMNS
     total = matrix.sum(axis=0)
-    terms = np.asarray(vocab, dtype=object)
     frames = []
     for row, outlet in enumerate(outlets):
         ya = matrix[row]
@@ -124,7 +157,10 @@ def distinguishing_terms_by_language(counts: Mapping[str, Mapping[str, Counter]]
     """
     frames = []
     for language, by_outlet in counts.items():
-        t = distinguishing_terms({o: c for o, c in by_outlet.items() if c}, **options)
+        if hasattr(by_outlet, "rank") and hasattr(by_outlet, "rows"):  # a framing.reduce.TermTable
+            t = distinguishing_terms_from_table(by_outlet, **options)
+        else:
+            t = distinguishing_terms({o: c for o, c in by_outlet.items() if c}, **options)
         t.insert(1, "language", pd.Series([language] * len(t), index=t.index, dtype=object))
         frames.append(t)
     if not frames:

@@ -358,7 +358,7 @@ class RunData:
     categories: list[str]
     lexicons: list[Lexicon]
     hits_evidence: dict
-    term_counts: dict
+    term_counts: dict  # outlet → Counter, or a framing.reduce.TermTable (what compute gives)
     corpus: object  # what the writer still needs of the corpus (its repeated lines)
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
 
@@ -580,20 +580,10 @@ def _compute(options, corpus, setup: _Setup, sink, progress, say: StageClock) ->
                    attributions=attr_df, attr_profile=attr_profile, topic_result=topic_result,
                    event_result=event_result, problems=problems, manifest=manifest, actors=setup.actors,
                    categories=setup.categories, lexicons=setup.used, hits_evidence=red.evidence,
-                   term_counts=_all_term_counts(red), tables=sink.frames(),
+                   term_counts=red.term_table(), tables=sink.frames(),
                    corpus=_ExcludedLines(corpus) if callable(getattr(corpus, "excluded_lines", None)) else None)
 
 
-
-def _all_term_counts(red) -> dict:
-    """outlet → term counts of both languages (``term_counts.parquet``): Arabic and English
-    terms never collide (two scripts), so an outlet writing in both keeps all its counts."""
-    if not red.term_counts_en:
-        return red.term_counts
-    merged = {outlet: counts.copy() for outlet, counts in red.term_counts.items()}
-    for outlet, counts in red.term_counts_en.items():
-        merged.setdefault(outlet, type(counts)()).update(counts)
-    return merged
 
 def _analyse(options, corpus, spec, setup: _Setup, sink, progress, say: StageClock, spill: TextSpill):
     """The one pass over the corpus: the per-document map, the row tables streamed to ``sink``,
@@ -633,7 +623,7 @@ def _analyse(options, corpus, spec, setup: _Setup, sink, progress, say: StageClo
     outlets = outlet_scores_from_counts(red.outlets, red.tokens, red.counts_matrix(), actors=setup.actors,
                                         categories=setup.categories, n_boot=options.n_boot, seed=options.seed,
                                         languages=red.languages)
-    terms = distinguishing_terms_by_language({"ar": red.term_counts, "en": red.term_counts_en},
+    terms = distinguishing_terms_by_language({"ar": red.term_table(False), "en": red.term_table(True)},
                                              top_n=options.top_terms)  # within a language only
     say("collecting term evidence")
     term_ev = term_evidence_from_texts(spill.texts(red.doc_ids, red.outlets), terms)
@@ -776,12 +766,16 @@ def write_run_folder(data: RunData, out: RunOutput, *, stage: Callable[[str], No
     for name, frame in data.tables.items():
         out.write_table(name, frame, schemas[name], formats)
     out.write_csv("term_evidence.csv", data.term_evidence, columns=TERM_EVIDENCE_COLUMNS)
+    term_counts = data.term_counts
+    if hasattr(term_counts, "parquet"):  # a TermTable writes its own file, from its arrays (no row per pair)
+        out.write_bytes("term_counts.parquet", term_counts.parquet())
+        term_counts = None
     started = time.perf_counter()
     manifest = report.write_data_files(out, options=data.options, documents=data.documents, outlets=data.outlets,
                                        terms=data.terms, topic_result=data.topic_result,
                                        event_result=data.event_result, problems=data.problems,
                                        manifest=data.manifest, actors=data.actors, categories=data.categories,
-                                       lexicons=data.lexicons, corpus=data.corpus, term_counts=data.term_counts)
+                                       lexicons=data.lexicons, corpus=data.corpus, term_counts=term_counts)
     if release:  # the report is rendered from the files alone: what the run computed is not needed any more
         data.release()
         release_memory()

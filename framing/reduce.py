@@ -11,6 +11,7 @@ holds no text of the corpus.
 
 from __future__ import annotations
 
+from array import array
 from collections import Counter
 
 import pandas as pd
@@ -18,7 +19,7 @@ import pandas as pd
 from framing.analysis import ATTRIBUTION_KEPT, EVIDENCE_PER_CELL
 from framing.records import Problem
 
-__all__ = ["Reduction", "TextSpill", "reduce_results"]
+__all__ = ["Reduction", "TermTable", "TextSpill", "reduce_results"]
 
 
 _ATTR_KEPT = ("doc", *ATTRIBUTION_KEPT)
@@ -137,6 +138,109 @@ class _TermStore:
         """One document's term counts (the path of unpacked results)."""
         self.add(outlet, list(counts), list(counts.values()))
 
+    def rows(self) -> dict[str, tuple]:
+        """outlet → ``(term numbers, counts)`` arrays (outlets and terms in first-seen order), the
+        arrays of :meth:`counters` without a ``Counter``."""
+        out = {}
+        for outlet, cell in self._outlets.items():
+            self._fold(cell)
+            out[outlet] = (cell[0], cell[1])
+        return out
+
+
+class TermTable:
+    """outlet → term counts as arrays over one vocabulary (``words``; a term is its number there):
+    the run's counts without a ``Counter`` per outlet (a month: ~10^6 outlet-term pairs).
+
+    ``rows`` maps outlet → ``(term numbers, counts)`` (first-seen order, no term twice in an
+    outlet). :meth:`counters` gives the ``Counter`` objects back; :meth:`parquet` writes
+    ``term_counts.parquet`` as :func:`framing.report.render.term_counts_parquet` does."""
+
+    def __init__(self, words: list[str], rows: dict[str, tuple]):
+        self.words, self.rows = words, rows
+        self._rank = None
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __bool__(self) -> bool:
+        return bool(self.rows)
+
+    def counters(self) -> dict[str, Counter]:
+        words = self.words
+        out = {}
+        for outlet, (ids, counts) in self.rows.items():
+            counter = Counter()
+            dict.update(counter, zip(map(words.__getitem__, ids.tolist()), counts.tolist(), strict=True))
+            out[outlet] = counter
+        return out
+
+    def items(self):
+        """``(outlet, Counter)`` pairs (what a mapping of counters gives)."""
+        return self.counters().items()
+
+    def rank(self):
+        """The position of each term number in the sorted vocabulary (terms compared as strings)."""
+        import numpy as np
+
+        if self._rank is None or len(self._rank) != len(self.words):
+            order = sorted(range(len(self.words)), key=self.words.__getitem__)
+            rank = np.empty(len(order), dtype=np.int64)
+            rank[np.asarray(order, dtype=np.int64)] = np.arange(len(order), dtype=np.int64)
+            self._rank = rank
+        return self._rank
+
+    def merged(self, other: TermTable) -> TermTable:
+        """The counts of both tables (same vocabulary) added per outlet: this table's outlets first,
+        an outlet's terms in first-seen order (this table's, then the other's new ones), as
+        ``Counter.update``."""
+        if not other.rows:
+            return self
+        rows = dict(self.rows)
+        for outlet, (ids, counts) in other.rows.items():
+            mine = rows.get(outlet)
+            if mine is None:
+                rows[outlet] = (ids, counts)
+                continue
+            cell = [mine[0], mine[1], [(ids, counts)], len(ids)]
+            _TermStore._fold(cell)
+            rows[outlet] = (cell[0], cell[1])
+        return TermTable(self.words, rows)
+
+    def parquet(self) -> bytes:
+        """``term_counts.parquet``: outlet, term, count sorted by outlet then term, zero counts left
+        out, zstd, 100,000 rows a group (the bytes :func:`~framing.report.render.term_counts_parquet`
+        writes from the counters)."""
+        import io
+
+        import numpy as np
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        rank = self.rank()
+        words = np.asarray(self.words, dtype=object) if self.words else np.zeros(0, dtype=object)
+        outlets, terms, counts = [], [], []
+        for outlet in sorted(self.rows, key=str):
+            ids, n = self.rows[outlet]
+            keep = n != 0
+            ids, n = ids[keep], n[keep]
+            order = np.argsort(rank[ids], kind="stable")
+            outlets.append(np.full(len(ids), str(outlet), dtype=object))
+            terms.append(words[ids[order]])
+            counts.append(n[order].astype(np.int64))
+        table = pa.table({"outlet": pa.array(_joined(outlets, object), pa.string()),
+                          "term": pa.array(_joined(terms, object), pa.string()),
+                          "count": pa.array(_joined(counts, np.int64), pa.int64())})
+        buf = io.BytesIO()
+        pq.write_table(table, buf, compression="zstd", row_group_size=100_000)
+        return buf.getvalue()
+
+
+def _joined(parts: list, dtype):
+    import numpy as np
+
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
+
 
 class Reduction:
     """What the run keeps of the per-document results: compact numbers, not hits."""
@@ -161,6 +265,7 @@ class Reduction:
         # the attribution columns the outlet profile needs; strings interned (a speaker named
         # 10,000 times is one string), document by index
         self.attr_cols: dict[str, list] = {k: [] for k in _ATTR_KEPT}
+        self.attr_cols["doc"] = array("i")  # the run's index of each row's document (no int object per row)
         self._interned: dict[str, str] = {}
         self._strings: dict[str, str] = {}
         self.excluded_reasons: Counter = Counter()
@@ -189,6 +294,15 @@ class Reduction:
         if built is None:
             built = self._term_counters[english] = self._terms[english].counters()
         return built
+
+    def term_table(self, english: bool | None = None) -> TermTable:
+        """The term counts as a :class:`TermTable`: of the Arabic documents (``english=False``), of
+        the English ones (``True``), or of both added per outlet (``None``: ``term_counts.parquet``;
+        Arabic and English terms never collide, two scripts)."""
+        words = self._terms[False]._words
+        if english is not None:
+            return TermTable(words, self._terms[english].rows())
+        return TermTable(words, self._terms[False].rows()).merged(TermTable(words, self._terms[True].rows()))
 
     def add_batch_terms(self, terms) -> None:
         """The term counts of a packed batch (:class:`~framing.packing.BatchTerms`, in order)."""
@@ -463,7 +577,8 @@ class TextSpill:
         import tempfile
 
         self._fh = tempfile.TemporaryFile(prefix="framing-texts-")  # noqa: SIM115 (closed by __exit__)
-        self._spans: list[tuple[int, int]] = []
+        # each text's end in the file, flat (no tuple per document): text i is ends[i-1]:ends[i]
+        self._ends = array("q")
         self._pos = 0
 
     def __enter__(self):
@@ -475,14 +590,25 @@ class TextSpill:
     def add(self, packed: bytes | None) -> None:
         data = packed or b""
         self._fh.write(data)
-        self._spans.append((self._pos, len(data)))
         self._pos += len(data)
+        self._ends.append(self._pos)
+
+    def __len__(self) -> int:
+        return len(self._ends)
+
+    def span(self, i: int) -> tuple[int, int]:
+        """``(position, size)`` of the ``i``-th text in the file."""
+        if i < 0:
+            i += len(self._ends)
+        end = self._ends[i]
+        pos = self._ends[i - 1] if i else 0
+        return pos, end - pos
 
     def text(self, i: int) -> str:
         """The masked text of the ``i``-th document added."""
         import zlib
 
-        pos, size = self._spans[i]
+        pos, size = self.span(i)
         if not size:
             return ""
         self._fh.flush()
@@ -503,5 +629,7 @@ class TextSpill:
                 return zlib.decompress(self._fh.read(size)).decode("utf-8")
             return load
 
-        for doc_id, outlet, (pos, size) in zip(doc_ids, outlets, self._spans, strict=True):
-            yield doc_id, outlet, loader(pos, size)
+        pos = 0
+        for doc_id, outlet, end in zip(doc_ids, outlets, self._ends, strict=True):
+            yield doc_id, outlet, loader(pos, end - pos)
+            pos = end
