@@ -391,6 +391,14 @@ _NAMED_HEADS = _SOURCE_HEADS | _TITLE_NOUNS | _set("""
 """)
 #: every head noun of a source, person or named body: a word after which a bare name is no bare name
 _ALL_HEADS = _SOURCE_HEADS | _PERSON_HEADS | _NAMED_HEADS | _TITLE_NOUNS
+#: unions the rules test against, built once (not per test)
+_SOURCE_PERSON_HEADS = _SOURCE_HEADS | _PERSON_HEADS
+_NAMED_PERSON_HEADS = _NAMED_HEADS | _PERSON_HEADS
+_PERSON_TITLE_HEADS = _PERSON_HEADS | _TITLE_NOUNS
+_SOURCE_NAMED_HEADS = _SOURCE_HEADS | _NAMED_HEADS
+_SPEAKER_HEADS = _SOURCE_HEADS | _PERSON_HEADS | _NAMED_HEADS
+_HEADS_OR_WRITTEN = _SPEAKER_HEADS | _WRITTEN_WORDS
+_SOURCE_PERSON_WRITTEN = _SOURCE_PERSON_HEADS | _WRITTEN_WORDS
 #: "كان" opening a sentence before its subject ("وكان الوزير، فلان، قد أعلن")
 _KANA = _set("كان كانت وكان وكانت فكان فكانت")
 #: quantity nouns that take "من": "عدد من القيادات", "أحد المتظاهرين"
@@ -540,7 +548,7 @@ def _possessed(tok: str) -> bool:
     if tok.startswith("ال") or not ((len(tok) >= 4 and tok.endswith(("هم", "هما", "هن")))
                                    or (len(tok) >= 5 and tok.endswith("ها"))):
         return False
-    return not _bare_forms(tok) & (_SOURCE_HEADS | _PERSON_HEADS)
+    return not _bare_forms(tok) & _SOURCE_PERSON_HEADS
 
 
 def _is_manner(tok: str) -> bool:
@@ -1268,12 +1276,12 @@ class AttributionExtractor:
                 break  # "وردد المتظاهرون هتافات", "واستكمل حمودة هجومه على": the verb's object
             if (mode == "subject" and (n >= 2 or (n == 1 and k + 1 < end and d.norms[k + 1].startswith("ال")))
                     and tok[0] != "ا" and _bare_forms(tok) & _WRITTEN_WORDS
-                    and d.norms[s][:2] != "ال" and all(not _bare_forms(d.norms[t]) & (_NAMED_HEADS | _PERSON_HEADS)
+                    and d.norms[s][:2] != "ال" and all(not _bare_forms(d.norms[t]) & _NAMED_PERSON_HEADS
                                                        and d.norms[t] not in _TITLES for t in range(s, k))):
                 break  # "استنكر رجائي عطية خطاب الرئيس": a statement after a bare name is the verb's object
             if (mode == "subject" and n >= 1 and tok[0] == "ل" and len(tok) > 3
                     and (tok[2:] if tok[1] == "ل" else tok[3:] if tok[1:3] == "ال" else tok[1:]) in self._media_first
-                    and not _bare_forms(d.norms[k - 1]) & (_PERSON_HEADS | _SOURCE_HEADS)
+                    and not _bare_forms(d.norms[k - 1]) & _SOURCE_PERSON_HEADS
                     and any(h[0] == k and h[2].category == "media" and not normalize_ar(h[2].term).startswith("ل")
                             for h in d.sources_in(k, k + 1))):
                 break  # "وقال فريدمان لرويترز": the agency he spoke to (not "مراسل لقناة …")
@@ -1306,7 +1314,7 @@ class AttributionExtractor:
             shape = second and definite_prev and len(tok) >= 7 and prev[-1] == "ه" and tok[-2:] in ("ين", "ون")
         elif tok[-2:] == "ات":
             shape = (definite_prev and len(tok) >= 5 and tok[0] not in "ولبف"
-                     and not _bare_forms(prev) & (_PERSON_HEADS | _TITLE_NOUNS)
+                     and not _bare_forms(prev) & _PERSON_TITLE_HEADS
                      and (k < 2 or d.norms[k - 2] not in _NAME_PREFIXES))
         else:
             # (not "أبو سعده على", nor a writer's ه for ة: only where the text spells ة)
@@ -1408,7 +1416,7 @@ class AttributionExtractor:
                     return sp
             if d.norms[s] in _TITLES or bare & _SPEECH_NOUNS:  # a bare title or "البيان" ("وقال الدكتور"): the person named before, not «الدكتور»
                 return None
-            if bare & (_SOURCE_HEADS | _NAMED_HEADS) and not bare & _DOCUMENT_NOUNS:
+            if bare & _SOURCE_NAMED_HEADS and not bare & _DOCUMENT_NOUNS:
                 # "وأوضحت الهيئة" after "الهيئة العربية للمسرح": the body named before in the paragraph
                 sp = self._named_before(d, s, bare)
                 if sp is not None:
@@ -1473,7 +1481,7 @@ class AttributionExtractor:
         if not comma and (d.gap(i0).strip() or d.norms[i0].startswith(("ال", "لل", "وال"))
                           or not _bare_forms(d.norms[i0]) & _PERSON_HEADS):
             return None  # (without the comma, only before a person's title: "فلان وكيل النقابة", "فلان أستاذ …")
-        heads = _SOURCE_HEADS | _PERSON_HEADS | _NAMED_HEADS | _WRITTEN_WORDS
+        heads = _HEADS_OR_WRITTEN
         last = d.norms[i0 - 1]
         if last in _NP_STOP or last in _FUNCTION or i0 - 1 in d.verbs or last.isdigit() or _bare_forms(last) & heads:
             return None
@@ -1501,8 +1509,7 @@ class AttributionExtractor:
                 return None
             if (k - 1 == k0 or any(c in "،," for c in d.gap(k - 1))) and not prev.startswith(("ال", "وال")) \
                     and prev not in _NP_STOP and prev not in _FUNCTION and prev not in _PREPOSITIONS \
-                    and not (prev[:1] in "وف" and prev[1:] in _PREPOSITIONS) and not _bare_forms(prev) & (
-                        _SOURCE_HEADS | _PERSON_HEADS | _NAMED_HEADS | _WRITTEN_WORDS):
+                    and not (prev[:1] in "وف" and prev[1:] in _PREPOSITIONS) and not _bare_forms(prev) & _HEADS_OR_WRITTEN:
                 return k  # "من جانبه، طالب سامي فؤاد، …": the clause's first word is its verb
         return None
 
@@ -1511,7 +1518,7 @@ class AttributionExtractor:
         quotations: "الدكتور شوقي السيد". None when there is none."""
         if d._honorifics is None:
             d._honorifics = _positions(d.norms, _HONORIFICS.intersection(d.types))
-        heads = _SOURCE_HEADS | _PERSON_HEADS | _NAMED_HEADS
+        heads = _SPEAKER_HEADS
         for k in d._honorifics[bisect.bisect_left(d._honorifics, k0):bisect.bisect_left(d._honorifics, k1 - 2)]:
             if d.inside_quote(d.starts[k]) is not None:
                 continue
@@ -1537,7 +1544,7 @@ class AttributionExtractor:
         """The nearest earlier "TITLE NAME" (two or three name words right after the same title word, outside
         quotations) in the paragraph of token ``s`` or the two before: "المحامي محمود سليمان" for «المحامي»."""
         para = d.para(d.starts[s])
-        heads = _SOURCE_HEADS | _PERSON_HEADS | _NAMED_HEADS
+        heads = _SPEAKER_HEADS
         for k in range(s - 1, max(-1, s - 200), -1):
             if d.para(d.starts[k]) < para - 2:
                 break
@@ -1621,7 +1628,7 @@ class AttributionExtractor:
                 h = next((k for k in range(a + 1, b - 1) if d.norms[k] in _HONORIFICS), None)
                 if h is not None:
                     a = h + 1
-            if b - a > 3 and (_bare_forms(d.norms[a]) & (_PERSON_HEADS | _SOURCE_HEADS) or d.norms[a] in _TITLES):
+            if b - a > 3 and (_bare_forms(d.norms[a]) & _SOURCE_PERSON_HEADS or d.norms[a] in _TITLES):
                 # "الخبير القانوني أحمد رفعت عميد كلية حقوق": a second title after the name ends the name
                 k = self._name_start(d, a, b)
                 # (a definite one too, with its own definite adjective: "فلان المتحدث الرسمي باسم …")
@@ -1641,7 +1648,7 @@ class AttributionExtractor:
                     a = k
                     while b - a > 1 and d.norms[a] in _HONORIFICS:
                         a += 1
-            if (b - a > 2 and not _bare_forms(d.norms[a]) & (_SOURCE_HEADS | _PERSON_HEADS)
+            if (b - a > 2 and not _bare_forms(d.norms[a]) & _SOURCE_PERSON_HEADS
                     and d.norms[a] not in _TITLES
                     and not (d.norms[a].startswith("ال") and d.norms[a + 1].startswith(("ال", "ب", "ل")))):
                 # "عبد المنعم أبو الفتوح رئيس حزب مصر القوية": the person's name, not the title after it
@@ -1668,7 +1675,7 @@ class AttributionExtractor:
                 # "بيان للحزب" → الحزب, "بيان للجنة" → لجنة (the second ل is the word's own)
                 name = name[1:] if d.norms[a][1:] in _SOURCE_HEADS else "ا" + name[1:]
             elif a == after_noun and name[:1] == "ل" and len(d.norms[a]) >= 4 and (
-                    _bare_forms(d.norms[a][1:]) & (_SOURCE_HEADS | _PERSON_HEADS | _NAMED_HEADS)
+                    _bare_forms(d.norms[a][1:]) & _SPEAKER_HEADS
                     or any(h[0] == a and not normalize_ar(h[2].term).startswith("ل") for h in d.sources_in(a, a + 1))):
                 name = name[1:]  # "بيان لمجلس الوزراء": the statement's author, without the لـ of the genitive
         return name
@@ -1735,8 +1742,8 @@ class AttributionExtractor:
             if (tok.startswith(("ال", "ل", "ب")) or tok in _NP_STOP or tok in _QUANTITY
                     # و/ف: a conjunction, unless a name starts with the letter ("فؤاد", "وليد")
                     or (tok[:1] in "وف" and (len(tok) < 4 or tok[1:3] == "ال" or k in d.verbs
-                                              or _bare_forms(tok[1:]) & (_SOURCE_HEADS | _PERSON_HEADS)))
-                    or tok.isdigit() or _bare_forms(tok) & (_SOURCE_HEADS | _PERSON_HEADS)
+                                              or _bare_forms(tok[1:]) & _SOURCE_PERSON_HEADS))
+                    or tok.isdigit() or _bare_forms(tok) & _SOURCE_PERSON_HEADS
                     or (k == b - 1 and tok.endswith("ا")) or k in d.verbs):
                 continue
             return k
@@ -1749,7 +1756,7 @@ class AttributionExtractor:
         if not 2 <= b - a <= 4 or b - a >= title[1] - title[0] + 2:
             return False
         first = d.norms[a]
-        if first in _NP_STOP or _bare_forms(first) & (_SOURCE_HEADS | _NAMED_HEADS):
+        if first in _NP_STOP or _bare_forms(first) & _SOURCE_NAMED_HEADS:
             return False
         if first not in _TITLES and _bare_forms(first) & _PERSON_HEADS:
             return False  # "السفيرة فلانة، رئيسة المجلس": a second title after the comma, not the name
@@ -2042,7 +2049,7 @@ class AttributionExtractor:
                 if c is not None and 2 <= c - k <= 3 and all(
                         not d.norms[t].startswith("ال") and d.norms[t] not in _NP_STOP and t not in d.verbs
                         and not d.norms[t].isdigit() and not d.norms[t].endswith("ا")
-                        and not _bare_forms(d.norms[t]) & (_SOURCE_HEADS | _PERSON_HEADS | _WRITTEN_WORDS)
+                        and not _bare_forms(d.norms[t]) & _SOURCE_PERSON_WRITTEN
                         for t in range(k, c)):
                     continue  # "أعلن الناشط السياسي ممدوح حمزة، مبادرة": the name up to the comma, then the object
                 return k
@@ -2386,7 +2393,7 @@ class AttributionExtractor:
             m = next((k for k in range(s + 1, e - 1) if d.norms[k] == "عن"), None)
             if (m is not None and d.norms[m - 1] not in _ISSUED and self._known(d, s, m) is not None
                     and (self._known(d, m + 1, e) is not None
-                         or _bare_forms(d.norms[m + 1]) & (_SOURCE_HEADS | _PERSON_HEADS))):
+                         or _bare_forms(d.norms[m + 1]) & _SOURCE_PERSON_HEADS)):
                 original = self._speaker(d, m + 1, e, [qi for qi in names if d.quotes[qi].start > d.starts[m]])
                 relay = self._speaker(d, s, m, [qi for qi in names if d.quotes[qi].end <= d.ends[m - 1]],
                                       strip_lam=True)
