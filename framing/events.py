@@ -372,7 +372,6 @@ class EventGrouper:
         self._check_params()
         featurizer = featurizer or self.featurizer()
         stop, entity_words = featurizer.stop, featurizer.entity_words
-        from scipy import sparse
 
         table = features if isinstance(features, EventFeatureTable) else EventFeatureTable(features)
         meta = table.meta
@@ -397,17 +396,21 @@ class EventGrouper:
         idf_title = _table_idf(table, "title", nf, batch)
         idf_lead = _table_idf(table, "lead", nf, batch)
         w_title, w_lead = np.float32(math.sqrt(w)), np.float32(math.sqrt(1.0 - w))
+        # the rows' columns: the features with an idf (title ones, then lead ones) numbered in
+        # order, once for the corpus (so no window renumbers its own: the same order, the same floats)
+        title_col, n_title = _column_map(idf_title)
+        lead_col, n_lead = _column_map(idf_lead)
 
         def rows_of(idx: np.ndarray):
             T = _tfidf(table.matrix("title", nf, rows=idx), max_terms, idf_title)
             B = _tfidf(table.matrix("lead", nf, rows=idx), max_terms, idf_lead)
-            return sparse.hstack([T * w_title, B * w_lead]).tocsr()
+            return _join_columns(T, w_title, title_col, n_title, B, w_lead, lead_col, n_lead)
 
         ordinals = np.asarray(meta.ordinals, dtype=np.int64)
         floor = self.edge_floor if self.edge_floor is not None else self.threshold / 2
         rows, cols, sims, knn = _window_pairs(rows_of, ordinals, self.window_days, floor,
                                              max_undated=self.max_undated, n_neighbors=self.n_neighbors,
-                                             batch=batch)
+                                             batch=batch, compact=False)
         if knn:
             warns.append(f"{int((ordinals < 0).sum())} undated documents (more than max_undated="
                          f"{self.max_undated}): each keeps only its {self.n_neighbors} most similar documents")
@@ -776,6 +779,27 @@ def _tfidf(counts, max_terms: int, idf: np.ndarray | None = None):
     return X.tocsr().astype(np.float32)
 
 
+def _column_map(idf: np.ndarray) -> tuple[np.ndarray, int]:
+    """``(col, k)``: ``col[f]`` numbers the ``k`` features with a nonzero idf from 0, in feature
+    order (int32; the others are never stored, :func:`_tfidf` drops them)."""
+    col = np.cumsum(idf != 0, dtype=np.int32)
+    k = int(col[-1]) if len(col) else 0
+    col -= np.int32(1)
+    return col, k
+
+
+def _join_columns(T, w_title, title_col: np.ndarray, n_title: int, B, w_lead, lead_col: np.ndarray, n_lead: int):
+    """``hstack([T · w_title, B · w_lead])`` (CSR) with the columns renumbered by ``title_col`` /
+    ``lead_col`` (:func:`_column_map`; the lead columns after the ``n_title`` title ones): each
+    row's entries in the same order, the same floats."""
+    from scipy import sparse
+
+    T, B = (T * w_title).tocsr(), (B * w_lead).tocsr()
+    T = sparse.csr_matrix((T.data, title_col[T.indices], T.indptr), shape=(T.shape[0], n_title))
+    B = sparse.csr_matrix((B.data, lead_col[B.indices], B.indptr), shape=(B.shape[0], n_lead))
+    return sparse.hstack([T, B]).tocsr()
+
+
 # --- blocking ---------------------------------------------------------------------------------
 
 
@@ -791,7 +815,7 @@ def _pair_threads() -> int:
 
 
 def _window_pairs(rows_of, ordinals: np.ndarray, window: int, floor: float, *, max_undated: int,
-                  n_neighbors: int, batch: int = 2000, chunk: int = 1000):
+                  n_neighbors: int, batch: int = 2000, chunk: int = 1000, compact: bool = True):
     """Pairs ``i < j`` (corpus indices) with cosine ≥ ``floor`` among documents within the window.
 
     ``rows_of(idx)`` gives the (L2-normalized) rows of the documents ``idx`` (corpus indices,
@@ -799,6 +823,9 @@ def _window_pairs(rows_of, ordinals: np.ndarray, window: int, floor: float, *, m
     against itself and the documents up to ``window`` days after its last one: time and
     memory grow with the documents of a window, not of the corpus (a row is weighted once,
     while its window is open). Undated documents are compared with every document.
+
+    ``compact``: renumber each window's columns to the ones it uses (``False`` when the rows'
+    columns are few already: :meth:`EventGrouper.fit_features` numbers the corpus's features).
 
     Returns ``rows, cols, sims`` (arrays, ``rows < cols``) and whether kNN blocking was used.
     """
@@ -808,7 +835,7 @@ def _window_pairs(rows_of, ordinals: np.ndarray, window: int, floor: float, *, m
     undated = np.flatnonzero(ordinals < 0)
     if len(dated):
         _dated_pairs(rows_of, dated[np.argsort(ordinals[dated], kind="stable")], ordinals, window, floor,
-                     batch, chunk, out_r, out_c, out_s)
+                     batch, chunk, out_r, out_c, out_s, compact=compact)
     knn = len(undated) > max_undated
     if len(undated):
         X = rows_of(np.arange(n))
@@ -865,7 +892,7 @@ KERNEL_MIN_DOCS = 200_000
 
 
 def _dated_pairs(rows_of, order: np.ndarray, ordinals: np.ndarray, window: int, floor: float, batch: int,
-                 chunk: int, out_r: list, out_c: list, out_s: list) -> None:
+                 chunk: int, out_r: list, out_c: list, out_s: list, *, compact: bool = True) -> None:
     """The pairs of dated documents (``order``: their corpus indices in date order) at most
     ``window`` days apart with cosine ≥ ``floor``, appended to ``out_*``.
 
@@ -908,10 +935,11 @@ def _dated_pairs(rows_of, order: np.ndarray, ordinals: np.ndarray, window: int, 
                 parts.append(rows_of(order[start:c1]))
             win = parts[0] if len(parts) == 1 else sparse.vstack(parts, format="csr")
             w0, w1 = p0, c1
-            # only the features this window uses: a compact column space for the transposes
-            used, local = np.unique(win.indices, return_inverse=True)
-            W = sparse.csr_matrix((win.data, local.astype(np.int32).ravel(), win.indptr),
-                                  shape=(win.shape[0], len(used)))
+            W = win
+            if compact:  # only the features this window uses: a compact column space for the transposes
+                used, local = np.unique(win.indices, return_inverse=True)
+                W = sparse.csr_matrix((win.data, local.astype(np.int32).ravel(), win.indptr),
+                                      shape=(win.shape[0], len(used)))
             wdays = days[w0:w1]
             if kernel is not None:
                 WT = W.tocsc()  # feature → the window's rows holding it, in row order
