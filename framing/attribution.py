@@ -462,6 +462,24 @@ def _arange(n: int):
     return np.arange(n)
 
 
+def _word_offsets(text: str, norm: Normalized) -> tuple[list[int], list[int], list[int]]:
+    """The bounds of ``norm.pieces()`` in the normalized text, and where each word starts and ends in
+    ``text`` (a word ends where the next normalized character starts)."""
+    # [gap, word, gap, ..., word, gap]: word k is pieces[2k + 1], at bounds[2k]:bounds[2k + 1]
+    pieces = norm.pieces()  # split once per text, shared with the analysis and the matcher
+    bounds = list(accumulate(map(len, pieces)))
+    starts, ends = bounds[0:-1:2], bounds[1::2]
+    ntext = norm.text
+    if starts and not (ntext == text or (len(ntext) == len(text)
+                                         and bool((norm.starts == _arange(len(text))).all()))):
+        import numpy as np
+
+        to_original = np.append(norm.starts, len(text))
+        mapped = to_original[bounds].tolist()  # (every bound in one take)
+        starts, ends = mapped[0:-1:2], mapped[1::2]
+    return bounds, starts, ends
+
+
 @lru_cache(maxsize=65_536)
 def _light(s: str) -> str:
     """A speaker name for display: diacritics, tatweel and marks removed, letters kept."""
@@ -902,7 +920,7 @@ class AttributionExtractor:
             return []
         if normalized is None:
             normalized = normalize_with_offsets(text)
-        if self._verb_forms is not None and not self._may_attribute(text, normalized.pieces()[1::2]):
+        if self._verb_forms is not None and not self._may_attribute(text, normalized):
             return []  # no cue, no quotation mark, no source line: nothing the rules below could find
         doc = self._prepare(text, doc_id, normalized)
         cues = self._cues(doc)
@@ -921,24 +939,29 @@ class AttributionExtractor:
         self._source_lines(doc)
         return self._records(doc, doc_id)
 
-    def _may_attribute(self, text: str, norms: list[str]) -> bool:
-        """Whether ``text`` (its normalized words ``norms``) has anything an attribution starts from: a
-        reporting verb form, a quotation mark, a ``المصدر:`` line, or a sourcing word followed by what
-        :meth:`_sourcing_cue` needs next. False means :meth:`extract` finds nothing (a quick reject: most
-        headlines); only for the verb lookup (with verbs from the matcher, every text is prepared)."""
-        if not self._verb_form_set.isdisjoint(norms) or _QUOTE_RE.search(text) is not None \
-                or "مصدر" in text or "مصادر" in text:
+    def _may_attribute(self, text: str, norm: Normalized) -> bool:
+        """Whether ``text`` (normalized: ``norm``) has anything an attribution starts from: a reporting
+        verb form, a ``المصدر:`` line, a sourcing word followed by what :meth:`_sourcing_cue` needs next,
+        or else (for :meth:`_uncued` alone) a quotation of :data:`_UNCUED_MIN_WORDS` words or more. False
+        means :meth:`extract` finds nothing (a quick reject: most headlines); only for the verb lookup
+        (with verbs from the matcher, every text is prepared)."""
+        norms = norm.pieces()[1::2]
+        if not self._verb_form_set.isdisjoint(norms) or "مصدر" in text or "مصادر" in text:
             return True
         sourcing = _SOURCING_FIRST.intersection(norms)
-        if not sourcing:
+        if sourcing:
+            n = len(norms)
+            for i in _positions(norms, sourcing):
+                tok = norms[i]
+                spec = _SOURCING.get(tok) or _SOURCING[tok[1:]]
+                if i + 1 < n and _SOURCING_NEXT[spec[0]](norms[i + 1]):
+                    return True
+        if _QUOTE_RE.search(text) is None:
             return False
-        n = len(norms)
-        for i in _positions(norms, sourcing):
-            tok = norms[i]
-            spec = _SOURCING.get(tok) or _SOURCING[tok[1:]]
-            if i + 1 < n and _SOURCING_NEXT[spec[0]](norms[i + 1]):
-                return True
-        return False
+        # no cue: only a long quotation without one can be attributed (its words counted as _Doc.n_words does)
+        _, starts, _ = _word_offsets(text, norm)
+        return any(bisect.bisect_left(starts, q.inner_end) - bisect.bisect_left(starts, q.inner_start)
+                   >= _UNCUED_MIN_WORDS for q in find_quotes(text))
 
     # -- preparation --------------------------------------------------------------------------
 
@@ -946,19 +969,8 @@ class AttributionExtractor:
         if norm is None:
             norm = normalize_with_offsets(text)
         ntext = norm.text
-        # [gap, word, gap, ..., word, gap]: word k is pieces[2k + 1], at bounds[2k]:bounds[2k + 1]
-        pieces = norm.pieces()  # split once per text, shared with the analysis and the matcher
-        norms = pieces[1::2]
-        bounds = list(accumulate(map(len, pieces)))
-        starts, ends = bounds[0:-1:2], bounds[1::2]
-        if starts and not (ntext == text or (len(ntext) == len(text)
-                                             and bool((norm.starts == _arange(len(text))).all()))):
-            # to offsets in the original; a word ends where the next normalized character starts
-            import numpy as np
-
-            to_original = np.append(norm.starts, len(text))
-            mapped = to_original[bounds].tolist()  # (every bound in one take)
-            starts, ends = mapped[0:-1:2], mapped[1::2]
+        norms = norm.pieces()[1::2]
+        bounds, starts, ends = _word_offsets(text, norm)
         sents = _merge_abbreviations(text, sentence_spans(text))
         newlines = [m.start() for m in _PARA_RE.finditer(text)]
         quotes = find_quotes(text)

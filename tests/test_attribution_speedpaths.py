@@ -17,7 +17,7 @@ def bundled():
 class _NoReject(AttributionExtractor):
     """The full path for every text (the quick reject off)."""
 
-    def _may_attribute(self, text, norms):
+    def _may_attribute(self, text, norm):
         return True
 
 
@@ -35,6 +35,9 @@ NO_CUE = [
     "كما هو متوقع ارتفعت الأسعار",  # «كما» without a reporting verb after it
     "جاء الرئيس إلى المؤتمر متأخرا",  # «جاء» without «في»
     "حلمي صلاح فحسب",  # «فحسب»: only
+    "«الإخوان» يحشدون أنصارهم أمام «الاتحادية»",  # short quoted names, no cue
+    "مسيرة بعنوان «لا للدستور» في الإسكندرية",
+    "رئيس «الدستوريّة» يصل إلى مقر المحكمة",  # (a diacritic: offsets mapped back to the original)
 ]
 
 #: each starts an attribution another way: a verb, a quotation, a source line, each kind of sourcing word
@@ -53,20 +56,20 @@ CUED = [
     "الحكومة فاشلة على حد تعبير وزير الخارجية.",
     "انتهت المعارك في المدينة، كما ذكرت وكالة رويترز.",
     "انتهت المعارك في المدينة.\nالمصدر: وكالات",
+    "الثوار: «الشعب يريد إسقاط النظام من جديد» في الميدان",  # a long quotation, no cue
+    "المتظاهرون: «لن نترك الميدان حتى تتحقق كل المطالب»",
 ]
 
 
 @pytest.mark.parametrize("text", NO_CUE)
 def test_quick_reject_turns_away_texts_without_cue(bundled, full, text):
-    norms = normalize_with_offsets(text).pieces()[1::2]
-    assert not bundled._may_attribute(text, norms)  # the quick path is taken
+    assert not bundled._may_attribute(text, normalize_with_offsets(text))  # the quick path is taken
     assert full.extract(text, doc_id="d") == [] == bundled.extract(text, doc_id="d")
 
 
 @pytest.mark.parametrize("text", CUED)
 def test_quick_reject_keeps_every_cued_text(bundled, full, text):
-    norms = normalize_with_offsets(text).pieces()[1::2]
-    assert bundled._may_attribute(text, norms)
+    assert bundled._may_attribute(text, normalize_with_offsets(text))
     want = full.extract(text, doc_id="d")
     assert want  # the rules find an attribution here: the comparison is not of empty lists
     assert bundled.extract(text, doc_id="d") == want
@@ -81,3 +84,17 @@ def test_quick_reject_off_with_verbs_from_the_matcher():
     ex = AttributionExtractor(verbs=[verbs], sources=[])
     [a] = ex.extract("أعلن رسميا الجيش أن القوات انسحبت من المدينة", doc_id="d")
     assert a.kind == "reported_speech" and a.cue == "أعلن رسميا"
+
+
+@pytest.mark.parametrize(("text", "long_enough"), [
+    ("المتظاهرون: «الشعب يريد إسقاط النظام الآن»", False),  # five quoted words
+    ("المتظاهرون: «الشعب يريد إسقاط النظام الآن فورا»", True),  # six
+    ("المتظاهرون: «الشعبُ يريدُ إسقاطَ النظامِ الآنَ»", False),  # five, with harakat
+    ("المتظاهرون: «الشعبُ يريدُ إسقاطَ النظامِ الآنَ فوراً»", True),
+])
+def test_quick_reject_counts_the_words_of_a_quotation_without_cue(bundled, full, text, long_enough):
+    """Without a cue only a quotation of six words or more is attributed: a shorter one is turned away."""
+    assert bundled._may_attribute(text, normalize_with_offsets(text)) is long_enough
+    want = full.extract(text, doc_id="d")
+    assert bool(want) is long_enough
+    assert bundled.extract(text, doc_id="d") == want
