@@ -14,10 +14,10 @@ import pandas as pd
 
 from framing.normalize import (
     WORD_RE,
+    _map_plain,
     article_clitic_variants,
     fold_article_clitics,
     normalize_ar,
-    normalize_with_offsets,
     sentence_ends,
     sentence_of,
 )
@@ -144,21 +144,30 @@ def _occurrences(text: str, variants: Mapping[str, str], cores: _Cores) -> list[
     each a maximal run of word characters, so a word of the original starts right after the
     character that became the non-word character before it and ends at the one after it.
     """
-    norm = normalize_with_offsets(text)
-    ntext = norm.text
+    ntext, starts = _map_plain(text, _ALL_FOLDS)  # normalize_with_offsets(text), its _SLOW_RE test already made
     if not cores.any_in(ntext):
         return []
     present = variants.keys() & set(WORD_RE.findall(ntext))
     if not present:
         return []
-    starts = norm.starts
+    # the words of ntext that are present: only those, found by one pattern (a whole word: no word
+    # character on either side), in text order as a walk over all its words would give them
     out = []
-    for m in WORD_RE.finditer(ntext):
-        word = m.group()
-        if word in present:
-            a, b = m.span()
-            out.append((int(starts[a - 1]) + 1 if a else 0, int(starts[b]) if b < len(ntext) else len(text), word))
+    n = len(ntext)
+    for m in _words_pattern(present).finditer(ntext):
+        a, b = m.span()
+        out.append((int(starts[a - 1]) + 1 if a else 0, int(starts[b]) if b < n else len(text), m.group()))
     return out
+
+
+#: the options of :func:`normalize_with_offsets` by default (alef, alef maksura, teh marbuta, diacritics)
+_ALL_FOLDS = (True, True, True, True)
+
+
+def _words_pattern(words) -> re.Pattern[str]:
+    """A pattern of ``words`` (words as :data:`WORD_RE` cuts them) matched as whole words only."""
+    alternatives = "|".join(map(re.escape, sorted(words, key=lambda w: (-len(w), w))))
+    return re.compile(f"(?<![^\\W_])(?:{alternatives})(?![^\\W_])")
 
 
 class _WordScan:
