@@ -308,6 +308,8 @@ def _headline_colon(title: str, norm, doc_id: str, attrs: list, ctx: RunContext)
     added when the extractor found none covering the claim: headlines drop the reporting verb."""
     from framing.records import Attribution
 
+    if ":" not in title and "：" not in title:  # most headlines (the pattern needs one of the two)
+        return attrs
     m = _HEADLINE_COLON_RE.match(title)
     if m is None:
         return attrs

@@ -137,6 +137,22 @@ def _map_plain(text: str, options: tuple[bool, bool, bool, bool], offset: int = 
     return mapped.tobytes().decode("utf-32-le", "surrogatepass"), idx
 
 
+#: below this many characters :func:`normalize_with_offsets` maps with the table and ``str.translate``
+#: (a headline): the handful of array operations of :func:`_map_plain` cost more than the string
+_SHORT_OFFSETS = 128
+
+
+def _map_short(text: str, options: tuple[bool, bool, bool, bool]) -> tuple[str, np.ndarray]:
+    """:func:`_map_plain` of a short text (same string, same offsets): every table value is one
+    character or a deletion, so the offsets are those of the characters the table keeps."""
+    table = _table(*options)
+    norm = text.translate(table)
+    if len(norm) == len(text):  # nothing deleted: character i came from character i
+        return norm, np.arange(len(text), dtype=np.int64)
+    kept = [i for i, ch in enumerate(text) if table.get(ord(ch), ch) is not None]
+    return norm, np.array(kept, dtype=np.int64)
+
+
 @dataclass(frozen=True, slots=True)
 class Normalized:
     """A normalized string and, per normalized character, its span in the original.
@@ -197,7 +213,7 @@ def normalize_with_offsets(text: str, *, alef: bool = True, alef_maksura: bool =
     """Normalize like :func:`normalize_ar` and keep the offset map."""
     options = (alef, alef_maksura, teh_marbuta, dediac)
     if not _SLOW_RE.search(text):
-        norm, idx = _map_plain(text, options)
+        norm, idx = _map_short(text, options) if len(text) < _SHORT_OFFSETS else _map_plain(text, options)
         return Normalized(norm, text, idx, idx + 1)
     # slow path: only the special clusters (a presentation form, or a character followed by
     # combining hamza/madda) are handled one by one; the stretches between them as above
