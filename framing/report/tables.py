@@ -172,8 +172,11 @@ def evidence_by_cell(run: RunData, *, per_cell: int = EVIDENCE_PER_CELL, voice: 
     k = k.drop_duplicates(["outlet", "actor", "doc_id", *(["field"] if "field" in k else []), "sentence_start"])
     k = k.groupby(["outlet", "actor"], sort=False).head(per_cell)
     h = run.hit_rows(k["_pos"].to_numpy())  # the chosen rows whole, their sentences read now
-    for (outlet, actor), grp in h.groupby(["outlet", "actor"], sort=True):
-        out[(outlet, actor)] = grp.to_dict("records")
+    # the rows as dicts once (one to_dict per cell cost ~3 ms each, a second for a month's 300 cells),
+    # then dealt to the cells in the groupby's order
+    records = h.reset_index(drop=True).to_dict("records")
+    for group, rows in h.groupby(["outlet", "actor"], sort=True).indices.items():
+        out[tuple(group)] = [records[i] for i in rows]
     return out
 
 
@@ -529,7 +532,8 @@ def timeline(run: RunData, granularity: str | None = None) -> pd.DataFrame:
     with np.errstate(divide="ignore", invalid="ignore"):
         per["density"] = np.where(per["tokens"] > 0, per["loaded_hits"] / per["tokens"] * 1000.0, np.nan)
     ha = h[h["actor"].notna() & (h["actor"].astype(str) != "")] if "actor" in h else h.iloc[0:0]
-    actors = [a for a in run.actors if a in set(ha["actor"].astype(str))] or sorted(set(ha["actor"].astype(str)))
+    mentioned = set(ha["actor"].astype(str).unique())  # once, not once per actor of the run
+    actors = [a for a in run.actors if a in mentioned] or sorted(mentioned)
     if not actors:
         empty.attrs.update(granularity=granularity, undated_documents=undated)
         return empty
