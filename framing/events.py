@@ -1534,6 +1534,10 @@ class _TitleCodes:
         self._pos, self._stem, self._spelling = array("i"), array("i"), array("i")
         self._off = array("q", [0])
         df_ids, df_off = array("i"), array("q", [0])
+        # the usual title (its words normalized both ways, see _TitleWords): each normalized word's
+        # (stem id, label word) or None (a stop word) remembered here, no tuple per title
+        code_of: dict[str, tuple[int, bool] | None] = {}
+        pos_a, stem_a, spelling_a = self._pos.append, self._stem.append, self._spelling.append
         for a in range(0, len(titles), self.CHUNK):
             part = titles[a:a + self.CHUNK]
             words.prepare([t for t in part if t not in row_of])
@@ -1541,17 +1545,38 @@ class _TitleCodes:
                 row = row_of.get(t)
                 if row is None:
                     row = row_of[t] = len(self._off) - 1
-                    df, items = words(t)
-                    words._titles.pop(t, None)  # kept here as numbers, not as tuples
-                    for s in df:
-                        df_ids.append(stem_id.setdefault(s, len(stem_id)))
+                    plain = words._plain.pop(t, None)
+                    if plain is None and (pair := _plain_title_words(t)) is not None:
+                        plain = ([w for w, _ in pair], [sp for _, sp in pair])
+                    if plain is not None:
+                        seen: set[int] = set()
+                        for pos, (norm, spelling) in enumerate(zip(*plain, strict=True)):
+                            code = code_of.get(norm, _MISSING)
+                            if code is _MISSING:  # as _TitleWords._word
+                                code = code_of[norm] = None if norm in stop else (
+                                    stem_id.setdefault(light_stem(norm), len(stem_id)),
+                                    not (len(norm) < 2 or norm.isdigit()))
+                            if code is None:
+                                continue
+                            seen.add(code[0])
+                            if code[1]:
+                                pos_a(pos)
+                                stem_a(code[0])
+                                spelling_a(spelling_id.setdefault(spelling, len(spelling_id)))
+                        df_ids.extend(seen)
+                    else:  # offsets needed (a presentation form, a combining mark): the slow way
+                        df, items = words(t)
+                        words._titles.pop(t, None)  # kept here as numbers, not as tuples
+                        for s in df:
+                            df_ids.append(stem_id.setdefault(s, len(stem_id)))
+                        for pos, s, spelling in items:
+                            pos_a(pos)
+                            stem_a(stem_id.setdefault(s, len(stem_id)))
+                            spelling_a(spelling_id.setdefault(spelling, len(spelling_id)))
                     df_off.append(len(df_ids))
-                    for pos, s, spelling in items:
-                        self._pos.append(pos)
-                        self._stem.append(stem_id.setdefault(s, len(stem_id)))
-                        self._spelling.append(spelling_id.setdefault(spelling, len(spelling_id)))
                     self._off.append(len(self._pos))
                 self._doc_row.append(row)
+        del code_of
         self._stems = list(stem_id)
         self._spellings = list(spelling_id)
         # each distinct title's stems counted once per document with that title
