@@ -8,7 +8,7 @@ for a by-eye coherence check, and the event(s) about the police beating of Hamad
 near the Ittihadiya palace (early February 2013).
 
     python benchmarks/bench_events.py [CORPUS] [--threshold 0.3] [--window-days 2] [--limit N]
-        [--sample 20] [--seed 7] [--out assignments.csv]
+        [--sample 20] [--seed 7] [--out assignments.csv] [--save-table PKL | --table PKL]
 
 Measured on the full month (85,676 documents, features precomputed, 2 cores, load
 average about 2): the grouping takes 16 s wall, 21 s CPU (was 32 s wall, 29 s CPU), with
@@ -37,6 +37,17 @@ assignments on the seeds, the 3k and 10k slices and the month. Of it: the window
 6.9 s CPU (a numba kernel summing each later pair of a row's window in scipy's order: the same
 floats bit for bit; numba's disk cache makes it 0.4 s to load after the first compilation), the
 result tables 6.6 -> 4.8 s (titles normalized all at once for the labels).
+
+The grouping alone, again and again on the same features: ``--save-table PKL`` pickles the
+feature table (with its featurizer and the grouper's parameters) before grouping, ``--table PKL``
+groups such a pickle without reading the corpus.
+
+At 24b588c (rows' columns numbered once for the corpus, not per window; title codes without a
+tuple per title), the month's feature table, before/after interleaved at load average 12-16 (so
+only CPU is a measure, and a noisy one): grouping 25.95 -> 24.64 s CPU (window pairs 15.26 ->
+15.12, result tables 6.75 -> 5.86, linkage 2.22 -> 2.00); ``_TitleCodes`` alone 3.26-3.55 ->
+2.76-3.05 s; the window pairs (rows, cols, sims) and the linkage labels bit for bit the same on
+the 20k slice and the month, events and assignments byte-identical.
 
 CORPUS defaults to ../shared/corpora/egypt-2013/egypt-2013-02.jsonl.xz next to the repo.
 """
@@ -140,6 +151,10 @@ def main(argv=None) -> int:
                     help="group K copies of the corpus (new ids, dates K months apart): the scaling of the grouping")
     ap.add_argument("--clamp-dates", action="store_true",
                     help="with --replicate: 31 April becomes 30 April (by default such dates stay invalid: undated)")
+    ap.add_argument("--save-table", metavar="PKL",
+                    help="pickle (feature table, featurizer, grouper parameters) here before grouping")
+    ap.add_argument("--table", metavar="PKL",
+                    help="group a table pickled by --save-table (CORPUS is not read): the grouping alone")
     args = ap.parse_args(argv)
 
     params = {"window_days": args.window_days}
@@ -152,11 +167,24 @@ def main(argv=None) -> int:
         params["stopwords"] = str(STOPWORDS_FALLBACK)
 
     t0, c0 = time.time(), time.process_time()
-    grouper = EventGrouper(**params)
-    featurizer = grouper.featurizer()
-    table = EventFeatureTable(featurizer.features(d) for d in iter_docs(Path(args.corpus), args.limit, args.loader))
+    if args.table:
+        import pickle
+
+        with open(args.table, "rb") as fh:
+            table, featurizer, saved = pickle.load(fh)
+        grouper = EventGrouper(**{k: (tuple(v) if k == "place_cues" else v) for k, v in saved.items()})
+    else:
+        grouper = EventGrouper(**params)
+        featurizer = grouper.featurizer()
+        table = EventFeatureTable(featurizer.features(d)
+                                  for d in iter_docs(Path(args.corpus), args.limit, args.loader))
     if args.replicate > 1:
         table = replicate(table, args.replicate, clamp=args.clamp_dates)
+    if args.save_table:
+        import pickle
+
+        with open(args.save_table, "wb") as fh:
+            pickle.dump((table, featurizer, grouper.get_params()), fh, protocol=5)
     rss_before = peak_rss_mb()
     t1, c1 = time.time(), time.process_time()
     grouper.fit_features(table, featurizer=featurizer)  # the event stage of `framing compare`
