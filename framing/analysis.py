@@ -390,15 +390,17 @@ def _analyze_english_title(doc: Document, ctx: RunContext, n_body_attrs: int) ->
     return hits, attrs, len(WORD_RE_EN.findall(norm.text))
 
 
-def _term_counts(tokens: list[str], term_of: dict[str, str | None], learn) -> dict[str, int]:
+def _term_counts(tokens: list[str], term_of: dict[str, str | None], learn,
+                 distinct: set[str] | None = None) -> dict[str, int]:
     """The distinguishing-terms counts of a document's tokens: each token as the term it counts
     as (``term_of``, filled by ``learn`` for tokens not met before), stop words and the like
     (``None``) left out; terms in the order of their first token.
 
     Every step runs at C speed (set difference, ``map`` of a dict lookup, ``Counter``) but the
-    ``learn`` of a token met for the first time in the run.
+    ``learn`` of a token met for the first time in the run. ``distinct``, when given, is
+    ``set(tokens)`` already built (:meth:`~framing.normalize.Normalized.distinct_words`).
     """
-    new = set(tokens).difference(term_of)
+    new = (set(tokens) if distinct is None else distinct).difference(term_of)
     for tok in new:
         learn(tok)
     if new and not term_of.keys() >= new:  # the memory of terms is full: the new ones apart
@@ -477,7 +479,7 @@ def analyze_document(doc: Document, ctx: RunContext) -> DocumentResult:
             row["field"] = fld
             attr_rows.append(row)
     terms = (_term_counts(tokens, ctx.english.term_of, ctx.english.learn_term) if english
-             else _term_counts(tokens, ctx.term_of, ctx.learn_term))
+             else _term_counts(tokens, ctx.term_of, ctx.learn_term, normalized.distinct_words()))
     units = None
     if ctx.spec.topics and not english:  # the topic model reads Arabic words only (framing.topics)
         from framing.topics import document_units

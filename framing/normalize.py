@@ -165,6 +165,7 @@ class Normalized:
     starts: np.ndarray
     ends: np.ndarray
     _pieces: list[str] | None = field(default=None, init=False, repr=False, compare=False)
+    _distinct: set[str] | None = field(default=None, init=False, repr=False, compare=False)
 
     def pieces(self) -> list[str]:
         """The normalized text split into ``[gap, word, gap, word, ..., gap]`` (words as
@@ -179,6 +180,19 @@ class Normalized:
             pieces = _WORD_SPLIT_RE.split(self.text)
             object.__setattr__(self, "_pieces", pieces)
         return pieces
+
+    def distinct_words(self) -> set[str]:
+        """The set of the words of :meth:`pieces`, built once and kept for every later caller of
+        this text (the matcher, the distinguishing-terms counts). Do not modify it.
+
+        >>> sorted(normalize_with_offsets("قال الجيش: الجيش").distinct_words())
+        ['الجيش', 'قال']
+        """
+        distinct = self._distinct
+        if distinct is None:
+            distinct = set(self.pieces()[1::2])
+            object.__setattr__(self, "_distinct", distinct)
+        return distinct
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         """Map a normalized span ``[start, end)`` to the original text."""

@@ -85,3 +85,45 @@ def test_short_and_long_titles_give_the_same_rows(ctx):
     assert rows and rows == [(h["term"], h["matched"], h["start"], h["end"])
                              for h in long.hit_rows][:len(rows)]
     assert rows[0][1] == "قُوّات النظام"
+
+
+def test_tokens_starting_the_same_entries_share_their_lookup():
+    from framing.lexicon import Lexicon, Matcher
+
+    lex = Lexicon.from_entries("d", [
+        {"term": "قوات النظام", "actor": "sg", "category": "label"},
+        {"term": "قوات الأمن", "actor": "police", "category": "label"},
+        {"term": "الجيش", "actor": "army", "category": "label"},
+    ])
+    m = Matcher([lex])
+    hits = m.find("قوات النظام ولقوات الأمن وبقوات النظام. والجيش")
+    assert [(h.term, h.matched) for h in hits] == [
+        ("قوات النظام", "قوات النظام"), ("قوات الأمن", "ولقوات الأمن"), ("قوات النظام", "وبقوات النظام"),
+        ("الجيش", "والجيش")]
+    assert m._by_first["قوات"] is m._by_first["ولقوات"] is m._by_first["وبقوات"]
+    assert m._by_first["والجيش"] is not m._by_first["قوات"]
+    # a copy (a worker's) starts with empty memories and finds the same
+    import pickle
+
+    again = pickle.loads(pickle.dumps(m))
+    assert not again._shapes
+    assert again.find("وبقوات النظام")[0].matched == "وبقوات النظام"
+
+
+def test_distinct_words_built_once_and_shared(ctx):
+    from framing.analysis import _term_counts
+
+    text = "قال وزير الخارجية إن الجيش والجيش وبالجيش يقصف في 2013 و للجيش الروسي والروسي"
+    norm = N.normalize_with_offsets(text)
+    distinct = norm.distinct_words()
+    assert distinct == set(N.WORD_RE.findall(N.normalize_ar(text)))
+    assert norm.distinct_words() is distinct
+    tokens = norm.pieces()[1::2]
+    fresh = context_for(RunSpec.from_lexicons(load_lexicons(None), topics=False, events=False, titles=False))
+    with_set = _term_counts(tokens, fresh.term_of, fresh.learn_term, distinct)  # learns them
+    plain = _term_counts(tokens, fresh.term_of, fresh.learn_term)  # knows them
+    assert with_set == plain and list(with_set) == list(plain)
+    assert with_set["الجيش"] == 4 and with_set["الروسي"] == 2 and "في" not in with_set
+    assert norm.distinct_words() == set(tokens)  # not changed by the counts or the matcher
+    ctx.matcher.find(text, normalized=norm)
+    assert norm.distinct_words() is distinct and distinct == set(tokens)

@@ -270,6 +270,9 @@ class Matcher:
         self._old_seen: set[str] = set()
         self._old_first: dict[str, list[_Compiled]] = {}
         self._old_by_first: dict[str, tuple[list[_Compiled], dict[str, list[_Compiled]]]] = {}
+        # the entries a token starts (their orders) → that _by_first value, built once for all the
+        # tokens starting the same entries («قوات», «والقوات», «بقوات» …) and shared (never changed)
+        self._shapes: dict[tuple[int, ...], tuple[list[_Compiled], dict[str, list[_Compiled]]]] = {}
         # a word without proclitics → the one-word entries it is a suffixed form of
         self._suffixed: dict[str, tuple[_Compiled, ...]] = {}
         self._lemma_cache: dict[str, tuple[str, ...]] = {}
@@ -293,7 +296,7 @@ class Matcher:
     def __getstate__(self) -> dict:
         state = {k: v for k, v in self.__dict__.items()
                  if k not in ("_first", "_keys", "_seen", "_by_first", "_old_seen", "_old_first", "_old_by_first",
-                              "_suffixed", "_lemma_cache", "_lookups", "_misses")}
+                              "_shapes", "_suffixed", "_lemma_cache", "_lookups", "_misses")}
         return state
 
     def __setstate__(self, state: dict) -> None:
@@ -378,6 +381,7 @@ class Matcher:
         if len(self._seen) + len(unseen) > _SEEN_LIMIT:  # bounded: a corpus has millions of types
             self._old_seen, self._old_first, self._old_by_first = self._seen, self._first, self._by_first
             self._seen, self._first, self._by_first, self._keys = set(), {}, {}, set()
+            self._shapes = {}
             unseen = set(tokens)
         if self._old_seen:  # what the previous generation knew comes back as it was
             back = unseen & self._old_seen
@@ -390,19 +394,24 @@ class Matcher:
                     self._keys.add(token)
         self._misses += len(unseen)
         self._seen |= unseen
+        shapes = self._shapes
         for token in unseen:
             comps = self._heads(token)
             if not comps:
                 continue
             self._first[token] = comps
             self._keys.add(token)
-            singles = [c for c in comps if len(c.words) == 1]
-            seconds: dict[str, list[_Compiled]] = {}
-            for c in comps:
-                if len(c.words) > 1:
-                    for f2 in c.forms[1]:
-                        seconds.setdefault(f2, []).append(c)
-            self._by_first[token] = (singles, seconds)
+            key = tuple(c.order for c in comps)
+            shape = shapes.get(key)
+            if shape is None:
+                singles = [c for c in comps if len(c.words) == 1]
+                seconds: dict[str, list[_Compiled]] = {}
+                for c in comps:
+                    if len(c.words) > 1:
+                        for f2 in c.forms[1]:
+                            seconds.setdefault(f2, []).append(c)
+                shape = shapes[key] = (singles, seconds)
+            self._by_first[token] = shape
 
     def __len__(self) -> int:
         return sum(len(lex.entries) for lex in self.lexicons)
@@ -453,7 +462,7 @@ class Matcher:
         # [gap, word, gap, word, ..., gap]: word k is pieces[2k + 1], the gap before it pieces[2k]
         pieces = norm.pieces() if self.rules is None else self._split(ntext)  # (split once per text)
         words_in_text = pieces[1::2]
-        distinct = set(words_in_text)
+        distinct = norm.distinct_words() if self.rules is None else set(words_in_text)
         self._learn(distinct)
         first = self._first
         if self.lemmatizer is None:
