@@ -11,13 +11,31 @@ speaker phrase in {{ }} — for a precision estimate by reading.
 
 With ``--baseline FILE`` (a copy of ``framing/attribution.py`` from another commit, e.g.
 ``git show 50abe04:framing/attribution.py > /tmp/attribution_old.py``) it instead times both
-extractors in one process on the same texts (bodies and titles, normalized once), interleaved,
-``--repeat`` rounds, and prints the medians, the speed-up and how many texts give different
-attributions::
+extractors in one process on the same texts — bodies (masked, as the analysis gives them) and titles
+apart, each normalized and split into words once, as the analysis does before the extractor runs —
+interleaved, ``--repeat`` rounds, and prints per group the medians (s and ms per document), the
+speed-up and how many texts give different attributions::
 
     python benchmarks/bench_attribution.py /tmp/pf/s3k.jsonl --baseline /tmp/attribution_old.py --repeat 7
 
-Last measured (commit 8cca417, 3,000-article slice of the Egyptian February corpus, 6,000 texts, a
+Last measured (1eaeef1..the commit after 45d3d4e, against 535ff15; CPU, interleaved, a 2-core machine at
+load 12-23): titles 3k 0.050 → 0.024 ms/doc (**2.0x**, medians of 5), 10k 0.071 → 0.035 (2.0x, 3 rounds),
+first 4,000 of 10k 0.048 → 0.027 (1.8x, 7 rounds); bodies 3k 1.03x-1.08x in six runs of 5 rounds, but
+first 4,000 of 10k 0.654 → 0.665 ms/doc (0.98x, 7 rounds): no speed-up of the body beyond the noise;
+no text of either slice gives different attributions. In the analysis (``benchmarks/bench_analysis.py``,
+3k slice, a fresh run context per step, 535ff15 against 535ff15 with this module at 45d3d4e, 3
+interleaved runs, medians): attribution 0.668 → 0.594 ms/doc, title 0.286 → 0.167, the whole
+``analyze_document`` 2.571 → 2.473. What changed: a quick reject before preparing a text (no verb form,
+no ``المصدر`` line, no sourcing word followed by what its cue needs, no quotation of six words or more:
+nothing can be found — 2,667 of the 3k slice's 2,995 titles, 379 of its 3,000 bodies); a phrase's
+source looked up once; constant unions and colon positions computed once; fewer scans in
+``_prepare``. (Asking ``Matcher.might_match`` of each phrase before the sources pass saved 358 of 2,475
+passes but cost more than it saved: 0.95x, taken out.) Where the body's time goes now: the sources
+matcher pass ≈ 28 % (its ``Hit`` objects and sentence spans ≈ 40 % of that, unused here: a token-level
+matcher call would save them), preparation ≈ 25 % (sentence spans, quotes, offsets), the
+rest spread over ``_verb``/``_speaker``/``_np``/``_phrase_name``.
+
+Earlier (commit 8cca417, 3,000-article slice of the Egyptian February corpus, 6,000 texts, a
 loaded 2-core machine, CPU time, medians of 7): 50abe04 1.98 s, now 1.48 s — **1.34x** (target 1.5x
 not met); 548 texts give different attributions, by the rules of the accuracy work (with the rules
 alone off, the same output except one text whose ligature had shifted every word offset). Where the

@@ -687,11 +687,8 @@ class _SentenceSources:
     context rules run here); otherwise (a phrase across a sentence end) each sentence is matched alone."""
 
     def __init__(self, find_sources: Callable[..., list[tuple[int, int, Hit]]], starts: list[int],
-                 sent_starts: list[int], sent_ends: list[int],
-                 may_start: Callable[[int, int], bool] | None = None):
+                 sent_starts: list[int], sent_ends: list[int]):
         self._find = find_sources
-        #: (s, e) → whether a source may start among tokens [s, e) (False: none does), asked before the pass
-        self._may_start = may_start
         self._lo = [bisect.bisect_left(starts, a) for a in sent_starts]  # a sentence's tokens: [lo, hi)
         self._hi = [bisect.bisect_left(starts, b) for b in sent_ends]
         self._every: list[tuple[int, int, Hit]] | None = None  # the whole pass; [] with _firsts None: per sentence
@@ -708,11 +705,6 @@ class _SentenceSources:
                 break
         self._every = every if sliceable else []
         self._firsts = [h[0] for h in every] if sliceable else None
-
-    def none_in(self, s: int, e: int) -> bool:
-        """True when no named source can start among tokens [s, e): no first word of an entry is there
-        (asked only until the pass is made; after it, slicing its hits costs less than asking)."""
-        return self._every is None and self._may_start is not None and not self._may_start(s, e)
 
     def __call__(self, j: int) -> list[tuple[int, int, Hit]]:
         if self._every is None:
@@ -785,9 +777,6 @@ class _Doc(TextNavigation):
         """The named sources whose first token is in [s, e), by position (longer first at a token)."""
         if e <= s:
             return []
-        sliced = self.sentence_sources
-        if type(sliced) is _SentenceSources and sliced.none_in(s, e):
-            return []  # (the phrase has no word an entry starts with: the matcher's pass is not needed yet)
         j0 = max(0, bisect.bisect_right(self.sent_starts, self.starts[s]) - 1)
         j1 = bisect.bisect_right(self.sent_starts, self.starts[e - 1]) - 1
         out = []
@@ -1042,9 +1031,7 @@ class AttributionExtractor:
 
         sent_starts, sent_ends = [s for s, _ in sents], [e for _, e in sents]
         if forms is not None and not self._source_rules:
-            words, might_match = norms, self._matcher.might_match  # (the matcher's words: before the madda change)
-            sentence_sources = _SentenceSources(find_sources, starts, sent_starts, sent_ends,
-                                                lambda s, e: might_match(" ".join(words[s:e])))
+            sentence_sources = _SentenceSources(find_sources, starts, sent_starts, sent_ends)
         else:  # verbs come from the matcher too: match the whole text now
             every = find_sources()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from framing.attribution import AttributionExtractor, _SentenceSources
+from framing.attribution import AttributionExtractor
 from framing.normalize import normalize_with_offsets
 
 
@@ -99,30 +99,3 @@ def test_quick_reject_counts_the_words_of_a_quotation_without_cue(bundled, full,
     assert bool(want) is long_enough
     assert bundled.extract(text, doc_id="d") == want
 
-
-def test_sources_pass_waits_for_a_phrase_that_may_name_one(bundled):
-    """A speaker phrase without any word a source entry starts with needs no matcher pass; the next
-    phrase with one gets the pass and its source."""
-    doc = bundled._prepare("قال الشاب كريم منصور إن الوضع هادئ. وأكد المتحدث باسم الجيش أن القوات انسحبت.", "d")
-    assert doc.norms[1:4] == ["الشاب", "كريم", "منصور"]
-    assert doc.sources_in(1, 4) == []
-    assert doc.sentence_sources._every is None  # no pass yet
-    [(i0, i1, hit)] = doc.sources_in(8, 11)
-    assert (i0, i1, hit.term) == (8, 11, "المتحدث باسم الجيش")
-    assert doc.sentence_sources._every is not None
-
-
-#: texts with named sources and speakers that are none, in several sentences
-WITH_SOURCES = [
-    "قال الشاب كريم منصور إن الوضع هادئ. وأكد المتحدث باسم الجيش أن القوات انسحبت.",
-    "وأضاف كريم منصور أن «الأمور تحت السيطرة تماما منذ الصباح الباكر». وقالت وزارة الداخلية إن الهدوء عاد.",
-    "انسحبت القوات، بحسب مصادر أمنية. وذكر شهود عيان أن الاشتباكات توقفت، وفقا لوكالة رويترز.",
-    "ونقلت وكالة الأنباء عن مصدر عسكري قوله إن الهجوم فشل. وأوضح الرجل أن «المعركة انتهت».",
-]
-
-
-@pytest.mark.parametrize("text", [*WITH_SOURCES, *CUED])
-def test_sources_precheck_changes_no_attribution(bundled, monkeypatch, text):
-    got = bundled.extract(text, doc_id="d")
-    monkeypatch.setattr(_SentenceSources, "none_in", lambda self, s, e: False)  # every lookup makes the pass
-    assert bundled.extract(text, doc_id="d") == got
