@@ -216,58 +216,10 @@ def compare(
             options = CompareOptions(**_with_config(ctx, given, config))
         settings = asdict(options)
         settings["out"] = str(options.resolved_out())  # default: outputs/<corpus name>
-        prestarted = options.charts and _small_corpus(options.corpus, options.limit) and _prestart_charts(options)
-        try:
-            with _Progress(progress) as bar:
-                result = framing.compare(settings.pop("corpus"), **settings, progress=bar, stage=bar.stage,
-                                         replay=from_run, allow_changed=allow_changed, warn=warn)
-        finally:
-            if prestarted:
-                from framing.report.render import discard_prestarted
-
-                discard_prestarted()
+        with _Progress(progress) as bar:
+            result = framing.compare(settings.pop("corpus"), **settings, progress=bar, stage=bar.stage,
+                                     replay=from_run, allow_changed=allow_changed, warn=warn)
     _print_summary(result)
-
-
-#: a corpus of at most this many bytes (a file, or the files of a folder; compressed files count
-#: five times their size) is analysed in this process (``framing.pipeline.SMALL_CORPUS`` documents),
-#: so the report's chart process can start beside it (:func:`framing.report.render.prestart_charts`)
-SMALL_CORPUS_BYTES = 1 << 20
-_COMPRESSED = (".xz", ".gz", ".bz2", ".zst", ".zip")
-
-
-def _small_corpus(corpus, limit: int | None) -> bool:
-    """Whether ``corpus`` (a path) is small enough for the map to leave a core idle; counts the
-    files of a folder only up to :data:`SMALL_CORPUS_BYTES`."""
-    import os
-
-    if limit is not None and limit < 64:
-        return True
-    if not isinstance(corpus, str | os.PathLike):
-        return False
-    total = 0
-    try:
-        if os.path.isfile(corpus):
-            return os.path.getsize(corpus) * (5 if str(corpus).endswith(_COMPRESSED) else 1) <= SMALL_CORPUS_BYTES
-        if not os.path.isdir(corpus):
-            return False
-        for root, _dirs, files in os.walk(corpus):
-            for name in files:
-                total += os.path.getsize(os.path.join(root, name)) * (5 if name.endswith(_COMPRESSED) else 1)
-                if total > SMALL_CORPUS_BYTES:
-                    return False
-    except OSError:
-        return False
-    return True
-
-
-def _prestart_charts(options) -> bool:
-    """Start the report's chart process while the corpus is analysed (a small run, default engine)."""
-    if (getattr(options, "engine", "local") or "local") != "local":
-        return False
-    from framing.report.render import prestart_charts
-
-    return prestart_charts(jobs=options.jobs)
 
 
 def _with_config(ctx: typer.Context, given: dict, config: str | None) -> dict:

@@ -23,8 +23,8 @@ from framing.report.markdown import render_markdown
 from framing.report.run import RunData, load_run
 from framing.report.tables import ReportTables, build_tables, category_kinds
 
-__all__ = ["EXCLUDED_LINE_COLUMNS", "discard_prestarted", "draw_plan", "figure_png", "finish_run",
-           "keyness_context_lines", "prestart_charts", "render_charts", "render_reports", "render_table_charts", "table_chart_plan", "term_counts_parquet",
+__all__ = ["EXCLUDED_LINE_COLUMNS", "draw_plan", "figure_png", "finish_run", "keyness_context_lines",
+           "render_charts", "render_reports", "render_table_charts", "table_chart_plan", "term_counts_parquet",
            "write_data_files", "write_keyness", "write_run"]
 
 EXCLUDED_LINE_COLUMNS = ["outlet", "line", "documents", "outlet_documents"]
@@ -445,71 +445,13 @@ def _idle_core(cores: int, *, loadavg: str | Path = "/proc/loadavg", samples: in
     return least - 1 <= cores - 2  # the others leave a core besides this process's
 
 
-#: the chart process :func:`prestart_charts` started, waiting for the next :func:`render_reports`
-_PRESTARTED: list = []
-
-
-def _warm_charts() -> bool:
-    """In the charts' process, before any chart: import matplotlib and seaborn, set the theme, and
-    draw one label (fonts loaded), so that the first chart costs what the others do."""
-    from framing.report import charts
-
-    plt, _ = charts._setup()
-    fig = plt.figure(figsize=(1, 1))
-    try:
-        fig.text(0.5, 0.5, "الجيش 1", fontsize=9)
-        figure_png(fig)
-    finally:
-        plt.close(fig)
-    return True
-
-
-def prestart_charts(*, jobs: int | None = None) -> bool:
-    """Start the report's chart process now, for a run whose map leaves a core idle (a small corpus
-    analysed in this process): it imports matplotlib and seaborn (~2 s of CPU) while this process
-    analyses the corpus, instead of while the report waits for its charts. The next
-    :func:`render_reports` takes it over; :func:`discard_prestarted` ends it if none does. Returns
-    whether a process was started (not with ``jobs=1``, on a single core or without an idle core)."""
-    import os
-
-    if _PRESTARTED:
-        return True
-    cores = os.cpu_count() or 1
-    if jobs == 1 or cores < 2 or not _idle_core(cores):
-        return False
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    try:
-        pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-        pool.submit(_warm_charts)
-    except (OSError, RuntimeError):
-        return False
-    _PRESTARTED.append(pool)
-    return True
-
-
-def discard_prestarted() -> None:
-    """End the chart process :func:`prestart_charts` started if no report took it (a failed run, no charts)."""
-    while _PRESTARTED:
-        _PRESTARTED.pop().shutdown(wait=False, cancel_futures=True)
-
-
 def _start_charts(run_dir: Path, target: Path | None, jobs: int | None):
     """Start drawing the charts in a worker process (they take longer than all the rest of the report);
     returns ``(pool, future)``, or None to draw them here (``jobs=1``, a single core, no idle core,
-    or per-hit tables under :data:`PARALLEL_CHARTS_BYTES`). A process :func:`prestart_charts` started
-    is taken whatever the load now (it is ready). The pool stays open for the tables' charts
-    (:func:`render_reports` sends them once the tables are built)."""
+    or per-hit tables under :data:`PARALLEL_CHARTS_BYTES`). The pool stays open for
+    the tables' charts (:func:`render_reports` sends them once the tables are built)."""
     import os
 
-    if _PRESTARTED and jobs != 1:
-        pool = _PRESTARTED.pop()
-        try:
-            return pool, pool.submit(draw_charts, str(run_dir), str(target) if target is not None else None)
-        except RuntimeError:  # the process is gone (BrokenProcessPool is a RuntimeError): start as usual
-            pool.shutdown(wait=False, cancel_futures=True)
-    discard_prestarted()
     cores = os.cpu_count() or 1
     if jobs == 1 or cores < 2:
         return None
