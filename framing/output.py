@@ -44,7 +44,7 @@ from framing.errors import RunError
 
 __all__ = ["FLOAT_FORMAT", "TABLE_FORMATS", "CsvStream", "ParquetStream", "RunOutput", "TableChunk", "TableStream",
            "atomic_write_bytes", "atomic_write_text", "check_out_dir", "floats_as_text", "format_value",
-           "is_framing_run", "output_error", "recover", "sha256_file", "table_formats"]
+           "is_framing_run", "output_error", "recover", "sha256_file", "table_formats", "term_counts_parquet_bytes"]
 
 #: every float in every CSV is written with this format, so reruns are byte-identical
 FLOAT_FORMAT = "%.6g"
@@ -219,6 +219,20 @@ TABLE_FORMATS = ("csv", "parquet", "both")
 #: rows buffered per Parquet row group (a row group is written as soon as it is full)
 PARQUET_ROW_GROUP = 10_000  # buffered rows hold ~10-15 MB of text per table; files as small as with 50,000
 PARQUET_COMPRESSION = "zstd"
+
+
+def term_counts_parquet_bytes(outlets, terms, counts) -> bytes:
+    """The bytes of ``term_counts.parquet`` from its three columns (already sorted by outlet, then
+    term; zero counts left out): the one place the file's columns, types, compression (zstd) and
+    row groups (100,000 rows) are written down."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.table({"outlet": pa.array(outlets, pa.string()), "term": pa.array(terms, pa.string()),
+                      "count": pa.array(counts, pa.int64())})
+    buf = io.BytesIO()
+    pq.write_table(table, buf, compression="zstd", row_group_size=100_000)
+    return buf.getvalue()
 
 
 def table_formats(fmt: str) -> tuple[str, ...]:

@@ -211,11 +211,9 @@ class TermTable:
         """``term_counts.parquet``: outlet, term, count sorted by outlet then term, zero counts left
         out, zstd, 100,000 rows a group (the bytes :func:`~framing.report.render.term_counts_parquet`
         writes from the counters)."""
-        import io
-
         import numpy as np
-        import pyarrow as pa
-        import pyarrow.parquet as pq
+
+        from framing.output import term_counts_parquet_bytes
 
         rank = self.rank()
         words = np.asarray(self.words, dtype=object) if self.words else np.zeros(0, dtype=object)
@@ -228,12 +226,7 @@ class TermTable:
             outlets.append(np.full(len(ids), str(outlet), dtype=object))
             terms.append(words[ids[order]])
             counts.append(n[order].astype(np.int64))
-        table = pa.table({"outlet": pa.array(_joined(outlets, object), pa.string()),
-                          "term": pa.array(_joined(terms, object), pa.string()),
-                          "count": pa.array(_joined(counts, np.int64), pa.int64())})
-        buf = io.BytesIO()
-        pq.write_table(table, buf, compression="zstd", row_group_size=100_000)
-        return buf.getvalue()
+        return term_counts_parquet_bytes(_joined(outlets, object), _joined(terms, object), _joined(counts, np.int64))
 
 
 def _joined(parts: list, dtype):

@@ -39,16 +39,10 @@ _BIG_TABLES = ("hits", "attributions", "documents")
 def term_counts_parquet(term_counts) -> bytes:
     """``term_counts.parquet`` (outlet, term, count; sorted, zstd) from outlet → Counter of terms:
     the full per-outlet counts keyness needs (``terms.csv`` holds only each outlet's top terms)."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+    from framing.output import term_counts_parquet_bytes
 
     rows = sorted((str(o), str(t), int(n)) for o, c in (term_counts or {}).items() for t, n in c.items() if n)
-    table = pa.table({"outlet": pa.array([r[0] for r in rows], pa.string()),
-                      "term": pa.array([r[1] for r in rows], pa.string()),
-                      "count": pa.array([r[2] for r in rows], pa.int64())})
-    buf = io.BytesIO()
-    pq.write_table(table, buf, compression="zstd", row_group_size=100_000)
-    return buf.getvalue()
+    return term_counts_parquet_bytes([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows])
 
 
 def write_run(out: RunOutput, *, options, documents, outlets, terms, hits_evidence, attributions, attr_profile,
