@@ -1012,7 +1012,7 @@ class AttributionExtractor:
                 sub = text[offset:o_end]
                 sub_norm = Normalized(ntext[na:nb], sub, norm.starts[na:nb] - offset, norm.ends[na:nb] - offset)
             sources: list[tuple[int, int, Hit]] = []
-            for h in self._matcher.find(sub, doc_id=doc_id, normalized=sub_norm):
+            for h in self._matcher.find(sub, doc_id=doc_id, normalized=sub_norm, sentences=False):
                 h_start, h_end = h.start + offset, h.end + offset
                 i0 = bisect.bisect_left(starts, h_start)
                 if i0 == len(starts) or starts[i0] != h_start:

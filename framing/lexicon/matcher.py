@@ -442,7 +442,7 @@ class Matcher:
         return not self._keys.isdisjoint(tokens)
 
     def find(self, text: str, *, doc_id: str = "", normalized: str | Normalized | None = None,
-             excluded: list[Excluded] | None = None) -> list[Hit]:
+             excluded: list[Excluded] | None = None, sentences: bool = True) -> list[Hit]:
         """All matches in ``text`` (original or masked text), ordered by position.
 
         Offsets index ``text``; ``matched == text[start:end]``. ``normalized`` may pass
@@ -451,6 +451,8 @@ class Matcher:
         lexicons (longest match, then the entry written as in the text, then the first
         lexicon); a lexicon of another kind (reporting verbs, sources) keeps its own hits.
         ``excluded``, a list, receives the matches a context rule of their entry removed.
+        ``sentences=False`` leaves every hit's ``sentence_start``/``sentence_end`` at 0 (no
+        sentence scan: for a caller that only needs the spans, such as the attribution's sources).
         """
         if isinstance(normalized, Normalized):
             norm = normalized
@@ -554,6 +556,9 @@ class Matcher:
                 taken.update(span)
                 chosen.append((start, end, comp))
         chosen.sort(key=lambda c: (c[0], c[1], c[2].group))
+        if not sentences:
+            return [self._hit(comp, doc_id, text, *norm.original_span(bounds[2 * start], bounds[2 * end - 1]))
+                    for start, end, comp in chosen]
         ends = self._sentence_ends(text)
         sentence_of = self._sentence_of
         if self.rules is None:  # sentence_of: many hits share a sentence, trimmed once
@@ -569,6 +574,13 @@ class Matcher:
                 entry_id=e.id, sentence_start=s_start, sentence_end=max(s_end, o_end),
             ))
         return hits
+
+    @staticmethod
+    def _hit(comp: _Compiled, doc_id: str, text: str, o_start: int, o_end: int) -> Hit:
+        """The hit of ``comp`` at ``text[o_start:o_end]``, without its sentence."""
+        e = comp.entry
+        return Hit(doc_id=doc_id, lexicon=comp.lexicon, term=e.term, matched=text[o_start:o_end], start=o_start,
+                   end=o_end, category=e.category, stance=e.stance, actor=e.actor, entry_id=e.id)
 
     def _apply_rules(self, pool, words, pieces, bounds, ntext, text, norm, doc_id, excluded):
         """Drop the candidates a context rule of their entry excludes (and report them)."""
