@@ -1372,7 +1372,6 @@ def _build_result(meta: _Meta, event_key, dup_of, dup_sim, stop, *, min_outlets:
         return (min(ords) if ords else big, min(meta.doc_ids[i] for i in members))
 
     codes = _TitleCodes(stop, meta.titles)
-    title_df = codes.df
     manual_ids = {k[1] for k in groups if k[0] == "manifest"}
     width = max(4, len(str(len(groups))))
     event_of = [""] * n
@@ -1394,7 +1393,7 @@ def _build_result(meta: _Meta, event_key, dup_of, dup_sim, stop, *, min_outlets:
         outlets = sorted({meta.outlets[i] for i in members})
         indep = [i for i in members if dup_of[i] < 0]
         indep_outlets = sorted({meta.outlets[i] for i in indep})
-        label = _label([codes.items(i) for i in members], title_df, n)
+        label = codes.label(members, n)
         if days:
             label += f" ({days[0]}" + (f" – {days[-1]})" if days[-1] != days[0] else ")")
         for name, value in (
@@ -1587,6 +1586,9 @@ class _TitleCodes:
         totals = np.bincount(ids, weights=weights, minlength=len(self._stems)).astype(np.int64)
         stems = self._stems
         self.df = Counter({stems[i]: int(totals[i]) for i in np.flatnonzero(totals).tolist()})
+        self._totals = totals
+        self._neg_weight: list[float] | None = None
+        self._weight_docs = -1
 
     def items(self, doc: int) -> tuple[tuple[int, str, str], ...]:
         """The label items of document ``doc``'s title (as :class:`_TitleWords` gives them)."""
@@ -1595,6 +1597,53 @@ class _TitleCodes:
         stems, spellings = self._stems, self._spellings
         return tuple(zip(self._pos[a:b].tolist(), map(stems.__getitem__, self._stem[a:b]),
                          map(spellings.__getitem__, self._spelling[a:b]), strict=True))
+
+
+    def label(self, members: Sequence[int], n_docs: int, k: int = 5) -> str:
+        """:func:`_label` of the titles of documents ``members`` (``title_df`` this table's
+        :attr:`df`), the same string, worked out on the numbers: no tuple per title word, and
+        each stem's ``log((1 + n_docs) / (1 + df))`` computed once for all events."""
+        if self._weight_docs != n_docs:
+            n1, log = 1 + n_docs, math.log
+            self._neg_weight = [-log(n1 / (1 + df)) for df in self._totals.tolist()]
+            self._weight_docs = n_docs
+        neg = self._neg_weight
+        off, doc_row, pos_a, stem_a, sp_a = self._off, self._doc_row, self._pos, self._stem, self._spelling
+        spellings = self._spellings
+        if len(members) == 1:
+            row = doc_row[members[0]]
+            a, b = off[row], off[row + 1]
+            stems = stem_a[a:b]
+            if len(set(stems)) == len(stems):  # one title, each stem once: a stem's score is 1
+                best = sorted(zip(map(neg.__getitem__, stems), pos_a[a:b], sp_a[a:b], strict=True))[:k]
+                best.sort(key=_second)  # read in title order
+                return " ".join(spellings[sp] for _, _, sp in best)
+        score: dict[int, int] = {}  # stem → titles using it
+        surface: dict[int, dict[int, int]] = {}  # stem → spelling → uses
+        first_pos: dict[int, tuple[int, int]] = {}
+        for t_i, doc in enumerate(members):
+            row = doc_row[doc]
+            a, b = off[row], off[row + 1]
+            seen = set()
+            for pos, s, sp in zip(pos_a[a:b], stem_a[a:b], sp_a[a:b], strict=True):
+                forms = surface.get(s)
+                if forms is None:
+                    surface[s] = {sp: 1}
+                    first_pos[s] = (t_i, pos)
+                else:
+                    forms[sp] = forms.get(sp, 0) + 1
+                if s not in seen:
+                    seen.add(s)
+                    score[s] = score.get(s, 0) + 1
+        if not score:
+            return ""
+        ranked = sorted(score, key=lambda s: (score[s] * neg[s], first_pos[s]))[:k]
+        ranked.sort(key=first_pos.__getitem__)  # read in title order
+        return " ".join(spellings[max(forms, key=forms.__getitem__)] for forms in map(surface.__getitem__, ranked))
+
+
+def _second(item):
+    return item[1]
 
 
 def _plain_title_words(title: str) -> list[tuple[str, str]] | None:

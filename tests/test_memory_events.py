@@ -101,3 +101,39 @@ def test_release_memory_collects_unreachable_cycles():
     finally:
         gc.enable()
     assert gone() is None
+
+
+LABEL_TITLES = [
+    "الداخلية تعتذر عن سحل المواطن حمادة صابر أمام قصر الاتحادية",
+    "سحل مواطن أمام قصر الاتحادية والداخلية تحقق",
+    "حمادة صابر يتهم الشرطة بسحله أمام القصر",
+    "الشرطة الشرطة تسحل المواطن المواطن",  # a stem twice in one title: the general path
+    "مُرسي يلتقي وزيرَ الدفاع في القصر الرئاسيّ",
+    "مرسي يلتقي وزير الدفاع",
+    "مرسى يلتقى وزير الدفاع",  # another spelling of the same stems
+    "\ufefbجئون في المدينة",
+    "",
+    "في من عن",  # stop words only
+]
+
+
+@pytest.mark.parametrize("members", [[0], [3], [4], [7], [8], [9], [0, 1, 2], [4, 5, 6], [6, 5, 4], [3, 0],
+                                     list(range(len(LABEL_TITLES)))])
+def test_title_codes_label_is_the_label_of_the_title_items(members):
+    from framing.events import _label, _TitleCodes
+
+    codes = _TitleCodes(STOP, LABEL_TITLES)
+    n = len(LABEL_TITLES)
+    expected = _label([codes.items(i) for i in members], codes.df, n)
+    assert codes.label(members, n) == expected
+    assert codes.label(members, n, k=2) == _label([codes.items(i) for i in members], codes.df, n, k=2)
+    if members == [4, 5, 6]:
+        assert expected.split()[0] == "مرسي"  # the most frequent spelling; the first seen of equals
+
+
+def test_title_codes_label_follows_the_number_of_documents():
+    from framing.events import _label, _TitleCodes
+
+    codes = _TitleCodes(STOP, LABEL_TITLES)
+    for n in (len(LABEL_TITLES), 1000):  # the weights are recomputed for another corpus size
+        assert codes.label([0, 1, 2], n, k=3) == _label([codes.items(i) for i in (0, 1, 2)], codes.df, n, k=3)
