@@ -968,7 +968,6 @@ class AttributionExtractor:
     def _prepare(self, text: str, doc_id: str, norm: Normalized | None = None) -> _Doc:
         if norm is None:
             norm = normalize_with_offsets(text)
-        ntext = norm.text
         norms = norm.pieces()[1::2]
         bounds, starts, ends = _word_offsets(text, norm)
         sents = _merge_abbreviations(text, sentence_spans(text))
@@ -1003,21 +1002,13 @@ class AttributionExtractor:
                 hi = len(norms)
             if hi <= lo:
                 return []
-            if lo == 0 and hi == len(norms):
-                sub, sub_norm, offset = text, norm, 0
-            else:  # the words lo..hi-1 and the marks after the last one, as one text
-                na, nb = bounds[2 * lo], bounds[2 * hi - 1]
-                offset = int(norm.starts[na])
-                o_end = int(norm.starts[nb]) if nb < len(ntext) else len(text)
-                sub = text[offset:o_end]
-                sub_norm = Normalized(ntext[na:nb], sub, norm.starts[na:nb] - offset, norm.ends[na:nb] - offset)
-            sources: list[tuple[int, int, Hit]] = []
-            for h in self._matcher.find(sub, doc_id=doc_id, normalized=sub_norm, sentences=False):
-                h_start, h_end = h.start + offset, h.end + offset
-                i0 = bisect.bisect_left(starts, h_start)
-                if i0 == len(starts) or starts[i0] != h_start:
-                    continue
-                i1 = bisect.bisect_left(starts, h_end)
+            if lo == 0 and hi == len(norms) and norm.one_to_one():
+                # the matcher's words are these tokens, and its word ranges what the offsets map back to
+                found = self._matcher.find_words(text, normalized=norm)
+            else:
+                found = self._found_at(lo, hi, text, norm, bounds, starts, doc_id)
+            sources: list[tuple[int, int, Hit]] = []  # (a Hit, or the matcher's entry: the same fields)
+            for i0, i1, h in found:
                 if h.lexicon in self._verb_names:
                     entry, proclitic = self._verb_entries.get(h.entry_id, (None, False))
                     if entry is None or i0 in verbs:
@@ -1077,6 +1068,28 @@ class AttributionExtractor:
                                    and doc.sentence(starts[i])[0] <= starts[i - 1])):
                 del verbs[i]
         return doc
+
+    def _found_at(self, lo: int, hi: int, text: str, norm: Normalized, bounds: list[int], starts: list[int],
+                  doc_id: str) -> list[tuple[int, int, Hit]]:
+        """The matcher's hits in tokens [lo, hi) of ``text`` (the words lo..hi-1 and the marks after the
+        last one, as one text), with the tokens they start at and end before (a hit not starting at a
+        token is dropped)."""
+        if lo == 0 and hi == len(starts):
+            sub, sub_norm, offset = text, norm, 0
+        else:
+            ntext = norm.text
+            na, nb = bounds[2 * lo], bounds[2 * hi - 1]
+            offset = int(norm.starts[na])
+            o_end = int(norm.starts[nb]) if nb < len(ntext) else len(text)
+            sub = text[offset:o_end]
+            sub_norm = Normalized(ntext[na:nb], sub, norm.starts[na:nb] - offset, norm.ends[na:nb] - offset)
+        out = []
+        for h in self._matcher.find(sub, doc_id=doc_id, normalized=sub_norm, sentences=False):
+            h_start, h_end = h.start + offset, h.end + offset
+            i0 = bisect.bisect_left(starts, h_start)
+            if i0 < len(starts) and starts[i0] == h_start:
+                out.append((i0, bisect.bisect_left(starts, h_end), h))
+        return out
 
     def _cues(self, d: _Doc) -> list[_Cue]:
         cues = []

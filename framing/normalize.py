@@ -194,6 +194,17 @@ class Normalized:
             object.__setattr__(self, "_distinct", distinct)
         return distinct
 
+    def one_to_one(self) -> bool:
+        """Whether every normalized character comes from original characters of its own, in order
+        (no presentation form expanded into several): then the words of :meth:`pieces` start at
+        distinct original offsets and a word range maps to the original and back unchanged.
+
+        >>> normalize_with_offsets("قُوّات النظام").one_to_one(), normalize_with_offsets("ﷺ").one_to_one()
+        (True, False)
+        """
+        starts = self.starts
+        return bool((starts[1:] > starts[:-1]).all())
+
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         """Map a normalized span ``[start, end)`` to the original text."""
         if end <= start:

@@ -246,3 +246,14 @@ def test_other_modules_use_the_one_owner():
 
     assert events.light_stem is strip_article_clitics
     assert attribution._bare_forms is bare_forms
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("قُوّات النظام السوري", True),  # diacritics dropped: the letters keep their own offsets
+    ("ا\u0654مر", True),  # a combining hamza composes with its letter: one character from two
+    ("قال ﷺ", False),  # one presentation form becomes several words
+    ("ﻻ", False),  # the lam-alef ligature becomes two letters from one
+    ("", True),
+])
+def test_one_to_one_says_whether_a_character_was_expanded(text, expected):
+    assert normalize_with_offsets(text).one_to_one() is expected

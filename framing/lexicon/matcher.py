@@ -70,6 +70,11 @@ class _Compiled:
         self._forms: tuple[frozenset[str], ...] | None = None
         self._rules: list[tuple[str, str, tuple[frozenset[str], ...]]] | None = None
 
+    # the entry's fields under the names a Hit gives them (Matcher.find_words hands out _Compiled)
+    term = property(lambda self: self.entry.term)
+    category = property(lambda self: self.entry.category)
+    entry_id = property(lambda self: self.entry.id)
+
     def rank(self, tokens: Sequence[str]) -> tuple[int, int]:
         """:func:`~framing.lexicon.model.match_rank`: lower wins a span several entries match."""
         return match_rank(self.entry, tokens)
@@ -134,6 +139,11 @@ def _proclitic_bases(token: str) -> tuple[str, ...]:
 
 _LL_STARTS = ("لل", "ولل", "فلل")
 _third = itemgetter(2)  # a candidate's entry
+
+
+def _in_order(found: dict[int, _Compiled]) -> list[_Compiled]:
+    """The entries of ``found`` (order → entry) in lexicon order (most tokens start none)."""
+    return [found[k] for k in sorted(found)] if found else []
 
 
 def _peeled(token: str) -> tuple[str, ...]:
@@ -311,7 +321,7 @@ class Matcher:
                 for comp in self._rule_heads.get(base, ()):
                     if token in comp.forms[0]:
                         found[comp.order] = comp
-            return [found[k] for k in sorted(found)]
+            return _in_order(found)
         for comp in self._exact_heads.get(token, ()):
             found[comp.order] = comp
         if self._name_heads and (self._name_forms is None or token in self._name_forms):
@@ -323,10 +333,10 @@ class Matcher:
         multis, suffixed_forms, starts = self._multi_heads, self._suffixed_forms, self._starts
         if self._base_forms is not None:
             if self._base_forms.isdisjoint(_peeled(token)):
-                return [found[k] for k in sorted(found)]
+                return _in_order(found)
         elif not token.startswith(_LL_STARTS) and starts.isdisjoint(
                 (token[:2], token[1:3], token[2:4], token[3:5], token[4:6])):
-            return [found[k] for k in sorted(found)]
+            return _in_order(found)
         suffixed = self._suffixed
         for f in _proclitic_bases(token):
             in_prefix_forms = None
@@ -353,7 +363,7 @@ class Matcher:
                 if in_prefix_forms:
                     for comp in comps:
                         found[comp.order] = comp
-        return [found[k] for k in sorted(found)]
+        return _in_order(found)
 
     def _suffixed_entries(self, f: str) -> tuple[_Compiled, ...]:
         """The one-word entries whose word has ``f`` among its suffixed forms (remembered, bounded)."""
@@ -460,6 +470,47 @@ class Matcher:
             return []
         else:
             norm = self._normalize(text)
+        found = self._choose(text, norm, doc_id, excluded)
+        if found is None:
+            return []
+        chosen, bounds = found
+        if not sentences:
+            return [self._hit(comp, doc_id, text, *norm.original_span(bounds[2 * start], bounds[2 * end - 1]))
+                    for start, end, comp in chosen]
+        ends = self._sentence_ends(text)
+        sentence_of = self._sentence_of
+        if self.rules is None:  # sentence_of: many hits share a sentence, trimmed once
+            sentence_of = _SentenceOf(text, ends)
+        hits = []
+        for start, end, comp in chosen:
+            o_start, o_end = norm.original_span(bounds[2 * start], bounds[2 * end - 1])
+            s_start, s_end = sentence_of(text, o_start, ends)
+            e = comp.entry
+            hits.append(Hit(
+                doc_id=doc_id, lexicon=comp.lexicon, term=e.term, matched=text[o_start:o_end],
+                start=o_start, end=o_end, category=e.category, stance=e.stance, actor=e.actor,
+                entry_id=e.id, sentence_start=s_start, sentence_end=max(s_end, o_end),
+            ))
+        return hits
+
+    def find_words(self, text: str, *, normalized: Normalized) -> list[tuple[int, int, _Compiled]]:
+        """The matches of :meth:`find` as word ranges, without hits: ``(i, j, entry)`` for the words
+        ``i .. j-1`` of ``normalized.pieces()[1::2]`` (Arabic rules) — the same matches chosen the same
+        way, context rules applied — and the compiled entry (``lexicon``, ``term``, ``category``,
+        ``entry_id`` as on its hit; ``entry``). For a caller that works on words (the attribution's
+        sources): no offsets mapped back, no sentence, no :class:`~framing.records.Hit` made.
+
+        >>> m = Matcher([Lexicon.from_entries("d", [{"term": "الجيش السوري", "category": "label"}])])
+        >>> [(i, j, c.term) for i, j, c in m.find_words("قال الجيش السوري", normalized=normalize_with_offsets("قال الجيش السوري"))]
+        [(1, 3, 'الجيش السوري')]
+        """
+        found = self._choose(text, normalized, "", None)
+        return found[0] if found is not None else []
+
+    def _choose(self, text: str, norm: Normalized, doc_id: str, excluded: list[Excluded] | None
+                ) -> tuple[list[tuple[int, int, _Compiled]], list[int]] | None:
+        """The matches of ``text`` (normalized: ``norm``) as word ranges with their entries, in text
+        order, and the character offsets of ``norm``'s pieces (None: no match)."""
         ntext = norm.text
         # [gap, word, gap, word, ..., gap]: word k is pieces[2k + 1], the gap before it pieces[2k]
         pieces = norm.pieces() if self.rules is None else self._split(ntext)  # (split once per text)
@@ -475,7 +526,7 @@ class Matcher:
             at = [i for i, w in enumerate(words_in_text) if w in first or any(
                 b in self._base_first for b in self._bases(w))]
         if not at:
-            return []
+            return None
         n_tokens = len(words_in_text)
         candidates: dict[str, list[tuple[int, int, _Compiled]]] = {}
         if self.lemmatizer is None:
@@ -520,7 +571,7 @@ class Matcher:
                 if ok:
                     candidates.setdefault(comp.group, []).append((i, i + n, comp))
         if not candidates:
-            return []
+            return None
         bounds = list(accumulate(map(len, pieces)))  # character offsets of the pieces in the normalized text
         chosen: list[tuple[int, int, _Compiled]] = []
         for group, pool in candidates.items():
@@ -556,24 +607,7 @@ class Matcher:
                 taken.update(span)
                 chosen.append((start, end, comp))
         chosen.sort(key=lambda c: (c[0], c[1], c[2].group))
-        if not sentences:
-            return [self._hit(comp, doc_id, text, *norm.original_span(bounds[2 * start], bounds[2 * end - 1]))
-                    for start, end, comp in chosen]
-        ends = self._sentence_ends(text)
-        sentence_of = self._sentence_of
-        if self.rules is None:  # sentence_of: many hits share a sentence, trimmed once
-            sentence_of = _SentenceOf(text, ends)
-        hits = []
-        for start, end, comp in chosen:
-            o_start, o_end = norm.original_span(bounds[2 * start], bounds[2 * end - 1])
-            s_start, s_end = sentence_of(text, o_start, ends)
-            e = comp.entry
-            hits.append(Hit(
-                doc_id=doc_id, lexicon=comp.lexicon, term=e.term, matched=text[o_start:o_end],
-                start=o_start, end=o_end, category=e.category, stance=e.stance, actor=e.actor,
-                entry_id=e.id, sentence_start=s_start, sentence_end=max(s_end, o_end),
-            ))
-        return hits
+        return chosen, bounds
 
     @staticmethod
     def _hit(comp: _Compiled, doc_id: str, text: str, o_start: int, o_end: int) -> Hit:
