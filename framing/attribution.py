@@ -48,9 +48,10 @@ import bisect
 import re
 from collections import Counter
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
 from itertools import accumulate
+from operator import attrgetter
 from pathlib import Path
 
 from framing.errors import LexiconError
@@ -2632,6 +2633,15 @@ def attribution_records(found, text: str, doc_id: str) -> list[Attribution]:
 # --- voice ----------------------------------------------------------------------------------
 
 _KIND_RANK = {"direct_quote": 0, "reported_speech": 1, "sourcing": 2}
+#: a Hit's fields before its voice (voice, speaker, source_type, attribution_id come last), as a tuple
+_VOICE_FIELDS = ("voice", "speaker", "source_type", "attribution_id")
+_HIT_FIELDS = tuple(f.name for f in fields(Hit))
+_hit_head = attrgetter(*_HIT_FIELDS[:-len(_VOICE_FIELDS)])
+
+
+def _voiced(h: Hit, voice: str, speaker: str | None, source_type: str | None, attribution_id: int | None) -> Hit:
+    """``replace(h, voice=…, speaker=…, source_type=…, attribution_id=…)``, at half its cost."""
+    return Hit(*_hit_head(h), voice, speaker, source_type, attribution_id)
 
 
 def assign_voice(hits: Sequence[Hit], attributions: Sequence[Attribution], *,
@@ -2684,11 +2694,9 @@ def assign_voice(hits: Sequence[Hit], attributions: Sequence[Attribution], *,
             if best_key is None or key < best_key:
                 best, best_key = a, key
         if best is None:
-            out.append(h if h.voice == "authorial" and h.speaker is None else
-                       replace(h, voice="authorial", speaker=None, source_type=None, attribution_id=None))
+            out.append(h if h.voice == "authorial" and h.speaker is None else _voiced(h, "authorial", None, None, None))
         else:
-            out.append(replace(h, voice="reported", speaker=best.speaker, source_type=best.source_type,
-                               attribution_id=best.attribution_id))
+            out.append(_voiced(h, "reported", best.speaker, best.source_type, best.attribution_id))
     return out
 
 

@@ -32,3 +32,17 @@ def test_an_expanded_character_inside_the_phrase_keeps_the_source(extractor):
     text = "وقال المرصد السوري لحقوق الإنسان ﷺ إن 20 شخصا قتلوا."
     [a] = extractor.extract(text)
     assert (a.speaker, a.source_type, a.quote_text) == ("المرصد السوري لحقوق الإنسان", "monitor_ngo", "20 شخصا قتلوا")
+
+
+def test_voiced_is_replace_of_the_voice_fields():
+    from dataclasses import fields, replace
+
+    from framing.attribution import _voiced
+    from framing.records import Hit
+
+    assert [f.name for f in fields(Hit)][-4:] == ["voice", "speaker", "source_type", "attribution_id"]
+    h = Hit("d1", "lex", "قوات النظام", "لقوات النظام", 3, 15, "actor_label", -0.6, actor="sg", entry_id="e7",
+            sentence_start=0, sentence_end=30)
+    for voice, speaker, source_type, aid in [("reported", "المرصد", "monitor_ngo", 2), ("authorial", None, None, None)]:
+        assert _voiced(h, voice, speaker, source_type, aid) == replace(
+            h, voice=voice, speaker=speaker, source_type=source_type, attribution_id=aid)

@@ -60,20 +60,18 @@ _SPLIT_RE = re.compile(f"({WORD_RE.pattern})")
 class _Compiled:
     """An entry ready to match; its surface forms are computed the first time it is a candidate."""
 
-    __slots__ = ("_forms", "_rules", "construct", "entry", "group", "lang", "lexicon", "order", "words")
+    __slots__ = ("_forms", "_rules", "category", "construct", "entry", "entry_id", "group", "lang", "lexicon", "order",
+                 "term", "words")
 
     def __init__(self, entry: Entry, lexicon: str, words: tuple[str, ...], order: int, lang=None):
         self.entry, self.lexicon, self.words, self.order = entry, lexicon, words, order
+        # the entry's fields under the names a Hit gives them (Matcher.find_words hands out _Compiled)
+        self.term, self.category, self.entry_id = entry.term, entry.category, entry.id
         self.lang = lang  # None: the Arabic rules of framing.normalize; else e.g. framing.english.ENGLISH
         self.construct = lang is None and entry.match == "affix" and is_construct(words)
         self.group = ""
         self._forms: tuple[frozenset[str], ...] | None = None
         self._rules: list[tuple[str, str, tuple[frozenset[str], ...]]] | None = None
-
-    # the entry's fields under the names a Hit gives them (Matcher.find_words hands out _Compiled)
-    term = property(lambda self: self.entry.term)
-    category = property(lambda self: self.entry.category)
-    entry_id = property(lambda self: self.entry.id)
 
     def rank(self, tokens: Sequence[str]) -> tuple[int, int]:
         """:func:`~framing.lexicon.model.match_rank`: lower wins a span several entries match."""
