@@ -220,8 +220,11 @@ def draw_plan(plan: Sequence[tuple[str, str, str, tuple, dict]], save) -> list[t
 
 def draw_planned_charts(run_dir: str | Path, target: str | Path | None,
                         plan: Sequence[tuple[str, str, str, tuple, dict]]) -> list[tuple[str, str]]:
-    """:func:`draw_plan` into ``target`` or in place in ``run_dir`` (so it runs in the charts' worker process)."""
-    return draw_plan(plan, _chart_saver(Path(run_dir), Path(target) if target else None))
+    """:func:`draw_plan` into ``target`` or in place in ``run_dir`` (so it runs in the charts' worker
+    process, which hands the memory of drawing back to the system after each chart)."""
+    drawn = draw_plan(plan, _chart_saver(Path(run_dir), Path(target) if target else None))
+    release_memory()
+    return drawn
 
 
 def render_table_charts(tables: ReportTables, save) -> list[tuple[str, str]]:
@@ -416,7 +419,11 @@ def draw_charts(run_dir: str | Path, target: str | Path | None = None) -> list[t
     run_dir = Path(run_dir)
     run = load_run(run_dir, summary_only=True)
     save = _chart_saver(run_dir, Path(target) if target is not None else None)
-    return render_charts(run, save) + stance_interval_charts(run, save)
+    drawn = render_charts(run, save) + stance_interval_charts(run, save)
+    # the worker process waits for the tables' charts next, beside this run's largest main process:
+    # the canvases and buffers drawing left resident go back to the system (month: 299 → 226 MiB)
+    release_memory()
+    return drawn
 
 
 def _idle_core(cores: int, *, loadavg: str | Path = "/proc/loadavg", samples: int = 3) -> bool:
@@ -479,6 +486,14 @@ def release_memory() -> None:
     pa.default_memory_pool().release_unused()
     with contextlib.suppress(AttributeError, OSError):  # glibc only
         ctypes.CDLL(None).malloc_trim(0)
+
+
+def _shed_tables(tables: ReportTables) -> None:
+    """Empty the per-hit and per-document tables of ``tables``' run (kept: their columns, the manifest,
+    the per-outlet tables), once the reports' text is written and only the charts remain."""
+    run = tables.run
+    run.hits, run.attributions, run.documents = run.hits.iloc[0:0], run.attributions.iloc[0:0], run.documents.iloc[0:0]
+    run.tables = {name: frame for name, frame in run.tables.items() if name == "outlet_topics.csv"}
 
 
 def render_reports(run_dir: str | Path, *, options=None, writer: RunOutput | None = None,
@@ -558,7 +573,12 @@ def render_reports(run_dir: str | Path, *, options=None, writer: RunOutput | Non
             mine = {}
             for k in range(len(plan) - 1, -1, -1):
                 if futures[1 + k].cancel():
-                    save = save or _chart_saver(run_dir, target)
+                    if save is None:
+                        # the page's text is written: before this process imports matplotlib and draws,
+                        # the per-hit and per-document tables go (they would carry its canvases on top)
+                        _shed_tables(tables)
+                        release_memory()
+                        save = _chart_saver(run_dir, target)
                     mine[k] = draw_plan([plan[k]], save)
             for k, item in enumerate(plan):
                 drawn = mine[k] if k in mine else [tuple(c) for c in futures[1 + k].result()]
