@@ -947,9 +947,10 @@ class AttributionExtractor:
         means :meth:`extract` finds nothing (a quick reject: most headlines); only for the verb lookup
         (with verbs from the matcher, every text is prepared)."""
         norms = norm.pieces()[1::2]
-        if not self._verb_form_set.isdisjoint(norms) or "مصدر" in text or "مصادر" in text:
+        types = norm.distinct_words()  # (kept on norm for the matcher, the terms and _prepare)
+        if not self._verb_form_set.isdisjoint(types) or "مصدر" in text or "مصادر" in text:
             return True
-        sourcing = _SOURCING_FIRST.intersection(norms)
+        sourcing = _SOURCING_FIRST.intersection(types)
         if sourcing:
             n = len(norms)
             for i in _positions(norms, sourcing):
@@ -981,7 +982,7 @@ class AttributionExtractor:
                 quote_first.setdefault(k, qi)
         verbs: dict[int, _Cue] = {}
         forms = self._verb_forms
-        types = set(norms)
+        types = norm.distinct_words()  # set(norms), built once per text (never changed)
         sourcing = _SOURCING_FIRST.intersection(types)
         verb_at: list[int] = []
         if forms is not None:  # the verb forms' and the sourcing words' positions, in one scan
