@@ -348,18 +348,45 @@ def _line_label(chunk: LineChunk) -> str:
     return f"line {chunk.numbers[0]} of {chunk.reader.path}" if chunk.lines else "the end of the corpus"
 
 
-def _pool_ordered(tasks, spec: RunSpec, workers: int, executor, size) -> Iterator:
+#: a local pool's workers are replaced by fresh ones after this many tasks (of 64 documents: ~30,700
+#: documents). A worker's caches (the matcher's token forms, the event words, the term map) grow with
+#: the documents it has seen (20k articles: ~290 MiB a worker, a month: ~375); ``max_tasks_per_child``
+#: would recycle them but deadlocks with queued tasks on Python 3.11 (cpython gh-115634). The pool is
+#: drained first (never old and new workers at once); the new workers build their run context
+#: (~1-2 s with both cores idle). Outputs do not depend on it: the caches only remember pure results.
+RECYCLE_TASKS = 480
+
+
+def _pool_ordered(tasks, spec: RunSpec, workers: int, executor, size, *, recycle: int | None = None) -> Iterator:
     """The results of ``tasks`` (``(function, args, label)``) run on a local pool, in order, at
-    most ``2·workers`` in flight; ``size(result)`` documents each."""
+    most ``2·workers`` in flight; ``size(result)`` documents each. Every ``recycle`` tasks
+    (default :data:`RECYCLE_TASKS`; 0: never) the pool is drained and replaced by a fresh one."""
     from concurrent.futures.process import BrokenProcessPool
 
+    recycle = RECYCLE_TASKS if recycle is None else recycle
     executor = executor if executor is not None else _new_pool(spec, workers)
     pending: deque = deque()
     done = 0
+    submitted = 0  # tasks given to this pool
     finished = False
     try:
         for fn, args, label in tasks:
+            if recycle and submitted >= recycle:
+                while pending:  # this pool's results first, in order
+                    fut, _label = pending.popleft()
+                    result = fut.result()
+                    done += size(result)
+                    yield result
+                old, executor = executor, None
+                try:
+                    old.shutdown(wait=True)
+                except BaseException:
+                    _stop_pool(old)
+                    raise
+                executor = _start_pool(spec, workers)
+                submitted = 0
             pending.append((_submit(executor, fn, *args), label))
+            submitted += 1
             if len(pending) >= 2 * workers:
                 fut, _label = pending.popleft()
                 result = fut.result()
@@ -377,7 +404,9 @@ def _pool_ordered(tasks, spec: RunSpec, workers: int, executor, size) -> Iterato
                        f"analysing the batch starting at {label}",
                        hint="rerun; if memory is short use fewer --jobs") from None
     finally:
-        if finished:
+        if executor is None:  # between two pools
+            pass
+        elif finished:
             executor.shutdown(wait=True)
         else:
             _stop_pool(executor)
