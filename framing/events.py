@@ -1618,23 +1618,9 @@ class _TitleCodes:
                 best = sorted(zip(map(neg.__getitem__, stems), pos_a[a:b], sp_a[a:b], strict=True))[:k]
                 best.sort(key=_second)  # read in title order
                 return " ".join(spellings[sp] for _, _, sp in best)
-        score: dict[int, int] = {}  # stem → titles using it
-        surface: dict[int, dict[int, int]] = {}  # stem → spelling → uses
-        first_pos: dict[int, tuple[int, int]] = {}
-        for t_i, doc in enumerate(members):
-            row = doc_row[doc]
-            a, b = off[row], off[row + 1]
-            seen = set()
-            for pos, s, sp in zip(pos_a[a:b], stem_a[a:b], sp_a[a:b], strict=True):
-                forms = surface.get(s)
-                if forms is None:
-                    surface[s] = {sp: 1}
-                    first_pos[s] = (t_i, pos)
-                else:
-                    forms[sp] = forms.get(sp, 0) + 1
-                if s not in seen:
-                    seen.add(s)
-                    score[s] = score.get(s, 0) + 1
+        titles = (zip(pos_a[off[r]:off[r + 1]], stem_a[off[r]:off[r + 1]], sp_a[off[r]:off[r + 1]], strict=True)
+                  for r in map(doc_row.__getitem__, members))
+        score, surface, first_pos = _tally(titles)
         if not score:
             return ""
         ranked = sorted(score, key=lambda s: (score[s] * neg[s], first_pos[s]))[:k]
@@ -1663,13 +1649,13 @@ def _plain_title_words(title: str) -> list[tuple[str, str]] | None:
     return list(zip(norms, spellings, strict=True))
 
 
-def _label(titles: list[tuple[tuple[int, str, str], ...]], title_df: Counter, n_docs: int, k: int = 5) -> str:
-    """The ``k`` most distinctive title words of an event (in their most frequent written form;
-    of equally frequent ones, the first seen); ``titles`` are the label items of its titles
-    (:class:`_TitleWords`)."""
-    score: dict[str, int] = {}  # stem → titles using it
-    surface: dict[str, dict[str, int]] = {}  # stem → spelling → uses
-    first_pos: dict[str, tuple[int, int]] = {}
+def _tally(titles: Iterable[Iterable[tuple]]) -> tuple[dict, dict, dict]:
+    """What an event label ranks, from the ``(position, stem, spelling)`` items of its titles:
+    ``score`` (stem → titles using it), ``surface`` (stem → spelling → uses, first seen first)
+    and ``first_pos`` (stem → (title, position) of its first use)."""
+    score: dict = {}
+    surface: dict = {}
+    first_pos: dict = {}
     for t_i, items in enumerate(titles):
         seen = set()
         for pos, s, spelling in items:
@@ -1682,6 +1668,14 @@ def _label(titles: list[tuple[tuple[int, str, str], ...]], title_df: Counter, n_
             if s not in seen:
                 seen.add(s)
                 score[s] = score.get(s, 0) + 1
+    return score, surface, first_pos
+
+
+def _label(titles: list[tuple[tuple[int, str, str], ...]], title_df: Counter, n_docs: int, k: int = 5) -> str:
+    """The ``k`` most distinctive title words of an event (in their most frequent written form;
+    of equally frequent ones, the first seen); ``titles`` are the label items of its titles
+    (:class:`_TitleWords`)."""
+    score, surface, first_pos = _tally(titles)
     if not score:
         return ""
     log, df, n1 = math.log, title_df.get, 1 + n_docs
