@@ -180,6 +180,30 @@ def test_cosine_knn_is_exact_self_first_and_ties_by_index():
     assert np.array_equal(idx, again)
 
 
+
+def test_cosine_knn_ties_at_the_kth_place_go_to_the_lower_rows():
+    """Forty copies of one unit (wire copies) and rows of zeros tie far past the 6th place: the
+    neighbours kept are the lowest-numbered of the tied rows, on the sampled path (5,000 columns)
+    as on a brute-force sort by (distance, row)."""
+    from framing.topics import _cosine_knn, _smallest_k
+
+    rng = np.random.default_rng(5)
+    emb = rng.normal(size=(5000, 16)).astype(np.float32)
+    emb[4100:4140] = emb[9]                              # 40 copies of row 9
+    emb[300:330] = 0.0                                   # 30 empty units: similarity 0 to everything
+    idx, dist = _cosine_knn(emb, 6)
+    assert idx[9].tolist() == [9, 4100, 4101, 4102, 4103, 4104]
+    assert idx[4120].tolist() == [4120, 9, 4100, 4101, 4102, 4103]
+    assert (dist[4120, 1:] < 1e-6).all()
+    assert idx[310].tolist() == [310, 0, 1, 2, 3, 4]      # all tie at distance 1: the first rows
+    unit = emb / np.maximum(np.linalg.norm(emb, axis=1, keepdims=True), 1e-12)
+    neg = -(unit @ unit.T)
+    np.fill_diagonal(neg, -np.inf)
+    brute = np.lexsort((np.broadcast_to(np.arange(5000), neg.shape), neg), axis=1)[:, :6]
+    assert np.array_equal(idx, brute)
+    cols, vals = _smallest_k(neg[:64], 6)
+    assert np.array_equal(cols, brute[:64]) and np.array_equal(vals, np.take_along_axis(neg[:64], cols, axis=1))
+
 # --- the small (k-means) path --------------------------------------------------------------------
 
 
