@@ -17,7 +17,8 @@ Sub-models are passed to BERTopic the way its authors intend:
   few readable topics and no outliers; from it on, UMAP (seeded, single-threaded) and
   HDBSCAN, which finds the number of topics itself and sets aside outliers (topic -1).
   UMAP gets its neighbour graph precomputed: the exact 15 nearest units by cosine
-  (:func:`_cosine_knn`, matrix products in chunks) instead of its approximate NN-descent,
+  (:func:`_cosine_knn`, matrix products in chunks; equal distances go to the lower-numbered
+  unit, so copies of a paragraph give one graph everywhere) instead of its approximate NN-descent,
   whose numba code is compiled again in every process. On the February month this
   gives the same number of topics (76) and 74 of them share at least half their top
   words with a topic of the NN-descent graph; the stage takes 13 % less CPU.
