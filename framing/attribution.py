@@ -1119,6 +1119,8 @@ class AttributionExtractor:
             return None  # "صلاح حسب الله": a family name, not "according to"
         need, lemma = spec
         n = len(d.norms)
+        if i + 1 >= n or (need != "verb" and not _SOURCING_NEXT[need](d.norms[i + 1])):
+            return None  # (what every case below needs of the next token; most "على" are no "على حد")
 
         def adjacent(k: int) -> bool:  # token k follows token k-1 with nothing but spaces
             return k < n and not any(c in _PUNCT_BREAK or c in ".!?؟\n" for c in d.gap(k))

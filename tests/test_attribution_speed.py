@@ -126,3 +126,20 @@ def test_positions_for_few_and_many_words(wanted):
 
     tokens = normalize_ar("قال الجيش إن مصدر قال إن الجيش انسحب وقال مصدر").split()
     assert _positions(tokens, wanted) == [i for i, t in enumerate(tokens) if t in wanted]
+
+
+@pytest.mark.parametrize("text, cue, speaker", [
+    ("الحكومة فاشلة على حد تعبير وزير الخارجية.", "على حد تعبير", "وزير الخارجية"),
+    ("انسحبت القوات من المدينة نقلا عن مصادر عسكرية.", "نقلا عن", "مصادر عسكرية"),
+    ("قتل جندي في الهجوم استنادا إلى تقارير ميدانية.", "استنادا إلى", "تقارير ميدانية"),
+])
+def test_sourcing_words_need_their_next_word(bundled, text, cue, speaker):
+    """«على»/«نقلا»/«استنادا» start a cue only before «حد»/«عن»/«إلى» (the check made first); before any other
+    word ("وصل الوزير على متن طائرة", "نقلا مباشرا") they start none."""
+    [a] = [a for a in bundled.extract(text) if a.kind == "sourcing"]
+    assert (a.cue, a.speaker) == (cue, speaker)
+    for other in ("وصل الوزير على متن طائرة خاصة، بحسب مصادر", "نقلا مباشرا للحدث، بحسب مصادر"):
+        doc = bundled._prepare(other, "d")
+        first = doc.sourcing_positions()[0]
+        assert bundled._sourcing_cue(doc, first, doc.norms[first]) is None
+        assert [x.cue for x in bundled.extract(other)] == ["بحسب"]
