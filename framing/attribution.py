@@ -489,6 +489,11 @@ def _light(s: str) -> str:
     return _SPACES_RE.sub(" ", s).strip()
 
 
+def _first_longest(hit: tuple[int, int, object]) -> tuple[int, int]:
+    """Sort key of (first token, token after, hit): by position, the longer first at a token."""
+    return hit[0], -hit[1]
+
+
 def _merge_abbreviations(text: str, sents: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Join sentences split after a one-letter abbreviation ("د. وحيد عبد المجيد", "أ.د.")."""
     out: list[tuple[int, int]] = []
@@ -715,6 +720,17 @@ class _SentenceSources:
             return self._find(lo, hi)
         return self._every[bisect.bisect_left(self._firsts, lo):bisect.bisect_left(self._firsts, hi)]
 
+    def starting_in(self, s: int, e: int) -> list[tuple[int, int, Hit]] | None:
+        """The sources whose first token is in [s, e) (``e > s``) when the whole pass is sliced (every
+        hit inside one sentence: those of the sentences of tokens s .. e-1 that start in [s, e) are the
+        whole pass's that do, in the same order); None when each sentence is matched alone."""
+        if self._every is None:
+            self._whole()
+        firsts = self._firsts
+        if firsts is None:
+            return None
+        return self._every[bisect.bisect_left(firsts, s):bisect.bisect_left(firsts, e)]
+
 
 @dataclass
 class _Doc(TextNavigation):
@@ -740,6 +756,8 @@ class _Doc(TextNavigation):
     #: earlier speaker for a later "وأضاف" all the same
     anchors: list[_Found] = field(default_factory=list)
     _sources: dict[int, list[tuple[int, int, Hit]]] = field(default_factory=dict)
+    #: :meth:`_SentenceSources.starting_in` of ``sentence_sources`` (None: a function of the sentence alone)
+    sliced: Callable[[int, int], list[tuple[int, int, Hit]] | None] | None = None
     _honorifics: list[int] | None = None  # token positions of honorifics, found when first asked
     _verb_at: list[int] | None = None  # token positions of the verb cues, in order (when first asked)
     _sourcing_at: list[int] | None = None  # token positions of the words a sourcing cue can start with
@@ -778,6 +796,10 @@ class _Doc(TextNavigation):
         """The named sources whose first token is in [s, e), by position (longer first at a token)."""
         if e <= s:
             return []
+        if self.sliced is not None:
+            out = self.sliced(s, e)
+            if out is not None:
+                return out
         j0 = max(0, bisect.bisect_right(self.sent_starts, self.starts[s]) - 1)
         j1 = bisect.bisect_right(self.sent_starts, self.starts[e - 1]) - 1
         out = []
@@ -1009,6 +1031,9 @@ class AttributionExtractor:
                 found = self._matcher.find_words(text, normalized=norm)
             else:
                 found = self._found_at(lo, hi, text, norm, bounds, starts, doc_id)
+            if forms is not None:  # the matcher holds the source lexicons alone: every match is a source
+                found.sort(key=_first_longest)
+                return found
             sources: list[tuple[int, int, Hit]] = []  # (a Hit, or the matcher's entry: the same fields)
             for i0, i1, h in found:
                 if h.lexicon in self._verb_names:
@@ -1019,7 +1044,7 @@ class AttributionExtractor:
                                      proclitic=proclitic)
                 elif h.lexicon in self._source_names:
                     sources.append((i0, i1, h))
-            sources.sort(key=lambda s: (s[0], -s[1]))
+            sources.sort(key=_first_longest)
             return sources
 
         sent_starts, sent_ends = [s for s, _ in sents], [e for _, e in sents]
@@ -1057,7 +1082,8 @@ class AttributionExtractor:
                 verbs.pop(k, None)
         doc = _Doc(text, norms, starts, ends, sent_starts, sent_ends, newlines, quotes,
                    quote_first, [q.start for q in quotes], verbs, sentence_sources, types, anon,
-                   _sourcing_at=sourcing_at)
+                   _sourcing_at=sourcing_at,
+                   sliced=sentence_sources.starting_in if isinstance(sentence_sources, _SentenceSources) else None)
         for i in _positions(norms, _CALLED.intersection(types)):
             # "أحد السكان ويدعى «موسى حسن»", "الشاب الذي يدعى أحمد": is called, not claims
             qi = doc.quote_before(i + 1) if i + 1 < len(norms) else None

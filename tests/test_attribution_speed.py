@@ -128,6 +128,40 @@ def test_positions_for_few_and_many_words(wanted):
     assert _positions(tokens, wanted) == [i for i, t in enumerate(tokens) if t in wanted]
 
 
+def _per_sentence(doc, s, e):
+    """:meth:`_Doc.sources_in` the long way: each sentence of tokens s .. e-1, its sources starting in [s, e)."""
+    import bisect
+
+    j0 = max(0, bisect.bisect_right(doc.sent_starts, doc.starts[s]) - 1)
+    j1 = bisect.bisect_right(doc.sent_starts, doc.starts[e - 1]) - 1
+    return [h for j in range(j0, j1 + 1) for h in doc.sentence_sources(j) if s <= h[0] < e]
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_sources_of_a_phrase_sliced_from_the_whole_pass(bundled, text):
+    """Every token range's sources, cut from the whole pass at once, are those of its sentences' passes."""
+    doc = bundled._prepare(text, "d")
+    n = len(doc.norms)
+    found = 0
+    for s in range(n):
+        for e in range(s + 1, n + 1):
+            got = doc.sources_in(s, e)
+            assert [(i0, i1, h.entry_id) for i0, i1, h in got] == \
+                   [(i0, i1, h.entry_id) for i0, i1, h in _per_sentence(doc, s, e)]
+            found += len(got)
+    assert found > 0 and doc.sliced(0, n) is not None  # (the whole pass was sliced, not the fallback)
+
+
+def test_sources_of_a_phrase_with_a_hit_across_a_sentence_end_go_by_sentence():
+    whole = [(0, 1, _hit(0)), (2, 4, _hit(2)), (5, 6, _hit(5))]
+
+    def find(lo=0, hi=None):
+        return whole if hi is None else [h for h in whole if lo <= h[0] and h[1] <= hi]
+
+    sliced = _SentenceSources(find, [0, 5, 10, 15, 20, 25], [0, 15], [14, 29])
+    assert sliced.starting_in(0, 6) is None  # the caller matches sentence by sentence instead
+
+
 @pytest.mark.parametrize("text, cue, speaker", [
     ("الحكومة فاشلة على حد تعبير وزير الخارجية.", "على حد تعبير", "وزير الخارجية"),
     ("انسحبت القوات من المدينة نقلا عن مصادر عسكرية.", "نقلا عن", "مصادر عسكرية"),
