@@ -445,6 +445,19 @@ _SOURCING_NEXT: dict[str, Callable[[str], bool]] = {
     "hadd": lambda t: t == "حد",
 }
 _PUNCT_BREAK = frozenset(":؛;،,()[]")
+#: character sets of the gap tests in the hot loops (``not S.isdisjoint(gap)``: ``any(c in S for c in gap)``)
+_PHRASE_BREAK = frozenset(":؛;()")
+_COLONS = frozenset(":؛;")
+_COMMA_PAREN = frozenset("،,)")
+_OPENERS_AD = _OPENERS | {'"'}
+_PUNCT_END = _PUNCT_BREAK | frozenset(".!?؟\n")
+_COMMA_COLON = frozenset("،,:")
+_COMMA_COLON_SEMI = frozenset(":،,؛")
+_COMMA_DASH = frozenset("،,-–")
+_BREAK_OR_QUOTE = _PUNCT_BREAK | frozenset("!?؟\n") | _QUOTE_CHARS
+_END_OR_QUOTE = _PUNCT_END | _QUOTE_CHARS
+_NAME_BREAK = frozenset(".!?؟:؛\n")  # a quoted span holding one of these is no name
+
 _MAX_REGION = 30  # tokens between a verb and its complementizer
 _MAX_NP = 10  # tokens of a speaker phrase (with at most one apposition between commas)
 _MAX_SPEAKER_WORDS = 5  # words of an unknown speaker's normalized name
@@ -454,6 +467,11 @@ _SPACES_RE = re.compile(r"\s+")
 _PARA_RE = re.compile(r"\n(?:[ \t\r\u00a0]*\n)*")  # a paragraph break (blank lines count once)
 _STRIP_CHARS = "\"'“”„‟«»‹›‘’‚‛()[]{}<>.،,؛;:!?؟…-–—/\\"
 _STRIP_TABLE = {ord(c): " " for c in _STRIP_CHARS}
+
+
+def _has_comma(gap: str) -> bool:
+    """Whether ``gap`` holds a comma (Arabic or Latin)."""
+    return "،" in gap or "," in gap
 
 
 def _arange(n: int):
@@ -589,7 +607,7 @@ def _accusative_object(d, k: int, end: int) -> bool:
         return False
     if tok in NOT_SPEAKERS or k in d.verbs:
         return False
-    return k + 1 >= end or d.norms[k + 1] in _NP_STOP or any(c in _PUNCT_BREAK for c in d.gap(k + 1))
+    return k + 1 >= end or d.norms[k + 1] in _NP_STOP or not _PUNCT_BREAK.isdisjoint(d.gap(k + 1))
 
 
 def _is_hal(tok: str) -> bool:
@@ -1060,7 +1078,7 @@ class AttributionExtractor:
         for i in [k for k in verbs if k > 0 and norms[k - 1] in _PURPOSE and norms[k][:1] in "يتن"]:
             del verbs[i]  # "حتى يقول الحقيقة", "لكي يقول": a purpose clause, no report
         for i in [k for k in verbs if k > 0 and norms[k - 1] in _MASDAR_PREPS and not verbs[k].proclitic
-                  and not any(c in _PUNCT_BREAK or c in ".!?؟\n" for c in text[ends[k - 1]:starts[k]])]:
+                  and _PUNCT_END.isdisjoint(text[ends[k - 1]:starts[k]])]:
             del verbs[i]  # "على نقل الحكم", "عن قول": a verbal noun after a preposition, no verb
         if "ان" in types and "آ" in text:
             madda = [k for k in _positions(norms, ("ان",)) if text[starts[k]] == "آ"]
@@ -1070,7 +1088,7 @@ class AttributionExtractor:
                     norms[k] = "آن"
         for i in [k for k in verbs if verbs[k].lemma == "دعا" and k + 1 < len(norms) and (
                 (norms[k + 1][:2] == "لل" and norms[k][:1] in "يت"
-                 and not any(c in _PUNCT_BREAK for c in text[ends[k]:starts[k + 1]]))
+                 and _PUNCT_BREAK.isdisjoint(text[ends[k]:starts[k + 1]]))
                 or (k > 0 and norms[k - 1] in ("ما", "مما")))]:
             del verbs[i]  # "بصورة تدعو للريبة", "مما دعا الشرطة لإطلاق": gives cause for, nobody speaks
         for i in _positions(norms, _REPLY.intersection(types)):
@@ -1092,7 +1110,7 @@ class AttributionExtractor:
                                # "شاهد عيان يدعى بيتر جازولو": after an indefinite noun, no punctuation
                                or (i > 0 and norms[i][0] != "و" and not norms[i - 1].startswith(("ال", "وال"))
                                    and (i - 1) not in verbs and norms[i - 1] not in _FUNCTION
-                                   and not any(c in _PUNCT_BREAK or c in ".!?؟\n" for c in doc.gap(i))
+                                   and _PUNCT_END.isdisjoint(doc.gap(i))
                                    and doc.sentence(starts[i])[0] <= starts[i - 1])):
                 del verbs[i]
         return doc
@@ -1149,7 +1167,7 @@ class AttributionExtractor:
             return None  # (what every case below needs of the next token; most "على" are no "على حد")
 
         def adjacent(k: int) -> bool:  # token k follows token k-1 with nothing but spaces
-            return k < n and not any(c in _PUNCT_BREAK or c in ".!?؟\n" for c in d.gap(k))
+            return k < n and _PUNCT_END.isdisjoint(d.gap(k))
 
         def verb_after(k: int) -> _Cue | None:  # "بحسب ما ذكرت X": the verb at k, the phrase after
             if not adjacent(k) or not adjacent(k + 1):
@@ -1173,13 +1191,13 @@ class AttributionExtractor:
             # "…، كما ذكرت وكالة X.": a relay when a reporting verb and its subject close the sentence
             # (not "كما أكد الوزير أن …", the minister also said)
             if not (i + 2 < n and (i + 1) in d.verbs and not _is_participle(d.norms[i + 1])
-                    and d.norms[i + 2] not in _NP_STOP and any(c in "،," for c in d.gap(i))):
+                    and d.norms[i + 2] not in _NP_STOP and _has_comma(d.gap(i))):
                 return None
             s_end = d.sentence(d.starts[i])[1]
             k = i + 2
             while k < n and d.starts[k] < s_end:
                 if k - i > 8 or d.norms[k] in _COMP or k in d.verbs or d.quote_before(k) is not None \
-                        or any(c in ":،,؛" for c in d.gap(k)):
+                        or not _COMMA_COLON_SEMI.isdisjoint(d.gap(k)):
                     return None
                 k += 1
             return verb_after(i + 1)
@@ -1230,7 +1248,7 @@ class AttributionExtractor:
         if any(k in d.verbs for k in range(k0, k1)):
             return False
         inner = d.text[q.inner_start:q.inner_end]
-        return not any(c in inner for c in ".!?؟:؛\n")
+        return _NAME_BREAK.isdisjoint(inner)
 
     def _np(self, d: _Doc, i: int, end: int, *, mode: str = "subject") -> tuple[int, int, list[int]]:
         """A speaker phrase starting at token ``i``, at most up to token ``end``.
@@ -1253,7 +1271,7 @@ class AttributionExtractor:
                     i += 1
                 elif tok[0] == "ل" and len(tok) > 3 and tok[1:] in _ADDRESSED:
                     i += 1  # "ويقول لأهل القناة:": whom he spoke to, and its genitive
-                    while i < end and d.norms[i].startswith("ال") and not any(c in _PUNCT_BREAK for c in d.gap(i)):
+                    while i < end and d.norms[i].startswith("ال") and _PUNCT_BREAK.isdisjoint(d.gap(i)):
                         i += 1
                 elif tok[0] == "ل" and len(tok) > 3 and tok[1] != "ل" and (tok[1:] in self._media_first
                                                                             or tok[1:] in _BROADCAST):
@@ -1273,7 +1291,7 @@ class AttributionExtractor:
         s = k = i
         n = commas = 0
         if mode == "subject" and i == i_first and 0 < i < end and i - 1 in d.verbs and d.quote_before(i) is None \
-                and any(c in _OPENERS or c == '"' for c in d.gap(i)) \
+                and not _OPENERS_AD.isdisjoint(d.gap(i)) \
                 and not any(c in _QUOTE_CHARS for t in range(i + 1, min(len(d.norms) + 1, i + 5)) for c in d.gap(t)):
             # 'قال " كنا نود أن …': a quotation opens after the verb (its mark not paired; not a short quoted
             # name, 'وقال " عثمان" إنه')
@@ -1286,7 +1304,7 @@ class AttributionExtractor:
                 qi = None
             gap = (text[ends[k - 1]:starts[k]] if k < n_tok else d.gap(k)) if k > s else " "  # d.gap(k)
             if gap != " ":  # (most words are one space apart: nothing to check)
-                if any(c in ":؛;()" for c in gap):
+                if not _PHRASE_BREAK.isdisjoint(gap):
                     break
                 if qi is None and any(
                         c in _QUOTE_CHARS and j > 0 and gap[j - 1].isspace()
@@ -1382,7 +1400,7 @@ class AttributionExtractor:
                      and d.quote_before(k) is None and "ة" in d.text)
         if not shape or prev in _TITLES or k in d.verbs or tok in NOT_SPEAKERS:
             return False
-        return not any(c in "،," for c in d.gap(k)) and not _bare_forms(tok) & _ALL_HEADS
+        return not _has_comma(d.gap(k)) and not _bare_forms(tok) & _ALL_HEADS
 
     @staticmethod
     def _ali_first(d: _Doc, k: int, end: int) -> bool:
@@ -1393,7 +1411,7 @@ class AttributionExtractor:
         nxt = d.norms[k + 1]
         return (not nxt.startswith(("ال", "لل", "بال")) and nxt not in _NP_STOP and k + 1 not in d.verbs
                 and d.quote_before(k + 1) is None and not _bare_forms(nxt) & _ALL_HEADS
-                and any(c in "،," for c in d.gap(k + 2)))
+                and _has_comma(d.gap(k + 2)))
 
     @staticmethod
     def _name_ali(d: _Doc, k: int, end: int) -> bool:
@@ -1404,7 +1422,7 @@ class AttributionExtractor:
             return True  # "بن علي", "أبو علي": a name, whatever follows
         if prev.startswith("ال") or prev in _NP_STOP or prev[:1] in "لب" or len(prev) < 3 or k - 1 in d.verbs:
             return False
-        return (k + 1 >= end or any(c in "،," for c in d.gap(k + 1)) or d.norms[k + 1].startswith("ال")
+        return (k + 1 >= end or _has_comma(d.gap(k + 1)) or d.norms[k + 1].startswith("ال")
                 or bool(_bare_forms(d.norms[k + 1]) & _PERSON_HEADS))  # "أيمن علي مستشار الرئيس"
 
     def _known(self, d: _Doc, s: int, e: int) -> tuple[int, int, Hit] | None:
@@ -1536,7 +1554,7 @@ class AttributionExtractor:
         before an indefinite title ("الدكتور خالد مأمون أستاذ التحاليل"). None when there is none."""
         if i0 - 2 < k0 or d.inside_quote(d.starts[i0 - 1]) is not None:
             return None
-        comma = any(c in "،," for c in d.gap(i0))
+        comma = _has_comma(d.gap(i0))
         if not comma and (d.gap(i0).strip() or d.norms[i0].startswith(("ال", "لل", "وال"))
                           or not _bare_forms(d.norms[i0]) & _PERSON_HEADS):
             return None  # (without the comma, only before a person's title: "فلان وكيل النقابة", "فلان أستاذ …")
@@ -1566,7 +1584,7 @@ class AttributionExtractor:
                 continue
             if "." in d.gap(k):
                 return None
-            if (k - 1 == k0 or any(c in "،," for c in d.gap(k - 1))) and not prev.startswith(("ال", "وال")) \
+            if (k - 1 == k0 or _has_comma(d.gap(k - 1))) and not prev.startswith(("ال", "وال")) \
                     and prev not in _NP_STOP and prev not in _FUNCTION and prev not in _PREPOSITIONS \
                     and not (prev[:1] in "وف" and prev[1:] in _PREPOSITIONS) and not _bare_forms(prev) & _HEADS_OR_WRITTEN:
                 return k  # "من جانبه، طالب سامي فؤاد، …": the clause's first word is its verb
@@ -1583,7 +1601,7 @@ class AttributionExtractor:
                 continue
             prev = d.norms[k - 1] if k > k0 else ""
             if prev and not (k - 1 in d.verbs or (prev[:1] in "وف" and len(prev) > 3 and prev[1:3] != "ال")
-                             or any(c in _PUNCT_BREAK for c in d.gap(k))):
+                             or not _PUNCT_BREAK.isdisjoint(d.gap(k))):
                 continue  # (not "كفر الشيخ", "بحكومة الدكتور قنديل": a place's name, a genitive)
             j = k + 1
             while j < k1 and j - k <= 4:
@@ -1591,7 +1609,7 @@ class AttributionExtractor:
                 if (tok in _NP_STOP or tok in _FUNCTION or j in d.verbs or tok.isdigit() or _bare_forms(tok) & heads
                         or (tok.startswith("ال") and j == k + 1) or tok[:2] in ("لل", "بال")
                         or (tok[:1] in "بلوف" and j > k + 1)
-                        or any(c in _PUNCT_BREAK or c in "!?؟\n" or c in _QUOTE_CHARS for c in d.gap(j))):
+                        or not _BREAK_OR_QUOTE.isdisjoint(d.gap(j))):
                     break
                 j += 1
             if j - k >= 3:
@@ -1616,7 +1634,7 @@ class AttributionExtractor:
                 if (tok in _NP_STOP or tok in _FUNCTION or j in d.verbs or tok.isdigit() or _bare_forms(tok) & heads
                         or tok in _PREPOSITIONS or (tok.startswith("ال") and j == k + 1) or tok[:2] in ("لل", "بال")
                         or (tok[:1] in "بلو" and j > k + 1)  # "… محمود سليمان بعدم السماح": a preposition's word
-                        or any(c in _PUNCT_BREAK or c in ".!?؟\n" or c in _QUOTE_CHARS for c in d.gap(j))):
+                        or not _END_OR_QUOTE.isdisjoint(d.gap(j))):
                     break
                 j += 1
             if j - k >= 3:  # the title and at least two name words
@@ -1954,7 +1972,7 @@ class AttributionExtractor:
                         # its phrase up to the object, not the head noun alone
                         ps, pe, names = self._np(d, i0, min(cue.i0, i0 + 5))
                         # up to a comma, a word with a preposition attached ("الرئيس بالرياض") or the object
-                        pe = next((k for k in range(ps + 1, pe) if any(c in "،,-–" for c in d.gap(k))
+                        pe = next((k for k in range(ps + 1, pe) if not _COMMA_DASH.isdisjoint(d.gap(k))
                                    or d.norms[k][:1] == "ب"
                                    or (d.norms[k][:1] == "ل" and k == ps + 1
                                        and (d.norms[ps].startswith("ال") or d.norms[k].startswith("لل")))
@@ -2005,7 +2023,7 @@ class AttributionExtractor:
             return None
         end = cue.i0
         if (d.norms[end - 1].endswith("ا") and len(d.norms[end - 1]) > 3 and not d.norms[end - 1].startswith("ال")
-                and not any(c in _PUNCT_BREAK for c in d.gap(end)) and d.norms[end - 1] not in NOT_SPEAKERS
+                and _PUNCT_BREAK.isdisjoint(d.gap(end)) and d.norms[end - 1] not in NOT_SPEAKERS
                 and ((cue.i1 < len(d.norms) and d.norms[cue.i1] in ("فيه", "فيها"))
                      or (end >= 2 and d.norms[end - 2].startswith(("ال", "وال")) and end - 1 not in d.verbs))):
             # "أصدر الحزب بيانا أكد فيه", "أوردت صحيفة X الفرنسية خبرا يفيد بأن": a clause on the indefinite
@@ -2013,35 +2031,35 @@ class AttributionExtractor:
             return None
         if d.norms[end - 1] in _REL_PRONOUNS and end >= 2 and _bare_forms(d.norms[end - 2]) & _TIME_NOUNS:
             return None  # "في الوقت الذي قال زعماء العالم": the subject follows the verb
-        if d.norms[end - 1] in _REL_PRONOUNS and end >= 2 and not any(c in _PUNCT_BREAK for c in d.gap(end)):
+        if d.norms[end - 1] in _REL_PRONOUNS and end >= 2 and _PUNCT_BREAK.isdisjoint(d.gap(end)):
             # "تصريح رونالدو الذي قال": the speaker is the antecedent of the relative pronoun
             k = end - 1
             while (k > 0 and end - 1 - k < 4 and d.starts[k - 1] >= s_start
-                   and not any(c in _PUNCT_BREAK for c in d.gap(k))
+                   and _PUNCT_BREAK.isdisjoint(d.gap(k))
                    and not (_bare_forms(d.norms[k - 1]) & _FUNCTION) and k - 1 not in d.verbs):
                 k -= 1
             if k < end - 1 and d.inside_quote(d.starts[k]) is None:
                 return self._speaker(d, k, end - 1, [])
             return None
-        if d.norms[end - 1] in ("قد", "لقد") and not any(c in _PUNCT_BREAK for c in d.gap(end)):
+        if d.norms[end - 1] in ("قد", "لقد") and _PUNCT_BREAK.isdisjoint(d.gap(end)):
             end -= 1  # "وكانت صحيفة كتالونية قد أعلنت"
-            if end >= 2 and d.norms[end - 1] in ("كان", "كانت") and not any(c in _PUNCT_BREAK for c in d.gap(end)):
+            if end >= 2 and d.norms[end - 1] in ("كان", "كانت") and _PUNCT_BREAK.isdisjoint(d.gap(end)):
                 end -= 1  # "أن رئيس الوزراء فلان كان قد صرح"
         k = end
         # back to punctuation, the sentence start, or a function word ("إن ماليزيا أكدت")
-        while k > 0 and d.starts[k - 1] >= s_start and not any(c in _PUNCT_BREAK for c in d.gap(k)) \
+        while k > 0 and d.starts[k - 1] >= s_start and _PUNCT_BREAK.isdisjoint(d.gap(k)) \
                 and end - k < 10 and not (_bare_forms(d.norms[k - 1]) & _FUNCTION) and k - 1 not in d.verbs:
             k -= 1
         if k == end and end > 0 and d.gap(end).strip() in ("،", ",") and not _is_participle(d.norms[cue.i0]):
             # "ناريمان عطية، عضو لجنة الجمعية، قالت إن": a subject opening the sentence, then a comma
             k = end - 1
             while k > 0 and d.starts[k - 1] >= s_start and end - k < 10 and k - 1 not in d.verbs \
-                    and not any(c in ":؛;()" for c in d.gap(k)) and not (_bare_forms(d.norms[k - 1]) & _FUNCTION):
+                    and _PHRASE_BREAK.isdisjoint(d.gap(k)) and not (_bare_forms(d.norms[k - 1]) & _FUNCTION):
                 k -= 1
             opened = d.starts[k] == s_start or (k > 0 and d.starts[k - 1] == s_start and d.norms[k - 1] in _KANA)
             if not opened or (d.norms[k][:1] in "وف" and len(d.norms[k]) > 3 and k in d.verbs):
                 k = end
-        if k > 0 and k < end and _bare_forms(d.norms[k - 1]) & _REL_PRONOUNS and not any(c in _PUNCT_BREAK for c in d.gap(k)):
+        if k > 0 and k < end and _bare_forms(d.norms[k - 1]) & _REL_PRONOUNS and _PUNCT_BREAK.isdisjoint(d.gap(k)):
             return None  # "القرارات … والتي تخص قطاع الصناعة تؤكد": a relative clause, not the verb's subject
         if k > 1 and k < end and d.norms[k - 1] in _DEMONSTRATIVES and (
                 d.norms[k - 2] in _PREPOSITIONS or (d.norms[k - 2][:1] in "وفب" and d.norms[k - 2][1:] in _PREPOSITIONS)):
@@ -2069,11 +2087,11 @@ class AttributionExtractor:
         in_it = bool(n > 4 and _bare_forms(d.norms[k]) & _SPEECH_NOUNS and d.norms[k + 1][:1] == "ل"
                      and cue.i1 < len(d.norms) and d.norms[cue.i1] in ("فيه", "فيها"))
         if k > 0 and d.norms[k - 1] in _PRONOUN_FIRST and n <= 2 and not d.norms[k].startswith("ال") \
-                and not any(c in _PUNCT_BREAK for c in d.gap(k)):
+                and _PUNCT_BREAK.isdisjoint(d.gap(k)):
             return None  # "وهو أمر قالت إنه": a predicate noun (a matter which she said), not the subject
         if not in_it and k > 0 and (d.norms[k - 1] in _PREPOSITIONS
                                     or (d.norms[k - 1][:1] in "وف" and d.norms[k - 1][1:] in _PREPOSITIONS)) \
-                and d.starts[k - 1] >= s_start and not any(c in _PUNCT_BREAK for c in d.gap(k)):
+                and d.starts[k - 1] >= s_start and _PUNCT_BREAK.isdisjoint(d.gap(k)):
             # "ما جاء في الدعوة للحوار يشير إلى", "وحول مبادرة الكتاتني أوضح": the preposition's object
             return None
         if (1 <= n <= (8 if at_start or in_it else 4)
@@ -2096,7 +2114,7 @@ class AttributionExtractor:
                 return None  # "دعا النشطاء ببدء العصيان …": a complement came first, the rest is not the object
             if (prev.startswith(("ال", "وال", "لل", "بال")) and not tok.startswith("ال") and tok[0] not in "لبو"
                     and not tok.isdigit() and tok not in NOT_SPEAKERS
-                    and k not in d.verbs and d.quote_before(k) is None and not any(c in "،," for c in d.gap(k))):
+                    and k not in d.verbs and d.quote_before(k) is None and not _has_comma(d.gap(k))):
                 if prev.endswith("ي") and k + 1 < e and d.norms[k + 1].startswith("ال"):
                     continue  # "الرئيس السوري بشار الأسد": a name after a title, not the object
                 if prev in _TITLES:
@@ -2151,7 +2169,7 @@ class AttributionExtractor:
             if d.starts[k] >= end:
                 break
             v = d.verbs[k]
-            if (v.proclitic or _is_participle_cue(d.norms[k])) and any(c in "،," for c in d.gap(k)):
+            if (v.proclitic or _is_participle_cue(d.norms[k])) and _has_comma(d.gap(k)):
                 end = d.starts[k]
                 break
         end = self._trim_end(d, start, end)
@@ -2183,7 +2201,7 @@ class AttributionExtractor:
         for k in at[bisect.bisect_right(at, d.tok_at_or_after(start)):]:
             if d.starts[k] >= end:
                 break
-            if d.inside_quote(d.starts[k]) is None and any(c in "،," for c in d.gap(k)):
+            if d.inside_quote(d.starts[k]) is None and _has_comma(d.gap(k)):
                 cue = self._sourcing_cue(d, k, d.norms[k])
                 if cue is not None:
                     s, e, _ = self._np(d, cue.np_start, d.tok_at_or_after(end), mode="source")
@@ -2205,7 +2223,7 @@ class AttributionExtractor:
         between = d.text[q.end:d.starts[i0]]
         if between.strip(" \t\u00a0،,-–—"):
             return None
-        if self._is_name(d, j) and not any(c in "،," for c in between):
+        if self._is_name(d, j) and not _has_comma(between):
             return None  # "«الغريب» يدعو للمصالحة": a quoted name right before the verb is its subject
         if self._glued_name(d, j):
             return None  # "مع مركز البحوث «إرسيكا»، شدد فيها": the centre's name, not the words said
@@ -2227,7 +2245,7 @@ class AttributionExtractor:
             return True
         # a head and its genitive ("مركز البحوث «إرسيكا»")
         return (k >= 2 and d.starts[k - 2] >= s_start and d.norms[k - 1].startswith("ال")
-                and not any(c in _PUNCT_BREAK for c in d.gap(k - 1))
+                and _PUNCT_BREAK.isdisjoint(d.gap(k - 1))
                 and bool(_bare_forms(d.norms[k - 2]) & _NAMED_HEADS))
 
     # -- cue handlers ---------------------------------------------------------------------------
@@ -2270,7 +2288,7 @@ class AttributionExtractor:
                 break
             tok = d.norms[k]
             if tok in _COMP and k - 1 > cue.i1 and d.norms[k - 1] in _OBLIGATION \
-                    and any(c in "،,:" for c in d.gap(k - 1)):
+                    and not _COMMA_COLON.isdisjoint(d.gap(k - 1)):
                 content_tok = k = k - 1  # "وقال كارم، عليهم أن يعلنوها": the obligation is the words said
                 break
             if tok in _COMP and not (k > cue.i1 and d.norms[k - 1] in _NOT_COMP_AFTER) and not _cnn(d.norms, k):
@@ -2302,14 +2320,14 @@ class AttributionExtractor:
             s = e = cue.i1
         if (e > s and s == cue.i1 and cue.i0 > 1 and _bare_forms(d.norms[cue.i0 - 1]) & _REL_PRONOUNS
                 and not _bare_forms(d.norms[cue.i0 - 2]) & _TIME_NOUNS  # (not "في الوقت الذي قال زعماء العالم")
-                and not any(c in _PUNCT_BREAK for c in d.gap(cue.i0)) and not verb_tok.endswith(("ه", "ها", "هم"))
+                and _PUNCT_BREAK.isdisjoint(d.gap(cue.i0)) and not verb_tok.endswith(("ه", "ها", "هم"))
                 and not (cue.i1 < len(d.norms) and d.norms[cue.i1] in _RESUMPTIVE)):
             # "والتي دعت الأمن إلى …": a subject relative clause — the antecedent is the subject, the phrase
             # after the verb its object (not "التي وجهها الرئيس", "التي قال فيها الوزير": the subject follows)
             s = e = cue.i1
         if _is_participle_cue(d.norms[cue.i0]) or (
                 cue.i0 > 0 and d.norms[cue.i0 - 1] in _COMP_PRONOUN and not cue.proclitic
-                and not any(c in _PUNCT_BREAK for c in d.gap(cue.i0))):
+                and _PUNCT_BREAK.isdisjoint(d.gap(cue.i0))):
             # "مرددين هتافات «...»": the subject is the main verb's; "قال كيري إنه أبلغ الكونجرس أن": the
             # pronoun on إن is the subject, the words after the verb are whom he told
             s = e = cue.i1
@@ -2320,9 +2338,9 @@ class AttributionExtractor:
             # apposition between commas is no part of either phrase
             j = e
             while j < region_end and j - e < 7 and j not in d.verbs and d.norms[j] not in _COMP \
-                    and d.quote_before(j) is None and not any(c in ":؛;" for c in d.gap(j)):
+                    and d.quote_before(j) is None and _COLONS.isdisjoint(d.gap(j)):
                 # ("نقلت هيئة الإذاعة البريطانية (بي بي سي) عن": an acronym in brackets, too)
-                if d.norms[j] == "عن" and any(c in "،,)" for c in d.gap(j)):
+                if d.norms[j] == "عن" and not _COMMA_PAREN.isdisjoint(d.gap(j)):
                     e = j
                     break
                 j += 1
@@ -2389,7 +2407,7 @@ class AttributionExtractor:
                               and len(d.norms[t]) > 3 and d.norms[t] != "باسم"), None)
                 if b is None and e < region_end and e not in d.verbs and (d.norms[e] not in _NP_STOP or d.norms[e] == "ما") \
                         and d.norms[e] not in NOT_SPEAKERS and d.quote_before(e) is None \
-                        and any(c in "،," for c in d.gap(e)):
+                        and _has_comma(d.gap(e)):
                     b, obj = e, True  # "ورصد المرصد السوري، مقتل ...": the object clause is what the source reports
                 span = self._content(d, b) if b is not None and speaker is not None else None
                 if obj and span is not None and span[0] == "reported_speech":
@@ -2410,7 +2428,7 @@ class AttributionExtractor:
                 if verb in _IMPERSONAL or verb[1:] in _IMPERSONAL:
                     return
                 if not cue.proclitic and cue.i0 > 0 and d.norms[cue.i0 - 1] in _NOT_SPEAKER \
-                        and not any(c in _PUNCT_BREAK for c in d.gap(cue.i0)):
+                        and _PUNCT_BREAK.isdisjoint(d.gap(cue.i0)):
                     return
             span = self._content(d, content_tok)
             if span is None:
@@ -2429,7 +2447,7 @@ class AttributionExtractor:
         end_tok = d.tok_at_or_after(s_end)
         initial = d.tok_at_or_after(s_start) == cue.i0
         s, e, names = self._np(d, cue.np_start, end_tok, mode="source")
-        if initial and e < end_tok and not (any(c in ":،," for c in d.gap(e)) or d.norms[e] in _COMP
+        if initial and e < end_tok and not (not _COMMA_COLON.isdisjoint(d.gap(e)) or d.norms[e] in _COMP
                                             or d.quote_before(e) is not None):
             # "وبحسب الدفاع المدني السوري انتقل التصعيد": no comma after the source phrase
             known = self._known(d, s, e)
