@@ -69,12 +69,14 @@ from __future__ import annotations
 
 import heapq
 import math
+import re
 import warnings
 import zlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date as _date
+from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
 
@@ -86,6 +88,7 @@ from framing.normalize import (
     _SLOW_RE,
     WORD_RE,
     Normalized,
+    _table,
     normalize_ar,
     normalized_prefix,
     sentence_spans,
@@ -1506,12 +1509,28 @@ class _TitleWords:
         return got
 
 
+#: a word, or a line break (between titles joined into one text)
+_WORD_OR_BREAK_RE = re.compile(f"{WORD_RE.pattern}|\n")
+
+
+@lru_cache(maxsize=1)
+def _spelling_to_norm() -> dict[int, str]:
+    """The translation from a label spelling (:func:`~framing.normalize.normalize_ar` without
+    alef, alef maksura and teh marbuta) to the normalized word: on text without special
+    clusters both normalizations translate character by character, with the same table but
+    for these letters (which no other entry produces)."""
+    full, spelling = _table(True, True, True, True), _table(False, False, False, True)
+    return {k: v for k, v in full.items() if spelling.get(k, _MISSING) != v}
+
+
 class _TitleCodes:
     """The label words of many titles (:class:`_TitleWords`) kept as numbers: each distinct title's
     ``(position, stem, spelling)`` items as three int32 columns over two vocabularies, and the
     title document frequency of each stem (:attr:`df`, every document's title counted). A tuple
     of strings per title held for the whole corpus took about 300 MB of the February month's
-    85,676 titles; this holds a few MB. Titles are prepared :data:`CHUNK` at a time.
+    85,676 titles; this holds a few MB. Titles are read :data:`CHUNK` at a time, joined into one
+    text normalized once (the label spelling); each distinct spelling is looked up once (its
+    normalized word, stem and stop-word test), the words of the chunk as arrays of those codes.
 
     >>> codes = _TitleCodes(frozenset({"في"}), ["سحل مواطن في القاهرة", "سحل مواطن في القاهرة"])
     >>> codes.items(1) == _TitleWords(frozenset({"في"}))("سحل مواطن في القاهرة")[1], codes.df["سحل"]
@@ -1523,67 +1542,93 @@ class _TitleCodes:
     def __init__(self, stop, titles: Sequence[str]):
         from array import array
 
-        words = _TitleWords(stop)
-        row_of: dict[str, int] = {}
-        self._doc_row = array("i")
-        self._stems: list[str] = []
-        self._spellings: list[str] = []
+        # rows: the distinct titles in first-seen order; each document's row
+        row_of = {t: r for r, t in enumerate(dict.fromkeys(titles))}
+        self._doc_row = array("i", np.fromiter(map(row_of.__getitem__, titles), dtype=np.int32,
+                                               count=len(titles)).tobytes()) if len(titles) else array("i")
+        distinct = list(row_of)
+        del row_of
+        # each normalized word once (not once per use): its code, 2 · stem id + label word, or -1 for
+        # a stop word; the line break between two joined titles -2 (as _TitleWords._word)
+        code_of: dict[str, int] = {"\n": -2}
         stem_id: dict[str, int] = {}
         spelling_id: dict[str, int] = {}
+        spelling_code = array("q")  # spelling id → the code of its normalized word
+        to_norm = _spelling_to_norm()
+
+        def learn(spelling: str) -> int:
+            """A new spelling's id (its code remembered)."""
+            norm = spelling.translate(to_norm)
+            code = code_of.get(norm)
+            if code is None:
+                code = code_of[norm] = -1 if norm in stop else 2 * stem_id.setdefault(
+                    light_stem(norm), len(stem_id)) + (not (len(norm) < 2 or norm.isdigit()))
+            spelling_code.append(code)
+            got = spelling_id[spelling] = len(spelling_id)
+            return got
+
+        words = _TitleWords(stop)
+        docs_per_row = np.bincount(np.frombuffer(self._doc_row, dtype=np.int32), minlength=len(distinct)) \
+            if len(self._doc_row) else np.zeros(0, dtype=np.int64)
+        totals = np.zeros(0, dtype=np.int64)  # per stem id: documents whose title has it
         self._pos, self._stem, self._spelling = array("i"), array("i"), array("i")
         self._off = array("q", [0])
-        df_ids, df_off = array("i"), array("q", [0])
-        # the usual title (its words normalized both ways, see _TitleWords): each normalized word's
-        # (stem id, label word) or None (a stop word) remembered here, no tuple per title
-        code_of: dict[str, tuple[int, bool] | None] = {}
-        pos_a, stem_a, spelling_a = self._pos.append, self._stem.append, self._spelling.append
-        for a in range(0, len(titles), self.CHUNK):
-            part = titles[a:a + self.CHUNK]
-            words.prepare([t for t in part if t not in row_of])
-            for t in part:
-                row = row_of.get(t)
-                if row is None:
-                    row = row_of[t] = len(self._off) - 1
-                    plain = words._plain.pop(t, None)
-                    if plain is None and (pair := _plain_title_words(t)) is not None:
-                        plain = ([w for w, _ in pair], [sp for _, sp in pair])
-                    if plain is not None:
-                        seen: set[int] = set()
-                        for pos, (norm, spelling) in enumerate(zip(*plain, strict=True)):
-                            code = code_of.get(norm, _MISSING)
-                            if code is _MISSING:  # as _TitleWords._word
-                                code = code_of[norm] = None if norm in stop else (
-                                    stem_id.setdefault(light_stem(norm), len(stem_id)),
-                                    not (len(norm) < 2 or norm.isdigit()))
-                            if code is None:
-                                continue
-                            seen.add(code[0])
-                            if code[1]:
-                                pos_a(pos)
-                                stem_a(code[0])
-                                spelling_a(spelling_id.setdefault(spelling, len(spelling_id)))
-                        df_ids.extend(seen)
-                    else:  # offsets needed (a presentation form, a combining mark): the slow way
-                        df, items = words(t)
-                        words._titles.pop(t, None)  # kept here as numbers, not as tuples
-                        for s in df:
-                            df_ids.append(stem_id.setdefault(s, len(stem_id)))
-                        for pos, s, spelling in items:
-                            pos_a(pos)
-                            stem_a(stem_id.setdefault(s, len(stem_id)))
-                            spelling_a(spelling_id.setdefault(spelling, len(spelling_id)))
-                    df_off.append(len(df_ids))
-                    self._off.append(len(self._pos))
-                self._doc_row.append(row)
-        del code_of
+        find = _WORD_OR_BREAK_RE.findall
+        for a in range(0, len(distinct), self.CHUNK):
+            part = distinct[a:a + self.CHUNK]
+            plain = [r for r, t in enumerate(part, start=a) if "\n" not in t and _SLOW_RE.search(t) is None]
+            # this chunk's label items (row, position, stem id, spelling id) and (row, stem id) of its
+            # title frequencies, as arrays
+            rows, pos, stems, sps, df_rows, df_stems = ([] for _ in range(6))
+            if plain:
+                # one pass over the joined titles (a line break normalizes to itself): the spellings;
+                # each distinct spelling's normalized word is its translation (see _spelling_to_norm)
+                spellings = find(normalize_ar("\n".join(distinct[r] for r in plain), alef=False,
+                                              alef_maksura=False, teh_marbuta=False))
+                for w in dict.fromkeys(spellings):
+                    if w not in spelling_id:
+                        learn(w)
+                sp = np.fromiter(map(spelling_id.__getitem__, spellings), dtype=np.int64, count=len(spellings))
+                codes = np.frombuffer(spelling_code, dtype=np.int64)[sp]
+                brk = codes == -2
+                title = np.cumsum(brk) - brk  # the title (index into plain) of each word
+                row = np.asarray(plain, dtype=np.int64)[title]
+                word = codes >= 0
+                pair = np.unique(row[word] * (1 << 32) + (codes[word] >> 1))  # each stem once per title
+                df_rows.append(pair >> 32)
+                df_stems.append(pair & 0xFFFFFFFF)
+                item = word & ((codes & 1) == 1)
+                rows.append(row[item])
+                pos.append((np.arange(len(codes)) - np.r_[0, np.flatnonzero(brk) + 1][title])[item])
+                stems.append(codes[item] >> 1)
+                sps.append(sp[item])
+            for r in sorted(set(range(a, a + len(part))).difference(plain)):
+                # offsets needed (a presentation form, a combining mark, a line break): the slow way
+                df, items = words(distinct[r])
+                words._titles.pop(distinct[r], None)
+                df_rows.append(np.full(len(df), r, dtype=np.int64))
+                df_stems.append(np.array([stem_id.setdefault(s, len(stem_id)) for s in df], dtype=np.int64))
+                rows.append(np.full(len(items), r, dtype=np.int64))
+                pos.append(np.array([p for p, _, _ in items], dtype=np.int64))
+                stems.append(np.array([stem_id.setdefault(s, len(stem_id)) for _, s, _ in items], dtype=np.int64))
+                sps.append(np.array([spelling_id[x] if x in spelling_id else learn(x) for _, _, x in items],
+                                    dtype=np.int64))
+            rows = np.concatenate(rows)
+            order = np.argsort(rows, kind="stable")  # row order; a title's items in title order
+            for out, values in ((self._pos, pos), (self._stem, stems), (self._spelling, sps)):
+                out.frombytes(np.concatenate(values)[order].astype(np.int32).tobytes())
+            ends = np.cumsum(np.bincount(rows - a, minlength=len(part))) + self._off[-1]
+            self._off.frombytes(ends.astype(np.int64).tobytes())
+            df_stems = np.concatenate(df_stems)
+            counts = np.bincount(df_stems, weights=docs_per_row[np.concatenate(df_rows)],
+                                 minlength=len(stem_id)).astype(np.int64)
+            counts[:len(totals)] += totals
+            totals = counts
+        code_of.clear()
         self._stems = list(stem_id)
         self._spellings = list(spelling_id)
-        # each distinct title's stems counted once per document with that title
-        docs_per_row = np.bincount(np.frombuffer(self._doc_row, dtype=np.int32), minlength=len(df_off) - 1) \
-            if len(self._doc_row) else np.zeros(0, dtype=np.int64)
-        ids = np.frombuffer(df_ids, dtype=np.int32) if len(df_ids) else np.zeros(0, dtype=np.int32)
-        weights = np.repeat(docs_per_row, np.diff(np.frombuffer(df_off, dtype=np.int64)))
-        totals = np.bincount(ids, weights=weights, minlength=len(self._stems)).astype(np.int64)
+        if len(totals) < len(self._stems):  # pragma: no cover - every stem id comes from a title's words
+            totals = np.r_[totals, np.zeros(len(self._stems) - len(totals), dtype=np.int64)]
         stems = self._stems
         self.df = Counter({stems[i]: int(totals[i]) for i in np.flatnonzero(totals).tolist()})
         self._totals = totals

@@ -16,6 +16,9 @@ TITLES = [
     "سطران\nفي عنوان واحد",  # a line break inside a title
     "",
     "مرسي يلتقي وزير الدفاع",
+    "إعلان أحمد آمال ٱلجديدة في المستشفى",  # alef forms, teh marbuta, alef maksura: spelling ≠ normalized word
+    "رئيس الوزراء یلتقی وفد کلية الشرطة\u00a0اليوم",  # Farsi yeh, keheh, a no-break space
+    "الأمن ١٢ و 3 أحزاب و ب",  # digits and one-letter words: title frequencies, no label item
 ]
 STOP = frozenset({"في", "من", "عن"})
 
