@@ -77,7 +77,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date as _date
 from functools import lru_cache
-from itertools import pairwise
+from itertools import accumulate, pairwise
 from pathlib import Path
 
 import numpy as np
@@ -551,13 +551,15 @@ class EventFeaturizer:
         caller has them."""
         masked = doc.masked_text if masked is None else masked
         title = doc.title or _first_line(masked)  # scraped text: the first real line is the headline
-        lead_words = None
+        lead_words = distinct = None
         if isinstance(normalized, Normalized):
             lead_words = _lead_words(masked, normalized, self.lead_chars)
+            if tokens is not None:  # the words of the text: their set is the one the analysis built
+                distinct = normalized.distinct_words()
             normalized = normalized.text
         if tokens is None:
             tokens = WORD_RE.findall(normalize_ar(masked) if normalized is None else normalized)
-        sig, size, exact = self._hasher.signature_of_words(tokens)
+        sig, size, exact = self._hasher.signature_of_words(tokens, distinct)
         if lead_words is None:
             lead_words = WORD_RE.findall(normalize_ar(masked[: self.lead_chars]))
         words = self._words
@@ -571,7 +573,18 @@ def _lead_words(masked: str, normalized: Normalized, lead_chars: int) -> list[st
     """The normalized words of ``masked[:lead_chars]``, cut from the whole text's normalization
     (``None`` when that cannot be done; the caller then normalizes the prefix on its own)."""
     prefix = normalized_prefix(normalized, lead_chars)
-    return None if prefix is None else WORD_RE.findall(prefix)
+    if prefix is None:
+        return None
+    # WORD_RE.findall(prefix) from the text's words and gaps (split once for the whole text, and
+    # by the same expression): the words before the cut, and the part of the one it cuts
+    end = len(prefix)
+    pieces = normalized.pieces()  # [gap, word, gap, ..., word, gap]
+    i, stop = next(((k, e) for k, e in enumerate(accumulate(map(len, pieces))) if e >= end), (-1, 0))
+    if i < 0:
+        return pieces[1::2]
+    if i % 2 == 0 or stop == end:  # the cut after a gap's end or a word's end
+        return pieces[1:i + 1:2]
+    return [*pieces[1:i:2], pieces[i][:len(pieces[i]) - (stop - end)]]
 
 
 class EventFeatureTable:
@@ -1084,34 +1097,41 @@ class _MinHasher:
         self.lookups = 0
         self.misses = 0
 
-    def _ids(self, words: Sequence[str]) -> np.ndarray:
+    def _ids(self, words: Sequence[str], distinct: set[str] | None = None) -> np.ndarray:
+        """The ids of ``words``; ``distinct``: their set, when the caller has it (then the words
+        not seen yet are found first, not by a failed pass over the words)."""
         cache = self._cache
         get = cache.__getitem__
-        try:
-            return np.fromiter(map(get, words), dtype=np.uint64, count=len(words))
-        except KeyError:
-            pass
-        new = set(words).difference(cache)
+        if distinct is None:
+            try:
+                return np.fromiter(map(get, words), dtype=np.uint64, count=len(words))
+            except KeyError:
+                distinct = set(words)
+        new = distinct.difference(cache)
         self.misses += len(new)
         if len(cache) + len(new) > _WORD_CACHE_LIMIT:  # bounded: a corpus has millions of words
             cache.clear()
-            new = set(words)
+            new = distinct
         crc = zlib.crc32
         for w in new:
             cache[w] = crc(w.encode("utf-8")) | (len(w) << 32)
-        return np.fromiter(map(get, words), dtype=np.uint64, count=len(words))
+        try:
+            return np.fromiter(map(get, words), dtype=np.uint64, count=len(words))
+        except KeyError:  # ``distinct`` was not the set of ``words``
+            return self._ids(words)
 
     def signature(self, text: str, *, normalized: bool = False) -> tuple[np.ndarray, int, int]:
         """``(signature, number of distinct shingles, exact-text hash)`` (``normalized``: ``text`` already is)."""
         return self.signature_of_words(WORD_RE.findall(text if normalized else normalize_ar(text)))
 
-    def signature_of_words(self, words: Sequence[str]) -> tuple[np.ndarray, int, int]:
-        """:meth:`signature` of a text's normalized words."""
+    def signature_of_words(self, words: Sequence[str], distinct: set[str] | None = None
+                           ) -> tuple[np.ndarray, int, int]:
+        """:meth:`signature` of a text's normalized words (``distinct``: their set, if known)."""
         self.lookups += len(words)
         exact = zlib.crc32(" ".join(words).encode("utf-8")) if words else 0
         if len(words) < 3:
             return np.full(self.num_perm, np.iinfo(np.uint32).max, dtype=np.uint32), 0, exact
-        h = self._ids(words)
+        h = self._ids(words, distinct)
         with np.errstate(over="ignore"):  # arithmetic modulo 2**64, in place
             sh = h[:-2] * _K1
             sh ^= h[1:-1] * _K2

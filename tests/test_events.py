@@ -441,6 +441,36 @@ def test_features_from_the_analysis_normalization_equal_the_plain_path(text):
     assert (a.shingles, a.exact) == (b.shingles, b.exact)
 
 
+LEAD_TEXT = ("القاهرة - قالت وزارةُ الداخلية، في بيانٍ مساء الجمعة: إن «قوات الأمن» ستحقق في سحل المواطن "
+             "حمادة صابر أمام قصر الاتحادية (٢٠١٣)... وأضافت أن 3 ضباط أُحيلوا للتحقيق")
+
+
+def test_lead_words_cut_from_the_text_words_equal_the_words_of_the_prefix():
+    from framing.events import _lead_words
+    from framing.normalize import WORD_RE, normalize_ar, normalize_with_offsets
+
+    norm = normalize_with_offsets(LEAD_TEXT)
+    for end in range(len(LEAD_TEXT) + 3):  # in a word, at its end, in a gap, past the text
+        got = _lead_words(LEAD_TEXT, norm, end)
+        assert got == WORD_RE.findall(normalize_ar(LEAD_TEXT[:end])), end
+    assert _lead_words(LEAD_TEXT, norm, 16) == ["القاهره", "قالت", "و"]  # «وزارةُ» cut after its first letter
+
+
+def test_signature_from_the_text_word_set_equals_the_plain_one(monkeypatch):
+    import framing.events as events
+    from framing.normalize import WORD_RE, normalize_ar
+
+    words = WORD_RE.findall(normalize_ar(LEAD_TEXT * 3))
+    expected = events._MinHasher(64, 42).signature_of_words(words)
+    for limit in (events._WORD_CACHE_LIMIT, 5):  # also with the bounded cache emptied on the way
+        monkeypatch.setattr(events, "_WORD_CACHE_LIMIT", limit)
+        hasher = events._MinHasher(64, 42)
+        for distinct in (set(words), set(words[:4]), set(words)):  # a wrong set is caught, never used
+            sig, size, exact = hasher.signature_of_words(words, distinct)
+            assert (sig.tolist(), size, exact) == (expected[0].tolist(), expected[1], expected[2])
+    assert expected[1] == len({tuple(words[i:i + 3]) for i in range(len(words) - 2)})
+
+
 def test_hashed_features_are_the_hashes_of_the_features(monkeypatch):
     import framing.events as events
 
