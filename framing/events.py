@@ -831,7 +831,7 @@ def _pair_threads() -> int:
 
 
 def _window_pairs(rows_of, ordinals: np.ndarray, window: int, floor: float, *, max_undated: int,
-                  n_neighbors: int, batch: int = 2000, chunk: int = 1000, compact: bool = True):
+                  n_neighbors: int, batch: int = 2000, chunk: int = 500, compact: bool = True):
     """Pairs ``i < j`` (corpus indices) with cosine ≥ ``floor`` among documents within the window.
 
     ``rows_of(idx)`` gives the (L2-normalized) rows of the documents ``idx`` (corpus indices,
@@ -839,6 +839,10 @@ def _window_pairs(rows_of, ordinals: np.ndarray, window: int, floor: float, *, m
     against itself and the documents up to ``window`` days after its last one: time and
     memory grow with the documents of a window, not of the corpus (a row is weighted once,
     while its window is open). Undated documents are compared with every document.
+
+    ``chunk``: rows per product (a block of rows against the documents up to the window of its
+    last one: smaller blocks multiply fewer pairs outside a row's window or before it; on the
+    February month 500 rather than 1000 rows cut the grouping's CPU by 4 %).
 
     ``compact``: renumber each window's columns to the ones it uses (``False`` when the rows'
     columns are few already: :meth:`EventGrouper.fit_features` numbers the corpus's features).

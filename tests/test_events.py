@@ -558,6 +558,20 @@ def test_window_pairs_are_all_pairs_within_the_window(window):
         assert all(abs(got[k] - expected[k]) < 1e-6 for k in got)
 
 
+def test_window_pairs_are_the_same_floats_whatever_the_rows_per_product():
+    from framing.events import _tfidf, _window_pairs
+
+    table, nf = _features_table(spread_docs())
+    X = _tfidf(table.matrix("title", nf), 80)
+    ordinals = np.array(table.meta.ordinals)
+    runs = [_window_pairs(lambda idx: X[idx], ordinals, 3, 0.05, max_undated=10, n_neighbors=5, batch=4,
+                          chunk=chunk)[:3] for chunk in (1, 3, 500, 1000)]
+    assert len(runs[0][0]) > 5  # the beating reports pair up across days
+    for rows, cols, sims in runs[1:]:
+        assert rows.tolist() == runs[0][0].tolist() and cols.tolist() == runs[0][1].tolist()
+        assert sims.tobytes() == runs[0][2].tobytes()
+
+
 def _average_linkage_by_hand(n, pairs, threshold):
     """Average linkage the slow way: merge the two groups of highest mean similarity while it reaches threshold."""
     sim = {}
